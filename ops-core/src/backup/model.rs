@@ -1,0 +1,190 @@
+//! Backup policies, runs and restore drills.
+
+use chrono::TimeDelta;
+
+use crate::{Component, Idx, Location, Principal, Timestamp};
+
+/// A backup policy.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct BackupPolicy {
+    /// Unique id.
+    pub id: String,
+    /// The component whose data it protects.
+    pub protects: Idx<Component>,
+    /// Who is responsible.
+    pub owner: Option<Principal>,
+    /// When backups run.
+    pub schedule: Option<Schedule>,
+    /// How long backups are kept.
+    pub retention: Option<Retention>,
+    /// Recovery point objective.
+    pub rpo: Option<TimeDelta>,
+    /// Recovery time objective.
+    pub rto: Option<TimeDelta>,
+    /// Where copies are kept.
+    pub copies: Vec<BackupCopy>,
+    /// The monitor watching it.
+    pub monitor: Option<String>,
+    /// How often a restore must be rehearsed.
+    pub drill_interval: Option<TimeDelta>,
+    /// Where defined.
+    pub location: Location,
+}
+
+/// When backups run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Schedule {
+    /// A five-field cron expression read in an IANA time zone.
+    Cron {
+        /// The expression, as written.
+        expression: String,
+        /// The IANA time zone name (`UTC` if not given).
+        timezone: String,
+    },
+    /// A fixed interval.
+    Every(TimeDelta),
+}
+
+/// Retention rules, as restic's `forget` flags. Counts are `None` when not set.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Retention {
+    /// `--keep-last`
+    pub keep_last: Option<u32>,
+    /// `--keep-hourly`
+    pub keep_hourly: Option<u32>,
+    /// `--keep-daily`
+    pub keep_daily: Option<u32>,
+    /// `--keep-weekly`
+    pub keep_weekly: Option<u32>,
+    /// `--keep-monthly`
+    pub keep_monthly: Option<u32>,
+    /// `--keep-yearly`
+    pub keep_yearly: Option<u32>,
+    /// `--keep-within`, as written (restic duration syntax).
+    pub keep_within: Option<String>,
+    /// `--keep-within-hourly`
+    pub keep_within_hourly: Option<String>,
+    /// `--keep-within-daily`
+    pub keep_within_daily: Option<String>,
+    /// `--keep-within-weekly`
+    pub keep_within_weekly: Option<String>,
+    /// `--keep-within-monthly`
+    pub keep_within_monthly: Option<String>,
+    /// `--keep-within-yearly`
+    pub keep_within_yearly: Option<String>,
+    /// `--keep-tag`
+    pub keep_tags: Vec<String>,
+}
+
+/// Storage tiers, hottest first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum StorageTier {
+    /// Immediately readable, most expensive.
+    Hot,
+    /// Readable, cheaper.
+    Warm,
+    /// Slow to read.
+    Cold,
+    /// Hours to read, cheapest.
+    Archive,
+}
+
+/// Who may delete a backup copy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Deleter {
+    /// A principal.
+    Principal(Principal),
+    /// Anyone holding a credential.
+    Credential(Idx<crate::Credential>),
+}
+
+/// A copy of the backups.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct BackupCopy {
+    /// Where.
+    pub location_name: String,
+    /// Storage tier.
+    pub tier: Option<StorageTier>,
+    /// Offsite.
+    pub offsite: bool,
+    /// Immutable or object-locked.
+    pub immutable: bool,
+    /// Encrypted at rest.
+    pub encrypted: bool,
+    /// Who can delete it.
+    pub deletable_by: Vec<Deleter>,
+    /// Where defined.
+    pub location: Location,
+}
+
+/// Outcome of a backup run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RunStatus {
+    /// Reported success.
+    Success,
+    /// Failed.
+    Failed,
+    /// Partly succeeded.
+    Partial,
+    /// Still running.
+    Running,
+}
+
+/// One run of a backup job.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct BackupRun {
+    /// Optional id.
+    pub id: Option<String>,
+    /// The policy.
+    pub policy: Idx<BackupPolicy>,
+    /// Started.
+    pub started_at: Timestamp,
+    /// Finished.
+    pub finished_at: Option<Timestamp>,
+    /// Status as reported.
+    pub status: RunStatus,
+    /// Artifact size in bytes.
+    pub size_bytes: Option<u64>,
+    /// Artifact checksum.
+    pub checksum: Option<String>,
+    /// Artifact location.
+    pub artifact: Option<String>,
+    /// Where recorded.
+    pub location: Location,
+}
+
+/// Outcome of a restore drill.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DrillOutcome {
+    /// Data restored and verified.
+    Success,
+    /// Restore failed.
+    Failed,
+    /// Restored with gaps.
+    Partial,
+}
+
+/// A restore drill.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct RestoreDrill {
+    /// The policy.
+    pub policy: Idx<BackupPolicy>,
+    /// When.
+    pub at: Timestamp,
+    /// By whom.
+    pub by: Option<Idx<crate::Person>>,
+    /// How long the restore took.
+    pub duration: Option<TimeDelta>,
+    /// Outcome.
+    pub outcome: DrillOutcome,
+    /// Free text.
+    pub notes: Option<String>,
+    /// Where recorded.
+    pub location: Location,
+}

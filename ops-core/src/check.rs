@@ -1,0 +1,252 @@
+//! The `Check` trait, and the runner that turns checks into a [`Report`].
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use serde::Serialize;
+
+use crate::{Finding, Inventory, Severity, Timestamp};
+
+/// A rule a check can report: its stable id, default severity and a summary.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Rule {
+    /// Stable kebab-case id: `area/what-is-wrong` for built-ins,
+    /// `plugin:<name>/<rule>` for plugins.
+    pub id: String,
+    /// Severity of its findings unless the runner overrides it.
+    pub default_severity: Severity,
+    /// One line: what it finds.
+    pub summary: String,
+    /// Longer documentation in Markdown, under the headings
+    /// *What it checks*, *Why it matters*, *Example* and *How to fix*.
+    pub explanation: String,
+}
+
+/// What a check gets to look at.
+#[derive(Clone, Copy, Debug)]
+pub struct Context<'a> {
+    inventory: &'a Inventory,
+    now: Timestamp,
+}
+
+impl<'a> Context<'a> {
+    /// A context for evaluating `inventory` at the instant `now`.
+    pub fn new(inventory: &'a Inventory, now: Timestamp) -> Self {
+        Context { inventory, now }
+    }
+    /// The inventory under check.
+    pub fn inventory(&self) -> &'a Inventory {
+        self.inventory
+    }
+    /// The instant to evaluate at. Checks never read the wall clock.
+    pub fn now(&self) -> Timestamp {
+        self.now
+    }
+}
+
+/// Why a check could not run. Findings are not errors.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CheckError {
+    /// The check failed (a plugin trapped, a built-in hit a bug).
+    #[error("{0}")]
+    Failed(String),
+    /// The check ran out of a resource it was given (CPU, memory, stack).
+    #[error("resource limit: {0}")]
+    ResourceLimit(String),
+    /// The check returned something malformed.
+    #[error("invalid output: {0}")]
+    InvalidOutput(String),
+}
+
+/// A check: one or more rules evaluated together over an inventory.
+///
+/// Built-in checks and WebAssembly plugin checks both implement this trait;
+/// the runner cannot tell them apart.
+///
+/// ```
+/// use ops_core::{Check, CheckError, Context, EntityKind, Finding, Rule, Severity, Subject};
+///
+/// #[derive(Debug)]
+/// struct NoDescription { rules: Vec<Rule> }
+///
+/// impl Check for NoDescription {
+///     fn name(&self) -> &str { "example" }
+///     fn rules(&self) -> &[Rule] { &self.rules }
+///     fn run(&self, ctx: &Context<'_>) -> Result<Vec<Finding>, CheckError> {
+///         Ok(ctx.inventory().components().iter()
+///             .filter(|c| c.description.is_none())
+///             .map(|c| Finding::new("example/no-description", Severity::Low,
+///                 Subject::new(EntityKind::Component, &c.id), "no description").at(&c.location))
+///             .collect())
+///     }
+/// }
+/// ```
+pub trait Check: Send + Sync + fmt::Debug {
+    /// The check's name, used in error reports (`inventory`, `plugin:zones`).
+    fn name(&self) -> &str;
+    /// The rules it may report. Findings for any other rule id are refused.
+    fn rules(&self) -> &[Rule];
+    /// Evaluates the check.
+    ///
+    /// # Errors
+    /// [`CheckError`] when the check cannot produce a result at all.
+    fn run(&self, ctx: &Context<'_>) -> Result<Vec<Finding>, CheckError>;
+}
+
+/// A check that could not run, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CheckFailure {
+    /// The check's name.
+    pub check: String,
+    /// What went wrong.
+    pub message: String,
+}
+
+/// The outcome of running checks: every finding, plus the checks that failed.
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    /// The instant the inventory was evaluated at.
+    pub evaluated_at: Timestamp,
+    /// Every rule that was run, by id, for renderers that list them.
+    pub rules: Vec<Rule>,
+    /// Findings, most severe first, then by rule, location and subject.
+    pub findings: Vec<Finding>,
+    /// Checks that could not run; the others still did.
+    pub failures: Vec<CheckFailure>,
+}
+
+impl Report {
+    /// How many findings of each severity, most severe first.
+    pub fn counts(&self) -> BTreeMap<Severity, usize> {
+        let mut counts: BTreeMap<Severity, usize> = Severity::ALL.iter().map(|&s| (s, 0)).collect();
+        for f in &self.findings {
+            *counts.entry(f.severity).or_default() += 1;
+        }
+        counts
+    }
+
+    /// The most severe finding's severity, if any.
+    pub fn worst(&self) -> Option<Severity> {
+        self.findings.iter().map(|f| f.severity).max()
+    }
+}
+
+/// Runs checks, applies severity overrides and disabled rules, and collects
+/// the results. One failing check never stops the others.
+///
+/// ```
+/// use ops_core::{Format, Inventory, Runner, Severity};
+/// let inv = Inventory::from_text("inv.yaml", Format::Yaml, "components: [{id: web, entry: true}]")?;
+/// let mut runner = Runner::with_builtin_checks();
+/// runner.override_severity("inventory/unowned-component", Severity::High);
+/// let report = runner.run(&inv, "2026-11-22T00:00:00Z".parse()?);
+/// assert_eq!(report.findings[0].check, "inventory/unowned-component");
+/// assert_eq!(report.findings[0].severity, Severity::High);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Default)]
+pub struct Runner {
+    checks: Vec<Box<dyn Check>>,
+    overrides: HashMap<String, Severity>,
+    disabled: HashSet<String>,
+}
+
+impl Runner {
+    /// A runner with no checks.
+    pub fn new() -> Self {
+        Runner::default()
+    }
+
+    /// A runner with every built-in check.
+    pub fn with_builtin_checks() -> Self {
+        let mut r = Runner::new();
+        for c in crate::builtin_checks() {
+            r.add(c);
+        }
+        r
+    }
+
+    /// Adds a check.
+    pub fn add(&mut self, check: Box<dyn Check>) -> &mut Self {
+        self.checks.push(check);
+        self
+    }
+
+    /// Reports findings of rule `id` at `severity` instead of the check's choice.
+    pub fn override_severity(&mut self, id: &str, severity: Severity) -> &mut Self {
+        self.overrides.insert(id.to_owned(), severity);
+        self
+    }
+
+    /// Drops findings of rule `id`.
+    pub fn disable(&mut self, id: &str) -> &mut Self {
+        self.disabled.insert(id.to_owned());
+        self
+    }
+
+    /// Every rule of every check added.
+    pub fn rules(&self) -> impl Iterator<Item = &Rule> {
+        self.checks.iter().flat_map(|c| c.rules())
+    }
+
+    /// Runs every check against `inventory` as of `now`.
+    pub fn run(&self, inventory: &Inventory, now: Timestamp) -> Report {
+        let ctx = Context::new(inventory, now);
+        let mut findings = Vec::new();
+        let mut failures = Vec::new();
+        for check in &self.checks {
+            let outcome = catch_unwind(AssertUnwindSafe(|| check.run(&ctx)))
+                .unwrap_or_else(|_| Err(CheckError::Failed("the check panicked".to_owned())));
+            match outcome.and_then(|found| self.accept(check.as_ref(), found)) {
+                Ok(found) => findings.extend(found),
+                Err(e) => failures.push(CheckFailure {
+                    check: check.name().to_owned(),
+                    message: e.to_string(),
+                }),
+            }
+        }
+        findings.sort_by(|a, b| {
+            b.severity
+                .cmp(&a.severity)
+                .then_with(|| a.check.cmp(&b.check))
+                .then_with(|| a.location.cmp(&b.location))
+                .then_with(|| a.subject.cmp(&b.subject))
+                .then_with(|| a.message.cmp(&b.message))
+        });
+        let rules = self
+            .rules()
+            .filter(|r| !self.disabled.contains(&r.id))
+            .cloned()
+            .collect();
+        Report {
+            evaluated_at: now,
+            rules,
+            findings,
+            failures,
+        }
+    }
+
+    /// Checks that every finding names one of the check's rules, drops
+    /// disabled rules and applies overrides.
+    fn accept(&self, check: &dyn Check, found: Vec<Finding>) -> Result<Vec<Finding>, CheckError> {
+        let declared: HashSet<&str> = check.rules().iter().map(|r| r.id.as_str()).collect();
+        if let Some(f) = found.iter().find(|f| !declared.contains(f.check.as_str())) {
+            return Err(CheckError::InvalidOutput(format!(
+                "finding for undeclared rule '{}'",
+                f.check
+            )));
+        }
+        Ok(found
+            .into_iter()
+            .filter(|f| !self.disabled.contains(&f.check))
+            .map(|mut f| {
+                if let Some(&s) = self.overrides.get(&f.check) {
+                    f.severity = s;
+                }
+                f
+            })
+            .collect())
+    }
+}

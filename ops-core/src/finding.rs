@@ -1,0 +1,197 @@
+//! Findings: what checks report.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Serialize, Serializer};
+
+use crate::Location;
+
+/// How bad a finding is. Ordered from `Info` (least) to `Critical` (most), so
+/// `severity >= Severity::High` reads as "high or worse".
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Severity {
+    /// Worth knowing; no action needed.
+    Info,
+    /// Fix when convenient.
+    Low,
+    /// Fix soon.
+    Medium,
+    /// Fix now: a real outage or loss is plausible.
+    High,
+    /// An outage or loss is one event away.
+    Critical,
+}
+
+impl Severity {
+    /// All severities, most severe first.
+    pub const ALL: [Severity; 5] = [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+        Severity::Info,
+    ];
+
+    /// The lowercase name (`critical`, `high`, `medium`, `low`, `info`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Critical => "critical",
+            Severity::High => "high",
+            Severity::Medium => "medium",
+            Severity::Low => "low",
+            Severity::Info => "info",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Severity {
+    type Err = String;
+    /// ```
+    /// use ops_core::Severity;
+    /// assert_eq!("HIGH".parse::<Severity>(), Ok(Severity::High));
+    /// ```
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "critical" => Ok(Severity::Critical),
+            "high" => Ok(Severity::High),
+            "medium" => Ok(Severity::Medium),
+            "low" => Ok(Severity::Low),
+            "info" => Ok(Severity::Info),
+            _ => Err(format!(
+                "unknown severity '{s}': expected critical, high, medium, low or info"
+            )),
+        }
+    }
+}
+
+impl Serialize for Severity {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// The kinds of entity a finding can be about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum EntityKind {
+    /// The inventory as a whole.
+    Inventory,
+    /// A component.
+    Component,
+    /// A failure domain.
+    Domain,
+    /// A person.
+    Person,
+    /// A service account.
+    ServiceAccount,
+    /// A group.
+    Group,
+    /// A system.
+    System,
+    /// A grant.
+    Grant,
+    /// A credential.
+    Credential,
+    /// A backup policy.
+    BackupPolicy,
+    /// A backup run.
+    BackupRun,
+    /// A restore drill.
+    RestoreDrill,
+    /// An incident.
+    Incident,
+    /// A problem.
+    Problem,
+    /// A change.
+    Change,
+}
+
+/// What a finding is about: an entity, by kind and id.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct Subject {
+    /// The entity's kind.
+    pub kind: EntityKind,
+    /// Its id (for entities without one, such as grants, a description like `alice->prod-db`).
+    pub id: String,
+}
+
+impl Subject {
+    /// A subject of `kind` with `id`.
+    pub fn new(kind: EntityKind, id: impl Into<String>) -> Self {
+        Subject { kind, id: id.into() }
+    }
+}
+
+/// One problem a check found.
+///
+/// ```
+/// use ops_core::{EntityKind, Finding, Severity, Subject};
+/// let f = Finding::new(
+///     "inventory/unowned-component",
+///     Severity::Medium,
+///     Subject::new(EntityKind::Component, "db"),
+///     "component 'db' has no owner",
+/// )
+/// .with_evidence("stateful", true)
+/// .with_remediation("add an owners: list");
+/// assert_eq!(f.evidence["stateful"], serde_json::json!(true));
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Finding {
+    /// The id of the rule that produced it, such as `inventory/departed-owner`.
+    pub check: String,
+    /// How bad it is (after any override the runner applied).
+    pub severity: Severity,
+    /// What it is about.
+    pub subject: Subject,
+    /// One sentence a person can act on.
+    pub message: String,
+    /// Structured facts behind the message, for machines and for checking the reasoning.
+    pub evidence: BTreeMap<String, serde_json::Value>,
+    /// How to fix it.
+    pub remediation: Option<String>,
+    /// Where the subject is defined.
+    pub location: Option<Location>,
+}
+
+impl Finding {
+    /// A finding with no evidence, remediation or location yet.
+    pub fn new(check: impl Into<String>, severity: Severity, subject: Subject, message: impl Into<String>) -> Self {
+        Finding {
+            check: check.into(),
+            severity,
+            subject,
+            message: message.into(),
+            evidence: BTreeMap::new(),
+            remediation: None,
+            location: None,
+        }
+    }
+
+    /// Adds one fact of evidence.
+    pub fn with_evidence(mut self, key: &str, value: impl Into<serde_json::Value>) -> Self {
+        self.evidence.insert(key.to_owned(), value.into());
+        self
+    }
+
+    /// Sets the remediation hint.
+    pub fn with_remediation(mut self, hint: impl Into<String>) -> Self {
+        self.remediation = Some(hint.into());
+        self
+    }
+
+    /// Sets where the subject is defined.
+    pub fn at(mut self, location: &Location) -> Self {
+        self.location = Some(location.clone());
+        self
+    }
+}

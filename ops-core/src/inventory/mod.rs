@@ -1,0 +1,365 @@
+//! The inventory: everything ops knows about an estate, loaded from files and
+//! validated, with every reference resolved.
+
+pub(crate) mod checks;
+mod files;
+pub(crate) mod raw;
+mod sections;
+mod validate;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::access::{AccessEvent, Credential, Grant, Group, Person, Principal, ServiceAccount, System};
+use crate::backup::{BackupPolicy, BackupRun, RestoreDrill};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::graph::{Component, Domain};
+use crate::incident::{Change, Incident, Problem};
+use crate::source::de::Sink;
+use crate::source::{self, Format, Limits};
+use crate::{Error, Idx};
+
+use sections::RawInventory;
+use validate::{Namespaces, Target};
+
+/// Either kind of thing failure analysis can fail: a component or a domain.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FailureTarget {
+    /// A component.
+    Component(Idx<Component>),
+    /// A failure domain (and so all of its members and nested domains).
+    Domain(Idx<Domain>),
+}
+
+/// A validated inventory.
+///
+/// Built only by loading ([`Inventory::load`], [`Inventory::from_text`]), so
+/// every reference in it resolves and every rule in it is satisfiable.
+///
+/// ```
+/// use ops_core::{Format, Inventory};
+/// let inv = Inventory::from_text("inv.yaml", Format::Yaml, "
+/// components:
+///   - id: web
+///     entry: true
+///     depends_on: [db]
+///   - id: db
+///     kind: database
+/// ")?;
+/// let web = inv.component_by_id("web").expect("defined above");
+/// let db = inv.component(web).depends_on[0];
+/// assert_eq!(inv.component(db).id, "db");
+/// assert!(inv.component(db).stateful);
+/// # Ok::<(), ops_core::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct Inventory {
+    components: Vec<Component>,
+    domains: Vec<Domain>,
+    people: Vec<Person>,
+    service_accounts: Vec<ServiceAccount>,
+    groups: Vec<Group>,
+    systems: Vec<System>,
+    grants: Vec<Grant>,
+    credentials: Vec<Credential>,
+    access_events: Vec<AccessEvent>,
+    backup_policies: Vec<BackupPolicy>,
+    backup_runs: Vec<BackupRun>,
+    restore_drills: Vec<RestoreDrill>,
+    incidents: Vec<Incident>,
+    problems: Vec<Problem>,
+    changes: Vec<Change>,
+    targets: HashMap<String, FailureTarget>,
+    principals: HashMap<String, Principal>,
+    systems_by_id: HashMap<String, Idx<System>>,
+    credentials_by_id: HashMap<String, Idx<Credential>>,
+    policies_by_id: HashMap<String, Idx<BackupPolicy>>,
+    incidents_by_id: HashMap<String, Idx<Incident>>,
+    problems_by_id: HashMap<String, Idx<Problem>>,
+}
+
+/// Options for loading an inventory.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct LoadOptions {
+    /// Bounds on file size, nesting and alias expansion.
+    pub limits: Limits,
+}
+
+impl Inventory {
+    /// Loads and validates the files and directories at `paths`, with default limits.
+    ///
+    /// Directories are read recursively, in name order, skipping hidden
+    /// entries and files that are not `.yaml`, `.yml`, `.toml` or `.json`.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] with every problem found, each with its location.
+    pub fn load<P: Into<PathBuf> + Clone>(paths: &[P]) -> Result<Inventory, Error> {
+        Inventory::load_with(paths, &LoadOptions::default())
+    }
+
+    /// Like [`Inventory::load`], with explicit options.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] with every problem found.
+    pub fn load_with<P: Into<PathBuf> + Clone>(paths: &[P], options: &LoadOptions) -> Result<Inventory, Error> {
+        let paths: Vec<PathBuf> = paths.iter().cloned().map(Into::into).collect();
+        let mut diags = Diagnostics::default();
+        let texts = files::read_all(&paths, &options.limits, &mut diags);
+        if texts.is_empty() && diags.is_empty() {
+            diags.push(Diagnostic::new(
+                None,
+                "no inventory files found (expected .yaml, .yml, .toml or .json files)",
+            ));
+        }
+        let sources: Vec<(Arc<str>, Format, &str)> = texts
+            .iter()
+            .map(|t| (t.name.clone(), t.format, t.text.as_str()))
+            .collect();
+        Inventory::build(&sources, &options.limits, diags)
+    }
+
+    /// Loads an inventory from one in-memory text; `name` is used in locations.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] with every problem found.
+    pub fn from_text(name: &str, format: Format, text: &str) -> Result<Inventory, Error> {
+        let limits = Limits::default();
+        let mut diags = Diagnostics::default();
+        let size = text.len() as u64;
+        if size > limits.max_file_bytes {
+            diags.push(Diagnostic::new(
+                None,
+                format!(
+                    "{name}: file is {size} bytes, over the limit of {} bytes",
+                    limits.max_file_bytes
+                ),
+            ));
+            return Err(Error::Invalid(diags));
+        }
+        Inventory::build(&[(Arc::from(name), format, text)], &limits, diags)
+    }
+
+    fn build(
+        sources: &[(Arc<str>, Format, &str)],
+        limits: &Limits,
+        mut diags: Diagnostics,
+    ) -> Result<Inventory, Error> {
+        let sink = Sink::default();
+        let mut raw = RawInventory::default();
+        for (name, format, text) in sources {
+            match source::parse(name, text, *format, limits) {
+                Ok(docs) => {
+                    for doc in &docs {
+                        raw.add_document(doc, &sink);
+                    }
+                }
+                Err(d) => diags.push(d),
+            }
+        }
+        diags.extend(sink.take());
+        if !diags.is_empty() {
+            // References cannot be checked reliably when entities are missing;
+            // still report the reference problems among what did parse.
+            if let Err(more) = validate::validate(raw) {
+                diags.extend(more.iter().cloned());
+            }
+            return Err(Error::Invalid(diags.finish()));
+        }
+        validate::validate(raw).map_err(Error::Invalid)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn assemble(
+        components: Vec<Component>,
+        domains: Vec<Domain>,
+        people: Vec<Person>,
+        service_accounts: Vec<ServiceAccount>,
+        groups: Vec<Group>,
+        systems: Vec<System>,
+        grants: Vec<Grant>,
+        credentials: Vec<Credential>,
+        access_events: Vec<AccessEvent>,
+        backup_policies: Vec<BackupPolicy>,
+        backup_runs: Vec<BackupRun>,
+        restore_drills: Vec<RestoreDrill>,
+        incidents: Vec<Incident>,
+        problems: Vec<Problem>,
+        changes: Vec<Change>,
+        ns: Namespaces,
+    ) -> Inventory {
+        fn ids<T: Copy>(ns: validate::Namespace<T>) -> HashMap<String, T> {
+            ns.into_map()
+        }
+        let targets = ids(ns.targets)
+            .into_iter()
+            .map(|(k, t)| {
+                let t = match t {
+                    Target::Component(c) => FailureTarget::Component(c),
+                    Target::Domain(d) => FailureTarget::Domain(d),
+                };
+                (k, t)
+            })
+            .collect();
+        Inventory {
+            components,
+            domains,
+            people,
+            service_accounts,
+            groups,
+            systems,
+            grants,
+            credentials,
+            access_events,
+            backup_policies,
+            backup_runs,
+            restore_drills,
+            incidents,
+            problems,
+            changes,
+            targets,
+            principals: ids(ns.principals),
+            systems_by_id: ids(ns.systems),
+            credentials_by_id: ids(ns.credentials),
+            policies_by_id: ids(ns.policies),
+            incidents_by_id: ids(ns.incidents),
+            problems_by_id: ids(ns.problems),
+        }
+    }
+
+    /// All components, in definition order; `Idx<Component>` indexes this slice.
+    pub fn components(&self) -> &[Component] {
+        &self.components
+    }
+    /// The component at `idx`.
+    pub fn component(&self, idx: Idx<Component>) -> &Component {
+        &self.components[idx.index()]
+    }
+    /// The component with this id.
+    pub fn component_by_id(&self, id: &str) -> Option<Idx<Component>> {
+        match self.targets.get(id)? {
+            FailureTarget::Component(c) => Some(*c),
+            FailureTarget::Domain(_) => None,
+        }
+    }
+    /// All failure domains.
+    pub fn domains(&self) -> &[Domain] {
+        &self.domains
+    }
+    /// The domain at `idx`.
+    pub fn domain(&self, idx: Idx<Domain>) -> &Domain {
+        &self.domains[idx.index()]
+    }
+    /// The domain with this id.
+    pub fn domain_by_id(&self, id: &str) -> Option<Idx<Domain>> {
+        match self.targets.get(id)? {
+            FailureTarget::Domain(d) => Some(*d),
+            FailureTarget::Component(_) => None,
+        }
+    }
+    /// The component or domain with this id (they share one namespace).
+    pub fn target_by_id(&self, id: &str) -> Option<FailureTarget> {
+        self.targets.get(id).copied()
+    }
+    /// All people.
+    pub fn people(&self) -> &[Person] {
+        &self.people
+    }
+    /// The person at `idx`.
+    pub fn person(&self, idx: Idx<Person>) -> &Person {
+        &self.people[idx.index()]
+    }
+    /// All service accounts.
+    pub fn service_accounts(&self) -> &[ServiceAccount] {
+        &self.service_accounts
+    }
+    /// All groups.
+    pub fn groups(&self) -> &[Group] {
+        &self.groups
+    }
+    /// The person, service account or group with this id.
+    pub fn principal_by_id(&self, id: &str) -> Option<Principal> {
+        self.principals.get(id).copied()
+    }
+    /// The id of a principal.
+    pub fn principal_id(&self, p: Principal) -> &str {
+        match p {
+            Principal::Person(i) => &self.people[i.index()].id,
+            Principal::ServiceAccount(i) => &self.service_accounts[i.index()].id,
+            Principal::Group(i) => &self.groups[i.index()].id,
+        }
+    }
+    /// All systems.
+    pub fn systems(&self) -> &[System] {
+        &self.systems
+    }
+    /// The system with this id.
+    pub fn system_by_id(&self, id: &str) -> Option<Idx<System>> {
+        self.systems_by_id.get(id).copied()
+    }
+    /// All grants.
+    pub fn grants(&self) -> &[Grant] {
+        &self.grants
+    }
+    /// All credentials.
+    pub fn credentials(&self) -> &[Credential] {
+        &self.credentials
+    }
+    /// The credential with this id.
+    pub fn credential_by_id(&self, id: &str) -> Option<Idx<Credential>> {
+        self.credentials_by_id.get(id).copied()
+    }
+    /// All access events.
+    pub fn access_events(&self) -> &[AccessEvent] {
+        &self.access_events
+    }
+    /// All backup policies.
+    pub fn backup_policies(&self) -> &[BackupPolicy] {
+        &self.backup_policies
+    }
+    /// The backup policy with this id.
+    pub fn backup_policy_by_id(&self, id: &str) -> Option<Idx<BackupPolicy>> {
+        self.policies_by_id.get(id).copied()
+    }
+    /// All backup runs.
+    pub fn backup_runs(&self) -> &[BackupRun] {
+        &self.backup_runs
+    }
+    /// All restore drills.
+    pub fn restore_drills(&self) -> &[RestoreDrill] {
+        &self.restore_drills
+    }
+    /// All incidents.
+    pub fn incidents(&self) -> &[Incident] {
+        &self.incidents
+    }
+    /// The incident with this id.
+    pub fn incident_by_id(&self, id: &str) -> Option<Idx<Incident>> {
+        self.incidents_by_id.get(id).copied()
+    }
+    /// All problems.
+    pub fn problems(&self) -> &[Problem] {
+        &self.problems
+    }
+    /// The problem with this id.
+    pub fn problem_by_id(&self, id: &str) -> Option<Idx<Problem>> {
+        self.problems_by_id.get(id).copied()
+    }
+    /// All changes.
+    pub fn changes(&self) -> &[Change] {
+        &self.changes
+    }
+}
+
+/// The JSON Schema (draft 2020-12) of an inventory file, generated from the
+/// types the loader reads, for editor completion and validation.
+///
+/// ```
+/// let schema = ops_core::inventory_schema();
+/// assert!(schema["properties"]["components"].is_object());
+/// ```
+pub fn inventory_schema() -> serde_json::Value {
+    let schema = schemars::schema_for!(raw::RawFile);
+    schema.to_value()
+}

@@ -1,0 +1,124 @@
+//! Splitting documents into sections and deserializing each entity on its own,
+//! so one bad entity does not hide problems in the others.
+
+use std::collections::HashSet;
+
+use crate::Location;
+use crate::diagnostic::Diagnostic;
+use crate::source::de::{Sink, entity};
+use crate::source::node::{Node, Value};
+use crate::suggest::did_you_mean;
+
+use super::raw::*;
+
+/// Every entity read from all files, each with the location of its mapping.
+#[derive(Debug, Default)]
+pub(crate) struct RawInventory {
+    pub(crate) components: Vec<(Location, RawComponent)>,
+    pub(crate) domains: Vec<(Location, RawDomain)>,
+    pub(crate) people: Vec<(Location, RawPerson)>,
+    pub(crate) service_accounts: Vec<(Location, RawServiceAccount)>,
+    pub(crate) groups: Vec<(Location, RawGroup)>,
+    pub(crate) systems: Vec<(Location, RawSystem)>,
+    pub(crate) grants: Vec<(Location, RawGrant)>,
+    pub(crate) credentials: Vec<(Location, RawCredential)>,
+    pub(crate) access_events: Vec<(Location, RawAccessEvent)>,
+    pub(crate) backup_policies: Vec<(Location, RawBackupPolicy)>,
+    pub(crate) backup_runs: Vec<(Location, RawBackupRun)>,
+    pub(crate) restore_drills: Vec<(Location, RawRestoreDrill)>,
+    pub(crate) incidents: Vec<(Location, RawIncident)>,
+    pub(crate) problems: Vec<(Location, RawProblem)>,
+    pub(crate) changes: Vec<(Location, RawChange)>,
+    /// Ids of entities that could not be read, so references to them are not
+    /// reported as dangling on top of the real problem.
+    pub(crate) broken: HashSet<String>,
+}
+
+impl RawInventory {
+    /// Adds one document's sections.
+    pub(crate) fn add_document(&mut self, doc: &Node, sink: &Sink) {
+        let entries = match &doc.value {
+            Value::Map(entries) => entries,
+            // An empty document (a file with only comments) is fine.
+            Value::Null => return,
+            other => {
+                sink.push(Diagnostic::at(
+                    &doc.at,
+                    format!(
+                        "expected a mapping of sections (components, domains, ...), found {}",
+                        other.kind_name()
+                    ),
+                ));
+                return;
+            }
+        };
+        for (key, value) in entries {
+            let Value::Str(name) = &key.value else { continue };
+            match name.as_str() {
+                "components" => list(value, sink, &mut self.broken, &mut self.components),
+                "domains" => list(value, sink, &mut self.broken, &mut self.domains),
+                "people" => list(value, sink, &mut self.broken, &mut self.people),
+                "service_accounts" => list(value, sink, &mut self.broken, &mut self.service_accounts),
+                "groups" => list(value, sink, &mut self.broken, &mut self.groups),
+                "systems" => list(value, sink, &mut self.broken, &mut self.systems),
+                "grants" => list(value, sink, &mut self.broken, &mut self.grants),
+                "credentials" => list(value, sink, &mut self.broken, &mut self.credentials),
+                "access_events" => list(value, sink, &mut self.broken, &mut self.access_events),
+                "backup_policies" => list(value, sink, &mut self.broken, &mut self.backup_policies),
+                "backup_runs" => list(value, sink, &mut self.broken, &mut self.backup_runs),
+                "restore_drills" => list(value, sink, &mut self.broken, &mut self.restore_drills),
+                "incidents" => list(value, sink, &mut self.broken, &mut self.incidents),
+                "incident" => one(value, sink, &mut self.broken, &mut self.incidents),
+                "problems" => list(value, sink, &mut self.broken, &mut self.problems),
+                "changes" => list(value, sink, &mut self.broken, &mut self.changes),
+                other => {
+                    let message = match did_you_mean(other, SECTIONS.iter().copied()) {
+                        Some(s) => format!("unknown section '{other}' (did you mean '{s}'?)"),
+                        None => format!("unknown section '{other}'; expected one of: {}", SECTIONS.join(", ")),
+                    };
+                    sink.push(Diagnostic::at(&key.at, message));
+                }
+            }
+        }
+    }
+}
+
+fn list<T: serde::de::DeserializeOwned>(
+    node: &Node,
+    sink: &Sink,
+    broken: &mut HashSet<String>,
+    out: &mut Vec<(Location, T)>,
+) {
+    match &node.value {
+        Value::Seq(items) => {
+            out.reserve(items.len());
+            for item in items {
+                one(item, sink, broken, out);
+            }
+        }
+        Value::Null => {}
+        other => sink.push(Diagnostic::at(
+            &node.at,
+            format!("expected a list, found {}", other.kind_name()),
+        )),
+    }
+}
+
+fn one<T: serde::de::DeserializeOwned>(
+    node: &Node,
+    sink: &Sink,
+    broken: &mut HashSet<String>,
+    out: &mut Vec<(Location, T)>,
+) {
+    match entity(node, sink) {
+        Some(v) => out.push((node.at.clone(), v)),
+        None => {
+            if let Some(Node {
+                value: Value::Str(id), ..
+            }) = node.get("id")
+            {
+                broken.insert(id.clone());
+            }
+        }
+    }
+}

@@ -1,0 +1,1035 @@
+//! From what was written to what is meant: ids checked, references resolved to
+//! indices, instants and durations parsed, rules checked against the graph.
+//! Every problem is reported; nothing stops at the first.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::TimeDelta;
+
+use super::Inventory;
+use super::raw::*;
+use super::sections::RawInventory;
+use crate::access::*;
+use crate::backup::*;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::graph::*;
+use crate::incident::*;
+use crate::source::de::Spanned;
+use crate::suggest::did_you_mean;
+use crate::time::{parse_duration, parse_instant};
+use crate::{Idx, Location, Timestamp};
+
+/// Ids of one kind (or of several kinds that share a namespace).
+#[derive(Debug)]
+pub(crate) struct Namespace<T: Copy> {
+    /// What a reference to it is called in messages ("component").
+    what: &'static str,
+    map: HashMap<String, (T, Location, &'static str)>,
+    /// Ids in definition order, so suggestions are deterministic.
+    order: Vec<String>,
+}
+
+impl<T: Copy> Namespace<T> {
+    fn new(what: &'static str) -> Self {
+        Namespace {
+            what,
+            map: HashMap::new(),
+            order: Vec::new(),
+        }
+    }
+
+    pub(crate) fn get(&self, id: &str) -> Option<T> {
+        self.map.get(id).map(|(v, _, _)| *v)
+    }
+
+    pub(crate) fn into_map(self) -> HashMap<String, T> {
+        self.map.into_iter().map(|(k, (v, _, _))| (k, v)).collect()
+    }
+}
+
+/// How many dangling references get a "did you mean" hint; past this the
+/// search over a large inventory would cost more than it helps.
+const MAX_SUGGESTIONS: usize = 200;
+
+struct Validator {
+    diags: Diagnostics,
+    suggestions_left: usize,
+    /// Ids of entities that failed to parse: references to them are not
+    /// reported again as unknown.
+    broken: HashSet<String>,
+}
+
+impl Validator {
+    fn error(&mut self, at: &Location, message: impl Into<String>) {
+        self.diags.push(Diagnostic::at(at, message));
+    }
+
+    /// Checks an id's syntax and registers it; reports duplicates naming both places.
+    fn define<T: Copy>(&mut self, ns: &mut Namespace<T>, kind: &'static str, id: &Spanned<String>, value: T) -> bool {
+        if let Err(why) = check_id(&id.value) {
+            self.error(&id.at, format!("invalid {kind} id '{}': {why}", id.value));
+            return false;
+        }
+        if let Some((_, first, first_kind)) = ns.map.get(&id.value) {
+            let message = if *first_kind == kind {
+                format!("duplicate {kind} id '{}' (first defined at {first})", id.value)
+            } else {
+                format!(
+                    "{kind} id '{}' is already used by the {first_kind} at {first}",
+                    id.value
+                )
+            };
+            self.error(&id.at, message);
+            return false;
+        }
+        ns.map.insert(id.value.clone(), (value, id.at.clone(), kind));
+        ns.order.push(id.value.clone());
+        true
+    }
+
+    fn resolve<T: Copy>(&mut self, ns: &Namespace<T>, r: &Spanned<String>) -> Option<T> {
+        if let Some(v) = ns.get(&r.value) {
+            return Some(v);
+        }
+        if self.broken.contains(&r.value) {
+            return None;
+        }
+        let hint = if self.suggestions_left > 0 {
+            self.suggestions_left -= 1;
+            did_you_mean(&r.value, ns.order.iter().map(String::as_str))
+                .map(|s| format!(" (did you mean '{s}'?)"))
+                .unwrap_or_default()
+        } else {
+            String::new()
+        };
+        self.error(&r.at, format!("unknown {} '{}'{hint}", ns.what, r.value));
+        None
+    }
+
+    fn resolve_all<T: Copy>(&mut self, ns: &Namespace<T>, refs: &[Spanned<String>]) -> Vec<T> {
+        refs.iter().filter_map(|r| self.resolve(ns, r)).collect()
+    }
+
+    fn instant(&mut self, s: &Spanned<String>) -> Option<Timestamp> {
+        parse_instant(&s.value).map_err(|e| self.error(&s.at, e)).ok()
+    }
+
+    fn opt_instant(&mut self, s: &Option<Spanned<String>>) -> Option<Timestamp> {
+        s.as_ref().and_then(|s| self.instant(s))
+    }
+
+    fn duration(&mut self, s: &Option<Spanned<String>>) -> Option<TimeDelta> {
+        let s = s.as_ref()?;
+        match parse_duration(&s.value) {
+            Ok(d) if d > TimeDelta::zero() => Some(d),
+            Ok(_) => {
+                self.error(&s.at, format!("duration '{}' must be longer than zero", s.value));
+                None
+            }
+            Err(e) => {
+                self.error(&s.at, e);
+                None
+            }
+        }
+    }
+
+    fn probability(&mut self, field: &str, p: &Option<Spanned<f64>>) -> Option<f64> {
+        let p = p.as_ref()?;
+        if p.value > 0.0 && p.value <= 1.0 {
+            Some(p.value)
+        } else {
+            self.error(
+                &p.at,
+                format!(
+                    "{field} must be a probability in (0, 1], such as 0.999; found {}",
+                    p.value
+                ),
+            );
+            None
+        }
+    }
+
+    fn count(&mut self, field: &str, n: &Option<Spanned<i64>>) -> Option<u32> {
+        let n = n.as_ref()?;
+        match u32::try_from(n.value) {
+            Ok(v) => Some(v),
+            Err(_) => {
+                self.error(
+                    &n.at,
+                    format!("{field} must be a count from 0 to {}; found {}", u32::MAX, n.value),
+                );
+                None
+            }
+        }
+    }
+
+    /// `later` must not be before `earlier`.
+    fn ordered(&mut self, at: &Location, earlier: (&str, Option<Timestamp>), later: (&str, Option<Timestamp>)) {
+        if let ((a_name, Some(a)), (b_name, Some(b))) = (earlier, later)
+            && b < a
+        {
+            self.error(
+                at,
+                format!("{b_name} ({}) is before {a_name} ({})", b.to_rfc3339(), a.to_rfc3339()),
+            );
+        }
+    }
+}
+
+/// Letters, digits and `-_.:/@`, starting with a letter or digit, 1 to 128 characters.
+fn check_id(id: &str) -> Result<(), String> {
+    if id.is_empty() {
+        return Err("ids must not be empty".to_owned());
+    }
+    if id.len() > 128 {
+        return Err("ids are at most 128 characters".to_owned());
+    }
+    if !id.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        return Err("ids start with a letter or digit".to_owned());
+    }
+    if let Some(c) = id
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || "-_.:/@".contains(*c)))
+    {
+        return Err(format!("'{c}' is not allowed; use letters, digits and - _ . : / @"));
+    }
+    Ok(())
+}
+
+/// Which failure-analysis entity an id names.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Target {
+    Component(Idx<Component>),
+    Domain(Idx<Domain>),
+}
+
+pub(crate) struct Namespaces {
+    pub(crate) targets: Namespace<Target>,
+    pub(crate) components: Namespace<Idx<Component>>,
+    pub(crate) domains: Namespace<Idx<Domain>>,
+    pub(crate) principals: Namespace<Principal>,
+    pub(crate) people: Namespace<Idx<Person>>,
+    pub(crate) systems: Namespace<Idx<System>>,
+    pub(crate) credentials: Namespace<Idx<Credential>>,
+    pub(crate) policies: Namespace<Idx<BackupPolicy>>,
+    pub(crate) incidents: Namespace<Idx<Incident>>,
+    pub(crate) problems: Namespace<Idx<Problem>>,
+}
+
+pub(crate) fn validate(mut raw: RawInventory) -> Result<Inventory, Diagnostics> {
+    let mut v = Validator {
+        diags: Diagnostics::default(),
+        suggestions_left: MAX_SUGGESTIONS,
+        broken: std::mem::take(&mut raw.broken),
+    };
+    let mut ns = Namespaces {
+        targets: Namespace::new("component or domain"),
+        components: Namespace::new("component"),
+        domains: Namespace::new("domain"),
+        principals: Namespace::new("person, service account or group"),
+        people: Namespace::new("person"),
+        systems: Namespace::new("system"),
+        credentials: Namespace::new("credential"),
+        policies: Namespace::new("backup policy"),
+        incidents: Namespace::new("incident"),
+        problems: Namespace::new("problem"),
+    };
+
+    // Pass 1: every id, so references may point forwards and across files.
+    for (i, (_, c)) in raw.components.iter().enumerate() {
+        if v.define(&mut ns.targets, "component", &c.id, Target::Component(Idx::new(i))) {
+            ns.components
+                .map
+                .insert(c.id.value.clone(), (Idx::new(i), c.id.at.clone(), "component"));
+            ns.components.order.push(c.id.value.clone());
+        }
+    }
+    for (i, (_, d)) in raw.domains.iter().enumerate() {
+        if v.define(&mut ns.targets, "domain", &d.id, Target::Domain(Idx::new(i))) {
+            ns.domains
+                .map
+                .insert(d.id.value.clone(), (Idx::new(i), d.id.at.clone(), "domain"));
+            ns.domains.order.push(d.id.value.clone());
+        }
+    }
+    for (i, (_, p)) in raw.people.iter().enumerate() {
+        if v.define(&mut ns.principals, "person", &p.id, Principal::Person(Idx::new(i))) {
+            ns.people
+                .map
+                .insert(p.id.value.clone(), (Idx::new(i), p.id.at.clone(), "person"));
+            ns.people.order.push(p.id.value.clone());
+        }
+    }
+    for (i, (_, s)) in raw.service_accounts.iter().enumerate() {
+        v.define(
+            &mut ns.principals,
+            "service account",
+            &s.id,
+            Principal::ServiceAccount(Idx::new(i)),
+        );
+    }
+    for (i, (_, g)) in raw.groups.iter().enumerate() {
+        v.define(&mut ns.principals, "group", &g.id, Principal::Group(Idx::new(i)));
+    }
+    for (i, (_, s)) in raw.systems.iter().enumerate() {
+        v.define(&mut ns.systems, "system", &s.id, Idx::new(i));
+    }
+    for (i, (_, c)) in raw.credentials.iter().enumerate() {
+        v.define(&mut ns.credentials, "credential", &c.id, Idx::new(i));
+    }
+    for (i, (_, p)) in raw.backup_policies.iter().enumerate() {
+        v.define(&mut ns.policies, "backup policy", &p.id, Idx::new(i));
+    }
+    for (i, (_, inc)) in raw.incidents.iter().enumerate() {
+        v.define(&mut ns.incidents, "incident", &inc.id, Idx::new(i));
+    }
+    for (i, (_, p)) in raw.problems.iter().enumerate() {
+        v.define(&mut ns.problems, "problem", &p.id, Idx::new(i));
+    }
+
+    // Pass 2: each entity, resolving its references.
+    let components: Vec<Component> = raw.components.iter().map(|(_, c)| component(&mut v, &ns, c)).collect();
+    let domains: Vec<Domain> = raw.domains.iter().map(|(_, d)| domain(&mut v, &ns, d)).collect();
+    check_domain_nesting(&mut v, &domains);
+    let people: Vec<Person> = raw.people.iter().map(|(_, p)| person(&mut v, p)).collect();
+    let service_accounts = raw
+        .service_accounts
+        .iter()
+        .map(|(_, s)| ServiceAccount {
+            id: s.id.value.clone(),
+            name: s.name.clone(),
+            owner: s.owner.as_ref().and_then(|o| v.resolve(&ns.people, o)),
+            description: s.description.clone(),
+            disabled: s.disabled.unwrap_or(false),
+            location: s.id.at.clone(),
+        })
+        .collect();
+    let groups: Vec<Group> = raw
+        .groups
+        .iter()
+        .map(|(_, g)| Group {
+            id: g.id.value.clone(),
+            name: g.name.clone(),
+            members: v.resolve_all(&ns.principals, &g.members),
+            location: g.id.at.clone(),
+        })
+        .collect();
+    check_group_nesting(&mut v, &groups);
+    let systems = raw
+        .systems
+        .iter()
+        .map(|(_, s)| System {
+            id: s.id.value.clone(),
+            name: s.name.clone(),
+            component: s.component.as_ref().and_then(|c| v.resolve(&ns.components, c)),
+            description: s.description.clone(),
+            location: s.id.at.clone(),
+        })
+        .collect();
+    let grants = raw
+        .grants
+        .iter()
+        .filter_map(|(at, g)| grant(&mut v, &ns, at, g))
+        .collect();
+    let credentials = raw
+        .credentials
+        .iter()
+        .map(|(_, c)| credential(&mut v, &ns, c))
+        .collect();
+    let access_events = raw
+        .access_events
+        .iter()
+        .filter_map(|(at, e)| {
+            let principal = v.resolve(&ns.principals, &e.principal);
+            let system = v.resolve(&ns.systems, &e.system);
+            let when = v.instant(&e.at);
+            Some(AccessEvent {
+                principal: principal?,
+                system: system?,
+                at: when?,
+                source: e.source.clone(),
+                action: e.action.clone(),
+                location: at.clone(),
+            })
+        })
+        .collect();
+    let backup_policies = raw
+        .backup_policies
+        .iter()
+        .filter_map(|(_, p)| backup_policy(&mut v, &ns, p))
+        .collect();
+    let backup_runs = raw
+        .backup_runs
+        .iter()
+        .filter_map(|(at, r)| backup_run(&mut v, &ns, at, r))
+        .collect();
+    let restore_drills = raw
+        .restore_drills
+        .iter()
+        .filter_map(|(at, d)| {
+            let policy = v.resolve(&ns.policies, &d.policy);
+            let when = v.instant(&d.at);
+            Some(RestoreDrill {
+                policy: policy?,
+                at: when?,
+                by: d.by.as_ref().and_then(|b| v.resolve(&ns.people, b)),
+                duration: v.duration(&d.duration),
+                outcome: match d.outcome.value {
+                    DrillOutcomeName::Success => DrillOutcome::Success,
+                    DrillOutcomeName::Failed => DrillOutcome::Failed,
+                    DrillOutcomeName::Partial => DrillOutcome::Partial,
+                },
+                notes: d.notes.clone(),
+                location: at.clone(),
+            })
+        })
+        .collect();
+    let mut incidents: Vec<Incident> = raw
+        .incidents
+        .iter()
+        .filter_map(|(_, i)| incident(&mut v, &ns, i))
+        .collect();
+    let mut problems: Vec<Problem> = raw.problems.iter().map(|(_, p)| problem(&mut v, &ns, p)).collect();
+    let changes = raw
+        .changes
+        .iter()
+        .filter_map(|(at, c)| {
+            let component = v.resolve(&ns.components, &c.component);
+            let when = v.instant(&c.at);
+            Some(Change {
+                id: c.id.as_ref().map(|i| i.value.clone()),
+                at: when?,
+                component: component?,
+                author: c.author.as_ref().and_then(|a| v.resolve(&ns.principals, a)),
+                description: c.description.clone(),
+                location: at.clone(),
+            })
+        })
+        .collect();
+
+    // Incidents and problems may each name the other: make the link two-way.
+    for (ii, incident) in incidents.iter().enumerate() {
+        if let Some(p) = incident.problem {
+            problems[p.index()].incidents.push(Idx::new(ii));
+        }
+    }
+    for (pi, problem) in problems.iter_mut().enumerate() {
+        problem.incidents.sort();
+        problem.incidents.dedup();
+        for &ii in &problem.incidents {
+            let incident = &mut incidents[ii.index()];
+            match incident.problem {
+                None => incident.problem = Some(Idx::new(pi)),
+                Some(other) if other.index() != pi => {
+                    let message = format!(
+                        "problem '{}' lists incident '{}', which names another problem",
+                        problem.id, incident.id
+                    );
+                    v.error(&problem.location, message);
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    if !v.diags.is_empty() {
+        return Err(v.diags.finish());
+    }
+    Ok(Inventory::assemble(
+        components,
+        domains,
+        people,
+        service_accounts,
+        groups,
+        systems,
+        grants,
+        credentials,
+        access_events,
+        backup_policies,
+        backup_runs,
+        restore_drills,
+        incidents,
+        problems,
+        changes,
+        ns,
+    ))
+}
+
+fn component(v: &mut Validator, ns: &Namespaces, c: &RawComponent) -> Component {
+    let kind = c.kind.as_ref().map_or(ComponentKind::Service, |k| match k.value {
+        ComponentKindName::Service => ComponentKind::Service,
+        ComponentKindName::Database => ComponentKind::Database,
+        ComponentKindName::Queue => ComponentKind::Queue,
+        ComponentKindName::Cache => ComponentKind::Cache,
+        ComponentKindName::ObjectStore => ComponentKind::ObjectStore,
+        ComponentKindName::FileStore => ComponentKind::FileStore,
+        ComponentKindName::Dns => ComponentKind::Dns,
+        ComponentKindName::LoadBalancer => ComponentKind::LoadBalancer,
+        ComponentKindName::Cdn => ComponentKind::Cdn,
+        ComponentKindName::Ci => ComponentKind::Ci,
+        ComponentKindName::Network => ComponentKind::Network,
+        ComponentKindName::Compute => ComponentKind::Compute,
+        ComponentKindName::External => ComponentKind::External,
+        ComponentKindName::Other => ComponentKind::Other,
+    });
+    let mut depends_on = Vec::with_capacity(c.depends_on.len());
+    let mut seen: HashMap<&str, &Location> = HashMap::new();
+    for d in &c.depends_on {
+        if d.value == c.id.value {
+            v.error(&d.at, format!("component '{}' depends on itself", c.id.value));
+            continue;
+        }
+        if let Some(first) = seen.insert(&d.value, &d.at) {
+            v.error(
+                &d.at,
+                format!("'{}' is listed twice in depends_on (first at {first})", d.value),
+            );
+            continue;
+        }
+        if let Some(i) = v.resolve(&ns.components, d) {
+            depends_on.push(i);
+        }
+    }
+    let n = c.depends_on.len();
+    let requires = match &c.requires {
+        None => Requirement::All,
+        Some(r) => match &r.value {
+            RawRequires::All => Requirement::All,
+            RawRequires::Any => {
+                if n == 0 {
+                    v.error(
+                        &r.at,
+                        format!(
+                            "component '{}' requires any of its dependencies but has none",
+                            c.id.value
+                        ),
+                    );
+                }
+                Requirement::Any
+            }
+            RawRequires::AtLeast(k) => {
+                if k.value < 1 {
+                    v.error(&k.at, format!("at_least must be 1 or more; found {}", k.value));
+                    Requirement::All
+                } else if usize::try_from(k.value).map_or(true, |k| k > n) {
+                    let s = if n == 1 { "y" } else { "ies" };
+                    v.error(
+                        &k.at,
+                        format!(
+                            "at_least: {} is impossible: component '{}' has only {n} dependenc{s}",
+                            k.value, c.id.value
+                        ),
+                    );
+                    Requirement::All
+                } else {
+                    Requirement::AtLeast(u32::try_from(k.value).unwrap_or(u32::MAX))
+                }
+            }
+        },
+    };
+    let tier = c.tier.as_ref().and_then(|t| match u8::try_from(t.value) {
+        Ok(t @ 1..=4) => Some(t),
+        _ => {
+            v.error(&t.at, format!("tier must be 1 (most critical) to 4; found {}", t.value));
+            None
+        }
+    });
+    Component {
+        id: c.id.value.clone(),
+        name: c.name.clone(),
+        kind,
+        description: c.description.clone(),
+        entry: c.entry.unwrap_or(false),
+        requires,
+        depends_on,
+        tier,
+        owners: v.resolve_all(&ns.principals, &c.owners),
+        domains: v.resolve_all(&ns.domains, &c.domains),
+        stateful: c.stateful.unwrap_or_else(|| kind.stateful_by_default()),
+        availability: v.probability("availability", &c.availability),
+        slo: v.probability("slo", &c.slo),
+        tags: c.tags.clone(),
+        location: c.id.at.clone(),
+    }
+}
+
+fn domain(v: &mut Validator, ns: &Namespaces, d: &RawDomain) -> Domain {
+    let kind = match d.kind.value.as_str() {
+        "zone" => DomainKind::Zone,
+        "region" => DomainKind::Region,
+        "provider" => DomainKind::Provider,
+        "power" => DomainKind::Power,
+        "network" => DomainKind::Network,
+        "person" => DomainKind::Person,
+        "credential" => DomainKind::Credential,
+        other => {
+            // A kind of one's own is fine; a misspelt built-in one is not.
+            if let Some(s) = did_you_mean(other, DomainKind::BUILT_IN.iter().copied()) {
+                v.error(
+                    &d.kind.at,
+                    format!("domain kind '{other}' looks like a misspelling of '{s}'; pick a kind of your own that is not this close to a built-in one"),
+                );
+            } else if let Err(why) = check_id(other) {
+                v.error(&d.kind.at, format!("invalid domain kind '{other}': {why}"));
+            }
+            DomainKind::Custom(other.to_owned())
+        }
+    };
+    let parent = d.parent.as_ref().and_then(|p| {
+        if p.value == d.id.value {
+            v.error(&p.at, format!("domain '{}' is its own parent", d.id.value));
+            return None;
+        }
+        v.resolve(&ns.domains, p)
+    });
+    Domain {
+        id: d.id.value.clone(),
+        kind,
+        parent,
+        name: d.name.clone(),
+        description: d.description.clone(),
+        location: d.id.at.clone(),
+    }
+}
+
+/// Reports every cycle of `parent` links once, naming its members in order.
+fn check_domain_nesting(v: &mut Validator, domains: &[Domain]) {
+    // 0 = unvisited, 1 = on the current path, 2 = done
+    let mut state = vec![0u8; domains.len()];
+    for start in 0..domains.len() {
+        let mut path = Vec::new();
+        let mut cur = Some(start);
+        while let Some(i) = cur {
+            match state[i] {
+                2 => break,
+                1 => {
+                    let from = path.iter().position(|&p| p == i).unwrap_or(0);
+                    let mut names: Vec<&str> = path[from..].iter().map(|&p: &usize| domains[p].id.as_str()).collect();
+                    names.push(&domains[i].id);
+                    let at = domains[path[from..].iter().copied().min().unwrap_or(i)]
+                        .location
+                        .clone();
+                    v.error(&at, format!("domains nest in a cycle: {}", names.join(" -> ")));
+                    break;
+                }
+                _ => {
+                    state[i] = 1;
+                    path.push(i);
+                    cur = domains[i].parent.map(Idx::index);
+                }
+            }
+        }
+        for p in path {
+            state[p] = 2;
+        }
+    }
+}
+
+/// Reports every group membership cycle, naming its members in order.
+fn check_group_nesting(v: &mut Validator, groups: &[Group]) {
+    let children = |g: usize| {
+        groups[g].members.iter().filter_map(|m| match m {
+            Principal::Group(c) => Some(c.index()),
+            _ => None,
+        })
+    };
+    let mut state = vec![0u8; groups.len()];
+    for root in 0..groups.len() {
+        if state[root] != 0 {
+            continue;
+        }
+        // Iterative DFS: (group, next child position)
+        let mut stack: Vec<(usize, usize)> = vec![(root, 0)];
+        state[root] = 1;
+        while let Some(&mut (g, ref mut next)) = stack.last_mut() {
+            match children(g).nth(*next) {
+                Some(c) => {
+                    *next += 1;
+                    match state[c] {
+                        0 => {
+                            state[c] = 1;
+                            stack.push((c, 0));
+                        }
+                        1 => {
+                            let from = stack.iter().position(|&(s, _)| s == c).unwrap_or(0);
+                            let mut names: Vec<&str> =
+                                stack[from..].iter().map(|&(s, _)| groups[s].id.as_str()).collect();
+                            names.push(&groups[c].id);
+                            v.error(
+                                &groups[c].location,
+                                format!("group membership forms a cycle: {}", names.join(" -> ")),
+                            );
+                        }
+                        _ => {}
+                    }
+                }
+                None => {
+                    state[g] = 2;
+                    stack.pop();
+                }
+            }
+        }
+    }
+}
+
+fn person(v: &mut Validator, p: &RawPerson) -> Person {
+    let status = p.status.as_ref().map_or(PersonStatus::Active, |s| match s.value {
+        PersonStatusName::Active => PersonStatus::Active,
+        PersonStatusName::OnLeave => PersonStatus::OnLeave,
+        PersonStatusName::Departed => PersonStatus::Departed,
+    });
+    let departed_at = v.opt_instant(&p.departed_at);
+    let status_at = p.status.as_ref().map_or(&p.id.at, |s| &s.at);
+    match (status, &p.departed_at) {
+        (PersonStatus::Departed, None) => v.error(
+            status_at,
+            format!("person '{}' is departed but has no departed_at", p.id.value),
+        ),
+        (PersonStatus::Active | PersonStatus::OnLeave, Some(d)) => v.error(
+            &d.at,
+            format!(
+                "person '{}' has departed_at but status {}; set status: departed",
+                p.id.value,
+                status.as_str()
+            ),
+        ),
+        _ => {}
+    }
+    let leave: Vec<Period> = p
+        .leave
+        .iter()
+        .filter_map(|l| {
+            let from = v.instant(&l.from);
+            let until = v.opt_instant(&l.until);
+            v.ordered(&l.from.at, ("from", from), ("until", until));
+            Some(Period { from: from?, until })
+        })
+        .collect();
+    if status == PersonStatus::OnLeave && p.leave.is_empty() {
+        v.error(
+            status_at,
+            format!("person '{}' is on_leave but has no leave period", p.id.value),
+        );
+    }
+    Person {
+        id: p.id.value.clone(),
+        name: p.name.clone(),
+        email: p.email.clone(),
+        status,
+        departed_at,
+        leave,
+        location: p.id.at.clone(),
+    }
+}
+
+fn level(l: LevelName) -> Level {
+    match l {
+        LevelName::Read => Level::Read,
+        LevelName::Write => Level::Write,
+        LevelName::Admin => Level::Admin,
+        LevelName::Owner => Level::Owner,
+    }
+}
+
+fn grant(v: &mut Validator, ns: &Namespaces, at: &Location, g: &RawGrant) -> Option<Grant> {
+    let principal = v.resolve(&ns.principals, &g.principal);
+    let system = v.resolve(&ns.systems, &g.system);
+    let granted_at = v.opt_instant(&g.granted_at);
+    let last_used_at = v.opt_instant(&g.last_used_at);
+    let expires_at = v.opt_instant(&g.expires_at);
+    if let Some(id) = &g.id
+        && let Err(why) = check_id(&id.value)
+    {
+        v.error(&id.at, format!("invalid grant id '{}': {why}", id.value));
+    }
+    Some(Grant {
+        id: g.id.as_ref().map(|i| i.value.clone()),
+        principal: principal?,
+        system: system?,
+        role: g.role.clone(),
+        level: level(g.level.value),
+        granted_at,
+        last_used_at,
+        expires_at,
+        location: at.clone(),
+    })
+}
+
+fn credential(v: &mut Validator, ns: &Namespaces, c: &RawCredential) -> Credential {
+    let kind = match c.kind.value {
+        CredentialKindName::Personal => CredentialKind::Personal,
+        CredentialKindName::Shared => CredentialKind::Shared,
+    };
+    if kind == CredentialKind::Personal && c.holders.len() > 1 {
+        v.error(
+            &c.kind.at,
+            format!(
+                "credential '{}' is personal but has {} holders; make it kind: shared",
+                c.id.value,
+                c.holders.len()
+            ),
+        );
+    }
+    Credential {
+        id: c.id.value.clone(),
+        kind,
+        system: c.system.as_ref().and_then(|s| v.resolve(&ns.systems, s)),
+        level: c.level.as_ref().map(|l| level(l.value)),
+        holders: v.resolve_all(&ns.principals, &c.holders),
+        mfa: c.mfa.unwrap_or(false),
+        created_at: v.opt_instant(&c.created_at),
+        rotated_at: v.opt_instant(&c.rotated_at),
+        last_used_at: v.opt_instant(&c.last_used_at),
+        description: c.description.clone(),
+        location: c.id.at.clone(),
+    }
+}
+
+fn backup_policy(v: &mut Validator, ns: &Namespaces, p: &RawBackupPolicy) -> Option<BackupPolicy> {
+    let protects = v.resolve(&ns.components, &p.protects);
+    let schedule = p.schedule.as_ref().and_then(|s| schedule(v, &p.id, s));
+    let retention = p.retention.as_ref().map(|r| Retention {
+        keep_last: v.count("keep_last", &r.keep_last),
+        keep_hourly: v.count("keep_hourly", &r.keep_hourly),
+        keep_daily: v.count("keep_daily", &r.keep_daily),
+        keep_weekly: v.count("keep_weekly", &r.keep_weekly),
+        keep_monthly: v.count("keep_monthly", &r.keep_monthly),
+        keep_yearly: v.count("keep_yearly", &r.keep_yearly),
+        keep_within: r.keep_within.as_ref().map(|s| s.value.clone()),
+        keep_within_hourly: r.keep_within_hourly.as_ref().map(|s| s.value.clone()),
+        keep_within_daily: r.keep_within_daily.as_ref().map(|s| s.value.clone()),
+        keep_within_weekly: r.keep_within_weekly.as_ref().map(|s| s.value.clone()),
+        keep_within_monthly: r.keep_within_monthly.as_ref().map(|s| s.value.clone()),
+        keep_within_yearly: r.keep_within_yearly.as_ref().map(|s| s.value.clone()),
+        keep_tags: r.keep_tags.clone(),
+    });
+    let copies = p
+        .copies
+        .iter()
+        .map(|c| BackupCopy {
+            location_name: c.location.value.clone(),
+            tier: c.tier.as_ref().map(|t| match t.value {
+                StorageTierName::Hot => StorageTier::Hot,
+                StorageTierName::Warm => StorageTier::Warm,
+                StorageTierName::Cold => StorageTier::Cold,
+                StorageTierName::Archive => StorageTier::Archive,
+            }),
+            offsite: c.offsite.unwrap_or(false),
+            immutable: c.immutable.unwrap_or(false),
+            encrypted: c.encrypted.unwrap_or(false),
+            deletable_by: c
+                .deletable_by
+                .iter()
+                .filter_map(|d| {
+                    if let Some(p) = ns.principals.get(&d.value) {
+                        return Some(Deleter::Principal(p));
+                    }
+                    if let Some(c) = ns.credentials.get(&d.value) {
+                        return Some(Deleter::Credential(c));
+                    }
+                    let names = ns
+                        .principals
+                        .order
+                        .iter()
+                        .chain(&ns.credentials.order)
+                        .map(String::as_str);
+                    let hint = did_you_mean(&d.value, names)
+                        .map(|s| format!(" (did you mean '{s}'?)"))
+                        .unwrap_or_default();
+                    v.error(&d.at, format!("unknown principal or credential '{}'{hint}", d.value));
+                    None
+                })
+                .collect(),
+            location: c.location.at.clone(),
+        })
+        .collect();
+    Some(BackupPolicy {
+        id: p.id.value.clone(),
+        protects: protects?,
+        owner: p.owner.as_ref().and_then(|o| v.resolve(&ns.principals, o)),
+        schedule,
+        retention,
+        rpo: v.duration(&p.rpo),
+        rto: v.duration(&p.rto),
+        copies,
+        monitor: p.monitor.clone(),
+        drill_interval: v.duration(&p.drill_interval),
+        location: p.id.at.clone(),
+    })
+}
+
+fn schedule(v: &mut Validator, policy: &Spanned<String>, s: &RawSchedule) -> Option<Schedule> {
+    match (&s.cron, &s.every) {
+        (Some(cron), None) => {
+            let fields = cron.value.split_whitespace().count();
+            if fields != 5 {
+                v.error(
+                    &cron.at,
+                    format!(
+                        "cron expression '{}' has {fields} fields; expected 5 (minute hour day-of-month month day-of-week)",
+                        cron.value
+                    ),
+                );
+                return None;
+            }
+            Some(Schedule::Cron {
+                expression: cron.value.clone(),
+                timezone: s
+                    .timezone
+                    .as_ref()
+                    .map_or_else(|| "UTC".to_owned(), |t| t.value.clone()),
+            })
+        }
+        (None, Some(_)) => v.duration(&s.every).map(Schedule::Every),
+        (Some(cron), Some(_)) => {
+            v.error(&cron.at, "a schedule has either cron or every, not both");
+            None
+        }
+        (None, None) => {
+            v.error(
+                &policy.at,
+                format!("the schedule of backup policy '{}' needs cron or every", policy.value),
+            );
+            None
+        }
+    }
+}
+
+fn backup_run(v: &mut Validator, ns: &Namespaces, at: &Location, r: &RawBackupRun) -> Option<BackupRun> {
+    let policy = v.resolve(&ns.policies, &r.policy);
+    let started_at = v.instant(&r.started_at);
+    let finished_at = v.opt_instant(&r.finished_at);
+    v.ordered(at, ("started_at", started_at), ("finished_at", finished_at));
+    let size_bytes = r.size_bytes.as_ref().and_then(|s| match u64::try_from(s.value) {
+        Ok(n) => Some(n),
+        Err(_) => {
+            v.error(&s.at, format!("size_bytes must not be negative; found {}", s.value));
+            None
+        }
+    });
+    Some(BackupRun {
+        id: r.id.as_ref().map(|i| i.value.clone()),
+        policy: policy?,
+        started_at: started_at?,
+        finished_at,
+        status: match r.status.value {
+            RunStatusName::Success => RunStatus::Success,
+            RunStatusName::Failed => RunStatus::Failed,
+            RunStatusName::Partial => RunStatus::Partial,
+            RunStatusName::Running => RunStatus::Running,
+        },
+        size_bytes,
+        checksum: r.checksum.clone(),
+        artifact: r.location.clone(),
+        location: at.clone(),
+    })
+}
+
+fn incident(v: &mut Validator, ns: &Namespaces, i: &RawIncident) -> Option<Incident> {
+    let started_at = v.opt_instant(&i.started_at);
+    let detected_at = v.instant(&i.detected_at);
+    let acknowledged_at = v.opt_instant(&i.acknowledged_at);
+    let mitigated_at = v.opt_instant(&i.mitigated_at);
+    let resolved_at = v.opt_instant(&i.resolved_at);
+    let postmortem_done_at = v.opt_instant(&i.postmortem_done_at);
+    let steps = [
+        ("started_at", started_at),
+        ("detected_at", detected_at),
+        ("acknowledged_at", acknowledged_at),
+        ("mitigated_at", mitigated_at),
+        ("resolved_at", resolved_at),
+        ("postmortem_done_at", postmortem_done_at),
+    ];
+    // Each stated instant must not precede the latest earlier stated one.
+    let mut latest: Option<(&str, Timestamp)> = None;
+    for (name, t) in steps {
+        if let Some(t) = t {
+            if let Some((prev_name, prev)) = latest {
+                v.ordered(&i.id.at, (prev_name, Some(prev)), (name, Some(t)));
+            }
+            latest = Some((name, t));
+        }
+    }
+    let mut timeline: Vec<TimelineEvent> = i
+        .timeline
+        .iter()
+        .filter_map(|e| {
+            Some(TimelineEvent {
+                at: v.instant(&e.at)?,
+                author: e.author.as_ref().and_then(|a| v.resolve(&ns.principals, a)),
+                kind: e.kind.clone(),
+                text: e.text.clone(),
+            })
+        })
+        .collect();
+    timeline.sort_by_key(|e| e.at);
+    let postmortem = i.postmortem.as_ref().map(|p| Postmortem {
+        what_happened: p.what_happened.clone(),
+        why: p.why.clone(),
+        why_not_detected: p.why_not_detected.clone(),
+        why_not_self_healed: p.why_not_self_healed.clone(),
+        issues: p
+            .issues
+            .iter()
+            .map(|issue| PostmortemIssue {
+                description: issue.description.value.clone(),
+                actions: issue
+                    .actions
+                    .iter()
+                    .map(|a| Action {
+                        description: a.description.value.clone(),
+                        owner: a.owner.as_ref().and_then(|o| v.resolve(&ns.principals, o)),
+                        expected_result: a.expected_result.clone(),
+                        due: v.opt_instant(&a.due),
+                        done_at: v.opt_instant(&a.done_at),
+                        location: a.description.at.clone(),
+                    })
+                    .collect(),
+                location: issue.description.at.clone(),
+            })
+            .collect(),
+    });
+    Some(Incident {
+        id: i.id.value.clone(),
+        title: i.title.clone(),
+        severity: match i.severity.value {
+            IncidentSeverityName::Sev1 => IncidentSeverity::Sev1,
+            IncidentSeverityName::Sev2 => IncidentSeverity::Sev2,
+            IncidentSeverityName::Sev3 => IncidentSeverity::Sev3,
+            IncidentSeverityName::Sev4 => IncidentSeverity::Sev4,
+            IncidentSeverityName::Sev5 => IncidentSeverity::Sev5,
+        },
+        commander: i.commander.as_ref().and_then(|c| v.resolve(&ns.people, c)),
+        impacted: v.resolve_all(&ns.components, &i.impacted),
+        detected_by: i.detected_by.as_ref().map(|d| match d.value {
+            DetectionName::Monitor => Detection::Monitor,
+            DetectionName::Customer => Detection::Customer,
+            DetectionName::Staff => Detection::Staff,
+        }),
+        started_at,
+        detected_at: detected_at?,
+        acknowledged_at,
+        mitigated_at,
+        resolved_at,
+        postmortem_done_at,
+        problem: i.problem.as_ref().and_then(|p| v.resolve(&ns.problems, p)),
+        timeline,
+        postmortem,
+        location: i.id.at.clone(),
+    })
+}
+
+fn problem(v: &mut Validator, ns: &Namespaces, p: &RawProblem) -> Problem {
+    Problem {
+        id: p.id.value.clone(),
+        title: p.title.clone(),
+        incidents: v.resolve_all(&ns.incidents, &p.incidents),
+        root_cause: p.root_cause.clone(),
+        plan: p.plan.as_ref().map(|plan| ProblemPlan {
+            diagnostics: plan.diagnostics.clone(),
+            collect_for: v.duration(&plan.collect_for),
+            prepared: v.resolve_all(&ns.principals, &plan.prepared),
+            notify: v.resolve_all(&ns.principals, &plan.notify),
+        }),
+        location: p.id.at.clone(),
+    }
+}

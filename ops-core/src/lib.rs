@@ -1,0 +1,85 @@
+//! # ops-core
+//!
+//! The unglamorous half of running software, as data and checks.
+//!
+//! An [`Inventory`] describes an estate: components and their dependencies,
+//! failure domains, people and their access, backup policies, incidents. It
+//! is loaded from YAML, TOML or JSON files and validated in one pass that
+//! reports every problem with its file, line and column. [`Check`]s look at
+//! an inventory at a given instant and produce [`Finding`]s; a [`Runner`]
+//! runs many checks and collects a [`Report`], which [`render`] writes as
+//! JSON, SARIF or Markdown.
+//!
+//! ```
+//! use ops_core::{Format, Inventory, Runner, Severity};
+//!
+//! let inventory = Inventory::from_text("estate.yaml", Format::Yaml, r"
+//! people:
+//!   - {id: dana, status: departed, departed_at: 2026-06-30}
+//! components:
+//!   - {id: shop, entry: true, depends_on: [db], owners: [dana]}
+//!   - {id: db, kind: database, owners: [dana]}
+//! ")?;
+//! let report = Runner::with_builtin_checks().run(&inventory, "2026-11-22T09:00:00Z".parse()?);
+//! assert_eq!(report.worst(), Some(Severity::High));
+//! assert!(report.findings.iter().any(|f| f.check == "inventory/departed-owner"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Inventory errors are values too:
+//!
+//! ```
+//! use ops_core::{Error, Format, Inventory};
+//! let err = Inventory::from_text("estate.yaml", Format::Yaml, "components:\n  - {id: web, depends_on: [dbb]}\n  - {id: db}\n")
+//!     .unwrap_err();
+//! let Error::Invalid(problems) = err else { unreachable!() };
+//! assert_eq!(problems.iter().next().unwrap().to_string(),
+//!            "estate.yaml:2:28: unknown component 'dbb' (did you mean 'db'?)");
+//! ```
+
+mod access;
+mod backup;
+mod check;
+mod diagnostic;
+mod error;
+mod finding;
+mod graph;
+mod ids;
+mod incident;
+mod inventory;
+mod location;
+pub mod render;
+mod source;
+mod suggest;
+mod time;
+
+pub use access::{
+    AccessEvent, Credential, CredentialKind, Grant, Group, Level, Period, Person, PersonStatus, Principal,
+    ServiceAccount, System,
+};
+pub use backup::{
+    BackupCopy, BackupPolicy, BackupRun, Deleter, DrillOutcome, RestoreDrill, Retention, RunStatus, Schedule,
+    StorageTier,
+};
+pub use check::{Check, CheckError, CheckFailure, Context, Report, Rule, Runner};
+pub use diagnostic::{Diagnostic, Diagnostics};
+pub use error::Error;
+pub use finding::{EntityKind, Finding, Severity, Subject};
+pub use graph::{Component, ComponentKind, Domain, DomainKind, Requirement};
+pub use ids::Idx;
+pub use incident::{
+    Action, Change, Detection, Incident, IncidentSeverity, Postmortem, PostmortemIssue, Problem, ProblemPlan,
+    TimelineEvent,
+};
+pub use inventory::checks::{
+    DepartedOwner, DependencyCycle, EmptyDomain, NoEntry, UnownedComponent, UnreachableComponent,
+};
+pub use inventory::{FailureTarget, Inventory, LoadOptions, inventory_schema};
+pub use location::Location;
+pub use source::{Format, Limits};
+pub use time::{Timestamp, format_duration, parse_duration, parse_instant};
+
+/// Every built-in check, ready to add to a [`Runner`].
+pub fn builtin_checks() -> Vec<Box<dyn Check>> {
+    inventory::checks::all()
+}

@@ -1,0 +1,356 @@
+//! Strict JSON (RFC 8259) into [`Node`] trees.
+//!
+//! Written here rather than taken from `serde_json` because inventory errors
+//! must name the line and column of every value, not only of syntax errors.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use super::node::{Limits, Node, Value};
+use crate::Location;
+use crate::diagnostic::Diagnostic;
+
+/// Parses one JSON document.
+pub(crate) fn parse(file: &Arc<str>, text: &str, limits: &Limits) -> Result<Node, Diagnostic> {
+    let mut p = Parser {
+        file,
+        bytes: text.as_bytes(),
+        text,
+        pos: 0,
+        line: 1,
+        line_start: 0,
+        max_depth: limits.max_depth,
+    };
+    p.skip_ws();
+    let node = p.value(0)?;
+    p.skip_ws();
+    if p.pos < p.bytes.len() {
+        return Err(p.error("invalid JSON: unexpected text after the document"));
+    }
+    Ok(node)
+}
+
+struct Parser<'a> {
+    file: &'a Arc<str>,
+    bytes: &'a [u8],
+    text: &'a str,
+    pos: usize,
+    line: u32,
+    line_start: usize,
+    max_depth: usize,
+}
+
+impl Parser<'_> {
+    fn here(&self) -> Location {
+        let column = self
+            .text
+            .get(self.line_start..self.pos)
+            .map_or(self.pos - self.line_start, |s| s.chars().count());
+        Location::new(self.file.clone(), self.line, crate::location::to_u32(column + 1))
+    }
+
+    fn error(&self, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::at(&self.here(), message)
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn skip_ws(&mut self) {
+        while let Some(b) = self.peek() {
+            match b {
+                b' ' | b'\t' | b'\r' => self.pos += 1,
+                b'\n' => {
+                    self.pos += 1;
+                    self.line += 1;
+                    self.line_start = self.pos;
+                }
+                _ => break,
+            }
+        }
+    }
+
+    fn expect(&mut self, b: u8) -> Result<(), Diagnostic> {
+        if self.peek() == Some(b) {
+            self.pos += 1;
+            Ok(())
+        } else {
+            Err(self.unexpected(&format!("'{}'", b as char)))
+        }
+    }
+
+    fn unexpected(&self, expected: &str) -> Diagnostic {
+        match self.text.get(self.pos..).and_then(|s| s.chars().next()) {
+            Some(c) => self.error(format!("invalid JSON: expected {expected}, found '{c}'")),
+            None => self.error(format!("invalid JSON: expected {expected}, found the end of the file")),
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> Result<Node, Diagnostic> {
+        let at = self.here();
+        let value = match self.peek() {
+            Some(b'{') => self.object(depth)?,
+            Some(b'[') => self.array(depth)?,
+            Some(b'"') => Value::Str(self.string()?),
+            Some(b't') => self.literal("true", Value::Bool(true))?,
+            Some(b'f') => self.literal("false", Value::Bool(false))?,
+            Some(b'n') => self.literal("null", Value::Null)?,
+            Some(b'-' | b'0'..=b'9') => self.number()?,
+            _ => return Err(self.unexpected("a value")),
+        };
+        Ok(Node::new(value, at))
+    }
+
+    fn enter(&self, depth: usize) -> Result<usize, Diagnostic> {
+        if depth >= self.max_depth {
+            return Err(self.error(format!("nesting deeper than {} levels", self.max_depth)));
+        }
+        Ok(depth + 1)
+    }
+
+    fn object(&mut self, depth: usize) -> Result<Value, Diagnostic> {
+        let depth = self.enter(depth)?;
+        self.pos += 1;
+        let mut entries = Vec::new();
+        let mut seen: HashSet<String> = HashSet::new();
+        self.skip_ws();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            return Ok(Value::Map(entries));
+        }
+        loop {
+            self.skip_ws();
+            let key_at = self.here();
+            if self.peek() != Some(b'"') {
+                return Err(self.unexpected("a string key"));
+            }
+            let key = self.string()?;
+            if !seen.insert(key.clone()) {
+                return Err(Diagnostic::at(&key_at, format!("duplicate key '{key}'")));
+            }
+            self.skip_ws();
+            self.expect(b':')?;
+            self.skip_ws();
+            let value = self.value(depth)?;
+            entries.push((Node::new(Value::Str(key), key_at), value));
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => {
+                    self.pos += 1;
+                    return Ok(Value::Map(entries));
+                }
+                _ => return Err(self.unexpected("',' or '}'")),
+            }
+        }
+    }
+
+    fn array(&mut self, depth: usize) -> Result<Value, Diagnostic> {
+        let depth = self.enter(depth)?;
+        self.pos += 1;
+        let mut items = Vec::new();
+        self.skip_ws();
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+            return Ok(Value::Seq(items));
+        }
+        loop {
+            self.skip_ws();
+            items.push(self.value(depth)?);
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b']') => {
+                    self.pos += 1;
+                    return Ok(Value::Seq(items));
+                }
+                _ => return Err(self.unexpected("',' or ']'")),
+            }
+        }
+    }
+
+    fn literal(&mut self, word: &str, value: Value) -> Result<Value, Diagnostic> {
+        if self.bytes[self.pos..].starts_with(word.as_bytes()) {
+            self.pos += word.len();
+            Ok(value)
+        } else {
+            Err(self.unexpected("a value"))
+        }
+    }
+
+    fn number(&mut self) -> Result<Value, Diagnostic> {
+        let start = self.pos;
+        let digits = |p: &mut Self| {
+            let s = p.pos;
+            while matches!(p.peek(), Some(b'0'..=b'9')) {
+                p.pos += 1;
+            }
+            p.pos - s
+        };
+        if self.peek() == Some(b'-') {
+            self.pos += 1;
+        }
+        let int_start = self.pos;
+        let n = digits(self);
+        if n == 0 || (n > 1 && self.bytes[int_start] == b'0') {
+            self.pos = start;
+            return Err(self.error("invalid JSON: malformed number"));
+        }
+        let mut float = false;
+        if self.peek() == Some(b'.') {
+            self.pos += 1;
+            float = true;
+            if digits(self) == 0 {
+                return Err(self.error("invalid JSON: expected digits after '.'"));
+            }
+        }
+        if matches!(self.peek(), Some(b'e' | b'E')) {
+            self.pos += 1;
+            float = true;
+            if matches!(self.peek(), Some(b'+' | b'-')) {
+                self.pos += 1;
+            }
+            if digits(self) == 0 {
+                return Err(self.error("invalid JSON: expected digits in the exponent"));
+            }
+        }
+        let text = &self.text[start..self.pos];
+        if !float && let Ok(i) = text.parse::<i64>() {
+            return Ok(Value::Int(i));
+        }
+        text.parse::<f64>()
+            .map(Value::Float)
+            .map_err(|_| self.error("invalid JSON: malformed number"))
+    }
+
+    fn string(&mut self) -> Result<String, Diagnostic> {
+        self.pos += 1; // opening quote
+        let mut out = String::new();
+        loop {
+            let run_start = self.pos;
+            while let Some(b) = self.peek() {
+                if b == b'"' || b == b'\\' || b < 0x20 {
+                    break;
+                }
+                self.pos += 1;
+            }
+            out.push_str(&self.text[run_start..self.pos]);
+            match self.peek() {
+                Some(b'"') => {
+                    self.pos += 1;
+                    return Ok(out);
+                }
+                Some(b'\\') => {
+                    self.pos += 1;
+                    let c = self.escape()?;
+                    out.push(c);
+                }
+                Some(_) => return Err(self.error("invalid JSON: control character in a string")),
+                None => return Err(self.error("invalid JSON: unterminated string")),
+            }
+        }
+    }
+
+    fn escape(&mut self) -> Result<char, Diagnostic> {
+        let Some(b) = self.peek() else {
+            return Err(self.error("invalid JSON: unterminated string"));
+        };
+        self.pos += 1;
+        Ok(match b {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => {
+                let hi = self.hex4()?;
+                if (0xD800..0xDC00).contains(&hi) {
+                    if !self.bytes[self.pos..].starts_with(b"\\u") {
+                        return Err(self.error("invalid JSON: unpaired surrogate in \\u escape"));
+                    }
+                    self.pos += 2;
+                    let lo = self.hex4()?;
+                    if !(0xDC00..0xE000).contains(&lo) {
+                        return Err(self.error("invalid JSON: unpaired surrogate in \\u escape"));
+                    }
+                    let c = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
+                    char::from_u32(c).ok_or_else(|| self.error("invalid JSON: bad \\u escape"))?
+                } else {
+                    char::from_u32(hi).ok_or_else(|| self.error("invalid JSON: unpaired surrogate in \\u escape"))?
+                }
+            }
+            _ => {
+                self.pos -= 1;
+                return Err(self.error("invalid JSON: unknown escape"));
+            }
+        })
+    }
+
+    fn hex4(&mut self) -> Result<u32, Diagnostic> {
+        let digits = self
+            .text
+            .get(self.pos..self.pos + 4)
+            .filter(|d| d.bytes().all(|b| b.is_ascii_hexdigit()))
+            .ok_or_else(|| self.error("invalid JSON: expected four hex digits after \\u"))?;
+        self.pos += 4;
+        u32::from_str_radix(digits, 16).map_err(|_| self.error("invalid JSON: bad \\u escape"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_str(text: &str) -> Result<Node, Diagnostic> {
+        parse(&Arc::from("t.json"), text, &Limits::default())
+    }
+
+    #[test]
+    fn parses_values_with_positions() {
+        let n = parse_str("{\"a\": [1, -2.5e1, \"x\\u00e9\\ud83d\\ude00\", true, null]}").unwrap();
+        let Value::Seq(items) = &n.get("a").unwrap().value else {
+            panic!()
+        };
+        assert_eq!(items[0].value, Value::Int(1));
+        assert_eq!(items[1].value, Value::Float(-25.0));
+        assert_eq!(items[2].value, Value::Str("xé😀".into()));
+        assert_eq!((items[2].at.line, items[2].at.column), (1, 19));
+    }
+
+    #[test]
+    fn errors_are_exact() {
+        let cases = [
+            (
+                "{\"a\": 1,}",
+                "t.json:1:9: invalid JSON: expected a string key, found '}'",
+            ),
+            ("{\"a\": 01}", "t.json:1:7: invalid JSON: malformed number"),
+            ("{\"a\": 1, \"a\": 2}", "t.json:1:10: duplicate key 'a'"),
+            (
+                "[1, 2",
+                "t.json:1:6: invalid JSON: expected ',' or ']', found the end of the file",
+            ),
+            (
+                "\n  {'a': 1}",
+                "t.json:2:4: invalid JSON: expected a string key, found '''",
+            ),
+            ("{} x", "t.json:1:4: invalid JSON: unexpected text after the document"),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(parse_str(text).unwrap_err().to_string(), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_refused() {
+        let text = "[".repeat(10_000);
+        assert_eq!(
+            parse_str(&text).unwrap_err().to_string(),
+            "t.json:1:65: nesting deeper than 64 levels"
+        );
+    }
+}

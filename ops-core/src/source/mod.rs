@@ -1,0 +1,54 @@
+//! Reading inventory files: YAML, TOML and JSON into one located tree, then
+//! into typed values.
+
+pub(crate) mod de;
+mod json;
+pub(crate) mod node;
+mod toml;
+mod yaml;
+
+use std::sync::Arc;
+
+pub use node::Limits;
+pub(crate) use node::Node;
+
+use crate::diagnostic::Diagnostic;
+
+/// The formats an inventory file may be written in, chosen by extension.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// `.yaml` or `.yml`; several documents per file are allowed.
+    Yaml,
+    /// `.toml`
+    Toml,
+    /// `.json`
+    Json,
+}
+
+impl Format {
+    /// The format for a file name, by its extension (case-insensitive).
+    ///
+    /// ```
+    /// use ops_core::Format;
+    /// assert_eq!(Format::from_path("inv/db.YML".as_ref()), Some(Format::Yaml));
+    /// assert_eq!(Format::from_path("README.md".as_ref()), None);
+    /// ```
+    pub fn from_path(path: &std::path::Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "yaml" | "yml" => Some(Format::Yaml),
+            "toml" => Some(Format::Toml),
+            "json" => Some(Format::Json),
+            _ => None,
+        }
+    }
+}
+
+/// Parses `text` into its documents.
+pub(crate) fn parse(file: &Arc<str>, text: &str, format: Format, limits: &Limits) -> Result<Vec<Node>, Diagnostic> {
+    match format {
+        Format::Yaml => yaml::parse(file, text, limits),
+        Format::Toml => toml::parse(file, text, limits).map(|n| vec![n]),
+        Format::Json => json::parse(file, text, limits).map(|n| vec![n]),
+    }
+}

@@ -1,0 +1,349 @@
+//! YAML 1.2 into [`Node`] trees, with depth and alias-expansion budgets.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use saphyr_parser::{Event, Marker, Parser, ScalarStyle, Tag};
+
+use super::node::{Limits, Node, Value};
+use crate::Location;
+use crate::diagnostic::Diagnostic;
+use crate::location::to_u32;
+
+/// Parses every document of a YAML stream.
+pub(crate) fn parse(file: &Arc<str>, text: &str, limits: &Limits) -> Result<Vec<Node>, Diagnostic> {
+    let mut builder = Builder {
+        file,
+        limits,
+        stack: Vec::new(),
+        anchors: HashMap::new(),
+        alias_nodes: 0,
+        docs: Vec::new(),
+    };
+    for event in Parser::new_from_str(text) {
+        let (event, span) = event.map_err(|e| {
+            // The scanner counts flow nesting in a u8 and gives up past 255,
+            // which is past our own limit too: say it the same way.
+            let message = if e.info() == "recursion limit exceeded" {
+                format!("nesting deeper than {} levels", limits.max_depth)
+            } else {
+                format!("invalid YAML: {}", e.info())
+            };
+            Diagnostic::at(&builder.loc(e.marker()), message)
+        })?;
+        builder.event(event, &span.start)?;
+    }
+    Ok(builder.docs)
+}
+
+enum Open {
+    Seq {
+        anchor: usize,
+        at: Location,
+        items: Vec<Node>,
+    },
+    Map {
+        anchor: usize,
+        at: Location,
+        entries: Vec<(Node, Node)>,
+        key: Option<Node>,
+        /// Keys seen so far, for duplicate detection without a quadratic scan.
+        seen: HashMap<String, Location>,
+    },
+}
+
+struct Builder<'a> {
+    file: &'a Arc<str>,
+    limits: &'a Limits,
+    stack: Vec<Open>,
+    anchors: HashMap<usize, Node>,
+    alias_nodes: usize,
+    docs: Vec<Node>,
+}
+
+impl Builder<'_> {
+    fn loc(&self, m: &Marker) -> Location {
+        Location::new(self.file.clone(), to_u32(m.line()), to_u32(m.col() + 1))
+    }
+
+    fn event(&mut self, event: Event<'_>, start: &Marker) -> Result<(), Diagnostic> {
+        let at = self.loc(start);
+        match event {
+            Event::Scalar(text, style, anchor, tag) => {
+                let value = scalar(&text, style, tag.as_deref(), &at)?;
+                self.complete(Node::new(value, at), anchor)
+            }
+            Event::SequenceStart(anchor, tag) => {
+                check_collection_tag(tag.as_deref(), "seq", &at)?;
+                self.open(
+                    Open::Seq {
+                        anchor,
+                        at: at.clone(),
+                        items: Vec::new(),
+                    },
+                    &at,
+                )
+            }
+            Event::MappingStart(anchor, tag) => {
+                check_collection_tag(tag.as_deref(), "map", &at)?;
+                self.open(
+                    Open::Map {
+                        anchor,
+                        at: at.clone(),
+                        entries: Vec::new(),
+                        key: None,
+                        seen: HashMap::new(),
+                    },
+                    &at,
+                )
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let (node, anchor) = match self.stack.pop() {
+                    Some(Open::Seq { anchor, at, items }) => (Node::new(Value::Seq(items), at), anchor),
+                    Some(Open::Map {
+                        anchor, at, entries, ..
+                    }) => (Node::new(Value::Map(entries), at), anchor),
+                    None => return Err(Diagnostic::at(&at, "invalid YAML: unbalanced collection end")),
+                };
+                self.complete(node, anchor)
+            }
+            Event::Alias(id) => {
+                let Some(target) = self.anchors.get(&id) else {
+                    return Err(Diagnostic::at(&at, "invalid YAML: alias to an unknown anchor"));
+                };
+                let cost = count_nodes(target);
+                self.alias_nodes = self.alias_nodes.saturating_add(cost);
+                if self.alias_nodes > self.limits.max_alias_nodes {
+                    return Err(Diagnostic::at(
+                        &at,
+                        format!(
+                            "YAML aliases expand to more than {} nodes; refusing to expand further (an alias bomb?)",
+                            self.limits.max_alias_nodes
+                        ),
+                    ));
+                }
+                let mut copy = target.clone();
+                copy.at = at;
+                self.complete(copy, 0)
+            }
+            Event::StreamStart | Event::StreamEnd | Event::DocumentStart(_) | Event::DocumentEnd | Event::Nothing => {
+                Ok(())
+            }
+        }
+    }
+
+    fn open(&mut self, open: Open, at: &Location) -> Result<(), Diagnostic> {
+        if self.stack.len() >= self.limits.max_depth {
+            return Err(Diagnostic::at(
+                at,
+                format!("nesting deeper than {} levels", self.limits.max_depth),
+            ));
+        }
+        self.stack.push(open);
+        Ok(())
+    }
+
+    /// A finished node goes into its parent, or becomes a document.
+    fn complete(&mut self, node: Node, anchor: usize) -> Result<(), Diagnostic> {
+        if anchor != 0 {
+            self.anchors.insert(anchor, node.clone());
+        }
+        match self.stack.last_mut() {
+            None => self.docs.push(node),
+            Some(Open::Seq { items, .. }) => items.push(node),
+            Some(Open::Map { entries, key, seen, .. }) => match key.take() {
+                None => {
+                    let Value::Str(name) = &node.value else {
+                        return Err(Diagnostic::at(
+                            &node.at,
+                            format!("mapping keys must be strings, found {}", node.value.kind_name()),
+                        ));
+                    };
+                    if let Some(first) = seen.get(name) {
+                        return Err(Diagnostic::at(
+                            &node.at,
+                            format!("duplicate key '{name}' (first given at {first})"),
+                        ));
+                    }
+                    seen.insert(name.clone(), node.at.clone());
+                    *key = Some(node);
+                }
+                Some(k) => entries.push((k, node)),
+            },
+        }
+        Ok(())
+    }
+}
+
+fn count_nodes(node: &Node) -> usize {
+    1 + match &node.value {
+        Value::Seq(items) => items.iter().map(count_nodes).sum(),
+        Value::Map(entries) => entries.iter().map(|(k, v)| count_nodes(k) + count_nodes(v)).sum(),
+        _ => 0,
+    }
+}
+
+fn check_collection_tag(tag: Option<&Tag>, expected: &str, at: &Location) -> Result<(), Diagnostic> {
+    match tag {
+        None => Ok(()),
+        Some(t) if t.handle == "tag:yaml.org,2002:" && t.suffix == expected => Ok(()),
+        Some(t) => Err(Diagnostic::at(
+            at,
+            format!("unsupported YAML tag '{}{}'", t.handle, t.suffix),
+        )),
+    }
+}
+
+/// Resolves a scalar by the YAML 1.2 core schema. Quoted and block scalars are
+/// always strings; plain ones may be null, booleans or numbers.
+fn scalar(text: &str, style: ScalarStyle, tag: Option<&Tag>, at: &Location) -> Result<Value, Diagnostic> {
+    if let Some(t) = tag {
+        let core = t.handle == "tag:yaml.org,2002:";
+        return match (core, t.suffix.as_str()) {
+            (true, "str") => Ok(Value::Str(text.to_owned())),
+            (true, "null" | "bool" | "int" | "float") => match plain(text) {
+                v @ (Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_)) => Ok(v),
+                _ => Err(Diagnostic::at(at, format!("'{text}' is not a valid !!{}", t.suffix))),
+            },
+            _ => Err(Diagnostic::at(
+                at,
+                format!("unsupported YAML tag '{}{}'", t.handle, t.suffix),
+            )),
+        };
+    }
+    Ok(match style {
+        ScalarStyle::Plain => plain(text),
+        _ => Value::Str(text.to_owned()),
+    })
+}
+
+fn plain(text: &str) -> Value {
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+        "true" | "True" | "TRUE" => return Value::Bool(true),
+        "false" | "False" | "FALSE" => return Value::Bool(false),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => return Value::Float(f64::INFINITY),
+        "-.inf" | "-.Inf" | "-.INF" => return Value::Float(f64::NEG_INFINITY),
+        ".nan" | ".NaN" | ".NAN" => return Value::Float(f64::NAN),
+        _ => {}
+    }
+    if let Some(v) = int(text) {
+        return Value::Int(v);
+    }
+    if is_core_float(text)
+        && let Ok(f) = text.parse::<f64>()
+    {
+        return Value::Float(f);
+    }
+    Value::Str(text.to_owned())
+}
+
+fn int(text: &str) -> Option<i64> {
+    let (digits, radix) = if let Some(h) = text.strip_prefix("0x") {
+        (h, 16)
+    } else if let Some(o) = text.strip_prefix("0o") {
+        (o, 8)
+    } else {
+        let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
+        if unsigned.is_empty() || !unsigned.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        return text.parse().ok();
+    };
+    if digits.is_empty() {
+        return None;
+    }
+    i64::from_str_radix(digits, radix).ok()
+}
+
+/// `[-+]? ( \. [0-9]+ | [0-9]+ ( \. [0-9]* )? ) ( [eE] [-+]? [0-9]+ )?`
+fn is_core_float(text: &str) -> bool {
+    let s = text.strip_prefix(['-', '+']).unwrap_or(text);
+    let (mantissa, exponent) = match s.find(['e', 'E']) {
+        Some(i) => (&s[..i], Some(&s[i + 1..])),
+        None => (s, None),
+    };
+    let (int_part, frac) = match mantissa.find('.') {
+        Some(i) => (&mantissa[..i], Some(&mantissa[i + 1..])),
+        None => (mantissa, None),
+    };
+    let digits = |p: &str| p.bytes().all(|b| b.is_ascii_digit());
+    let mantissa_ok = match frac {
+        Some(f) => digits(int_part) && digits(f) && !(int_part.is_empty() && f.is_empty()),
+        None => !int_part.is_empty() && digits(int_part),
+    };
+    let exponent_ok = exponent.is_none_or(|e| {
+        let e = e.strip_prefix(['-', '+']).unwrap_or(e);
+        !e.is_empty() && digits(e)
+    });
+    mantissa_ok && exponent_ok
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(text: &str) -> Result<Node, Diagnostic> {
+        let file: Arc<str> = Arc::from("t.yaml");
+        parse(&file, text, &Limits::default()).map(|mut d| d.remove(0))
+    }
+
+    #[test]
+    fn resolves_core_schema_scalars() {
+        let n = one("a: 1\nb: '1'\nc: true\nd: ~\ne: 1.5\nf: 2026-01-01\ng: 0x1f\nh: 1e3\n").unwrap();
+        assert_eq!(n.get("a").unwrap().value, Value::Int(1));
+        assert_eq!(n.get("b").unwrap().value, Value::Str("1".into()));
+        assert_eq!(n.get("c").unwrap().value, Value::Bool(true));
+        assert_eq!(n.get("d").unwrap().value, Value::Null);
+        assert_eq!(n.get("e").unwrap().value, Value::Float(1.5));
+        assert_eq!(n.get("f").unwrap().value, Value::Str("2026-01-01".into()));
+        assert_eq!(n.get("g").unwrap().value, Value::Int(31));
+        assert_eq!(n.get("h").unwrap().value, Value::Float(1000.0));
+    }
+
+    #[test]
+    fn positions_are_one_based() {
+        let n = one("components:\n  - id: web\n").unwrap();
+        let list = n.get("components").unwrap();
+        let Value::Seq(items) = &list.value else { panic!() };
+        let id = items[0].get("id").unwrap();
+        assert_eq!((id.at.line, id.at.column), (2, 9));
+    }
+
+    #[test]
+    fn duplicate_keys_are_errors() {
+        let e = one("a: 1\nb: 2\na: 3\n").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "t.yaml:3:1: duplicate key 'a' (first given at t.yaml:1:1)"
+        );
+    }
+
+    #[test]
+    fn alias_bomb_is_refused() {
+        let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..10 {
+            let prev = i - 1;
+            text.push_str(&format!(
+                "a{i}: &a{i} [*a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}]\n"
+            ));
+        }
+        let e = one(&text).unwrap_err();
+        assert!(
+            e.message.contains("YAML aliases expand to more than 100000 nodes"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn deep_nesting_is_refused() {
+        // Flow style: the scanner's own limit trips first.
+        let text = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+        let e = one(&text).unwrap_err();
+        assert_eq!(e.to_string(), "t.yaml:1:256: nesting deeper than 64 levels");
+        // Block style: ours does.
+        let text: String = (0..100).map(|d| format!("{}-\n", " ".repeat(d * 2))).collect();
+        let e = one(&text).unwrap_err();
+        assert!(e.to_string().ends_with(": nesting deeper than 64 levels"), "{e}");
+    }
+}

@@ -1,0 +1,68 @@
+//! "Did you mean ...?" hints for misspelt names and ids.
+
+/// The candidate closest to `word` by edit distance (insertions, deletions,
+/// substitutions and swaps of neighbours), if one is close enough to be a
+/// plausible typo: at most one edit for short words, a third of the length
+/// for longer ones. Ties go to the first candidate.
+pub(crate) fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let len = word.chars().count();
+    let limit = (len / 3).max(1);
+    let mut best: Option<(usize, &str)> = None;
+    for candidate in candidates {
+        let clen = candidate.chars().count();
+        if clen.abs_diff(len) > limit || candidate == word {
+            continue;
+        }
+        let d = distance(word, candidate);
+        if d <= limit && best.is_none_or(|(b, _)| d < b) {
+            best = Some((d, candidate));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+/// Optimal string alignment distance.
+fn distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let width = b.len() + 1;
+    let mut prev2 = vec![0; width];
+    let mut prev: Vec<usize> = (0..width).collect();
+    let mut cur = vec![0; width];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut d = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d = d.min(prev2[j - 2] + 1);
+            }
+            cur[j] = d;
+        }
+        std::mem::swap(&mut prev2, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_plausible_typos_only() {
+        let fields = ["id", "depends_on", "domains", "requires"];
+        assert_eq!(did_you_mean("dependson", fields), Some("depends_on"));
+        assert_eq!(did_you_mean("domians", fields), Some("domains"));
+        assert_eq!(did_you_mean("dbb", ["db", "cache"]), Some("db"));
+        assert_eq!(did_you_mean("colour", fields), None);
+        assert_eq!(did_you_mean("x", ["db"]), None);
+    }
+
+    #[test]
+    fn distance_counts_swaps_as_one_edit() {
+        assert_eq!(distance("ab", "ba"), 1);
+        assert_eq!(distance("kitten", "sitting"), 3);
+        assert_eq!(distance("", "abc"), 3);
+    }
+}
