@@ -18,6 +18,22 @@ fn rule(id: &str, severity: Severity, summary: &str, explanation: &str) -> Rule 
     }
 }
 
+/// For each component, whether an entry point is it or depends on it,
+/// directly or indirectly. Linear in components plus dependencies.
+fn reachable_from_entries(inv: &Inventory) -> Vec<bool> {
+    let components = inv.components();
+    let mut reached: Vec<bool> = components.iter().map(|c| c.entry).collect();
+    let mut stack: Vec<usize> = (0..components.len()).filter(|&i| reached[i]).collect();
+    while let Some(i) = stack.pop() {
+        for d in &components[i].depends_on {
+            if !std::mem::replace(&mut reached[d.index()], true) {
+                stack.push(d.index());
+            }
+        }
+    }
+    reached
+}
+
 /// Every built-in inventory check.
 pub(crate) fn all() -> Vec<Box<dyn Check>> {
     vec![
@@ -46,7 +62,8 @@ impl UnownedComponent {
                 "A component has no owner",
                 r"
 ## What it checks
-Components with an empty `owners` list. Entry points and stateful components are reported at medium severity, others at low.
+Components with an empty `owners` list. Entry points, stateful components and anything an
+entry point depends on (directly or indirectly) are reported at medium severity, others at low.
 
 ## Why it matters
 When an unowned component breaks, nobody is paged, nobody knows its quirks, and its post-mortem actions have nobody to go to.
@@ -80,13 +97,15 @@ impl Check for UnownedComponent {
         &self.rules
     }
     fn run(&self, ctx: &Context<'_>) -> Result<Vec<Finding>, CheckError> {
-        Ok(ctx
-            .inventory()
+        let inv = ctx.inventory();
+        let used = reachable_from_entries(inv);
+        Ok(inv
             .components()
             .iter()
-            .filter(|c| c.owners.is_empty())
-            .map(|c| {
-                let important = c.entry || c.stateful;
+            .zip(&used)
+            .filter(|(c, _)| c.owners.is_empty())
+            .map(|(c, &used)| {
+                let important = c.entry || c.stateful || used;
                 let severity = if important { Severity::Medium } else { Severity::Low };
                 Finding::new(
                     &self.rules[0].id,
@@ -96,6 +115,7 @@ impl Check for UnownedComponent {
                 )
                 .with_evidence("entry", c.entry)
                 .with_evidence("stateful", c.stateful)
+                .with_evidence("entries_depend_on_it", used && !c.entry)
                 .with_remediation("add an `owners:` list naming a person, group or service account")
                 .at(&c.location)
             })
@@ -364,21 +384,10 @@ impl Check for UnreachableComponent {
     }
     fn run(&self, ctx: &Context<'_>) -> Result<Vec<Finding>, CheckError> {
         let components = ctx.inventory().components();
-        let mut reached = vec![false; components.len()];
-        let mut stack: Vec<usize> = (0..components.len()).filter(|&i| components[i].entry).collect();
-        if stack.is_empty() {
+        if !components.iter().any(|c| c.entry) {
             return Ok(Vec::new());
         }
-        for &i in &stack {
-            reached[i] = true;
-        }
-        while let Some(i) = stack.pop() {
-            for d in &components[i].depends_on {
-                if !std::mem::replace(&mut reached[d.index()], true) {
-                    stack.push(d.index());
-                }
-            }
-        }
+        let reached = reachable_from_entries(ctx.inventory());
         Ok(components
             .iter()
             .zip(&reached)

@@ -1,0 +1,134 @@
+//! `opsctl`: the command-line front end of ops.
+
+mod cli;
+mod text;
+mod write;
+
+use std::io::{IsTerminal, Write as _};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use clap::Parser;
+use ops_core::{Error, Inventory, Runner, render};
+
+use cli::{CheckArgs, Cli, ColorChoice, Command, OutputFormat};
+use text::Style;
+
+/// Exit code for findings at or above the threshold.
+const EXIT_FINDINGS: u8 = 1;
+/// Exit code for usage and input errors (clap uses 2 for usage errors too).
+const EXIT_ERROR: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let style = Style {
+        color: std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            match e.downcast_ref::<Error>() {
+                Some(Error::Invalid(problems)) => {
+                    for p in problems {
+                        eprintln!("{} {p}", style.error("error:"));
+                    }
+                    let n = problems.len();
+                    eprintln!(
+                        "{n} problem{} found; nothing was checked",
+                        if n == 1 { "" } else { "s" }
+                    );
+                }
+                _ => eprintln!("{} {e:#}", style.error("error:")),
+            }
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<u8> {
+    match cli.command {
+        Command::Validate { paths } => {
+            let inv = Inventory::load(&paths)?;
+            println!(
+                "valid: {} components, {} domains, {} people, {} grants, {} backup policies, {} incidents",
+                inv.components().len(),
+                inv.domains().len(),
+                inv.people().len(),
+                inv.grants().len(),
+                inv.backup_policies().len(),
+                inv.incidents().len(),
+            );
+            Ok(0)
+        }
+        Command::Check(args) => check(args),
+        Command::Schema => {
+            let schema = serde_json::to_string_pretty(&ops_core::inventory_schema())?;
+            println!("{schema}");
+            Ok(0)
+        }
+        Command::Explain { rule } => explain(rule.as_deref()),
+    }
+}
+
+fn check(args: CheckArgs) -> Result<u8> {
+    let inventory = Inventory::load(&args.paths)?;
+    let now = args.at.unwrap_or_else(chrono::Utc::now);
+    let report = Runner::with_builtin_checks().run(&inventory, now);
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let rendered = match args.format {
+        OutputFormat::Text => text::render(&report, Style { color }),
+        OutputFormat::Json => serde_json::to_string_pretty(&render::to_json(&report))? + "\n",
+        OutputFormat::Sarif => serde_json::to_string_pretty(&render::to_sarif(&report))? + "\n",
+        OutputFormat::Markdown => render::to_markdown(&report),
+    };
+    match &args.output {
+        Some(path) => write::atomic_write(path, rendered.as_bytes())?,
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            // A closed pipe (`opsctl check | head`) is not an error worth a message.
+            if let Err(e) = stdout.write_all(rendered.as_bytes()).and_then(|()| stdout.flush())
+                && e.kind() != std::io::ErrorKind::BrokenPipe
+            {
+                return Err(e).context("cannot write the report");
+            }
+        }
+    }
+    let failed_checks = !report.failures.is_empty();
+    let over = match (args.fail_on.threshold(), report.worst()) {
+        (Some(threshold), Some(worst)) => worst >= threshold,
+        _ => false,
+    };
+    // A check that could not run means the report is incomplete: never "clean".
+    Ok(if failed_checks {
+        EXIT_ERROR
+    } else if over {
+        EXIT_FINDINGS
+    } else {
+        0
+    })
+}
+
+fn explain(rule: Option<&str>) -> Result<u8> {
+    let runner = Runner::with_builtin_checks();
+    let Some(id) = rule else {
+        for r in runner.rules() {
+            println!("{:<36} {:<8} {}", r.id, r.default_severity, r.summary);
+        }
+        return Ok(0);
+    };
+    match runner.rules().find(|r| r.id == id) {
+        Some(r) => {
+            println!(
+                "# {}\n\n{} (default severity: {})\n\n{}",
+                r.id, r.summary, r.default_severity, r.explanation
+            );
+            Ok(0)
+        }
+        None => bail!("unknown rule '{id}'; `opsctl explain` lists every rule"),
+    }
+}

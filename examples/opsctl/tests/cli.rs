@@ -1,0 +1,315 @@
+//! opsctl end to end: exit codes, outputs and their schemas, on the example inventory.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+const AT: &str = "2026-11-22T09:00:00Z";
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn example() -> String {
+    "examples/inventories/startup".to_owned()
+}
+
+fn opsctl(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_opsctl"))
+        .args(args)
+        .current_dir(root())
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("opsctl runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("opsctl-test-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn check_example_json_has_exactly_the_expected_findings() {
+    let out = opsctl(&["check", &example(), "--format", "json", "--at", AT]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let doc: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(doc["version"], 1);
+    assert_eq!(doc["evaluated_at"], AT);
+    let found: Vec<(String, String, String)> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["severity"].as_str().unwrap().to_owned(),
+                f["check"].as_str().unwrap().to_owned(),
+                f["subject"]["id"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let expected = [
+        ("high", "inventory/departed-owner", "reports"),
+        ("medium", "inventory/unowned-component", "dns"),
+        ("info", "inventory/empty-domain", "eu-west-1c"),
+        ("info", "inventory/unreachable-component", "reports"),
+    ];
+    let expected: Vec<(String, String, String)> = expected
+        .iter()
+        .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+        .collect();
+    assert_eq!(found, expected);
+    assert_eq!(
+        doc["summary"],
+        serde_json::json!({"critical": 0, "high": 1, "medium": 1, "low": 0, "info": 2})
+    );
+    let departed = &doc["findings"][0];
+    assert_eq!(departed["evidence"]["owner"], "dana");
+    assert_eq!(
+        departed["location"]["file"],
+        "examples/inventories/startup/components.yaml"
+    );
+    assert_eq!(departed["location"]["line"], 78);
+    assert_eq!(doc["errors"], serde_json::json!([]));
+}
+
+#[test]
+fn fail_on_sets_the_exit_code() {
+    let code = |fail_on: &str| {
+        opsctl(&[
+            "check",
+            &example(),
+            "--at",
+            AT,
+            "--fail-on",
+            fail_on,
+            "--format",
+            "json",
+        ])
+        .status
+        .code()
+    };
+    assert_eq!(code("critical"), Some(0));
+    assert_eq!(code("high"), Some(1));
+    assert_eq!(code("info"), Some(1));
+    assert_eq!(code("never"), Some(0));
+}
+
+#[test]
+fn text_output_is_grouped_and_plain_when_piped() {
+    let out = opsctl(&["check", &example(), "--at", AT]);
+    let text = stdout(&out);
+    assert!(!text.contains('\x1b'), "no colour when not a terminal");
+    let high = text.find("HIGH (1)").unwrap();
+    let medium = text.find("MEDIUM (1)").unwrap();
+    let info = text.find("INFO (2)").unwrap();
+    assert!(high < medium && medium < info);
+    assert!(text.ends_with("4 findings: 1 high, 1 medium, 2 info (evaluated at 2026-11-22T09:00:00Z).\n"));
+    let coloured = stdout(&opsctl(&["check", &example(), "--at", AT, "--color", "always"]));
+    assert!(coloured.contains("\x1b[1;31mHIGH\x1b[0m"));
+}
+
+#[test]
+fn sarif_output_validates_against_the_sarif_2_1_0_schema() {
+    let out = opsctl(&["check", &example(), "--format", "sarif", "--at", AT]);
+    let sarif: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let text = std::fs::read_to_string(sarif_schema_path()).unwrap();
+    // The published schema's `run.language` pattern has a stray `]` that strict
+    // regex engines refuse; use the evidently intended pattern (it constrains
+    // a field ops does not emit).
+    let stray = r#""^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$""#;
+    assert!(text.contains(stray), "the schema changed: revisit this workaround");
+    let text = text.replace(stray, r#""^[a-zA-Z]{2}(-[a-zA-Z]{2})?$""#);
+    let schema: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        schema["title"],
+        "Static Analysis Results Format (SARIF) Version 2.1.0 JSON Schema"
+    );
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator.iter_errors(&sarif).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    // The validator is not vacuous: a broken log is refused.
+    let mut broken = sarif.clone();
+    broken["runs"][0]["results"][0]["level"] = Value::from("fatal");
+    assert!(!validator.is_valid(&broken));
+
+    let result = &sarif["runs"][0]["results"][0];
+    assert_eq!(result["ruleId"], "inventory/departed-owner");
+    assert_eq!(result["level"], "error");
+    let loc = &result["locations"][0]["physicalLocation"];
+    assert_eq!(
+        loc["artifactLocation"]["uri"],
+        "examples/inventories/startup/components.yaml"
+    );
+    assert_eq!(loc["region"]["startLine"], 78);
+    assert_eq!(loc["region"]["startColumn"], 9);
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
+    let index = result["ruleIndex"].as_u64().unwrap() as usize;
+    assert_eq!(rules[index]["id"], "inventory/departed-owner");
+}
+
+/// The SARIF schema ships inside the serde-sarif package (a dev-dependency);
+/// ask cargo where that package is.
+fn sarif_schema_path() -> PathBuf {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    // Only this platform's packages: the others are not downloaded, and --offline must hold.
+    let rustc = Command::new("rustc").arg("-vV").output().unwrap();
+    let host = String::from_utf8(rustc.stdout)
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix("host: ").map(str::to_owned))
+        .unwrap();
+    let out = Command::new(cargo)
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--offline",
+            "--filter-platform",
+            &host,
+        ])
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let meta: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let package = meta["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "serde-sarif")
+        .expect("serde-sarif is a dev-dependency");
+    let manifest = PathBuf::from(package["manifest_path"].as_str().unwrap());
+    manifest.parent().unwrap().join("src/schema.json")
+}
+
+#[test]
+fn markdown_output_has_summary_and_sections() {
+    let out = opsctl(&["check", &example(), "--format", "markdown", "--at", AT]);
+    let md = stdout(&out);
+    assert!(md.starts_with("# ops report\n\nEvaluated at 2026-11-22T09:00:00Z.\n"));
+    assert!(md.contains("| high | 1 |"));
+    assert!(md.contains("## High (1)"));
+    assert!(md.contains("`inventory/departed-owner`"));
+}
+
+#[test]
+fn output_file_is_written_whole() {
+    let dir = temp_dir("output");
+    let target = dir.join("report.sarif");
+    std::fs::write(&target, "stale").unwrap();
+    let out = opsctl(&[
+        "check",
+        &example(),
+        "--at",
+        AT,
+        "--format",
+        "sarif",
+        "--output",
+        target.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stdout(&out), "");
+    let written: Value = serde_json::from_str(&std::fs::read_to_string(&target).unwrap()).unwrap();
+    assert_eq!(written["version"], "2.1.0");
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1, "no temporary file left");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn validate_reports_every_problem_and_exits_2() {
+    let dir = temp_dir("invalid");
+    std::fs::write(
+        dir.join("a.yaml"),
+        "components:\n  - id: web\n    dependson: [db]\n  - id: api\n    depends_on: [dbb]\n  - id: db\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("b.toml"), "[[components]]\nid = \"db\"\n").unwrap();
+    let out = opsctl(&["validate", dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let d = dir.display();
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "error: {d}/a.yaml:3:5: unknown field 'dependson' (did you mean 'depends_on'?)\n\
+             error: {d}/a.yaml:5:18: unknown component 'dbb' (did you mean 'db'?)\n\
+             error: {d}/b.toml:2:6: duplicate component id 'db' (first defined at {d}/a.yaml:6:9)\n\
+             3 problems found; nothing was checked\n"
+        )
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn validate_example_succeeds() {
+    let out = opsctl(&["validate", &example()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "valid: 14 components, 5 domains, 4 people, 7 grants, 1 backup policies, 1 incidents\n"
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(opsctl(&["check"]).status.code(), Some(2));
+    assert_eq!(
+        opsctl(&["check", &example(), "--at", "yesterday"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(opsctl(&["frobnicate"]).status.code(), Some(2));
+    let missing = opsctl(&["check", "no/such/inventory"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert_eq!(
+        stderr(&missing),
+        "error: no/such/inventory: no such file or directory\n1 problem found; nothing was checked\n"
+    );
+}
+
+#[test]
+fn schema_is_json_schema_that_accepts_valid_and_refuses_typos() {
+    let out = opsctl(&["schema"]);
+    assert_eq!(out.status.code(), Some(0));
+    let schema: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let good = serde_json::json!({
+        "components": [
+            {"id": "api-lb", "requires": {"at_least": 2}, "depends_on": ["a", "b", "c"]},
+            {"id": "a", "requires": "any", "depends_on": ["b"]}
+        ],
+        "domains": [{"id": "zone-a", "kind": "zone"}]
+    });
+    assert!(
+        validator.is_valid(&good),
+        "{:?}",
+        validator.iter_errors(&good).map(|e| e.to_string()).collect::<Vec<_>>()
+    );
+    let typo = serde_json::json!({"components": [{"id": "x", "dependson": ["y"]}]});
+    assert!(!validator.is_valid(&typo));
+    let bad_rule = serde_json::json!({"components": [{"id": "x", "requires": "most"}]});
+    assert!(!validator.is_valid(&bad_rule));
+}
+
+#[test]
+fn explain_prints_rule_docs() {
+    let out = opsctl(&["explain", "inventory/departed-owner"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    for heading in ["## What it checks", "## Why it matters", "## Example", "## How to fix"] {
+        assert!(text.contains(heading), "{heading}");
+    }
+    let list = stdout(&opsctl(&["explain"]));
+    assert_eq!(list.lines().count(), 6);
+    let unknown = opsctl(&["explain", "inventory/nope"]);
+    assert_eq!(unknown.status.code(), Some(2));
+}
