@@ -1,5 +1,7 @@
 //! opsctl end to end: exit codes, outputs and their schemas, on the example inventory.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail by panicking
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
