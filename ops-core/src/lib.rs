@@ -79,6 +79,11 @@ pub use location::Location;
 pub use source::{Format, Limits};
 pub use time::{Timestamp, format_duration, parse_duration, parse_instant};
 
+/// The README's Rust snippets compile as doctests, so they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;
+
 /// Every built-in check, ready to add to a [`Runner`].
 pub fn builtin_checks() -> Vec<Box<dyn Check>> {
     inventory::checks::all()
