@@ -6,7 +6,9 @@ use libfuzzer_sys::fuzz_target;
 use ops_core::{Error, Format, Inventory, Runner};
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&selector, rest)) = data.split_first() else { return };
+    let Some((&selector, rest)) = data.split_first() else {
+        return;
+    };
     let Ok(text) = std::str::from_utf8(rest) else { return };
     let (name, format) = match selector % 3 {
         0 => ("fuzz.yaml", Format::Yaml),
