@@ -32,6 +32,9 @@ pub(crate) struct RawInventory {
     /// Ids of entities that could not be read, so references to them are not
     /// reported as dangling on top of the real problem.
     pub(crate) broken: HashSet<String>,
+    /// Set when a whole section or document could not be read: its ids are
+    /// unknown, so no reference can be called dangling.
+    pub(crate) incomplete: bool,
 }
 
 impl RawInventory {
@@ -49,12 +52,13 @@ impl RawInventory {
                         other.kind_name()
                     ),
                 ));
+                self.incomplete = true;
                 return;
             }
         };
         for (key, value) in entries {
             let Value::Str(name) = &key.value else { continue };
-            match name.as_str() {
+            let read = match name.as_str() {
                 "components" => list(value, sink, &mut self.broken, &mut self.components),
                 "domains" => list(value, sink, &mut self.broken, &mut self.domains),
                 "people" => list(value, sink, &mut self.broken, &mut self.people),
@@ -68,7 +72,10 @@ impl RawInventory {
                 "backup_runs" => list(value, sink, &mut self.broken, &mut self.backup_runs),
                 "restore_drills" => list(value, sink, &mut self.broken, &mut self.restore_drills),
                 "incidents" => list(value, sink, &mut self.broken, &mut self.incidents),
-                "incident" => one(value, sink, &mut self.broken, &mut self.incidents),
+                "incident" => {
+                    one(value, sink, &mut self.broken, &mut self.incidents);
+                    true
+                }
                 "problems" => list(value, sink, &mut self.broken, &mut self.problems),
                 "changes" => list(value, sink, &mut self.broken, &mut self.changes),
                 other => {
@@ -77,30 +84,37 @@ impl RawInventory {
                         None => format!("unknown section '{other}'; expected one of: {}", SECTIONS.join(", ")),
                     };
                     sink.push(Diagnostic::at(&key.at, message));
+                    true
                 }
-            }
+            };
+            self.incomplete |= !read;
         }
     }
 }
 
+/// Reads a section's entities; `false` if the section is not a list at all.
 fn list<T: serde::de::DeserializeOwned>(
     node: &Node,
     sink: &Sink,
     broken: &mut HashSet<String>,
     out: &mut Vec<(Location, T)>,
-) {
+) -> bool {
     match &node.value {
         Value::Seq(items) => {
             out.reserve(items.len());
             for item in items {
                 one(item, sink, broken, out);
             }
+            true
         }
-        Value::Null => {}
-        other => sink.push(Diagnostic::at(
-            &node.at,
-            format!("expected a list, found {}", other.kind_name()),
-        )),
+        Value::Null => true,
+        other => {
+            sink.push(Diagnostic::at(
+                &node.at,
+                format!("expected a list, found {}", other.kind_name()),
+            ));
+            false
+        }
     }
 }
 

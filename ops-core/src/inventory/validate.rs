@@ -57,6 +57,8 @@ struct Validator {
     /// Ids of entities that failed to parse: references to them are not
     /// reported again as unknown.
     broken: HashSet<String>,
+    /// A whole section failed to parse: no reference is reported as unknown.
+    incomplete: bool,
 }
 
 impl Validator {
@@ -91,7 +93,7 @@ impl Validator {
         if let Some(v) = ns.get(&r.value) {
             return Some(v);
         }
-        if self.broken.contains(&r.value) {
+        if self.incomplete || self.broken.contains(&r.value) {
             return None;
         }
         let hint = if self.suggestions_left > 0 {
@@ -221,6 +223,7 @@ pub(crate) fn validate(mut raw: RawInventory) -> Result<Inventory, Diagnostics> 
         diags: Diagnostics::default(),
         suggestions_left: MAX_SUGGESTIONS,
         broken: std::mem::take(&mut raw.broken),
+        incomplete: raw.incomplete,
     };
     let mut ns = Namespaces {
         targets: Namespace::new("component or domain"),
@@ -825,6 +828,9 @@ fn backup_policy(v: &mut Validator, ns: &Namespaces, p: &RawBackupPolicy) -> Opt
                     }
                     if let Some(c) = ns.credentials.get(&d.value) {
                         return Some(Deleter::Credential(c));
+                    }
+                    if v.incomplete || v.broken.contains(&d.value) {
+                        return None;
                     }
                     let names = ns
                         .principals

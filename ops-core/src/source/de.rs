@@ -1,7 +1,8 @@
 //! serde over [`Node`] trees: typed values with locations, unknown fields
 //! reported with "did you mean" hints, and every error tied to a line and column.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
+use std::collections::HashSet;
 use std::fmt;
 
 use serde::de::Error as _;
@@ -197,14 +198,19 @@ impl de::Error for DeError {
 #[derive(Debug, Default)]
 pub(crate) struct Sink {
     diagnostics: RefCell<Vec<Diagnostic>>,
-    /// Off while re-deserializing an entity after an error, so unknown
-    /// fields are reported once.
-    quiet: Cell<bool>,
+    /// What was already reported: an entity is deserialized again after each
+    /// error, and each unknown field must be reported once, including those
+    /// after the first error (which the first pass never reached).
+    reported: RefCell<HashSet<(Option<Location>, String)>>,
 }
 
 impl Sink {
     fn report(&self, d: Diagnostic) {
-        if !self.quiet.get() {
+        if self
+            .reported
+            .borrow_mut()
+            .insert((d.location.clone(), d.message.clone()))
+        {
             self.diagnostics.borrow_mut().push(d);
         }
     }
@@ -240,7 +246,6 @@ pub(crate) fn entity<T: DeserializeOwned>(node: &Node, sink: &Sink) -> Option<T>
                     sink.push(e.into_diagnostic(&node.at));
                 }
                 failed = true;
-                sink.quiet.set(true);
                 let Some(key) = key else { break None };
                 let Value::Map(entries) = &current.value else {
                     break None;
@@ -255,7 +260,6 @@ pub(crate) fn entity<T: DeserializeOwned>(node: &Node, sink: &Sink) -> Option<T>
             }
         }
     };
-    sink.quiet.set(false);
     if failed { None } else { result }
 }
 
@@ -354,6 +358,13 @@ impl<'de> de::Deserializer<'de> for NodeDe<'_> {
                     value: Some(v),
                 })
             }
+            Value::Map(entries) if entries.is_empty() => Err(DeError::custom(
+                "expected a name or a mapping with one key, found an empty mapping",
+            )),
+            Value::Map(entries) => Err(DeError::custom(format!(
+                "expected a name or a mapping with one key, found a mapping with {} keys",
+                entries.len()
+            ))),
             other => Err(DeError::custom(format!(
                 "expected a name or a mapping with one key, found {}",
                 other.kind_name()

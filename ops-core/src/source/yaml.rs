@@ -20,20 +20,42 @@ pub(crate) fn parse(file: &Arc<str>, text: &str, limits: &Limits) -> Result<Vec<
         alias_nodes: 0,
         docs: Vec::new(),
     };
+    // Where the last event ended: the scanner may read far ahead of it.
+    let mut last_end: Option<Marker> = None;
     for event in Parser::new_from_str(text) {
         let (event, span) = event.map_err(|e| {
             // The scanner counts flow nesting in a u8 and gives up past 255,
-            // which is past our own limit too: say it the same way.
-            let message = if e.info() == "recursion limit exceeded" {
-                format!("nesting deeper than {} levels", limits.max_depth)
+            // long after our own limit, because it reads a run of opening
+            // brackets ahead of the events for them. Say it the same way as
+            // our limit, at the bracket that went past it.
+            if e.info() == "recursion limit exceeded" {
+                let at = builder
+                    .too_deep_after(text, last_end.as_ref(), e.marker())
+                    .unwrap_or_else(|| builder.loc(e.marker()));
+                Diagnostic::at(&at, format!("nesting deeper than {} levels", limits.max_depth))
             } else {
-                format!("invalid YAML: {}", e.info())
-            };
-            Diagnostic::at(&builder.loc(e.marker()), message)
+                Diagnostic::at(&builder.loc(e.marker()), format!("invalid YAML: {}", e.info()))
+            }
         })?;
         builder.event(event, &span.start)?;
+        last_end = Some(span.end);
     }
     Ok(builder.docs)
+}
+
+/// Gives every node of an alias's copy the alias's own location: that is
+/// where the copy was written, and errors about it (a duplicate id) must not
+/// point at the anchored original.
+fn relocate(node: &mut Node, at: &Location) {
+    node.at = at.clone();
+    match &mut node.value {
+        Value::Seq(items) => items.iter_mut().for_each(|n| relocate(n, at)),
+        Value::Map(entries) => entries.iter_mut().for_each(|(k, v)| {
+            relocate(k, at);
+            relocate(v, at);
+        }),
+        _ => {}
+    }
 }
 
 enum Open {
@@ -64,6 +86,32 @@ struct Builder<'a> {
 impl Builder<'_> {
     fn loc(&self, m: &Marker) -> Location {
         Location::new(self.file.clone(), to_u32(m.line()), to_u32(m.col() + 1))
+    }
+
+    /// The first flow bracket between the last event (`from`) and the
+    /// scanner's error (`to`) that opens one level more than the limit allows.
+    fn too_deep_after(&self, text: &str, from: Option<&Marker>, to: &Marker) -> Option<Location> {
+        let (start, mut line, mut col) = from.map_or((0, 1, 0), |m| (m.index(), m.line(), m.col()));
+        let mut depth = self.stack.len();
+        for c in text.chars().skip(start).take(to.index().saturating_sub(start)) {
+            match c {
+                '[' | '{' => {
+                    depth += 1;
+                    if depth > self.limits.max_depth {
+                        return Some(Location::new(self.file.clone(), to_u32(line), to_u32(col + 1)));
+                    }
+                }
+                ']' | '}' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            if c == '\n' {
+                line += 1;
+                col = 0;
+            } else {
+                col += 1;
+            }
+        }
+        None
     }
 
     fn event(&mut self, event: Event<'_>, start: &Marker) -> Result<(), Diagnostic> {
@@ -123,7 +171,7 @@ impl Builder<'_> {
                     ));
                 }
                 let mut copy = target.clone();
-                copy.at = at;
+                relocate(&mut copy, &at);
                 self.complete(copy, 0)
             }
             Event::StreamStart | Event::StreamEnd | Event::DocumentStart(_) | Event::DocumentEnd | Event::Nothing => {
@@ -337,10 +385,11 @@ mod tests {
 
     #[test]
     fn deep_nesting_is_refused() {
-        // Flow style: the scanner's own limit trips first.
+        // Flow style: the scanner's own limit trips first; the error is
+        // still placed at the first bracket past ours.
         let text = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
         let e = one(&text).unwrap_err();
-        assert_eq!(e.to_string(), "t.yaml:1:256: nesting deeper than 64 levels");
+        assert_eq!(e.to_string(), "t.yaml:1:65: nesting deeper than 64 levels");
         // Block style: ours does.
         let text: String = (0..100).map(|d| format!("{}-\n", " ".repeat(d * 2))).collect();
         let e = one(&text).unwrap_err();
