@@ -4,7 +4,7 @@
 //! alone (midnight UTC). A leap second (`23:59:60`) is accepted and sorts
 //! between the second before it and the one after.
 
-use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+use chrono::{DateTime, NaiveDate, TimeDelta, Timelike, Utc};
 
 /// An instant, in UTC.
 pub type Timestamp = DateTime<Utc>;
@@ -31,8 +31,29 @@ pub fn parse_instant(text: &str) -> Result<Timestamp, String> {
             .ok_or_else(|| format!("invalid date '{text}': expected YYYY-MM-DD"));
     }
     match DateTime::parse_from_rfc3339(text) {
-        Ok(t) => Ok(t.with_timezone(&Utc)),
+        Ok(t) => {
+            let t = t.with_timezone(&Utc);
+            // chrono accepts :60 at any minute; a real leap second is 23:59:60 UTC.
+            if t.nanosecond() >= 1_000_000_000 && (t.hour(), t.minute()) != (23, 59) {
+                return Err(format!(
+                    "invalid instant '{text}': a leap second (:60) can only fall at 23:59:60 UTC"
+                ));
+            }
+            Ok(t)
+        }
         Err(e) => {
+            let date = text.get(..10).unwrap_or("");
+            let date_shaped = date.len() == 10
+                && date.bytes().enumerate().all(|(i, b)| {
+                    if i == 4 || i == 7 {
+                        b == b'-'
+                    } else {
+                        b.is_ascii_digit()
+                    }
+                });
+            if date_shaped && NaiveDate::parse_from_str(date, "%Y-%m-%d").is_err() {
+                return Err(format!("invalid instant '{text}': there is no date {date}"));
+            }
             let missing_offset = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f").is_ok()
                 || chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f").is_ok();
             if missing_offset {
@@ -150,7 +171,20 @@ mod tests {
     }
 
     #[test]
+    fn leap_seconds_only_at_the_end_of_a_utc_day() {
+        assert_eq!(
+            parse_instant("2026-03-01T10:00:60Z").unwrap_err(),
+            "invalid instant '2026-03-01T10:00:60Z': a leap second (:60) can only fall at 23:59:60 UTC"
+        );
+        assert!(parse_instant("2017-01-01T08:59:60+09:00").is_ok());
+    }
+
+    #[test]
     fn bad_instants_say_what_is_wrong() {
+        assert_eq!(
+            parse_instant("2026-02-30T10:00:00Z").unwrap_err(),
+            "invalid instant '2026-02-30T10:00:00Z': there is no date 2026-02-30"
+        );
         assert_eq!(
             parse_instant("2026-02-30").unwrap_err(),
             "invalid date '2026-02-30': expected YYYY-MM-DD"

@@ -150,7 +150,7 @@ fn json_syntax_errors() {
     );
     assert_eq!(
         json("{\"components\": [{\"id\": \"web\", \"id\": \"api\"}]}"),
-        ["inv.json:1:31: duplicate key 'id'"]
+        ["inv.json:1:31: duplicate key 'id' (first given at inv.json:1:18)"]
     );
     assert_eq!(
         json(""),
@@ -294,12 +294,16 @@ fn duplicate_ids_across_the_files_of_a_directory() {
 fn components_and_domains_share_one_namespace() {
     assert_eq!(
         yaml("components:\n  - id: eu\ndomains:\n  - id: eu\n    kind: region\n"),
-        ["inv.yaml:4:9: domain id 'eu' is already used by the component at inv.yaml:2:9"]
+        [
+            "inv.yaml:4:9: domain id 'eu' is also used by the component at inv.yaml:2:9 (components and domains share one set of ids)"
+        ]
     );
     // people, service accounts and groups share another
     assert_eq!(
         yaml("people:\n  - id: ops\ngroups:\n  - id: ops\n"),
-        ["inv.yaml:4:9: group id 'ops' is already used by the person at inv.yaml:2:9"]
+        [
+            "inv.yaml:4:9: group id 'ops' is also used by the person at inv.yaml:2:9 (people, service accounts and groups share one set of ids)"
+        ]
     );
 }
 
@@ -1124,4 +1128,104 @@ domains:
     assert!(!db.stateful);
     assert_eq!(inv.component_by_id("zone-a"), None);
     assert!(inv.target_by_id("zone-a").is_some());
+}
+
+// ---------------------------------------------------------------- optional ids, backups, scratch keys
+
+#[test]
+fn optional_ids_are_checked_for_syntax_and_duplicates() {
+    let text = "\
+components: [{id: db}]
+systems: [{id: prod-db}]
+people: [{id: ann}]
+grants:
+  - {id: g1, principal: ann, system: prod-db, level: read}
+  - {id: g1, principal: ann, system: prod-db, level: write}
+  - {id: 'bad id', principal: ann, system: prod-db, level: read}
+changes:
+  - {id: d-1, at: 2026-01-01T00:00:00Z, component: db}
+  - {id: d-1, at: 2026-01-02T00:00:00Z, component: db}
+";
+    assert_eq!(
+        yaml(text),
+        [
+            "inv.yaml:6:10: duplicate grant id 'g1' (first defined at inv.yaml:5:10)",
+            "inv.yaml:7:10: invalid grant id 'bad id': ' ' is not allowed; use letters, digits and - _ . : / @",
+            "inv.yaml:10:10: duplicate change id 'd-1' (first defined at inv.yaml:9:10)",
+        ]
+    );
+}
+
+#[test]
+fn backup_policy_values_are_checked() {
+    let text = "\
+components: [{id: db, kind: database}]
+people: [{id: root}]
+credentials: [{id: root, kind: shared}]
+backup_policies:
+  - id: nightly
+    protects: db
+    schedule: {every: 24h, timezone: Europe/London}
+    retention: {keep_within: 2weeks, keep_within_daily: 1y6m}
+    copies:
+      - {location: s3://b, deletable_by: [root]}
+  - {id: weekly, protects: db, retention: {keep_daily: 7.0}}
+";
+    assert_eq!(
+        yaml(text),
+        [
+            "inv.yaml:7:38: timezone applies only to cron schedules; an `every` interval has no wall-clock times",
+            "inv.yaml:8:30: invalid keep_within '2weeks': expected restic's duration syntax, numbers with y, m (months), d or h, such as 1y6m or 2d12h",
+            "inv.yaml:10:43: 'root' names both a principal and a credential; rename one of them",
+            "inv.yaml:11:56: retention.keep_daily: expected an integer, found the number 7.0",
+        ]
+    );
+}
+
+#[test]
+fn scratch_keys_hold_anchors_and_a_null_incident_is_empty() {
+    let inv = loads(
+        "inv.yaml",
+        Format::Yaml,
+        "\
+x-web-deps: &web-deps [db, cache]
+components:
+  - {id: db}
+  - {id: cache}
+  - {id: web-1, depends_on: *web-deps}
+  - {id: web-2, depends_on: *web-deps}
+incident:
+",
+    );
+    let web2 = inv.component_by_id("web-2").unwrap();
+    assert_eq!(inv.component(web2).depends_on.len(), 2);
+    assert!(inv.incidents().is_empty());
+    let err = yaml("x-defaults: &w {depends_on: [db]}\ncomponents:\n  - {id: db}\n  - {id: web, extra: *w}\n");
+    assert_eq!(
+        err,
+        [
+            "inv.yaml:4:15: unknown field 'extra'; expected one of: id, name, kind, description, entry, requires, depends_on, tier, owners, domains, stateful, availability, slo, tags"
+        ]
+    );
+}
+
+#[test]
+fn a_byte_order_mark_is_not_content() {
+    for (name, format, text) in [
+        ("inv.json", Format::Json, "\u{feff}{\"components\": [{\"id\": \"db\"}]}"),
+        ("inv.yaml", Format::Yaml, "\u{feff}components: [{id: db}]"),
+        ("inv.toml", Format::Toml, "\u{feff}[[components]]\nid = \"db\"\n"),
+    ] {
+        assert_eq!(loads(name, format, text).components()[0].id, "db");
+    }
+}
+
+#[test]
+fn a_file_that_fails_to_parse_does_not_make_references_into_it_dangle() {
+    let dir = TempDir::new("unparsable");
+    std::fs::write(dir.0.join("a.yaml"), "components: [{id: db\n").unwrap();
+    std::fs::write(dir.0.join("b.yaml"), "components: [{id: web, depends_on: [db]}]\n").unwrap();
+    let problems = problems_of(Inventory::load(std::slice::from_ref(&dir.0)), Some(&dir.0));
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(problems[0].starts_with("<dir>/a.yaml:"), "{problems:?}");
 }

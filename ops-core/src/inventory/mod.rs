@@ -149,15 +149,23 @@ impl Inventory {
         let sink = Sink::default();
         let mut raw = RawInventory::default();
         for (name, format, text) in sources {
+            // Some editors start files with a byte-order mark; it is not content.
+            let text = text.strip_prefix('\u{feff}').unwrap_or(text);
             match source::parse(name, text, *format, limits) {
                 Ok(docs) => {
                     for doc in &docs {
                         raw.add_document(doc, &sink);
                     }
                 }
-                Err(d) => diags.push(d),
+                Err(d) => {
+                    diags.push(d);
+                    // Its ids are unknown: references into it cannot be judged.
+                    raw.incomplete = true;
+                }
             }
         }
+        // A file that could not be read at all hides ids the same way.
+        raw.incomplete |= !diags.is_empty();
         diags.extend(sink.take());
         if !diags.is_empty() {
             // References cannot be checked reliably when entities are missing;

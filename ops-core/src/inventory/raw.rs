@@ -13,7 +13,7 @@ use crate::source::de::Spanned;
 /// split over many files; sections of the same name are concatenated.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[schemars(title = "ops inventory file")]
+#[schemars(title = "ops inventory file", extend("patternProperties" = {"^x-": {}}))]
 #[allow(dead_code)] // read only to generate the schema; files are read section by section
 pub(crate) struct RawFile {
     /// Services, databases, queues, load balancers and everything else that can fail.
@@ -50,6 +50,9 @@ pub(crate) struct RawFile {
     changes: Option<Vec<RawChange>>,
 }
 
+/// Top-level keys starting with this are ignored: room for YAML anchors.
+pub(crate) const SCRATCH_PREFIX: &str = "x-";
+
 /// Section names, in the order of [`RawFile`]'s fields.
 pub(crate) const SECTIONS: &[&str] = &[
     "components",
@@ -84,6 +87,7 @@ pub(crate) type RawDuration = Spanned<String>;
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawComponent {
     /// Unique id, used in `depends_on` and everywhere else.
+    #[schemars(extend("pattern" = "^[A-Za-z0-9][A-Za-z0-9._:/@-]{0,127}$"))]
     pub(crate) id: RawId,
     /// Human-readable name.
     pub(crate) name: Option<String>,
@@ -99,6 +103,7 @@ pub(crate) struct RawComponent {
     #[serde(default)]
     pub(crate) depends_on: Vec<RawId>,
     /// Criticality: 1 (most critical) to 4.
+    #[schemars(range(min = 1, max = 4))]
     pub(crate) tier: Option<Spanned<i64>>,
     /// Ids of the people, groups or service accounts that own it.
     #[serde(default)]
@@ -109,8 +114,10 @@ pub(crate) struct RawComponent {
     /// Holds data that must be backed up. Defaults to true for databases, queues and storage.
     pub(crate) stateful: Option<bool>,
     /// Probability of being up on its own, in (0, 1], e.g. 0.999.
+    #[schemars(extend("exclusiveMinimum" = 0, "maximum" = 1))]
     pub(crate) availability: Option<Spanned<f64>>,
     /// Target availability for an entry, in (0, 1], e.g. 0.9995.
+    #[schemars(extend("exclusiveMinimum" = 0, "maximum" = 1))]
     pub(crate) slo: Option<Spanned<f64>>,
     /// Free-form labels.
     #[serde(default)]
@@ -154,6 +161,7 @@ pub(crate) enum RawRequires {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawDomain {
     /// Unique id (shared namespace with components).
+    #[schemars(extend("pattern" = "^[A-Za-z0-9][A-Za-z0-9._:/@-]{0,127}$"))]
     pub(crate) id: RawId,
     /// `zone`, `region`, `provider`, `power`, `network`, `person`, `credential`, or a kind of your own.
     pub(crate) kind: Spanned<String>,
@@ -170,6 +178,7 @@ pub(crate) struct RawDomain {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawPerson {
     /// Unique id (shared namespace with service accounts and groups).
+    #[schemars(extend("pattern" = "^[A-Za-z0-9][A-Za-z0-9._:/@-]{0,127}$"))]
     pub(crate) id: RawId,
     /// Full name.
     pub(crate) name: Option<String>,
@@ -208,6 +217,7 @@ pub(crate) struct RawPeriod {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawServiceAccount {
     /// Unique id (shared namespace with people and groups).
+    #[schemars(extend("pattern" = "^[A-Za-z0-9][A-Za-z0-9._:/@-]{0,127}$"))]
     pub(crate) id: RawId,
     /// Human-readable name.
     pub(crate) name: Option<String>,
@@ -224,6 +234,7 @@ pub(crate) struct RawServiceAccount {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawGroup {
     /// Unique id (shared namespace with people and service accounts).
+    #[schemars(extend("pattern" = "^[A-Za-z0-9][A-Za-z0-9._:/@-]{0,127}$"))]
     pub(crate) id: RawId,
     /// Human-readable name.
     pub(crate) name: Option<String>,
@@ -237,6 +248,7 @@ pub(crate) struct RawGroup {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawSystem {
     /// Unique id.
+    #[schemars(extend("pattern" = "^[A-Za-z0-9][A-Za-z0-9._:/@-]{0,127}$"))]
     pub(crate) id: RawId,
     /// Human-readable name.
     pub(crate) name: Option<String>,
@@ -283,6 +295,7 @@ pub(crate) struct RawGrant {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawCredential {
     /// Unique id.
+    #[schemars(extend("pattern" = "^[A-Za-z0-9][A-Za-z0-9._:/@-]{0,127}$"))]
     pub(crate) id: RawId,
     /// `personal` (one holder) or `shared`.
     pub(crate) kind: Spanned<CredentialKindName>,
@@ -334,6 +347,7 @@ pub(crate) struct RawAccessEvent {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawBackupPolicy {
     /// Unique id.
+    #[schemars(extend("pattern" = "^[A-Za-z0-9][A-Za-z0-9._:/@-]{0,127}$"))]
     pub(crate) id: RawId,
     /// The component whose data this policy protects.
     pub(crate) protects: RawId,
@@ -344,8 +358,10 @@ pub(crate) struct RawBackupPolicy {
     /// How long backups are kept (restic `forget` rules).
     pub(crate) retention: Option<RawRetention>,
     /// Recovery point objective: the most data, in time, you accept to lose.
+    #[schemars(extend("pattern" = "^([0-9]+w)?([0-9]+d)?([0-9]+h)?([0-9]+m)?([0-9]+s)?$"))]
     pub(crate) rpo: Option<RawDuration>,
     /// Recovery time objective: the longest a restore may take.
+    #[schemars(extend("pattern" = "^([0-9]+w)?([0-9]+d)?([0-9]+h)?([0-9]+m)?([0-9]+s)?$"))]
     pub(crate) rto: Option<RawDuration>,
     /// Where backup copies are kept.
     #[serde(default)]
@@ -353,6 +369,7 @@ pub(crate) struct RawBackupPolicy {
     /// The monitor that alerts when a backup did not run or did not arrive.
     pub(crate) monitor: Option<String>,
     /// How often a restore must be rehearsed.
+    #[schemars(extend("pattern" = "^([0-9]+w)?([0-9]+d)?([0-9]+h)?([0-9]+m)?([0-9]+s)?$"))]
     pub(crate) drill_interval: Option<RawDuration>,
 }
 
@@ -363,6 +380,7 @@ pub(crate) struct RawSchedule {
     /// Five-field cron expression (`minute hour day-of-month month day-of-week`).
     pub(crate) cron: Option<Spanned<String>>,
     /// Fixed interval, as an alternative to `cron`.
+    #[schemars(extend("pattern" = "^([0-9]+w)?([0-9]+d)?([0-9]+h)?([0-9]+m)?([0-9]+s)?$"))]
     pub(crate) every: Option<RawDuration>,
     /// IANA time zone the cron expression is read in (default `UTC`).
     pub(crate) timezone: Option<Spanned<String>>,
@@ -473,6 +491,7 @@ pub(crate) struct RawRestoreDrill {
     /// The person who performed it.
     pub(crate) by: Option<RawId>,
     /// How long the restore took.
+    #[schemars(extend("pattern" = "^([0-9]+w)?([0-9]+d)?([0-9]+h)?([0-9]+m)?([0-9]+s)?$"))]
     pub(crate) duration: Option<RawDuration>,
     /// `success`, `failed` or `partial`.
     pub(crate) outcome: Spanned<DrillOutcomeName>,
@@ -494,6 +513,7 @@ pub(crate) enum DrillOutcomeName {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawIncident {
     /// Unique id.
+    #[schemars(extend("pattern" = "^[A-Za-z0-9][A-Za-z0-9._:/@-]{0,127}$"))]
     pub(crate) id: RawId,
     /// One-line title.
     pub(crate) title: String,
@@ -595,7 +615,7 @@ pub(crate) struct RawPostmortemIssue {
 pub(crate) struct RawAction {
     /// What to do.
     pub(crate) description: Spanned<String>,
-    /// The one person who owns it.
+    /// Who owns it: one person (or, less usefully, a group or service account).
     pub(crate) owner: Option<RawId>,
     /// What done looks like.
     pub(crate) expected_result: Option<String>,
@@ -610,6 +630,7 @@ pub(crate) struct RawAction {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawProblem {
     /// Unique id.
+    #[schemars(extend("pattern" = "^[A-Za-z0-9][A-Za-z0-9._:/@-]{0,127}$"))]
     pub(crate) id: RawId,
     /// One-line title.
     pub(crate) title: String,
@@ -630,8 +651,9 @@ pub(crate) struct RawProblemPlan {
     #[serde(default)]
     pub(crate) diagnostics: Vec<String>,
     /// How long to collect before restoring service.
+    #[schemars(extend("pattern" = "^([0-9]+w)?([0-9]+d)?([0-9]+h)?([0-9]+m)?([0-9]+s)?$"))]
     pub(crate) collect_for: Option<RawDuration>,
-    /// People prepared to act.
+    /// Principals (people, groups) prepared to act.
     #[serde(default)]
     pub(crate) prepared: Vec<RawId>,
     /// People or groups to tell.

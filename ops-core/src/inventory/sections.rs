@@ -73,11 +73,15 @@ impl RawInventory {
                 "restore_drills" => list(value, sink, &mut self.broken, &mut self.restore_drills),
                 "incidents" => list(value, sink, &mut self.broken, &mut self.incidents),
                 "incident" => {
-                    one(value, sink, &mut self.broken, &mut self.incidents);
+                    if value.value != Value::Null {
+                        one(value, sink, &mut self.broken, &mut self.incidents);
+                    }
                     true
                 }
                 "problems" => list(value, sink, &mut self.broken, &mut self.problems),
                 "changes" => list(value, sink, &mut self.broken, &mut self.changes),
+                // Scratch space, e.g. for YAML anchors that sections then alias.
+                other if other.starts_with(SCRATCH_PREFIX) => true,
                 other => {
                     let message = match did_you_mean(other, SECTIONS.iter().copied()) {
                         Some(s) => format!("unknown section '{other}' (did you mean '{s}'?)"),

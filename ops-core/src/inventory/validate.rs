@@ -27,14 +27,21 @@ pub(crate) struct Namespace<T: Copy> {
     map: HashMap<String, (T, Location, &'static str)>,
     /// Ids in definition order, so suggestions are deterministic.
     order: Vec<String>,
+    /// For namespaces several kinds share: who shares it, for messages.
+    members: &'static str,
 }
 
 impl<T: Copy> Namespace<T> {
     fn new(what: &'static str) -> Self {
+        Namespace::shared(what, "")
+    }
+
+    fn shared(what: &'static str, members: &'static str) -> Self {
         Namespace {
             what,
             map: HashMap::new(),
             order: Vec::new(),
+            members,
         }
     }
 
@@ -77,8 +84,8 @@ impl Validator {
                 format!("duplicate {kind} id '{}' (first defined at {first})", id.value)
             } else {
                 format!(
-                    "{kind} id '{}' is already used by the {first_kind} at {first}",
-                    id.value
+                    "{kind} id '{}' is also used by the {first_kind} at {first} ({} share one set of ids)",
+                    id.value, ns.members
                 )
             };
             self.error(&id.at, message);
@@ -165,6 +172,31 @@ impl Validator {
         }
     }
 
+    /// A duration in restic's `--keep-within` syntax: `<n>y`, `<n>m` (months),
+    /// `<n>d`, `<n>h`, combined, such as `1y6m` or `2d12h`.
+    fn restic_duration(&mut self, field: &str, s: &Option<Spanned<String>>) -> Option<String> {
+        let s = s.as_ref()?;
+        let mut rest = s.value.as_str();
+        let mut ok = !rest.is_empty();
+        while ok && !rest.is_empty() {
+            let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+            ok = digits > 0 && rest[digits..].starts_with(['y', 'm', 'd', 'h']);
+            rest = rest.get(digits + 1..).unwrap_or("");
+        }
+        if ok {
+            Some(s.value.clone())
+        } else {
+            self.error(
+                &s.at,
+                format!(
+                    "invalid {field} '{}': expected restic's duration syntax, numbers with y, m (months), d or h, such as 1y6m or 2d12h",
+                    s.value
+                ),
+            );
+            None
+        }
+    }
+
     /// `later` must not be before `earlier`.
     fn ordered(&mut self, at: &Location, earlier: (&str, Option<Timestamp>), later: (&str, Option<Timestamp>)) {
         if let ((a_name, Some(a)), (b_name, Some(b))) = (earlier, later)
@@ -226,10 +258,13 @@ pub(crate) fn validate(mut raw: RawInventory) -> Result<Inventory, Diagnostics> 
         incomplete: raw.incomplete,
     };
     let mut ns = Namespaces {
-        targets: Namespace::new("component or domain"),
+        targets: Namespace::shared("component or domain", "components and domains"),
         components: Namespace::new("component"),
         domains: Namespace::new("domain"),
-        principals: Namespace::new("person, service account or group"),
+        principals: Namespace::shared(
+            "person, service account or group",
+            "people, service accounts and groups",
+        ),
         people: Namespace::new("person"),
         systems: Namespace::new("system"),
         credentials: Namespace::new("credential"),
@@ -288,6 +323,19 @@ pub(crate) fn validate(mut raw: RawInventory) -> Result<Inventory, Diagnostics> 
     }
     for (i, (_, p)) in raw.problems.iter().enumerate() {
         v.define(&mut ns.problems, "problem", &p.id, Idx::new(i));
+    }
+    // Optional ids: nothing refers to them yet, but they must be well-formed and unique.
+    let mut grant_ids = Namespace::new("grant");
+    for (i, id) in raw.grants.iter().filter_map(|(_, g)| g.id.as_ref()).enumerate() {
+        v.define(&mut grant_ids, "grant", id, i);
+    }
+    let mut run_ids = Namespace::new("backup run");
+    for (i, id) in raw.backup_runs.iter().filter_map(|(_, r)| r.id.as_ref()).enumerate() {
+        v.define(&mut run_ids, "backup run", id, i);
+    }
+    let mut change_ids = Namespace::new("change");
+    for (i, id) in raw.changes.iter().filter_map(|(_, c)| c.id.as_ref()).enumerate() {
+        v.define(&mut change_ids, "change", id, i);
     }
 
     // Pass 2: each entity, resolving its references.
@@ -739,11 +787,6 @@ fn grant(v: &mut Validator, ns: &Namespaces, at: &Location, g: &RawGrant) -> Opt
     let granted_at = v.opt_instant(&g.granted_at);
     let last_used_at = v.opt_instant(&g.last_used_at);
     let expires_at = v.opt_instant(&g.expires_at);
-    if let Some(id) = &g.id
-        && let Err(why) = check_id(&id.value)
-    {
-        v.error(&id.at, format!("invalid grant id '{}': {why}", id.value));
-    }
     Some(Grant {
         id: g.id.as_ref().map(|i| i.value.clone()),
         principal: principal?,
@@ -797,12 +840,12 @@ fn backup_policy(v: &mut Validator, ns: &Namespaces, p: &RawBackupPolicy) -> Opt
         keep_weekly: v.count("keep_weekly", &r.keep_weekly),
         keep_monthly: v.count("keep_monthly", &r.keep_monthly),
         keep_yearly: v.count("keep_yearly", &r.keep_yearly),
-        keep_within: r.keep_within.as_ref().map(|s| s.value.clone()),
-        keep_within_hourly: r.keep_within_hourly.as_ref().map(|s| s.value.clone()),
-        keep_within_daily: r.keep_within_daily.as_ref().map(|s| s.value.clone()),
-        keep_within_weekly: r.keep_within_weekly.as_ref().map(|s| s.value.clone()),
-        keep_within_monthly: r.keep_within_monthly.as_ref().map(|s| s.value.clone()),
-        keep_within_yearly: r.keep_within_yearly.as_ref().map(|s| s.value.clone()),
+        keep_within: v.restic_duration("keep_within", &r.keep_within),
+        keep_within_hourly: v.restic_duration("keep_within_hourly", &r.keep_within_hourly),
+        keep_within_daily: v.restic_duration("keep_within_daily", &r.keep_within_daily),
+        keep_within_weekly: v.restic_duration("keep_within_weekly", &r.keep_within_weekly),
+        keep_within_monthly: v.restic_duration("keep_within_monthly", &r.keep_within_monthly),
+        keep_within_yearly: v.restic_duration("keep_within_yearly", &r.keep_within_yearly),
         keep_tags: r.keep_tags.clone(),
     });
     let copies = p
@@ -823,11 +866,20 @@ fn backup_policy(v: &mut Validator, ns: &Namespaces, p: &RawBackupPolicy) -> Opt
                 .deletable_by
                 .iter()
                 .filter_map(|d| {
-                    if let Some(p) = ns.principals.get(&d.value) {
-                        return Some(Deleter::Principal(p));
-                    }
-                    if let Some(c) = ns.credentials.get(&d.value) {
-                        return Some(Deleter::Credential(c));
+                    match (ns.principals.get(&d.value), ns.credentials.get(&d.value)) {
+                        (Some(_), Some(_)) => {
+                            v.error(
+                                &d.at,
+                                format!(
+                                    "'{}' names both a principal and a credential; rename one of them",
+                                    d.value
+                                ),
+                            );
+                            return None;
+                        }
+                        (Some(p), None) => return Some(Deleter::Principal(p)),
+                        (None, Some(c)) => return Some(Deleter::Credential(c)),
+                        (None, None) => {}
                     }
                     if v.incomplete || v.broken.contains(&d.value) {
                         return None;
@@ -885,7 +937,15 @@ fn schedule(v: &mut Validator, policy: &Spanned<String>, s: &RawSchedule) -> Opt
                     .map_or_else(|| "UTC".to_owned(), |t| t.value.clone()),
             })
         }
-        (None, Some(_)) => v.duration(&s.every).map(Schedule::Every),
+        (None, Some(_)) => {
+            if let Some(tz) = &s.timezone {
+                v.error(
+                    &tz.at,
+                    "timezone applies only to cron schedules; an `every` interval has no wall-clock times",
+                );
+            }
+            v.duration(&s.every).map(Schedule::Every)
+        }
         (Some(cron), Some(_)) => {
             v.error(&cron.at, "a schedule has either cron or every, not both");
             None

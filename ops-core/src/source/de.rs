@@ -152,7 +152,7 @@ fn plain_unexpected(unexp: de::Unexpected<'_>) -> String {
         de::Unexpected::Unit => "null".to_owned(),
         de::Unexpected::Signed(i) => format!("the integer {i}"),
         de::Unexpected::Unsigned(i) => format!("the integer {i}"),
-        de::Unexpected::Float(x) => format!("the number {x}"),
+        de::Unexpected::Float(x) => format!("the number {x:?}"),
         de::Unexpected::Bool(b) => format!("the boolean {b}"),
         other => other.to_string(),
     }

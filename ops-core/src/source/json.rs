@@ -3,7 +3,7 @@
 //! Written here rather than taken from `serde_json` because inventory errors
 //! must name the line and column of every value, not only of syntax errors.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::node::{Limits, Node, Value};
@@ -113,7 +113,7 @@ impl Parser<'_> {
         let depth = self.enter(depth)?;
         self.pos += 1;
         let mut entries = Vec::new();
-        let mut seen: HashSet<String> = HashSet::new();
+        let mut seen: HashMap<String, Location> = HashMap::new();
         self.skip_ws();
         if self.peek() == Some(b'}') {
             self.pos += 1;
@@ -126,9 +126,13 @@ impl Parser<'_> {
                 return Err(self.unexpected("a string key"));
             }
             let key = self.string()?;
-            if !seen.insert(key.clone()) {
-                return Err(Diagnostic::at(&key_at, format!("duplicate key '{key}'")));
+            if let Some(first) = seen.get(&key) {
+                return Err(Diagnostic::at(
+                    &key_at,
+                    format!("duplicate key '{key}' (first given at {first})"),
+                ));
             }
+            seen.insert(key.clone(), key_at.clone());
             self.skip_ws();
             self.expect(b':')?;
             self.skip_ws();
@@ -329,7 +333,10 @@ mod tests {
                 "t.json:1:9: invalid JSON: expected a string key, found '}'",
             ),
             ("{\"a\": 01}", "t.json:1:7: invalid JSON: malformed number"),
-            ("{\"a\": 1, \"a\": 2}", "t.json:1:10: duplicate key 'a'"),
+            (
+                "{\"a\": 1, \"a\": 2}",
+                "t.json:1:10: duplicate key 'a' (first given at t.json:1:2)",
+            ),
             (
                 "[1, 2",
                 "t.json:1:6: invalid JSON: expected ',' or ']', found the end of the file",
