@@ -65,7 +65,10 @@ pub use check::{Check, CheckError, CheckFailure, Context, Report, Rule, Runner};
 pub use diagnostic::{Diagnostic, Diagnostics};
 pub use error::Error;
 pub use finding::{EntityKind, Finding, Severity, Subject};
-pub use graph::{Component, ComponentKind, Domain, DomainKind, Requirement};
+pub use graph::{
+    Component, ComponentKind, Domain, DomainKind, DoubleFaults, EntryDomainSpofs, EntrySpofs, FailureAnalysis, Outage,
+    Requirement, SpofReport, Step,
+};
 pub use ids::Idx;
 pub use incident::{
     Action, Change, Detection, Incident, IncidentSeverity, Postmortem, PostmortemIssue, Problem, ProblemPlan,

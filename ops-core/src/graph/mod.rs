@@ -1,5 +1,14 @@
-//! Dependency graphs: components, redundancy rules and failure domains.
+//! Dependency graphs: components, redundancy rules and failure domains, and
+//! the analysis of what fails when something fails.
 
+mod analysis;
+mod compiled;
+mod kill;
 mod model;
+mod outage;
+mod propagate;
+mod scc;
 
+pub use analysis::{DoubleFaults, EntryDomainSpofs, EntrySpofs, FailureAnalysis, SpofReport};
 pub use model::{Component, ComponentKind, Domain, DomainKind, Requirement};
+pub use outage::{Outage, Step};

@@ -1,0 +1,275 @@
+//! The failure-analysis API: what fails when something fails.
+
+use std::sync::OnceLock;
+
+use super::compiled::{Compiled, Csr};
+use super::kill::{Closure, KillGraph};
+use super::outage::Outage;
+use super::propagate::Propagator;
+use crate::inventory::FailureTarget;
+use crate::{Component, Domain, Idx, Inventory};
+
+/// Failure analysis over one inventory's dependency graph.
+///
+/// Semantics: a component with rule `all` is down when any dependency is
+/// down, `any` when every dependency is down, `at_least: k` when fewer than
+/// k dependencies are up; a component without dependencies goes down only
+/// when it fails itself. The down set of a set of failures is the least
+/// fixed point: a healthy cycle stays up, a failure propagates around a
+/// cycle, and components in an `any` cycle can hold each other up after
+/// their other dependencies fail.
+///
+/// ```
+/// use ops_core::{FailureAnalysis, Format, Inventory};
+/// let inv = Inventory::from_text("inv.yaml", Format::Yaml, "
+/// components:
+///   - {id: shop, entry: true, depends_on: [lb]}
+///   - {id: lb, requires: any, depends_on: [web-1, web-2]}
+///   - {id: web-1, depends_on: [db]}
+///   - {id: web-2, depends_on: [db]}
+///   - {id: db}
+/// ")?;
+/// let analysis = FailureAnalysis::new(&inv);
+/// let spofs = analysis.spofs();
+/// let ids: Vec<&str> = spofs.entries()[0].spofs.iter().map(|&c| inv.component(c).id.as_str()).collect();
+/// assert_eq!(ids, ["lb", "db"]); // not web-1 or web-2: they back each other up
+/// # Ok::<(), ops_core::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct FailureAnalysis<'a> {
+    inv: &'a Inventory,
+    g: Compiled,
+    kill: OnceLock<KillGraph>,
+}
+
+/// The single points of failure of one entry point.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EntrySpofs {
+    /// The entry point.
+    pub entry: Idx<Component>,
+    /// Components other than the entry whose failure alone takes it down, sorted.
+    pub spofs: Vec<Idx<Component>>,
+}
+
+/// Single points of failure of every entry point, and the inverse map.
+#[derive(Clone, Debug)]
+pub struct SpofReport {
+    entries: Vec<EntrySpofs>,
+    /// `takes_down.row(x)`: the entries component x takes down alone.
+    takes_down: Csr,
+}
+
+impl SpofReport {
+    /// One record per entry point, in definition order.
+    pub fn entries(&self) -> &[EntrySpofs] {
+        &self.entries
+    }
+
+    /// The entry points that component `x` takes down by failing alone (not
+    /// counting `x` itself), sorted.
+    pub fn entries_taken_down_by(&self, x: Idx<Component>) -> impl Iterator<Item = Idx<Component>> + '_ {
+        self.takes_down
+            .row(x.index() as u32)
+            .iter()
+            .map(|&e| Idx::new(e as usize))
+    }
+}
+
+/// The failure domains whose failure alone takes an entry point down.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EntryDomainSpofs {
+    /// The entry point.
+    pub entry: Idx<Component>,
+    /// Domains whose failure takes it down, sorted.
+    pub domains: Vec<Idx<Domain>>,
+}
+
+/// Pairs of components that take an entry down together.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DoubleFaults {
+    /// The entry point.
+    pub entry: Idx<Component>,
+    /// Pairs `(x, y)`, `x < y`, neither a single point of failure of the
+    /// entry, whose joint failure takes it down; in index order.
+    pub pairs: Vec<(Idx<Component>, Idx<Component>)>,
+    /// Whether the list stopped at the limit.
+    pub truncated: bool,
+}
+
+impl<'a> FailureAnalysis<'a> {
+    /// Prepares the analysis: compact adjacency in both directions and
+    /// expanded domain membership. Linear in the size of the inventory.
+    pub fn new(inv: &'a Inventory) -> Self {
+        FailureAnalysis {
+            inv,
+            g: Compiled::new(inv),
+            kill: OnceLock::new(),
+        }
+    }
+
+    /// The inventory analysed.
+    pub fn inventory(&self) -> &'a Inventory {
+        self.inv
+    }
+
+    /// Fails `targets` (components, and every member of failed domains and
+    /// their nested domains) and propagates to the fixed point.
+    ///
+    /// Complexity: proportional to what goes down and those components'
+    /// dependents, plus O(V) to prepare scratch space.
+    pub fn simulate(&self, targets: &[FailureTarget]) -> Outage {
+        let mut p = Propagator::new(&self.g);
+        let mut direct = Vec::new();
+        for &t in targets {
+            self.g.direct_failures(t, &mut direct);
+        }
+        for c in direct {
+            p.fail(c);
+        }
+        p.run();
+        Outage::capture(self.inv, &p, targets.to_vec())
+    }
+
+    /// What fails when component `x` fails alone.
+    pub fn blast_radius(&self, x: Idx<Component>) -> Outage {
+        self.simulate(&[FailureTarget::Component(x)])
+    }
+
+    fn kill_graph(&self) -> &KillGraph {
+        self.kill.get_or_init(|| KillGraph::build(&self.g))
+    }
+
+    /// The single points of failure of every entry point at once, with the
+    /// inverse map (for each component, the entries it takes down).
+    ///
+    /// Complexity: building the kill graph (once per analysis) costs, for each
+    /// component with an `any` or `at_least` rule, a search below its
+    /// dependencies that stops where they converge; then one reachability
+    /// search per entry, proportional to the size of its answer. No
+    /// propagation per component.
+    pub fn spofs(&self) -> SpofReport {
+        let kill = self.kill_graph();
+        let mut closure = Closure::new(self.g.len());
+        let mut entries = Vec::with_capacity(self.g.entries.len());
+        let mut pairs: Vec<(u32, u32)> = Vec::new();
+        let mut killers = Vec::new();
+        for &e in &self.g.entries {
+            killers.clear();
+            closure.killers(&self.g, kill, e, &mut killers);
+            killers.sort_unstable();
+            pairs.extend(killers.iter().map(|&x| (x, e)));
+            entries.push(EntrySpofs {
+                entry: Idx::new(e as usize),
+                spofs: killers.iter().map(|&x| Idx::new(x as usize)).collect(),
+            });
+        }
+        let takes_down = Csr::from_pairs(self.g.len(), pairs.iter().copied());
+        SpofReport { entries, takes_down }
+    }
+
+    /// The single points of failure of one component (usually an entry point):
+    /// every other component whose failure alone takes it down, sorted.
+    pub fn spofs_of(&self, entry: Idx<Component>) -> Vec<Idx<Component>> {
+        let mut killers = Vec::new();
+        Closure::new(self.g.len()).killers(&self.g, self.kill_graph(), entry.index() as u32, &mut killers);
+        killers.sort_unstable();
+        killers.into_iter().map(|x| Idx::new(x as usize)).collect()
+    }
+
+    /// For every entry point, the domains whose failure alone takes it down
+    /// (including a domain the entry itself lives in).
+    ///
+    /// Complexity: one propagation per domain.
+    pub fn domain_spofs(&self) -> Vec<EntryDomainSpofs> {
+        let mut per_entry: Vec<Vec<Idx<Domain>>> = vec![Vec::new(); self.g.entries.len()];
+        let position: std::collections::HashMap<u32, usize> =
+            self.g.entries.iter().enumerate().map(|(i, &e)| (e, i)).collect();
+        let mut p = Propagator::new(&self.g);
+        for d in 0..self.inv.domains().len() {
+            p.reset();
+            for &m in self.g.members.row(d as u32) {
+                p.fail(m);
+            }
+            p.run();
+            for &c in p.down() {
+                if let Some(&i) = position.get(&c) {
+                    per_entry[i].push(Idx::new(d));
+                }
+            }
+        }
+        self.g
+            .entries
+            .iter()
+            .zip(per_entry)
+            .map(|(&e, domains)| EntryDomainSpofs {
+                entry: Idx::new(e as usize),
+                domains,
+            })
+            .collect()
+    }
+
+    /// Pairs of components, neither a single point of failure of `entry`,
+    /// whose joint failure takes it down (minimal cut sets of order two), up
+    /// to `limit` pairs.
+    ///
+    /// Complexity: candidates are the components `entry` depends on, directly
+    /// or not; each pair costs an incremental propagation on top of the first
+    /// component's outage, so O(k² · p) for k candidates.
+    pub fn double_faults(&self, entry: Idx<Component>, limit: usize) -> DoubleFaults {
+        let e = entry.index() as u32;
+        let spofs: std::collections::HashSet<u32> = self.spofs_of(entry).iter().map(|c| c.index() as u32).collect();
+        let mut candidates: Vec<u32> = self
+            .cone(e)
+            .into_iter()
+            .filter(|c| *c != e && !spofs.contains(c))
+            .collect();
+        candidates.sort_unstable();
+        let mut pairs = Vec::new();
+        let mut truncated = false;
+        let mut p = Propagator::new(&self.g);
+        'outer: for (i, &x) in candidates.iter().enumerate() {
+            p.reset();
+            p.fail(x);
+            p.run();
+            p.checkpoint();
+            for &y in &candidates[i + 1..] {
+                if p.is_down(y) {
+                    continue; // x alone takes y down: the pair is no worse than x
+                }
+                p.fail(y);
+                p.run();
+                let down = p.is_down(e);
+                p.rollback();
+                if down {
+                    if pairs.len() == limit {
+                        truncated = true;
+                        break 'outer;
+                    }
+                    pairs.push((Idx::new(x as usize), Idx::new(y as usize)));
+                }
+            }
+        }
+        DoubleFaults {
+            entry,
+            pairs,
+            truncated,
+        }
+    }
+
+    /// Everything `c` depends on, directly or not.
+    fn cone(&self, c: u32) -> Vec<u32> {
+        let mut seen = std::collections::HashSet::new();
+        let mut stack = vec![c];
+        let mut out = Vec::new();
+        seen.insert(c);
+        while let Some(u) = stack.pop() {
+            out.push(u);
+            for &d in self.g.deps.row(u) {
+                if seen.insert(d) {
+                    stack.push(d);
+                }
+            }
+        }
+        out
+    }
+}

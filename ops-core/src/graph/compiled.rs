@@ -1,0 +1,158 @@
+//! The inventory's dependency graph in a compact, index-based form: CSR
+//! adjacency in both directions, one failure threshold per component, and
+//! each domain's members (nested domains included). Built once, in time
+//! linear in components, dependencies and domain memberships.
+
+use crate::inventory::FailureTarget;
+use crate::{Component, Domain, Idx, Inventory, Requirement};
+
+/// A threshold meaning "never fails because of its dependencies" (no dependencies).
+pub(crate) const NEVER: u32 = u32::MAX;
+
+/// Compressed sparse rows: the neighbours of node `i` are `targets[start[i]..start[i + 1]]`.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Csr {
+    pub(crate) start: Vec<u32>,
+    pub(crate) targets: Vec<u32>,
+}
+
+impl Csr {
+    pub(crate) fn row(&self, i: u32) -> &[u32] {
+        let i = i as usize;
+        &self.targets[self.start[i] as usize..self.start[i + 1] as usize]
+    }
+
+    /// Builds rows from `(row, target)` pairs by counting sort: linear time,
+    /// targets in each row in the order the pairs were given.
+    pub(crate) fn from_pairs(rows: usize, pairs: impl Iterator<Item = (u32, u32)> + Clone) -> Csr {
+        let mut start = vec![0u32; rows + 1];
+        for (r, _) in pairs.clone() {
+            start[r as usize + 1] += 1;
+        }
+        for i in 0..rows {
+            start[i + 1] += start[i];
+        }
+        let mut fill = start.clone();
+        let mut targets = vec![0u32; start[rows] as usize];
+        for (r, t) in pairs {
+            let slot = &mut fill[r as usize];
+            targets[*slot as usize] = t;
+            *slot += 1;
+        }
+        Csr { start, targets }
+    }
+
+    /// The same edges, reversed.
+    pub(crate) fn reversed(&self, rows: usize) -> Csr {
+        let n = self.start.len() - 1;
+        Csr::from_pairs(
+            rows,
+            (0..n as u32).flat_map(move |i| self.row(i).iter().map(move |&t| (t, i))),
+        )
+    }
+}
+
+/// The dependency graph of an inventory, ready for failure analysis.
+#[derive(Debug)]
+pub(crate) struct Compiled {
+    /// `deps.row(c)`: what c depends on.
+    pub(crate) deps: Csr,
+    /// `dependents.row(d)`: what depends on d.
+    pub(crate) dependents: Csr,
+    /// How many of c's dependencies must be down for c to go down ([`NEVER`] without dependencies).
+    pub(crate) threshold: Vec<u32>,
+    /// Entry points, in definition order.
+    pub(crate) entries: Vec<u32>,
+    /// `members.row(d)`: every component in domain d or in a domain nested in it, sorted.
+    pub(crate) members: Csr,
+}
+
+impl Compiled {
+    pub(crate) fn new(inv: &Inventory) -> Compiled {
+        let components = inv.components();
+        let n = components.len();
+        let deps = Csr::from_pairs(
+            n,
+            components
+                .iter()
+                .enumerate()
+                .flat_map(|(i, c)| c.depends_on.iter().map(move |d| (i as u32, d.index() as u32))),
+        );
+        let dependents = deps.reversed(n);
+        let threshold = components.iter().map(threshold).collect();
+        let entries = (0..n as u32).filter(|&i| components[i as usize].entry).collect();
+        let members = expand_domains(inv.domains(), components);
+        Compiled {
+            deps,
+            dependents,
+            threshold,
+            entries,
+            members,
+        }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.threshold.len()
+    }
+
+    /// Appends the components a failure of `target` fails directly.
+    pub(crate) fn direct_failures(&self, target: FailureTarget, out: &mut Vec<u32>) {
+        match target {
+            FailureTarget::Component(c) => out.push(c.index() as u32),
+            FailureTarget::Domain(d) => out.extend_from_slice(self.members.row(d.index() as u32)),
+        }
+    }
+}
+
+fn threshold(c: &Component) -> u32 {
+    let n = c.depends_on.len() as u32;
+    if n == 0 {
+        return NEVER;
+    }
+    match c.requires {
+        Requirement::All => 1,
+        Requirement::Any => n,
+        // Down when fewer than k are up, that is when more than n - k are down.
+        Requirement::AtLeast(k) => n - k.min(n) + 1,
+    }
+}
+
+/// For every domain, its members and the members of every domain nested in
+/// it, sorted and without repeats. Linear in memberships times nesting depth.
+fn expand_domains(domains: &[Domain], components: &[Component]) -> Csr {
+    let direct = Csr::from_pairs(
+        domains.len(),
+        components
+            .iter()
+            .enumerate()
+            .flat_map(|(i, c)| c.domains.iter().map(move |d| (d.index() as u32, i as u32))),
+    );
+    // Each domain's direct members count for it and for every ancestor.
+    // Validation guarantees the parent chains are acyclic.
+    let ancestors = |d: usize| {
+        std::iter::successors(Some(Idx::<Domain>::new(d)), |&d| domains[d.index()].parent).map(|d| d.index() as u32)
+    };
+    let direct = &direct;
+    let pairs: Vec<(u32, u32)> = (0..domains.len())
+        .flat_map(|d| ancestors(d).flat_map(move |a| direct.row(d as u32).iter().map(move |&m| (a, m))))
+        .collect();
+    let mut rows = Csr::from_pairs(domains.len(), pairs.iter().copied());
+    for d in 0..domains.len() {
+        let (s, e) = (rows.start[d] as usize, rows.start[d + 1] as usize);
+        rows.targets[s..e].sort_unstable();
+    }
+    // Remove repeats (a component listed in a zone and in its region).
+    let mut start = vec![0u32; domains.len() + 1];
+    let mut targets = Vec::with_capacity(rows.targets.len());
+    for d in 0..domains.len() {
+        let mut last = None;
+        for &m in rows.row(d as u32) {
+            if last != Some(m) {
+                targets.push(m);
+                last = Some(m);
+            }
+        }
+        start[d + 1] = targets.len() as u32;
+    }
+    Csr { start, targets }
+}

@@ -1,0 +1,161 @@
+//! What a set of failures takes down, and why.
+
+use std::collections::HashMap;
+
+use super::propagate::{DIRECT, Propagator};
+use crate::inventory::FailureTarget;
+use crate::{Component, Idx, Inventory, Requirement};
+
+/// The result of failing some components or domains: everything that goes
+/// down, each with the reason it went down.
+#[derive(Clone, Debug)]
+pub struct Outage {
+    failed: Vec<FailureTarget>,
+    /// Down components in the order they went down, with the dependency that tipped each.
+    order: Vec<(u32, u32)>,
+    position: HashMap<u32, usize>,
+    entries: Vec<Idx<Component>>,
+}
+
+/// One link of an explanation: why one component is down.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// The component was failed directly (itself, or through a failed domain).
+    Failed {
+        /// The component.
+        component: Idx<Component>,
+    },
+    /// The component's redundancy rule was violated.
+    RuleViolated {
+        /// The component.
+        component: Idx<Component>,
+        /// Its rule.
+        requires: Requirement,
+        /// How many dependencies it has.
+        dependencies: usize,
+        /// Which of them are down.
+        down: Vec<Idx<Component>>,
+        /// The one whose failure tipped it over; the next step explains it.
+        because_of: Idx<Component>,
+    },
+}
+
+impl Step {
+    /// The component this step is about.
+    pub fn component(&self) -> Idx<Component> {
+        match self {
+            Step::Failed { component } | Step::RuleViolated { component, .. } => *component,
+        }
+    }
+
+    /// The step as a sentence, with ids from `inv`.
+    pub fn describe(&self, inv: &Inventory) -> String {
+        let id = |c: Idx<Component>| inv.component(c).id.as_str();
+        match self {
+            Step::Failed { component } => format!("{} failed", id(*component)),
+            Step::RuleViolated {
+                component,
+                requires,
+                dependencies,
+                down,
+                ..
+            } => {
+                let names: Vec<&str> = down.iter().map(|&d| id(d)).collect();
+                let rule = match requires {
+                    Requirement::All => "all of its dependencies".to_owned(),
+                    Requirement::Any => "any one of its dependencies".to_owned(),
+                    Requirement::AtLeast(k) => format!("at least {k} of its {dependencies} dependencies"),
+                };
+                format!(
+                    "{} is down: it requires {rule}, and {} of {dependencies} are down ({})",
+                    id(*component),
+                    down.len(),
+                    names.join(", ")
+                )
+            }
+        }
+    }
+}
+
+impl Outage {
+    pub(crate) fn capture(inv: &Inventory, p: &Propagator<'_>, failed: Vec<FailureTarget>) -> Outage {
+        let order: Vec<(u32, u32)> = p.down().iter().map(|&c| (c, p.trigger(c))).collect();
+        let position = order.iter().enumerate().map(|(i, &(c, _))| (c, i)).collect();
+        let mut entries: Vec<Idx<Component>> = order
+            .iter()
+            .filter(|&&(c, _)| inv.components()[c as usize].entry)
+            .map(|&(c, _)| Idx::new(c as usize))
+            .collect();
+        entries.sort();
+        Outage {
+            failed,
+            order,
+            position,
+            entries,
+        }
+    }
+
+    /// What was failed.
+    pub fn failed(&self) -> &[FailureTarget] {
+        &self.failed
+    }
+
+    /// Everything down, sorted by index.
+    pub fn down(&self) -> Vec<Idx<Component>> {
+        let mut v: Vec<Idx<Component>> = self.order.iter().map(|&(c, _)| Idx::new(c as usize)).collect();
+        v.sort();
+        v
+    }
+
+    /// How many components are down.
+    pub fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    /// Whether nothing is down.
+    pub fn is_empty(&self) -> bool {
+        self.order.is_empty()
+    }
+
+    /// Whether `c` is down.
+    pub fn is_down(&self, c: Idx<Component>) -> bool {
+        self.position.contains_key(&(c.index() as u32))
+    }
+
+    /// The entry points that are down, sorted.
+    pub fn entries_down(&self) -> &[Idx<Component>] {
+        &self.entries
+    }
+
+    /// Why `c` is down: the chain of violated rules from `c` back to a
+    /// component that was failed directly. `None` if `c` is up.
+    pub fn explain(&self, inv: &Inventory, c: Idx<Component>) -> Option<Vec<Step>> {
+        let mut steps = Vec::new();
+        let mut cur = c.index() as u32;
+        loop {
+            let &i = self.position.get(&cur)?;
+            let (_, trigger) = self.order[i];
+            let component = Idx::new(cur as usize);
+            if trigger == DIRECT {
+                steps.push(Step::Failed { component });
+                return Some(steps);
+            }
+            let comp = inv.component(component);
+            // Dependencies that went down before this component did.
+            let down: Vec<Idx<Component>> = comp
+                .depends_on
+                .iter()
+                .copied()
+                .filter(|d| self.position.get(&(d.index() as u32)).is_some_and(|&j| j < i))
+                .collect();
+            steps.push(Step::RuleViolated {
+                component,
+                requires: comp.requires,
+                dependencies: comp.depends_on.len(),
+                down,
+                because_of: Idx::new(trigger as usize),
+            });
+            cur = trigger;
+        }
+    }
+}

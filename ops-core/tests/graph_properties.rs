@@ -1,0 +1,279 @@
+//! The failure analysis against its definition: random graphs (with cycles,
+//! mixed rules, nested domains), every answer compared with brute force
+//! (fail it, iterate the rules to the fixed point, look).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail by panicking
+
+use std::collections::BTreeSet;
+
+use ops_core::{FailureAnalysis, FailureTarget, Format, Inventory, Requirement};
+use proptest::prelude::*;
+
+#[derive(Clone, Debug)]
+struct Spec {
+    /// Per component: dependencies (indices), rule, entry?, direct domain.
+    components: Vec<(Vec<usize>, Rule, bool, Option<usize>)>,
+    /// Per domain: parent.
+    domains: Vec<Option<usize>>,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Rule {
+    All,
+    Any,
+    AtLeast(usize),
+}
+
+fn spec() -> impl Strategy<Value = Spec> {
+    spec_up_to(11)
+}
+
+/// Graphs of 2 to `max_n - 1` components, each with up to 3 dependencies.
+fn spec_up_to(max_n: usize) -> impl Strategy<Value = Spec> {
+    (2usize..max_n, 0usize..4).prop_flat_map(|(n, nd)| {
+        let component = (
+            proptest::collection::btree_set(0..n, 0..4),
+            0u8..3,
+            1usize..4,
+            proptest::bool::weighted(0.3),
+            proptest::option::weighted(0.5, 0..nd.max(1)),
+        );
+        let domains = proptest::collection::vec(proptest::option::weighted(0.4, 0..nd.max(1)), nd);
+        (proptest::collection::vec(component, n), domains).prop_map(move |(cs, ds)| {
+            let components = cs
+                .into_iter()
+                .enumerate()
+                .map(|(i, (deps, rule, k, entry, domain))| {
+                    let deps: Vec<usize> = deps.into_iter().filter(|&d| d != i).collect();
+                    let rule = match (rule, deps.len()) {
+                        (_, 0) | (0, _) => Rule::All,
+                        (1, _) => Rule::Any,
+                        (_, len) => Rule::AtLeast(k.min(len)),
+                    };
+                    (deps, rule, entry, if nd == 0 { None } else { domain })
+                })
+                .collect();
+            // Parents only point to lower indices: nesting is acyclic, as validation requires.
+            let domains = ds.into_iter().enumerate().map(|(i, p)| p.filter(|&p| p < i)).collect();
+            Spec { components, domains }
+        })
+    })
+}
+
+fn to_inventory(s: &Spec) -> Inventory {
+    let components: Vec<serde_json::Value> = s
+        .components
+        .iter()
+        .enumerate()
+        .map(|(i, (deps, rule, entry, domain))| {
+            let mut c = serde_json::json!({
+                "id": format!("c{i}"),
+                "entry": entry,
+                "depends_on": deps.iter().map(|d| format!("c{d}")).collect::<Vec<_>>(),
+            });
+            match rule {
+                Rule::All => {}
+                Rule::Any => c["requires"] = "any".into(),
+                Rule::AtLeast(k) => c["requires"] = serde_json::json!({"at_least": k}),
+            }
+            if let Some(d) = domain {
+                c["domains"] = serde_json::json!([format!("d{d}")]);
+            }
+            c
+        })
+        .collect();
+    let domains: Vec<serde_json::Value> = s
+        .domains
+        .iter()
+        .enumerate()
+        .map(|(i, parent)| {
+            let mut d = serde_json::json!({"id": format!("d{i}"), "kind": "zone"});
+            if let Some(p) = parent {
+                d["parent"] = format!("d{p}").into();
+            }
+            d
+        })
+        .collect();
+    let text = serde_json::json!({"components": components, "domains": domains}).to_string();
+    Inventory::from_text("random.json", Format::Json, &text).unwrap()
+}
+
+/// The definition: start from `failed`, add every component whose rule is
+/// violated, until nothing changes.
+fn brute_down(inv: &Inventory, failed: &BTreeSet<usize>) -> BTreeSet<usize> {
+    let cs = inv.components();
+    let mut down: Vec<bool> = (0..cs.len()).map(|i| failed.contains(&i)).collect();
+    loop {
+        let mut changed = false;
+        for (i, c) in cs.iter().enumerate() {
+            if down[i] || c.depends_on.is_empty() {
+                continue;
+            }
+            let n = c.depends_on.len();
+            let up = c.depends_on.iter().filter(|d| !down[d.index()]).count();
+            let violated = match c.requires {
+                Requirement::All => up < n,
+                Requirement::Any => up == 0,
+                Requirement::AtLeast(k) => up < k as usize,
+            };
+            if violated {
+                down[i] = true;
+                changed = true;
+            }
+        }
+        if !changed {
+            return (0..cs.len()).filter(|&i| down[i]).collect();
+        }
+    }
+}
+
+fn domain_members(inv: &Inventory, d: usize) -> BTreeSet<usize> {
+    let within = |mut x: usize| loop {
+        if x == d {
+            return true;
+        }
+        match inv.domains()[x].parent {
+            Some(p) => x = p.index(),
+            None => return false,
+        }
+    };
+    inv.components()
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.domains.iter().any(|dd| within(dd.index())))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// 512 cases unless PROPTEST_CASES says otherwise.
+fn cases(default: u32) -> ProptestConfig {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default);
+    ProptestConfig {
+        cases,
+        ..ProptestConfig::default()
+    }
+}
+
+proptest! {
+    #![proptest_config(cases(512))]
+
+    #[test]
+    fn larger_graphs_single_failures_match_brute_force(s in spec_up_to(40)) {
+        let inv = to_inventory(&s);
+        let a = FailureAnalysis::new(&inv);
+        let n = inv.components().len();
+        let brute: Vec<BTreeSet<usize>> = (0..n).map(|x| brute_down(&inv, &BTreeSet::from([x]))).collect();
+        for rec in a.spofs().entries() {
+            let e = rec.entry.index();
+            let expected: Vec<usize> = (0..n).filter(|&x| x != e && brute[x].contains(&e)).collect();
+            let got: Vec<usize> = rec.spofs.iter().map(|c| c.index()).collect();
+            prop_assert_eq!(&got, &expected, "SPOFs of c{}", e);
+        }
+    }
+
+    #[test]
+    fn single_failures_match_brute_force(s in spec()) {
+        let inv = to_inventory(&s);
+        let a = FailureAnalysis::new(&inv);
+        let report = a.spofs();
+        let n = inv.components().len();
+        let brute: Vec<BTreeSet<usize>> = (0..n).map(|x| brute_down(&inv, &BTreeSet::from([x]))).collect();
+        let entries: Vec<usize> = (0..n).filter(|&i| inv.components()[i].entry).collect();
+        prop_assert_eq!(report.entries().len(), entries.len());
+        for (rec, &e) in report.entries().iter().zip(&entries) {
+            prop_assert_eq!(rec.entry.index(), e);
+            let expected: Vec<usize> = (0..n).filter(|&x| x != e && brute[x].contains(&e)).collect();
+            let got: Vec<usize> = rec.spofs.iter().map(|c| c.index()).collect();
+            prop_assert_eq!(&got, &expected, "SPOFs of c{}", e);
+            // one entry at a time agrees with all at once
+            let one: Vec<usize> = a.spofs_of(rec.entry).iter().map(|c| c.index()).collect();
+            prop_assert_eq!(&one, &expected);
+        }
+        for (x, brute_x) in brute.iter().enumerate() {
+            let comp = inv.component_by_id(&format!("c{x}")).unwrap();
+            // inverse map
+            let got: Vec<usize> = report.entries_taken_down_by(comp).map(|c| c.index()).collect();
+            let expected: Vec<usize> = entries.iter().copied().filter(|&e| e != x && brute_x.contains(&e)).collect();
+            prop_assert_eq!(&got, &expected, "entries taken down by c{}", x);
+            // blast radius, and every explanation ends at x through violated rules
+            let outage = a.blast_radius(comp);
+            let got: BTreeSet<usize> = outage.down().iter().map(|c| c.index()).collect();
+            prop_assert_eq!(&got, brute_x, "blast radius of c{}", x);
+            for &c in &outage.down() {
+                let chain = outage.explain(&inv, c).unwrap();
+                prop_assert_eq!(chain.first().unwrap().component(), c);
+                prop_assert_eq!(chain.last().unwrap().component(), comp);
+            }
+        }
+    }
+
+    #[test]
+    fn domain_and_multiple_failures_match_brute_force(s in spec(), picks in proptest::collection::vec(0usize..64, 1..4)) {
+        let inv = to_inventory(&s);
+        let a = FailureAnalysis::new(&inv);
+        let n = inv.components().len();
+        // domain SPOFs
+        for rec in a.domain_spofs() {
+            let e = rec.entry.index();
+            let expected: Vec<usize> = (0..inv.domains().len())
+                .filter(|&d| brute_down(&inv, &domain_members(&inv, d)).contains(&e))
+                .collect();
+            let got: Vec<usize> = rec.domains.iter().map(|d| d.index()).collect();
+            prop_assert_eq!(&got, &expected, "domain SPOFs of c{}", e);
+        }
+        // an arbitrary mix of failed components and domains
+        let mut targets = Vec::new();
+        let mut failed = BTreeSet::new();
+        for p in picks {
+            let nd = inv.domains().len();
+            if nd > 0 && p % 3 == 0 {
+                let d = p % nd;
+                targets.push(inv.target_by_id(&format!("d{d}")).unwrap());
+                failed.extend(domain_members(&inv, d));
+            } else {
+                let c = p % n;
+                targets.push(FailureTarget::Component(inv.component_by_id(&format!("c{c}")).unwrap()));
+                failed.insert(c);
+            }
+        }
+        let got: BTreeSet<usize> = a.simulate(&targets).down().iter().map(|c| c.index()).collect();
+        prop_assert_eq!(got, brute_down(&inv, &failed));
+    }
+
+    #[test]
+    fn double_faults_match_brute_force(s in spec()) {
+        let inv = to_inventory(&s);
+        let a = FailureAnalysis::new(&inv);
+        let n = inv.components().len();
+        for (e, c) in inv.components().iter().enumerate() {
+            if !c.entry {
+                continue;
+            }
+            let single: Vec<bool> = (0..n).map(|x| brute_down(&inv, &BTreeSet::from([x])).contains(&e)).collect();
+            let mut expected = Vec::new();
+            for x in 0..n {
+                for y in x + 1..n {
+                    if x == e || y == e || single[x] || single[y] {
+                        continue;
+                    }
+                    if brute_down(&inv, &BTreeSet::from([x, y])).contains(&e) {
+                        expected.push((x, y));
+                    }
+                }
+            }
+            let entry = inv.component_by_id(&c.id).unwrap();
+            let all = a.double_faults(entry, usize::MAX);
+            let got: Vec<(usize, usize)> = all.pairs.iter().map(|(x, y)| (x.index(), y.index())).collect();
+            prop_assert_eq!(&got, &expected, "double faults of c{}", e);
+            prop_assert!(!all.truncated);
+            if !expected.is_empty() {
+                let one = a.double_faults(entry, 1);
+                prop_assert_eq!(one.pairs.len(), 1);
+                prop_assert!(one.truncated == (expected.len() > 1));
+            }
+        }
+    }
+}
