@@ -51,6 +51,7 @@ mod location;
 pub mod render;
 mod source;
 mod suggest;
+pub mod synth;
 mod time;
 
 pub use access::{

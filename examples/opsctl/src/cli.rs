@@ -39,6 +39,31 @@ pub(crate) enum Command {
     /// Run every check and report the findings.
     #[command(after_help = AFTER_HELP)]
     Check(CheckArgs),
+    /// Single points of failure: components and failure domains whose failure
+    /// alone takes an entry point down.
+    #[command(after_help = "Exit codes: 0 no single point of failure, 1 some, 2 input error.\n\n\
+        Examples:\n  opsctl spof examples/inventories/startup\n  \
+        opsctl spof inventory/ --entry checkout --explain\n  opsctl spof inventory/ --format json")]
+    Spof(SpofArgs),
+    /// What fails when one component fails, and why.
+    #[command(
+        name = "blast-radius",
+        after_help = "Example:\n  opsctl blast-radius examples/inventories/startup postgres-primary"
+    )]
+    BlastRadius(BlastArgs),
+    /// Fail components or domains and show what goes down, and why.
+    #[command(
+        after_help = "Exit codes: 0 no entry point down, 1 some entry point down, 2 input error.\n\n\
+        Examples:\n  opsctl simulate examples/inventories/startup --fail eu-west-1a\n  \
+        opsctl simulate inventory/ --fail web-1,web-2 --format json"
+    )]
+    Simulate(SimulateArgs),
+    /// Draw the dependency graph (Graphviz dot or Mermaid), single points of failure highlighted.
+    #[command(
+        after_help = "Examples:\n  opsctl graph examples/inventories/startup --format dot | dot -Tsvg > estate.svg\n  \
+        opsctl graph inventory/ --format mermaid"
+    )]
+    Graph(GraphArgs),
     /// Print the JSON Schema of inventory files (for editor completion).
     #[command(after_help = "Example:\n  opsctl schema > inventory.schema.json\n  \
         # then, at the top of a YAML file:\n  \
@@ -73,6 +98,76 @@ pub(crate) struct CheckArgs {
     /// When to colour text output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub(crate) color: ColorChoice,
+}
+
+/// Output formats of the analysis commands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum AnalysisFormat {
+    /// For people.
+    Text,
+    /// For programs.
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct SpofArgs {
+    /// Inventory files or directories.
+    #[arg(required = true)]
+    pub(crate) paths: Vec<PathBuf>,
+    /// Only this entry point.
+    #[arg(long, value_name = "ID")]
+    pub(crate) entry: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = AnalysisFormat::Text)]
+    pub(crate) format: AnalysisFormat,
+    /// With text output, show for each single point of failure the chain of
+    /// violated rules that takes the entry down.
+    #[arg(long)]
+    pub(crate) explain: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct BlastArgs {
+    /// Inventory files or directories.
+    #[arg(required = true)]
+    pub(crate) paths: Vec<PathBuf>,
+    /// The component that fails.
+    #[arg(last = false)]
+    pub(crate) component: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = AnalysisFormat::Text)]
+    pub(crate) format: AnalysisFormat,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct SimulateArgs {
+    /// Inventory files or directories.
+    #[arg(required = true)]
+    pub(crate) paths: Vec<PathBuf>,
+    /// Components or domains to fail, comma-separated (repeatable).
+    #[arg(long, value_name = "ID[,ID...]", value_delimiter = ',', required = true)]
+    pub(crate) fail: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = AnalysisFormat::Text)]
+    pub(crate) format: AnalysisFormat,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct GraphArgs {
+    /// Inventory files or directories.
+    #[arg(required = true)]
+    pub(crate) paths: Vec<PathBuf>,
+    /// Diagram language.
+    #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
+    pub(crate) format: GraphFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum GraphFormat {
+    /// Graphviz.
+    Dot,
+    /// Mermaid (renders in GitHub and GitLab Markdown).
+    Mermaid,
 }
 
 fn parse_at(s: &str) -> Result<ops_core::Timestamp, String> {

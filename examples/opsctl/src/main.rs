@@ -1,5 +1,6 @@
 //! `opsctl`: the command-line front end of ops.
 
+mod analysis;
 mod cli;
 mod text;
 mod write;
@@ -61,6 +62,10 @@ fn run(cli: Cli) -> Result<u8> {
             Ok(0)
         }
         Command::Check(args) => check(args),
+        Command::Spof(args) => analysis::spof(&args),
+        Command::BlastRadius(args) => analysis::blast_radius(&args),
+        Command::Simulate(args) => analysis::simulate(&args),
+        Command::Graph(args) => analysis::graph(&args),
         Command::Schema => {
             let schema = serde_json::to_string_pretty(&ops_core::inventory_schema())?;
             println!("{schema}");

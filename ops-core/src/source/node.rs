@@ -78,7 +78,7 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            max_file_bytes: 64 * 1024 * 1024,
+            max_file_bytes: 128 * 1024 * 1024,
             max_total_bytes: 512 * 1024 * 1024,
             max_depth: 64,
             max_alias_nodes: 100_000,

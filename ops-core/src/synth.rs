@@ -1,0 +1,219 @@
+//! Synthetic estates for benchmarks and scale tests: seeded, so the same
+//! arguments always give the same estate.
+//!
+//! The shape follows real infrastructure: six tiers from a few hundred entry
+//! points down to shared infrastructure; each component depends on about five
+//! components in lower tiers, chosen with heavy-tailed (Zipf) popularity so a
+//! few shared services carry most of the fan-in; a few edges inside a tier
+//! make cycles; components spread over three zones of one region.
+//!
+//! ```
+//! use ops_core::synth::{Rules, generate_json};
+//! use ops_core::{FailureAnalysis, Format, Inventory};
+//! let text = generate_json(2_000, 7, Rules::Mixed);
+//! let inv = Inventory::from_text("synthetic.json", Format::Json, &text)?;
+//! assert_eq!(inv.components().len(), 2_000);
+//! let spofs = FailureAnalysis::new(&inv).spofs();
+//! assert!(!spofs.entries().is_empty());
+//! # Ok::<(), ops_core::Error>(())
+//! ```
+
+use std::fmt::Write;
+
+/// Which redundancy rules the generated components use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rules {
+    /// About 60% `all`, 25% `any`, 15% `at_least`, and a few cycles.
+    Mixed,
+    /// Every component `any`, no cycles: a pure dominator problem.
+    AnyAcyclic,
+    /// Every component `all`, no cycles: a pure reachability problem.
+    AllAcyclic,
+}
+
+/// A small, fast, seedable generator (SplitMix64); statistical quality is
+/// ample for shaping test graphs.
+#[derive(Clone, Debug)]
+pub(crate) struct SplitMix64(u64);
+
+impl SplitMix64 {
+    pub(crate) fn new(seed: u64) -> Self {
+        SplitMix64(seed)
+    }
+
+    pub(crate) fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `[0, 1)`.
+    pub(crate) fn next_f64(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// Uniform in `0..n` (`n > 0`).
+    pub(crate) fn below(&mut self, n: usize) -> usize {
+        (((self.next_u64() >> 32) * n as u64) >> 32) as usize
+    }
+}
+
+/// Tier sizes as shares of the estate, entry points first.
+const TIERS: [f64; 6] = [0.0, 0.05, 0.35, 0.35, 0.17, 0.08];
+
+/// The edges of a generated estate: per component, its dependencies, rule and zone.
+#[derive(Clone, Debug)]
+pub struct Estate {
+    /// Per component: its dependencies.
+    pub depends_on: Vec<Vec<u32>>,
+    /// Per component: 0 = all, 1 = any, k ≥ 2 = at_least k.
+    pub rule: Vec<u32>,
+    /// Per component: whether it is an entry point.
+    pub entry: Vec<bool>,
+    /// Per component: its zone (0, 1 or 2).
+    pub zone: Vec<u8>,
+}
+
+/// Generates an estate of `n` components (`n ≥ 10`).
+pub fn generate(n: usize, seed: u64, rules: Rules) -> Estate {
+    let n = n.max(10);
+    let mut rng = SplitMix64::new(seed);
+    let entries = (n / 3000).clamp(5, 500);
+    // Tier boundaries: [start of tier i, start of tier i + 1).
+    let mut bounds = vec![0usize, entries];
+    let rest = (n - entries) as f64;
+    let mut acc = entries as f64;
+    for share in &TIERS[1..] {
+        acc += share * rest;
+        bounds.push((acc.round() as usize).min(n));
+    }
+    *bounds.last_mut().unwrap_or(&mut 0) = n;
+    let tier_of = |i: usize| bounds.iter().rposition(|&b| b <= i).unwrap_or(0).min(TIERS.len() - 1);
+    // Zipf(1) popularity inside each tier: cumulative weights 1/(rank+1).
+    let cumulative: Vec<Vec<f64>> = (0..TIERS.len())
+        .map(|t| {
+            let size = bounds[t + 1] - bounds[t];
+            let mut acc = 0.0;
+            (0..size)
+                .map(|r| {
+                    acc += 1.0 / (r as f64 + 1.0);
+                    acc
+                })
+                .collect()
+        })
+        .collect();
+    let pick = |rng: &mut SplitMix64, t: usize| -> Option<u32> {
+        let cum = &cumulative[t];
+        let total = *cum.last()?;
+        let x = rng.next_f64() * total;
+        let r = cum.partition_point(|&c| c <= x).min(cum.len() - 1);
+        Some((bounds[t] + r) as u32)
+    };
+    let mut estate = Estate {
+        depends_on: Vec::with_capacity(n),
+        rule: Vec::with_capacity(n),
+        entry: Vec::with_capacity(n),
+        zone: Vec::with_capacity(n),
+    };
+    for i in 0..n {
+        let t = tier_of(i);
+        let mut deps: Vec<u32> = Vec::new();
+        if t + 1 < TIERS.len() {
+            let want = 3 + rng.below(5); // 3..=7, about 5 on average
+            for _ in 0..want * 2 {
+                if deps.len() == want {
+                    break;
+                }
+                // Mostly the next tier down, sometimes further.
+                let below = if rng.next_f64() < 0.75 {
+                    t + 1
+                } else {
+                    t + 1 + rng.below(TIERS.len() - t - 1)
+                };
+                if let Some(d) = pick(&mut rng, below.min(TIERS.len() - 1))
+                    && !deps.contains(&d)
+                {
+                    deps.push(d);
+                }
+            }
+        }
+        let rule = match rules {
+            Rules::AllAcyclic => 0,
+            Rules::AnyAcyclic => u32::from(!deps.is_empty()),
+            Rules::Mixed => {
+                let r = rng.next_f64();
+                if deps.len() < 2 || r < 0.6 {
+                    0
+                } else if r < 0.85 {
+                    1
+                } else {
+                    (deps.len() as u32).div_ceil(2).max(2)
+                }
+            }
+        };
+        estate.depends_on.push(deps);
+        estate.rule.push(rule);
+        estate.entry.push(t == 0);
+        estate.zone.push(rng.below(3) as u8);
+    }
+    if rules == Rules::Mixed {
+        // A few edges within a tier, pointing to an earlier component: cycles
+        // appear where that component reaches back. About one per thousand.
+        for _ in 0..n / 1000 {
+            let i = bounds[2] + rng.below(bounds[5] - bounds[2]);
+            let t = tier_of(i);
+            let j = bounds[t] + rng.below(i - bounds[t] + 1);
+            if j != i && !estate.depends_on[i].contains(&(j as u32)) {
+                estate.depends_on[i].push(j as u32);
+            }
+        }
+    }
+    estate
+}
+
+/// The estate of [`generate`] as an inventory in JSON: components `c0`,
+/// `c1`, ..., and domains `region`, `zone-a`, `zone-b`, `zone-c`.
+pub fn generate_json(n: usize, seed: u64, rules: Rules) -> String {
+    let estate = generate(n, seed, rules);
+    let mut out = String::with_capacity(estate.depends_on.len() * 80);
+    out.push_str("{\"domains\": [{\"id\": \"region\", \"kind\": \"region\"}");
+    for z in ["a", "b", "c"] {
+        let _ = write!(
+            out,
+            ",\n{{\"id\": \"zone-{z}\", \"kind\": \"zone\", \"parent\": \"region\"}}"
+        );
+    }
+    out.push_str("],\n\"components\": [\n");
+    for (i, deps) in estate.depends_on.iter().enumerate() {
+        if i > 0 {
+            out.push_str(",\n");
+        }
+        let _ = write!(out, "{{\"id\": \"c{i}\"");
+        if estate.entry[i] {
+            out.push_str(", \"entry\": true");
+        }
+        match estate.rule[i] {
+            0 => {}
+            1 => out.push_str(", \"requires\": \"any\""),
+            k => {
+                let _ = write!(out, ", \"requires\": {{\"at_least\": {k}}}");
+            }
+        }
+        if !deps.is_empty() {
+            out.push_str(", \"depends_on\": [");
+            for (j, d) in deps.iter().enumerate() {
+                if j > 0 {
+                    out.push_str(", ");
+                }
+                let _ = write!(out, "\"c{d}\"");
+            }
+            out.push(']');
+        }
+        let zone = ["a", "b", "c"][estate.zone[i] as usize];
+        let _ = write!(out, ", \"domains\": [\"zone-{zone}\"]}}");
+    }
+    out.push_str("\n]}\n");
+    out
+}
