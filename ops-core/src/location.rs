@@ -43,31 +43,81 @@ impl fmt::Display for Location {
     }
 }
 
-/// Maps byte offsets of one text to 1-based lines and character columns.
+/// Maps byte offsets of one text to 1-based lines and character columns, in
+/// time independent of the line's length: the column of an offset far into a
+/// long line (a minified JSON file is one line) is counted from the nearest
+/// checkpoint, not from the line's start.
 #[derive(Debug)]
 pub(crate) struct LineIndex<'a> {
     text: &'a str,
     line_starts: Vec<usize>,
+    /// Whole text is ASCII: a column is a byte difference.
+    ascii: bool,
+    /// Every `CHECKPOINT` bytes (at a character boundary): (byte offset, characters before it).
+    checkpoints: Vec<(usize, usize)>,
 }
+
+const CHECKPOINT: usize = 1024;
 
 impl<'a> LineIndex<'a> {
     pub(crate) fn new(text: &'a str) -> Self {
         let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { text, line_starts }
+        line_starts.extend(memchr_newlines(text));
+        let ascii = text.is_ascii();
+        let mut checkpoints = Vec::new();
+        if !ascii {
+            let mut chars = 0;
+            let mut last = 0;
+            let mut next = 0;
+            while next < text.len() {
+                while !text.is_char_boundary(next) {
+                    next += 1;
+                }
+                chars += text[last..next].chars().count();
+                checkpoints.push((next, chars));
+                last = next;
+                next += CHECKPOINT;
+            }
+        }
+        LineIndex {
+            text,
+            line_starts,
+            ascii,
+            checkpoints,
+        }
+    }
+
+    /// Characters before byte `offset` (a character boundary).
+    fn chars_before(&self, offset: usize) -> usize {
+        let i = self.checkpoints.partition_point(|&(o, _)| o <= offset);
+        let (o, n) = if i == 0 { (0, 0) } else { self.checkpoints[i - 1] };
+        n + self.text.get(o..offset).map_or(0, |s| s.chars().count())
     }
 
     /// Line and column of byte `offset` (clamped to the text).
     pub(crate) fn position(&self, offset: usize) -> (u32, u32) {
-        let offset = offset.min(self.text.len());
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
         let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
         let start = self.line_starts[line];
-        let column = self
-            .text
-            .get(start..offset)
-            .map_or(offset - start, |s| s.chars().count());
+        let column = if self.ascii {
+            offset - start
+        } else if offset - start <= CHECKPOINT {
+            self.text[start..offset].chars().count()
+        } else {
+            self.chars_before(offset) - self.chars_before(start)
+        };
         (to_u32(line + 1), to_u32(column + 1))
     }
+}
+
+fn memchr_newlines(text: &str) -> impl Iterator<Item = usize> + '_ {
+    text.bytes()
+        .enumerate()
+        .filter(|&(_, b)| b == b'\n')
+        .map(|(i, _)| i + 1)
 }
 
 pub(crate) fn to_u32(n: usize) -> u32 {
@@ -86,5 +136,15 @@ mod tests {
         // 'x' is byte 12 but character column 7
         assert_eq!(idx.position(12), (2, 7));
         assert_eq!(idx.position(999), (3, 1));
+    }
+
+    #[test]
+    fn long_lines_use_checkpoints() {
+        let text = format!("{}é{}x", "a".repeat(5000), "b".repeat(5000));
+        let idx = LineIndex::new(&text);
+        let x = text.len() - 1;
+        assert_eq!(idx.position(x), (1, 10_002));
+        assert_eq!(idx.position(5000), (1, 5001));
+        assert_eq!(idx.position(5002), (1, 5002)); // just after the two-byte 'é'
     }
 }

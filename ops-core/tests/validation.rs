@@ -1229,3 +1229,13 @@ fn a_file_that_fails_to_parse_does_not_make_references_into_it_dangle() {
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert!(problems[0].starts_with("<dir>/a.yaml:"), "{problems:?}");
 }
+
+#[test]
+fn an_anchored_section_list_is_kept_whole_for_its_aliases() {
+    let inv = loads(
+        "inv.yaml",
+        Format::Yaml,
+        "components: &all\n  - {id: a}\n  - {id: b, depends_on: [a]}\nx-copy: *all\n",
+    );
+    assert_eq!(inv.components().len(), 2);
+}

@@ -151,7 +151,13 @@ impl Inventory {
         for (name, format, text) in sources {
             // Some editors start files with a byte-order mark; it is not content.
             let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-            match source::parse(name, text, *format, limits) {
+            let mut item = |section: &str, node: source::Node| raw.add_item(section, &node, &sink);
+            let stream = source::Stream {
+                keys: raw::LIST_SECTIONS,
+                item: &mut item,
+            };
+            let parsed = source::parse(name, text, *format, limits, Some(stream));
+            match parsed {
                 Ok(docs) => {
                     for doc in &docs {
                         raw.add_document(doc, &sink);

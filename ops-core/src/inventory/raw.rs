@@ -50,6 +50,25 @@ pub(crate) struct RawFile {
     changes: Option<Vec<RawChange>>,
 }
 
+/// The sections that are lists of entities (every section but `incident`).
+pub(crate) const LIST_SECTIONS: &[&str] = &[
+    "components",
+    "domains",
+    "people",
+    "service_accounts",
+    "groups",
+    "systems",
+    "grants",
+    "credentials",
+    "access_events",
+    "backup_policies",
+    "backup_runs",
+    "restore_drills",
+    "incidents",
+    "problems",
+    "changes",
+];
+
 /// Top-level keys starting with this are ignored: room for YAML anchors.
 pub(crate) const SCRATCH_PREFIX: &str = "x-";
 

@@ -38,7 +38,33 @@ pub(crate) struct RawInventory {
 }
 
 impl RawInventory {
-    /// Adds one document's sections.
+    /// Adds one element of a list section, as streamed by the parser. Elements
+    /// of unknown sections are dropped: the section itself is reported when
+    /// its document is added.
+    pub(crate) fn add_item(&mut self, section: &str, item: &Node, sink: &Sink) {
+        let broken = &mut self.broken;
+        match section {
+            "components" => one(item, sink, broken, &mut self.components),
+            "domains" => one(item, sink, broken, &mut self.domains),
+            "people" => one(item, sink, broken, &mut self.people),
+            "service_accounts" => one(item, sink, broken, &mut self.service_accounts),
+            "groups" => one(item, sink, broken, &mut self.groups),
+            "systems" => one(item, sink, broken, &mut self.systems),
+            "grants" => one(item, sink, broken, &mut self.grants),
+            "credentials" => one(item, sink, broken, &mut self.credentials),
+            "access_events" => one(item, sink, broken, &mut self.access_events),
+            "backup_policies" => one(item, sink, broken, &mut self.backup_policies),
+            "backup_runs" => one(item, sink, broken, &mut self.backup_runs),
+            "restore_drills" => one(item, sink, broken, &mut self.restore_drills),
+            "incidents" => one(item, sink, broken, &mut self.incidents),
+            "problems" => one(item, sink, broken, &mut self.problems),
+            "changes" => one(item, sink, broken, &mut self.changes),
+            _ => {}
+        }
+    }
+
+    /// Adds one document's sections (list sections may already have been
+    /// streamed through [`Self::add_item`], leaving them empty here).
     pub(crate) fn add_document(&mut self, doc: &Node, sink: &Sink) {
         let entries = match &doc.value {
             Value::Map(entries) => entries,

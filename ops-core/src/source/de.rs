@@ -549,7 +549,7 @@ mod tests {
     }
 
     fn run(text: &str) -> (Option<Thing>, Vec<String>) {
-        let docs = super::super::yaml::parse(&Arc::from("t.yaml"), text, &Limits::default()).unwrap();
+        let docs = super::super::yaml::parse(&Arc::from("t.yaml"), text, &Limits::default(), None).unwrap();
         let sink = Sink::default();
         let thing = entity::<Thing>(&docs[0], &sink);
         (thing, sink.take().iter().map(ToString::to_string).collect())

@@ -9,17 +9,26 @@ use std::sync::Arc;
 use super::node::{Limits, Node, Value};
 use crate::Location;
 use crate::diagnostic::Diagnostic;
+use crate::location::LineIndex;
 
-/// Parses one JSON document.
-pub(crate) fn parse(file: &Arc<str>, text: &str, limits: &Limits) -> Result<Node, Diagnostic> {
+/// Parses one JSON document. When the document is an object, the elements of
+/// its top-level arrays under `stream.keys` are handed to `stream.item` one at
+/// a time as they are parsed, and those arrays stay empty in the returned
+/// tree: a large inventory never exists as one whole tree.
+pub(crate) fn parse(
+    file: &Arc<str>,
+    text: &str,
+    limits: &Limits,
+    stream: Option<super::Stream<'_>>,
+) -> Result<Node, Diagnostic> {
     let mut p = Parser {
         file,
         bytes: text.as_bytes(),
         text,
         pos: 0,
-        line: 1,
-        line_start: 0,
+        lines: LineIndex::new(text),
         max_depth: limits.max_depth,
+        stream,
     };
     p.skip_ws();
     let node = p.value(0)?;
@@ -30,23 +39,21 @@ pub(crate) fn parse(file: &Arc<str>, text: &str, limits: &Limits) -> Result<Node
     Ok(node)
 }
 
-struct Parser<'a> {
+struct Parser<'a, 'f> {
     file: &'a Arc<str>,
     bytes: &'a [u8],
     text: &'a str,
     pos: usize,
-    line: u32,
-    line_start: usize,
+    lines: LineIndex<'a>,
     max_depth: usize,
+    /// Receives the elements of some top-level arrays (taken while parsing them).
+    stream: Option<super::Stream<'f>>,
 }
 
-impl Parser<'_> {
+impl Parser<'_, '_> {
     fn here(&self) -> Location {
-        let column = self
-            .text
-            .get(self.line_start..self.pos)
-            .map_or(self.pos - self.line_start, |s| s.chars().count());
-        Location::new(self.file.clone(), self.line, crate::location::to_u32(column + 1))
+        let (line, column) = self.lines.position(self.pos);
+        Location::new(self.file.clone(), line, column)
     }
 
     fn error(&self, message: impl Into<String>) -> Diagnostic {
@@ -58,16 +65,8 @@ impl Parser<'_> {
     }
 
     fn skip_ws(&mut self) {
-        while let Some(b) = self.peek() {
-            match b {
-                b' ' | b'\t' | b'\r' => self.pos += 1,
-                b'\n' => {
-                    self.pos += 1;
-                    self.line += 1;
-                    self.line_start = self.pos;
-                }
-                _ => break,
-            }
+        while let Some(b' ' | b'\t' | b'\r' | b'\n') = self.peek() {
+            self.pos += 1;
         }
     }
 
@@ -136,7 +135,12 @@ impl Parser<'_> {
             self.skip_ws();
             self.expect(b':')?;
             self.skip_ws();
-            let value = self.value(depth)?;
+            let streamed = self.stream.as_ref().is_some_and(|s| s.keys.contains(&key.as_str()));
+            let value = if depth == 1 && self.peek() == Some(b'[') && streamed {
+                self.streamed_array(&key, depth)?
+            } else {
+                self.value(depth)?
+            };
             entries.push((Node::new(Value::Str(key), key_at), value));
             self.skip_ws();
             match self.peek() {
@@ -148,6 +152,40 @@ impl Parser<'_> {
                 _ => return Err(self.unexpected("',' or '}'")),
             }
         }
+    }
+
+    /// A top-level array: each element goes to the item callback, not into the tree.
+    fn streamed_array(&mut self, key: &str, depth: usize) -> Result<Node, Diagnostic> {
+        let at = self.here();
+        let depth = self.enter(depth)?;
+        self.pos += 1;
+        // Nested values are parsed into trees as usual.
+        let mut stream = self.stream.take();
+        let result = (|| {
+            self.skip_ws();
+            if self.peek() == Some(b']') {
+                self.pos += 1;
+                return Ok(());
+            }
+            loop {
+                self.skip_ws();
+                let element = self.value(depth)?;
+                if let Some(s) = stream.as_mut() {
+                    (s.item)(key, element);
+                }
+                self.skip_ws();
+                match self.peek() {
+                    Some(b',') => self.pos += 1,
+                    Some(b']') => {
+                        self.pos += 1;
+                        return Ok(());
+                    }
+                    _ => return Err(self.unexpected("',' or ']'")),
+                }
+            }
+        })();
+        self.stream = stream;
+        result.map(|()| Node::new(Value::Seq(Vec::new()), at))
     }
 
     fn array(&mut self, depth: usize) -> Result<Value, Diagnostic> {
@@ -310,7 +348,29 @@ mod tests {
     use super::*;
 
     fn parse_str(text: &str) -> Result<Node, Diagnostic> {
-        parse(&Arc::from("t.json"), text, &Limits::default())
+        parse(&Arc::from("t.json"), text, &Limits::default(), None)
+    }
+
+    #[test]
+    fn top_level_arrays_are_streamed() {
+        let mut got = Vec::new();
+        let doc = parse(
+            &Arc::from("t.json"),
+            "{\"a\": [1, {\"b\": [2]}], \"c\": 3, \"d\": [4]}",
+            &Limits::default(),
+            Some(super::super::Stream {
+                keys: &["a"],
+                item: &mut |k, n| got.push((k.to_owned(), n.at.column)),
+            }),
+        )
+        .unwrap();
+        assert_eq!(got, [("a".to_owned(), 8), ("a".to_owned(), 11)]);
+        assert_eq!(doc.get("a").unwrap().value, Value::Seq(Vec::new()));
+        assert_eq!(doc.get("c").unwrap().value, Value::Int(3));
+        let Value::Seq(d) = &doc.get("d").unwrap().value else {
+            panic!()
+        };
+        assert_eq!(d.len(), 1, "only the named keys are streamed");
     }
 
     #[test]

@@ -44,11 +44,30 @@ impl Format {
     }
 }
 
-/// Parses `text` into its documents.
-pub(crate) fn parse(file: &Arc<str>, text: &str, format: Format, limits: &Limits) -> Result<Vec<Node>, Diagnostic> {
+/// Where the parser may send the elements of some top-level lists instead of
+/// keeping them in the tree.
+pub(crate) struct Stream<'f> {
+    /// Top-level keys whose list elements are streamed.
+    pub(crate) keys: &'f [&'f str],
+    /// Receives `(key, element)`.
+    pub(crate) item: &'f mut dyn FnMut(&str, Node),
+}
+
+/// Parses `text` into its documents. Elements of the lists under the
+/// document's top-level `stream.keys` may be handed to `stream.item` while
+/// parsing instead of being kept in the tree (YAML and JSON do, except for a
+/// YAML list that carries an anchor; TOML keeps them in the tree), so callers
+/// must handle both.
+pub(crate) fn parse(
+    file: &Arc<str>,
+    text: &str,
+    format: Format,
+    limits: &Limits,
+    stream: Option<Stream<'_>>,
+) -> Result<Vec<Node>, Diagnostic> {
     match format {
-        Format::Yaml => yaml::parse(file, text, limits),
+        Format::Yaml => yaml::parse(file, text, limits, stream),
         Format::Toml => toml::parse(file, text, limits).map(|n| vec![n]),
-        Format::Json => json::parse(file, text, limits).map(|n| vec![n]),
+        Format::Json => json::parse(file, text, limits, stream).map(|n| vec![n]),
     }
 }

@@ -10,8 +10,15 @@ use crate::Location;
 use crate::diagnostic::Diagnostic;
 use crate::location::to_u32;
 
-/// Parses every document of a YAML stream.
-pub(crate) fn parse(file: &Arc<str>, text: &str, limits: &Limits) -> Result<Vec<Node>, Diagnostic> {
+/// Parses every document of a YAML stream. Elements of the sequences under a
+/// document's top-level `stream.keys` go to `stream.item` as they are
+/// completed, and those sequences stay empty in the returned trees.
+pub(crate) fn parse(
+    file: &Arc<str>,
+    text: &str,
+    limits: &Limits,
+    stream: Option<super::Stream<'_>>,
+) -> Result<Vec<Node>, Diagnostic> {
     let mut builder = Builder {
         file,
         limits,
@@ -19,6 +26,7 @@ pub(crate) fn parse(file: &Arc<str>, text: &str, limits: &Limits) -> Result<Vec<
         anchors: HashMap::new(),
         alias_nodes: 0,
         docs: Vec::new(),
+        stream,
     };
     // Where the last event ended: the scanner may read far ahead of it.
     let mut last_end: Option<Marker> = None;
@@ -74,16 +82,17 @@ enum Open {
     },
 }
 
-struct Builder<'a> {
+struct Builder<'a, 'f> {
     file: &'a Arc<str>,
     limits: &'a Limits,
     stack: Vec<Open>,
     anchors: HashMap<usize, Node>,
     alias_nodes: usize,
     docs: Vec<Node>,
+    stream: Option<super::Stream<'f>>,
 }
 
-impl Builder<'_> {
+impl Builder<'_, '_> {
     fn loc(&self, m: &Marker) -> Location {
         Location::new(self.file.clone(), to_u32(m.line()), to_u32(m.col() + 1))
     }
@@ -195,6 +204,16 @@ impl Builder<'_> {
     fn complete(&mut self, node: Node, anchor: usize) -> Result<(), Diagnostic> {
         if anchor != 0 {
             self.anchors.insert(anchor, node.clone());
+        }
+        // An element of a top-level list section: hand it over, unless the
+        // list is anchored (an alias may want its elements later).
+        if let [Open::Map { key: Some(section), .. }, Open::Seq { anchor: 0, .. }] = self.stack.as_slice()
+            && let Value::Str(name) = &section.value
+            && let Some(stream) = self.stream.as_mut()
+            && stream.keys.contains(&name.as_str())
+        {
+            (stream.item)(name, node);
+            return Ok(());
         }
         match self.stack.last_mut() {
             None => self.docs.push(node),
@@ -333,7 +352,7 @@ mod tests {
 
     fn one(text: &str) -> Result<Node, Diagnostic> {
         let file: Arc<str> = Arc::from("t.yaml");
-        parse(&file, text, &Limits::default()).map(|mut d| d.remove(0))
+        parse(&file, text, &Limits::default(), None).map(|mut d| d.remove(0))
     }
 
     #[test]
