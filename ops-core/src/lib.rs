@@ -88,6 +88,10 @@ pub use time::{Timestamp, format_duration, parse_duration, parse_instant};
 #[doc = include_str!("../../README.md")]
 struct ReadmeDoctests;
 
+/// Hash maps keyed by ids: foldhash is several times faster than SipHash on
+/// short keys and still seeded per process, so crafted ids cannot force collisions.
+pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+
 /// Every built-in check, ready to add to a [`Runner`].
 pub fn builtin_checks() -> Vec<Box<dyn Check>> {
     inventory::checks::all()

@@ -96,11 +96,36 @@ impl<'a> LineIndex<'a> {
 
     /// Line and column of byte `offset` (clamped to the text).
     pub(crate) fn position(&self, offset: usize) -> (u32, u32) {
+        let mut cursor = 0;
+        self.position_from(&mut cursor, offset)
+    }
+
+    /// Like [`Self::position`], for a reader moving forward through the text:
+    /// `cursor` holds the line the previous lookup found (start at 0), so a
+    /// forward pass costs time linear in the text instead of a binary search
+    /// per lookup.
+    pub(crate) fn position_from(&self, cursor: &mut usize, offset: usize) -> (u32, u32) {
         let mut offset = offset.min(self.text.len());
         while !self.text.is_char_boundary(offset) {
             offset -= 1;
         }
-        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
+        let starts_after = |line: usize| self.line_starts.get(line + 1).is_none_or(|&next| next > offset);
+        let mut line = (*cursor).min(self.line_starts.len() - 1);
+        if self.line_starts[line] > offset {
+            line = self.line_starts.partition_point(|&s| s <= offset) - 1;
+        } else {
+            // Step forward a few lines; jump by binary search if far ahead.
+            let mut steps = 0;
+            while !starts_after(line) {
+                line += 1;
+                steps += 1;
+                if steps == 8 {
+                    line = self.line_starts.partition_point(|&s| s <= offset) - 1;
+                    break;
+                }
+            }
+        }
+        *cursor = line;
         let start = self.line_starts[line];
         let column = if self.ascii {
             offset - start
@@ -146,5 +171,15 @@ mod tests {
         assert_eq!(idx.position(x), (1, 10_002));
         assert_eq!(idx.position(5000), (1, 5001));
         assert_eq!(idx.position(5002), (1, 5002)); // just after the two-byte 'é'
+    }
+
+    #[test]
+    fn a_forward_cursor_agrees_with_lookups_from_scratch() {
+        let text = "a\nbb\n\nccc\n".repeat(50);
+        let idx = LineIndex::new(&text);
+        let mut cursor = 0;
+        for offset in (0..text.len()).chain([3, 0, text.len() - 2]) {
+            assert_eq!(idx.position_from(&mut cursor, offset), idx.position(offset), "{offset}");
+        }
     }
 }

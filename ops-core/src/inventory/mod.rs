@@ -7,7 +7,6 @@ pub(crate) mod raw;
 mod sections;
 mod validate;
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -18,7 +17,7 @@ use crate::graph::{Component, Domain};
 use crate::incident::{Change, Incident, Problem};
 use crate::source::de::Sink;
 use crate::source::{self, Format, Limits};
-use crate::{Error, Idx};
+use crate::{Error, FastMap, Idx};
 
 use sections::RawInventory;
 use validate::{Namespaces, Target};
@@ -70,13 +69,13 @@ pub struct Inventory {
     incidents: Vec<Incident>,
     problems: Vec<Problem>,
     changes: Vec<Change>,
-    targets: HashMap<String, FailureTarget>,
-    principals: HashMap<String, Principal>,
-    systems_by_id: HashMap<String, Idx<System>>,
-    credentials_by_id: HashMap<String, Idx<Credential>>,
-    policies_by_id: HashMap<String, Idx<BackupPolicy>>,
-    incidents_by_id: HashMap<String, Idx<Incident>>,
-    problems_by_id: HashMap<String, Idx<Problem>>,
+    targets: FastMap<Box<str>, FailureTarget>,
+    principals: FastMap<Box<str>, Principal>,
+    systems_by_id: FastMap<Box<str>, Idx<System>>,
+    credentials_by_id: FastMap<Box<str>, Idx<Credential>>,
+    policies_by_id: FastMap<Box<str>, Idx<BackupPolicy>>,
+    incidents_by_id: FastMap<Box<str>, Idx<Incident>>,
+    problems_by_id: FastMap<Box<str>, Idx<Problem>>,
 }
 
 /// Options for loading an inventory.
@@ -201,9 +200,9 @@ impl Inventory {
         incidents: Vec<Incident>,
         problems: Vec<Problem>,
         changes: Vec<Change>,
-        ns: Namespaces,
+        ns: Namespaces<'_>,
     ) -> Inventory {
-        fn ids<T: Copy>(ns: validate::Namespace<T>) -> HashMap<String, T> {
+        fn ids<T: Copy>(ns: validate::Namespace<'_, T>) -> FastMap<Box<str>, T> {
             ns.into_map()
         }
         let targets = ids(ns.targets)

@@ -4,6 +4,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::FastMap;
+
 use chrono::TimeDelta;
 
 use super::Inventory;
@@ -19,28 +21,29 @@ use crate::suggest::did_you_mean;
 use crate::time::{parse_duration, parse_instant};
 use crate::{Idx, Location, Timestamp};
 
-/// Ids of one kind (or of several kinds that share a namespace).
+/// Ids of one kind (or of several kinds that share a namespace), borrowed
+/// from the raw inventory for as long as validation runs.
 #[derive(Debug)]
-pub(crate) struct Namespace<T: Copy> {
+pub(crate) struct Namespace<'r, T: Copy> {
     /// What a reference to it is called in messages ("component").
     what: &'static str,
-    map: HashMap<String, (T, Location, &'static str)>,
+    map: FastMap<&'r str, (T, &'r Location, &'static str)>,
     /// Ids in definition order, so suggestions are deterministic.
-    order: Vec<String>,
+    order: Vec<&'r str>,
     /// For namespaces several kinds share: who shares it, for messages.
     members: &'static str,
 }
 
-impl<T: Copy> Namespace<T> {
-    fn new(what: &'static str) -> Self {
-        Namespace::shared(what, "")
+impl<'r, T: Copy> Namespace<'r, T> {
+    fn new(what: &'static str, capacity: usize) -> Self {
+        Namespace::shared(what, "", capacity)
     }
 
-    fn shared(what: &'static str, members: &'static str) -> Self {
+    fn shared(what: &'static str, members: &'static str, capacity: usize) -> Self {
         Namespace {
             what,
-            map: HashMap::new(),
-            order: Vec::new(),
+            map: FastMap::with_capacity_and_hasher(capacity, Default::default()),
+            order: Vec::with_capacity(capacity),
             members,
         }
     }
@@ -49,8 +52,9 @@ impl<T: Copy> Namespace<T> {
         self.map.get(id).map(|(v, _, _)| *v)
     }
 
-    pub(crate) fn into_map(self) -> HashMap<String, T> {
-        self.map.into_iter().map(|(k, (v, _, _))| (k, v)).collect()
+    /// The ids, owned, for the inventory's own lookups.
+    pub(crate) fn into_map(self) -> FastMap<Box<str>, T> {
+        self.map.into_iter().map(|(k, (v, _, _))| (Box::from(k), v)).collect()
     }
 }
 
@@ -74,12 +78,18 @@ impl Validator {
     }
 
     /// Checks an id's syntax and registers it; reports duplicates naming both places.
-    fn define<T: Copy>(&mut self, ns: &mut Namespace<T>, kind: &'static str, id: &Spanned<String>, value: T) -> bool {
+    fn define<'r, T: Copy>(
+        &mut self,
+        ns: &mut Namespace<'r, T>,
+        kind: &'static str,
+        id: &'r Spanned<String>,
+        value: T,
+    ) -> bool {
         if let Err(why) = check_id(&id.value) {
             self.error(&id.at, format!("invalid {kind} id '{}': {why}", id.value));
             return false;
         }
-        if let Some((_, first, first_kind)) = ns.map.get(&id.value) {
+        if let Some((_, first, first_kind)) = ns.map.get(id.value.as_str()) {
             let message = if *first_kind == kind {
                 format!("duplicate {kind} id '{}' (first defined at {first})", id.value)
             } else {
@@ -91,8 +101,8 @@ impl Validator {
             self.error(&id.at, message);
             return false;
         }
-        ns.map.insert(id.value.clone(), (value, id.at.clone(), kind));
-        ns.order.push(id.value.clone());
+        ns.map.insert(&id.value, (value, &id.at, kind));
+        ns.order.push(&id.value);
         true
     }
 
@@ -105,7 +115,7 @@ impl Validator {
         }
         let hint = if self.suggestions_left > 0 {
             self.suggestions_left -= 1;
-            did_you_mean(&r.value, ns.order.iter().map(String::as_str))
+            did_you_mean(&r.value, ns.order.iter().copied())
                 .map(|s| format!(" (did you mean '{s}'?)"))
                 .unwrap_or_default()
         } else {
@@ -237,17 +247,17 @@ pub(crate) enum Target {
     Domain(Idx<Domain>),
 }
 
-pub(crate) struct Namespaces {
-    pub(crate) targets: Namespace<Target>,
-    pub(crate) components: Namespace<Idx<Component>>,
-    pub(crate) domains: Namespace<Idx<Domain>>,
-    pub(crate) principals: Namespace<Principal>,
-    pub(crate) people: Namespace<Idx<Person>>,
-    pub(crate) systems: Namespace<Idx<System>>,
-    pub(crate) credentials: Namespace<Idx<Credential>>,
-    pub(crate) policies: Namespace<Idx<BackupPolicy>>,
-    pub(crate) incidents: Namespace<Idx<Incident>>,
-    pub(crate) problems: Namespace<Idx<Problem>>,
+pub(crate) struct Namespaces<'r> {
+    pub(crate) targets: Namespace<'r, Target>,
+    pub(crate) components: Namespace<'r, Idx<Component>>,
+    pub(crate) domains: Namespace<'r, Idx<Domain>>,
+    pub(crate) principals: Namespace<'r, Principal>,
+    pub(crate) people: Namespace<'r, Idx<Person>>,
+    pub(crate) systems: Namespace<'r, Idx<System>>,
+    pub(crate) credentials: Namespace<'r, Idx<Credential>>,
+    pub(crate) policies: Namespace<'r, Idx<BackupPolicy>>,
+    pub(crate) incidents: Namespace<'r, Idx<Incident>>,
+    pub(crate) problems: Namespace<'r, Idx<Problem>>,
 }
 
 pub(crate) fn validate(mut raw: RawInventory) -> Result<Inventory, Diagnostics> {
@@ -257,20 +267,24 @@ pub(crate) fn validate(mut raw: RawInventory) -> Result<Inventory, Diagnostics> 
         broken: std::mem::take(&mut raw.broken),
         incomplete: raw.incomplete,
     };
+    let raw = &raw;
+    let n_targets = raw.components.len() + raw.domains.len();
+    let n_principals = raw.people.len() + raw.service_accounts.len() + raw.groups.len();
     let mut ns = Namespaces {
-        targets: Namespace::shared("component or domain", "components and domains"),
-        components: Namespace::new("component"),
-        domains: Namespace::new("domain"),
+        targets: Namespace::shared("component or domain", "components and domains", n_targets),
+        components: Namespace::new("component", raw.components.len()),
+        domains: Namespace::new("domain", raw.domains.len()),
         principals: Namespace::shared(
             "person, service account or group",
             "people, service accounts and groups",
+            n_principals,
         ),
-        people: Namespace::new("person"),
-        systems: Namespace::new("system"),
-        credentials: Namespace::new("credential"),
-        policies: Namespace::new("backup policy"),
-        incidents: Namespace::new("incident"),
-        problems: Namespace::new("problem"),
+        people: Namespace::new("person", raw.people.len()),
+        systems: Namespace::new("system", raw.systems.len()),
+        credentials: Namespace::new("credential", raw.credentials.len()),
+        policies: Namespace::new("backup policy", raw.backup_policies.len()),
+        incidents: Namespace::new("incident", raw.incidents.len()),
+        problems: Namespace::new("problem", raw.problems.len()),
     };
 
     // Pass 1: every id, so references may point forwards and across files.
@@ -278,24 +292,20 @@ pub(crate) fn validate(mut raw: RawInventory) -> Result<Inventory, Diagnostics> 
         if v.define(&mut ns.targets, "component", &c.id, Target::Component(Idx::new(i))) {
             ns.components
                 .map
-                .insert(c.id.value.clone(), (Idx::new(i), c.id.at.clone(), "component"));
-            ns.components.order.push(c.id.value.clone());
+                .insert(&c.id.value, (Idx::new(i), &c.id.at, "component"));
+            ns.components.order.push(&c.id.value);
         }
     }
     for (i, (_, d)) in raw.domains.iter().enumerate() {
         if v.define(&mut ns.targets, "domain", &d.id, Target::Domain(Idx::new(i))) {
-            ns.domains
-                .map
-                .insert(d.id.value.clone(), (Idx::new(i), d.id.at.clone(), "domain"));
-            ns.domains.order.push(d.id.value.clone());
+            ns.domains.map.insert(&d.id.value, (Idx::new(i), &d.id.at, "domain"));
+            ns.domains.order.push(&d.id.value);
         }
     }
     for (i, (_, p)) in raw.people.iter().enumerate() {
         if v.define(&mut ns.principals, "person", &p.id, Principal::Person(Idx::new(i))) {
-            ns.people
-                .map
-                .insert(p.id.value.clone(), (Idx::new(i), p.id.at.clone(), "person"));
-            ns.people.order.push(p.id.value.clone());
+            ns.people.map.insert(&p.id.value, (Idx::new(i), &p.id.at, "person"));
+            ns.people.order.push(&p.id.value);
         }
     }
     for (i, (_, s)) in raw.service_accounts.iter().enumerate() {
@@ -325,15 +335,15 @@ pub(crate) fn validate(mut raw: RawInventory) -> Result<Inventory, Diagnostics> 
         v.define(&mut ns.problems, "problem", &p.id, Idx::new(i));
     }
     // Optional ids: nothing refers to them yet, but they must be well-formed and unique.
-    let mut grant_ids = Namespace::new("grant");
+    let mut grant_ids = Namespace::new("grant", 0);
     for (i, id) in raw.grants.iter().filter_map(|(_, g)| g.id.as_ref()).enumerate() {
         v.define(&mut grant_ids, "grant", id, i);
     }
-    let mut run_ids = Namespace::new("backup run");
+    let mut run_ids = Namespace::new("backup run", 0);
     for (i, id) in raw.backup_runs.iter().filter_map(|(_, r)| r.id.as_ref()).enumerate() {
         v.define(&mut run_ids, "backup run", id, i);
     }
-    let mut change_ids = Namespace::new("change");
+    let mut change_ids = Namespace::new("change", 0);
     for (i, id) in raw.changes.iter().filter_map(|(_, c)| c.id.as_ref()).enumerate() {
         v.define(&mut change_ids, "change", id, i);
     }
@@ -884,12 +894,7 @@ fn backup_policy(v: &mut Validator, ns: &Namespaces, p: &RawBackupPolicy) -> Opt
                     if v.incomplete || v.broken.contains(&d.value) {
                         return None;
                     }
-                    let names = ns
-                        .principals
-                        .order
-                        .iter()
-                        .chain(&ns.credentials.order)
-                        .map(String::as_str);
+                    let names = ns.principals.order.iter().chain(&ns.credentials.order).copied();
                     let hint = did_you_mean(&d.value, names)
                         .map(|s| format!(" (did you mean '{s}'?)"))
                         .unwrap_or_default();

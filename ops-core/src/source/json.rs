@@ -27,6 +27,7 @@ pub(crate) fn parse(
         text,
         pos: 0,
         lines: LineIndex::new(text),
+        line: std::cell::Cell::new(0),
         max_depth: limits.max_depth,
         stream,
     };
@@ -45,6 +46,8 @@ struct Parser<'a, 'f> {
     text: &'a str,
     pos: usize,
     lines: LineIndex<'a>,
+    /// The line of the last position looked up: the parser only moves forward.
+    line: std::cell::Cell<usize>,
     max_depth: usize,
     /// Receives the elements of some top-level arrays (taken while parsing them).
     stream: Option<super::Stream<'f>>,
@@ -52,7 +55,9 @@ struct Parser<'a, 'f> {
 
 impl Parser<'_, '_> {
     fn here(&self) -> Location {
-        let (line, column) = self.lines.position(self.pos);
+        let mut cursor = self.line.get();
+        let (line, column) = self.lines.position_from(&mut cursor, self.pos);
+        self.line.set(cursor);
         Location::new(self.file.clone(), line, column)
     }
 
