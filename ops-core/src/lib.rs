@@ -66,6 +66,7 @@ pub use check::{Check, CheckError, CheckFailure, Context, Report, Rule, Runner};
 pub use diagnostic::{Diagnostic, Diagnostics};
 pub use error::Error;
 pub use finding::{EntityKind, Finding, Severity, Subject};
+pub use graph::{AvailabilityBelowSlo, AvailabilityMethod, AvailabilityOptions, EntryAvailability};
 pub use graph::{
     Component, ComponentKind, Domain, DomainKind, DoubleFaults, EntryDomainSpofs, EntrySpofs, FailureAnalysis, Outage,
     Requirement, SpofReport, Step,

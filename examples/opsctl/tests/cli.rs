@@ -311,7 +311,7 @@ fn explain_prints_rule_docs() {
         assert!(text.contains(heading), "{heading}");
     }
     let list = stdout(&opsctl(&["explain"]));
-    assert_eq!(list.lines().count(), 6);
+    assert_eq!(list.lines().count(), 7);
     let unknown = opsctl(&["explain", "inventory/nope"]);
     assert_eq!(unknown.status.code(), Some(2));
 }

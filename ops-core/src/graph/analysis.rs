@@ -112,6 +112,11 @@ impl<'a> FailureAnalysis<'a> {
         self.inv
     }
 
+    /// The compiled dependency graph (adjacency arrays in both directions).
+    pub(crate) fn compiled(&self) -> &Compiled {
+        &self.g
+    }
+
     /// Fails `targets` (components, and every member of failed domains and
     /// their nested domains) and propagates to the fixed point.
     ///

@@ -2,6 +2,7 @@
 //! the analysis of what fails when something fails.
 
 mod analysis;
+mod availability;
 mod compiled;
 mod kill;
 mod model;
@@ -10,5 +11,6 @@ mod propagate;
 mod scc;
 
 pub use analysis::{DoubleFaults, EntryDomainSpofs, EntrySpofs, FailureAnalysis, SpofReport};
+pub use availability::{AvailabilityBelowSlo, AvailabilityMethod, AvailabilityOptions, EntryAvailability};
 pub use model::{Component, ComponentKind, Domain, DomainKind, Requirement};
 pub use outage::{Outage, Step};
