@@ -3,10 +3,11 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::OnceLock;
 
 use serde::Serialize;
 
-use crate::{Finding, Inventory, Severity, Timestamp};
+use crate::{FailureAnalysis, Finding, Inventory, Severity, Timestamp};
 
 /// A rule a check can report: its stable id, default severity and a summary.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -24,16 +25,22 @@ pub struct Rule {
 }
 
 /// What a check gets to look at.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct Context<'a> {
     inventory: &'a Inventory,
     now: Timestamp,
+    /// Built on first use and shared by every check of one run.
+    analysis: std::sync::Arc<OnceLock<FailureAnalysis<'a>>>,
 }
 
 impl<'a> Context<'a> {
     /// A context for evaluating `inventory` at the instant `now`.
     pub fn new(inventory: &'a Inventory, now: Timestamp) -> Self {
-        Context { inventory, now }
+        Context {
+            inventory,
+            now,
+            analysis: std::sync::Arc::default(),
+        }
     }
     /// The inventory under check.
     pub fn inventory(&self) -> &'a Inventory {
@@ -42,6 +49,11 @@ impl<'a> Context<'a> {
     /// The instant to evaluate at. Checks never read the wall clock.
     pub fn now(&self) -> Timestamp {
         self.now
+    }
+    /// The failure analysis of the inventory, built on first use and shared
+    /// by every check that runs with this context (and its clones).
+    pub fn failure_analysis(&self) -> &FailureAnalysis<'a> {
+        self.analysis.get_or_init(|| FailureAnalysis::new(self.inventory))
     }
 }
 

@@ -71,6 +71,7 @@ pub use graph::{
     Component, ComponentKind, Domain, DomainKind, DoubleFaults, EntryDomainSpofs, EntrySpofs, FailureAnalysis, Outage,
     Requirement, SpofReport, Step,
 };
+pub use graph::{DomainSinglePointOfFailure, NoRedundancy, NominalRedundancy, SinglePointOfFailure};
 pub use ids::Idx;
 pub use incident::{
     Action, Change, Detection, Incident, IncidentSeverity, Postmortem, PostmortemIssue, Problem, ProblemPlan,
@@ -95,5 +96,7 @@ pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::
 
 /// Every built-in check, ready to add to a [`Runner`].
 pub fn builtin_checks() -> Vec<Box<dyn Check>> {
-    inventory::checks::all()
+    let mut checks = inventory::checks::all();
+    checks.extend(graph::checks());
+    checks
 }

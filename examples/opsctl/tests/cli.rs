@@ -61,7 +61,18 @@ fn check_example_json_has_exactly_the_expected_findings() {
         })
         .collect();
     let expected = [
+        ("critical", "graph/domain-spof", "eu-west-1a"),
+        ("critical", "graph/spof", "dns"),
+        ("critical", "graph/spof", "web-lb"),
+        ("critical", "graph/spof", "api-lb"),
+        ("critical", "graph/spof", "postgres-primary"),
+        ("critical", "graph/spof", "redis"),
+        ("critical", "graph/spof", "uploads"),
+        ("high", "graph/domain-spof", "aws"),
+        ("high", "graph/domain-spof", "eu-west-1"),
         ("high", "inventory/departed-owner", "reports"),
+        ("medium", "graph/nominal-redundancy", "web-lb"),
+        ("medium", "graph/nominal-redundancy", "api-lb"),
         ("medium", "inventory/unowned-component", "dns"),
         ("info", "inventory/empty-domain", "eu-west-1c"),
         ("info", "inventory/unreachable-component", "reports"),
@@ -73,9 +84,14 @@ fn check_example_json_has_exactly_the_expected_findings() {
     assert_eq!(found, expected);
     assert_eq!(
         doc["summary"],
-        serde_json::json!({"critical": 0, "high": 1, "medium": 1, "low": 0, "info": 2})
+        serde_json::json!({"critical": 7, "high": 3, "medium": 3, "low": 0, "info": 2})
     );
-    let departed = &doc["findings"][0];
+    let departed = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["check"] == "inventory/departed-owner")
+        .unwrap();
     assert_eq!(departed["evidence"]["owner"], "dana");
     assert_eq!(
         departed["location"]["file"],
@@ -101,7 +117,7 @@ fn fail_on_sets_the_exit_code() {
         .status
         .code()
     };
-    assert_eq!(code("critical"), Some(0));
+    assert_eq!(code("critical"), Some(1));
     assert_eq!(code("high"), Some(1));
     assert_eq!(code("info"), Some(1));
     assert_eq!(code("never"), Some(0));
@@ -112,13 +128,15 @@ fn text_output_is_grouped_and_plain_when_piped() {
     let out = opsctl(&["check", &example(), "--at", AT]);
     let text = stdout(&out);
     assert!(!text.contains('\x1b'), "no colour when not a terminal");
-    let high = text.find("HIGH (1)").unwrap();
-    let medium = text.find("MEDIUM (1)").unwrap();
+    let critical = text.find("CRITICAL (7)").unwrap();
+    let high = text.find("HIGH (3)").unwrap();
+    let medium = text.find("MEDIUM (3)").unwrap();
     let info = text.find("INFO (2)").unwrap();
-    assert!(high < medium && medium < info);
-    assert!(text.ends_with("4 findings: 1 high, 1 medium, 2 info (evaluated at 2026-11-22T09:00:00Z).\n"));
+    assert!(critical < high && high < medium && medium < info);
+    assert!(text.ends_with("15 findings: 7 critical, 3 high, 3 medium, 2 info (evaluated at 2026-11-22T09:00:00Z).\n"));
     let coloured = stdout(&opsctl(&["check", &example(), "--at", AT, "--color", "always"]));
     assert!(coloured.contains("\x1b[1;31mHIGH\x1b[0m"));
+    assert!(coloured.contains("\x1b[1;35mCRITICAL\x1b[0m"));
 }
 
 #[test]
@@ -145,8 +163,12 @@ fn sarif_output_validates_against_the_sarif_2_1_0_schema() {
     broken["runs"][0]["results"][0]["level"] = Value::from("fatal");
     assert!(!validator.is_valid(&broken));
 
-    let result = &sarif["runs"][0]["results"][0];
-    assert_eq!(result["ruleId"], "inventory/departed-owner");
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 15);
+    let result = results
+        .iter()
+        .find(|r| r["ruleId"] == "inventory/departed-owner")
+        .unwrap();
     assert_eq!(result["level"], "error");
     let loc = &result["locations"][0]["physicalLocation"];
     assert_eq!(
@@ -200,8 +222,8 @@ fn markdown_output_has_summary_and_sections() {
     let out = opsctl(&["check", &example(), "--format", "markdown", "--at", AT]);
     let md = stdout(&out);
     assert!(md.starts_with("# ops report\n\nEvaluated at 2026-11-22T09:00:00Z.\n"));
-    assert!(md.contains("| high | 1 |"));
-    assert!(md.contains("## High (1)"));
+    assert!(md.contains("| high | 3 |"));
+    assert!(md.contains("## High (3)"));
     assert!(md.contains("`inventory/departed-owner`"));
 }
 
@@ -311,7 +333,96 @@ fn explain_prints_rule_docs() {
         assert!(text.contains(heading), "{heading}");
     }
     let list = stdout(&opsctl(&["explain"]));
-    assert_eq!(list.lines().count(), 7);
+    let rules: Vec<&str> = list.lines().map(|l| l.split_whitespace().next().unwrap()).collect();
+    for rule in [
+        "inventory/departed-owner",
+        "graph/spof",
+        "graph/domain-spof",
+        "graph/nominal-redundancy",
+        "graph/no-redundancy",
+    ] {
+        assert!(rules.contains(&rule), "{rule} in {rules:?}");
+    }
     let unknown = opsctl(&["explain", "inventory/nope"]);
     assert_eq!(unknown.status.code(), Some(2));
+}
+
+#[test]
+fn spof_json_lists_every_entry_with_sorted_ids() {
+    let out = opsctl(&["spof", &example(), "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let doc: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(
+        doc["entries"],
+        serde_json::json!([
+            {"entry": "storefront", "tier": 1,
+             "spofs": ["dns", "postgres-primary", "redis", "uploads", "web-lb"],
+             "domain_spofs": ["aws", "eu-west-1", "eu-west-1a"]},
+            {"entry": "public-api", "tier": 1,
+             "spofs": ["api-lb", "dns", "postgres-primary", "redis"],
+             "domain_spofs": ["aws", "eu-west-1", "eu-west-1a"]},
+            {"entry": "ci", "tier": 3, "spofs": [], "domain_spofs": []},
+        ])
+    );
+    let one = opsctl(&["spof", &example(), "--entry", "ci", "--format", "json"]);
+    assert_eq!(one.status.code(), Some(0));
+    let doc: Value = serde_json::from_str(&stdout(&one)).unwrap();
+    assert_eq!(doc["entries"].as_array().unwrap().len(), 1);
+    let not_entry = opsctl(&["spof", &example(), "--entry", "redis"]);
+    assert_eq!(not_entry.status.code(), Some(2));
+    assert_eq!(
+        stderr(&not_entry),
+        "error: 'redis' is not an entry point (entry: true)\n"
+    );
+}
+
+#[test]
+fn spof_text_explains_each_chain() {
+    let out = opsctl(&["spof", &example(), "--entry", "public-api", "--explain"]);
+    let text = stdout(&out);
+    assert!(text.starts_with("public-api (tier 1):\n  components: api-lb, dns, postgres-primary, redis\n"));
+    assert!(text.contains(
+        "  - redis:\n      redis failed\n      api-2 is down: it requires all of its dependencies, and 1 of 2 is down (redis)\n"
+    ));
+}
+
+#[test]
+fn blast_radius_and_simulate() {
+    let out = opsctl(&["blast-radius", &example(), "redis", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let doc: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(doc["entries_down"], serde_json::json!(["public-api", "storefront"]));
+    let down: Vec<&str> = doc["down"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["component"].as_str().unwrap())
+        .collect();
+    assert_eq!(down.len(), 9);
+    assert!(!down.contains(&"reports"), "reports does not need redis");
+
+    let zone = opsctl(&["simulate", &example(), "--fail", "eu-west-1b"]);
+    assert_eq!(zone.status.code(), Some(0), "losing zone b takes no entry down");
+    assert!(stdout(&zone).starts_with("2 components down; entry points down: none\n"));
+    let both = opsctl(&["simulate", &example(), "--fail", "web-1,web-2", "--format", "json"]);
+    assert_eq!(both.status.code(), Some(1));
+    let doc: Value = serde_json::from_str(&stdout(&both)).unwrap();
+    assert_eq!(doc["entries_down"], serde_json::json!(["storefront"]));
+    let unknown = opsctl(&["simulate", &example(), "--fail", "nope"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert_eq!(
+        stderr(&unknown),
+        "error: no component or domain 'nope' in the inventory\n"
+    );
+}
+
+#[test]
+fn graph_dot_and_mermaid_highlight_spofs() {
+    let dot = stdout(&opsctl(&["graph", &example(), "--format", "dot"]));
+    assert!(dot.starts_with("digraph estate {"));
+    assert!(dot.contains("\"redis\" [label=\"redis\", color=red, fontcolor=red, style=\"rounded,bold\"];"));
+    assert!(dot.contains("\"web-lb\" -> \"web-1\";"));
+    let mermaid = stdout(&opsctl(&["graph", &example(), "--format", "mermaid"]));
+    assert!(mermaid.starts_with("flowchart TD\n"));
+    assert!(mermaid.contains("classDef spof"));
 }

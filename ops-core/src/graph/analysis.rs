@@ -140,7 +140,7 @@ impl<'a> FailureAnalysis<'a> {
         self.simulate(&[FailureTarget::Component(x)])
     }
 
-    fn kill_graph(&self) -> &KillGraph {
+    pub(crate) fn kill_graph(&self) -> &KillGraph {
         self.kill.get_or_init(|| KillGraph::build(&self.g))
     }
 

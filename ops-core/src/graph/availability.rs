@@ -790,7 +790,7 @@ impl Check for AvailabilityBelowSlo {
         if with_slo.is_empty() {
             return Ok(Vec::new());
         }
-        let analysis = FailureAnalysis::new(inv);
+        let analysis = ctx.failure_analysis();
         let estimates = availability_of(inv, analysis.compiled(), &with_slo, &self.options);
         Ok(estimates.iter().filter_map(|a| self.finding(inv, a)).collect())
     }

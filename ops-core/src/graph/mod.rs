@@ -3,6 +3,7 @@
 
 mod analysis;
 mod availability;
+mod checks;
 mod compiled;
 mod kill;
 mod model;
@@ -12,5 +13,7 @@ mod scc;
 
 pub use analysis::{DoubleFaults, EntryDomainSpofs, EntrySpofs, FailureAnalysis, SpofReport};
 pub use availability::{AvailabilityBelowSlo, AvailabilityMethod, AvailabilityOptions, EntryAvailability};
+pub(crate) use checks::all as checks;
+pub use checks::{DomainSinglePointOfFailure, NoRedundancy, NominalRedundancy, SinglePointOfFailure};
 pub use model::{Component, ComponentKind, Domain, DomainKind, Requirement};
 pub use outage::{Outage, Step};

@@ -66,8 +66,9 @@ impl Step {
                     Requirement::Any => "any one of its dependencies".to_owned(),
                     Requirement::AtLeast(k) => format!("at least {k} of its {dependencies} dependencies"),
                 };
+                let verb = if down.len() == 1 { "is" } else { "are" };
                 format!(
-                    "{} is down: it requires {rule}, and {} of {dependencies} are down ({})",
+                    "{} is down: it requires {rule}, and {} of {dependencies} {verb} down ({})",
                     id(*component),
                     down.len(),
                     names.join(", ")

@@ -43,7 +43,6 @@ pub(crate) fn all() -> Vec<Box<dyn Check>> {
         Box::new(UnreachableComponent::new()),
         Box::new(DependencyCycle::new()),
         Box::new(EmptyDomain::new()),
-        Box::new(crate::graph::AvailabilityBelowSlo::new()),
     ]
 }
 

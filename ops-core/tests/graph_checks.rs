@@ -1,0 +1,240 @@
+//! The failure-analysis checks: exact findings on small inventories, and
+//! silence where there is nothing to find.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail by panicking
+
+use ops_core::{
+    Check, Context, DomainSinglePointOfFailure, Finding, Format, Inventory, NoRedundancy, NominalRedundancy,
+    SinglePointOfFailure,
+};
+
+fn run(check: &dyn Check, yaml: &str) -> Vec<Finding> {
+    let inv = Inventory::from_text("inv.yaml", Format::Yaml, yaml).unwrap();
+    let ctx = Context::new(&inv, "2026-11-22T00:00:00Z".parse().unwrap());
+    check.run(&ctx).unwrap()
+}
+
+/// (severity, subject id, message) of each finding.
+fn summary(findings: &[Finding]) -> Vec<(String, String, String)> {
+    findings
+        .iter()
+        .map(|f| (f.severity.to_string(), f.subject.id.clone(), f.message.clone()))
+        .collect()
+}
+
+fn s(a: &str, b: &str, c: &str) -> (String, String, String) {
+    (a.to_owned(), b.to_owned(), c.to_owned())
+}
+
+const SHOP: &str = "
+domains:
+  - {id: zone-a, kind: zone}
+  - {id: zone-b, kind: zone}
+components:
+  - {id: shop, entry: true, tier: 1, depends_on: [lb, dns]}
+  - {id: admin, entry: true, tier: 3, depends_on: [db]}
+  - {id: lb, requires: any, depends_on: [web-1, web-2]}
+  - {id: web-1, depends_on: [db], domains: [zone-a]}
+  - {id: web-2, depends_on: [db], domains: [zone-b]}
+  - {id: db, domains: [zone-a]}
+  - {id: dns}
+";
+
+#[test]
+fn spof_findings_name_every_entry_and_take_the_worst_tier() {
+    let found = run(&SinglePointOfFailure::new(), SHOP);
+    assert_eq!(
+        summary(&found),
+        [
+            s(
+                "critical",
+                "lb",
+                "component 'lb' is a single point of failure: its failure alone takes down shop"
+            ),
+            s(
+                "critical",
+                "db",
+                "component 'db' is a single point of failure: its failure alone takes down admin, shop"
+            ),
+            s(
+                "critical",
+                "dns",
+                "component 'dns' is a single point of failure: its failure alone takes down shop"
+            ),
+        ]
+    );
+    let db = &found[1];
+    assert_eq!(db.evidence["entries"], serde_json::json!(["admin", "shop"]));
+    assert_eq!(
+        db.evidence["explanation"],
+        serde_json::json!([
+            "db failed",
+            "web-2 is down: it requires all of its dependencies, and 1 of 1 is down (db)",
+            "lb is down: it requires any one of its dependencies, and 2 of 2 are down (web-1, web-2)",
+            "shop is down: it requires all of its dependencies, and 1 of 2 is down (lb)",
+        ])
+    );
+    assert_eq!(
+        (db.location.as_ref().unwrap().line, db.location.as_ref().unwrap().column),
+        (11, 10)
+    );
+}
+
+#[test]
+fn spof_severity_follows_the_entry_tier() {
+    let found = run(
+        &SinglePointOfFailure::new(),
+        "components: [{id: e, entry: true, tier: 4, depends_on: [x]}, {id: x}]",
+    );
+    assert_eq!(found[0].severity.to_string(), "low");
+    let found = run(
+        &SinglePointOfFailure::new(),
+        "components: [{id: e, entry: true, depends_on: [x]}, {id: x}]",
+    );
+    assert_eq!(found[0].severity.to_string(), "high", "no tier counts as tier 2");
+}
+
+#[test]
+fn no_spof_when_everything_is_redundant() {
+    let found = run(
+        &SinglePointOfFailure::new(),
+        "components:
+  - {id: e, entry: true, requires: any, depends_on: [a, b]}
+  - {id: a}
+  - {id: b}",
+    );
+    assert!(found.is_empty(), "{found:?}");
+}
+
+#[test]
+fn domain_spof_includes_the_zone_holding_the_shared_database() {
+    let found = run(&DomainSinglePointOfFailure::new(), SHOP);
+    assert_eq!(
+        summary(&found),
+        [s(
+            "critical",
+            "zone-a",
+            "zone 'zone-a' is a single point of failure: losing it takes down admin, shop"
+        )]
+    );
+}
+
+#[test]
+fn region_and_provider_domain_spofs_are_one_level_lower() {
+    let found = run(
+        &DomainSinglePointOfFailure::new(),
+        "domains: [{id: aws, kind: provider}, {id: eu, kind: region, parent: aws}]
+components: [{id: e, entry: true, tier: 1, domains: [eu]}]",
+    );
+    assert_eq!(
+        summary(&found),
+        [
+            s(
+                "high",
+                "aws",
+                "provider 'aws' is a single point of failure: losing it takes down e"
+            ),
+            s(
+                "high",
+                "eu",
+                "region 'eu' is a single point of failure: losing it takes down e"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn no_domain_spof_when_replicas_are_spread() {
+    let found = run(
+        &DomainSinglePointOfFailure::new(),
+        "domains: [{id: za, kind: zone}, {id: zb, kind: zone}]
+components:
+  - {id: e, entry: true, requires: any, depends_on: [a, b]}
+  - {id: a, domains: [za]}
+  - {id: b, domains: [zb]}",
+    );
+    assert!(found.is_empty(), "{found:?}");
+}
+
+#[test]
+fn nominal_redundancy_shared_dependency_and_crowded_zone() {
+    let found = run(
+        &NominalRedundancy::new(),
+        "domains: [{id: eu, kind: region}, {id: zone-a, kind: zone, parent: eu}]
+components:
+  - {id: api-lb, requires: any, depends_on: [api-1, api-2, api-3]}
+  - {id: api-1, depends_on: [db], domains: [zone-a]}
+  - {id: api-2, depends_on: [db], domains: [zone-a]}
+  - {id: api-3, depends_on: [db], domains: [zone-a]}
+  - {id: db}
+  - {id: quorum, requires: {at_least: 2}, depends_on: [n1, n2, n3]}
+  - {id: n1, domains: [zone-a]}
+  - {id: n2, domains: [zone-a]}
+  - {id: n3}",
+    );
+    assert_eq!(
+        summary(&found),
+        [
+            s(
+                "medium",
+                "api-lb",
+                "component 'api-lb' requires any of 3 dependencies, but a single failure of 'db' takes enough of them down"
+            ),
+            s(
+                "medium",
+                "api-lb",
+                "component 'api-lb' requires any of 3 dependencies, but 3 of them are in zone 'zone-a': losing it defeats the redundancy"
+            ),
+            s(
+                "medium",
+                "quorum",
+                "component 'quorum' requires at least 2 of 3 dependencies, but 2 of them are in zone 'zone-a': losing it defeats the redundancy"
+            ),
+        ]
+    );
+    assert_eq!(found[0].evidence["shared"], serde_json::json!(["db"]));
+}
+
+#[test]
+fn real_redundancy_is_not_nominal() {
+    let found = run(
+        &NominalRedundancy::new(),
+        "domains: [{id: za, kind: zone}, {id: zb, kind: zone}, {id: zc, kind: zone}]
+components:
+  - {id: lb, requires: any, depends_on: [a, b]}
+  - {id: a, depends_on: [db-a], domains: [za]}
+  - {id: b, depends_on: [db-b], domains: [zb]}
+  - {id: db-a}
+  - {id: db-b}
+  - {id: quorum, requires: {at_least: 2}, depends_on: [n1, n2, n3]}
+  - {id: n1, domains: [za]}
+  - {id: n2, domains: [zb]}
+  - {id: n3, domains: [zc]}
+  - {id: all-of, depends_on: [n1, n2]}",
+    );
+    assert!(found.is_empty(), "{found:?}");
+}
+
+#[test]
+fn no_redundancy_only_when_every_dependency_is_a_spof() {
+    let found = run(
+        &NoRedundancy::new(),
+        "components:
+  - {id: admin, entry: true, tier: 2, depends_on: [app]}
+  - {id: app, depends_on: [db]}
+  - {id: db}
+  - {id: shop, entry: true, depends_on: [lb]}
+  - {id: lb, requires: any, depends_on: [w1, w2]}
+  - {id: w1}
+  - {id: w2}
+  - {id: lonely, entry: true}",
+    );
+    assert_eq!(
+        summary(&found),
+        [s(
+            "high",
+            "admin",
+            "entry 'admin' has no redundancy: each of the 2 components it depends on is a single point of failure"
+        )]
+    );
+}
