@@ -150,7 +150,7 @@ impl Inventory {
         for (name, format, text) in sources {
             // Some editors start files with a byte-order mark; it is not content.
             let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-            let mut item = |section: &str, node: source::Node| raw.add_item(section, &node, &sink);
+            let mut item = |section: &str, item: source::Item<'_, '_>| raw.add_item(section, item, &sink);
             let stream = source::Stream {
                 keys: raw::LIST_SECTIONS,
                 item: &mut item,

@@ -5,6 +5,7 @@ use std::collections::HashSet;
 
 use crate::Location;
 use crate::diagnostic::Diagnostic;
+use crate::source::Item;
 use crate::source::de::{Sink, entity};
 use crate::source::node::{Node, Value};
 use crate::suggest::did_you_mean;
@@ -41,24 +42,24 @@ impl RawInventory {
     /// Adds one element of a list section, as streamed by the parser. Elements
     /// of unknown sections are dropped: the section itself is reported when
     /// its document is added.
-    pub(crate) fn add_item(&mut self, section: &str, item: &Node, sink: &Sink) {
+    pub(crate) fn add_item(&mut self, section: &str, item: Item<'_, '_>, sink: &Sink) {
         let broken = &mut self.broken;
         match section {
-            "components" => one(item, sink, broken, &mut self.components),
-            "domains" => one(item, sink, broken, &mut self.domains),
-            "people" => one(item, sink, broken, &mut self.people),
-            "service_accounts" => one(item, sink, broken, &mut self.service_accounts),
-            "groups" => one(item, sink, broken, &mut self.groups),
-            "systems" => one(item, sink, broken, &mut self.systems),
-            "grants" => one(item, sink, broken, &mut self.grants),
-            "credentials" => one(item, sink, broken, &mut self.credentials),
-            "access_events" => one(item, sink, broken, &mut self.access_events),
-            "backup_policies" => one(item, sink, broken, &mut self.backup_policies),
-            "backup_runs" => one(item, sink, broken, &mut self.backup_runs),
-            "restore_drills" => one(item, sink, broken, &mut self.restore_drills),
-            "incidents" => one(item, sink, broken, &mut self.incidents),
-            "problems" => one(item, sink, broken, &mut self.problems),
-            "changes" => one(item, sink, broken, &mut self.changes),
+            "components" => streamed(item, sink, broken, &mut self.components),
+            "domains" => streamed(item, sink, broken, &mut self.domains),
+            "people" => streamed(item, sink, broken, &mut self.people),
+            "service_accounts" => streamed(item, sink, broken, &mut self.service_accounts),
+            "groups" => streamed(item, sink, broken, &mut self.groups),
+            "systems" => streamed(item, sink, broken, &mut self.systems),
+            "grants" => streamed(item, sink, broken, &mut self.grants),
+            "credentials" => streamed(item, sink, broken, &mut self.credentials),
+            "access_events" => streamed(item, sink, broken, &mut self.access_events),
+            "backup_policies" => streamed(item, sink, broken, &mut self.backup_policies),
+            "backup_runs" => streamed(item, sink, broken, &mut self.backup_runs),
+            "restore_drills" => streamed(item, sink, broken, &mut self.restore_drills),
+            "incidents" => streamed(item, sink, broken, &mut self.incidents),
+            "problems" => streamed(item, sink, broken, &mut self.problems),
+            "changes" => streamed(item, sink, broken, &mut self.changes),
             _ => {}
         }
     }
@@ -144,6 +145,29 @@ fn list<T: serde::de::DeserializeOwned>(
                 format!("expected a list, found {}", other.kind_name()),
             ));
             false
+        }
+    }
+}
+
+/// A streamed element: JSON straight to its type when it is clean, otherwise
+/// (and for YAML) through nodes, which explain every problem.
+fn streamed<T: serde::de::DeserializeOwned>(
+    item: Item<'_, '_>,
+    sink: &Sink,
+    broken: &mut HashSet<String>,
+    out: &mut Vec<(Location, T)>,
+) {
+    match item {
+        Item::Node(node) => one(&node, sink, broken, out),
+        Item::Json(json) => {
+            if let Some(v) = json.fast() {
+                out.push((json.at(), v));
+                return;
+            }
+            match json.node() {
+                Ok(node) => one(&node, sink, broken, out),
+                Err(d) => sink.push(d),
+            }
         }
     }
 }

@@ -29,6 +29,15 @@ thread_local! {
     static NEXT_LOCATION: RefCell<Option<Location>> = const { RefCell::new(None) };
 }
 
+/// Tells the next `Spanned` value where it was written (for deserializers
+/// other than the node one, such as the JSON fast path).
+pub(crate) fn set_next_location(at: Location) {
+    NEXT_LOCATION.with(|l| *l.borrow_mut() = Some(at));
+}
+
+/// The name `Spanned` asks deserializers for, to recognise it.
+pub(crate) const SPANNED_NAME: &str = SPANNED;
+
 impl<'de, T: de::Deserialize<'de>> de::Deserialize<'de> for Spanned<T> {
     fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V<T>(std::marker::PhantomData<T>);

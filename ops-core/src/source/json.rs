@@ -6,10 +6,13 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use super::Item;
+use super::json_fast;
 use super::node::{Limits, Node, Value};
 use crate::Location;
 use crate::diagnostic::Diagnostic;
 use crate::location::LineIndex;
+use std::cell::Cell;
 
 /// Parses one JSON document. When the document is an object, the elements of
 /// its top-level arrays under `stream.keys` are handed to `stream.item` one at
@@ -21,13 +24,15 @@ pub(crate) fn parse(
     limits: &Limits,
     stream: Option<super::Stream<'_>>,
 ) -> Result<Node, Diagnostic> {
+    let lines = LineIndex::new(text);
+    let line = Cell::new(0);
     let mut p = Parser {
         file,
         bytes: text.as_bytes(),
         text,
         pos: 0,
-        lines: LineIndex::new(text),
-        line: std::cell::Cell::new(0),
+        lines: &lines,
+        line: &line,
         max_depth: limits.max_depth,
         stream,
     };
@@ -40,14 +45,51 @@ pub(crate) fn parse(
     Ok(node)
 }
 
+/// One element of a streamed JSON array, syntactically valid: deserialize it
+/// directly with [`JsonItem::fast`], or as nodes with [`JsonItem::node`].
+#[derive(Debug)]
+pub(crate) struct JsonItem<'x, 'a> {
+    src: &'x json_fast::Source<'a>,
+    start: usize,
+    depth: usize,
+}
+
+impl JsonItem<'_, '_> {
+    /// Where the element starts.
+    pub(crate) fn at(&self) -> Location {
+        self.src.location(self.start)
+    }
+
+    /// The element deserialized straight from the text, if nothing about it
+    /// needs explaining.
+    pub(crate) fn fast<T: serde::de::DeserializeOwned>(&self) -> Option<T> {
+        json_fast::entity(self.src, self.start, self.depth)
+    }
+
+    /// The element as a node tree, for the path that reports problems.
+    pub(crate) fn node(&self) -> Result<Node, Diagnostic> {
+        let mut p = Parser {
+            file: self.src.file,
+            bytes: self.src.text.as_bytes(),
+            text: self.src.text,
+            pos: self.start,
+            lines: self.src.lines,
+            line: self.src.cursor,
+            max_depth: self.src.max_depth,
+            stream: None,
+        };
+        p.value(self.depth)
+    }
+}
+
 struct Parser<'a, 'f> {
     file: &'a Arc<str>,
     bytes: &'a [u8],
     text: &'a str,
     pos: usize,
-    lines: LineIndex<'a>,
-    /// The line of the last position looked up: the parser only moves forward.
-    line: std::cell::Cell<usize>,
+    lines: &'a LineIndex<'a>,
+    /// The line of the last position looked up: the parser mostly moves forward.
+    line: &'a Cell<usize>,
     max_depth: usize,
     /// Receives the elements of some top-level arrays (taken while parsing them).
     stream: Option<super::Stream<'f>>,
@@ -174,9 +216,35 @@ impl Parser<'_, '_> {
             }
             loop {
                 self.skip_ws();
-                let element = self.value(depth)?;
-                if let Some(s) = stream.as_mut() {
-                    (s.item)(key, element);
+                let start = self.pos;
+                match json_fast::skip_value(self.bytes, start, depth, self.max_depth) {
+                    Ok(end) => {
+                        if let Some(s) = stream.as_mut() {
+                            let src = json_fast::Source {
+                                file: self.file,
+                                text: self.text,
+                                lines: self.lines,
+                                cursor: self.line,
+                                max_depth: self.max_depth,
+                            };
+                            (s.item)(
+                                key,
+                                Item::Json(JsonItem {
+                                    src: &src,
+                                    start,
+                                    depth,
+                                }),
+                            );
+                        }
+                        self.pos = end;
+                    }
+                    // Something is wrong in it: the full parser says what.
+                    Err(()) => {
+                        let element = self.value(depth)?;
+                        if let Some(s) = stream.as_mut() {
+                            (s.item)(key, Item::Node(element));
+                        }
+                    }
                 }
                 self.skip_ws();
                 match self.peek() {
@@ -365,7 +433,13 @@ mod tests {
             &Limits::default(),
             Some(super::super::Stream {
                 keys: &["a"],
-                item: &mut |k, n| got.push((k.to_owned(), n.at.column)),
+                item: &mut |k, item| {
+                    let column = match item {
+                        super::super::Item::Json(j) => j.at().column,
+                        super::super::Item::Node(n) => n.at.column,
+                    };
+                    got.push((k.to_owned(), column));
+                },
             }),
         )
         .unwrap();

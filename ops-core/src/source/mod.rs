@@ -3,6 +3,7 @@
 
 pub(crate) mod de;
 mod json;
+mod json_fast;
 pub(crate) mod node;
 mod toml;
 mod yaml;
@@ -44,13 +45,23 @@ impl Format {
     }
 }
 
+/// One streamed list element: a node tree (YAML), or JSON text that can be
+/// deserialized directly.
+#[derive(Debug)]
+pub(crate) enum Item<'x, 'a> {
+    /// A parsed element.
+    Node(Node),
+    /// A syntactically valid JSON element, not parsed yet.
+    Json(json::JsonItem<'x, 'a>),
+}
+
 /// Where the parser may send the elements of some top-level lists instead of
 /// keeping them in the tree.
 pub(crate) struct Stream<'f> {
     /// Top-level keys whose list elements are streamed.
     pub(crate) keys: &'f [&'f str],
     /// Receives `(key, element)`.
-    pub(crate) item: &'f mut dyn FnMut(&str, Node),
+    pub(crate) item: &'f mut dyn FnMut(&str, Item<'_, '_>),
 }
 
 /// Parses `text` into its documents. Elements of the lists under the

@@ -212,7 +212,7 @@ impl Builder<'_, '_> {
             && let Some(stream) = self.stream.as_mut()
             && stream.keys.contains(&name.as_str())
         {
-            (stream.item)(name, node);
+            (stream.item)(name, super::Item::Node(node));
             return Ok(());
         }
         match self.stack.last_mut() {
