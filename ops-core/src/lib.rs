@@ -68,8 +68,8 @@ pub use error::Error;
 pub use finding::{EntityKind, Finding, Severity, Subject};
 pub use graph::{AvailabilityBelowSlo, AvailabilityMethod, AvailabilityOptions, EntryAvailability};
 pub use graph::{
-    Component, ComponentKind, Domain, DomainKind, DoubleFaults, EntryDomainSpofs, EntrySpofs, FailureAnalysis, Outage,
-    Requirement, SpofReport, Step,
+    Component, ComponentKind, Domain, DomainKind, Dominators, DoubleFaults, EntryDomainSpofs, EntrySpofs,
+    FailureAnalysis, Outage, Requirement, SpofReport, Step,
 };
 pub use graph::{DomainSinglePointOfFailure, NoRedundancy, NominalRedundancy, SinglePointOfFailure};
 pub use ids::Idx;

@@ -10,6 +10,7 @@ mod model;
 mod outage;
 mod propagate;
 mod scc;
+mod structure;
 
 pub use analysis::{DoubleFaults, EntryDomainSpofs, EntrySpofs, FailureAnalysis, SpofReport};
 pub use availability::{AvailabilityBelowSlo, AvailabilityMethod, AvailabilityOptions, EntryAvailability};
@@ -17,3 +18,4 @@ pub(crate) use checks::all as checks;
 pub use checks::{DomainSinglePointOfFailure, NoRedundancy, NominalRedundancy, SinglePointOfFailure};
 pub use model::{Component, ComponentKind, Domain, DomainKind, Requirement};
 pub use outage::{Outage, Step};
+pub use structure::Dominators;
