@@ -135,6 +135,31 @@ impl<'a> FailureAnalysis<'a> {
         Outage::capture(self.inv, &p, targets.to_vec())
     }
 
+    /// Why failing `failed` takes component `c` down: the chain of violated
+    /// rules from `c` back to a failed component, or `None` if `c` stays up.
+    /// Use it for the reason behind a single point of failure (`failed` = the
+    /// SPOF) or a double fault (`failed` = the pair).
+    ///
+    /// ```
+    /// use ops_core::{FailureAnalysis, FailureTarget, Format, Inventory};
+    /// let inv = Inventory::from_text("inv.yaml", Format::Yaml, "
+    /// components:
+    ///   - {id: shop, entry: true, requires: any, depends_on: [a, b]}
+    ///   - {id: a}
+    ///   - {id: b}
+    /// ")?;
+    /// let analysis = FailureAnalysis::new(&inv);
+    /// let pair = analysis.double_faults(inv.component_by_id("shop").expect("defined"), 10).pairs[0];
+    /// let why = analysis
+    ///     .explain(&[FailureTarget::Component(pair.0), FailureTarget::Component(pair.1)], inv.component_by_id("shop").expect("defined"))
+    ///     .expect("the pair takes shop down");
+    /// assert_eq!(why[0].describe(&inv), "shop is down: it requires any one of its dependencies, and 2 of 2 are down (a, b)");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn explain(&self, failed: &[FailureTarget], c: Idx<Component>) -> Option<Vec<super::Step>> {
+        self.simulate(failed).explain(self.inv, c)
+    }
+
     /// What fails when component `x` fails alone.
     pub fn blast_radius(&self, x: Idx<Component>) -> Outage {
         self.simulate(&[FailureTarget::Component(x)])
