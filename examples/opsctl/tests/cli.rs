@@ -61,19 +61,30 @@ fn check_example_json_has_exactly_the_expected_findings() {
         })
         .collect();
     let expected = [
+        ("critical", "access/access-while-away", "dana"),
+        ("critical", "access/unrotated-shared-credential", "aws-root"),
         ("critical", "graph/domain-spof", "eu-west-1a"),
+        ("critical", "graph/domain-spof", "maya"),
         ("critical", "graph/spof", "dns"),
         ("critical", "graph/spof", "web-lb"),
         ("critical", "graph/spof", "api-lb"),
         ("critical", "graph/spof", "postgres-primary"),
         ("critical", "graph/spof", "redis"),
         ("critical", "graph/spof", "uploads"),
+        ("high", "access/access-while-away", "priya"),
+        ("high", "access/admin-without-mfa", "aws-root"),
+        ("high", "access/delete-data-and-backups", "maya"),
+        ("high", "access/departed-with-access", "dana"),
+        ("high", "access/shared-admin-credential", "aws-root"),
         ("high", "graph/domain-spof", "aws"),
         ("high", "graph/domain-spof", "eu-west-1"),
         ("high", "inventory/departed-owner", "reports"),
+        ("medium", "access/orphaned-service-account", "reports-bot"),
+        ("medium", "access/single-admin", "prod-db"),
         ("medium", "graph/nominal-redundancy", "web-lb"),
         ("medium", "graph/nominal-redundancy", "api-lb"),
         ("medium", "inventory/unowned-component", "dns"),
+        ("low", "access/unused-grant", "dana->prod-db"),
         ("info", "inventory/empty-domain", "eu-west-1c"),
         ("info", "inventory/unreachable-component", "reports"),
     ];
@@ -84,7 +95,7 @@ fn check_example_json_has_exactly_the_expected_findings() {
     assert_eq!(found, expected);
     assert_eq!(
         doc["summary"],
-        serde_json::json!({"critical": 7, "high": 3, "medium": 3, "low": 0, "info": 2})
+        serde_json::json!({"critical": 10, "high": 8, "medium": 5, "low": 1, "info": 2})
     );
     let departed = doc["findings"]
         .as_array()
@@ -128,12 +139,17 @@ fn text_output_is_grouped_and_plain_when_piped() {
     let out = opsctl(&["check", &example(), "--at", AT]);
     let text = stdout(&out);
     assert!(!text.contains('\x1b'), "no colour when not a terminal");
-    let critical = text.find("CRITICAL (7)").unwrap();
-    let high = text.find("HIGH (3)").unwrap();
-    let medium = text.find("MEDIUM (3)").unwrap();
+    let critical = text.find("CRITICAL (10)").unwrap();
+    let high = text.find("HIGH (8)").unwrap();
+    let medium = text.find("MEDIUM (5)").unwrap();
+    let low = text.find("LOW (1)").unwrap();
     let info = text.find("INFO (2)").unwrap();
-    assert!(critical < high && high < medium && medium < info);
-    assert!(text.ends_with("15 findings: 7 critical, 3 high, 3 medium, 2 info (evaluated at 2026-11-22T09:00:00Z).\n"));
+    assert!(critical < high && high < medium && medium < low && low < info);
+    assert!(
+        text.ends_with(
+            "26 findings: 10 critical, 8 high, 5 medium, 1 low, 2 info (evaluated at 2026-11-22T09:00:00Z).\n"
+        )
+    );
     let coloured = stdout(&opsctl(&["check", &example(), "--at", AT, "--color", "always"]));
     assert!(coloured.contains("\x1b[1;31mHIGH\x1b[0m"));
     assert!(coloured.contains("\x1b[1;35mCRITICAL\x1b[0m"));
@@ -164,7 +180,7 @@ fn sarif_output_validates_against_the_sarif_2_1_0_schema() {
     assert!(!validator.is_valid(&broken));
 
     let results = sarif["runs"][0]["results"].as_array().unwrap();
-    assert_eq!(results.len(), 15);
+    assert_eq!(results.len(), 26);
     let result = results
         .iter()
         .find(|r| r["ruleId"] == "inventory/departed-owner")
@@ -222,8 +238,8 @@ fn markdown_output_has_summary_and_sections() {
     let out = opsctl(&["check", &example(), "--format", "markdown", "--at", AT]);
     let md = stdout(&out);
     assert!(md.starts_with("# ops report\n\nEvaluated at 2026-11-22T09:00:00Z.\n"));
-    assert!(md.contains("| high | 3 |"));
-    assert!(md.contains("## High (3)"));
+    assert!(md.contains("| high | 8 |"));
+    assert!(md.contains("## High (8)"));
     assert!(md.contains("`inventory/departed-owner`"));
 }
 
@@ -280,7 +296,7 @@ fn validate_example_succeeds() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(
         stdout(&out),
-        "valid: 14 components, 5 domains, 4 people, 7 grants, 1 backup policies, 1 incidents\n"
+        "valid: 14 components, 6 domains, 4 people, 9 grants, 1 backup policies, 1 incidents\n"
     );
 }
 
@@ -357,10 +373,10 @@ fn spof_json_lists_every_entry_with_sorted_ids() {
         serde_json::json!([
             {"entry": "storefront", "tier": 1,
              "spofs": ["dns", "postgres-primary", "redis", "uploads", "web-lb"],
-             "domain_spofs": ["aws", "eu-west-1", "eu-west-1a"]},
+             "domain_spofs": ["aws", "eu-west-1", "eu-west-1a", "maya"]},
             {"entry": "public-api", "tier": 1,
              "spofs": ["api-lb", "dns", "postgres-primary", "redis"],
-             "domain_spofs": ["aws", "eu-west-1", "eu-west-1a"]},
+             "domain_spofs": ["aws", "eu-west-1", "eu-west-1a", "maya"]},
             {"entry": "ci", "tier": 3, "spofs": [], "domain_spofs": []},
         ])
     );
