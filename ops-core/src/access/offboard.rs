@@ -68,7 +68,7 @@ pub struct PlanGrant {
     /// The principal the grant names (the person, or a group).
     pub granted_to: String,
     /// Every chain of memberships from the person to `granted_to`
-    /// (`[person]` for a direct grant), at most 100.
+    /// (`[person]` for a direct grant), shortest first, at most 100.
     pub paths: Vec<Vec<String>>,
     /// When last used.
     pub last_used_at: Option<Timestamp>,
@@ -128,7 +128,7 @@ impl OffboardingPlan {
             if !g.active_at(now) {
                 continue;
             }
-            let paths = match g.principal {
+            let mut paths: Vec<Vec<String>> = match g.principal {
                 Principal::Group(group) => access
                     .membership_paths(me, group, MAX_PATHS)
                     .iter()
@@ -136,6 +136,7 @@ impl OffboardingPlan {
                     .collect(),
                 _ => vec![vec![p.id.clone()]],
             };
+            paths.sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
             plan_grants.push(PlanGrant {
                 grant: grant_label(inv, g),
                 system: inv.systems()[g.system.index()].id.clone(),
