@@ -167,6 +167,7 @@ proptest! {
             }
         }
         prop_assert_eq!(access.count(), expected_count);
+        prop_assert_eq!(access.all().count(), expected_count);
         // Members of each group, and holders of each system, by the definition.
         for (i, _) in spec.groups.iter().enumerate() {
             let g = format!("g{i}");

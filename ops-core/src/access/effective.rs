@@ -324,6 +324,14 @@ impl<'a> EffectiveAccess<'a> {
             .max()
     }
 
+    /// Every grant of every person and service account (people first, in
+    /// definition order): the fully expanded access table, one item at a time.
+    pub fn all(&self) -> impl Iterator<Item = EffectiveGrant> + '_ {
+        let people = (0..self.people as usize).map(|i| Principal::Person(Idx::new(i)));
+        let accounts = (0..self.accounts as usize).map(|i| Principal::ServiceAccount(Idx::new(i)));
+        people.chain(accounts).flat_map(|p| self.grants_of(p))
+    }
+
     /// How many (principal, grant) pairs there are over every person and
     /// service account: the size of the fully expanded access table.
     pub fn count(&self) -> usize {
