@@ -253,12 +253,7 @@ pub fn generate_access_json(shape: OrgShape, seed: u64) -> String {
     let groups = shape.groups.max(1);
     let systems = shape.systems.max(1);
     // Levels by share of groups: teams, departments, divisions, org-wide.
-    let level_end = [
-        groups * 60 / 100,
-        groups * 90 / 100,
-        groups * 99 / 100,
-        groups,
-    ];
+    let level_end = [groups * 60 / 100, groups * 90 / 100, groups * 99 / 100, groups];
     let level_of = |g: usize| level_end.iter().position(|&end| g < end).unwrap_or(3);
     let range_of = |level: usize| {
         let start = if level == 0 { 0 } else { level_end[level - 1] };
