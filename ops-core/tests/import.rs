@@ -284,7 +284,7 @@ fn grants_csv_produces_exactly_these_grants_and_they_load() {
 
 #[test]
 fn grants_csv_bad_header_is_reported_with_hints() {
-    let text = "principle,system,levl,Role,colour\nmaya,aws-prod,read,,\n";
+    let text = "principle,system,levl,Role,colour,expires\nmaya,aws-prod,read,,,\n";
     assert_eq!(
         problems(import::grants_csv("g.csv", text, &GrantsCsvOptions::default())),
         [
@@ -293,6 +293,7 @@ fn grants_csv_bad_header_is_reported_with_hints() {
             "g.csv:1: column 'Role': unknown column (did you mean 'role'?)",
             "g.csv:1: column 'colour': unknown column (expected principal, system, level, role, granted_at, \
              last_used_at, expires_at, id)",
+            "g.csv:1: column 'expires': unknown column (did you mean 'expires_at'?)",
             "g.csv:1: the header has no column 'principal', which is required",
             "g.csv:1: the header has no column 'level', which is required",
         ]

@@ -2,6 +2,7 @@
 
 mod analysis;
 mod cli;
+mod import;
 mod text;
 mod write;
 
@@ -39,6 +40,16 @@ fn main() -> ExitCode {
                         if n == 1 { "" } else { "s" }
                     );
                 }
+                Some(Error::Import(problems)) => {
+                    for p in problems {
+                        eprintln!("{} {p}", style.error("error:"));
+                    }
+                    let n = problems.len();
+                    eprintln!(
+                        "{n} problem{} found; nothing was imported",
+                        if n == 1 { "" } else { "s" }
+                    );
+                }
                 _ => eprintln!("{} {e:#}", style.error("error:")),
             }
             ExitCode::from(EXIT_ERROR)
@@ -71,6 +82,7 @@ fn run(cli: Cli) -> Result<u8> {
             println!("{schema}");
             Ok(0)
         }
+        Command::Import(command) => import::run(command),
         Command::Explain { rule } => explain(rule.as_deref()),
     }
 }

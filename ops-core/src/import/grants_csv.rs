@@ -61,7 +61,9 @@ pub fn grants_csv(name: &str, text: &str, options: &GrantsCsvOptions) -> Result<
     let mut header_ok = true;
     for header in &table.headers {
         if !header.is_empty() && !known().any(|k| k == header) {
-            let hint = match did_you_mean(header, known()) {
+            // `granted` for `granted_at` is too far for an edit-distance hint.
+            let prefix_of = || known().find(|k| header.len() >= 4 && k.starts_with(header.as_str()));
+            let hint = match did_you_mean(header, known()).or_else(prefix_of) {
                 Some(s) => format!("did you mean '{s}'?"),
                 None => format!("expected {}", known().collect::<Vec<_>>().join(", ")),
             };
