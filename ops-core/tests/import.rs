@@ -419,3 +419,36 @@ proptest! {
         }
     }
 }
+
+/// The fenced blocks of `lang` in `doc`, in order.
+fn blocks<'d>(doc: &'d str, lang: &str) -> Vec<&'d str> {
+    let fence = format!("```{lang}\n");
+    doc.match_indices(&fence)
+        .filter_map(|(at, _)| {
+            let body = &doc[at + fence.len()..];
+            body.find("```").map(|end| &body[..end])
+        })
+        .collect()
+}
+
+#[test]
+fn docs_examples_are_what_the_importers_produce() {
+    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/importers.md")).unwrap();
+    let (csv, json) = (blocks(&doc, "csv"), blocks(&doc, "json"));
+    assert_eq!(
+        (csv.len(), json.len()),
+        (2, 2),
+        "docs/importers.md: two csv blocks, each followed by its json"
+    );
+    let options = AwsCredentialReportOptions::new("aws-prod")
+        .map_user(ROOT_USER, Some("maya"))
+        .map_user(ROOT_USER, Some("tom"))
+        .map_user("maya.okafor", Some("maya"));
+    let produced = [
+        import::aws_credential_report("report.csv", csv[0], &options).unwrap(),
+        import::grants_csv("grants.csv", csv[1], &GrantsCsvOptions::default()).unwrap(),
+    ];
+    for (imported, documented) in produced.iter().zip(json) {
+        assert_eq!(imported.to_inventory_json(), documented);
+    }
+}
