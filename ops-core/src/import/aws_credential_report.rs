@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::{Imported, ImportedCredential, Problems, Row, Table, check_id, read_table, require_columns};
+use super::{CsvReader, Imported, ImportedCredential, Problems, Row, Table, check_id, require_columns};
 use crate::suggest::did_you_mean;
 use crate::{CredentialKind, Error, Level, Limits, Timestamp, parse_instant};
 
@@ -142,21 +142,22 @@ pub fn aws_credential_report(name: &str, text: &str, options: &AwsCredentialRepo
             }
         }
     }
-    let Some(table) = read_table(text, &mut problems) else {
+    let mut reader = CsvReader::new(text);
+    let Some(table) = reader.header(&mut problems) else {
         return problems.finish(Imported::default());
     };
     if !require_columns(&table, REQUIRED, &mut problems) {
         return problems.finish(Imported::default());
     }
     let mut out = Imported::default();
-    let mut users: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut users: BTreeMap<String, u64> = BTreeMap::new();
     // Credential id -> (IAM user, line), to report collisions.
     let mut ids: HashMap<String, (String, u64)> = HashMap::new();
     // An invalid system id makes every derived id invalid: reported once, above.
     let system_ok = check_id(&options.system).is_ok();
-    for row in &table.rows {
+    while let Some(row) = reader.next_row(&mut problems) {
         let before = out.credentials.len();
-        let user = import_row(&table, row, options, &mut users, &mut out, &mut problems);
+        let user = import_row(&table, &row, options, &mut users, &mut out, &mut problems);
         let new = &out.credentials[before..];
         if let Some((c, why)) = new
             .iter()
@@ -190,7 +191,7 @@ pub fn aws_credential_report(name: &str, text: &str, options: &AwsCredentialRepo
     }
     for user in options.holders.keys() {
         if !users.contains_key(user.as_str()) {
-            let hint = did_you_mean(user, users.keys().copied())
+            let hint = did_you_mean(user, users.keys().map(String::as_str))
                 .map(|s| format!(" (did you mean '{s}'?)"))
                 .unwrap_or_default();
             problems.add(
@@ -267,7 +268,7 @@ fn import_row<'t>(
     table: &'t Table,
     row: &'t Row,
     options: &AwsCredentialReportOptions,
-    users: &mut BTreeMap<&'t str, u64>,
+    users: &mut BTreeMap<String, u64>,
     out: &mut Imported,
     problems: &mut Problems,
 ) -> &'t str {
@@ -285,7 +286,7 @@ fn import_row<'t>(
         );
         return user;
     }
-    users.insert(user, row.line);
+    users.insert(user.to_owned(), row.line);
     let arn = f.text("arn");
     let is_root = user == ROOT_USER;
     let created = f.instant("user_creation_time", problems);

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use super::{Imported, ImportedGrant, Problems, Row, Table, check_id, read_table, require_columns};
+use super::{CsvReader, Imported, ImportedGrant, Problems, Row, Table, check_id, require_columns};
 use crate::suggest::did_you_mean;
 use crate::{Error, Level, Limits, Timestamp, parse_instant};
 
@@ -54,7 +54,8 @@ pub fn grants_csv(name: &str, text: &str, options: &GrantsCsvOptions) -> Result<
         );
         return problems.finish(Imported::default());
     }
-    let Some(table) = read_table(text, &mut problems) else {
+    let mut reader = CsvReader::new(text);
+    let Some(table) = reader.header(&mut problems) else {
         return problems.finish(Imported::default());
     };
     let known = || REQUIRED.iter().chain(OPTIONAL).copied();
@@ -81,8 +82,11 @@ pub fn grants_csv(name: &str, text: &str, options: &GrantsCsvOptions) -> Result<
     }
     let mut out = Imported::default();
     let mut ids: HashMap<String, u64> = HashMap::new();
-    for row in &table.rows {
-        let f = Fields { table: &table, row };
+    while let Some(row) = reader.next_row(&mut problems) {
+        let f = Fields {
+            table: &table,
+            row: &row,
+        };
         let principal = f.id("principal", true, &mut problems);
         let system = f.id("system", true, &mut problems);
         let level = f.level(&mut problems);

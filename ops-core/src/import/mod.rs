@@ -300,15 +300,13 @@ impl Problems {
     }
 }
 
-/// A CSV file read into memory: its header and its data records.
+/// The header of a CSV file.
 #[derive(Debug)]
 pub(crate) struct Table {
     /// Line of the header record.
     pub(crate) header_line: u64,
     /// Column names, trimmed.
     pub(crate) headers: Vec<String>,
-    /// Records with as many fields as the header; others were reported.
-    pub(crate) rows: Vec<Row>,
 }
 
 /// One data record.
@@ -327,111 +325,148 @@ impl Table {
     }
 }
 
-/// Reads CSV (RFC 4180: quoted fields with commas, quotes and newlines; LF or
-/// CRLF line ends; a leading byte-order mark ignored). The first record is the
-/// header. Records that are entirely empty are skipped; records with more or
-/// fewer fields than the header, and duplicate header names, are reported.
-///
-/// Returns `None` (with a problem recorded) when there is no header at all.
-pub(crate) fn read_table(text: &str, problems: &mut Problems) -> Option<Table> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let lines = Lines::new(text);
-    let mut header: Option<(u64, Vec<String>)> = None;
-    let mut rows = Vec::new();
-    for result in reader.records() {
-        let record = match result {
-            Ok(record) => record,
-            Err(e) => {
-                let line = e.position().map(|p| lines.line_at(p.byte()));
-                problems.add(line, None, format!("not readable as CSV: {e}"));
-                // The reader cannot be trusted to make progress after an error.
-                break;
-            }
-        };
-        let line = record.position().map_or(0, |p| lines.line_at(p.byte()));
-        if record.iter().all(str::is_empty) {
-            continue;
-        }
-        let fields: Vec<String> = record.iter().map(str::to_owned).collect();
-        match &header {
-            None => {
-                for (i, name) in fields.iter().enumerate() {
-                    if name.is_empty() {
-                        problems.add(Some(line), None, format!("header column {} has no name", i + 1));
-                    } else if fields[..i].contains(name) {
-                        problems.add(Some(line), Some(name), "appears twice in the header");
-                    }
-                }
-                header = Some((line, fields));
-            }
-            Some((_, names)) => {
-                if fields.len() != names.len() {
-                    problems.add(
-                        Some(line),
-                        None,
-                        format!(
-                            "the record has {} field{}, but the header has {} columns",
-                            fields.len(),
-                            if fields.len() == 1 { "" } else { "s" },
-                            names.len()
-                        ),
-                    );
-                    continue;
-                }
-                rows.push(Row { line, fields });
-            }
-        }
-    }
-    let Some((header_line, headers)) = header else {
-        problems.add(
-            None,
-            None,
-            "the file is empty: expected a header row, then one row per record",
-        );
-        return None;
-    };
-    Some(Table {
-        header_line,
-        headers,
-        rows,
-    })
+/// Reads CSV record by record, so memory stays proportional to one record
+/// (RFC 4180: quoted fields with commas, quotes and newlines; LF or CRLF line
+/// ends; a leading byte-order mark ignored). The first record is the header.
+/// Records that are entirely empty are skipped; records with more or fewer
+/// fields than the header, and duplicate header names, are reported.
+#[derive(Debug)]
+pub(crate) struct CsvReader<'a> {
+    reader: csv::Reader<&'a [u8]>,
+    lines: Lines<'a>,
+    record: csv::StringRecord,
+    /// Number of header columns, once the header is read.
+    width: usize,
+    done: bool,
 }
 
-/// Line numbers of byte offsets. The csv crate's own line count skips blank
-/// lines and miscounts CRLF, so records are located from their byte offset.
+impl<'a> CsvReader<'a> {
+    pub(crate) fn new(text: &'a str) -> Self {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .trim(csv::Trim::All)
+            .from_reader(text.as_bytes());
+        CsvReader {
+            reader,
+            lines: Lines::new(text),
+            record: csv::StringRecord::new(),
+            width: 0,
+            done: false,
+        }
+    }
+
+    /// The next record that is not entirely empty, with its line.
+    fn next_record(&mut self, problems: &mut Problems) -> Option<u64> {
+        while !self.done {
+            match self.reader.read_record(&mut self.record) {
+                Ok(false) => self.done = true,
+                Ok(true) => {
+                    if self.record.iter().all(str::is_empty) {
+                        continue;
+                    }
+                    let byte = self.record.position().map_or(0, csv::Position::byte);
+                    return Some(self.lines.line_at(byte));
+                }
+                Err(e) => {
+                    let line = e.position().map(|p| self.lines.line_at(p.byte()));
+                    problems.add(line, None, format!("not readable as CSV: {e}"));
+                    // The reader cannot be trusted to make progress after an error.
+                    self.done = true;
+                }
+            }
+        }
+        None
+    }
+
+    /// Reads the header; `None` (with a problem recorded) when the input has
+    /// no record at all.
+    pub(crate) fn header(&mut self, problems: &mut Problems) -> Option<Table> {
+        let Some(line) = self.next_record(problems) else {
+            problems.add(
+                None,
+                None,
+                "the file is empty: expected a header row, then one row per record",
+            );
+            return None;
+        };
+        let headers: Vec<String> = self.record.iter().map(str::to_owned).collect();
+        for (i, name) in headers.iter().enumerate() {
+            if name.is_empty() {
+                problems.add(Some(line), None, format!("header column {} has no name", i + 1));
+            } else if headers[..i].contains(name) {
+                problems.add(Some(line), Some(name), "appears twice in the header");
+            }
+        }
+        self.width = headers.len();
+        Some(Table {
+            header_line: line,
+            headers,
+        })
+    }
+
+    /// The next data record with as many fields as the header (call
+    /// [`Self::header`] first); others are reported and skipped.
+    pub(crate) fn next_row(&mut self, problems: &mut Problems) -> Option<Row> {
+        loop {
+            let line = self.next_record(problems)?;
+            let n = self.record.len();
+            if n == self.width {
+                let fields = self.record.iter().map(str::to_owned).collect();
+                return Some(Row { line, fields });
+            }
+            problems.add(
+                Some(line),
+                None,
+                format!(
+                    "the record has {n} field{}, but the header has {} columns",
+                    if n == 1 { "" } else { "s" },
+                    self.width
+                ),
+            );
+        }
+    }
+}
+
+/// Line numbers of byte offsets, for offsets that only move forward. The csv
+/// crate's own line count skips blank lines and miscounts CRLF, so records are
+/// located from their byte offset instead.
 #[derive(Debug)]
 struct Lines<'a> {
-    text: &'a str,
-    /// Offsets of every `\n`.
-    newlines: Vec<usize>,
+    text: &'a [u8],
+    /// Offset up to which newlines are counted, and the line there.
+    offset: usize,
+    line: u64,
 }
 
 impl<'a> Lines<'a> {
     fn new(text: &'a str) -> Self {
-        let newlines = text
-            .bytes()
-            .enumerate()
-            .filter(|&(_, b)| b == b'\n')
-            .map(|(i, _)| i)
-            .collect();
-        Lines { text, newlines }
+        Lines {
+            text: text.as_bytes(),
+            offset: 0,
+            line: 1,
+        }
     }
 
     /// The 1-based line of the record the reader started at `byte`: the
     /// reader's offset may point at line ends before the record, skipped.
-    fn line_at(&self, byte: u64) -> u64 {
+    /// Linear in the distance from the previous call's offset.
+    fn line_at(&mut self, byte: u64) -> u64 {
         let start = usize::try_from(byte).unwrap_or(usize::MAX).min(self.text.len());
-        let skipped = self.text.as_bytes()[start..]
+        let skipped = self.text[start..]
             .iter()
             .take_while(|&&b| b == b'\r' || b == b'\n')
             .count();
-        let at = (start + skipped).min(self.text.len());
-        self.newlines.partition_point(|&n| n < at) as u64 + 1
+        let at = start + skipped;
+        if at < self.offset {
+            // Not expected (offsets move forward); count from the start.
+            self.offset = 0;
+            self.line = 1;
+        }
+        self.line += self.text[self.offset..at].iter().filter(|&&b| b == b'\n').count() as u64;
+        self.offset = at;
+        self.line
     }
 }
 
@@ -460,24 +495,31 @@ pub(crate) fn check_id(id: &str) -> Result<(), String> {
 mod tests {
     use super::*;
 
-    fn table(text: &str) -> (Option<Table>, Vec<String>) {
+    /// Lines and fields of data records.
+    type Rows = Vec<(u64, Vec<String>)>;
+
+    /// The header, the rows and the problems of `text`.
+    fn table(text: &str) -> (Option<Table>, Rows, Vec<String>) {
         let mut problems = Problems::new("t.csv");
-        let table = read_table(text, &mut problems);
+        let mut reader = CsvReader::new(text);
+        let header = reader.header(&mut problems);
+        let mut rows = Vec::new();
+        while let Some(row) = reader.next_row(&mut problems) {
+            rows.push((row.line, row.fields));
+        }
         let messages = match problems.finish(()) {
             Ok(()) => vec![],
             Err(Error::Import(list)) => list.iter().map(ToString::to_string).collect(),
             Err(e) => vec![e.to_string()],
         };
-        (table, messages)
+        (header, rows, messages)
     }
 
     #[test]
     fn quoted_fields_crlf_bom_and_blank_lines() {
-        let (t, problems) = table("\u{feff}a,b\r\n\r\n\"x, y\",\"multi\nline\"\r\n,\r\n3,\"say \"\"hi\"\"\"\r\n");
+        let (t, rows, problems) = table("\u{feff}a,b\r\n\r\n\"x, y\",\"multi\nline\"\r\n,\r\n3,\"say \"\"hi\"\"\"\r\n");
         assert!(problems.is_empty(), "{problems:?}");
-        let t = t.unwrap();
-        assert_eq!(t.headers, ["a", "b"]);
-        let rows: Vec<(u64, Vec<String>)> = t.rows.into_iter().map(|r| (r.line, r.fields)).collect();
+        assert_eq!(t.unwrap().headers, ["a", "b"]);
         assert_eq!(
             rows,
             vec![
@@ -489,7 +531,8 @@ mod tests {
 
     #[test]
     fn ragged_rows_and_bad_headers_are_reported() {
-        let (_, problems) = table("a,a,\n1,2,3\n1,2\n1,2,3,4\n");
+        let (_, rows, problems) = table("a,a,\n1,2,3\n1,2\n1,2,3,4\n");
+        assert_eq!(rows, [(2, vec!["1".to_owned(), "2".to_owned(), "3".to_owned()])]);
         assert_eq!(
             problems,
             [
@@ -504,7 +547,7 @@ mod tests {
     #[test]
     fn empty_input_has_no_header() {
         for text in ["", "\u{feff}", "\n\n", ",,\n"] {
-            let (t, problems) = table(text);
+            let (t, _, problems) = table(text);
             assert!(t.is_none());
             assert_eq!(
                 problems,
