@@ -401,7 +401,8 @@ fn hostile_text() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    /// No input makes an importer panic; whatever imports, loads.
+    /// No input makes an importer panic; an import either succeeds with a JSON
+    /// document or fails with at least one problem.
     #[test]
     fn importers_never_panic_and_their_output_is_well_formed(text in hostile_text()) {
         if let Ok(imported) = import::grants_csv("g.csv", &text, &GrantsCsvOptions::default()) {
