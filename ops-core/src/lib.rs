@@ -67,8 +67,8 @@ pub use access::{
     UnrotatedSharedCredential, UnusedGrant,
 };
 pub use backup::{
-    BackupCopy, BackupPolicy, BackupRun, Deleter, DrillOutcome, RestoreDrill, Retention, RunStatus, Schedule,
-    StorageTier,
+    BackupCopy, BackupPolicy, BackupRun, CronExpr, CronSchedule, Deleter, DrillOutcome, RestoreDrill, Retention,
+    RunStatus, Schedule, StorageTier,
 };
 pub use check::{Check, CheckError, CheckFailure, Context, Report, Rule, Runner};
 pub use crosscheck::DeleteDataAndBackups;

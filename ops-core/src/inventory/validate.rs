@@ -966,24 +966,34 @@ fn backup_policy(v: &mut Validator, ns: &Namespaces, p: &RawBackupPolicy) -> Opt
 fn schedule(v: &mut Validator, policy: &Spanned<String>, s: &RawSchedule) -> Option<Schedule> {
     match (&s.cron, &s.every) {
         (Some(cron), None) => {
-            let fields = cron.value.split_whitespace().count();
-            if fields != 5 {
-                v.error(
-                    &cron.at,
-                    format!(
-                        "cron expression '{}' has {fields} fields; expected 5 (minute hour day-of-month month day-of-week)",
-                        cron.value
-                    ),
-                );
-                return None;
-            }
-            Some(Schedule::Cron {
-                expression: cron.value.clone(),
-                timezone: s
-                    .timezone
-                    .as_ref()
-                    .map_or_else(|| "UTC".to_owned(), |t| t.value.clone()),
-            })
+            let expression = match cron.value.parse::<crate::CronExpr>() {
+                Ok(e) => Some(e),
+                Err(message) => {
+                    v.error(&cron.at, message);
+                    None
+                }
+            };
+            let timezone = match &s.timezone {
+                None => Some(chrono_tz::Tz::UTC),
+                Some(tz) => match tz.value.parse::<chrono_tz::Tz>() {
+                    Ok(zone) => Some(zone),
+                    Err(_) => {
+                        let names = chrono_tz::TZ_VARIANTS.iter().map(|z| z.name());
+                        let hint = crate::suggest::did_you_mean(&tz.value, names)
+                            .map(|m| format!(" (did you mean '{m}'?)"))
+                            .unwrap_or_default();
+                        v.error(
+                            &tz.at,
+                            format!(
+                                "unknown time zone '{}': expected an IANA name such as Europe/London{hint}",
+                                tz.value
+                            ),
+                        );
+                        None
+                    }
+                },
+            };
+            Some(Schedule::Cron(crate::CronSchedule::new(expression?, timezone?)))
         }
         (None, Some(_)) => {
             if let Some(tz) = &s.timezone {
