@@ -77,6 +77,14 @@ pub use incident::{
     Action, Change, Detection, Incident, IncidentSeverity, Postmortem, PostmortemIssue, Problem, ProblemPlan,
     TimelineEvent,
 };
+pub use incident::{
+    ChangeBeforeIncident, CustomerDetected, IssueWithoutAction, MissingPostmortem, PostmortemActions, Recurrence,
+    SpofIncident,
+};
+pub use incident::{
+    DetectionCounts, DurationStats, IncidentMetric, IncidentMetrics, IncidentPhase, MetricsGroup, nearest_rank,
+    postmortem_markdown,
+};
 pub use inventory::checks::{
     DepartedOwner, DependencyCycle, EmptyDomain, NoEntry, UnownedComponent, UnreachableComponent,
 };
@@ -98,5 +106,6 @@ pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::
 pub fn builtin_checks() -> Vec<Box<dyn Check>> {
     let mut checks = inventory::checks::all();
     checks.extend(graph::checks());
+    checks.extend(incident::checks());
     checks
 }
