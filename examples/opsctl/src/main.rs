@@ -2,6 +2,7 @@
 
 mod analysis;
 mod cli;
+mod incident;
 mod text;
 mod write;
 
@@ -66,6 +67,9 @@ fn run(cli: Cli) -> Result<u8> {
         Command::BlastRadius(args) => analysis::blast_radius(&args),
         Command::Simulate(args) => analysis::simulate(&args),
         Command::Graph(args) => analysis::graph(&args),
+        Command::Incident(cli::IncidentCommand::Report(args)) => incident::report(&args),
+        Command::Incident(cli::IncidentCommand::New(args)) => incident::new(&args),
+        Command::Postmortem(args) => incident::postmortem(&args),
         Command::Schema => {
             let schema = serde_json::to_string_pretty(&ops_core::inventory_schema())?;
             println!("{schema}");
