@@ -118,6 +118,15 @@ fn postmortem_of_the_example_renders() {
         "| Alert when pg_stat_archiver.failed_count increases. | Maya Okafor (maya) | 2026-10-15 | \
          A page within 15 minutes of the first failed archive. | open |\n"
     ));
+    assert!(doc.contains(
+        "\n## Problem PRB-2026-003: The orders database volume fills up\n\n\
+         Plan for the next occurrence:\n\n\
+         - Collect: df -h and du -sh of /var/lib/postgresql/16/main/* and of pg_wal on the host\n"
+    ));
+    assert!(doc.contains(
+        "- Spend up to 5m collecting before restoring service.\n\
+         - Prepared: Maya Okafor (maya), Tom Lindqvist (tom).\n- Tell: group engineering.\n"
+    ));
     assert!(!doc.contains("Not written yet"), "the example post-mortem is complete");
     assert!(!doc.contains("No action yet"));
 }

@@ -620,13 +620,27 @@ did, make such changes safer: canary, automatic rollback, a review for that kind
 
     fn find(&self, ctx: &Context<'_>) -> Vec<Finding> {
         let inv = ctx.inventory();
+        // Changes by component, in time order: each incident then costs a
+        // binary search per impacted component rather than a scan of every change.
+        let mut by_component: BTreeMap<Idx<crate::Component>, Vec<&crate::Change>> = BTreeMap::new();
+        for ch in inv.changes() {
+            by_component.entry(ch.component).or_default().push(ch);
+        }
+        for list in by_component.values_mut() {
+            list.sort_by_key(|ch| ch.at);
+        }
         let mut out = Vec::new();
         for (_, i) in past(inv, ctx.now()) {
             let from = i.started_at.unwrap_or(i.detected_at) - self.window;
-            for ch in inv.changes() {
-                if !i.impacted.contains(&ch.component) || ch.at < from || ch.at > i.detected_at {
-                    continue;
-                }
+            let mut impacted = i.impacted.clone();
+            impacted.sort_unstable();
+            impacted.dedup();
+            let changes = impacted.iter().filter_map(|c| by_component.get(c)).flat_map(|list| {
+                let start = list.partition_point(|ch| ch.at < from);
+                let end = list.partition_point(|ch| ch.at <= i.detected_at);
+                list.get(start..end).unwrap_or_default()
+            });
+            for &ch in changes {
                 let component = &inv.component(ch.component).id;
                 let name = match &ch.id {
                     Some(id) => format!("change '{id}'"),

@@ -7,8 +7,9 @@ use crate::{Incident, Inventory, Principal, Timestamp, format_duration};
 
 /// Renders the post-mortem of `incident` as Markdown: a header (severity,
 /// status, commander, detection, problem), the impact with its durations,
-/// the four standard questions, the timeline, and the issues with a table
-/// of actions (owner, due date, expected result, status) for each.
+/// the four standard questions, the linked problem's root cause and plan for
+/// the next occurrence (when it has either), the timeline, and the issues
+/// with a table of actions (owner, due date, expected result, status) for each.
 ///
 /// Missing parts are shown as such ("not written yet", "no owner") rather
 /// than left out, so a reader sees what the post-mortem still lacks. All
@@ -119,6 +120,35 @@ pub fn postmortem_markdown(inv: &Inventory, incident: &Incident) -> String {
     for (q, answer) in questions {
         let answer = answer.map(str::trim).filter(|a| !a.is_empty());
         let _ = writeln!(out, "\n## {q}\n\n{}", answer.unwrap_or("_Not written yet._"));
+    }
+
+    if let Some(p) = incident.problem.map(|p| &inv.problems()[p.index()])
+        && (p.root_cause.is_some() || p.plan.is_some())
+    {
+        let _ = writeln!(out, "\n## Problem {}: {}\n", p.id, one_line(&p.title));
+        if let Some(cause) = &p.root_cause {
+            let _ = writeln!(out, "Root cause: {}\n", one_line(cause));
+        }
+        if let Some(plan) = &p.plan {
+            out.push_str("Plan for the next occurrence:\n\n");
+            for d in &plan.diagnostics {
+                let _ = writeln!(out, "- Collect: {}", one_line(d));
+            }
+            if let Some(t) = plan.collect_for {
+                let _ = writeln!(
+                    out,
+                    "- Spend up to {} collecting before restoring service.",
+                    format_duration(t)
+                );
+            }
+            let names = |ps: &[Principal]| ps.iter().map(|&p| principal(inv, p)).collect::<Vec<_>>().join(", ");
+            if !plan.prepared.is_empty() {
+                let _ = writeln!(out, "- Prepared: {}.", names(&plan.prepared));
+            }
+            if !plan.notify.is_empty() {
+                let _ = writeln!(out, "- Tell: {}.", names(&plan.notify));
+            }
+        }
     }
 
     out.push_str("\n## Timeline\n\n");
