@@ -304,6 +304,17 @@ fn metrics_text_table() {
     assert!(text.contains(
         "\n                                                      acknowledge    0         -         -         -\n"
     ));
+    let md = IncidentMetrics::new(&inv, None).to_markdown();
+    assert!(
+        md.contains(
+            "\n| all | 5 | 1 | 26m15s / 10m / 1h (4) | 9m15s / 5m / 20m (4) | 1h10m / 1h / 2h (3) | 2h7m30s / 1h / 4h (4) |\n"
+        ),
+        "{md}"
+    );
+    assert!(
+        md.contains("\n| month 2026-11 | 1 | 0 | 10m / 10m / 10m (1) | - | - | - |\n"),
+        "{md}"
+    );
     let empty = IncidentMetrics::new(&load(ESTATE), None).to_text();
     assert_eq!(
         empty,
@@ -900,4 +911,22 @@ fn rule_examples_load() {
             let _ = load(yaml);
         }
     }
+}
+
+#[test]
+fn durations_across_a_leap_second() {
+    // Durations are taken on a timeline without leap seconds (as chrono does):
+    // the leap second and the midnight after it are 0s apart. Never negative.
+    let inv = load(
+        "
+incidents:
+  - {id: A, title: a, severity: sev3, started_at: 2016-12-31T23:59:59Z, detected_at: 2016-12-31T23:59:60Z,
+     acknowledged_at: 2017-01-01T00:00:00Z, resolved_at: 2017-01-01T00:00:01Z}
+",
+    );
+    let i = &inv.incidents()[0];
+    let d = |m: IncidentMetric| m.of(i).unwrap().num_milliseconds();
+    assert_eq!(d(IncidentMetric::TimeToDetect), 1000);
+    assert_eq!(d(IncidentMetric::TimeToAcknowledge), 0); // 23:59:60 to 00:00:00
+    assert_eq!(d(IncidentMetric::TimeToResolve), 1000); // 23:59:60 to 00:00:01
 }

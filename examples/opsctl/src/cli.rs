@@ -123,6 +123,18 @@ pub(crate) struct IncidentReportArgs {
     /// Only incidents detected at or after this instant (RFC 3339, or a date: 2026-07-01).
     #[arg(long, value_name = "DATE", value_parser = parse_at)]
     pub(crate) since: Option<ops_core::Timestamp>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub(crate) format: ReportFormat,
+}
+
+/// Formats of `opsctl incident report`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ReportFormat {
+    /// A table for the terminal, one row per group and metric.
+    Text,
+    /// A Markdown table, one row per group.
+    Markdown,
 }
 
 #[derive(Debug, clap::Args)]

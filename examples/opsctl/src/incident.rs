@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result, bail};
 use ops_core::{IncidentMetrics, Inventory, Timestamp, postmortem_markdown};
 
-use crate::cli::{IncidentNewArgs, IncidentReportArgs, PostmortemArgs, PostmortemFormat};
+use crate::cli::{IncidentNewArgs, IncidentReportArgs, PostmortemArgs, PostmortemFormat, ReportFormat};
 use crate::write;
 
 /// Writes `text` to standard output; a closed pipe is not an error.
@@ -22,7 +22,11 @@ fn print(text: &str) -> Result<()> {
 
 pub(crate) fn report(args: &IncidentReportArgs) -> Result<u8> {
     let inventory = Inventory::load(&args.paths)?;
-    print(&IncidentMetrics::new(&inventory, args.since).to_text())?;
+    let metrics = IncidentMetrics::new(&inventory, args.since);
+    print(&match args.format {
+        ReportFormat::Text => metrics.to_text(),
+        ReportFormat::Markdown => metrics.to_markdown(),
+    })?;
     Ok(0)
 }
 

@@ -75,6 +75,16 @@ fn report_on_the_example() {
     assert!(text.contains("\ncomponent postgres-primary               2         1  detect"));
     assert!(text.contains("\nmonth 2026-09                            1         1  detect"));
 
+    let md = stdout(&opsctl(&["incident", "report", EXAMPLE, "--format", "markdown"]));
+    assert!(
+        md.starts_with("# Incident metrics\n\n2 incidents. Detected by: monitor 1, customer 1"),
+        "{md}"
+    );
+    assert!(
+        md.contains("\n| component postgres-primary | 2 | 1 | 20m30s / 2m / 39m (2) | 13m30s / 9m / 18m (2) | "),
+        "{md}"
+    );
+
     let since = stdout(&opsctl(&["incident", "report", EXAMPLE, "--since", "2026-10-01"]));
     assert!(
         since.starts_with("1 incident detected since 2026-10-01 00:00:00 UTC\n"),

@@ -15,6 +15,12 @@
 //! A metric whose instants are not both recorded is left out for that
 //! incident: each aggregate says how many incidents it is computed over.
 //!
+//! Durations are taken on a timeline without leap seconds, as chrono
+//! computes them: a leap second adds nothing to a duration that spans it, and
+//! `23:59:60` is 0 seconds before the following midnight. At the minute
+//! resolution of incident metrics that never matters; ordering does, and
+//! a leap second sorts correctly (see `parse_instant`).
+//!
 //! # Percentiles
 //!
 //! Percentiles use the **nearest-rank** method: the p-th percentile of n
@@ -345,6 +351,84 @@ impl IncidentMetrics {
                         m.as_str()
                     );
                 }
+            }
+        }
+        out
+    }
+}
+
+impl IncidentMetrics {
+    /// A Markdown report: the summary, then one table row per group with
+    /// each metric as `mean / median / p90 (n)`.
+    ///
+    /// ```
+    /// use ops_core::{Format, IncidentMetrics, Inventory};
+    /// let inv = Inventory::from_text("i.yaml", Format::Yaml, "
+    /// incident: {id: A, title: a, severity: sev2, detected_by: monitor,
+    ///            detected_at: 2026-05-04T10:00:00Z, resolved_at: 2026-05-04T11:30:00Z}
+    /// ")?;
+    /// let md = IncidentMetrics::new(&inv, None).to_markdown();
+    /// assert!(md.contains("\n| all | 1 | 0 | - | - | - | 1h30m / 1h30m / 1h30m (1) |\n"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn to_markdown(&self) -> String {
+        let mut out = String::from("# Incident metrics\n\n");
+        let o = &self.overall;
+        let since = self
+            .since
+            .map(|s| format!(" detected since {}", s.format("%Y-%m-%d %H:%M:%S UTC")))
+            .unwrap_or_default();
+        let d = &o.detection;
+        let _ = writeln!(
+            out,
+            "{} incident{}{since}. Detected by: monitor {}, customer {}, staff {}, not recorded {}. \
+             Detected by customers: {}.",
+            o.incidents,
+            plural(o.incidents),
+            d.monitor,
+            d.customer,
+            d.staff,
+            d.unknown,
+            share(d)
+        );
+        if o.incidents == 0 {
+            return out;
+        }
+        out.push_str(
+            "\nEach time is mean / median / p90 (nearest rank), then how many incidents record it. \
+             Time to detect runs from the start of impact, the others from detection.\n\n\
+             | Group | Incidents | Customer | Time to detect | Time to acknowledge | Time to mitigate | Time to resolve |\n\
+             |---|---|---|---|---|---|---|\n",
+        );
+        let sections: [(&str, &[MetricsGroup]); 4] = [
+            ("", std::slice::from_ref(&self.overall)),
+            ("severity ", &self.by_severity),
+            ("component ", &self.by_component),
+            ("month ", &self.by_month),
+        ];
+        for (prefix, groups) in sections {
+            for g in groups {
+                let cells: Vec<String> = IncidentMetric::ALL
+                    .iter()
+                    .map(|&m| match g.stats(m) {
+                        Some(s) => format!(
+                            "{} / {} / {} ({})",
+                            short(s.mean),
+                            short(s.median),
+                            short(s.p90),
+                            s.count
+                        ),
+                        None => "-".to_owned(),
+                    })
+                    .collect();
+                let _ = writeln!(
+                    out,
+                    "| {prefix}{} | {} | {} | {} |",
+                    g.key,
+                    g.incidents,
+                    g.detection.customer,
+                    cells.join(" | ")
+                );
             }
         }
         out
