@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use serde::Serialize;
 
-use crate::{FailureAnalysis, Finding, Inventory, Severity, Timestamp};
+use crate::{EffectiveAccess, FailureAnalysis, Finding, Inventory, Severity, Timestamp};
 
 /// A rule a check can report: its stable id, default severity and a summary.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -24,6 +24,25 @@ pub struct Rule {
     pub explanation: String,
 }
 
+impl Rule {
+    /// A rule; `explanation` is trimmed of surrounding blank lines.
+    ///
+    /// ```
+    /// use ops_core::{Rule, Severity};
+    /// let r = Rule::new("example/no-description", Severity::Low, "A component has no description",
+    ///     "\n## What it checks\nComponents without a description.\n");
+    /// assert_eq!(r.explanation, "## What it checks\nComponents without a description.");
+    /// ```
+    pub fn new(id: &str, default_severity: Severity, summary: &str, explanation: &str) -> Rule {
+        Rule {
+            id: id.to_owned(),
+            default_severity,
+            summary: summary.to_owned(),
+            explanation: explanation.trim().to_owned(),
+        }
+    }
+}
+
 /// What a check gets to look at.
 #[derive(Clone, Debug)]
 pub struct Context<'a> {
@@ -31,6 +50,8 @@ pub struct Context<'a> {
     now: Timestamp,
     /// Built on first use and shared by every check of one run.
     analysis: std::sync::Arc<OnceLock<FailureAnalysis<'a>>>,
+    /// Likewise.
+    access: std::sync::Arc<OnceLock<EffectiveAccess<'a>>>,
 }
 
 impl<'a> Context<'a> {
@@ -40,6 +61,7 @@ impl<'a> Context<'a> {
             inventory,
             now,
             analysis: std::sync::Arc::default(),
+            access: std::sync::Arc::default(),
         }
     }
     /// The inventory under check.
@@ -54,6 +76,11 @@ impl<'a> Context<'a> {
     /// by every check that runs with this context (and its clones).
     pub fn failure_analysis(&self) -> &FailureAnalysis<'a> {
         self.analysis.get_or_init(|| FailureAnalysis::new(self.inventory))
+    }
+    /// The inventory's effective access (nested groups resolved), built on
+    /// first use and shared like [`Context::failure_analysis`].
+    pub fn effective_access(&self) -> &EffectiveAccess<'a> {
+        self.access.get_or_init(|| EffectiveAccess::new(self.inventory))
     }
 }
 

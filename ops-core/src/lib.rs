@@ -40,6 +40,7 @@
 mod access;
 mod backup;
 mod check;
+mod crosscheck;
 mod diagnostic;
 mod error;
 mod finding;
@@ -55,14 +56,20 @@ pub mod synth;
 mod time;
 
 pub use access::{
-    AccessEvent, Credential, CredentialKind, Grant, Group, Level, Period, Person, PersonStatus, Principal,
-    ServiceAccount, System,
+    AccessEvent, AccessReview, Credential, CredentialKind, EffectiveAccess, EffectiveGrant, Grant, Group, Level,
+    OffboardingPlan, Period, Person, PersonStatus, PlanCredential, PlanGrant, PlanMembership, PlanOwnership, Principal,
+    ReviewRow, ServiceAccount, System,
+};
+pub use access::{
+    AccessWhileAway, AdminWithoutMfa, DepartedWithAccess, OrphanedServiceAccount, SharedAdminCredential, SingleAdmin,
+    UnrotatedSharedCredential, UnusedGrant,
 };
 pub use backup::{
     BackupCopy, BackupPolicy, BackupRun, Deleter, DrillOutcome, RestoreDrill, Retention, RunStatus, Schedule,
     StorageTier,
 };
 pub use check::{Check, CheckError, CheckFailure, Context, Report, Rule, Runner};
+pub use crosscheck::DeleteDataAndBackups;
 pub use diagnostic::{Diagnostic, Diagnostics};
 pub use error::Error;
 pub use finding::{EntityKind, Finding, Severity, Subject};
@@ -91,6 +98,7 @@ pub use inventory::checks::{
 pub use inventory::{FailureTarget, Inventory, LoadOptions, inventory_schema};
 pub use location::Location;
 pub use source::{Format, Limits};
+pub use suggest::did_you_mean;
 pub use time::{Timestamp, format_duration, parse_duration, parse_instant};
 
 /// The README's Rust snippets compile as doctests, so they cannot rot.
@@ -106,6 +114,8 @@ pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::
 pub fn builtin_checks() -> Vec<Box<dyn Check>> {
     let mut checks = inventory::checks::all();
     checks.extend(graph::checks());
+    checks.extend(access::checks());
+    checks.extend(crosscheck::all());
     checks.extend(incident::checks());
     checks
 }

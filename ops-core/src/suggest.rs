@@ -4,7 +4,12 @@
 /// substitutions and swaps of neighbours), if one is close enough to be a
 /// plausible typo: at most one edit for short words, a third of the length
 /// for longer ones. Ties go to the first candidate.
-pub(crate) fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+///
+/// ```
+/// assert_eq!(ops_core::did_you_mean("dbb", ["db", "web"]), Some("db"));
+/// assert_eq!(ops_core::did_you_mean("cache", ["db", "web"]), None);
+/// ```
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let len = word.chars().count();
     let limit = (len / 3).max(1);
     let mut best: Option<(usize, &str)> = None;

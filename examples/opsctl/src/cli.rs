@@ -16,6 +16,8 @@ Examples:
   opsctl check inventory/ --format sarif --output ops.sarif
   opsctl check inventory/ --fail-on medium --at 2026-11-22T09:00:00Z
   opsctl explain inventory/departed-owner
+  opsctl offboard examples/inventories/startup dana
+  opsctl access review examples/inventories/startup --format csv
   opsctl incident report examples/inventories/startup
   opsctl postmortem examples/inventories/startup INC-2026-014
   opsctl schema > inventory.schema.json";
@@ -66,6 +68,18 @@ pub(crate) enum Command {
         opsctl graph inventory/ --format mermaid"
     )]
     Graph(GraphArgs),
+    /// Everything a person can reach, through which groups, and the checklist
+    /// that removes it: grants, group memberships, credentials to rotate,
+    /// things to hand over.
+    #[command(after_help = "Examples:\n  opsctl offboard examples/inventories/startup dana\n  \
+        opsctl offboard inventory/ dana --format json --at 2026-11-22T09:00:00Z\n  \
+        opsctl offboard inventory/ dana --output offboarding-dana.md")]
+    Offboard(OffboardArgs),
+    /// Access inventory commands.
+    Access {
+        #[command(subcommand)]
+        command: AccessCommand,
+    },
     /// Incidents: metrics over an inventory, or a new incident file.
     #[command(subcommand)]
     Incident(IncidentCommand),
@@ -89,6 +103,72 @@ pub(crate) enum Command {
         /// A rule id such as `inventory/departed-owner`.
         rule: Option<String>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum AccessCommand {
+    /// The periodic access review: who can reach each system, at what
+    /// level, through which grant, group or credential, with flags for what
+    /// deserves a second look (departed, on leave, unused for 90 days, no MFA,
+    /// shared credential).
+    #[command(after_help = "Examples:\n  opsctl access review examples/inventories/startup\n  \
+        opsctl access review inventory/ --system prod-db --format csv --output review.csv")]
+    Review(ReviewArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct OffboardArgs {
+    /// Inventory files or directories.
+    #[arg(required = true)]
+    pub(crate) paths: Vec<PathBuf>,
+    /// The person's id.
+    pub(crate) person: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DocumentFormat::Markdown)]
+    pub(crate) format: DocumentFormat,
+    /// Evaluate grants as of this instant (RFC 3339) instead of now.
+    #[arg(long, value_name = "INSTANT", value_parser = parse_at)]
+    pub(crate) at: Option<ops_core::Timestamp>,
+    /// Write to FILE (atomically) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct ReviewArgs {
+    /// Inventory files or directories.
+    #[arg(required = true)]
+    pub(crate) paths: Vec<PathBuf>,
+    /// Only this system.
+    #[arg(long, value_name = "ID")]
+    pub(crate) system: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReviewFormat::Markdown)]
+    pub(crate) format: ReviewFormat,
+    /// Evaluate as of this instant (RFC 3339) instead of now.
+    #[arg(long, value_name = "INSTANT", value_parser = parse_at)]
+    pub(crate) at: Option<ops_core::Timestamp>,
+    /// Write to FILE (atomically) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+}
+
+/// Formats of documents for people and programs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum DocumentFormat {
+    /// A Markdown checklist.
+    Markdown,
+    /// JSON.
+    Json,
+}
+
+/// Formats of the access review.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ReviewFormat {
+    /// One table per system, a checkbox per row.
+    Markdown,
+    /// One row per principal, system and grant or credential, for spreadsheets.
+    Csv,
 }
 
 #[derive(Debug, Subcommand)]

@@ -2,31 +2,22 @@
 //! The metrics and the post-mortem document come from ops-core; this module
 //! only loads, prints and writes files.
 
-use std::io::Write as _;
 use std::path::PathBuf;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use ops_core::{IncidentMetrics, Inventory, Timestamp, postmortem_markdown};
 
 use crate::cli::{IncidentNewArgs, IncidentReportArgs, PostmortemArgs, PostmortemFormat, ReportFormat};
 use crate::write;
 
-/// Writes `text` to standard output; a closed pipe is not an error.
-fn print(text: &str) -> Result<()> {
-    let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e).context("cannot write to standard output"),
-        _ => Ok(()),
-    }
-}
-
 pub(crate) fn report(args: &IncidentReportArgs) -> Result<u8> {
     let inventory = Inventory::load(&args.paths)?;
     let metrics = IncidentMetrics::new(&inventory, args.since);
-    print(&match args.format {
+    let text = match args.format {
         ReportFormat::Text => metrics.to_text(),
         ReportFormat::Markdown => metrics.to_markdown(),
-    })?;
+    };
+    write::emit(None, &text)?;
     Ok(0)
 }
 
@@ -44,10 +35,7 @@ pub(crate) fn postmortem(args: &PostmortemArgs) -> Result<u8> {
     let doc = match args.format {
         PostmortemFormat::Markdown => postmortem_markdown(&inventory, incident),
     };
-    match &args.output {
-        Some(path) => write::atomic_write(path, doc.as_bytes())?,
-        None => print(&doc)?,
-    }
+    write::emit(args.output.as_deref(), &doc)?;
     Ok(0)
 }
 

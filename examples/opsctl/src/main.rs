@@ -1,19 +1,20 @@
 //! `opsctl`: the command-line front end of ops.
 
+mod access;
 mod analysis;
 mod cli;
 mod incident;
 mod text;
 mod write;
 
-use std::io::{IsTerminal, Write as _};
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use clap::Parser;
 use ops_core::{Error, Inventory, Runner, render};
 
-use cli::{CheckArgs, Cli, ColorChoice, Command, OutputFormat};
+use cli::{AccessCommand, CheckArgs, Cli, ColorChoice, Command, OutputFormat};
 use text::Style;
 
 /// Exit code for findings at or above the threshold.
@@ -67,6 +68,10 @@ fn run(cli: Cli) -> Result<u8> {
         Command::BlastRadius(args) => analysis::blast_radius(&args),
         Command::Simulate(args) => analysis::simulate(&args),
         Command::Graph(args) => analysis::graph(&args),
+        Command::Offboard(args) => access::offboard(&args),
+        Command::Access {
+            command: AccessCommand::Review(args),
+        } => access::review(&args),
         Command::Incident(cli::IncidentCommand::Report(args)) => incident::report(&args),
         Command::Incident(cli::IncidentCommand::New(args)) => incident::new(&args),
         Command::Postmortem(args) => incident::postmortem(&args),
@@ -95,18 +100,7 @@ fn check(args: CheckArgs) -> Result<u8> {
         OutputFormat::Sarif => serde_json::to_string_pretty(&render::to_sarif(&report))? + "\n",
         OutputFormat::Markdown => render::to_markdown(&report),
     };
-    match &args.output {
-        Some(path) => write::atomic_write(path, rendered.as_bytes())?,
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            // A closed pipe (`opsctl check | head`) is not an error worth a message.
-            if let Err(e) = stdout.write_all(rendered.as_bytes()).and_then(|()| stdout.flush())
-                && e.kind() != std::io::ErrorKind::BrokenPipe
-            {
-                return Err(e).context("cannot write the report");
-            }
-        }
-    }
+    write::emit(args.output.as_deref(), &rendered)?;
     let failed_checks = !report.failures.is_empty();
     let over = match (args.fail_on.threshold(), report.worst()) {
         (Some(threshold), Some(worst)) => worst >= threshold,

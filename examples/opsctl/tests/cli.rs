@@ -61,18 +61,28 @@ fn check_example_json_has_exactly_the_expected_findings() {
         })
         .collect();
     let expected = [
+        ("critical", "access/access-while-away", "dana"),
+        ("critical", "access/unrotated-shared-credential", "aws-root"),
         ("critical", "graph/domain-spof", "eu-west-1a"),
+        ("critical", "graph/domain-spof", "maya"),
         ("critical", "graph/spof", "dns"),
         ("critical", "graph/spof", "web-lb"),
         ("critical", "graph/spof", "api-lb"),
         ("critical", "graph/spof", "postgres-primary"),
         ("critical", "graph/spof", "redis"),
         ("critical", "graph/spof", "uploads"),
+        ("high", "access/access-while-away", "priya"),
+        ("high", "access/admin-without-mfa", "aws-root"),
+        ("high", "access/delete-data-and-backups", "maya"),
+        ("high", "access/departed-with-access", "dana"),
+        ("high", "access/shared-admin-credential", "aws-root"),
         ("high", "graph/domain-spof", "aws"),
         ("high", "graph/domain-spof", "eu-west-1"),
         ("high", "incident/spof-incident", "INC-2026-014"),
         ("high", "incident/spof-incident", "INC-2026-019"),
         ("high", "inventory/departed-owner", "reports"),
+        ("medium", "access/orphaned-service-account", "reports-bot"),
+        ("medium", "access/single-admin", "prod-db"),
         ("medium", "graph/nominal-redundancy", "web-lb"),
         ("medium", "graph/nominal-redundancy", "api-lb"),
         ("medium", "incident/action-overdue", "INC-2026-014"),
@@ -81,6 +91,7 @@ fn check_example_json_has_exactly_the_expected_findings() {
         ("medium", "incident/customer-detected", "postgres-primary"),
         ("medium", "incident/recurrence", "INC-2026-019"),
         ("medium", "inventory/unowned-component", "dns"),
+        ("low", "access/unused-grant", "dana->prod-db"),
         ("low", "incident/change-before-incident", "INC-2026-019"),
         ("info", "inventory/empty-domain", "eu-west-1c"),
         ("info", "inventory/unreachable-component", "reports"),
@@ -92,7 +103,7 @@ fn check_example_json_has_exactly_the_expected_findings() {
     assert_eq!(found, expected);
     assert_eq!(
         doc["summary"],
-        serde_json::json!({"critical": 7, "high": 5, "medium": 8, "low": 1, "info": 2})
+        serde_json::json!({"critical": 10, "high": 10, "medium": 10, "low": 2, "info": 2})
     );
     let departed = doc["findings"]
         .as_array()
@@ -136,16 +147,15 @@ fn text_output_is_grouped_and_plain_when_piped() {
     let out = opsctl(&["check", &example(), "--at", AT]);
     let text = stdout(&out);
     assert!(!text.contains('\x1b'), "no colour when not a terminal");
-    let critical = text.find("CRITICAL (7)").unwrap();
-    let high = text.find("HIGH (5)").unwrap();
-    let medium = text.find("MEDIUM (8)").unwrap();
+    let critical = text.find("CRITICAL (10)").unwrap();
+    let high = text.find("HIGH (10)").unwrap();
+    let medium = text.find("MEDIUM (10)").unwrap();
+    let low = text.find("LOW (2)").unwrap();
     let info = text.find("INFO (2)").unwrap();
-    assert!(critical < high && high < medium && medium < info);
-    assert!(
-        text.ends_with(
-            "23 findings: 7 critical, 5 high, 8 medium, 1 low, 2 info (evaluated at 2026-11-22T09:00:00Z).\n"
-        )
-    );
+    assert!(critical < high && high < medium && medium < low && low < info);
+    assert!(text.ends_with(
+        "34 findings: 10 critical, 10 high, 10 medium, 2 low, 2 info (evaluated at 2026-11-22T09:00:00Z).\n"
+    ));
     let coloured = stdout(&opsctl(&["check", &example(), "--at", AT, "--color", "always"]));
     assert!(coloured.contains("\x1b[1;31mHIGH\x1b[0m"));
     assert!(coloured.contains("\x1b[1;35mCRITICAL\x1b[0m"));
@@ -176,7 +186,7 @@ fn sarif_output_validates_against_the_sarif_2_1_0_schema() {
     assert!(!validator.is_valid(&broken));
 
     let results = sarif["runs"][0]["results"].as_array().unwrap();
-    assert_eq!(results.len(), 23);
+    assert_eq!(results.len(), 34);
     let result = results
         .iter()
         .find(|r| r["ruleId"] == "inventory/departed-owner")
@@ -234,8 +244,8 @@ fn markdown_output_has_summary_and_sections() {
     let out = opsctl(&["check", &example(), "--format", "markdown", "--at", AT]);
     let md = stdout(&out);
     assert!(md.starts_with("# ops report\n\nEvaluated at 2026-11-22T09:00:00Z.\n"));
-    assert!(md.contains("| high | 5 |"));
-    assert!(md.contains("## High (5)"));
+    assert!(md.contains("| high | 10 |"));
+    assert!(md.contains("## High (10)"));
     assert!(md.contains("`inventory/departed-owner`"));
 }
 
@@ -292,7 +302,7 @@ fn validate_example_succeeds() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(
         stdout(&out),
-        "valid: 14 components, 5 domains, 4 people, 7 grants, 1 backup policies, 2 incidents\n"
+        "valid: 14 components, 6 domains, 4 people, 9 grants, 1 backup policies, 2 incidents\n"
     );
 }
 
@@ -369,10 +379,10 @@ fn spof_json_lists_every_entry_with_sorted_ids() {
         serde_json::json!([
             {"entry": "storefront", "tier": 1,
              "spofs": ["dns", "postgres-primary", "redis", "uploads", "web-lb"],
-             "domain_spofs": ["aws", "eu-west-1", "eu-west-1a"]},
+             "domain_spofs": ["aws", "eu-west-1", "eu-west-1a", "maya"]},
             {"entry": "public-api", "tier": 1,
              "spofs": ["api-lb", "dns", "postgres-primary", "redis"],
-             "domain_spofs": ["aws", "eu-west-1", "eu-west-1a"]},
+             "domain_spofs": ["aws", "eu-west-1", "eu-west-1a", "maya"]},
             {"entry": "ci", "tier": 3, "spofs": [], "domain_spofs": []},
         ])
     );

@@ -29,8 +29,23 @@ pub struct Person {
     pub departed_at: Option<Timestamp>,
     /// Leave periods.
     pub leave: Vec<Period>,
+    /// Whether a second factor is enrolled at the identity provider
+    /// (`None`: not recorded).
+    pub mfa: Option<bool>,
     /// Where defined.
     pub location: Location,
+}
+
+impl Person {
+    /// Whether they had left by `at`.
+    pub fn departed_by(&self, at: Timestamp) -> bool {
+        self.status == PersonStatus::Departed && self.departed_at.is_some_and(|d| d <= at)
+    }
+
+    /// The leave period `at` falls in, if any.
+    pub fn on_leave_at(&self, at: Timestamp) -> Option<&Period> {
+        self.leave.iter().find(|p| p.contains(at))
+    }
 }
 
 /// Employment status.
@@ -166,6 +181,14 @@ pub struct Grant {
     pub expires_at: Option<Timestamp>,
     /// Where defined.
     pub location: Location,
+}
+
+impl Grant {
+    /// Whether the grant is in force at `at`: granted by then (when known)
+    /// and not yet expired.
+    pub fn active_at(&self, at: Timestamp) -> bool {
+        self.granted_at.is_none_or(|g| g <= at) && self.expires_at.is_none_or(|e| at < e)
+    }
 }
 
 /// Personal or shared.

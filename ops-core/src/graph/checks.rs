@@ -250,9 +250,14 @@ leaves enough of every redundant group standing.
                     severity,
                     Subject::new(EntityKind::Domain, &domain.id),
                     format!(
-                        "{} '{}' is a single point of failure: losing it takes down {}",
+                        "{} '{}' is a single point of failure: losing {} takes down {}",
                         domain.kind.as_str(),
                         domain.id,
+                        if domain.kind == DomainKind::Person {
+                            "them"
+                        } else {
+                            "it"
+                        },
                         names.join(", ")
                     ),
                 )

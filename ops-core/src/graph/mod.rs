@@ -16,6 +16,7 @@ pub use analysis::{DoubleFaults, EntryDomainSpofs, EntrySpofs, FailureAnalysis, 
 pub use availability::{AvailabilityBelowSlo, AvailabilityMethod, AvailabilityOptions, EntryAvailability};
 pub(crate) use checks::all as checks;
 pub use checks::{DomainSinglePointOfFailure, NoRedundancy, NominalRedundancy, SinglePointOfFailure};
+pub(crate) use compiled::Csr;
 pub use model::{Component, ComponentKind, Domain, DomainKind, Requirement};
 pub use outage::{Outage, Step};
 pub use structure::Dominators;

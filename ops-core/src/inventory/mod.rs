@@ -13,7 +13,7 @@ use std::sync::Arc;
 use crate::access::{AccessEvent, Credential, Grant, Group, Person, Principal, ServiceAccount, System};
 use crate::backup::{BackupPolicy, BackupRun, RestoreDrill};
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::graph::{Component, Domain};
+use crate::graph::{Component, Domain, DomainKind};
 use crate::incident::{Change, Incident, Problem};
 use crate::source::de::Sink;
 use crate::source::{self, Format, Limits};
@@ -241,6 +241,55 @@ impl Inventory {
         }
     }
 
+    /// Puts every component that is a system exactly one person can
+    /// administer into a failure domain of kind `person` standing for that
+    /// person, so failure analysis sees the bus factor. The domain is the
+    /// one with the person's id if that is a `person` domain already,
+    /// otherwise a new one named after the person (`person:<id>` when the id
+    /// is taken by a component or another kind of domain).
+    pub(crate) fn add_person_domains(&mut self) {
+        for (person, components) in crate::access::sole_admins(self) {
+            let p = &self.people[person.index()];
+            let existing = self.targets.get(p.id.as_str()).copied();
+            let domain = match existing {
+                Some(FailureTarget::Domain(d)) if self.domains[d.index()].kind == DomainKind::Person => d,
+                None => self.new_person_domain(p.id.clone(), person),
+                Some(_) => {
+                    let id = format!("person:{}", p.id);
+                    match self.targets.get(id.as_str()).copied() {
+                        None => self.new_person_domain(id, person),
+                        Some(FailureTarget::Domain(d)) if self.domains[d.index()].kind == DomainKind::Person => d,
+                        Some(_) => continue,
+                    }
+                }
+            };
+            for c in components {
+                let domains = &mut self.components[c.index()].domains;
+                if !domains.contains(&domain) {
+                    domains.push(domain);
+                }
+            }
+        }
+    }
+
+    fn new_person_domain(&mut self, id: String, person: Idx<Person>) -> Idx<Domain> {
+        let p = &self.people[person.index()];
+        let idx = Idx::new(self.domains.len());
+        self.targets.insert(id.as_str().into(), FailureTarget::Domain(idx));
+        self.domains.push(Domain {
+            id,
+            kind: DomainKind::Person,
+            parent: None,
+            name: p.name.clone(),
+            description: Some(format!(
+                "derived: '{}' is the only person who can administer a system this domain's components are",
+                p.id
+            )),
+            location: p.location.clone(),
+        });
+        idx
+    }
+
     /// All components, in definition order; `Idx<Component>` indexes this slice.
     pub fn components(&self) -> &[Component] {
         &self.components
@@ -282,6 +331,13 @@ impl Inventory {
     /// The person at `idx`.
     pub fn person(&self, idx: Idx<Person>) -> &Person {
         &self.people[idx.index()]
+    }
+    /// The person with this id.
+    pub fn person_by_id(&self, id: &str) -> Option<Idx<Person>> {
+        match self.principals.get(id)? {
+            Principal::Person(p) => Some(*p),
+            _ => None,
+        }
     }
     /// All service accounts.
     pub fn service_accounts(&self) -> &[ServiceAccount] {

@@ -210,6 +210,8 @@ pub(crate) struct RawPerson {
     /// Leave periods; `status: on_leave` needs at least one.
     #[serde(default)]
     pub(crate) leave: Vec<RawPeriod>,
+    /// Whether a second factor is enrolled at the identity provider.
+    pub(crate) mfa: Option<bool>,
 }
 
 /// Employment status.

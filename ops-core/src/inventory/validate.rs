@@ -535,7 +535,7 @@ pub(crate) fn validate(mut raw: RawInventory) -> Result<Inventory, Diagnostics> 
     if !v.diags.is_empty() {
         return Err(v.diags.finish());
     }
-    Ok(Inventory::assemble(
+    let mut inventory = Inventory::assemble(
         components,
         domains,
         people,
@@ -552,7 +552,9 @@ pub(crate) fn validate(mut raw: RawInventory) -> Result<Inventory, Diagnostics> 
         problems,
         changes,
         ns,
-    ))
+    );
+    inventory.add_person_domains();
+    Ok(inventory)
 }
 
 fn component(v: &mut Validator, ns: &Namespaces, c: &RawComponent) -> Component {
@@ -818,6 +820,7 @@ fn person(v: &mut Validator, p: &RawPerson) -> Person {
         status,
         departed_at,
         leave,
+        mfa: p.mfa,
         location: p.id.at.clone(),
     }
 }

@@ -1,0 +1,892 @@
+//! Built-in access checks. Each evaluates grants, credentials and events at
+//! the context's instant, through the shared [`EffectiveAccess`].
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::TimeDelta;
+use serde_json::json;
+
+use super::{Credential, CredentialKind, EffectiveAccess, Grant, Level, Person, Principal};
+use crate::check::{Check, CheckError, Context, Rule};
+use crate::finding::{EntityKind, Finding, Severity, Subject};
+use crate::{Idx, Inventory, System, Timestamp};
+
+/// Every built-in access check.
+pub(crate) fn all() -> Vec<Box<dyn Check>> {
+    vec![
+        Box::new(DepartedWithAccess::new()),
+        Box::new(UnrotatedSharedCredential::new()),
+        Box::new(SharedAdminCredential::new()),
+        Box::new(AdminWithoutMfa::new()),
+        Box::new(UnusedGrant::new()),
+        Box::new(AccessWhileAway::new()),
+        Box::new(OrphanedServiceAccount::new()),
+        Box::new(SingleAdmin::new()),
+    ]
+}
+
+macro_rules! check_boilerplate {
+    ($t:ident, $id:literal) => {
+        impl Default for $t {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+        impl Check for $t {
+            fn name(&self) -> &str {
+                $id
+            }
+            fn rules(&self) -> &[Rule] {
+                std::slice::from_ref(&self.rule)
+            }
+            fn run(&self, ctx: &Context<'_>) -> Result<Vec<Finding>, CheckError> {
+                Ok(self.find(ctx.effective_access(), ctx.now()))
+            }
+        }
+    };
+}
+
+fn day(t: Timestamp) -> String {
+    t.format("%Y-%m-%d").to_string()
+}
+
+/// A name for a grant in messages and subjects: its id, or `principal->system`.
+pub(crate) fn grant_label(inv: &Inventory, grant: &Grant) -> String {
+    match &grant.id {
+        Some(id) => id.clone(),
+        None => format!(
+            "{}->{}",
+            inv.principal_id(grant.principal),
+            inv.systems()[grant.system.index()].id
+        ),
+    }
+}
+
+pub(crate) fn path_ids(inv: &Inventory, path: &[Principal]) -> Vec<String> {
+    path.iter().map(|&p| inv.principal_id(p).to_owned()).collect()
+}
+
+/// "directly" or "through team-web, engineering".
+pub(crate) fn describe_path(inv: &Inventory, path: &[Principal]) -> String {
+    if path.len() <= 1 {
+        "directly".to_owned()
+    } else {
+        format!("through {}", path_ids(inv, &path[1..]).join(", "))
+    }
+}
+
+/// The people and service accounts who hold `credential`, groups expanded, without repeats.
+pub(crate) fn credential_holders(access: &EffectiveAccess<'_>, credential: &Credential) -> Vec<Principal> {
+    let mut out = BTreeSet::new();
+    for &h in &credential.holders {
+        match h {
+            Principal::Group(g) => out.extend(access.members_of(g).into_iter().map(|(m, _)| m)),
+            leaf => {
+                out.insert(leaf);
+            }
+        }
+    }
+    out.into_iter().collect()
+}
+
+fn subject_of(inv: &Inventory, p: Principal) -> Subject {
+    let kind = match p {
+        Principal::Person(_) => EntityKind::Person,
+        Principal::ServiceAccount(_) => EntityKind::ServiceAccount,
+        Principal::Group(_) => EntityKind::Group,
+    };
+    Subject::new(kind, inv.principal_id(p))
+}
+
+/// `access/departed-with-access`: a person who has left still holds access.
+#[derive(Debug)]
+pub struct DepartedWithAccess {
+    rule: Rule,
+}
+
+impl DepartedWithAccess {
+    /// The check.
+    pub fn new() -> Self {
+        DepartedWithAccess {
+            rule: Rule::new(
+                "access/departed-with-access",
+                Severity::High,
+                "A person who has left still holds access",
+                r"
+## What it checks
+Every person whose `departed_at` is at or before the evaluation instant and who still holds a
+grant in force then, given to them directly or to a group they are in (nested groups
+included). One finding per person, listing every grant with the chain of groups that gives
+it. Critical when any of it is admin or owner, high otherwise.
+
+## Why it matters
+The engineer who left and still fixes production 'as a favour' is one bad day away from an
+outage nobody can explain; a former employee with a grudge is one login away from worse.
+
+## Example
+```yaml
+people:
+  - {id: dana, status: departed, departed_at: 2026-06-30}
+grants:
+  - {principal: dana, system: prod-db, level: write}
+```
+
+## How to fix
+Revoke each listed grant or remove the person from the groups that give it;
+`opsctl offboard PATH PERSON` prints the whole checklist.
+",
+            ),
+        }
+    }
+
+    fn find(&self, access: &EffectiveAccess<'_>, now: Timestamp) -> Vec<Finding> {
+        let inv = access.inventory();
+        let grants = inv.grants();
+        let mut out = Vec::new();
+        for (i, person) in inv.people().iter().enumerate() {
+            if !person.departed_by(now) {
+                continue;
+            }
+            let p = Principal::Person(Idx::new(i));
+            let held: Vec<_> = access
+                .grants_of(p)
+                .filter(|e| grants[e.grant.index()].active_at(now))
+                .collect();
+            if held.is_empty() {
+                continue;
+            }
+            let worst = held.iter().map(|e| grants[e.grant.index()].level).max();
+            let severity = if worst >= Some(Level::Admin) {
+                Severity::Critical
+            } else {
+                Severity::High
+            };
+            let evidence: Vec<_> = held
+                .iter()
+                .map(|e| {
+                    let g = &grants[e.grant.index()];
+                    json!({
+                        "grant": grant_label(inv, g),
+                        "system": inv.systems()[g.system.index()].id,
+                        "level": g.level.as_str(),
+                        "path": path_ids(inv, &access.path(e)),
+                    })
+                })
+                .collect();
+            let list: Vec<String> = held
+                .iter()
+                .map(|e| {
+                    let g = &grants[e.grant.index()];
+                    format!(
+                        "{} on {} ({})",
+                        g.level.as_str(),
+                        inv.systems()[g.system.index()].id,
+                        describe_path(inv, &access.path(e))
+                    )
+                })
+                .collect();
+            let departed = person.departed_at.map(day).unwrap_or_default();
+            out.push(
+                Finding::new(
+                    &self.rule.id,
+                    severity,
+                    Subject::new(EntityKind::Person, &person.id),
+                    format!(
+                        "'{}' left on {departed} but still has access: {}",
+                        person.id,
+                        list.join("; ")
+                    ),
+                )
+                .with_evidence("departed_at", departed)
+                .with_evidence("grants", evidence)
+                .with_remediation(format!(
+                    "revoke these grants or group memberships; `opsctl offboard PATH {}` lists them all",
+                    person.id
+                ))
+                .at(&person.location),
+            );
+        }
+        out
+    }
+}
+check_boilerplate!(DepartedWithAccess, "access/departed-with-access");
+
+/// `access/unrotated-shared-credential`: a shared credential someone who
+/// has left knew, not rotated since.
+#[derive(Debug)]
+pub struct UnrotatedSharedCredential {
+    rule: Rule,
+}
+
+impl UnrotatedSharedCredential {
+    /// The check.
+    pub fn new() -> Self {
+        UnrotatedSharedCredential {
+            rule: Rule::new(
+                "access/unrotated-shared-credential",
+                Severity::High,
+                "A shared credential was not rotated after a holder left",
+                r"
+## What it checks
+Every shared credential with a holder (directly or through a group) who had left by the
+evaluation instant, where the credential was last rotated (or, if never, created) before
+that person left, or when neither date is recorded. Critical when the credential gives
+admin or owner access, high otherwise.
+
+## Why it matters
+Removing a leaver's account does nothing about the password they know. A shared admin
+password that outlives the people who knew it is how a dismissed employee logs into the
+hosting account and deletes the customer data.
+
+## Example
+```yaml
+credentials:
+  - id: aws-root
+    kind: shared
+    level: owner
+    holders: [maya, dana]      # dana departed 2026-06-30
+    rotated_at: 2025-01-15
+```
+
+## How to fix
+Rotate the credential, record `rotated_at`, and remove the person from `holders`.
+",
+            ),
+        }
+    }
+
+    fn find(&self, access: &EffectiveAccess<'_>, now: Timestamp) -> Vec<Finding> {
+        let inv = access.inventory();
+        let mut out = Vec::new();
+        for credential in inv.credentials() {
+            if credential.kind != CredentialKind::Shared {
+                continue;
+            }
+            let last_rotation = credential.rotated_at.or(credential.created_at);
+            let stale: Vec<&Person> = credential_holders(access, credential)
+                .into_iter()
+                .filter_map(|h| match h {
+                    Principal::Person(p) => Some(inv.person(p)),
+                    _ => None,
+                })
+                .filter(|p| p.departed_by(now))
+                .filter(|p| match (last_rotation, p.departed_at) {
+                    (Some(r), Some(d)) => r < d,
+                    _ => true,
+                })
+                .collect();
+            if stale.is_empty() {
+                continue;
+            }
+            let severity = if credential.level >= Some(Level::Admin) {
+                Severity::Critical
+            } else {
+                Severity::High
+            };
+            let names: Vec<String> = stale
+                .iter()
+                .map(|p| format!("'{}' ({})", p.id, p.departed_at.map(day).unwrap_or_default()))
+                .collect();
+            let rotated = match credential.rotated_at {
+                Some(r) => format!("last rotated {}", day(r)),
+                None => "never rotated".to_owned(),
+            };
+            out.push(
+                Finding::new(
+                    &self.rule.id,
+                    severity,
+                    Subject::new(EntityKind::Credential, &credential.id),
+                    format!(
+                        "shared credential '{}' was {rotated}, before these holders left: {}",
+                        credential.id,
+                        names.join(", ")
+                    ),
+                )
+                .with_evidence(
+                    "departed_holders",
+                    stale.iter().map(|p| p.id.clone()).collect::<Vec<_>>(),
+                )
+                .with_evidence("rotated_at", credential.rotated_at.map(|r| r.to_rfc3339()))
+                .with_remediation("rotate it now, record rotated_at, and remove those people from holders")
+                .at(&credential.location),
+            );
+        }
+        out
+    }
+}
+check_boilerplate!(UnrotatedSharedCredential, "access/unrotated-shared-credential");
+
+/// `access/shared-admin-credential`: a credential several people share
+/// that gives admin or owner access.
+#[derive(Debug)]
+pub struct SharedAdminCredential {
+    rule: Rule,
+}
+
+impl SharedAdminCredential {
+    /// The check.
+    pub fn new() -> Self {
+        SharedAdminCredential {
+            rule: Rule::new(
+                "access/shared-admin-credential",
+                Severity::High,
+                "A shared credential gives admin or owner access",
+                r"
+## What it checks
+Credentials of `kind: shared` whose `level` is admin or owner.
+
+## Why it matters
+A shared admin password cannot be revoked from one person, leaves no trail of who used it,
+and survives every departure. It is the classic path by which a fired employee deletes a
+company's data.
+
+## Example
+```yaml
+credentials:
+  - {id: aws-root, kind: shared, system: aws-prod, level: owner, holders: [maya, tom]}
+```
+
+## How to fix
+Give each person a personal, MFA-protected credential with only the access they need; keep
+any unavoidable shared account (a cloud root user) in a break-glass vault, with MFA and an
+alert on every use.
+",
+            ),
+        }
+    }
+
+    fn find(&self, access: &EffectiveAccess<'_>, _now: Timestamp) -> Vec<Finding> {
+        let inv = access.inventory();
+        inv.credentials()
+            .iter()
+            .filter(|c| c.kind == CredentialKind::Shared && c.level >= Some(Level::Admin))
+            .map(|c| {
+                let holders = path_ids(inv, &credential_holders(access, c));
+                let on = c
+                    .system
+                    .map(|s| format!(" on {}", inv.systems()[s.index()].id))
+                    .unwrap_or_default();
+                let level = c.level.map_or("admin", Level::as_str);
+                Finding::new(
+                    &self.rule.id,
+                    Severity::High,
+                    Subject::new(EntityKind::Credential, &c.id),
+                    format!(
+                        "shared credential '{}' gives {level} access{on} to {} holder{}: {}",
+                        c.id,
+                        holders.len(),
+                        if holders.len() == 1 { "" } else { "s" },
+                        holders.join(", ")
+                    ),
+                )
+                .with_evidence("holders", holders)
+                .with_evidence("level", level)
+                .with_remediation(
+                    "replace it with personal credentials with MFA; keep a break-glass account vaulted and alerted",
+                )
+                .at(&c.location)
+            })
+            .collect()
+    }
+}
+check_boilerplate!(SharedAdminCredential, "access/shared-admin-credential");
+
+/// `access/admin-without-mfa`: admin or owner access without a second factor.
+#[derive(Debug)]
+pub struct AdminWithoutMfa {
+    rule: Rule,
+}
+
+impl AdminWithoutMfa {
+    /// The check.
+    pub fn new() -> Self {
+        AdminWithoutMfa {
+            rule: Rule::new(
+                "access/admin-without-mfa",
+                Severity::High,
+                "Admin or owner access without multi-factor authentication",
+                r"
+## What it checks
+Two ways admin access goes without a second factor:
+- a credential with `level: admin` or `owner` and no `mfa: true`;
+- a person recorded with `mfa: false` who holds, at the evaluation instant, an admin or
+  owner grant (directly or through groups). People with no `mfa` recorded are not judged.
+
+People who have left are left to `access/departed-with-access`.
+
+## Why it matters
+A phished or reused password is the most common way in. On an admin account it is the whole
+estate.
+
+## Example
+```yaml
+people:
+  - {id: tom, mfa: false}
+grants:
+  - {principal: tom, system: aws-prod, level: admin}
+```
+
+## How to fix
+Enrol a second factor (a hardware key where possible) and require it for the role; record
+`mfa: true`.
+",
+            ),
+        }
+    }
+
+    fn find(&self, access: &EffectiveAccess<'_>, now: Timestamp) -> Vec<Finding> {
+        let inv = access.inventory();
+        let mut out = Vec::new();
+        for c in inv.credentials() {
+            if c.mfa || c.level < Some(Level::Admin) {
+                continue;
+            }
+            let level = c.level.map_or("admin", Level::as_str);
+            let on = c
+                .system
+                .map(|s| format!(" on {}", inv.systems()[s.index()].id))
+                .unwrap_or_default();
+            out.push(
+                Finding::new(
+                    &self.rule.id,
+                    Severity::High,
+                    Subject::new(EntityKind::Credential, &c.id),
+                    format!("credential '{}' gives {level} access{on} without MFA", c.id),
+                )
+                .with_evidence("level", level)
+                .with_remediation("require a second factor for it and record `mfa: true`")
+                .at(&c.location),
+            );
+        }
+        let grants = inv.grants();
+        for (i, person) in inv.people().iter().enumerate() {
+            if person.mfa != Some(false) || person.departed_by(now) {
+                continue;
+            }
+            let mut systems: BTreeMap<&str, Level> = BTreeMap::new();
+            for e in access.grants_of(Principal::Person(Idx::new(i))) {
+                let g = &grants[e.grant.index()];
+                if g.level >= Level::Admin && g.active_at(now) {
+                    let level = systems.entry(&inv.systems()[g.system.index()].id).or_insert(g.level);
+                    *level = (*level).max(g.level);
+                }
+            }
+            if systems.is_empty() {
+                continue;
+            }
+            let list: Vec<String> = systems.iter().map(|(s, l)| format!("{} on {s}", l.as_str())).collect();
+            out.push(
+                Finding::new(
+                    &self.rule.id,
+                    Severity::High,
+                    Subject::new(EntityKind::Person, &person.id),
+                    format!("'{}' has no MFA but holds {}", person.id, list.join(", ")),
+                )
+                .with_evidence("systems", systems.keys().copied().collect::<Vec<_>>())
+                .with_remediation("enrol a second factor and record `mfa: true`, or reduce the access")
+                .at(&person.location),
+            );
+        }
+        out
+    }
+}
+check_boilerplate!(AdminWithoutMfa, "access/admin-without-mfa");
+
+/// `access/unused-grant`: a grant not used for longer than a threshold.
+#[derive(Debug)]
+pub struct UnusedGrant {
+    rule: Rule,
+    threshold: TimeDelta,
+}
+
+impl UnusedGrant {
+    /// The default threshold: 90 days.
+    pub const DEFAULT_THRESHOLD: TimeDelta = TimeDelta::days(90);
+
+    /// The check with the default threshold.
+    pub fn new() -> Self {
+        UnusedGrant::with_threshold(UnusedGrant::DEFAULT_THRESHOLD)
+    }
+
+    /// The check, reporting grants unused for longer than `threshold`.
+    pub fn with_threshold(threshold: TimeDelta) -> Self {
+        UnusedGrant {
+            threshold,
+            rule: Rule::new(
+                "access/unused-grant",
+                Severity::Low,
+                "A grant has not been used for longer than a threshold (default 90 days)",
+                r"
+## What it checks
+Grants in force at the evaluation instant whose `last_used_at` is longer ago than the
+threshold (90 days unless configured), and grants never used (no `last_used_at`) that were
+granted longer ago than that. Grants with neither date are not judged. Medium for admin
+and owner grants, low otherwise.
+
+## Why it matters
+Access nobody uses is risk without benefit: it widens what a stolen account can do and
+hides in every review.
+
+## Example
+```yaml
+grants:
+  - {principal: tom, system: billing, level: admin, last_used_at: 2026-01-10}
+```
+
+## How to fix
+Revoke it; if it is needed rarely, make it an expiring, requested grant (`expires_at`).
+",
+            ),
+        }
+    }
+
+    fn find(&self, access: &EffectiveAccess<'_>, now: Timestamp) -> Vec<Finding> {
+        let inv = access.inventory();
+        let mut out = Vec::new();
+        for g in inv.grants() {
+            if !g.active_at(now) {
+                continue;
+            }
+            let (since, what) = match (g.last_used_at, g.granted_at) {
+                (Some(used), _) => (used, "last used"),
+                (None, Some(granted)) => (granted, "never used since it was granted"),
+                (None, None) => continue,
+            };
+            let idle = now - since;
+            if idle <= self.threshold {
+                continue;
+            }
+            let severity = if g.level >= Level::Admin {
+                Severity::Medium
+            } else {
+                Severity::Low
+            };
+            let label = grant_label(inv, g);
+            out.push(
+                Finding::new(
+                    &self.rule.id,
+                    severity,
+                    Subject::new(EntityKind::Grant, &label),
+                    format!(
+                        "{} access to {} for '{}' was {what} on {} ({} days ago)",
+                        g.level.as_str(),
+                        inv.systems()[g.system.index()].id,
+                        inv.principal_id(g.principal),
+                        day(since),
+                        idle.num_days()
+                    ),
+                )
+                .with_evidence("idle_days", idle.num_days())
+                .with_evidence("threshold_days", self.threshold.num_days())
+                .with_remediation("revoke it, or make it an expiring grant requested when needed")
+                .at(&g.location),
+            );
+        }
+        out
+    }
+}
+check_boilerplate!(UnusedGrant, "access/unused-grant");
+
+/// `access/access-while-away`: access used by someone on leave or departed at the time.
+#[derive(Debug)]
+pub struct AccessWhileAway {
+    rule: Rule,
+}
+
+impl AccessWhileAway {
+    /// The check.
+    pub fn new() -> Self {
+        AccessWhileAway {
+            rule: Rule::new(
+                "access/access-while-away",
+                Severity::High,
+                "Access was used by someone who was on leave or had left",
+                r"
+## What it checks
+Access events (up to the evaluation instant) whose principal is a person who, at the
+event's instant, had departed (critical) or was inside one of their leave periods (high).
+
+## Why it matters
+A login from someone on holiday is either an account in someone else's hands or a person
+working around the rules; either way someone should ask. Access after departure is an
+incident.
+
+## Example
+```yaml
+people:
+  - {id: priya, status: on_leave, leave: [{from: 2026-11-02, until: 2026-12-14}]}
+access_events:
+  - {principal: priya, system: prod-db, at: 2026-11-15T23:12:00Z, action: pg_dump}
+```
+
+## How to fix
+Confirm with the person (through a channel other than the account), review what was done,
+and suspend the account while away if it was not them.
+",
+            ),
+        }
+    }
+
+    fn find(&self, access: &EffectiveAccess<'_>, now: Timestamp) -> Vec<Finding> {
+        let inv = access.inventory();
+        let mut out = Vec::new();
+        for e in inv.access_events() {
+            let Principal::Person(p) = e.principal else { continue };
+            if e.at > now {
+                continue;
+            }
+            let person = inv.person(p);
+            let system = &inv.systems()[e.system.index()].id;
+            let what = e.action.as_deref().map(|a| format!(" ({a})")).unwrap_or_default();
+            let (severity, why) = if person.departed_by(e.at) {
+                let left = person.departed_at.map(day).unwrap_or_default();
+                (Severity::Critical, format!("after leaving on {left}"))
+            } else if let Some(period) = person.on_leave_at(e.at) {
+                let until = period.until.map(|u| format!(" until {}", day(u))).unwrap_or_default();
+                (
+                    Severity::High,
+                    format!("while on leave from {}{until}", day(period.from)),
+                )
+            } else {
+                continue;
+            };
+            out.push(
+                Finding::new(
+                    &self.rule.id,
+                    severity,
+                    Subject::new(EntityKind::Person, &person.id),
+                    format!(
+                        "'{}' accessed {system} at {}{what} {why}",
+                        person.id,
+                        e.at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+                    ),
+                )
+                .with_evidence("system", system.as_str())
+                .with_evidence("at", e.at.to_rfc3339())
+                .with_evidence("source", e.source.clone())
+                .with_remediation(
+                    "confirm with the person out of band, review the session, suspend the account if it was not them",
+                )
+                .at(&e.location),
+            );
+        }
+        out
+    }
+}
+check_boilerplate!(AccessWhileAway, "access/access-while-away");
+
+/// `access/orphaned-service-account`: a service account with no owner, or
+/// an owner who has left.
+#[derive(Debug)]
+pub struct OrphanedServiceAccount {
+    rule: Rule,
+}
+
+impl OrphanedServiceAccount {
+    /// The check.
+    pub fn new() -> Self {
+        OrphanedServiceAccount {
+            rule: Rule::new(
+                "access/orphaned-service-account",
+                Severity::Medium,
+                "A service account has no owner, or its owner has left",
+                r"
+## What it checks
+Enabled service accounts with no `owner`, or whose owner had departed by the evaluation
+instant. High when the account holds admin or owner access (directly or through groups),
+medium otherwise.
+
+## Why it matters
+Nobody rotates the keys of an account nobody owns, nobody notices when it is abused, and
+nobody dares to delete it.
+
+## Example
+```yaml
+service_accounts:
+  - {id: etl-bot, owner: dana}    # dana has left
+```
+
+## How to fix
+Assign a current owner, rotate its credentials, and disable it if nobody claims it.
+",
+            ),
+        }
+    }
+
+    fn find(&self, access: &EffectiveAccess<'_>, now: Timestamp) -> Vec<Finding> {
+        let inv = access.inventory();
+        let grants = inv.grants();
+        let mut out = Vec::new();
+        for (i, sa) in inv.service_accounts().iter().enumerate() {
+            if sa.disabled {
+                continue;
+            }
+            let why = match sa.owner.map(|o| inv.person(o)) {
+                None => "has no owner".to_owned(),
+                Some(owner) if owner.departed_by(now) => format!(
+                    "is owned by '{}', who left on {}",
+                    owner.id,
+                    owner.departed_at.map(day).unwrap_or_default()
+                ),
+                Some(_) => continue,
+            };
+            let principal = Principal::ServiceAccount(Idx::new(i));
+            let top = access
+                .grants_of(principal)
+                .map(|e| &grants[e.grant.index()])
+                .filter(|g| g.active_at(now))
+                .map(|g| g.level)
+                .max();
+            let severity = if top >= Some(Level::Admin) {
+                Severity::High
+            } else {
+                Severity::Medium
+            };
+            out.push(
+                Finding::new(
+                    &self.rule.id,
+                    severity,
+                    subject_of(inv, principal),
+                    format!("service account '{}' {why}", sa.id),
+                )
+                .with_evidence("highest_level", top.map(Level::as_str))
+                .with_remediation("assign a current owner and rotate its credentials, or disable it")
+                .at(&sa.location),
+            );
+        }
+        out
+    }
+}
+check_boilerplate!(OrphanedServiceAccount, "access/orphaned-service-account");
+
+/// The people who can administer `system`: an admin or owner grant
+/// (directly or through groups) or an admin or owner credential for it.
+/// With `now`, only grants in force then count and people who had left by
+/// then do not; without, every grant counts and people recorded as departed
+/// do not.
+pub(crate) fn admins_of(
+    access: &EffectiveAccess<'_>,
+    system: Idx<System>,
+    now: Option<Timestamp>,
+) -> BTreeSet<Idx<Person>> {
+    let inv = access.inventory();
+    let grants = inv.grants();
+    let mut admins = BTreeSet::new();
+    for e in access.holders_of(system) {
+        let g = &grants[e.grant.index()];
+        if let Principal::Person(p) = e.principal
+            && g.level >= Level::Admin
+            && now.is_none_or(|t| g.active_at(t))
+        {
+            admins.insert(p);
+        }
+    }
+    for c in inv.credentials() {
+        if c.system == Some(system) && c.level >= Some(Level::Admin) {
+            for h in credential_holders(access, c) {
+                if let Principal::Person(p) = h {
+                    admins.insert(p);
+                }
+            }
+        }
+    }
+    admins.retain(|&p| {
+        let person = inv.person(p);
+        match now {
+            Some(t) => !person.departed_by(t),
+            None => person.status != super::PersonStatus::Departed,
+        }
+    });
+    admins
+}
+
+/// For each person who alone administers a system that is a component,
+/// those components (sorted, without repeats), by person.
+pub(crate) fn sole_admins(inv: &Inventory) -> Vec<(Idx<Person>, Vec<Idx<crate::Component>>)> {
+    let access = EffectiveAccess::new(inv);
+    let mut by_person: BTreeMap<Idx<Person>, BTreeSet<Idx<crate::Component>>> = BTreeMap::new();
+    for (i, system) in inv.systems().iter().enumerate() {
+        let Some(component) = system.component else { continue };
+        let admins = admins_of(&access, Idx::new(i), None);
+        if admins.len() == 1
+            && let Some(&only) = admins.first()
+        {
+            by_person.entry(only).or_default().insert(component);
+        }
+    }
+    by_person
+        .into_iter()
+        .map(|(p, cs)| (p, cs.into_iter().collect()))
+        .collect()
+}
+
+/// `access/single-admin`: a system exactly one person can administer.
+#[derive(Debug)]
+pub struct SingleAdmin {
+    rule: Rule,
+}
+
+impl SingleAdmin {
+    /// The check.
+    pub fn new() -> Self {
+        SingleAdmin {
+            rule: Rule::new(
+                "access/single-admin",
+                Severity::Medium,
+                "A system exactly one person can administer (bus factor one)",
+                r"
+## What it checks
+Systems where exactly one person (who has not left) holds admin or owner access, through a
+grant in force at the evaluation instant (directly or through groups) or an admin or owner
+credential. Service accounts do not count: they do not answer pages.
+
+When the system is a component, the loader also puts that component in a failure domain of
+kind `person` named after the admin (see the inventory format), so `graph/domain-spof`
+reports the person as a single point of failure of the entry points that need it.
+
+## Why it matters
+When that person is ill, on a plane or gone, nobody can fix, restore or even log into the
+system.
+
+## Example
+```yaml
+grants:
+  - {principal: maya, system: prod-db, level: owner}   # nobody else
+```
+
+## How to fix
+Give a second person admin access (and practise with it), or document a break-glass
+procedure that someone else has tested.
+",
+            ),
+        }
+    }
+
+    fn find(&self, access: &EffectiveAccess<'_>, now: Timestamp) -> Vec<Finding> {
+        let inv = access.inventory();
+        let mut out = Vec::new();
+        for (i, system) in inv.systems().iter().enumerate() {
+            let admins = admins_of(access, Idx::new(i), Some(now));
+            let mut it = admins.iter();
+            let (Some(&only), None) = (it.next(), it.next()) else {
+                continue;
+            };
+            let person = &inv.person(only).id;
+            let component = system.component.map(|c| inv.component(c).id.clone());
+            out.push(
+                Finding::new(
+                    &self.rule.id,
+                    Severity::Medium,
+                    Subject::new(EntityKind::System, &system.id),
+                    format!("only '{person}' can administer system '{}'", system.id),
+                )
+                .with_evidence("admin", person.as_str())
+                .with_evidence("component", component)
+                .with_remediation("give a second person admin access, or a tested break-glass procedure")
+                .at(&system.location),
+            );
+        }
+        out
+    }
+}
+check_boilerplate!(SingleAdmin, "access/single-admin");
