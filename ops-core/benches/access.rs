@@ -9,7 +9,7 @@
 
 use divan::Bencher;
 use ops_core::synth::{OrgShape, generate_access_json};
-use ops_core::{EffectiveAccess, Format, Inventory};
+use ops_core::{EffectiveAccess, Format, Inventory, Runner, builtin_checks};
 
 fn main() {
     divan::main();
@@ -43,4 +43,19 @@ fn resolve_and_enumerate(bencher: Bencher, size: (usize, usize, usize)) {
         let access = EffectiveAccess::new(divan::black_box(&inv));
         access.all().filter(|e| e.is_direct()).count()
     });
+}
+
+/// Every built-in access check (and the access-backup cross-check) over the
+/// organisation, resolution included.
+#[divan::bench(args = SIZES, sample_count = 3, sample_size = 1)]
+fn access_checks(bencher: Bencher, size: (usize, usize, usize)) {
+    let inv = org(size);
+    let now = "2026-11-22T09:00:00Z".parse().unwrap();
+    let mut runner = Runner::new();
+    for check in builtin_checks() {
+        if check.rules().iter().all(|r| r.id.starts_with("access/")) {
+            runner.add(check);
+        }
+    }
+    bencher.bench(|| runner.run(divan::black_box(&inv), now).findings.len());
 }

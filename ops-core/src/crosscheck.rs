@@ -96,8 +96,9 @@ with different people, or an immutable (object-locked) copy.
                             .or_insert_with(|| format!("{} on {}, {path}", g.level.as_str(), system.id));
                     }
                 }
-                for c in inv.credentials() {
-                    if c.system == Some(Idx::new(si)) && c.level >= Some(Level::Admin) {
+                for c in access.credentials_on(Idx::new(si)) {
+                    let c = &inv.credentials()[c.index()];
+                    if c.level >= Some(Level::Admin) {
                         for h in credential_holders(access, c) {
                             data.entry(h).or_insert_with(|| format!("credential {}", c.id));
                         }

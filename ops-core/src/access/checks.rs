@@ -763,40 +763,52 @@ check_boilerplate!(OrphanedServiceAccount, "access/orphaned-service-account");
 /// (directly or through groups) or an admin or owner credential for it.
 /// With `now`, only grants in force then count and people who had left by
 /// then do not; without, every grant counts and people recorded as departed
-/// do not.
+/// do not. Stops looking once `enough` are found, so asking "is there more
+/// than one?" costs little even when a grant names a large group.
 pub(crate) fn admins_of(
     access: &EffectiveAccess<'_>,
     system: Idx<System>,
     now: Option<Timestamp>,
+    enough: usize,
 ) -> BTreeSet<Idx<Person>> {
     let inv = access.inventory();
-    let grants = inv.grants();
+    let counts = |p: Principal| match p {
+        Principal::Person(i) => {
+            let person = inv.person(i);
+            let gone = match now {
+                Some(t) => person.departed_by(t),
+                None => person.status == super::PersonStatus::Departed,
+            };
+            (!gone).then_some(i)
+        }
+        _ => None,
+    };
     let mut admins = BTreeSet::new();
-    for e in access.holders_of(system) {
-        let g = &grants[e.grant.index()];
-        if let Principal::Person(p) = e.principal
-            && g.level >= Level::Admin
-            && now.is_none_or(|t| g.active_at(t))
-        {
-            admins.insert(p);
+    for a in access.grants_on(system) {
+        if admins.len() >= enough {
+            return admins;
+        }
+        let g = &inv.grants()[a.index()];
+        if g.level < Level::Admin || now.is_some_and(|t| !g.active_at(t)) {
+            continue;
+        }
+        match g.principal {
+            Principal::Group(group) => access.visit_members(group, |m| {
+                admins.extend(counts(m));
+                admins.len() < enough
+            }),
+            p => admins.extend(counts(p)),
         }
     }
-    for c in inv.credentials() {
-        if c.system == Some(system) && c.level >= Some(Level::Admin) {
-            for h in credential_holders(access, c) {
-                if let Principal::Person(p) = h {
-                    admins.insert(p);
-                }
-            }
+    for c in access.credentials_on(system) {
+        let c = &inv.credentials()[c.index()];
+        if admins.len() >= enough {
+            break;
+        }
+        if c.level >= Some(Level::Admin) {
+            admins.extend(credential_holders(access, c).into_iter().filter_map(counts));
         }
     }
-    admins.retain(|&p| {
-        let person = inv.person(p);
-        match now {
-            Some(t) => !person.departed_by(t),
-            None => person.status != super::PersonStatus::Departed,
-        }
-    });
     admins
 }
 
@@ -807,7 +819,7 @@ pub(crate) fn sole_admins(inv: &Inventory) -> Vec<(Idx<Person>, Vec<Idx<crate::C
     let mut by_person: BTreeMap<Idx<Person>, BTreeSet<Idx<crate::Component>>> = BTreeMap::new();
     for (i, system) in inv.systems().iter().enumerate() {
         let Some(component) = system.component else { continue };
-        let admins = admins_of(&access, Idx::new(i), None);
+        let admins = admins_of(&access, Idx::new(i), None, 2);
         if admins.len() == 1
             && let Some(&only) = admins.first()
         {
@@ -866,7 +878,7 @@ procedure that someone else has tested.
         let inv = access.inventory();
         let mut out = Vec::new();
         for (i, system) in inv.systems().iter().enumerate() {
-            let admins = admins_of(access, Idx::new(i), Some(now));
+            let admins = admins_of(access, Idx::new(i), Some(now), 2);
             let mut it = admins.iter();
             let (Some(&only), None) = (it.next(), it.next()) else {
                 continue;

@@ -2,7 +2,7 @@
 //! each with the chain of memberships that gives it.
 
 use crate::graph::Csr;
-use crate::{Grant, Group, Idx, Inventory, Level, Principal, System, Timestamp};
+use crate::{Credential, Grant, Group, Idx, Inventory, Level, Principal, System, Timestamp};
 
 /// Marks "reached directly from the principal itself" in a closure row.
 const DIRECT: u32 = u32::MAX;
@@ -45,6 +45,8 @@ pub struct EffectiveAccess<'a> {
     grants_of: Csr,
     /// `grants_on.row(system)`: grant indices on the system.
     grants_on: Csr,
+    /// `credentials_on.row(system)`: credential indices that open the system.
+    credentials_on: Csr,
     /// `closure_start[slot]..closure_start[slot + 1]` indexes `closure`.
     closure_start: Vec<u32>,
     /// Each slot's groups, transitively, in breadth-first order, each with
@@ -104,6 +106,14 @@ impl<'a> EffectiveAccess<'a> {
                 .enumerate()
                 .map(|(i, g)| (g.system.index() as u32, i as u32)),
         );
+        let credentials_on = Csr::from_pairs(
+            inventory.systems().len(),
+            inventory
+                .credentials()
+                .iter()
+                .enumerate()
+                .filter_map(|(i, c)| Some((c.system?.index() as u32, i as u32))),
+        );
         let group_base = people + accounts;
         let mut closure_start = Vec::with_capacity(slots + 1);
         let mut closure: Vec<(u32, u32)> = Vec::with_capacity(member_of.targets.len());
@@ -139,6 +149,7 @@ impl<'a> EffectiveAccess<'a> {
             member_of,
             grants_of,
             grants_on,
+            credentials_on,
             closure_start,
             closure,
         }
@@ -279,6 +290,48 @@ impl<'a> EffectiveAccess<'a> {
                 (leaf, chain)
             })
             .collect()
+    }
+
+    /// Calls `visit` with each person and service account in `group`
+    /// (directly or through nested groups), each once, breadth first, until
+    /// `visit` returns `false`. Costs what it visits.
+    pub fn visit_members(&self, group: Idx<Group>, mut visit: impl FnMut(Principal) -> bool) {
+        let groups = self.inv.groups();
+        let mut seen_groups = std::collections::HashSet::from([group]);
+        let mut seen = std::collections::HashSet::new();
+        let mut queue = std::collections::VecDeque::from([group]);
+        while let Some(g) = queue.pop_front() {
+            for &m in &groups[g.index()].members {
+                match m {
+                    Principal::Group(sub) => {
+                        if seen_groups.insert(sub) {
+                            queue.push_back(sub);
+                        }
+                    }
+                    leaf => {
+                        if seen.insert(leaf) && !visit(leaf) {
+                            return;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The grants on `system`, in definition order.
+    pub fn grants_on(&self, system: Idx<System>) -> impl Iterator<Item = Idx<Grant>> + '_ {
+        self.grants_on
+            .row(system.index() as u32)
+            .iter()
+            .map(|&a| Idx::new(a as usize))
+    }
+
+    /// The credentials that open `system`, in definition order.
+    pub fn credentials_on(&self, system: Idx<System>) -> impl Iterator<Item = Idx<Credential>> + '_ {
+        self.credentials_on
+            .row(system.index() as u32)
+            .iter()
+            .map(|&c| Idx::new(c as usize))
     }
 
     /// Everyone who holds a grant on `system`: people and service accounts,

@@ -128,7 +128,7 @@ impl AccessReview {
                     flags,
                 });
             }
-            for c in inv.credentials().iter().filter(|c| c.system == Some(s)) {
+            for c in access.credentials_on(s).map(|c| &inv.credentials()[c.index()]) {
                 for h in credential_holders(access, c) {
                     let st = status(h);
                     let mut flags = Vec::new();
