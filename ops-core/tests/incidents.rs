@@ -774,6 +774,8 @@ incidents:
   - {id: A, title: x, severity: sev1, impacted: [db], cause: disk-full, detected_at: 2026-09-14T08:00:00Z}
   - {id: B, title: x, severity: sev2, impacted: [db, lb], cause: Disk-Full, detected_at: 2026-10-22T10:00:00Z}
   - {id: C, title: x, severity: sev3, impacted: [web-1], cause: disk-full, detected_at: 2026-10-22T20:00:00Z}
+  - {id: D, title: x, severity: sev3, impacted: [shop], detected_at: 2026-11-01}
+  - {id: E, title: x, severity: sev3, impacted: [shop], detected_at: 2026-11-02}
 ",
     );
     use EntityKind::Incident as I;
@@ -796,6 +798,13 @@ incidents:
                 "incident 'C' recurs 'B' of 2026-10-22 (less than a day earlier; same cause 'disk-full'); \
                  'A' of 2026-09-14 (38 days earlier; same cause 'disk-full'), and no problem links them"
             ),
+            finding(
+                "incident/recurrence",
+                I,
+                "E",
+                Severity::Medium,
+                "incident 'E' recurs 'D' of 2026-11-01 (1 day earlier; same component shop), and no problem links them"
+            ),
         ]
     );
 }
@@ -812,15 +821,20 @@ incidents:
   - {id: D, title: x, severity: sev3, impacted: [web-1], cause: dns, detected_at: 2026-08-15}
   - {id: E, title: x, severity: sev3, impacted: [web-2], cause: cert, detected_at: 2026-08-16}
   - {id: F, title: x, severity: sev3, impacted: [lb], cause: dns, detected_at: 2026-12-01}
+  - {id: G, title: x, severity: sev3, impacted: [shop, lb], detected_at: 2026-11-01}
+  - {id: H, title: x, severity: sev3, impacted: [shop, web-2], detected_at: 2026-11-20}
 ";
-    // A and B share a problem; C and D are 106 days apart; E shares nothing; F is after the instant.
+    // A and B share a problem; C and D are 106 days apart; E shares nothing; F is after the
+    // instant; G and H share only the entry point, and each names where it really was
+    // (H and E share web-2 but are 96 days apart: the wider window finds them).
     assert_eq!(run(Recurrence::new(), extra), []);
     let found = run(Recurrence::new().with_window(TimeDelta::days(120)), extra);
     assert_eq!(
         found.iter().map(|f| f.4.as_str()).collect::<Vec<_>>(),
         [
             "incident 'D' recurs 'C' of 2026-05-01 (106 days earlier; same component web-1, same cause 'dns'), \
-          and no problem links them"
+             and no problem links them",
+            "incident 'H' recurs 'E' of 2026-08-16 (96 days earlier; same component web-2), and no problem links them"
         ]
     );
 }

@@ -702,7 +702,9 @@ impl Recurrence {
 ## What it checks
 Pairs of incidents detected at most 90 days apart that share an impacted component or the
 same `cause` (compared case-insensitively), unless both are linked to the same problem. The
-finding is on the later incident and lists every earlier one it recurs.
+finding is on the later incident and lists every earlier one it recurs. Entry points count as
+shared components only between incidents that name nothing but entry points: nearly every
+incident impacts the entries, which says nothing about a common cause.
 
 ## Why it matters
 Twice is a pattern. An incident that comes back means its cause was not found or not fixed;
@@ -753,10 +755,10 @@ different `cause` values.
                 if later.problem.is_some() && later.problem == earlier.problem {
                     continue;
                 }
-                let mut shared: Vec<&str> = later
-                    .impacted
+                let (l, e) = (specific(inv, later), specific(inv, earlier));
+                let mut shared: Vec<&str> = l
                     .iter()
-                    .filter(|c| earlier.impacted.contains(c))
+                    .filter(|c| e.contains(c))
                     .map(|&c| inv.component(c).id.as_str())
                     .collect();
                 shared.sort_unstable();
@@ -812,6 +814,20 @@ different `cause` values.
 }
 
 check_impl!(Recurrence, "incident/recurrence");
+
+/// The impacted components that say where an incident was: those that are
+/// not entry points, or all of them when the incident names only entries.
+/// Nearly every incident impacts the entries, which says nothing about a
+/// common cause.
+fn specific(inv: &Inventory, i: &Incident) -> Vec<Idx<crate::Component>> {
+    let inner: Vec<Idx<crate::Component>> = i
+        .impacted
+        .iter()
+        .copied()
+        .filter(|&c| !inv.component(c).entry)
+        .collect();
+    if inner.is_empty() { i.impacted.clone() } else { inner }
+}
 
 /// `incident/spof-incident`: an incident that impacted a component the
 /// failure analysis finds to be a single point of failure of some entry
