@@ -8,7 +8,8 @@
 //! reports every problem with its file, line and column. [`Check`]s look at
 //! an inventory at a given instant and produce [`Finding`]s; a [`Runner`]
 //! runs many checks and collects a [`Report`], which [`render`] writes as
-//! JSON, SARIF or Markdown.
+//! JSON, SARIF or Markdown. The [`import`] module turns what other tools
+//! export (an AWS IAM credential report, a CSV of grants) into inventory files.
 //!
 //! ```
 //! use ops_core::{Format, Inventory, Runner, Severity};
@@ -46,6 +47,7 @@ mod error;
 mod finding;
 mod graph;
 mod ids;
+pub mod import;
 mod incident;
 mod inventory;
 mod location;

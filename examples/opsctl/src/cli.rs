@@ -20,7 +20,8 @@ Examples:
   opsctl access review examples/inventories/startup --format csv
   opsctl incident report examples/inventories/startup
   opsctl postmortem examples/inventories/startup INC-2026-014
-  opsctl schema > inventory.schema.json";
+  opsctl schema > inventory.schema.json
+  opsctl import aws-credential-report report.csv --system aws-prod --output inventory/aws.json";
 
 /// Operations knowledge as data: check an inventory of components, failure
 /// domains, access, backups and incidents for what fails quietly.
@@ -96,6 +97,9 @@ pub(crate) enum Command {
         # then, at the top of a YAML file:\n  \
         # yaml-language-server: $schema=./inventory.schema.json")]
     Schema,
+    /// Turn another tool's export into an inventory file (JSON).
+    #[command(subcommand, after_help = IMPORT_HELP)]
+    Import(ImportCommand),
     /// Explain a check: what it finds, why it matters, how to fix it.
     /// Without a rule id, list every rule.
     #[command(after_help = "Examples:\n  opsctl explain\n  opsctl explain inventory/departed-owner")]
@@ -103,6 +107,87 @@ pub(crate) enum Command {
         /// A rule id such as `inventory/departed-owner`.
         rule: Option<String>,
     },
+}
+
+const IMPORT_HELP: &str = "\
+The output is an inventory file with a `credentials` or `grants` section; put it
+next to the rest of the inventory (which must define the people, systems and
+other principals it refers to) and run `opsctl validate`.
+
+Exit codes: 0 imported, 2 usage error or a problem in the input (every problem
+is printed with its file, line and column name; nothing is written).
+
+Examples:
+  aws iam generate-credential-report
+  aws iam get-credential-report --query Content --output text | base64 -d > report.csv
+  opsctl import aws-credential-report report.csv --system aws-prod \\
+      --map '<root_account>=maya' --map '<root_account>=tom' \\
+      --map alice.smith@shop.example=alice --map legacy-admin= \\
+      --output inventory/aws-prod-credentials.json
+  opsctl import grants-csv access-review.csv --output inventory/grants.json";
+
+/// The importers.
+#[derive(Debug, Subcommand)]
+pub(crate) enum ImportCommand {
+    /// An AWS IAM credential report (CSV): console passwords, access keys and
+    /// the root user as credentials on one system.
+    #[command(name = "aws-credential-report", after_help = IMPORT_HELP)]
+    AwsCredentialReport(AwsImportArgs),
+    /// A CSV of grants with a header row: principal,system,level and optionally
+    /// role,granted_at,last_used_at,expires_at,id.
+    #[command(name = "grants-csv", after_help = IMPORT_HELP)]
+    GrantsCsv(GrantsImportArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct AwsImportArgs {
+    /// The report, as written by `aws iam get-credential-report` (decoded from base64).
+    pub(crate) file: PathBuf,
+    /// Id of the inventory system for this AWS account, e.g. aws-prod.
+    #[arg(long, value_name = "ID")]
+    pub(crate) system: String,
+    /// Hold IAM user USER's credentials by PRINCIPAL instead of the principal of
+    /// the same name; `USER=` for nobody on file. Repeatable; repeat a user for
+    /// several holders (only the root user, `<root_account>`, may have several).
+    #[arg(long = "map", value_name = "USER=PRINCIPAL", value_parser = parse_mapping)]
+    pub(crate) map: Vec<(String, Option<String>)>,
+    /// Kind of the root user's credentials.
+    #[arg(long, value_enum, default_value_t = RootKind::Shared)]
+    pub(crate) root_kind: RootKind,
+    /// Write the inventory file to FILE (atomically) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct GrantsImportArgs {
+    /// The CSV file.
+    pub(crate) file: PathBuf,
+    /// Write the inventory file to FILE (atomically) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+}
+
+/// Kind of the root user's credentials.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum RootKind {
+    /// Known to several people (the usual case).
+    Shared,
+    /// Held by one person.
+    Personal,
+}
+
+/// `USER=PRINCIPAL`, split at the last `=`: IAM user names may contain `=`,
+/// principal ids may not.
+fn parse_mapping(s: &str) -> Result<(String, Option<String>), String> {
+    let (user, principal) = s
+        .rsplit_once('=')
+        .ok_or_else(|| format!("expected USER=PRINCIPAL (or USER= for nobody), found '{s}'"))?;
+    if user.is_empty() {
+        return Err(format!("expected USER=PRINCIPAL, found '{s}': the user is missing"));
+    }
+    let principal = (!principal.is_empty()).then(|| principal.to_owned());
+    Ok((user.to_owned(), principal))
 }
 
 #[derive(Debug, Subcommand)]

@@ -3,6 +3,7 @@
 mod access;
 mod analysis;
 mod cli;
+mod import;
 mod incident;
 mod text;
 mod write;
@@ -38,6 +39,16 @@ fn main() -> ExitCode {
                     let n = problems.len();
                     eprintln!(
                         "{n} problem{} found; nothing was checked",
+                        if n == 1 { "" } else { "s" }
+                    );
+                }
+                Some(Error::Import(problems)) => {
+                    for p in problems {
+                        eprintln!("{} {p}", style.error("error:"));
+                    }
+                    let n = problems.len();
+                    eprintln!(
+                        "{n} problem{} found; nothing was imported",
                         if n == 1 { "" } else { "s" }
                     );
                 }
@@ -80,6 +91,7 @@ fn run(cli: Cli) -> Result<u8> {
             println!("{schema}");
             Ok(0)
         }
+        Command::Import(command) => import::run(command),
         Command::Explain { rule } => explain(rule.as_deref()),
     }
 }

@@ -20,6 +20,7 @@ use crate::source::{self, Format, Limits};
 use crate::{Error, FastMap, Idx};
 
 use sections::RawInventory;
+pub(crate) use validate::check_id;
 use validate::{Namespaces, Target};
 
 /// Either kind of thing failure analysis can fail: a component or a domain.

@@ -257,7 +257,7 @@ impl Validator {
 }
 
 /// Letters, digits and `-_.:/@`, starting with a letter or digit, 1 to 128 characters.
-fn check_id(id: &str) -> Result<(), String> {
+pub(crate) fn check_id(id: &str) -> Result<(), String> {
     if id.is_empty() {
         return Err("ids must not be empty".to_owned());
     }
