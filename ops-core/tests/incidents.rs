@@ -756,7 +756,17 @@ incidents:
   - {id: I, title: x, severity: sev2, impacted: [db], detected_at: 2026-11-10T09:00:00Z}
 ";
     assert_eq!(run(ChangeBeforeIncident::new(), extra), []);
-    let found = run(ChangeBeforeIncident::new().with_window(TimeDelta::hours(25)), extra);
+    // Incidents older than the lookback are not looked at.
+    assert_eq!(
+        run(ChangeBeforeIncident::new().with_lookback(TimeDelta::days(11)), extra),
+        []
+    );
+    let found = run(
+        ChangeBeforeIncident::new()
+            .with_window(TimeDelta::hours(25))
+            .with_lookback(TimeDelta::days(13)),
+        extra,
+    );
     assert_eq!(
         found.iter().map(|f| f.4.as_str()).collect::<Vec<_>>(),
         ["change 'too-early' to 'db' at 2026-11-09 08:59 UTC came 1d1m before incident 'I' was detected"]
@@ -829,6 +839,14 @@ incidents:
     // (H and E share web-2 but are 96 days apart: the wider window finds them).
     assert_eq!(run(Recurrence::new(), extra), []);
     let found = run(Recurrence::new().with_window(TimeDelta::days(120)), extra);
+    // With a 10-day lookback only H (2026-11-20) is a candidate; E, 96 days before it, may be older.
+    let recent_only = run(
+        Recurrence::new()
+            .with_window(TimeDelta::days(120))
+            .with_lookback(TimeDelta::days(10)),
+        extra,
+    );
+    assert_eq!(recent_only.iter().map(|f| f.2.as_str()).collect::<Vec<_>>(), ["H"]);
     assert_eq!(
         found.iter().map(|f| f.4.as_str()).collect::<Vec<_>>(),
         [

@@ -567,11 +567,13 @@ check_impl!(CustomerDetected, "incident/customer-detected");
 /// `incident/change-before-incident`: a change to an impacted component
 /// shortly before an incident (default window: 24 hours before the impact
 /// started, or before detection when the start is unknown, up to detection).
-/// One finding per incident and change.
+/// Only incidents detected within a lookback (default 365 days) are looked
+/// at. One finding per incident and change.
 #[derive(Debug)]
 pub struct ChangeBeforeIncident {
     rules: [Rule; 1],
     window: TimeDelta,
+    lookback: TimeDelta,
 }
 
 impl ChangeBeforeIncident {
@@ -586,7 +588,7 @@ impl ChangeBeforeIncident {
 ## What it checks
 Changes (section `changes`) to a component an incident impacted, made from 24 hours before
 the impact started (`started_at`, or `detected_at` when the start is not recorded) up to the
-detection. One finding per incident and change.
+detection, for incidents detected in the last 365 days. One finding per incident and change.
 
 ## Why it matters
 Most incidents follow a change. A change to the very component that broke, just before it
@@ -609,12 +611,20 @@ did, make such changes safer: canary, automatic rollback, a review for that kind
 ",
             )],
             window: TimeDelta::hours(24),
+            lookback: TimeDelta::days(365),
         }
     }
 
     /// Looks for changes up to `window` before the incident.
     pub fn with_window(mut self, window: TimeDelta) -> Self {
         self.window = window;
+        self
+    }
+
+    /// Looks at incidents detected within `lookback` before the evaluation
+    /// instant (default 365 days), so old history stops producing findings.
+    pub fn with_lookback(mut self, lookback: TimeDelta) -> Self {
+        self.lookback = lookback;
         self
     }
 
@@ -630,7 +640,8 @@ did, make such changes safer: canary, automatic rollback, a review for that kind
             list.sort_by_key(|ch| ch.at);
         }
         let mut out = Vec::new();
-        for (_, i) in past(inv, ctx.now()) {
+        let now = ctx.now();
+        for (_, i) in past(inv, now).filter(|(_, i)| now - i.detected_at <= self.lookback) {
             let from = i.started_at.unwrap_or(i.detected_at) - self.window;
             let mut impacted = i.impacted.clone();
             impacted.sort_unstable();
@@ -683,11 +694,13 @@ check_impl!(ChangeBeforeIncident, "incident/change-before-incident");
 
 /// `incident/recurrence`: an incident on the same component, or with the
 /// same `cause`, as an earlier one within a window (default 90 days), when
-/// no problem links the two. One finding per later incident.
+/// no problem links the two. One finding per later incident detected within
+/// a lookback (default 365 days).
 #[derive(Debug)]
 pub struct Recurrence {
     rules: [Rule; 1],
     window: TimeDelta,
+    lookback: TimeDelta,
 }
 
 impl Recurrence {
@@ -702,7 +715,8 @@ impl Recurrence {
 ## What it checks
 Pairs of incidents detected at most 90 days apart that share an impacted component or the
 same `cause` (compared case-insensitively), unless both are linked to the same problem. The
-finding is on the later incident and lists every earlier one it recurs. Entry points count as
+finding is on the later incident (detected in the last 365 days) and lists every earlier one
+it recurs. Entry points count as
 shared components only between incidents that name nothing but entry points: nearly every
 incident impacts the entries, which says nothing about a common cause.
 
@@ -729,12 +743,20 @@ different `cause` values.
 ",
             )],
             window: TimeDelta::days(90),
+            lookback: TimeDelta::days(365),
         }
     }
 
     /// Counts incidents detected at most `window` apart as recurring.
     pub fn with_window(mut self, window: TimeDelta) -> Self {
         self.window = window;
+        self
+    }
+
+    /// Looks at incidents detected within `lookback` before the evaluation
+    /// instant (default 365 days), so old history stops producing findings.
+    pub fn with_lookback(mut self, lookback: TimeDelta) -> Self {
+        self.lookback = lookback;
         self
     }
 
@@ -745,6 +767,10 @@ different `cause` values.
         let cause = |i: &Incident| i.cause.as_ref().map(|c| c.to_lowercase());
         let mut out = Vec::new();
         for (k, &(_, later)) in incidents.iter().enumerate() {
+            // The earlier incident may be older than the lookback; the later one may not.
+            if ctx.now() - later.detected_at > self.lookback {
+                continue;
+            }
             let mut reasons: Vec<String> = Vec::new();
             let mut earlier_ids: Vec<String> = Vec::new();
             for &(_, earlier) in incidents[..k].iter().rev() {
