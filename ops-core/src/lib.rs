@@ -86,6 +86,14 @@ pub use incident::{
     Action, Change, Detection, Incident, IncidentSeverity, Postmortem, PostmortemIssue, Problem, ProblemPlan,
     TimelineEvent,
 };
+pub use incident::{
+    ChangeBeforeIncident, CustomerDetected, IssueWithoutAction, MissingPostmortem, PostmortemActions, Recurrence,
+    SpofIncident,
+};
+pub use incident::{
+    DetectionCounts, DurationStats, IncidentMetric, IncidentMetrics, IncidentPhase, MetricsGroup, nearest_rank,
+    postmortem_markdown,
+};
 pub use inventory::checks::{
     DepartedOwner, DependencyCycle, EmptyDomain, NoEntry, UnownedComponent, UnreachableComponent,
 };
@@ -110,5 +118,6 @@ pub fn builtin_checks() -> Vec<Box<dyn Check>> {
     checks.extend(graph::checks());
     checks.extend(access::checks());
     checks.extend(crosscheck::all());
+    checks.extend(incident::checks());
     checks
 }

@@ -18,6 +18,8 @@ Examples:
   opsctl explain inventory/departed-owner
   opsctl offboard examples/inventories/startup dana
   opsctl access review examples/inventories/startup --format csv
+  opsctl incident report examples/inventories/startup
+  opsctl postmortem examples/inventories/startup INC-2026-014
   opsctl schema > inventory.schema.json
   opsctl import aws-credential-report report.csv --system aws-prod --output inventory/aws.json";
 
@@ -79,6 +81,17 @@ pub(crate) enum Command {
         #[command(subcommand)]
         command: AccessCommand,
     },
+    /// Incidents: metrics over an inventory, or a new incident file.
+    #[command(subcommand)]
+    Incident(IncidentCommand),
+    /// Render an incident's post-mortem as a document ready to share.
+    #[command(
+        after_help = "Writes header, impact, the four standard questions, timeline, and the issues \
+        with their actions (owner, due date, expected result). Missing parts are shown as missing.\n\n\
+        Examples:\n  opsctl postmortem examples/inventories/startup INC-2026-014\n  \
+        opsctl postmortem inventory/ INC-2026-019 --output INC-2026-019.md"
+    )]
+    Postmortem(PostmortemArgs),
     /// Print the JSON Schema of inventory files (for editor completion).
     #[command(after_help = "Example:\n  opsctl schema > inventory.schema.json\n  \
         # then, at the top of a YAML file:\n  \
@@ -241,6 +254,102 @@ pub(crate) enum ReviewFormat {
     Markdown,
     /// One row per principal, system and grant or credential, for spreadsheets.
     Csv,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum IncidentCommand {
+    /// Time to detect, acknowledge, mitigate and resolve: count, mean, median
+    /// and p90, overall and by severity, component and month; and the share
+    /// of incidents customers detected.
+    #[command(
+        after_help = "Time to detect runs from started_at to detected_at; the others from detected_at. \
+        Median and p90 use the nearest-rank method (always an observed value).\n\n\
+        Examples:\n  opsctl incident report examples/inventories/startup\n  \
+        opsctl incident report inventory/ --since 2026-07-01"
+    )]
+    Report(IncidentReportArgs),
+    /// Write a new incident file from a template into a directory, never
+    /// overwriting an existing file.
+    #[command(
+        after_help = "The file is named DATE-SLUG.yaml after the detection date (UTC) and the title, \
+        and the incident id is INC-DATE-SLUG unless --id is given. The file is written atomically and \
+        never replaces an existing one.\n\n\
+        Examples:\n  opsctl incident new inventory/incidents --title \"Checkout down\" --severity sev1 --commander maya\n  \
+        opsctl incident new inventory/incidents --title \"Search slow\" --impacted search --at 2026-11-22T09:00:00Z"
+    )]
+    New(IncidentNewArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct IncidentReportArgs {
+    /// Inventory files or directories.
+    #[arg(required = true)]
+    pub(crate) paths: Vec<PathBuf>,
+    /// Only incidents detected at or after this instant (RFC 3339, or a date: 2026-07-01).
+    #[arg(long, value_name = "DATE", value_parser = parse_at)]
+    pub(crate) since: Option<ops_core::Timestamp>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub(crate) format: ReportFormat,
+}
+
+/// Formats of `opsctl incident report`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ReportFormat {
+    /// A table for the terminal, one row per group and metric.
+    Text,
+    /// A Markdown table, one row per group.
+    Markdown,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct IncidentNewArgs {
+    /// The directory to write the incident file into (it must exist).
+    pub(crate) dir: PathBuf,
+    /// One-line title; also gives the file name.
+    #[arg(long)]
+    pub(crate) title: String,
+    /// Severity, sev1 (worst) to sev5.
+    #[arg(long, default_value = "sev3", value_parser = parse_severity)]
+    pub(crate) severity: ops_core::IncidentSeverity,
+    /// The incident commander (a person id of the inventory).
+    #[arg(long, value_name = "PERSON")]
+    pub(crate) commander: Option<String>,
+    /// Impacted components, comma-separated.
+    #[arg(long, value_name = "ID[,ID...]", value_delimiter = ',')]
+    pub(crate) impacted: Vec<String>,
+    /// When it was detected (RFC 3339); default now.
+    #[arg(long, value_name = "INSTANT", value_parser = parse_at)]
+    pub(crate) at: Option<ops_core::Timestamp>,
+    /// The incident id; default INC-DATE-SLUG.
+    #[arg(long)]
+    pub(crate) id: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct PostmortemArgs {
+    /// Inventory files or directories.
+    #[arg(required = true)]
+    pub(crate) paths: Vec<PathBuf>,
+    /// The incident id.
+    pub(crate) incident: String,
+    /// Document format.
+    #[arg(long, value_enum, default_value_t = PostmortemFormat::Markdown)]
+    pub(crate) format: PostmortemFormat,
+    /// Write the document to FILE (atomically) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+}
+
+/// Post-mortem document formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum PostmortemFormat {
+    /// Markdown (renders on GitHub, GitLab and most wikis).
+    Markdown,
+}
+
+fn parse_severity(s: &str) -> Result<ops_core::IncidentSeverity, String> {
+    s.parse()
 }
 
 #[derive(Debug, clap::Args)]

@@ -4,6 +4,7 @@ mod access;
 mod analysis;
 mod cli;
 mod import;
+mod incident;
 mod text;
 mod write;
 
@@ -82,6 +83,9 @@ fn run(cli: Cli) -> Result<u8> {
         Command::Access {
             command: AccessCommand::Review(args),
         } => access::review(&args),
+        Command::Incident(cli::IncidentCommand::Report(args)) => incident::report(&args),
+        Command::Incident(cli::IncidentCommand::New(args)) => incident::new(&args),
+        Command::Postmortem(args) => incident::postmortem(&args),
         Command::Schema => {
             let schema = serde_json::to_string_pretty(&ops_core::inventory_schema())?;
             println!("{schema}");

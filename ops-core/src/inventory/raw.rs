@@ -561,6 +561,8 @@ pub(crate) struct RawIncident {
     pub(crate) postmortem_done_at: Option<RawInstant>,
     /// The problem this incident is linked to.
     pub(crate) problem: Option<RawId>,
+    /// A short cause category (`disk-full`, `expired-certificate`), to find recurrences.
+    pub(crate) cause: Option<String>,
     /// What happened, in order.
     #[serde(default)]
     pub(crate) timeline: Vec<RawTimelineEvent>,

@@ -1136,6 +1136,7 @@ fn incident(v: &mut Validator, ns: &Namespaces, i: &RawIncident) -> Option<Incid
         resolved_at,
         postmortem_done_at,
         problem: i.problem.as_ref().and_then(|p| v.resolve(&ns.problems, p)),
+        cause: i.cause.as_ref().map(|c| c.trim().to_owned()).filter(|c| !c.is_empty()),
         timeline,
         postmortem,
         location: i.id.at.clone(),
