@@ -52,7 +52,7 @@ pub(crate) fn new(args: &IncidentNewArgs) -> Result<u8> {
     let path: PathBuf = args.dir.join(format!("{date}-{slug}.yaml"));
     let text = template(&id, args, at);
     write::create_new(&path, text.as_bytes())?;
-    println!("{}", path.display());
+    crate::write::emit(None, &format!("{}\n", path.display()))?;
     Ok(0)
 }
 

@@ -63,15 +63,18 @@ fn run(cli: Cli) -> Result<u8> {
     match cli.command {
         Command::Validate { paths } => {
             let inv = Inventory::load(&paths)?;
-            println!(
-                "valid: {} components, {} domains, {} people, {} grants, {} backup policies, {} incidents",
-                inv.components().len(),
-                inv.domains().len(),
-                inv.people().len(),
-                inv.grants().len(),
-                inv.backup_policies().len(),
-                inv.incidents().len(),
-            );
+            write::emit(
+                None,
+                &format!(
+                    "valid: {} components, {} domains, {} people, {} grants, {} backup policies, {} incidents\n",
+                    inv.components().len(),
+                    inv.domains().len(),
+                    inv.people().len(),
+                    inv.grants().len(),
+                    inv.backup_policies().len(),
+                    inv.incidents().len(),
+                ),
+            )?;
             Ok(0)
         }
         Command::Check(args) => check(args),
@@ -88,7 +91,7 @@ fn run(cli: Cli) -> Result<u8> {
         Command::Postmortem(args) => incident::postmortem(&args),
         Command::Schema => {
             let schema = serde_json::to_string_pretty(&ops_core::inventory_schema())?;
-            println!("{schema}");
+            write::emit(None, &(schema + "\n"))?;
             Ok(0)
         }
         Command::Import(command) => import::run(command),
@@ -131,17 +134,20 @@ fn check(args: CheckArgs) -> Result<u8> {
 fn explain(rule: Option<&str>) -> Result<u8> {
     let runner = Runner::with_builtin_checks();
     let Some(id) = rule else {
-        for r in runner.rules() {
-            println!("{:<36} {:<8} {}", r.id, r.default_severity, r.summary);
-        }
+        let list: String = runner
+            .rules()
+            .map(|r| format!("{:<36} {:<8} {}\n", r.id, r.default_severity, r.summary))
+            .collect();
+        write::emit(None, &list)?;
         return Ok(0);
     };
     match runner.rules().find(|r| r.id == id) {
         Some(r) => {
-            println!(
-                "# {}\n\n{} (default severity: {})\n\n{}",
+            let doc = format!(
+                "# {}\n\n{} (default severity: {})\n\n{}\n",
                 r.id, r.summary, r.default_severity, r.explanation
             );
+            write::emit(None, &doc)?;
             Ok(0)
         }
         None => bail!("unknown rule '{id}'; `opsctl explain` lists every rule"),
