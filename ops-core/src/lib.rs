@@ -67,8 +67,11 @@ pub use access::{
     UnrotatedSharedCredential, UnusedGrant,
 };
 pub use backup::{
-    BackupCopy, BackupPolicy, BackupRun, CronExpr, CronSchedule, Deleter, DrillOutcome, RestoreDrill, Retention,
-    RunStatus, Schedule, StorageTier,
+    BackupCopy, BackupPolicy, BackupRun, BackupStatus, CronExpr, CronSchedule, Deleter, DrillOutcome, RECENT_RUNS,
+    RestoreDrill, Retention, RunStatus, Schedule, StorageTier, SuspiciousBackupRun,
+};
+pub use backup::{
+    CopyPlacement, RestoreDrills, ScheduleExceedsRpo, StaleBackup, SuspiciousRun, Unmonitored, UnprotectedData,
 };
 pub use check::{Check, CheckError, CheckFailure, Context, Report, Rule, Runner};
 pub use crosscheck::DeleteDataAndBackups;
@@ -116,6 +119,7 @@ pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::
 pub fn builtin_checks() -> Vec<Box<dyn Check>> {
     let mut checks = inventory::checks::all();
     checks.extend(graph::checks());
+    checks.extend(backup::checks());
     checks.extend(access::checks());
     checks.extend(crosscheck::all());
     checks.extend(incident::checks());

@@ -84,6 +84,9 @@ pub(crate) enum Command {
     /// Incidents: metrics over an inventory, or a new incident file.
     #[command(subcommand)]
     Incident(IncidentCommand),
+    /// Backup commands: where each policy stands, and when it runs.
+    #[command(subcommand)]
+    Backup(BackupCommand),
     /// Render an incident's post-mortem as a document ready to share.
     #[command(
         after_help = "Writes header, impact, the four standard questions, timeline, and the issues \
@@ -254,6 +257,55 @@ pub(crate) enum ReviewFormat {
     Markdown,
     /// One row per principal, system and grant or credential, for spreadsheets.
     Csv,
+}
+
+/// The backup commands.
+#[derive(Debug, Subcommand)]
+pub(crate) enum BackupCommand {
+    /// Every backup policy at an instant: last good run and its age against
+    /// the RPO, runs that claimed success without data, next run, drills,
+    /// copies, monitor, and the backup findings.
+    #[command(
+        after_help = "Exit codes: 0 no backup finding at or above --fail-on, 1 some, 2 input error.\n\n\
+        Examples:\n  opsctl backup status examples/inventories/startup --at 2026-11-22T09:00:00Z\n  \
+        opsctl backup status inventory/ --format json"
+    )]
+    Status(BackupStatusArgs),
+    /// The next runs of a policy's schedule, in UTC and in its time zone,
+    /// with daylight-saving changes called out.
+    #[command(after_help = "Example:\n  opsctl backup schedule examples/inventories/startup postgres-nightly --next 5")]
+    Schedule(BackupScheduleArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct BackupStatusArgs {
+    /// Inventory files or directories.
+    #[arg(required = true)]
+    pub(crate) paths: Vec<PathBuf>,
+    /// Evaluate as of this instant (RFC 3339) instead of now.
+    #[arg(long, value_name = "INSTANT", value_parser = parse_at)]
+    pub(crate) at: Option<ops_core::Timestamp>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = AnalysisFormat::Text)]
+    pub(crate) format: AnalysisFormat,
+    /// Exit with 1 if any backup finding is at or above this severity.
+    #[arg(long, value_enum, default_value_t = FailOn::High)]
+    pub(crate) fail_on: FailOn,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct BackupScheduleArgs {
+    /// Inventory files or directories.
+    #[arg(required = true)]
+    pub(crate) paths: Vec<PathBuf>,
+    /// The backup policy's id.
+    pub(crate) policy: String,
+    /// How many runs to show.
+    #[arg(long, default_value_t = 10)]
+    pub(crate) next: usize,
+    /// Start from this instant (RFC 3339) instead of now.
+    #[arg(long, value_name = "INSTANT", value_parser = parse_at)]
+    pub(crate) at: Option<ops_core::Timestamp>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -2,6 +2,7 @@
 
 mod access;
 mod analysis;
+mod backup;
 mod cli;
 mod import;
 mod incident;
@@ -89,6 +90,8 @@ fn run(cli: Cli) -> Result<u8> {
         Command::Incident(cli::IncidentCommand::Report(args)) => incident::report(&args),
         Command::Incident(cli::IncidentCommand::New(args)) => incident::new(&args),
         Command::Postmortem(args) => incident::postmortem(&args),
+        Command::Backup(cli::BackupCommand::Status(args)) => backup::status(&args),
+        Command::Backup(cli::BackupCommand::Schedule(args)) => backup::schedule(&args),
         Command::Schema => {
             let schema = serde_json::to_string_pretty(&ops_core::inventory_schema())?;
             write::emit(None, &(schema + "\n"))?;
