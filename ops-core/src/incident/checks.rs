@@ -27,15 +27,6 @@ pub(crate) fn all() -> Vec<Box<dyn Check>> {
     ]
 }
 
-fn rule(id: &str, severity: Severity, summary: &str, explanation: &str) -> Rule {
-    Rule {
-        id: id.to_owned(),
-        default_severity: severity,
-        summary: summary.to_owned(),
-        explanation: explanation.trim().to_owned(),
-    }
-}
-
 /// Incidents detected at or before `now`, with their index.
 fn past(inv: &Inventory, now: Timestamp) -> impl Iterator<Item = (Idx<Incident>, &Incident)> {
     inv.incidents()
@@ -111,7 +102,7 @@ impl MissingPostmortem {
     /// The check with the defaults: incidents of `sev2` or worse, 7 days after resolution.
     pub fn new() -> Self {
         MissingPostmortem {
-            rules: [rule(
+            rules: [Rule::new(
                 "incident/missing-postmortem",
                 Severity::Medium,
                 "A resolved serious incident has no completed post-mortem",
@@ -218,7 +209,7 @@ impl IssueWithoutAction {
     /// The check.
     pub fn new() -> Self {
         IssueWithoutAction {
-            rules: [rule(
+            rules: [Rule::new(
                 "incident/issue-without-action",
                 Severity::Medium,
                 "A post-mortem issue has no action",
@@ -294,7 +285,7 @@ impl PostmortemActions {
     pub fn new() -> Self {
         PostmortemActions {
             rules: [
-                rule(
+                Rule::new(
                     "incident/action-unowned",
                     Severity::Medium,
                     "An open post-mortem action has no owner, or is owned by a group",
@@ -320,7 +311,7 @@ actions:
 Give every action an `owner:` naming one person, who may of course delegate.
 ",
                 ),
-                rule(
+                Rule::new(
                     "incident/action-undated",
                     Severity::Medium,
                     "An open post-mortem action has no due date",
@@ -342,7 +333,7 @@ actions:
 Agree a `due:` date with the owner, proportionate to the severity of the incident.
 ",
                 ),
-                rule(
+                Rule::new(
                     "incident/action-overdue",
                     Severity::Medium,
                     "An open post-mortem action is past its due date",
@@ -451,7 +442,7 @@ impl CustomerDetected {
     /// The check, looking back 180 days.
     pub fn new() -> Self {
         CustomerDetected {
-            rules: [rule(
+            rules: [Rule::new(
                 "incident/customer-detected",
                 Severity::Medium,
                 "Customers noticed an incident on a component before monitoring did",
@@ -580,7 +571,7 @@ impl ChangeBeforeIncident {
     /// The check, with a 24-hour window.
     pub fn new() -> Self {
         ChangeBeforeIncident {
-            rules: [rule(
+            rules: [Rule::new(
                 "incident/change-before-incident",
                 Severity::Low,
                 "A change to an impacted component was made shortly before an incident",
@@ -707,7 +698,7 @@ impl Recurrence {
     /// The check, with a 90-day window.
     pub fn new() -> Self {
         Recurrence {
-            rules: [rule(
+            rules: [Rule::new(
                 "incident/recurrence",
                 Severity::Medium,
                 "An incident recurs on the same component or cause, and no problem links the incidents",
@@ -868,7 +859,7 @@ impl SpofIncident {
     /// The check, looking back 365 days.
     pub fn new() -> Self {
         SpofIncident {
-            rules: [rule(
+            rules: [Rule::new(
                 "incident/spof-incident",
                 Severity::High,
                 "An incident impacted a component that is still a single point of failure",
