@@ -70,6 +70,11 @@ pub use backup::{
     BackupCopy, BackupPolicy, BackupRun, Deleter, DrillOutcome, RestoreDrill, Retention, RunStatus, Schedule,
     StorageTier,
 };
+pub use backup::{
+    Bucket, Counters, Decision, GroupBy, GroupDecision, GroupKey, KeepCount, KeepReason, Kept, ResticDuration,
+    ResticVersion, RetentionPolicy, RetentionSnapshot, TagList, forget,
+};
+pub use backup::{ResticSnapshot, ResticSummary, backup_runs_json, parse_restic_snapshots};
 pub use check::{Check, CheckError, CheckFailure, Context, Report, Rule, Runner};
 pub use crosscheck::DeleteDataAndBackups;
 pub use diagnostic::{Diagnostic, Diagnostics};

@@ -1,8 +1,15 @@
 //! Backup policies, runs and restore drills.
 
 mod model;
+mod restic;
+mod retention;
 
 pub use model::{
     BackupCopy, BackupPolicy, BackupRun, Deleter, DrillOutcome, RestoreDrill, Retention, RunStatus, Schedule,
     StorageTier,
+};
+pub use restic::{ResticSnapshot, ResticSummary, backup_runs_json, parse_restic_snapshots};
+pub use retention::{
+    Bucket, Counters, Decision, GroupBy, GroupDecision, GroupKey, KeepCount, KeepReason, Kept, ResticDuration,
+    ResticVersion, RetentionPolicy, RetentionSnapshot, TagList, forget,
 };
