@@ -4,6 +4,7 @@ mod access;
 mod analysis;
 mod cli;
 mod import;
+mod retention;
 mod text;
 mod write;
 
@@ -14,7 +15,7 @@ use anyhow::{Result, bail};
 use clap::Parser;
 use ops_core::{Error, Inventory, Runner, render};
 
-use cli::{AccessCommand, CheckArgs, Cli, ColorChoice, Command, OutputFormat};
+use cli::{AccessCommand, BackupCommand, CheckArgs, Cli, ColorChoice, Command, OutputFormat};
 use text::Style;
 
 /// Exit code for findings at or above the threshold.
@@ -88,6 +89,9 @@ fn run(cli: Cli) -> Result<u8> {
             Ok(0)
         }
         Command::Import(command) => import::run(command),
+        Command::Backup(command) => match *command {
+            BackupCommand::Retention(args) => retention::run(&args),
+        },
         Command::Explain { rule } => explain(rule.as_deref()),
     }
 }
