@@ -29,6 +29,9 @@ pub enum Error {
         /// The group, as restic describes it (`host h, path [/srv]`).
         group: String,
     },
+    /// A storage projection input out of range: which value, what was found.
+    #[error("invalid storage projection: {0}")]
+    InvalidProjection(String),
     /// `restic snapshots --json` output that cannot be read.
     #[error("{file}:{line}:{column}: {message}")]
     ResticJson {

@@ -74,6 +74,7 @@ pub use backup::{
     Bucket, Counters, Decision, GroupBy, GroupDecision, GroupKey, KeepCount, KeepReason, Kept, ResticDuration,
     ResticVersion, RetentionPolicy, RetentionSnapshot, TagList, forget,
 };
+pub use backup::{ProjectedMonth, ProjectionInput, project_storage};
 pub use backup::{ResticSnapshot, ResticSummary, backup_runs_json, parse_restic_snapshots};
 pub use check::{Check, CheckError, CheckFailure, Context, Report, Rule, Runner};
 pub use crosscheck::DeleteDataAndBackups;

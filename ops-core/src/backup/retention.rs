@@ -676,8 +676,8 @@ impl RetentionPolicy {
     /// let kept: Vec<&str> = decision.keep.iter().map(|k| snapshots[k.index].id.as_str()).collect();
     /// assert_eq!(kept, ["a", "c"]);
     /// assert_eq!(decision.keep[0].reasons[0].to_string(), "daily snapshot");
-    /// // restic 0.16 and later also keep the oldest snapshot while a rule has counts left
-    /// assert_eq!(decision.keep.len(), 2);
+    /// // b falls on a's local day (20 November at -05:00), so it is removed
+    /// assert_eq!(decision.remove, [1]);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn apply(&self, snapshots: &[RetentionSnapshot], now: DateTime<Utc>) -> Result<Decision, Error> {
