@@ -127,6 +127,28 @@ pub(crate) enum ImportCommand {
     /// role,granted_at,last_used_at,expires_at,id.
     #[command(name = "grants-csv", after_help = IMPORT_HELP)]
     GrantsCsv(GrantsImportArgs),
+    /// The output of `restic snapshots --json` as backup runs of a policy.
+    #[command(
+        name = "restic-snapshots",
+        after_help = "Each snapshot becomes a successful run: started at the summary's backup_start (restic 0.17+)\n\
+        or the snapshot time, finished at backup_end, size_bytes from total_bytes_processed, checksum\n\
+        sha256:<tree>. The policy must be defined in the inventory you load the file with.\n\n\
+        Example:\n  restic snapshots --json > snapshots.json\n  \
+        opsctl import restic-snapshots snapshots.json --policy orders-db-nightly --output inventory/runs.json"
+    )]
+    ResticSnapshots(ResticImportArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct ResticImportArgs {
+    /// The output of `restic snapshots --json`.
+    pub(crate) file: PathBuf,
+    /// Id of the inventory backup policy the snapshots belong to.
+    #[arg(long, value_name = "ID")]
+    pub(crate) policy: String,
+    /// Write the inventory file to FILE (atomically) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]

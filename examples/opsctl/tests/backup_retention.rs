@@ -235,3 +235,45 @@ fn unreadable_snapshots_say_where() {
     assert!(stderr(&out).contains("no snapshots: give --snapshots FILE"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn restic_snapshots_import_as_backup_runs_that_validate() {
+    let dir = std::env::temp_dir().join(format!("opsctl-restic-import-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("policy.yaml"),
+        "components:\n  - {id: srv, kind: database}\nbackup_policies:\n  - {id: srv-nightly, protects: srv}\n",
+    )
+    .unwrap();
+    let runs = dir.join("runs.json");
+    let out = opsctl(&[
+        "import".as_ref(),
+        "restic-snapshots".as_ref(),
+        format!("{FIXTURES}/groups/snapshots.json").as_ref(),
+        "--policy".as_ref(),
+        "srv-nightly".as_ref(),
+        "--output".as_ref(),
+        runs.as_os_str(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("wrote 36 backup runs to"));
+    let out = opsctl(&["validate".as_ref(), dir.as_os_str()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // and the runs are the policy's snapshots for `backup retention`
+    let out = opsctl(&[
+        "backup".as_ref(),
+        "retention".as_ref(),
+        dir.as_os_str(),
+        "srv-nightly".as_ref(),
+        "--keep-last".as_ref(),
+        "2".as_ref(),
+        "--format".as_ref(),
+        "json".as_ref(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["keep"].as_array().unwrap().len(), 2);
+    assert_eq!(v["remove"].as_array().unwrap().len(), 34);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
