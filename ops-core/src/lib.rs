@@ -72,7 +72,7 @@ pub use backup::{
 };
 pub use backup::{
     Bucket, Counters, Decision, GroupBy, GroupDecision, GroupKey, KeepCount, KeepReason, Kept, ResticDuration,
-    ResticVersion, RetentionPolicy, RetentionSnapshot, TagList, forget,
+    ResticVersion, RetentionPolicy, RetentionSnapshot, SnapshotFilter, TagList, forget,
 };
 pub use backup::{ProjectedMonth, ProjectionInput, project_storage};
 pub use backup::{ResticSnapshot, ResticSummary, backup_runs_json, parse_restic_snapshots};

@@ -425,8 +425,10 @@ policy is the inventory policy's retention, if PATH... POLICY are given, with
 any --keep-* flag given here replacing that rule; without an inventory the
 flags alone are the policy. Values use restic's syntax: counts are numbers or
 `unlimited`, durations are like 1y6m3d12h (m is months), --keep-tag a,b keeps
-snapshots with both tags. Snapshots are grouped by host and paths, as restic
-does (--group-by). --restic-version 0.14 reproduces restic 0.14 (Debian 12).
+snapshots with both tags. --host, --tag and --path choose the snapshots
+considered; they are grouped by host and paths, as restic does (--group-by).
+--restic-version 0.14 reproduces restic 0.14 (Debian 12). --keep-within*
+cut-offs use each newest snapshot's recorded offset, as `TZ=UTC restic forget`.
 
 Exit codes: 0 computed (whatever it removes), 2 usage error, unreadable input,
 or a policy restic refuses (empty, or removing every snapshot of a group).
@@ -484,6 +486,21 @@ pub(crate) struct RetentionArgs {
     /// Keep snapshots with this taglist, `tag[,tag...]` (repeatable).
     #[arg(long, value_name = "taglist")]
     pub(crate) keep_tag: Vec<String>,
+    /// Only consider snapshots of this host (repeatable).
+    #[arg(long, value_name = "host")]
+    pub(crate) host: Vec<String>,
+    /// Only consider snapshots with this taglist, `tag[,tag...]` (repeatable: any of them).
+    #[arg(long, value_name = "taglist")]
+    pub(crate) tag: Vec<String>,
+    /// Only consider snapshots that include this path (repeatable: all of them).
+    #[arg(long, value_name = "path")]
+    pub(crate) path: Vec<String>,
+    /// Accepted for restic compatibility: this command never removes anything.
+    #[arg(long, short = 'n')]
+    pub(crate) dry_run: bool,
+    /// Accepted for restic compatibility (no effect).
+    #[arg(long, short = 'c')]
+    pub(crate) compact: bool,
     /// Group snapshots by host, paths and/or tags, separated by commas ('' for no grouping).
     #[arg(long, short = 'g', value_name = "group", default_value = "host,paths")]
     pub(crate) group_by: String,

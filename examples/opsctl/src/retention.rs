@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result, anyhow, bail};
 use ops_core::{
     Bucket, GroupBy, GroupDecision, Inventory, KeepCount, Limits, ResticDuration, ResticVersion, RetentionPolicy,
-    RetentionSnapshot, RunStatus, TagList, did_you_mean, forget, parse_restic_snapshots,
+    RetentionSnapshot, RunStatus, SnapshotFilter, TagList, did_you_mean, forget, parse_restic_snapshots,
 };
 use serde::Serialize;
 
@@ -42,6 +42,11 @@ pub(crate) fn run(args: &RetentionArgs) -> Result<u8> {
             "no snapshots: give --snapshots FILE (the output of `restic snapshots --json`), or PATH... POLICY to use the policy's backup runs"
         ),
     };
+    let mut filter = SnapshotFilter::default();
+    filter.hosts.clone_from(&args.host);
+    filter.tags = args.tag.iter().map(|t| TagList::parse(t)).collect();
+    filter.paths.clone_from(&args.path);
+    let snapshots: Vec<RetentionSnapshot> = snapshots.into_iter().filter(|s| filter.matches(s)).collect();
     let group_by = GroupBy::parse(&args.group_by).map_err(|e| anyhow!("--group-by: {e}"))?;
     let now = args.at.unwrap_or_else(chrono::Utc::now);
     let groups = forget(&snapshots, &policy, group_by, now)?;

@@ -13,5 +13,5 @@ pub use projection::{ProjectedMonth, ProjectionInput, project_storage};
 pub use restic::{ResticSnapshot, ResticSummary, backup_runs_json, parse_restic_snapshots};
 pub use retention::{
     Bucket, Counters, Decision, GroupBy, GroupDecision, GroupKey, KeepCount, KeepReason, Kept, ResticDuration,
-    ResticVersion, RetentionPolicy, RetentionSnapshot, TagList, forget,
+    ResticVersion, RetentionPolicy, RetentionSnapshot, SnapshotFilter, TagList, forget,
 };

@@ -49,17 +49,23 @@
 //! additionally and marked as `oldest`", "restic refuses to act on an "empty"
 //! policy").
 //!
-//! Both modes are tested against restic: 0.14 against 152 `restic forget`
+//! Both modes are tested against restic: 0.14 against 161 `restic forget`
 //! runs of the real 0.14.0 binary and 0.14.0's `TestApplyPolicy` golden
 //! files, current against 0.19.1's golden files (`ops-core/tests/restic_retention.rs`).
 //!
 //! One difference from restic is deliberate: restic parses a snapshot time
 //! whose offset equals the local offset of the machine running `forget` into
-//! that machine's time zone, so `--keep-within*` arithmetic can follow its DST
-//! rules. The engine always uses the snapshot's recorded fixed offset, which
-//! is what restic does on a machine whose zone is UTC (the fixtures were made
-//! with `TZ=UTC`). The result differs only when a `--keep-within*` cut-off
-//! falls within an hour of a snapshot across a DST change of that zone.
+//! that machine's time zone, and its `--keep-within*` arithmetic (Go's
+//! `AddDate`) then follows that zone's DST rules. The engine always uses the
+//! newest snapshot's recorded fixed offset, which is what restic does on a
+//! machine whose zone is UTC (the fixtures were made with `TZ=UTC`). Checked
+//! with restic 0.14.0: snapshots at 2021-03-25 11:30 and 12:30 GMT and
+//! 2021-04-01 12:00 BST, `--keep-within 7d`: under `TZ=UTC` restic keeps all
+//! three (cut-off 2021-03-25 12:00+01:00, 11:00 UTC), as the engine does;
+//! under `TZ=Europe/London` it removes the 11:30 one (cut-off 12:00 GMT). The
+//! results differ only when a `--keep-within*` cut-off lands within a DST
+//! shift of a snapshot; run `TZ=UTC restic forget` to get exactly the
+//! engine's answer.
 
 use std::fmt;
 
@@ -781,6 +787,36 @@ fn go_zero_time() -> DateTime<FixedOffset> {
         .unwrap_or(DateTime::<Utc>::MIN_UTC.fixed_offset())
 }
 
+/// Which snapshots `restic forget` considers at all: `--host`, `--tag` and
+/// `--path`. Snapshots it does not match are neither kept nor removed: keep
+/// only the matching ones before calling [`forget`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SnapshotFilter {
+    /// `--host`: the snapshot's host is one of these (any host when empty).
+    pub hosts: Vec<String>,
+    /// `--tag`: the snapshot matches one of these lists, as `--keep-tag` does
+    /// (any snapshot when empty).
+    pub tags: Vec<TagList>,
+    /// `--path`: the snapshot has every one of these paths.
+    pub paths: Vec<String>,
+}
+
+impl SnapshotFilter {
+    /// Whether restic would consider the snapshot (its `HasHostname`,
+    /// `HasTagList` and `HasPaths`).
+    pub fn matches(&self, s: &RetentionSnapshot) -> bool {
+        (self.hosts.is_empty() || self.hosts.contains(&s.hostname))
+            && (self.tags.is_empty() || self.tags.iter().any(|l| l.matches(&s.tags)))
+            && self.paths.iter().all(|p| s.paths.contains(p))
+    }
+
+    /// `true` when no filter is set.
+    pub fn is_empty(&self) -> bool {
+        self.hosts.is_empty() && self.tags.is_empty() && self.paths.is_empty()
+    }
+}
+
 /// How `restic forget --group-by` groups snapshots (default `host,paths`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct GroupBy {
@@ -1263,6 +1299,26 @@ mod tests {
                 .contains("expected a whole number")
         );
         assert!(KeepCount::parse("99999999999", ResticVersion::Current).is_err());
+    }
+
+    /// restic's `HasHostname` (any of the hosts), `HasTagList` (any list) and
+    /// `HasPaths` (all paths).
+    #[test]
+    fn filters_choose_the_snapshots_considered() {
+        let s = RetentionSnapshot::new("1", at("2026-11-20T08:00:00Z"))
+            .with_host_paths("a", ["/x", "/y"])
+            .with_tags(["t"]);
+        let mut f = SnapshotFilter::default();
+        assert!(f.is_empty() && f.matches(&s));
+        f.hosts = vec!["b".into(), "a".into()];
+        f.paths = vec!["/y".into(), "/x".into()];
+        f.tags = vec![TagList::parse("u"), TagList::parse("t")];
+        assert!(f.matches(&s));
+        f.paths.push("/z".into());
+        assert!(!f.matches(&s));
+        f.paths.clear();
+        f.tags = vec![TagList::parse("")];
+        assert!(!f.matches(&s), "'' matches untagged snapshots only");
     }
 
     #[test]
