@@ -37,6 +37,13 @@
 //! assert_eq!(problems.iter().next().unwrap().to_string(),
 //!            "estate.yaml:2:28: unknown component 'dbb' (did you mean 'db'?)");
 //! ```
+//!
+//! Backup retention is computed as restic computes it: [`forget`] and
+//! [`RetentionPolicy::apply`] decide which snapshots `restic forget` keeps,
+//! with restic's reasons, for the current release or 0.14
+//! ([`ResticVersion`]); [`parse_restic_snapshots`] reads
+//! `restic snapshots --json`; [`project_storage`] projects what a policy
+//! holds and costs month by month.
 
 mod access;
 mod backup;

@@ -403,3 +403,22 @@ fn current_mode_agrees_with_restic_0_19_1_golden_files() {
 fn v0_14_mode_agrees_with_restic_0_14_0_golden_files() {
     assert_eq!(check_golden("apply-policy-v0.14.0.json", ResticVersion::V0_14), 36);
 }
+
+/// `restic snapshots --json --group-by host,paths` (restic 0.14.0's real
+/// output) reads as the same snapshots as the plain form.
+#[test]
+fn grouped_snapshots_json_reads_as_the_plain_form() {
+    let read = |name: &str| {
+        let text = std::fs::read_to_string(Path::new(FIXTURES).join("groups").join(name)).unwrap();
+        let mut ids: Vec<String> = parse_restic_snapshots(name, &text)
+            .unwrap()
+            .into_iter()
+            .map(|s| s.id)
+            .collect();
+        ids.sort();
+        ids
+    };
+    let plain = read("snapshots.json");
+    assert_eq!(plain.len(), 36);
+    assert_eq!(read("snapshots-grouped.json"), plain);
+}

@@ -6,7 +6,8 @@
 //! "id": "…", "short_id": "…"}`, with `parent`, `uid`, `gid`, `excludes`,
 //! `program_version` and (restic 0.17 and later) `summary` when present.
 //! Fields this reader does not know are ignored, since restic adds fields
-//! over releases; `time` and `id` are required.
+//! over releases; `time` and `id` are required. The grouped form printed with
+//! `--group-by` (`[{"group_key": {...}, "snapshots": [...]}]`) is read too.
 
 use chrono::{DateTime, FixedOffset, Utc};
 use serde::{Deserialize, Deserializer};
@@ -120,7 +121,22 @@ fn null_as_empty<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Erro
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn parse_restic_snapshots(file: &str, text: &str) -> Result<Vec<ResticSnapshot>, Error> {
-    serde_json::from_str::<Vec<ResticSnapshot>>(text).map_err(|e| {
+    /// One group of `restic snapshots --json --group-by ...`.
+    #[derive(Deserialize)]
+    struct Group {
+        #[serde(deserialize_with = "null_as_empty_snapshots")]
+        snapshots: Vec<ResticSnapshot>,
+    }
+    fn null_as_empty_snapshots<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<ResticSnapshot>, D::Error> {
+        Ok(Option::<Vec<ResticSnapshot>>::deserialize(d)?.unwrap_or_default())
+    }
+    // With --group-by, restic prints [{"group_key": {...}, "snapshots": [...]}].
+    let parsed = match serde_json::from_str::<Vec<ResticSnapshot>>(text) {
+        Err(_) if text.contains("\"group_key\"") => serde_json::from_str::<Vec<Group>>(text)
+            .map(|groups| groups.into_iter().flat_map(|g| g.snapshots).collect()),
+        other => other,
+    };
+    parsed.map_err(|e| {
         let full = e.to_string();
         // serde_json appends " at line L column C"; the position goes in front.
         let message = match full.rfind(" at line ") {
@@ -235,6 +251,20 @@ mod tests {
         assert_eq!(
             (r.hostname.as_str(), r.tags.as_slice()),
             ("h", &["daily".to_owned()][..])
+        );
+    }
+
+    #[test]
+    fn reads_the_grouped_form() {
+        let grouped = format!(
+            r#"[{{"group_key":{{"hostname":"h","paths":["/srv"],"tags":null}},"snapshots":{REAL}}},{{"group_key":{{"hostname":"g"}},"snapshots":null}}]"#
+        );
+        assert_eq!(parse_restic_snapshots("s.json", &grouped).unwrap().len(), 2);
+        let broken = grouped.replacen("\"time\"", "\"tim\"", 1);
+        let err = parse_restic_snapshots("s.json", &broken).unwrap_err().to_string();
+        assert!(
+            err.starts_with("s.json:1:") && err.ends_with("missing field `time`"),
+            "{err}"
         );
     }
 
