@@ -486,8 +486,8 @@ pub(crate) struct RetentionArgs {
     /// Keep snapshots with this taglist, `tag[,tag...]` (repeatable).
     #[arg(long, value_name = "taglist")]
     pub(crate) keep_tag: Vec<String>,
-    /// Only consider snapshots of this host (repeatable).
-    #[arg(long, value_name = "host")]
+    /// Only consider snapshots of this host (repeatable; restic 0.14's `--hostname` too).
+    #[arg(long, value_name = "host", alias = "hostname")]
     pub(crate) host: Vec<String>,
     /// Only consider snapshots with this taglist, `tag[,tag...]` (repeatable: any of them).
     #[arg(long, value_name = "taglist")]
