@@ -37,6 +37,13 @@
 //! assert_eq!(problems.iter().next().unwrap().to_string(),
 //!            "estate.yaml:2:28: unknown component 'dbb' (did you mean 'db'?)");
 //! ```
+//!
+//! Backup retention is computed as restic computes it: [`forget`] and
+//! [`RetentionPolicy::apply`] decide which snapshots `restic forget` keeps,
+//! with restic's reasons, for the current release or 0.14
+//! ([`ResticVersion`]); [`parse_restic_snapshots`] reads
+//! `restic snapshots --json`; [`project_storage`] projects what a policy
+//! holds and costs month by month.
 
 mod access;
 mod backup;
@@ -71,8 +78,14 @@ pub use backup::{
     RestoreDrill, Retention, RunStatus, Schedule, StorageTier, SuspiciousBackupRun,
 };
 pub use backup::{
+    Bucket, Counters, Decision, GroupBy, GroupDecision, GroupKey, KeepCount, KeepReason, Kept, ResticDuration,
+    ResticVersion, RetentionPolicy, RetentionSnapshot, SnapshotFilter, TagList, forget,
+};
+pub use backup::{
     CopyPlacement, RestoreDrills, ScheduleExceedsRpo, StaleBackup, SuspiciousRun, Unmonitored, UnprotectedData,
 };
+pub use backup::{ProjectedMonth, ProjectionInput, project_storage};
+pub use backup::{ResticSnapshot, ResticSummary, backup_runs_json, parse_restic_snapshots};
 pub use check::{Check, CheckError, CheckFailure, Context, Report, Rule, Runner};
 pub use crosscheck::DeleteDataAndBackups;
 pub use diagnostic::{Diagnostic, Diagnostics};

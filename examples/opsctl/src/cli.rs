@@ -84,9 +84,6 @@ pub(crate) enum Command {
     /// Incidents: metrics over an inventory, or a new incident file.
     #[command(subcommand)]
     Incident(IncidentCommand),
-    /// Backup commands: where each policy stands, and when it runs.
-    #[command(subcommand)]
-    Backup(BackupCommand),
     /// Render an incident's post-mortem as a document ready to share.
     #[command(
         after_help = "Writes header, impact, the four standard questions, timeline, and the issues \
@@ -103,6 +100,10 @@ pub(crate) enum Command {
     /// Turn another tool's export into an inventory file (JSON).
     #[command(subcommand, after_help = IMPORT_HELP)]
     Import(ImportCommand),
+    /// Backup commands: where each policy stands, when it runs, and what
+    /// restic's retention would keep.
+    #[command(subcommand)]
+    Backup(Box<BackupCommand>),
     /// Explain a check: what it finds, why it matters, how to fix it.
     /// Without a rule id, list every rule.
     #[command(after_help = "Examples:\n  opsctl explain\n  opsctl explain inventory/departed-owner")]
@@ -140,6 +141,28 @@ pub(crate) enum ImportCommand {
     /// role,granted_at,last_used_at,expires_at,id.
     #[command(name = "grants-csv", after_help = IMPORT_HELP)]
     GrantsCsv(GrantsImportArgs),
+    /// The output of `restic snapshots --json` as backup runs of a policy.
+    #[command(
+        name = "restic-snapshots",
+        after_help = "Each snapshot becomes a successful run: started at the summary's backup_start (restic 0.17+)\n\
+        or the snapshot time, finished at backup_end, size_bytes from total_bytes_processed, checksum\n\
+        sha256:<tree>. The policy must be defined in the inventory you load the file with.\n\n\
+        Example:\n  restic snapshots --json > snapshots.json\n  \
+        opsctl import restic-snapshots snapshots.json --policy orders-db-nightly --output inventory/runs.json"
+    )]
+    ResticSnapshots(ResticImportArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct ResticImportArgs {
+    /// The output of `restic snapshots --json`.
+    pub(crate) file: PathBuf,
+    /// Id of the inventory backup policy the snapshots belong to.
+    #[arg(long, value_name = "ID")]
+    pub(crate) policy: String,
+    /// Write the inventory file to FILE (atomically) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -275,6 +298,10 @@ pub(crate) enum BackupCommand {
     /// with daylight-saving changes called out.
     #[command(after_help = "Example:\n  opsctl backup schedule examples/inventories/startup postgres-nightly --next 5")]
     Schedule(BackupScheduleArgs),
+    /// What `restic forget` would keep and remove, and why: restic's flags and
+    /// a `restic snapshots --json` file, or an inventory backup policy.
+    #[command(after_help = RETENTION_HELP)]
+    Retention(Box<RetentionArgs>),
 }
 
 #[derive(Debug, clap::Args)]
@@ -543,4 +570,120 @@ pub(crate) enum ColorChoice {
     Auto,
     Always,
     Never,
+}
+
+const RETENTION_HELP: &str = "\
+Snapshots come from --snapshots (the output of `restic snapshots --json`) or,
+without it, from the policy's backup_runs in the inventory (read in UTC). The
+policy is the inventory policy's retention, if PATH... POLICY are given, with
+any --keep-* flag given here replacing that rule; without an inventory the
+flags alone are the policy. Values use restic's syntax: counts are numbers or
+`unlimited`, durations are like 1y6m3d12h (m is months), --keep-tag a,b keeps
+snapshots with both tags. --host, --tag and --path choose the snapshots
+considered; they are grouped by host and paths, as restic does (--group-by).
+--restic-version 0.14 reproduces restic 0.14 (Debian 12). --keep-within*
+cut-offs use each newest snapshot's recorded offset, as `TZ=UTC restic forget`.
+
+Exit codes: 0 computed (whatever it removes), 2 usage error, unreadable input,
+or a policy restic refuses (empty, or removing every snapshot of a group).
+
+Examples:
+  restic snapshots --json > snapshots.json
+  opsctl backup retention --snapshots snapshots.json --keep-daily 7 --keep-weekly 5 --keep-monthly 12
+  opsctl backup retention --snapshots snapshots.json --keep-within 1y2m --keep-tag monthly --format json
+  opsctl backup retention inventory/ orders-db-nightly --snapshots snapshots.json";
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct RetentionArgs {
+    /// Inventory files or directories, then the id of a backup policy (optional).
+    #[arg(value_name = "PATH... POLICY")]
+    pub(crate) inventory: Vec<PathBuf>,
+    /// The output of `restic snapshots --json`.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) snapshots: Option<PathBuf>,
+    /// Keep the last n snapshots.
+    #[arg(long, short = 'l', value_name = "n", allow_hyphen_values = true)]
+    pub(crate) keep_last: Option<String>,
+    /// Keep the last n hourly snapshots.
+    #[arg(long, short = 'H', value_name = "n", allow_hyphen_values = true)]
+    pub(crate) keep_hourly: Option<String>,
+    /// Keep the last n daily snapshots.
+    #[arg(long, short = 'd', value_name = "n", allow_hyphen_values = true)]
+    pub(crate) keep_daily: Option<String>,
+    /// Keep the last n weekly (ISO week) snapshots.
+    #[arg(long, short = 'w', value_name = "n", allow_hyphen_values = true)]
+    pub(crate) keep_weekly: Option<String>,
+    /// Keep the last n monthly snapshots.
+    #[arg(long, short = 'm', value_name = "n", allow_hyphen_values = true)]
+    pub(crate) keep_monthly: Option<String>,
+    /// Keep the last n yearly snapshots.
+    #[arg(long, short = 'y', value_name = "n", allow_hyphen_values = true)]
+    pub(crate) keep_yearly: Option<String>,
+    /// Keep snapshots newer than duration relative to the newest snapshot.
+    #[arg(long, value_name = "duration", allow_hyphen_values = true)]
+    pub(crate) keep_within: Option<String>,
+    /// Keep hourly snapshots newer than duration relative to the newest snapshot.
+    #[arg(long, value_name = "duration", allow_hyphen_values = true)]
+    pub(crate) keep_within_hourly: Option<String>,
+    /// Keep daily snapshots newer than duration relative to the newest snapshot.
+    #[arg(long, value_name = "duration", allow_hyphen_values = true)]
+    pub(crate) keep_within_daily: Option<String>,
+    /// Keep weekly snapshots newer than duration relative to the newest snapshot.
+    #[arg(long, value_name = "duration", allow_hyphen_values = true)]
+    pub(crate) keep_within_weekly: Option<String>,
+    /// Keep monthly snapshots newer than duration relative to the newest snapshot.
+    #[arg(long, value_name = "duration", allow_hyphen_values = true)]
+    pub(crate) keep_within_monthly: Option<String>,
+    /// Keep yearly snapshots newer than duration relative to the newest snapshot.
+    #[arg(long, value_name = "duration", allow_hyphen_values = true)]
+    pub(crate) keep_within_yearly: Option<String>,
+    /// Keep snapshots with this taglist, `tag[,tag...]` (repeatable).
+    #[arg(long, value_name = "taglist")]
+    pub(crate) keep_tag: Vec<String>,
+    /// Only consider snapshots of this host (repeatable; restic 0.14's `--hostname` too).
+    #[arg(long, value_name = "host", alias = "hostname")]
+    pub(crate) host: Vec<String>,
+    /// Only consider snapshots with this taglist, `tag[,tag...]` (repeatable: any of them).
+    #[arg(long, value_name = "taglist")]
+    pub(crate) tag: Vec<String>,
+    /// Only consider snapshots that include this path (repeatable: all of them).
+    #[arg(long, value_name = "path")]
+    pub(crate) path: Vec<String>,
+    /// Accepted for restic compatibility: this command never removes anything.
+    #[arg(long, short = 'n')]
+    pub(crate) dry_run: bool,
+    /// Accepted for restic compatibility (no effect).
+    #[arg(long, short = 'c')]
+    pub(crate) compact: bool,
+    /// Group snapshots by host, paths and/or tags, separated by commas ('' for no grouping).
+    #[arg(long, short = 'g', value_name = "group", default_value = "host,paths")]
+    pub(crate) group_by: String,
+    /// Whose semantics: `current` (restic 0.18 and later) or `0.14`.
+    #[arg(long, value_enum, default_value_t = ResticVersionArg::Current)]
+    pub(crate) restic_version: ResticVersionArg,
+    /// The instant of the run: snapshots after it are in the future (default: now).
+    #[arg(long, value_name = "INSTANT", value_parser = parse_at)]
+    pub(crate) at: Option<ops_core::Timestamp>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = RetentionFormat::Text)]
+    pub(crate) format: RetentionFormat,
+}
+
+/// restic release semantics.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ResticVersionArg {
+    /// restic 0.18 and later.
+    Current,
+    /// restic 0.14 (Debian 12).
+    #[value(name = "0.14")]
+    V0_14,
+}
+
+/// Output of `backup retention`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum RetentionFormat {
+    /// Tables of kept snapshots with reasons and of removed snapshots.
+    Text,
+    /// `{"keep": [ids], "remove": [ids], "groups": [...]}`.
+    Json,
 }

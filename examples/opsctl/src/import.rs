@@ -12,6 +12,21 @@ use crate::write;
 
 pub(crate) fn run(command: ImportCommand) -> Result<u8> {
     let (imported, output) = match command {
+        ImportCommand::ResticSnapshots(args) => {
+            let text = import::read_input(&args.file, &Limits::default())?;
+            let snapshots = ops_core::parse_restic_snapshots(&args.file.display().to_string(), &text)?;
+            let json = ops_core::backup_runs_json(&snapshots, &args.policy);
+            write_text(&json, args.output.as_deref())?;
+            if let Some(path) = &args.output {
+                let n = snapshots.len();
+                eprintln!(
+                    "wrote {n} backup run{} to {}",
+                    if n == 1 { "" } else { "s" },
+                    path.display()
+                );
+            }
+            return Ok(0);
+        }
         ImportCommand::AwsCredentialReport(args) => {
             let mut options = AwsCredentialReportOptions::new(args.system);
             for (user, principal) in args.map {
@@ -37,18 +52,25 @@ pub(crate) fn run(command: ImportCommand) -> Result<u8> {
 }
 
 fn emit(imported: &Imported, output: Option<&Path>) -> Result<()> {
-    let text = imported.to_inventory_json();
+    write_text(&imported.to_inventory_json(), output)?;
+    if let Some(path) = output {
+        eprintln!(
+            "wrote {} credential{} and {} grant{} to {}",
+            imported.credentials.len(),
+            if imported.credentials.len() == 1 { "" } else { "s" },
+            imported.grants.len(),
+            if imported.grants.len() == 1 { "" } else { "s" },
+            path.display()
+        );
+    }
+    Ok(())
+}
+
+/// Writes an inventory file atomically, or to standard output.
+fn write_text(text: &str, output: Option<&Path>) -> Result<()> {
     match output {
         Some(path) => {
             write::atomic_write(path, text.as_bytes())?;
-            eprintln!(
-                "wrote {} credential{} and {} grant{} to {}",
-                imported.credentials.len(),
-                if imported.credentials.len() == 1 { "" } else { "s" },
-                imported.grants.len(),
-                if imported.grants.len() == 1 { "" } else { "s" },
-                path.display()
-            );
         }
         None => {
             let mut stdout = std::io::stdout().lock();

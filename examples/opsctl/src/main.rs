@@ -6,6 +6,7 @@ mod backup;
 mod cli;
 mod import;
 mod incident;
+mod retention;
 mod text;
 mod write;
 
@@ -16,7 +17,7 @@ use anyhow::{Result, bail};
 use clap::Parser;
 use ops_core::{Error, Inventory, Runner, render};
 
-use cli::{AccessCommand, CheckArgs, Cli, ColorChoice, Command, OutputFormat};
+use cli::{AccessCommand, BackupCommand, CheckArgs, Cli, ColorChoice, Command, OutputFormat};
 use text::Style;
 
 /// Exit code for findings at or above the threshold.
@@ -90,14 +91,17 @@ fn run(cli: Cli) -> Result<u8> {
         Command::Incident(cli::IncidentCommand::Report(args)) => incident::report(&args),
         Command::Incident(cli::IncidentCommand::New(args)) => incident::new(&args),
         Command::Postmortem(args) => incident::postmortem(&args),
-        Command::Backup(cli::BackupCommand::Status(args)) => backup::status(&args),
-        Command::Backup(cli::BackupCommand::Schedule(args)) => backup::schedule(&args),
         Command::Schema => {
             let schema = serde_json::to_string_pretty(&ops_core::inventory_schema())?;
             write::emit(None, &(schema + "\n"))?;
             Ok(0)
         }
         Command::Import(command) => import::run(command),
+        Command::Backup(command) => match *command {
+            BackupCommand::Status(args) => backup::status(&args),
+            BackupCommand::Schedule(args) => backup::schedule(&args),
+            BackupCommand::Retention(args) => retention::run(&args),
+        },
         Command::Explain { rule } => explain(rule.as_deref()),
     }
 }
