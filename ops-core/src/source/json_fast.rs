@@ -11,7 +11,7 @@
 use std::cell::Cell;
 use std::sync::Arc;
 
-use serde::de::{self, DeserializeOwned, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, Deserialize, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Visitor};
 
 use super::de::{SPANNED_NAME, set_next_location};
 use crate::Location;
@@ -19,16 +19,17 @@ use crate::location::LineIndex;
 
 /// What a JSON item needs from its file.
 #[derive(Debug)]
-pub(crate) struct Source<'a> {
-    pub(crate) file: &'a Arc<str>,
-    pub(crate) text: &'a str,
-    pub(crate) lines: &'a LineIndex<'a>,
+pub(crate) struct Source<'s, 't> {
+    pub(crate) file: &'s Arc<str>,
+    /// The whole file: strings deserialized from it may borrow from it.
+    pub(crate) text: &'t str,
+    pub(crate) lines: &'s LineIndex<'t>,
     /// Line of the last position looked up (positions mostly move forward).
-    pub(crate) cursor: &'a Cell<usize>,
+    pub(crate) cursor: &'s Cell<usize>,
     pub(crate) max_depth: usize,
 }
 
-impl Source<'_> {
+impl Source<'_, '_> {
     pub(crate) fn location(&self, offset: usize) -> Location {
         let mut cursor = self.cursor.get();
         let (line, column) = self.lines.position_from(&mut cursor, offset);
@@ -191,7 +192,7 @@ thread_local! {
 }
 
 /// Deserializes the entity in `text[start..end]` (a value `skip_value` accepted), or `None`.
-pub(crate) fn entity<T: DeserializeOwned>(src: &Source<'_>, start: usize, depth: usize) -> Option<T> {
+pub(crate) fn entity<'t, T: Deserialize<'t>>(src: &Source<'_, 't>, start: usize, depth: usize) -> Option<T> {
     #[cfg(test)]
     if DISABLED.with(Cell::get) {
         return None;
@@ -206,7 +207,7 @@ pub(crate) fn entity<T: DeserializeOwned>(src: &Source<'_>, start: usize, depth:
 }
 
 struct Fast<'s, 'a> {
-    src: &'s Source<'a>,
+    src: &'s Source<'s, 'a>,
     bytes: &'a [u8],
     pos: usize,
     depth: usize,
