@@ -108,6 +108,8 @@ pub(crate) type RawDuration = Spanned<String>;
 /// A component: anything that can fail and that others depend on.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+// The optional fields most components leave out are boxed: an estate may
+// hold a million of these at once, and a `None` box costs 8 bytes, not 32-56.
 pub(crate) struct RawComponent<'t> {
     /// Unique id, used in `depends_on` and everywhere else.
     #[schemars(extend("pattern" = "^[A-Za-z0-9][A-Za-z0-9._:/@-]{0,127}$"))]
@@ -116,19 +118,19 @@ pub(crate) struct RawComponent<'t> {
     /// Human-readable name.
     pub(crate) name: Option<String>,
     /// What sort of component this is.
-    pub(crate) kind: Option<Spanned<ComponentKindName>>,
+    pub(crate) kind: Option<Box<Spanned<ComponentKindName>>>,
     /// Free text.
     pub(crate) description: Option<String>,
     /// A user-facing entry point (a product, an API): what failure analysis protects.
     pub(crate) entry: Option<bool>,
     /// When this component is up given its dependencies: `all` (default), `any` or `{at_least: k}`.
-    pub(crate) requires: Option<Spanned<RawRequires>>,
+    pub(crate) requires: Option<Box<Spanned<RawRequires>>>,
     /// Ids of the components this one needs.
     #[serde(default, borrow)]
     pub(crate) depends_on: Vec<RawIdRef<'t>>,
     /// Criticality: 1 (most critical) to 4.
     #[schemars(range(min = 1, max = 4))]
-    pub(crate) tier: Option<Spanned<i64>>,
+    pub(crate) tier: Option<Box<Spanned<i64>>>,
     /// Ids of the people, groups or service accounts that own it.
     #[serde(default, borrow)]
     pub(crate) owners: Vec<RawIdRef<'t>>,
@@ -139,10 +141,10 @@ pub(crate) struct RawComponent<'t> {
     pub(crate) stateful: Option<bool>,
     /// Probability of being up on its own, in (0, 1], e.g. 0.999.
     #[schemars(extend("exclusiveMinimum" = 0, "maximum" = 1))]
-    pub(crate) availability: Option<Spanned<f64>>,
+    pub(crate) availability: Option<Box<Spanned<f64>>>,
     /// Target availability for an entry, in (0, 1], e.g. 0.9995.
     #[schemars(extend("exclusiveMinimum" = 0, "maximum" = 1))]
-    pub(crate) slo: Option<Spanned<f64>>,
+    pub(crate) slo: Option<Box<Spanned<f64>>>,
     /// Free-form labels.
     #[serde(default)]
     pub(crate) tags: Vec<String>,

@@ -16,7 +16,7 @@ use crate::backup::*;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::graph::*;
 use crate::incident::*;
-use crate::source::de::Spanned;
+use crate::source::de::{Spanned, Text};
 use crate::suggest::did_you_mean;
 use crate::time::{parse_duration, parse_instant};
 use crate::{Idx, Location, Timestamp};
@@ -27,29 +27,50 @@ use crate::{Idx, Location, Timestamp};
 pub(crate) struct Namespace<'r, T: Copy> {
     /// What a reference to it is called in messages ("component").
     what: &'static str,
-    map: FastMap<IdKey<'r>, (T, &'r Location, &'static str)>,
-    /// Ids in definition order, so suggestions are deterministic.
+    /// The entity and where its id is written. Kept small: with a million
+    /// ids, the table's size decides how often a lookup misses the cache.
+    map: FastMap<IdKey<'r>, (T, &'r Location)>,
+    /// Ids in definition order, so suggestions are deterministic (left empty
+    /// for a namespace nothing is resolved against as a whole).
     order: Vec<&'r str>,
+    keep_order: bool,
     /// For namespaces several kinds share: who shares it, for messages.
     members: &'static str,
+    /// For namespaces several kinds share: the kind of an entity, for messages.
+    kind_of: fn(T) -> &'static str,
 }
 
 impl<'r, T: Copy> Namespace<'r, T> {
     fn new(what: &'static str, capacity: usize) -> Self {
-        Namespace::shared(what, "", capacity)
-    }
-
-    fn shared(what: &'static str, members: &'static str, capacity: usize) -> Self {
         Namespace {
             what,
             map: FastMap::with_capacity_and_hasher(capacity, Default::default()),
             order: Vec::with_capacity(capacity),
+            keep_order: true,
+            members: "",
+            kind_of: |_| "",
+        }
+    }
+
+    fn shared(
+        what: &'static str,
+        members: &'static str,
+        kind_of: fn(T) -> &'static str,
+        keep_order: bool,
+        capacity: usize,
+    ) -> Self {
+        Namespace {
+            what,
+            map: FastMap::with_capacity_and_hasher(capacity, Default::default()),
+            order: Vec::with_capacity(if keep_order { capacity } else { 0 }),
+            keep_order,
             members,
+            kind_of,
         }
     }
 
     pub(crate) fn get(&self, id: &str) -> Option<T> {
-        self.map.get(&IdKey::new(id)).map(|(v, _, _)| *v)
+        self.map.get(&IdKey::new(id)).map(|(v, _)| *v)
     }
 }
 
@@ -163,8 +184,13 @@ impl Validator {
             self.error(&spanned.at, format!("invalid {kind} id '{id}': {why}"));
             return false;
         }
-        if let Some((_, first, first_kind)) = ns.map.get(&IdKey::new(id)) {
-            let message = if *first_kind == kind {
+        if let Some(&(first_value, first)) = ns.map.get(&IdKey::new(id)) {
+            let first_kind = if ns.members.is_empty() {
+                kind
+            } else {
+                (ns.kind_of)(first_value)
+            };
+            let message = if first_kind == kind {
                 format!("duplicate {kind} id '{id}' (first defined at {first})")
             } else {
                 format!(
@@ -175,8 +201,10 @@ impl Validator {
             self.error(&spanned.at, message);
             return false;
         }
-        ns.map.insert(IdKey::new(id), (value, &spanned.at, kind));
-        ns.order.push(id);
+        ns.map.insert(IdKey::new(id), (value, &spanned.at));
+        if ns.keep_order {
+            ns.order.push(id);
+        }
         true
     }
 
@@ -227,8 +255,8 @@ impl Validator {
         }
     }
 
-    fn probability(&mut self, field: &str, p: &Option<Spanned<f64>>) -> Option<f64> {
-        let p = p.as_ref()?;
+    fn probability(&mut self, field: &str, p: Option<&Spanned<f64>>) -> Option<f64> {
+        let p = p?;
         if p.value > 0.0 && p.value <= 1.0 {
             Some(p.value)
         } else {
@@ -341,16 +369,51 @@ pub(crate) fn validate(mut raw: RawInventory) -> Result<Inventory, Diagnostics> 
         broken: std::mem::take(&mut raw.broken),
         incomplete: raw.incomplete,
     };
+    // Components (there may be millions) are split: their ids stay for the
+    // namespaces to borrow, the rest is consumed by pass 2, which turns each
+    // into its model in place, in the same allocation, and frees its lists as
+    // it goes. Validation never holds two copies of the estate.
+    let mut component_ids: Vec<RawIdRef<'_>> = Vec::with_capacity(raw.components.len());
+    let component_bodies: Vec<RawComponent<'_>> = std::mem::take(&mut raw.components)
+        .into_iter()
+        .map(|(at, mut c)| {
+            component_ids.push(std::mem::replace(
+                &mut c.id,
+                Spanned {
+                    value: Text::default(),
+                    at,
+                },
+            ));
+            c
+        })
+        .collect();
     let raw = &raw;
-    let n_targets = raw.components.len() + raw.domains.len();
+    let n_targets = component_ids.len() + raw.domains.len();
     let n_principals = raw.people.len() + raw.service_accounts.len() + raw.groups.len();
-    let mut targets = Namespace::shared("component or domain", "components and domains", n_targets);
+    // Nothing resolves against components and domains together: the kinds
+    // keep their own orders for suggestions.
+    let mut targets = Namespace::shared(
+        "component or domain",
+        "components and domains",
+        |t| match t {
+            Target::Component(_) => "component",
+            Target::Domain(_) => "domain",
+        },
+        false,
+        n_targets,
+    );
     let mut principals = Namespace::shared(
         "person, service account or group",
         "people, service accounts and groups",
+        |p| match p {
+            Principal::Person(_) => "person",
+            Principal::ServiceAccount(_) => "service account",
+            Principal::Group(_) => "group",
+        },
+        true,
         n_principals,
     );
-    let mut component_ids = Vec::with_capacity(raw.components.len());
+    let mut component_order = Vec::with_capacity(component_ids.len());
     let mut domain_ids = Vec::with_capacity(raw.domains.len());
     let mut person_ids = Vec::with_capacity(raw.people.len());
     let mut systems = Namespace::new("system", raw.systems.len());
@@ -360,9 +423,9 @@ pub(crate) fn validate(mut raw: RawInventory) -> Result<Inventory, Diagnostics> 
     let mut problems = Namespace::new("problem", raw.problems.len());
 
     // Pass 1: every id, so references may point forwards and across files.
-    for (i, (_, c)) in raw.components.iter().enumerate() {
-        if v.define(&mut targets, "component", &c.id, Target::Component(Idx::new(i))) {
-            component_ids.push(&*c.id.value);
+    for (i, id) in component_ids.iter().enumerate() {
+        if v.define(&mut targets, "component", id, Target::Component(Idx::new(i))) {
+            component_order.push(&*id.value);
         }
     }
     for (i, (_, d)) in raw.domains.iter().enumerate() {
@@ -423,7 +486,7 @@ pub(crate) fn validate(mut raw: RawInventory) -> Result<Inventory, Diagnostics> 
                 Target::Domain(_) => None,
             },
             what: "component",
-            order: component_ids,
+            order: component_order,
         },
         domains: Subset {
             all: &targets,
@@ -452,7 +515,11 @@ pub(crate) fn validate(mut raw: RawInventory) -> Result<Inventory, Diagnostics> 
     };
 
     // Pass 2: each entity, resolving its references.
-    let components: Vec<Component> = raw.components.iter().map(|(_, c)| component(&mut v, &ns, c)).collect();
+    let components: Vec<Component> = component_bodies
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| component(&mut v, &ns, &component_ids[i], c))
+        .collect();
     let domains: Vec<Domain> = raw.domains.iter().map(|(_, d)| domain(&mut v, &ns, d)).collect();
     check_domain_nesting(&mut v, &domains);
     let people: Vec<Person> = raw.people.iter().map(|(_, p)| person(&mut v, p)).collect();
@@ -617,7 +684,8 @@ pub(crate) fn validate(mut raw: RawInventory) -> Result<Inventory, Diagnostics> 
     ))
 }
 
-fn component(v: &mut Validator, ns: &Namespaces, c: &RawComponent<'_>) -> Component {
+/// The model of a component; `c.id` is a placeholder, `id` the real one.
+fn component(v: &mut Validator, ns: &Namespaces, id: &RawIdRef<'_>, c: RawComponent<'_>) -> Component {
     let kind = c.kind.as_ref().map_or(ComponentKind::Service, |k| match k.value {
         ComponentKindName::Service => ComponentKind::Service,
         ComponentKindName::Database => ComponentKind::Database,
@@ -640,8 +708,8 @@ fn component(v: &mut Validator, ns: &Namespaces, c: &RawComponent<'_>) -> Compon
     let mut seen: HashMap<&str, &Location> = HashMap::new();
     let short = c.depends_on.len() <= 32;
     for (j, d) in c.depends_on.iter().enumerate() {
-        if d.value == c.id.value {
-            v.error(&d.at, format!("component '{}' depends on itself", c.id.value));
+        if d.value == id.value {
+            v.error(&d.at, format!("component '{}' depends on itself", id.value));
             continue;
         }
         let previous = if short {
@@ -673,10 +741,7 @@ fn component(v: &mut Validator, ns: &Namespaces, c: &RawComponent<'_>) -> Compon
                 if n == 0 {
                     v.error(
                         &r.at,
-                        format!(
-                            "component '{}' requires any of its dependencies but has none",
-                            c.id.value
-                        ),
+                        format!("component '{}' requires any of its dependencies but has none", id.value),
                     );
                 }
                 Requirement::Any
@@ -691,7 +756,7 @@ fn component(v: &mut Validator, ns: &Namespaces, c: &RawComponent<'_>) -> Compon
                         &k.at,
                         format!(
                             "at_least: {} is impossible: component '{}' has only {n} dependenc{s}",
-                            k.value, c.id.value
+                            k.value, id.value
                         ),
                     );
                     Requirement::All
@@ -709,10 +774,10 @@ fn component(v: &mut Validator, ns: &Namespaces, c: &RawComponent<'_>) -> Compon
         }
     });
     Component {
-        id: (*c.id.value).to_owned(),
-        name: c.name.clone(),
+        id: (*id.value).to_owned(),
+        name: c.name,
         kind,
-        description: c.description.clone(),
+        description: c.description,
         entry: c.entry.unwrap_or(false),
         requires,
         depends_on,
@@ -720,10 +785,10 @@ fn component(v: &mut Validator, ns: &Namespaces, c: &RawComponent<'_>) -> Compon
         owners: v.resolve_all(ns.principals, &c.owners),
         domains: v.resolve_all(&ns.domains, &c.domains),
         stateful: c.stateful.unwrap_or_else(|| kind.stateful_by_default()),
-        availability: v.probability("availability", &c.availability),
-        slo: v.probability("slo", &c.slo),
-        tags: c.tags.clone(),
-        location: c.id.at.clone(),
+        availability: v.probability("availability", c.availability.as_deref()),
+        slo: v.probability("slo", c.slo.as_deref()),
+        tags: c.tags,
+        location: id.at.clone(),
     }
 }
 

@@ -16,7 +16,7 @@ use crate::suggest::did_you_mean;
 /// A string read from an inventory file, borrowed from the file's text when
 /// it was written there verbatim (the JSON fast path: no allocation per id),
 /// owned otherwise (escapes, YAML, TOML).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Text<'t>(pub(crate) std::borrow::Cow<'t, str>);
 
 impl std::ops::Deref for Text<'_> {
