@@ -121,12 +121,16 @@ fn key(bytes: &[u8], p: usize) -> Result<usize, ()> {
 fn string(bytes: &[u8], p: usize) -> Result<usize, ()> {
     let mut p = p + 1;
     loop {
-        match bytes.get(p) {
-            Some(b'"') => return Ok(p + 1),
-            Some(b'\\') => p += 2,
-            Some(&b) if b < 0x20 => return Err(()),
-            Some(_) => p += 1,
-            None => return Err(()),
+        // One tight scan to the next byte that matters.
+        let rest = bytes.get(p..).ok_or(())?;
+        p += rest
+            .iter()
+            .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+            .ok_or(())?;
+        match bytes[p] {
+            b'"' => return Ok(p + 1),
+            b'\\' => p += 2,
+            _ => return Err(()),
         }
     }
 }
@@ -232,12 +236,16 @@ impl<'a> Fast<'_, 'a> {
             return Err(GiveUp);
         }
         let start = self.pos + 1;
-        let end = string(self.bytes, self.pos).map_err(|()| GiveUp)?;
-        let inner = &self.src.text[start..end - 1];
-        if inner.contains('\\') {
+        let rest = self.bytes.get(start..).ok_or(GiveUp)?;
+        let len = rest
+            .iter()
+            .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+            .ok_or(GiveUp)?;
+        if rest[len] != b'"' {
             return Err(GiveUp);
         }
-        self.pos = end;
+        let inner = self.src.text.get(start..start + len).ok_or(GiveUp)?;
+        self.pos = start + len + 1;
         Ok(inner)
     }
 
