@@ -70,7 +70,7 @@ pub struct Inventory {
     changes: Vec<Change>,
     /// Built on the first lookup by id: most runs (`opsctl spof`, the checks)
     /// never look anything up by id, and for a large estate the tables cost
-    /// as much to build as validating it.
+    /// an allocation per id and a table as large as the id set.
     by_id: OnceLock<Lookups>,
 }
 
