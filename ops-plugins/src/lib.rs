@@ -13,18 +13,18 @@
 //! [`ops_core::Check`], so the runner treats them like built-in checks:
 //!
 //! ```no_run
-//! use std::time::Duration;
 //! use ops_core::{Inventory, Runner};
 //! use ops_plugins::{Limits, PluginHost};
 //!
-//! let host = PluginHost::new()?;
+//! let host = PluginHost::new()?; // one engine, shared by every plugin and thread
 //! let mut limits = Limits::default();
-//! limits.cpu_time = Duration::from_millis(500);
+//! limits.cpu_time = std::time::Duration::from_millis(250);
 //! let wasm = std::fs::read("zone_spof.wasm")?;
-//! let check = host.load_with_limits("zone_spof.wasm", &wasm, limits)?.with_config("{}");
+//! let check = host.load_with_limits("zone_spof.wasm", &wasm, limits)?.with_config("max_tier = 2");
 //! let mut runner = Runner::with_builtin_checks();
-//! runner.add(Box::new(check));
-//! let report = runner.run(&Inventory::load(&["inventory/"])?, "2026-11-22T09:00:00Z".parse()?);
+//! runner.add(Box::new(check)); // just another Check
+//! let report = runner.run(&Inventory::load(&["inventory/"])?, chrono::Utc::now());
+//! println!("{} findings, {} checks failed", report.findings.len(), report.failures.len());
 //! for failure in &report.failures {
 //!     eprintln!("{}: {}", failure.check, failure.message); // e.g. a plugin out of CPU time
 //! }

@@ -3,6 +3,7 @@
 mod access;
 mod analysis;
 mod cli;
+mod plugins;
 mod text;
 mod write;
 
@@ -10,10 +11,10 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use anyhow::{Result, bail};
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 use ops_core::{Error, Inventory, Runner, render};
 
-use cli::{AccessCommand, CheckArgs, Cli, ColorChoice, Command, OutputFormat};
+use cli::{AccessCommand, CheckArgs, Cli, ColorChoice, Command, OutputFormat, PluginCommand};
 use text::Style;
 
 /// Exit code for findings at or above the threshold.
@@ -22,11 +23,14 @@ const EXIT_FINDINGS: u8 = 1;
 const EXIT_ERROR: u8 = 2;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // Parsed through ArgMatches so `--plugin-config` can be paired with the
+    // `--plugin` it follows.
+    let matches = Cli::command().get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let style = Style {
         color: std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
-    match run(cli) {
+    match run(cli, &matches) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
             match e.downcast_ref::<Error>() {
@@ -47,7 +51,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(cli: Cli) -> Result<u8> {
+fn run(cli: Cli, matches: &clap::ArgMatches) -> Result<u8> {
     match cli.command {
         Command::Validate { paths } => {
             let inv = Inventory::load(&paths)?;
@@ -62,7 +66,11 @@ fn run(cli: Cli) -> Result<u8> {
             );
             Ok(0)
         }
-        Command::Check(args) => check(args),
+        Command::Check(args) => {
+            let configs =
+                plugins::pair_configs(matches.subcommand_matches("check"), &args.plugins, &args.plugin_configs)?;
+            check(args, configs)
+        }
         Command::Spof(args) => analysis::spof(&args),
         Command::BlastRadius(args) => analysis::blast_radius(&args),
         Command::Simulate(args) => analysis::simulate(&args),
@@ -76,14 +84,24 @@ fn run(cli: Cli) -> Result<u8> {
             println!("{schema}");
             Ok(0)
         }
+        Command::Plugin {
+            command: PluginCommand::Inspect { file },
+        } => plugins::inspect(&file),
         Command::Explain { rule } => explain(rule.as_deref()),
     }
 }
 
-fn check(args: CheckArgs) -> Result<u8> {
+fn check(args: CheckArgs, configs: Vec<Option<std::path::PathBuf>>) -> Result<u8> {
+    // Plugins first: a plugin that does not load is a usage error, found
+    // before the inventory is read.
+    let plugins = plugins::load(&args.plugins, configs)?;
     let inventory = Inventory::load(&args.paths)?;
     let now = args.at.unwrap_or_else(chrono::Utc::now);
-    let report = Runner::with_builtin_checks().run(&inventory, now);
+    let mut runner = Runner::with_builtin_checks();
+    for plugin in plugins {
+        runner.add(Box::new(plugin));
+    }
+    let report = runner.run(&inventory, now);
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let color = match args.color {
         ColorChoice::Always => true,

@@ -279,7 +279,12 @@ fn install_panic_hook() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
         std::panic::set_hook(Box::new(|info| {
-            log::log(log::Level::Error, &info.to_string());
+            let message = info.payload_as_str().unwrap_or("(a panic without a message)");
+            let message = match info.location() {
+                Some(at) => format!("{message} (at {}:{}:{})", at.file(), at.line(), at.column()),
+                None => message.to_string(),
+            };
+            log::log(log::Level::Error, &message);
         }));
     });
 }

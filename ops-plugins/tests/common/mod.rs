@@ -4,9 +4,14 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-/// The repository root.
+/// The repository root: the nearest ancestor of the testing crate holding
+/// examples/plugins (this file is shared by ops-plugins' and opsctl's tests).
 pub(crate) fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    here.ancestors()
+        .find(|dir| dir.join("examples/plugins/Cargo.toml").is_file())
+        .unwrap_or(here)
+        .to_path_buf()
 }
 
 /// The wasm file of plugin crate `name` (e.g. `zone-spof`), built on first use.
