@@ -124,6 +124,7 @@ pub struct WasmCheck {
     check_name: String,
     limits: Limits,
     config: String,
+    from_cache: bool,
 }
 
 impl std::fmt::Debug for WasmCheck {
@@ -141,6 +142,7 @@ impl WasmCheck {
         pre: bindings::CheckPre<RunState>,
         metadata: PluginMetadata,
         limits: Limits,
+        from_cache: bool,
     ) -> Self {
         WasmCheck {
             host,
@@ -149,7 +151,14 @@ impl WasmCheck {
             metadata,
             limits,
             config: String::new(),
+            from_cache,
         }
+    }
+
+    /// Whether its compiled code came from the host's cache directory
+    /// ([`HostConfig::cache_dir`](crate::HostConfig::cache_dir)).
+    pub fn loaded_from_cache(&self) -> bool {
+        self.from_cache
     }
 
     /// The plugin's metadata.

@@ -10,6 +10,7 @@ use wasmtime::component::{Component, HasSelf, Linker};
 use wasmtime::{Engine, Store, Trap};
 
 use crate::bindings;
+use crate::cache;
 use crate::check::{PluginMetadata, WasmCheck};
 use crate::lend::Lent;
 use crate::state::RunState;
@@ -124,7 +125,7 @@ impl PluginHost {
     /// # Errors
     /// As for [`PluginHost::load`].
     pub fn load_with_limits(&self, label: &str, wasm: &[u8], limits: Limits) -> Result<WasmCheck, PluginError> {
-        let component = self.compile(label, wasm)?;
+        let (component, outcome) = self.compile(label, wasm)?;
         let refused = refused_imports(&self.inner.engine, &component);
         if let Some(import) = refused.into_iter().next() {
             return Err(PluginError::UnknownImport {
@@ -149,7 +150,13 @@ impl PluginHost {
             plugin: label.to_owned(),
             message,
         })?;
-        Ok(WasmCheck::new(Arc::clone(&self.inner), pre, metadata, limits))
+        Ok(WasmCheck::new(
+            Arc::clone(&self.inner),
+            pre,
+            metadata,
+            limits,
+            outcome == cache::Outcome::Hit,
+        ))
     }
 
     /// What a component imports and exports, whether this host would load
@@ -159,7 +166,7 @@ impl PluginHost {
     /// [`PluginError::InvalidComponent`] when the bytes are not a component;
     /// other problems are reported in the [`PluginInfo`].
     pub fn inspect(&self, label: &str, wasm: &[u8]) -> Result<PluginInfo, PluginError> {
-        let component = self.compile(label, wasm)?;
+        let (component, _) = self.compile(label, wasm)?;
         let ty = component.component_type();
         let engine = &self.inner.engine;
         let imports: Vec<String> = ty.imports(engine).map(|(name, _)| name.to_owned()).collect();
@@ -178,8 +185,13 @@ impl PluginHost {
         })
     }
 
-    fn compile(&self, label: &str, wasm: &[u8]) -> Result<Component, PluginError> {
-        Component::new(&self.inner.engine, wasm).map_err(|e| PluginError::InvalidComponent {
+    fn compile(&self, label: &str, wasm: &[u8]) -> Result<(Component, cache::Outcome), PluginError> {
+        let engine = &self.inner.engine;
+        match &self.inner.config.cache_dir {
+            Some(dir) => cache::load_or_compile(engine, dir, wasm),
+            None => Component::new(engine, wasm).map(|c| (c, cache::Outcome::Compiled)),
+        }
+        .map_err(|e| PluginError::InvalidComponent {
             plugin: label.to_owned(),
             message: format!("{e:#}"),
         })

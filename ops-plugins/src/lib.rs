@@ -56,6 +56,7 @@ mod bindings {
     });
 }
 
+mod cache;
 mod check;
 mod error;
 mod host;

@@ -1,5 +1,6 @@
 //! Sandbox limits.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// What one plugin may use in one call. On by default; every field can be
@@ -68,6 +69,11 @@ pub struct HostConfig {
     /// are counted in ticks: a smaller tick is more precise and costs more
     /// wake-ups. Default 10 ms.
     pub epoch_tick: Duration,
+    /// Where to keep compiled plugins between runs, so loading one again
+    /// skips compilation (keyed by the component's SHA-256, the wasmtime
+    /// version and the engine settings). Must be private to the user: its
+    /// files become native code. Default none: compile on every load.
+    pub cache_dir: Option<PathBuf>,
 }
 
 impl Default for HostConfig {
@@ -75,6 +81,7 @@ impl Default for HostConfig {
         HostConfig {
             max_wasm_stack: 512 << 10,
             epoch_tick: Duration::from_millis(10),
+            cache_dir: None,
         }
     }
 }

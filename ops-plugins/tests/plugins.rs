@@ -444,3 +444,67 @@ fn the_readme_walkthrough_plugin_is_the_one_built_here_and_finds_unowned_dns() {
         .collect();
     assert_eq!(found, [("plugin:unowned/no-owner", "dns (dns) has no owner")]);
 }
+
+#[test]
+fn compiled_plugins_are_cached_on_disk_and_damaged_entries_are_recompiled() {
+    let dir = std::env::temp_dir().join(format!("ops-plugins-cache-test-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let mut config = ops_plugins::HostConfig::default();
+    config.cache_dir = Some(dir.join("cache"));
+    let entries = || -> Vec<std::path::PathBuf> {
+        let mut found: Vec<_> = std::fs::read_dir(dir.join("cache"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        found.sort();
+        found
+    };
+    let wasm = common::plugin("zone-spof");
+    let host = PluginHost::with_config(config.clone()).unwrap();
+
+    let started = Instant::now();
+    let compiled = host.load("zone-spof", &wasm).unwrap();
+    let compile_time = started.elapsed();
+    assert!(!compiled.loaded_from_cache());
+    let written = entries();
+    assert_eq!(written.len(), 1, "{written:?}");
+    assert!(written[0].extension().is_some_and(|e| e == "cwasm"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.join("cache")).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o700);
+    }
+
+    // Another host (as in the next opsctl run) loads it without compiling.
+    let started = Instant::now();
+    let cached = PluginHost::with_config(config.clone())
+        .unwrap()
+        .load("zone-spof", &wasm)
+        .unwrap();
+    let cached_time = started.elapsed();
+    assert!(cached.loaded_from_cache());
+    assert!(
+        cached_time < compile_time,
+        "cached {cached_time:?}, compiled {compile_time:?}"
+    );
+    let ctx = ops_core::Context::new(startup(), AT.parse().unwrap());
+    assert_eq!(
+        ops_core::Check::run(&cached, &ctx).unwrap(),
+        ops_core::Check::run(&compiled, &ctx).unwrap()
+    );
+
+    // A damaged entry is never run: it is recompiled and rewritten.
+    let mut bytes = std::fs::read(&written[0]).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0xff;
+    std::fs::write(&written[0], &bytes).unwrap();
+    let recompiled = host.load("zone-spof", &wasm).unwrap();
+    assert!(!recompiled.loaded_from_cache());
+    assert!(host.load("zone-spof", &wasm).unwrap().loaded_from_cache());
+
+    // Another component gets its own entry.
+    host.load("unowned", &common::plugin("unowned")).unwrap();
+    assert_eq!(entries().len(), 2);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -205,6 +205,10 @@ pub(crate) struct CheckArgs {
     /// is passed to the plugin as is (repeatable, at most one per plugin).
     #[arg(long = "plugin-config", value_name = "FILE")]
     pub(crate) plugin_configs: Vec<PathBuf>,
+    /// Compile plugins afresh instead of using the cache of compiled plugins
+    /// ($OPS_PLUGIN_CACHE, else $XDG_CACHE_HOME/ops/plugins, else ~/.cache/ops/plugins).
+    #[arg(long)]
+    pub(crate) no_plugin_cache: bool,
 }
 
 /// Output formats of the analysis commands.

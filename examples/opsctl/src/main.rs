@@ -94,7 +94,7 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> Result<u8> {
 fn check(args: CheckArgs, configs: Vec<Option<std::path::PathBuf>>) -> Result<u8> {
     // Plugins first: a plugin that does not load is a usage error, found
     // before the inventory is read.
-    let plugins = plugins::load(&args.plugins, configs)?;
+    let plugins = plugins::load(&args.plugins, configs, args.no_plugin_cache)?;
     let inventory = Inventory::load(&args.paths)?;
     let now = args.at.unwrap_or_else(chrono::Utc::now);
     let mut runner = Runner::with_builtin_checks();

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result, bail};
 use clap::ArgMatches;
-use ops_plugins::{PluginHost, WasmCheck};
+use ops_plugins::{HostConfig, PluginHost, WasmCheck};
 
 /// For each `--plugin`, the `--plugin-config` given after it and before the
 /// next `--plugin`, if any.
@@ -40,12 +40,29 @@ pub(crate) fn pair_configs(
     Ok(paired)
 }
 
+/// Where compiled plugins are cached: $OPS_PLUGIN_CACHE, else
+/// $XDG_CACHE_HOME/ops/plugins, else ~/.cache/ops/plugins; none if no
+/// variable says.
+fn cache_dir() -> Option<PathBuf> {
+    let var = |name| std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from);
+    var("OPS_PLUGIN_CACHE")
+        .or_else(|| var("XDG_CACHE_HOME").map(|d| d.join("ops/plugins")))
+        .or_else(|| var("HOME").map(|d| d.join(".cache/ops/plugins")))
+}
+
+/// A plugin host, caching compiled plugins unless `no_cache`.
+fn host(no_cache: bool) -> Result<PluginHost> {
+    let mut config = HostConfig::default();
+    config.cache_dir = if no_cache { None } else { cache_dir() };
+    Ok(PluginHost::with_config(config)?)
+}
+
 /// Loads every plugin, with its configuration.
-pub(crate) fn load(plugins: &[PathBuf], configs: Vec<Option<PathBuf>>) -> Result<Vec<WasmCheck>> {
+pub(crate) fn load(plugins: &[PathBuf], configs: Vec<Option<PathBuf>>, no_cache: bool) -> Result<Vec<WasmCheck>> {
     if plugins.is_empty() {
         return Ok(Vec::new());
     }
-    let host = PluginHost::new()?;
+    let host = host(no_cache)?;
     let mut checks = Vec::with_capacity(plugins.len());
     for (path, config) in plugins.iter().zip(configs) {
         let mut check = host.load_file(path)?;
@@ -62,7 +79,7 @@ pub(crate) fn load(plugins: &[PathBuf], configs: Vec<Option<PathBuf>>) -> Result
 /// `opsctl plugin inspect FILE`.
 pub(crate) fn inspect(file: &Path) -> Result<u8> {
     let wasm = std::fs::read(file).with_context(|| format!("cannot read plugin {}", file.display()))?;
-    let info = PluginHost::new()?.inspect(&file.display().to_string(), &wasm)?;
+    let info = host(false)?.inspect(&file.display().to_string(), &wasm)?;
     if let Some(m) = &info.metadata {
         println!("plugin:   {} {}", m.name, m.version);
         println!("check:    plugin:{}", m.name);

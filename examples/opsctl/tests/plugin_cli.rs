@@ -21,11 +21,17 @@ fn wasm(name: &str) -> String {
     )
 }
 
+/// The plugin cache of these tests, away from the user's.
+fn cache() -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("opsctl-plugin-cache-{}", std::process::id()))
+}
+
 fn opsctl(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_opsctl"))
         .args(args)
         .current_dir(common::root())
         .env_remove("NO_COLOR")
+        .env("OPS_PLUGIN_CACHE", cache())
         .output()
         .expect("opsctl runs")
 }
@@ -64,6 +70,13 @@ fn check_runs_a_plugin_with_its_configuration_next_to_the_builtin_checks() {
     assert_eq!(checks.iter().filter(|c| c.starts_with("plugin:zone-spof/")).count(), 8);
     assert!(checks.contains(&"inventory/departed-owner"));
     let _ = std::fs::remove_dir_all(&dir);
+    // The compiled plugin is cached for the next run.
+    let cached = std::fs::read_dir(cache()).unwrap().filter_map(Result::ok);
+    assert!(
+        cached
+            .into_iter()
+            .any(|e| e.path().extension().is_some_and(|x| x == "cwasm"))
+    );
 }
 
 #[test]
