@@ -19,7 +19,9 @@ pub(crate) struct RunState {
     pub(crate) log_dropped: usize,
     max_log_messages: usize,
     max_log_len: usize,
-    domain_spofs: HashMap<u32, Vec<u32>>,
+    /// Domain SPOFs by component: every entry's, computed on first use, and
+    /// other components' as they are asked for.
+    domain_spofs: Option<HashMap<u32, Vec<u32>>>,
 }
 
 impl RunState {
@@ -37,7 +39,7 @@ impl RunState {
             log_dropped: 0,
             max_log_messages: limits.max_log_messages,
             max_log_len: limits.max_string_len,
-            domain_spofs: HashMap::new(),
+            domain_spofs: None,
         }
     }
 
@@ -208,13 +210,27 @@ impl analysis::Host for RunState {
     }
 
     fn domain_spofs(&mut self, component: u32) -> wasmtime::Result<Vec<u32>> {
-        if let Some(cached) = self.domain_spofs.get(&component) {
+        if self.domain_spofs.is_none() {
+            // Every entry's at once: one propagation per domain, then cached
+            // for the rest of the run.
+            let all = self.with("domain-spofs", |_, analysis| {
+                Ok(analysis
+                    .domain_spofs()
+                    .into_iter()
+                    .map(|e| {
+                        let domains = e.domains.iter().map(|d| to_u32(d.index())).collect();
+                        (to_u32(e.entry.index()), domains)
+                    })
+                    .collect::<HashMap<u32, Vec<u32>>>())
+            })?;
+            self.domain_spofs = Some(all);
+        }
+        if let Some(cached) = self.domain_spofs.as_ref().and_then(|m| m.get(&component)) {
             return Ok(cached.clone());
         }
         let found = self.with("domain-spofs", |inv, analysis| {
             let c = component_idx(inv, component).ok_or_else(|| no_component("domain-spofs", component))?;
-            // One propagation per domain: fine for inventories with tens of
-            // domains, and cached per component for the rest of the run.
+            // Not an entry point: one propagation per domain for this component.
             let mut found = Vec::new();
             for (i, d) in inv.domains().iter().enumerate() {
                 let Some(FailureTarget::Domain(idx)) = inv.target_by_id(&d.id) else {
@@ -226,7 +242,9 @@ impl analysis::Host for RunState {
             }
             Ok(found)
         })?;
-        self.domain_spofs.insert(component, found.clone());
+        self.domain_spofs
+            .get_or_insert_default()
+            .insert(component, found.clone());
         Ok(found)
     }
 
