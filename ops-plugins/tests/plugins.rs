@@ -508,3 +508,65 @@ fn compiled_plugins_are_cached_on_disk_and_damaged_entries_are_recompiled() {
     assert_eq!(entries().len(), 2);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// What the probe plugin reports for component `id`.
+fn probe(id: &str) -> std::collections::BTreeMap<String, serde_json::Value> {
+    let mut runner = Runner::new();
+    runner.add(Box::new(load("probe").with_config(id)));
+    let report = runner.run(startup(), AT.parse().unwrap());
+    assert!(report.failures.is_empty(), "{:#?}", report.failures);
+    report.findings[0].evidence.clone()
+}
+
+#[test]
+fn the_host_queries_answer_as_ops_core_does() {
+    let inv = startup();
+    let analysis = ops_core::FailureAnalysis::new(inv);
+    let names = |v: Vec<ops_core::Idx<ops_core::Component>>| -> Vec<String> {
+        let mut v: Vec<usize> = v.into_iter().map(|c| c.index()).collect();
+        v.sort_unstable();
+        v.into_iter().map(|i| inv.components()[i].id.clone()).collect()
+    };
+    let entries: Vec<String> = inv
+        .components()
+        .iter()
+        .filter(|c| c.entry)
+        .map(|c| c.id.clone())
+        .collect();
+    for id in ["storefront", "web-1", "postgres-primary", "ci"] {
+        let got = probe(id);
+        let c = inv.component_by_id(id).unwrap();
+        let component = inv.component(c);
+        let json = |v: Vec<String>| serde_json::json!(v);
+        assert_eq!(got["index"], serde_json::json!(c.index()), "{id}");
+        assert_eq!(got["component_count"], serde_json::json!(inv.components().len()));
+        assert_eq!(got["past_end_is_none"], serde_json::json!(true));
+        assert_eq!(
+            got["needed"],
+            serde_json::json!(component.requires.needed(component.depends_on.len()))
+        );
+        assert_eq!(got["depends_on"], json(names(component.depends_on.clone())), "{id}");
+        assert_eq!(got["entries"], json(entries.clone()));
+        assert_eq!(got["spofs"], json(names(analysis.spofs_of(c))), "{id}");
+        assert_eq!(
+            got["blast_radius"],
+            json(names(analysis.blast_radius(c).down())),
+            "{id}"
+        );
+        let domain_spofs: Vec<String> = inv
+            .domains()
+            .iter()
+            .filter(|d| {
+                let Some(target) = inv.target_by_id(&d.id) else {
+                    return false;
+                };
+                analysis.simulate(&[target]).is_down(c)
+            })
+            .map(|d| d.id.clone())
+            .collect();
+        assert_eq!(got["domain_spofs"], json(domain_spofs), "{id}");
+        assert_eq!(got["now"], serde_json::json!(AT));
+    }
+    assert_eq!(probe("web-1")["domains"], serde_json::json!(["eu-west-1a"]));
+    assert_eq!(probe("web-lb")["owners"], serde_json::json!(["maya"]));
+}
