@@ -8,13 +8,14 @@ const AFTER_HELP: &str = "\
 Exit codes:
   0  no finding at or above --fail-on (or, for validate, the inventory is valid)
   1  findings at or above --fail-on
-  2  usage error, or the inventory could not be loaded
+  2  usage error, the inventory or a plugin could not be loaded, or a check could not run
 
 Examples:
   opsctl validate examples/inventories/startup
   opsctl check examples/inventories/startup
   opsctl check inventory/ --format sarif --output ops.sarif
   opsctl check inventory/ --fail-on medium --at 2026-11-22T09:00:00Z
+  opsctl check inventory/ --plugin zone_spof.wasm --plugin-config zone-spof.toml
   opsctl explain inventory/departed-owner
   opsctl offboard examples/inventories/startup dana
   opsctl access review examples/inventories/startup --format csv
@@ -104,6 +105,11 @@ pub(crate) enum Command {
     /// restic's retention would keep.
     #[command(subcommand)]
     Backup(Box<BackupCommand>),
+    /// WebAssembly check plugins.
+    Plugin {
+        #[command(subcommand)]
+        command: PluginCommand,
+    },
     /// Explain a check: what it finds, why it matters, how to fix it.
     /// Without a rule id, list every rule.
     #[command(after_help = "Examples:\n  opsctl explain\n  opsctl explain inventory/departed-owner")]
@@ -225,6 +231,18 @@ pub(crate) enum AccessCommand {
     #[command(after_help = "Examples:\n  opsctl access review examples/inventories/startup\n  \
         opsctl access review inventory/ --system prod-db --format csv --output review.csv")]
     Review(ReviewArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum PluginCommand {
+    /// Show a plugin's metadata and rules, what it imports, and whether it is
+    /// sandbox-clean (imports nothing but the ops interfaces).
+    #[command(after_help = "Exit codes: 0 the plugin loads, 2 it does not.\n\n\
+        Example:\n  opsctl plugin inspect examples/plugins/target/wasm32-unknown-unknown/release/zone_spof.wasm")]
+    Inspect {
+        /// The plugin's WebAssembly component.
+        file: PathBuf,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -451,6 +469,19 @@ pub(crate) struct CheckArgs {
     /// When to colour text output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub(crate) color: ColorChoice,
+    /// Also run the WebAssembly check plugin in FILE (repeatable). Plugins run
+    /// sandboxed: no files, network, clock or environment; 1 s of CPU time and
+    /// 64 MiB of memory each.
+    #[arg(long = "plugin", value_name = "FILE.wasm")]
+    pub(crate) plugins: Vec<PathBuf>,
+    /// Configuration for the `--plugin` given just before it: the file's text
+    /// is passed to the plugin as is (repeatable, at most one per plugin).
+    #[arg(long = "plugin-config", value_name = "FILE")]
+    pub(crate) plugin_configs: Vec<PathBuf>,
+    /// Compile plugins afresh instead of using the cache of compiled plugins
+    /// ($OPS_PLUGIN_CACHE, else $XDG_CACHE_HOME/ops/plugins, else ~/.cache/ops/plugins).
+    #[arg(long)]
+    pub(crate) no_plugin_cache: bool,
 }
 
 /// Output formats of the analysis commands.

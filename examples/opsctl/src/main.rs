@@ -6,6 +6,7 @@ mod backup;
 mod cli;
 mod import;
 mod incident;
+mod plugins;
 mod retention;
 mod text;
 mod write;
@@ -14,10 +15,10 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use anyhow::{Result, bail};
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 use ops_core::{Error, Inventory, Runner, render};
 
-use cli::{AccessCommand, BackupCommand, CheckArgs, Cli, ColorChoice, Command, OutputFormat};
+use cli::{AccessCommand, BackupCommand, CheckArgs, Cli, ColorChoice, Command, OutputFormat, PluginCommand};
 use text::Style;
 
 /// Exit code for findings at or above the threshold.
@@ -26,11 +27,14 @@ const EXIT_FINDINGS: u8 = 1;
 const EXIT_ERROR: u8 = 2;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // Parsed through ArgMatches so `--plugin-config` can be paired with the
+    // `--plugin` it follows.
+    let matches = Cli::command().get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let style = Style {
         color: std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
-    match run(cli) {
+    match run(cli, &matches) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
             match e.downcast_ref::<Error>() {
@@ -61,7 +65,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(cli: Cli) -> Result<u8> {
+fn run(cli: Cli, matches: &clap::ArgMatches) -> Result<u8> {
     match cli.command {
         Command::Validate { paths } => {
             let inv = Inventory::load(&paths)?;
@@ -79,7 +83,11 @@ fn run(cli: Cli) -> Result<u8> {
             )?;
             Ok(0)
         }
-        Command::Check(args) => check(args),
+        Command::Check(args) => {
+            let configs =
+                plugins::pair_configs(matches.subcommand_matches("check"), &args.plugins, &args.plugin_configs)?;
+            check(args, configs)
+        }
         Command::Spof(args) => analysis::spof(&args),
         Command::BlastRadius(args) => analysis::blast_radius(&args),
         Command::Simulate(args) => analysis::simulate(&args),
@@ -102,14 +110,24 @@ fn run(cli: Cli) -> Result<u8> {
             BackupCommand::Schedule(args) => backup::schedule(&args),
             BackupCommand::Retention(args) => retention::run(&args),
         },
+        Command::Plugin {
+            command: PluginCommand::Inspect { file },
+        } => plugins::inspect(&file),
         Command::Explain { rule } => explain(rule.as_deref()),
     }
 }
 
-fn check(args: CheckArgs) -> Result<u8> {
+fn check(args: CheckArgs, configs: Vec<Option<std::path::PathBuf>>) -> Result<u8> {
+    // Plugins first: a plugin that does not load is a usage error, found
+    // before the inventory is read.
+    let plugins = plugins::load(&args.plugins, configs, args.no_plugin_cache)?;
     let inventory = Inventory::load(&args.paths)?;
     let now = args.at.unwrap_or_else(chrono::Utc::now);
-    let report = Runner::with_builtin_checks().run(&inventory, now);
+    let mut runner = Runner::with_builtin_checks();
+    for plugin in plugins {
+        runner.add(Box::new(plugin));
+    }
+    let report = runner.run(&inventory, now);
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let color = match args.color {
         ColorChoice::Always => true,

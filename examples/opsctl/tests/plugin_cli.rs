@@ -1,0 +1,168 @@
+//! `opsctl check --plugin` and `opsctl plugin inspect`, with plugins built
+//! from examples/plugins.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail by panicking
+
+#[path = "../../../ops-plugins/tests/common/mod.rs"]
+mod common;
+
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+const AT: &str = "2026-11-22T09:00:00Z";
+
+/// Builds the plugins (once) and returns the path of `name`'s component.
+fn wasm(name: &str) -> String {
+    let _ = common::plugin(name);
+    format!(
+        "examples/plugins/target/wasm32-unknown-unknown/release/{}.wasm",
+        name.replace('-', "_")
+    )
+}
+
+/// The plugin cache of these tests, away from the user's.
+fn cache() -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("opsctl-plugin-cache-{}", std::process::id()))
+}
+
+fn opsctl(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_opsctl"))
+        .args(args)
+        .current_dir(common::root())
+        .env_remove("NO_COLOR")
+        .env("OPS_PLUGIN_CACHE", cache())
+        .output()
+        .expect("opsctl runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8(bytes.to_vec()).unwrap()
+}
+
+#[test]
+fn check_runs_a_plugin_with_its_configuration_next_to_the_builtin_checks() {
+    let zone_spof = wasm("zone-spof");
+    let dir = std::env::temp_dir().join(format!("opsctl-plugin-config-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("zone-spof.toml");
+    std::fs::write(&config, "max_tier = 3\n").unwrap();
+    let out = opsctl(&[
+        "check",
+        "examples/inventories/startup",
+        "--at",
+        AT,
+        "--format",
+        "json",
+        "--plugin",
+        &zone_spof,
+        "--plugin-config",
+        config.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let checks: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["check"].as_str().unwrap())
+        .collect();
+    assert_eq!(checks.iter().filter(|c| c.starts_with("plugin:zone-spof/")).count(), 8);
+    assert!(checks.contains(&"inventory/departed-owner"));
+    let _ = std::fs::remove_dir_all(&dir);
+    // The compiled plugin is cached for the next run.
+    let cached = std::fs::read_dir(cache()).unwrap().filter_map(Result::ok);
+    assert!(
+        cached
+            .into_iter()
+            .any(|e| e.path().extension().is_some_and(|x| x == "cwasm"))
+    );
+}
+
+#[test]
+fn a_plugin_configuration_error_fails_the_run() {
+    let zone_spof = wasm("zone-spof");
+    let out = opsctl(&[
+        "check",
+        "examples/inventories/startup",
+        "--at",
+        AT,
+        "--plugin",
+        &zone_spof,
+        "--plugin-config",
+        "examples/inventories/startup/domains.yaml",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stdout).contains("check 'plugin:zone-spof' could not run: plugin 'zone-spof' failed: config line"),
+        "{}",
+        text(&out.stdout)
+    );
+}
+
+#[test]
+fn a_hostile_plugin_fails_alone_and_exits_2() {
+    let out = opsctl(&[
+        "check",
+        "examples/inventories/startup",
+        "--at",
+        AT,
+        "--plugin",
+        &wasm("hostile-deep-recursion"),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("check 'plugin:hostile-deep-recursion' could not run: resource limit:"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("[inventory/departed-owner]"), "{stdout}");
+}
+
+#[test]
+fn a_plugin_config_before_any_plugin_is_a_usage_error() {
+    let out = opsctl(&[
+        "check",
+        "examples/inventories/startup",
+        "--plugin-config",
+        "x.toml",
+        "--plugin",
+        &wasm("zone-spof"),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("--plugin-config x.toml comes before any --plugin"));
+}
+
+#[test]
+fn a_plugin_importing_wasi_is_refused_before_anything_runs() {
+    let out = opsctl(&[
+        "check",
+        "examples/inventories/startup",
+        "--plugin",
+        &wasm("hostile-wasi-import"),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(
+        text(&out.stderr).contains("imports `wasi:cli/environment@0.2."),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn inspect_shows_metadata_imports_and_sandbox_status() {
+    let out = opsctl(&["plugin", "inspect", &wasm("zone-spof")]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.starts_with("plugin:   zone-spof 0.1.0\n"), "{stdout}");
+    assert!(stdout.contains("  plugin:zone-spof/zone-loss"), "{stdout}");
+    assert!(stdout.contains("  ops:plugin/analysis@0.1.0\n"), "{stdout}");
+    assert!(stdout.contains("sandbox:  clean"), "{stdout}");
+
+    let out = opsctl(&["plugin", "inspect", &wasm("hostile-wasi-import")]);
+    assert_eq!(out.status.code(), Some(2));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("(not provided by this host)"), "{stdout}");
+    assert!(stdout.contains("sandbox:  NOT clean"), "{stdout}");
+}

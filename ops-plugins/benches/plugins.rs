@@ -1,0 +1,187 @@
+//! The plugin host's costs, side by side:
+//!
+//! - `run_empty_check`: new store, instantiation, one call and drop of a
+//!   plugin that returns nothing (with pre-instantiation);
+//! - `stateful_spof`: a SPOF-style check over a synthetic estate, as a plugin
+//!   (`examples/plugins/bench/stateful-spof`) and written natively;
+//! - `load`: loading a plugin by compiling it, and from the on-disk cache.
+//!
+//! ```text
+//! cargo bench -p ops-plugins --bench plugins
+//! ```
+//! The plugins are built from source first (the wasm32 target must be
+//! installed). Results and the machine are in BENCHMARKS.md.
+
+#![allow(clippy::expect_used, clippy::unwrap_used)] // benchmarks stop on bad fixtures
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use divan::Bencher;
+use ops_core::synth::{Rules, generate_json};
+use ops_core::{Check, CheckError, Context, EntityKind, Finding, Format, Inventory, Rule, Severity, Subject};
+use ops_plugins::{HostConfig, PluginHost};
+
+fn main() {
+    divan::main();
+}
+
+const AT: &str = "2026-11-22T09:00:00Z";
+const SIZES: &[usize] = &[10_000, 100_000];
+
+fn host() -> &'static PluginHost {
+    static HOST: OnceLock<PluginHost> = OnceLock::new();
+    HOST.get_or_init(|| PluginHost::new().unwrap())
+}
+
+fn estate(n: usize) -> Inventory {
+    let text = generate_json(n, 42, Rules::Mixed);
+    Inventory::from_text("estate.json", Format::Json, &text).expect("synthetic estates are valid")
+}
+
+#[divan::bench(sample_count = 200, sample_size = 20)]
+fn run_empty_check(bencher: Bencher) {
+    let check = host().load("bench-noop", &common::plugin("bench-noop")).unwrap();
+    let inv = Inventory::from_text("inv.yaml", Format::Yaml, "components: [{id: web, entry: true}]").unwrap();
+    let ctx = Context::new(&inv, AT.parse().unwrap());
+    bencher.bench_local(|| check.run(&ctx).unwrap());
+}
+
+/// The plugin's logic, natively: stateful components that are a single point
+/// of failure of some entry point.
+#[derive(Debug)]
+struct NativeStatefulSpof {
+    rules: Vec<Rule>,
+}
+
+impl Check for NativeStatefulSpof {
+    fn name(&self) -> &str {
+        "native"
+    }
+    fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+    fn run(&self, ctx: &Context<'_>) -> Result<Vec<Finding>, CheckError> {
+        let inv = ctx.inventory();
+        let analysis = ctx.failure_analysis();
+        let mut spof_entries: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for (e, c) in inv.components().iter().enumerate() {
+            if !c.entry {
+                continue;
+            }
+            let idx = inv.component_by_id(&c.id).unwrap();
+            for s in analysis.spofs_of(idx) {
+                spof_entries.entry(s.index()).or_default().push(e);
+            }
+        }
+        let mut found = Vec::new();
+        for (s, entries) in spof_entries {
+            let c = &inv.components()[s];
+            if c.stateful {
+                let message = format!(
+                    "{} holds data and alone takes down {} entry points",
+                    c.id,
+                    entries.len()
+                );
+                found.push(Finding::new(
+                    "stateful-spof",
+                    Severity::High,
+                    Subject::new(EntityKind::Component, &c.id),
+                    message,
+                ));
+            }
+        }
+        Ok(found)
+    }
+}
+
+#[divan::bench_group(sample_count = 5, sample_size = 1)]
+mod stateful_spof {
+    use super::*;
+
+    /// Each sample gets a fresh context, so both sides pay for the failure
+    /// analysis (the kill graph is built on first use).
+    #[divan::bench(args = SIZES)]
+    fn plugin(bencher: Bencher, n: usize) {
+        let check = host()
+            .load("bench-stateful-spof", &common::plugin("bench-stateful-spof"))
+            .unwrap();
+        let inv = estate(n);
+        bencher
+            .with_inputs(|| Context::new(&inv, AT.parse().unwrap()))
+            .bench_local_refs(|ctx| check.run(ctx).unwrap().len());
+    }
+
+    #[divan::bench(args = SIZES)]
+    fn native(bencher: Bencher, n: usize) {
+        let check = NativeStatefulSpof {
+            rules: vec![Rule::new("stateful-spof", Severity::High, "stateful SPOF", "")],
+        };
+        let inv = estate(n);
+        bencher
+            .with_inputs(|| Context::new(&inv, AT.parse().unwrap()))
+            .bench_local_refs(|ctx| check.run(ctx).unwrap().len());
+    }
+
+    /// The same plugin and estate, counting only what the plugin adds: the
+    /// failure analysis is built before the timed part.
+    #[divan::bench(args = SIZES)]
+    fn plugin_analysis_prebuilt(bencher: Bencher, n: usize) {
+        let check = host()
+            .load("bench-stateful-spof", &common::plugin("bench-stateful-spof"))
+            .unwrap();
+        let inv = estate(n);
+        bencher
+            .with_inputs(|| {
+                let ctx = Context::new(&inv, AT.parse().unwrap());
+                let _ = ctx.failure_analysis().spofs();
+                ctx
+            })
+            .bench_local_refs(|ctx| check.run(ctx).unwrap().len());
+    }
+
+    #[divan::bench(args = SIZES)]
+    fn native_analysis_prebuilt(bencher: Bencher, n: usize) {
+        let check = NativeStatefulSpof {
+            rules: vec![Rule::new("stateful-spof", Severity::High, "stateful SPOF", "")],
+        };
+        let inv = estate(n);
+        bencher
+            .with_inputs(|| {
+                let ctx = Context::new(&inv, AT.parse().unwrap());
+                let _ = ctx.failure_analysis().spofs();
+                ctx
+            })
+            .bench_local_refs(|ctx| check.run(ctx).unwrap().len());
+    }
+}
+
+#[divan::bench_group(sample_count = 20, sample_size = 1)]
+mod load {
+    use super::*;
+
+    #[divan::bench]
+    fn compile(bencher: Bencher) {
+        let wasm = common::plugin("zone-spof");
+        bencher.bench_local(|| host().load("zone-spof", &wasm).unwrap());
+    }
+
+    #[divan::bench]
+    fn from_cache(bencher: Bencher) {
+        let wasm = common::plugin("zone-spof");
+        let dir = std::env::temp_dir().join(format!("ops-plugins-bench-cache-{}", std::process::id()));
+        let mut config = HostConfig::default();
+        config.cache_dir = Some(dir.clone());
+        let host = PluginHost::with_config(config).unwrap();
+        assert!(!host.load("zone-spof", &wasm).unwrap().loaded_from_cache());
+        bencher.bench_local(|| {
+            let check = host.load("zone-spof", &wasm).unwrap();
+            assert!(check.loaded_from_cache());
+            check
+        });
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}

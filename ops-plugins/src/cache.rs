@@ -1,0 +1,121 @@
+//! The on-disk cache of compiled plugins.
+//!
+//! Compiling a component takes tens of milliseconds in an optimised build
+//! (about half a second in a debug one); loading its precompiled form takes
+//! about a tenth of a millisecond. Entries are keyed by a SHA-256 of the
+//! component's bytes, the wasmtime version and the engine's compilation
+//! settings, so a changed plugin, wasmtime or configuration never hits a stale
+//! entry.
+//!
+//! Loading precompiled code is `unsafe` in wasmtime: the bytes become native
+//! code without validation. This module therefore only loads files it wrote
+//! itself and checks each file's own SHA-256 before use, so a truncated or
+//! corrupted entry is recompiled rather than run. It cannot defend against
+//! someone who can write to the cache directory: keep it private to the user
+//! (it is created with mode 0700 on Unix).
+#![allow(unsafe_code)]
+
+use std::hash::Hasher;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+use wasmtime::Engine;
+use wasmtime::component::Component;
+
+/// Bumped when the entry format changes.
+const FORMAT: &[u8] = b"ops-plugins cwasm cache v1\0";
+/// The wasmtime this crate is pinned to (Cargo.toml says `=48.0.8`).
+const WASMTIME: &[u8] = b"wasmtime 48.0.8\0";
+
+/// Feeds `Hash` implementations into a SHA-256.
+struct ShaHasher(Sha256);
+
+impl Hasher for ShaHasher {
+    fn finish(&self) -> u64 {
+        0 // only `write` is used; the digest is read from the inner hasher
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        self.0.update(bytes);
+    }
+}
+
+/// The cache key of `wasm` compiled by `engine`, as hex.
+fn key(engine: &Engine, wasm: &[u8]) -> String {
+    let mut h = ShaHasher(Sha256::new());
+    h.write(FORMAT);
+    h.write(WASMTIME);
+    std::hash::Hash::hash(&engine.precompile_compatibility_hash(), &mut h);
+    h.write(b"\0");
+    h.write(wasm);
+    hex(&h.0.finalize())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Whether a component came from the cache.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    /// Loaded from a cache entry.
+    Hit,
+    /// Compiled (and, if the directory is writable, stored).
+    Compiled,
+}
+
+/// The component for `wasm`: from `dir` if an intact entry is there,
+/// otherwise compiled and stored there atomically.
+pub(crate) fn load_or_compile(engine: &Engine, dir: &Path, wasm: &[u8]) -> wasmtime::Result<(Component, Outcome)> {
+    let path = dir.join(format!("{}.cwasm", key(engine, wasm)));
+    if let Some(component) = read_entry(engine, &path) {
+        return Ok((component, Outcome::Hit));
+    }
+    let compiled = engine.precompile_component(wasm)?;
+    // SAFETY: `compiled` was produced a moment ago by `precompile_component`
+    // on this very engine, from bytes it validated; nothing else touched it.
+    let component = unsafe { Component::deserialize(engine, &compiled) }?;
+    // A cache that cannot be written only costs the next run a compilation.
+    let _ = write_entry(dir, &path, &compiled);
+    Ok((component, Outcome::Compiled))
+}
+
+/// An entry is the SHA-256 of the precompiled bytes followed by the bytes.
+fn read_entry(engine: &Engine, path: &Path) -> Option<Component> {
+    let data = std::fs::read(path).ok()?;
+    let (digest, compiled) = data.split_at_checked(32)?;
+    if Sha256::digest(compiled).as_slice() != digest {
+        return None;
+    }
+    // SAFETY: the file is in the host's own cache directory and was written
+    // by `write_entry` (atomically, by rename) with the output of
+    // `precompile_component`; its digest matches, so it is that output,
+    // whole. wasmtime itself refuses bytes from another wasmtime version or
+    // engine configuration (and the key already separates those).
+    unsafe { Component::deserialize(engine, compiled) }.ok()
+}
+
+fn write_entry(dir: &Path, path: &Path, compiled: &[u8]) -> std::io::Result<()> {
+    create_private_dir(dir)?;
+    let tmp: PathBuf = dir.join(format!(
+        ".{}.{}.tmp",
+        path.file_name().and_then(|n| n.to_str()).unwrap_or("entry"),
+        std::process::id()
+    ));
+    let mut file = std::fs::File::create(&tmp)?;
+    file.write_all(&Sha256::digest(compiled))?;
+    file.write_all(compiled)?;
+    file.sync_all()?;
+    drop(file);
+    std::fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
+}
+
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}

@@ -1,0 +1,344 @@
+//! `WasmCheck`: a loaded plugin as an `ops_core::Check`.
+
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
+
+use ops_core::{Check, CheckError, Context, EntityKind, Finding, Inventory, Rule, Severity, Subject};
+
+use crate::Limits;
+use crate::bindings;
+use crate::bindings::ops::plugin::types;
+use crate::host::{self, HostInner};
+use crate::state::RunState;
+
+/// Longest plugin name and rule id, in bytes.
+const MAX_ID_LEN: usize = 64;
+/// Most rules one plugin may declare.
+const MAX_RULES: usize = 256;
+/// Longest rule explanation, in bytes.
+const MAX_EXPLANATION_LEN: usize = 64 << 10;
+
+/// A plugin's validated metadata.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PluginMetadata {
+    /// Kebab-case name; the check is called `plugin:<name>`.
+    pub name: String,
+    /// The plugin's version, as it says.
+    pub version: String,
+    /// Its rules, ids namespaced as `plugin:<name>/<rule>`.
+    pub rules: Vec<Rule>,
+    /// A description of the configuration it accepts, if it takes any.
+    pub config_schema: Option<String>,
+}
+
+impl PluginMetadata {
+    pub(crate) fn validate(raw: types::PluginMetadata, limits: &Limits) -> Result<PluginMetadata, String> {
+        check_id("plugin name", &raw.name)?;
+        if raw.version.is_empty() || raw.version.len() > MAX_ID_LEN {
+            return Err(format!("version must be 1 to {MAX_ID_LEN} bytes"));
+        }
+        if raw.rules.is_empty() {
+            return Err("it declares no rules".to_owned());
+        }
+        if raw.rules.len() > MAX_RULES {
+            return Err(format!("{} rules, more than {MAX_RULES}", raw.rules.len()));
+        }
+        let mut seen = HashSet::new();
+        let mut rules = Vec::with_capacity(raw.rules.len());
+        for r in raw.rules {
+            check_id("rule id", &r.id)?;
+            if !seen.insert(r.id.clone()) {
+                return Err(format!("rule '{}' is declared twice", r.id));
+            }
+            if r.summary.is_empty() || r.summary.len() > limits.max_string_len {
+                return Err(format!(
+                    "rule '{}': summary must be 1 to {} bytes",
+                    r.id, limits.max_string_len
+                ));
+            }
+            if r.explanation.len() > MAX_EXPLANATION_LEN {
+                return Err(format!(
+                    "rule '{}': explanation longer than {MAX_EXPLANATION_LEN} bytes",
+                    r.id
+                ));
+            }
+            rules.push(Rule::new(
+                &format!("plugin:{}/{}", raw.name, r.id),
+                severity(r.default_severity),
+                &r.summary,
+                &r.explanation,
+            ));
+        }
+        if raw
+            .config_schema
+            .as_ref()
+            .is_some_and(|s| s.len() > MAX_EXPLANATION_LEN)
+        {
+            return Err(format!("config schema longer than {MAX_EXPLANATION_LEN} bytes"));
+        }
+        Ok(PluginMetadata {
+            name: raw.name,
+            version: raw.version,
+            rules,
+            config_schema: raw.config_schema,
+        })
+    }
+}
+
+/// Kebab-case: lowercase ASCII letters, digits and single dashes, starting
+/// with a letter.
+fn check_id(what: &str, id: &str) -> Result<(), String> {
+    let ok = !id.is_empty()
+        && id.len() <= MAX_ID_LEN
+        && id.starts_with(|c: char| c.is_ascii_lowercase())
+        && !id.ends_with('-')
+        && !id.contains("--")
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "{what} '{}' is not kebab-case (a-z, 0-9 and single dashes, at most {MAX_ID_LEN} bytes)",
+            id.escape_debug()
+        ))
+    }
+}
+
+/// A WebAssembly plugin, ready to run as an [`ops_core::Check`].
+///
+/// Made by [`PluginHost::load`](crate::PluginHost::load). Each run gets a
+/// fresh store within the plugin's [`Limits`]; a trap, a panic or an
+/// exhausted limit becomes a [`CheckError`] naming the plugin, and the
+/// runner's other checks still run.
+///
+/// Cloning is cheap and shares the compiled code, so one plugin can run with
+/// several configurations.
+#[derive(Clone)]
+pub struct WasmCheck {
+    host: Arc<HostInner>,
+    pre: bindings::CheckPre<RunState>,
+    metadata: PluginMetadata,
+    check_name: String,
+    limits: Limits,
+    config: String,
+    from_cache: bool,
+}
+
+impl std::fmt::Debug for WasmCheck {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WasmCheck")
+            .field("metadata", &self.metadata)
+            .field("limits", &self.limits)
+            .finish_non_exhaustive()
+    }
+}
+
+impl WasmCheck {
+    pub(crate) fn new(
+        host: Arc<HostInner>,
+        pre: bindings::CheckPre<RunState>,
+        metadata: PluginMetadata,
+        limits: Limits,
+        from_cache: bool,
+    ) -> Self {
+        WasmCheck {
+            host,
+            pre,
+            check_name: format!("plugin:{}", metadata.name),
+            metadata,
+            limits,
+            config: String::new(),
+            from_cache,
+        }
+    }
+
+    /// Whether its compiled code came from the host's cache directory
+    /// ([`HostConfig::cache_dir`](crate::HostConfig::cache_dir)).
+    pub fn loaded_from_cache(&self) -> bool {
+        self.from_cache
+    }
+
+    /// The plugin's metadata.
+    pub fn metadata(&self) -> &PluginMetadata {
+        &self.metadata
+    }
+
+    /// The limits each run gets.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// Changes the limits of later runs.
+    pub fn set_limits(&mut self, limits: Limits) -> &mut Self {
+        self.limits = limits;
+        self
+    }
+
+    /// Passes `config` (the text of the user's configuration for this
+    /// plugin) to every run.
+    pub fn with_config(mut self, config: impl Into<String>) -> Self {
+        self.config = config.into();
+        self
+    }
+
+    fn fail(&self, what: impl std::fmt::Display) -> String {
+        format!("plugin '{}' {what}", self.metadata.name)
+    }
+
+    /// Turns the plugin's findings into ops findings, within the output limits.
+    fn convert(&self, inv: &Inventory, raw: Vec<types::Finding>) -> Result<Vec<Finding>, CheckError> {
+        let limits = &self.limits;
+        if raw.len() > limits.max_findings {
+            return Err(CheckError::InvalidOutput(self.fail(format_args!(
+                "returned {} findings, more than its limit of {}",
+                raw.len(),
+                limits.max_findings
+            ))));
+        }
+        let invalid =
+            |i: usize, what: String| CheckError::InvalidOutput(self.fail(format_args!("finding {i}: {what}")));
+        let too_long = |field: &str, len: usize| {
+            format!(
+                "{field} is {len} bytes, more than the limit of {}",
+                limits.max_string_len
+            )
+        };
+        let mut out = Vec::with_capacity(raw.len());
+        for (i, f) in raw.into_iter().enumerate() {
+            for (field, value) in [
+                ("rule", Some(&f.rule)),
+                ("message", Some(&f.message)),
+                ("subject id", Some(&f.subject.id)),
+                ("remediation", f.remediation.as_ref()),
+            ] {
+                if let Some(v) = value
+                    && v.len() > limits.max_string_len
+                {
+                    return Err(invalid(i, too_long(field, v.len())));
+                }
+            }
+            let id = format!("plugin:{}/{}", self.metadata.name, f.rule);
+            let Some(rule) = self.metadata.rules.iter().find(|r| r.id == id) else {
+                let declared: Vec<&str> = self
+                    .metadata
+                    .rules
+                    .iter()
+                    .filter_map(|r| r.id.rsplit_once('/').map(|(_, rule)| rule))
+                    .collect();
+                return Err(invalid(
+                    i,
+                    format!(
+                        "undeclared rule '{}' (it declares: {})",
+                        f.rule.escape_debug(),
+                        declared.join(", ")
+                    ),
+                ));
+            };
+            let sev = f.severity.map(severity).unwrap_or(rule.default_severity);
+            let kind = entity_kind(f.subject.kind);
+            let mut finding = Finding::new(id, sev, Subject::new(kind, f.subject.id), f.message);
+            if let Some(evidence) = f.evidence {
+                finding.evidence = parse_evidence(&evidence, limits).map_err(|e| invalid(i, e))?;
+            }
+            finding.remediation = f.remediation;
+            let location = match kind {
+                EntityKind::Component => inv
+                    .component_by_id(&finding.subject.id)
+                    .map(|c| &inv.component(c).location),
+                EntityKind::Domain => inv.domain_by_id(&finding.subject.id).map(|d| &inv.domain(d).location),
+                _ => None,
+            };
+            if let Some(location) = location {
+                finding = finding.at(location);
+            }
+            out.push(finding);
+        }
+        Ok(out)
+    }
+}
+
+fn parse_evidence(text: &str, limits: &Limits) -> Result<BTreeMap<String, serde_json::Value>, String> {
+    if text.len() > limits.max_evidence_len {
+        return Err(format!(
+            "evidence is {} bytes, more than the limit of {}",
+            text.len(),
+            limits.max_evidence_len
+        ));
+    }
+    serde_json::from_str(text).map_err(|e| format!("evidence is not a JSON object: {e}"))
+}
+
+impl Check for WasmCheck {
+    fn name(&self) -> &str {
+        &self.check_name
+    }
+
+    fn rules(&self) -> &[Rule] {
+        &self.metadata.rules
+    }
+
+    fn run(&self, ctx: &Context<'_>) -> Result<Vec<Finding>, CheckError> {
+        let outcome = crate::lend::lend(ctx, |lent| {
+            host::call(&self.host, &self.pre, &self.limits, Some(lent), |check, store| {
+                check.ops_plugin_plugin().call_run(store, &self.config)
+            })
+        });
+        match outcome {
+            Ok(Ok(findings)) => self.convert(ctx.inventory(), findings),
+            Ok(Err(message)) => {
+                let mut message = message;
+                if message.len() > self.limits.max_string_len {
+                    let mut cut = self.limits.max_string_len;
+                    while !message.is_char_boundary(cut) {
+                        cut -= 1;
+                    }
+                    message.truncate(cut);
+                    message.push('…');
+                }
+                Err(CheckError::Failed(self.fail(format_args!("failed: {message}"))))
+            }
+            Err(stop) => {
+                let message = self.fail(stop.describe(&self.limits, &self.host.config));
+                Err(if stop.is_limit() {
+                    CheckError::ResourceLimit(message)
+                } else {
+                    CheckError::Failed(message)
+                })
+            }
+        }
+    }
+}
+
+fn severity(s: types::Severity) -> Severity {
+    match s {
+        types::Severity::Info => Severity::Info,
+        types::Severity::Low => Severity::Low,
+        types::Severity::Medium => Severity::Medium,
+        types::Severity::High => Severity::High,
+        types::Severity::Critical => Severity::Critical,
+    }
+}
+
+fn entity_kind(k: types::EntityKind) -> EntityKind {
+    use types::EntityKind as K;
+    match k {
+        K::Inventory => EntityKind::Inventory,
+        K::Component => EntityKind::Component,
+        K::Domain => EntityKind::Domain,
+        K::Person => EntityKind::Person,
+        K::ServiceAccount => EntityKind::ServiceAccount,
+        K::Group => EntityKind::Group,
+        K::System => EntityKind::System,
+        K::Grant => EntityKind::Grant,
+        K::Credential => EntityKind::Credential,
+        K::BackupPolicy => EntityKind::BackupPolicy,
+        K::BackupRun => EntityKind::BackupRun,
+        K::RestoreDrill => EntityKind::RestoreDrill,
+        K::Incident => EntityKind::Incident,
+        K::Problem => EntityKind::Problem,
+        K::Change => EntityKind::Change,
+    }
+}

@@ -1,0 +1,73 @@
+//! # ops-plugins
+//!
+//! Checks written as sandboxed WebAssembly components.
+//!
+//! A plugin implements the `check` world of the WIT package `ops:plugin@0.1.0`
+//! (in this crate's `wit/` folder): it exports its metadata (name, version,
+//! rules) and a `run(config)` returning findings, and imports nothing but
+//! read-only inventory queries, the host's failure analysis (single points of
+//! failure, blast radius) and a log. No WASI: a plugin cannot reach files,
+//! the network, the environment, a clock or randomness.
+//!
+//! A [`PluginHost`] loads plugins into [`WasmCheck`]s, which implement
+//! [`ops_core::Check`], so the runner treats them like built-in checks:
+//!
+//! ```no_run
+//! use ops_core::{Inventory, Runner};
+//! use ops_plugins::{Limits, PluginHost};
+//!
+//! let host = PluginHost::new()?; // one engine, shared by every plugin and thread
+//! let mut limits = Limits::default();
+//! limits.cpu_time = std::time::Duration::from_millis(250);
+//! let wasm = std::fs::read("zone_spof.wasm")?;
+//! let check = host.load_with_limits("zone_spof.wasm", &wasm, limits)?.with_config("max_tier = 2");
+//! let mut runner = Runner::with_builtin_checks();
+//! runner.add(Box::new(check)); // just another Check
+//! let report = runner.run(&Inventory::load(&["inventory/"])?, chrono::Utc::now());
+//! println!("{} findings, {} checks failed", report.findings.len(), report.failures.len());
+//! for failure in &report.failures {
+//!     eprintln!("{}: {}", failure.check, failure.message); // e.g. a plugin out of CPU time
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! ## The sandbox
+//!
+//! On by default, per plugin ([`Limits`]): a CPU time budget enforced with
+//! epoch interruption (default 1 s), a memory cap over all of the plugin's
+//! memories (default 64 MiB; growing past it traps), caps on tables, on the
+//! number and size of findings and on log output; and per host
+//! ([`HostConfig`]) a wasm stack cap. A component importing anything but the
+//! ops interfaces is refused at load time, naming the import. Each run gets a
+//! fresh store, so nothing carries over between runs.
+//!
+//! Plugin findings are namespaced `plugin:<name>/<rule>`; a finding for a
+//! rule the plugin did not declare, an evidence string that is not a JSON
+//! object, or an output over its caps fails that plugin's run with
+//! [`ops_core::CheckError::InvalidOutput`].
+
+mod bindings {
+    //! Generated from `wit/`; private, so wasmtime's types stay out of the API.
+    #![allow(missing_docs, unreachable_pub, missing_debug_implementations)]
+    wasmtime::component::bindgen!({
+        world: "check",
+        path: "wit",
+        imports: { default: trappable },
+    });
+}
+
+mod cache;
+mod check;
+mod error;
+mod host;
+mod lend;
+mod limits;
+mod state;
+
+pub use check::{PluginMetadata, WasmCheck};
+pub use error::PluginError;
+pub use host::{PluginHost, PluginInfo};
+pub use limits::{HostConfig, Limits};
+
+/// The WIT package plugins implement, for tools that generate bindings.
+pub const WIT: &str = include_str!("../wit/plugin.wit");

@@ -1,0 +1,87 @@
+//! Sandbox limits.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// What one plugin may use in one call. On by default; every field can be
+/// changed per plugin.
+///
+/// ```
+/// use std::time::Duration;
+/// use ops_plugins::Limits;
+/// let mut limits = Limits::default();
+/// assert_eq!(limits.cpu_time, Duration::from_secs(1));
+/// assert_eq!(limits.memory, 64 << 20);
+/// limits.cpu_time = Duration::from_millis(200);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Limits {
+    /// Wall-clock time the plugin may spend in one call (`metadata` or `run`),
+    /// measured in epoch ticks of the host (see [`HostConfig::epoch_tick`](crate::HostConfig::epoch_tick)),
+    /// so it is enforced to within one tick. Default 1 s.
+    pub cpu_time: Duration,
+    /// Bytes of linear memory, all memories of the plugin together. Growing
+    /// past it traps. Default 64 MiB.
+    pub memory: usize,
+    /// Elements of all tables together. Default 100,000.
+    pub table_elements: usize,
+    /// Findings one run may return. Default 10,000.
+    pub max_findings: usize,
+    /// Bytes of any one string in a finding (message, remediation, subject id,
+    /// rule id). Default 4 KiB.
+    pub max_string_len: usize,
+    /// Bytes of one finding's evidence JSON. Default 64 KiB.
+    pub max_evidence_len: usize,
+    /// Log messages kept per call (more are dropped), each cut to
+    /// `max_string_len` bytes. Default 100.
+    pub max_log_messages: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            cpu_time: Duration::from_secs(1),
+            memory: 64 << 20,
+            table_elements: 100_000,
+            max_findings: 10_000,
+            max_string_len: 4 << 10,
+            max_evidence_len: 64 << 10,
+            max_log_messages: 100,
+        }
+    }
+}
+
+/// Settings shared by every plugin of one [`PluginHost`](crate::PluginHost).
+///
+/// ```
+/// use ops_plugins::HostConfig;
+/// let config = HostConfig::default();
+/// assert_eq!(config.max_wasm_stack, 512 << 10);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct HostConfig {
+    /// Bytes of native stack WebAssembly may use; deeper recursion traps.
+    /// An engine setting, so the same for every plugin. Default 512 KiB.
+    pub max_wasm_stack: usize,
+    /// How often the host's ticker advances the engine's epoch. CPU budgets
+    /// are counted in ticks: a smaller tick is more precise and costs more
+    /// wake-ups. Default 10 ms.
+    pub epoch_tick: Duration,
+    /// Where to keep compiled plugins between runs, so loading one again
+    /// skips compilation (keyed by the component's SHA-256, the wasmtime
+    /// version and the engine settings). Must be private to the user: its
+    /// files become native code. Default none: compile on every load.
+    pub cache_dir: Option<PathBuf>,
+}
+
+impl Default for HostConfig {
+    fn default() -> Self {
+        HostConfig {
+            max_wasm_stack: 512 << 10,
+            epoch_tick: Duration::from_millis(10),
+            cache_dir: None,
+        }
+    }
+}

@@ -1,0 +1,67 @@
+//! Builds the example and hostile plugins from source, once per test binary.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+/// The repository root: the nearest ancestor of the testing crate holding
+/// examples/plugins (this file is shared by ops-plugins' and opsctl's tests).
+pub(crate) fn root() -> PathBuf {
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    here.ancestors()
+        .find(|dir| dir.join("examples/plugins/Cargo.toml").is_file())
+        .unwrap_or(here)
+        .to_path_buf()
+}
+
+/// The wasm file of plugin crate `name` (e.g. `zone-spof`), built on first use.
+pub(crate) fn plugin(name: &str) -> Vec<u8> {
+    let dir = built().as_ref().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.join(format!("{}.wasm", name.replace('-', "_")));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+}
+
+fn built() -> &'static Result<PathBuf, String> {
+    static BUILT: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    BUILT.get_or_init(build)
+}
+
+/// `cargo build --release` in examples/plugins, with a clear error when the
+/// wasm32 target is missing.
+fn build() -> Result<PathBuf, String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".to_owned());
+    let sysroot = Command::new(&rustc)
+        .args(["--print", "sysroot"])
+        .output()
+        .map_err(|e| format!("cannot run {rustc}: {e}"))?;
+    let sysroot = PathBuf::from(String::from_utf8_lossy(&sysroot.stdout).trim());
+    if !sysroot.join("lib/rustlib/wasm32-unknown-unknown").is_dir() {
+        return Err(format!(
+            "the plugin tests build WebAssembly plugins, but the wasm32-unknown-unknown target is not \
+             installed in {}: run `rustup target add wasm32-unknown-unknown`",
+            sysroot.display()
+        ));
+    }
+    let plugins = root().join("examples/plugins");
+    let target_dir = plugins.join("target");
+    let status = Command::new(cargo)
+        .current_dir(&plugins)
+        .args(["build", "--release", "--locked", "--quiet", "--manifest-path"])
+        .arg(plugins.join("Cargo.toml"))
+        .arg("--target-dir")
+        .arg(&target_dir)
+        // The outer cargo's settings are for the host, not for wasm32 guests.
+        .env_remove("RUSTFLAGS")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .env_remove("CARGO_BUILD_TARGET")
+        .status()
+        .map_err(|e| format!("cannot run cargo to build the plugins: {e}"))?;
+    if !status.success() {
+        return Err(format!(
+            "building the plugins failed ({status}): run `cargo build --release --manifest-path {}` to see why",
+            plugins.join("Cargo.toml").display()
+        ));
+    }
+    Ok(target_dir.join("wasm32-unknown-unknown/release"))
+}

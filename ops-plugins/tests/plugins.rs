@@ -1,0 +1,572 @@
+//! The host against real plugins built from examples/plugins: the example
+//! check's exact findings, and every hostile plugin contained with a clear,
+//! per-plugin error while the other checks complete.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail by panicking
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use ops_core::{CheckFailure, Inventory, Report, Runner, Severity};
+use ops_plugins::{Limits, PluginError, PluginHost, WasmCheck};
+
+const AT: &str = "2026-11-22T09:00:00Z";
+
+fn host() -> &'static PluginHost {
+    static HOST: OnceLock<PluginHost> = OnceLock::new();
+    HOST.get_or_init(|| PluginHost::new().unwrap())
+}
+
+fn startup() -> &'static Inventory {
+    static INV: OnceLock<Inventory> = OnceLock::new();
+    INV.get_or_init(|| Inventory::load(&[common::root().join("examples/inventories/startup")]).unwrap())
+}
+
+/// Plugin `name`, compiled once per test binary (a debug build of the host
+/// compiles slowly) and cloned: clones share the compiled code.
+fn load(name: &str) -> WasmCheck {
+    static LOADED: Mutex<BTreeMap<String, WasmCheck>> = Mutex::new(BTreeMap::new());
+    let mut loaded = LOADED.lock().unwrap();
+    loaded
+        .entry(name.to_owned())
+        .or_insert_with(|| host().load(name, &common::plugin(name)).unwrap())
+        .clone()
+}
+
+fn load_with(name: &str, limits: Limits) -> WasmCheck {
+    let mut check = load(name);
+    check.set_limits(limits);
+    check
+}
+
+/// Runs `check` together with every built-in check.
+fn run_with_builtins(check: WasmCheck) -> Report {
+    let mut runner = Runner::with_builtin_checks();
+    runner.add(Box::new(check));
+    runner.run(startup(), AT.parse().unwrap())
+}
+
+fn builtin_finding_count() -> usize {
+    Runner::with_builtin_checks()
+        .run(startup(), AT.parse().unwrap())
+        .findings
+        .len()
+}
+
+/// The single failure of a report, which must be `check`'s.
+fn only_failure(report: &Report, check: &str) -> CheckFailure {
+    assert_eq!(report.failures.len(), 1, "{:#?}", report.failures);
+    let f = report.failures[0].clone();
+    assert_eq!(f.check, check);
+    f
+}
+
+#[test]
+fn zone_spof_reports_exactly_the_expected_findings_on_the_startup_estate() {
+    let mut runner = Runner::new();
+    runner.add(Box::new(load("zone-spof")));
+    let report = runner.run(startup(), AT.parse().unwrap());
+    assert!(report.failures.is_empty(), "{:#?}", report.failures);
+    let got: Vec<(String, Severity, String, String)> = report
+        .findings
+        .iter()
+        .map(|f| (f.check.clone(), f.severity, f.subject.id.clone(), f.message.clone()))
+        .collect();
+    let want = [
+        (
+            "stateful-spof",
+            Severity::High,
+            "postgres-primary",
+            "postgres-primary (database) holds data and alone takes down storefront, public-api",
+        ),
+        (
+            "stateful-spof",
+            Severity::High,
+            "uploads",
+            "uploads (object_store) holds data and alone takes down storefront",
+        ),
+        (
+            "zone-loss",
+            Severity::High,
+            "storefront",
+            "storefront (tier 1) goes down when zone eu-west-1a fails",
+        ),
+        (
+            "zone-loss",
+            Severity::High,
+            "public-api",
+            "public-api (tier 1) goes down when zone eu-west-1a fails",
+        ),
+        (
+            "unzoned-spof",
+            Severity::Low,
+            "dns",
+            "dns is a single point of failure of storefront, public-api but is placed in no zone",
+        ),
+        (
+            "unzoned-spof",
+            Severity::Low,
+            "web-lb",
+            "web-lb is a single point of failure of storefront but is placed in no zone",
+        ),
+        (
+            "unzoned-spof",
+            Severity::Low,
+            "api-lb",
+            "api-lb is a single point of failure of public-api but is placed in no zone",
+        ),
+        (
+            "unzoned-spof",
+            Severity::Low,
+            "uploads",
+            "uploads is a single point of failure of storefront but is placed in no zone",
+        ),
+    ]
+    .map(|(rule, sev, subject, message)| {
+        (
+            format!("plugin:zone-spof/{rule}"),
+            sev,
+            subject.to_owned(),
+            message.to_owned(),
+        )
+    });
+    assert_eq!(got, want);
+
+    let db = &report.findings[0];
+    assert_eq!(
+        serde_json::to_value(&db.evidence).unwrap(),
+        serde_json::json!({"kind": "database", "entries": ["storefront", "public-api"]})
+    );
+    assert_eq!(
+        db.remediation.as_deref(),
+        Some("add a replica of postgres-primary in another zone, with failover")
+    );
+    // The host points findings about components at their definitions.
+    let location = db.location.as_ref().unwrap().to_string();
+    assert!(location.contains("components.yaml:"), "{location}");
+}
+
+#[test]
+fn plugin_rules_are_namespaced_and_documented() {
+    let check = load("zone-spof");
+    let m = check.metadata();
+    assert_eq!(m.name, "zone-spof");
+    assert_eq!(m.version, "0.1.0");
+    let ids: Vec<&str> = m.rules.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "plugin:zone-spof/zone-loss",
+            "plugin:zone-spof/stateful-spof",
+            "plugin:zone-spof/unzoned-spof"
+        ]
+    );
+    assert_eq!(m.rules[0].default_severity, Severity::High);
+    assert!(m.rules[0].explanation.starts_with("## What it checks"));
+    assert_eq!(ops_core::Check::name(&check), "plugin:zone-spof");
+}
+
+#[test]
+fn configuration_reaches_the_plugin_and_its_errors_are_reported() {
+    let mut runner = Runner::new();
+    runner.add(Box::new(load("zone-spof").with_config("max_tier = banana\n")));
+    let report = runner.run(startup(), AT.parse().unwrap());
+    let failure = only_failure(&report, "plugin:zone-spof");
+    assert_eq!(
+        failure.message,
+        "plugin 'zone-spof' failed: config line 1: max_tier must be a number from 1 to 255"
+    );
+}
+
+#[test]
+fn a_busy_loop_is_stopped_within_its_cpu_budget_and_the_other_checks_complete() {
+    let mut limits = Limits::default();
+    limits.cpu_time = Duration::from_millis(300);
+    let check = load_with("hostile-busy-loop", limits);
+    let started = Instant::now();
+    let report = run_with_builtins(check);
+    let elapsed = started.elapsed();
+    let failure = only_failure(&report, "plugin:hostile-busy-loop");
+    assert_eq!(
+        failure.message,
+        "resource limit: plugin 'hostile-busy-loop' exceeded its CPU time budget of 300 ms"
+    );
+    assert!(elapsed < Duration::from_millis(1300), "took {elapsed:?}");
+    assert_eq!(report.findings.len(), builtin_finding_count());
+}
+
+#[test]
+fn the_default_cpu_budget_stops_a_busy_loop_within_a_second_or_so() {
+    let check = load("hostile-busy-loop");
+    let started = Instant::now();
+    let mut runner = Runner::new();
+    runner.add(Box::new(check));
+    let report = runner.run(startup(), AT.parse().unwrap());
+    let elapsed = started.elapsed();
+    assert!(
+        only_failure(&report, "plugin:hostile-busy-loop")
+            .message
+            .contains("budget of 1000 ms")
+    );
+    assert!(elapsed >= Duration::from_millis(900), "took {elapsed:?}");
+    assert!(elapsed < Duration::from_millis(2000), "took {elapsed:?}");
+}
+
+#[test]
+fn a_memory_bomb_hits_the_memory_cap_with_a_clear_error() {
+    let report = run_with_builtins(load("hostile-memory-bomb"));
+    let failure = only_failure(&report, "plugin:hostile-memory-bomb");
+    assert!(
+        failure
+            .message
+            .starts_with("resource limit: plugin 'hostile-memory-bomb' exceeded its memory limit of 65536 KiB"),
+        "{}",
+        failure.message
+    );
+    assert_eq!(report.findings.len(), builtin_finding_count());
+}
+
+#[test]
+fn deep_recursion_exhausts_the_stack_cap() {
+    let report = run_with_builtins(load("hostile-deep-recursion"));
+    let failure = only_failure(&report, "plugin:hostile-deep-recursion");
+    assert_eq!(
+        failure.message,
+        "resource limit: plugin 'hostile-deep-recursion' exhausted its stack (max_wasm_stack 512 KiB): \
+         runaway recursion?"
+    );
+    assert_eq!(report.findings.len(), builtin_finding_count());
+}
+
+#[test]
+fn a_panic_is_reported_with_its_message() {
+    let report = run_with_builtins(load("hostile-panic"));
+    let failure = only_failure(&report, "plugin:hostile-panic");
+    let components = startup().components().len();
+    assert_eq!(
+        failure.message,
+        format!(
+            "plugin 'hostile-panic' panicked: hostile plugin gave up after counting {components} components \
+             (at hostile/panic/src/lib.rs:19:9)"
+        )
+    );
+    assert_eq!(report.findings.len(), builtin_finding_count());
+}
+
+#[test]
+fn a_trapped_plugin_runs_again_in_a_fresh_store() {
+    let mut runner = Runner::new();
+    runner.add(Box::new(load("hostile-panic")));
+    runner.add(Box::new(load("zone-spof")));
+    let first = runner.run(startup(), AT.parse().unwrap());
+    let second = runner.run(startup(), AT.parse().unwrap());
+    assert_eq!(first.failures, second.failures);
+    assert_eq!(first.findings, second.findings);
+    assert_eq!(first.findings.len(), 8);
+}
+
+fn bad_output(config: &str) -> String {
+    let mut runner = Runner::new();
+    runner.add(Box::new(load("hostile-bad-output").with_config(config)));
+    let report = runner.run(startup(), AT.parse().unwrap());
+    only_failure(&report, "plugin:hostile-bad-output").message
+}
+
+#[test]
+fn malformed_output_is_refused_with_a_message_naming_the_plugin() {
+    assert_eq!(
+        bad_output("undeclared-rule"),
+        "invalid output: plugin 'hostile-bad-output' finding 0: undeclared rule 'sneaky' (it declares: declared)"
+    );
+    assert_eq!(
+        bad_output("huge-message"),
+        "invalid output: plugin 'hostile-bad-output' finding 0: message is 1048576 bytes, more than the limit of 4096"
+    );
+    assert!(bad_output("bad-evidence").starts_with(
+        "invalid output: plugin 'hostile-bad-output' finding 0: evidence is not a JSON object: key must be a string"
+    ));
+    assert!(bad_output("evidence-not-object").starts_with(
+        "invalid output: plugin 'hostile-bad-output' finding 0: evidence is not a JSON object: invalid type: sequence"
+    ));
+    assert_eq!(
+        bad_output("too-many"),
+        "invalid output: plugin 'hostile-bad-output' returned 100000 findings, more than its limit of 10000"
+    );
+    assert_eq!(
+        bad_output("error"),
+        "plugin 'hostile-bad-output' failed: refusing to run: the configuration says so"
+    );
+}
+
+#[test]
+fn well_formed_output_of_the_same_plugin_is_accepted() {
+    let mut runner = Runner::new();
+    runner.add(Box::new(load("hostile-bad-output").with_config("fine")));
+    let report = runner.run(startup(), AT.parse().unwrap());
+    assert!(report.failures.is_empty(), "{:#?}", report.failures);
+    assert_eq!(report.findings.len(), 1);
+    let f = &report.findings[0];
+    assert_eq!(f.check, "plugin:hostile-bad-output/declared");
+    assert_eq!(f.severity, Severity::Low);
+    assert_eq!(f.evidence["valid"], serde_json::json!(true));
+}
+
+#[test]
+fn a_component_importing_wasi_is_refused_at_load_naming_the_import() {
+    let err = host()
+        .load("hostile_wasi_import.wasm", &common::plugin("hostile-wasi-import"))
+        .unwrap_err();
+    // The toolchain's component linker may raise the 0.2.0 the plugin asks
+    // for to the WASI 0.2 release it knows.
+    let PluginError::UnknownImport { import, .. } = &err else {
+        panic!("{err:?}");
+    };
+    assert!(import.starts_with("wasi:cli/environment@0.2."), "{import}");
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "hostile_wasi_import.wasm: imports `{import}`, which this host does not provide \
+             (plugins may import only ops:plugin/{{inventory,analysis,log,types}}@0.1; no WASI)"
+        )
+    );
+}
+
+#[test]
+fn bytes_that_are_not_a_component_are_refused() {
+    let err = host().load("junk.wasm", b"\0asm junk").unwrap_err();
+    assert!(matches!(err, PluginError::InvalidComponent { .. }), "{err:?}");
+    assert!(
+        err.to_string()
+            .starts_with("junk.wasm: not a valid WebAssembly component: ")
+    );
+}
+
+#[test]
+fn every_hostile_plugin_is_contained_while_the_other_checks_complete() {
+    let mut limits = Limits::default();
+    limits.cpu_time = Duration::from_millis(200);
+    let mut runner = Runner::with_builtin_checks();
+    for name in [
+        "hostile-busy-loop",
+        "hostile-memory-bomb",
+        "hostile-deep-recursion",
+        "hostile-panic",
+    ] {
+        runner.add(Box::new(load_with(name, limits.clone())));
+    }
+    runner.add(Box::new(load("hostile-bad-output").with_config("undeclared-rule")));
+    runner.add(Box::new(load("zone-spof")));
+    let report = runner.run(startup(), AT.parse().unwrap());
+    let failed: Vec<&str> = report.failures.iter().map(|f| f.check.as_str()).collect();
+    assert_eq!(
+        failed,
+        [
+            "plugin:hostile-busy-loop",
+            "plugin:hostile-memory-bomb",
+            "plugin:hostile-deep-recursion",
+            "plugin:hostile-panic",
+            "plugin:hostile-bad-output"
+        ]
+    );
+    assert_eq!(report.findings.len(), builtin_finding_count() + 8);
+}
+
+#[test]
+fn inspect_lists_imports_and_says_whether_a_plugin_is_sandbox_clean() {
+    let info = host().inspect("zone_spof.wasm", &common::plugin("zone-spof")).unwrap();
+    assert!(info.refused_imports.is_empty(), "{:?}", info.refused_imports);
+    assert!(
+        info.imports.iter().any(|i| i == "ops:plugin/analysis@0.1.0"),
+        "{:?}",
+        info.imports
+    );
+    assert_eq!(info.exports, ["ops:plugin/plugin@0.1.0"]);
+    assert_eq!(info.metadata.unwrap().name, "zone-spof");
+
+    let info = host()
+        .inspect("hostile_wasi_import.wasm", &common::plugin("hostile-wasi-import"))
+        .unwrap();
+    assert_eq!(info.refused_imports.len(), 1);
+    assert!(info.refused_imports[0].starts_with("wasi:cli/environment@0.2."));
+    assert!(info.metadata.is_none());
+    assert!(info.load_error.unwrap().contains(&info.refused_imports[0]));
+}
+
+#[test]
+fn checks_are_shareable_across_threads() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<WasmCheck>();
+    assert_send_sync::<PluginHost>();
+    let check = std::sync::Arc::new(load("zone-spof"));
+    let handles: Vec<_> = (0..2)
+        .map(|_| {
+            let check = std::sync::Arc::clone(&check);
+            std::thread::spawn(move || {
+                let ctx = ops_core::Context::new(startup(), AT.parse().unwrap());
+                ops_core::Check::run(check.as_ref(), &ctx).unwrap().len()
+            })
+        })
+        .collect();
+    for h in handles {
+        assert_eq!(h.join().unwrap(), 8);
+    }
+}
+
+#[test]
+fn the_readme_walkthrough_plugin_is_the_one_built_here_and_finds_unowned_dns() {
+    let source = std::fs::read_to_string(common::root().join("examples/plugins/unowned/src/lib.rs")).unwrap();
+    let indented: String = source
+        .lines()
+        .map(|l| {
+            if l.is_empty() {
+                "\n".to_owned()
+            } else {
+                format!("   {l}\n")
+            }
+        })
+        .collect();
+    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    assert!(
+        readme.contains(&indented),
+        "README's walkthrough differs from examples/plugins/unowned/src/lib.rs"
+    );
+
+    let mut runner = Runner::new();
+    runner.add(Box::new(load("unowned")));
+    let report = runner.run(startup(), AT.parse().unwrap());
+    let found: Vec<(&str, &str)> = report
+        .findings
+        .iter()
+        .map(|f| (f.check.as_str(), f.message.as_str()))
+        .collect();
+    assert_eq!(found, [("plugin:unowned/no-owner", "dns (dns) has no owner")]);
+}
+
+#[test]
+fn compiled_plugins_are_cached_on_disk_and_damaged_entries_are_recompiled() {
+    let dir = std::env::temp_dir().join(format!("ops-plugins-cache-test-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let mut config = ops_plugins::HostConfig::default();
+    config.cache_dir = Some(dir.join("cache"));
+    let entries = || -> Vec<std::path::PathBuf> {
+        let mut found: Vec<_> = std::fs::read_dir(dir.join("cache"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        found.sort();
+        found
+    };
+    let wasm = common::plugin("zone-spof");
+    let host = PluginHost::with_config(config.clone()).unwrap();
+
+    let started = Instant::now();
+    let compiled = host.load("zone-spof", &wasm).unwrap();
+    let compile_time = started.elapsed();
+    assert!(!compiled.loaded_from_cache());
+    let written = entries();
+    assert_eq!(written.len(), 1, "{written:?}");
+    assert!(written[0].extension().is_some_and(|e| e == "cwasm"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.join("cache")).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o700);
+    }
+
+    // Another host (as in the next opsctl run) loads it without compiling.
+    let started = Instant::now();
+    let cached = PluginHost::with_config(config.clone())
+        .unwrap()
+        .load("zone-spof", &wasm)
+        .unwrap();
+    let cached_time = started.elapsed();
+    assert!(cached.loaded_from_cache());
+    assert!(
+        cached_time < compile_time,
+        "cached {cached_time:?}, compiled {compile_time:?}"
+    );
+    let ctx = ops_core::Context::new(startup(), AT.parse().unwrap());
+    assert_eq!(
+        ops_core::Check::run(&cached, &ctx).unwrap(),
+        ops_core::Check::run(&compiled, &ctx).unwrap()
+    );
+
+    // A damaged entry is never run: it is recompiled and rewritten.
+    let mut bytes = std::fs::read(&written[0]).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0xff;
+    std::fs::write(&written[0], &bytes).unwrap();
+    let recompiled = host.load("zone-spof", &wasm).unwrap();
+    assert!(!recompiled.loaded_from_cache());
+    assert!(host.load("zone-spof", &wasm).unwrap().loaded_from_cache());
+
+    // Another component gets its own entry.
+    host.load("unowned", &common::plugin("unowned")).unwrap();
+    assert_eq!(entries().len(), 2);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// What the probe plugin reports for component `id`.
+fn probe(id: &str) -> std::collections::BTreeMap<String, serde_json::Value> {
+    let mut runner = Runner::new();
+    runner.add(Box::new(load("probe").with_config(id)));
+    let report = runner.run(startup(), AT.parse().unwrap());
+    assert!(report.failures.is_empty(), "{:#?}", report.failures);
+    report.findings[0].evidence.clone()
+}
+
+#[test]
+fn the_host_queries_answer_as_ops_core_does() {
+    let inv = startup();
+    let analysis = ops_core::FailureAnalysis::new(inv);
+    let names = |v: Vec<ops_core::Idx<ops_core::Component>>| -> Vec<String> {
+        let mut v: Vec<usize> = v.into_iter().map(|c| c.index()).collect();
+        v.sort_unstable();
+        v.into_iter().map(|i| inv.components()[i].id.clone()).collect()
+    };
+    let entries: Vec<String> = inv
+        .components()
+        .iter()
+        .filter(|c| c.entry)
+        .map(|c| c.id.clone())
+        .collect();
+    for id in ["storefront", "web-1", "postgres-primary", "ci"] {
+        let got = probe(id);
+        let c = inv.component_by_id(id).unwrap();
+        let component = inv.component(c);
+        let json = |v: Vec<String>| serde_json::json!(v);
+        assert_eq!(got["index"], serde_json::json!(c.index()), "{id}");
+        assert_eq!(got["component_count"], serde_json::json!(inv.components().len()));
+        assert_eq!(got["past_end_is_none"], serde_json::json!(true));
+        assert_eq!(
+            got["needed"],
+            serde_json::json!(component.requires.needed(component.depends_on.len()))
+        );
+        assert_eq!(got["depends_on"], json(names(component.depends_on.clone())), "{id}");
+        assert_eq!(got["entries"], json(entries.clone()));
+        assert_eq!(got["spofs"], json(names(analysis.spofs_of(c))), "{id}");
+        assert_eq!(
+            got["blast_radius"],
+            json(names(analysis.blast_radius(c).down())),
+            "{id}"
+        );
+        let domain_spofs: Vec<String> = inv
+            .domains()
+            .iter()
+            .filter(|d| {
+                let Some(target) = inv.target_by_id(&d.id) else {
+                    return false;
+                };
+                analysis.simulate(&[target]).is_down(c)
+            })
+            .map(|d| d.id.clone())
+            .collect();
+        assert_eq!(got["domain_spofs"], json(domain_spofs), "{id}");
+        assert_eq!(got["now"], serde_json::json!(AT));
+    }
+    assert_eq!(probe("web-1")["domains"], serde_json::json!(["eu-west-1a"]));
+    assert_eq!(probe("web-lb")["owners"], serde_json::json!(["maya"]));
+}
