@@ -4,7 +4,7 @@
 //! alone (midnight UTC). A leap second (`23:59:60`) is accepted and sorts
 //! between the second before it and the one after.
 
-use chrono::{DateTime, NaiveDate, TimeDelta, Timelike, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, Timelike, Utc};
 
 /// An instant, in UTC.
 pub type Timestamp = DateTime<Utc>;
@@ -48,6 +48,13 @@ pub fn parse_instant(text: &str) -> Result<Timestamp, String> {
     match DateTime::parse_from_rfc3339(text) {
         Ok(t) => {
             let t = t.with_timezone(&Utc);
+            // RFC 3339 has four-digit years: an offset must not push the UTC
+            // instant out of them, or it would print as no valid instant.
+            if !(0..=9999).contains(&t.year()) {
+                return Err(format!(
+                    "invalid instant '{text}': in UTC it falls outside the years 0000 to 9999"
+                ));
+            }
             // chrono accepts :60 at any minute; a real leap second is 23:59:60 UTC.
             if t.nanosecond() >= 1_000_000_000 && (t.hour(), t.minute()) != (23, 59) {
                 return Err(format!(

@@ -39,6 +39,21 @@ fn dates_with_a_sign_or_a_short_year_are_refused() {
     );
 }
 
+/// duration_instant: a valid RFC 3339 instant whose offset takes it past
+/// 9999-12-31 (or before 0000-01-01) in UTC printed as `+10000-01-01T...`,
+/// which is no RFC 3339 instant, so reports could not be read back.
+#[test]
+fn instants_that_leave_years_0000_to_9999_in_utc_are_refused() {
+    for text in ["9999-12-31T23:59:59.999999999-23:59", "0000-01-01T00:00:00+00:01"] {
+        assert_eq!(
+            parse_instant(text).unwrap_err(),
+            format!("invalid instant '{text}': in UTC it falls outside the years 0000 to 9999"),
+        );
+    }
+    let last = parse_instant("9999-12-31T23:59:59.999999999Z").unwrap();
+    assert_eq!(parse_instant(&last.to_rfc3339()), Ok(last));
+}
+
 /// cron_schedule (timeout): an interval schedule whose last run is more than
 /// `i32::MAX` intervals back skipped only `i32::MAX` of them, then looped
 /// over the rest one interval at a time (billions of iterations).
