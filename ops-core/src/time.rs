@@ -4,7 +4,7 @@
 //! alone (midnight UTC). A leap second (`23:59:60`) is accepted and sorts
 //! between the second before it and the one after.
 
-use chrono::{DateTime, NaiveDate, TimeDelta, Timelike, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, Timelike, Utc};
 
 /// An instant, in UTC.
 pub type Timestamp = DateTime<Utc>;
@@ -23,7 +23,22 @@ pub type Timestamp = DateTime<Utc>;
 /// ```
 pub fn parse_instant(text: &str) -> Result<Timestamp, String> {
     let text = text.trim();
+    // chrono's `%Y` also reads signed and short years (`-013-01-01`), which
+    // print back as no RFC 3339 instant: insist on the shape first.
+    let date_shaped = |date: &str| {
+        date.len() == 10
+            && date.bytes().enumerate().all(|(i, b)| {
+                if i == 4 || i == 7 {
+                    b == b'-'
+                } else {
+                    b.is_ascii_digit()
+                }
+            })
+    };
     if text.len() == 10 {
+        if !date_shaped(text) {
+            return Err(format!("invalid date '{text}': expected YYYY-MM-DD"));
+        }
         return NaiveDate::parse_from_str(text, "%Y-%m-%d")
             .ok()
             .and_then(|d| d.and_hms_opt(0, 0, 0))
@@ -33,6 +48,13 @@ pub fn parse_instant(text: &str) -> Result<Timestamp, String> {
     match DateTime::parse_from_rfc3339(text) {
         Ok(t) => {
             let t = t.with_timezone(&Utc);
+            // RFC 3339 has four-digit years: an offset must not push the UTC
+            // instant out of them, or it would print as no valid instant.
+            if !(0..=9999).contains(&t.year()) {
+                return Err(format!(
+                    "invalid instant '{text}': in UTC it falls outside the years 0000 to 9999"
+                ));
+            }
             // chrono accepts :60 at any minute; a real leap second is 23:59:60 UTC.
             if t.nanosecond() >= 1_000_000_000 && (t.hour(), t.minute()) != (23, 59) {
                 return Err(format!(
@@ -43,15 +65,7 @@ pub fn parse_instant(text: &str) -> Result<Timestamp, String> {
         }
         Err(e) => {
             let date = text.get(..10).unwrap_or("");
-            let date_shaped = date.len() == 10
-                && date.bytes().enumerate().all(|(i, b)| {
-                    if i == 4 || i == 7 {
-                        b == b'-'
-                    } else {
-                        b.is_ascii_digit()
-                    }
-                });
-            if date_shaped && NaiveDate::parse_from_str(date, "%Y-%m-%d").is_err() {
+            if date_shaped(date) && NaiveDate::parse_from_str(date, "%Y-%m-%d").is_err() {
                 return Err(format!("invalid instant '{text}': there is no date {date}"));
             }
             let missing_offset = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f").is_ok()

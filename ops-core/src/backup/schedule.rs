@@ -101,7 +101,9 @@ fn field(text: &str, name: &str, min: u32, max: u32, names: &[&str]) -> Result<(
         let mut v = lo;
         while v <= hi {
             bits |= 1 << v;
-            v += step;
+            // A step past the end of the range (`59/4294967295`) is one value, not an overflow.
+            let Some(next) = v.checked_add(step) else { break };
+            v = next;
         }
     }
     Ok((bits, text == "*"))
@@ -336,15 +338,27 @@ impl Schedule {
             Schedule::Every(step) if *step > TimeDelta::zero() => {
                 let mut t = last_run.unwrap_or(after);
                 if t <= after {
-                    // Skip whole intervals up to `after` without looping over them.
-                    let behind = (after - t).num_seconds() / step.num_seconds().max(1);
-                    t += *step * i32::try_from(behind).unwrap_or(i32::MAX);
+                    // Skip every whole interval up to `after` at once, however
+                    // long ago the last run was: exact nanoseconds, no clamping.
+                    let nanos =
+                        |d: TimeDelta| i128::from(d.num_seconds()) * 1_000_000_000 + i128::from(d.subsec_nanos());
+                    let skip = (nanos(after - t) / nanos(*step)) * nanos(*step);
+                    let skip = i64::try_from(skip.div_euclid(1_000_000_000))
+                        .ok()
+                        .zip(u32::try_from(skip.rem_euclid(1_000_000_000)).ok())
+                        .and_then(|(secs, nanos)| TimeDelta::new(secs, nanos));
+                    match skip.and_then(|skip| t.checked_add_signed(skip)) {
+                        Some(skipped) => t = skipped,
+                        None => return out,
+                    }
                 }
                 while out.len() < n {
                     if t > after {
                         out.push(t);
                     }
-                    t += *step;
+                    // A step beyond the end of the calendar has no next run.
+                    let Some(next) = t.checked_add_signed(*step) else { break };
+                    t = next;
                 }
             }
             Schedule::Every(_) => {}

@@ -1,5 +1,6 @@
 //! Finding and reading inventory files, within size limits.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -61,14 +62,38 @@ pub(crate) fn read_all(paths: &[PathBuf], limits: &Limits, diags: &mut Diagnosti
             )));
             break;
         }
-        match std::fs::read(&path) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => out.push(SourceText { name, text, format }),
-                Err(e) => {
-                    let at = e.utf8_error().valid_up_to();
-                    diags.push(fail(format!("not valid UTF-8 (at byte {at})")));
+        // The size above is only what the file claimed: a pipe or a device
+        // (a symlink to /dev/zero named x.yaml) claims 0 bytes, and a file
+        // can grow, so the read itself stops one byte past the limit.
+        let read = std::fs::File::open(&path).and_then(|file| {
+            let mut bytes = Vec::new();
+            file.take(limits.max_file_bytes.saturating_add(1))
+                .read_to_end(&mut bytes)?;
+            Ok(bytes)
+        });
+        match read {
+            Ok(bytes) if bytes.len() as u64 > limits.max_file_bytes => diags.push(fail(format!(
+                "file is over the limit of {} bytes (it grew while being read, or is not a regular file)",
+                limits.max_file_bytes
+            ))),
+            Ok(bytes) => {
+                // What was read beyond the claimed size counts towards the total too.
+                total += (bytes.len() as u64).saturating_sub(size);
+                if total > limits.max_total_bytes {
+                    diags.push(fail(format!(
+                        "the inventory's files add up to more than {} bytes",
+                        limits.max_total_bytes
+                    )));
+                    break;
                 }
-            },
+                match String::from_utf8(bytes) {
+                    Ok(text) => out.push(SourceText { name, text, format }),
+                    Err(e) => {
+                        let at = e.utf8_error().valid_up_to();
+                        diags.push(fail(format!("not valid UTF-8 (at byte {at})")));
+                    }
+                }
+            }
             Err(e) => diags.push(fail(io_reason(&e))),
         }
     }

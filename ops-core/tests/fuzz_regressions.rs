@@ -1,0 +1,115 @@
+//! Inputs the fuzz targets (`fuzz/`) found that crashed, hung or broke an
+//! invariant, each pinned here so the normal test suite keeps them fixed.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail by panicking
+
+use std::sync::mpsc;
+use std::time::Duration;
+
+use chrono::TimeDelta;
+use ops_core::{CronExpr, Format, Inventory, Runner, Schedule, parse_duration, parse_instant};
+
+/// Runs `f` on another thread and fails if it has not finished in `secs`
+/// seconds (a hang fails the test instead of stalling the suite).
+fn within<T: Send + 'static>(secs: u64, what: &str, f: impl FnOnce() -> T + Send + 'static) -> T {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(f());
+    });
+    match rx.recv_timeout(Duration::from_secs(secs)) {
+        Ok(out) => out,
+        Err(mpsc::RecvTimeoutError::Timeout) => panic!("{what} did not finish in {secs} s"),
+        Err(mpsc::RecvTimeoutError::Disconnected) => panic!("{what} panicked"),
+    }
+}
+
+/// duration_instant: chrono's `%Y` read `-013-01-01` as the year -13, an
+/// instant that prints as `-0013-01-01T00:00:00+00:00`, which no longer parses.
+#[test]
+fn dates_with_a_sign_or_a_short_year_are_refused() {
+    for text in ["-013-01-01", "+013-01-01", "0201-1-011", " 201-01-01x"] {
+        assert_eq!(
+            parse_instant(text).unwrap_err(),
+            format!("invalid date '{}': expected YYYY-MM-DD", text.trim()),
+        );
+    }
+    assert_eq!(
+        parse_instant("0000-01-01").unwrap().to_rfc3339(),
+        "0000-01-01T00:00:00+00:00"
+    );
+}
+
+/// duration_instant: a valid RFC 3339 instant whose offset takes it past
+/// 9999-12-31 (or before 0000-01-01) in UTC printed as `+10000-01-01T...`,
+/// which is no RFC 3339 instant, so reports could not be read back.
+#[test]
+fn instants_that_leave_years_0000_to_9999_in_utc_are_refused() {
+    for text in ["9999-12-31T23:59:59.999999999-23:59", "0000-01-01T00:00:00+00:01"] {
+        assert_eq!(
+            parse_instant(text).unwrap_err(),
+            format!("invalid instant '{text}': in UTC it falls outside the years 0000 to 9999"),
+        );
+    }
+    let last = parse_instant("9999-12-31T23:59:59.999999999Z").unwrap();
+    assert_eq!(parse_instant(&last.to_rfc3339()), Ok(last));
+}
+
+/// cron_schedule (timeout): an interval schedule whose last run is more than
+/// `i32::MAX` intervals back skipped only `i32::MAX` of them, then looped
+/// over the rest one interval at a time (billions of iterations).
+#[test]
+fn an_interval_schedule_long_after_its_last_run_answers_at_once() {
+    let at = parse_instant("2026-11-22T09:00:00Z").unwrap();
+    let last = parse_instant("1900-01-01T00:00:00Z").unwrap();
+    let every = Schedule::Every(TimeDelta::seconds(1));
+    let runs = within(5, "next_runs", move || every.next_runs(at, Some(last), 3));
+    let expected: Vec<_> = (1..=3).map(|s| at + TimeDelta::seconds(s)).collect();
+    assert_eq!(runs, expected);
+    // Not a whole number of intervals behind: the runs keep the last run's phase.
+    let every = Schedule::Every(TimeDelta::seconds(7));
+    let runs = every.next_runs(at, Some(last), 1);
+    assert_eq!((runs[0] - last).num_seconds() % 7, 0);
+    assert!(runs[0] > at && runs[0] - at <= TimeDelta::seconds(7));
+}
+
+/// cron_schedule: an interval longer than what is left of chrono's calendar
+/// overflowed `DateTime + TimeDelta` (a panic) when computing the next run.
+#[test]
+fn an_interval_beyond_the_end_of_the_calendar_has_no_next_run() {
+    let at = parse_instant("2026-11-22T09:00:00Z").unwrap();
+    let every = Schedule::Every(parse_duration("100000000w").unwrap());
+    assert!(every.next_runs(at, None, 2).is_empty());
+    assert!(every.next_runs(at, Some(at - TimeDelta::hours(1)), 2).is_empty());
+    // The same through an inventory and every built-in check.
+    let inv = Inventory::from_text(
+        "inv.yaml",
+        Format::Yaml,
+        r"
+people: [{id: maya}]
+components: [{id: db, kind: database, owners: [maya]}]
+backup_policies:
+  - {id: db-backup, protects: db, owner: maya, schedule: {every: 100000000w}, rpo: 100000000w}
+backup_runs:
+  - {policy: db-backup, started_at: 2026-11-21T02:30:00Z, status: success, size_bytes: 10}
+",
+    )
+    .unwrap();
+    let report = within(10, "the built-in checks", move || {
+        Runner::with_builtin_checks().run(&inv, at)
+    });
+    assert!(report.failures.is_empty(), "{:?}", report.failures);
+}
+
+/// A step larger than the field's range overflowed `u32` while expanding
+/// the field into its bit set (a panic in debug builds).
+#[test]
+fn a_huge_cron_step_is_a_single_value() {
+    let c: CronExpr = "59/4294967295 23/4294967295 31/4294967295 12/4294967295 7/4294967295"
+        .parse()
+        .unwrap();
+    assert_eq!(
+        c.to_string(),
+        "59/4294967295 23/4294967295 31/4294967295 12/4294967295 7/4294967295"
+    );
+    assert!("0/4294967296 * * * *".parse::<CronExpr>().is_err());
+}
