@@ -12,4 +12,36 @@ pub enum Error {
     /// The inventory could not be loaded: every problem found, with locations.
     #[error("the inventory has {n} problem{s}:\n{0}", n = .0.len(), s = if .0.len() == 1 { "" } else { "s" })]
     Invalid(Diagnostics),
+    /// An importer could not read its input: every problem found, each with
+    /// its file, CSV line and column name where it has them.
+    #[error("{}", crate::import::describe(.0))]
+    Import(Vec<crate::import::ImportProblem>),
+    /// A retention policy value that the chosen restic version does not
+    /// accept: which flag, what was found, what is expected.
+    #[error("invalid retention policy: {0}")]
+    InvalidRetention(String),
+    /// A retention policy with nothing set: no count, duration or tag.
+    #[error("no policy was specified, no snapshots will be removed")]
+    EmptyRetentionPolicy,
+    /// The policy would remove every snapshot of a group (restic 0.17 and later refuse).
+    #[error("refusing to delete last snapshot of snapshot group \"{group}\"")]
+    RetentionRemovesAll {
+        /// The group, as restic describes it (`host h, path [/srv]`).
+        group: String,
+    },
+    /// A storage projection input out of range: which value, what was found.
+    #[error("invalid storage projection: {0}")]
+    InvalidProjection(String),
+    /// `restic snapshots --json` output that cannot be read.
+    #[error("{file}:{line}:{column}: {message}")]
+    ResticJson {
+        /// The file name given.
+        file: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What is wrong and what was expected.
+        message: String,
+    },
 }

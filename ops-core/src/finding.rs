@@ -47,8 +47,9 @@ impl Severity {
 }
 
 impl fmt::Display for Severity {
+    /// The lowercase name; width and alignment flags apply (`{:<8}`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 

@@ -8,7 +8,8 @@
 //! reports every problem with its file, line and column. [`Check`]s look at
 //! an inventory at a given instant and produce [`Finding`]s; a [`Runner`]
 //! runs many checks and collects a [`Report`], which [`render`] writes as
-//! JSON, SARIF or Markdown.
+//! JSON, SARIF or Markdown. The [`import`] module turns what other tools
+//! export (an AWS IAM credential report, a CSV of grants) into inventory files.
 //!
 //! ```
 //! use ops_core::{Format, Inventory, Runner, Severity};
@@ -36,6 +37,13 @@
 //! assert_eq!(problems.iter().next().unwrap().to_string(),
 //!            "estate.yaml:2:28: unknown component 'dbb' (did you mean 'db'?)");
 //! ```
+//!
+//! Backup retention is computed as restic computes it: [`forget`] and
+//! [`RetentionPolicy::apply`] decide which snapshots `restic forget` keeps,
+//! with restic's reasons, for the current release or 0.14
+//! ([`ResticVersion`]); [`parse_restic_snapshots`] reads
+//! `restic snapshots --json`; [`project_storage`] projects what a policy
+//! holds and costs month by month.
 
 mod access;
 mod backup;
@@ -46,6 +54,7 @@ mod error;
 mod finding;
 mod graph;
 mod ids;
+pub mod import;
 mod incident;
 mod inventory;
 mod location;
@@ -65,9 +74,18 @@ pub use access::{
     UnrotatedSharedCredential, UnusedGrant,
 };
 pub use backup::{
-    BackupCopy, BackupPolicy, BackupRun, Deleter, DrillOutcome, RestoreDrill, Retention, RunStatus, Schedule,
-    StorageTier,
+    BackupCopy, BackupPolicy, BackupRun, BackupStatus, CronExpr, CronSchedule, Deleter, DrillOutcome, RECENT_RUNS,
+    RestoreDrill, Retention, RunStatus, Schedule, StorageTier, SuspiciousBackupRun,
 };
+pub use backup::{
+    Bucket, Counters, Decision, GroupBy, GroupDecision, GroupKey, KeepCount, KeepReason, Kept, ResticDuration,
+    ResticVersion, RetentionPolicy, RetentionSnapshot, SnapshotFilter, TagList, forget,
+};
+pub use backup::{
+    CopyPlacement, RestoreDrills, ScheduleExceedsRpo, StaleBackup, SuspiciousRun, Unmonitored, UnprotectedData,
+};
+pub use backup::{ProjectedMonth, ProjectionInput, project_storage};
+pub use backup::{ResticSnapshot, ResticSummary, backup_runs_json, parse_restic_snapshots};
 pub use check::{Check, CheckError, CheckFailure, Context, Report, Rule, Runner};
 pub use crosscheck::DeleteDataAndBackups;
 pub use diagnostic::{Diagnostic, Diagnostics};
@@ -83,6 +101,14 @@ pub use ids::Idx;
 pub use incident::{
     Action, Change, Detection, Incident, IncidentSeverity, Postmortem, PostmortemIssue, Problem, ProblemPlan,
     TimelineEvent,
+};
+pub use incident::{
+    ChangeBeforeIncident, CustomerDetected, IssueWithoutAction, MissingPostmortem, PostmortemActions, Recurrence,
+    SpofIncident,
+};
+pub use incident::{
+    DetectionCounts, DurationStats, IncidentMetric, IncidentMetrics, IncidentPhase, MetricsGroup, nearest_rank,
+    postmortem_markdown,
 };
 pub use inventory::checks::{
     DepartedOwner, DependencyCycle, EmptyDomain, NoEntry, UnownedComponent, UnreachableComponent,
@@ -106,7 +132,9 @@ pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::
 pub fn builtin_checks() -> Vec<Box<dyn Check>> {
     let mut checks = inventory::checks::all();
     checks.extend(graph::checks());
+    checks.extend(backup::checks());
     checks.extend(access::checks());
     checks.extend(crosscheck::all());
+    checks.extend(incident::checks());
     checks
 }

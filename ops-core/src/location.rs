@@ -138,11 +138,33 @@ impl<'a> LineIndex<'a> {
     }
 }
 
+/// The offsets just after each newline, eight bytes at a time: a word with
+/// no newline (most of them) costs a few instructions.
 fn memchr_newlines(text: &str) -> impl Iterator<Item = usize> + '_ {
-    text.bytes()
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    const NEWLINES: u64 = 0x0a0a_0a0a_0a0a_0a0a;
+    let bytes = text.as_bytes();
+    let chunks = bytes.chunks_exact(8);
+    let tail_start = bytes.len() - chunks.remainder().len();
+    let words = chunks.enumerate().flat_map(|(ci, chunk)| {
+        let word = u64::from_le_bytes(<[u8; 8]>::try_from(chunk).unwrap_or_default()) ^ NEWLINES;
+        // Non-zero exactly when some byte of `word` is zero, i.e. was a newline.
+        let has = word.wrapping_sub(ONES) & !word & HIGHS != 0;
+        let base = ci * 8;
+        chunk
+            .iter()
+            .enumerate()
+            .take(if has { 8 } else { 0 })
+            .filter(|&(_, &b)| b == b'\n')
+            .map(move |(i, _)| base + i + 1)
+    });
+    let tail = bytes[tail_start..]
+        .iter()
         .enumerate()
-        .filter(|&(_, b)| b == b'\n')
-        .map(|(i, _)| i + 1)
+        .filter(|&(_, &b)| b == b'\n')
+        .map(move |(i, _)| tail_start + i + 1);
+    words.chain(tail)
 }
 
 pub(crate) fn to_u32(n: usize) -> u32 {
@@ -161,6 +183,24 @@ mod tests {
         // 'x' is byte 12 but character column 7
         assert_eq!(idx.position(12), (2, 7));
         assert_eq!(idx.position(999), (3, 1));
+    }
+
+    #[test]
+    fn newlines_are_found_in_every_position_of_a_word() {
+        for len in 0..40 {
+            for at in 0..len {
+                let mut text = "x".repeat(len);
+                text.replace_range(at..=at, "\n");
+                let found: Vec<usize> = memchr_newlines(&text).collect();
+                assert_eq!(found, [at + 1], "{len} {at}");
+            }
+        }
+        let text = "\n\n\n\n\n\n\n\n\n\na\nb";
+        let expected: Vec<usize> = (0..text.len())
+            .filter(|&i| text.as_bytes()[i] == b'\n')
+            .map(|i| i + 1)
+            .collect();
+        assert_eq!(memchr_newlines(text).collect::<Vec<_>>(), expected);
     }
 
     #[test]

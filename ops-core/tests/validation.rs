@@ -9,8 +9,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use ops_core::{
-    ComponentKind, DomainKind, Error, Format, Inventory, LoadOptions, Location, PersonStatus, Principal, Requirement,
-    Schedule, parse_instant,
+    ComponentKind, CronSchedule, DomainKind, Error, Format, Inventory, LoadOptions, Location, PersonStatus, Principal,
+    Requirement, Schedule, parse_instant,
 };
 
 // ---------------------------------------------------------------- helpers
@@ -1055,10 +1055,10 @@ fn the_same_inventory_in_yaml_toml_and_json_loads_to_equal_models() {
     assert_eq!(policy.rpo.map(|d| d.num_hours()), Some(24));
     assert_eq!(
         policy.schedule,
-        Some(Schedule::Cron {
-            expression: "0 3 * * *".to_owned(),
-            timezone: "Europe/Paris".to_owned()
-        })
+        Some(Schedule::Cron(CronSchedule::new(
+            "0 3 * * *".parse().unwrap(),
+            "Europe/Paris".parse().unwrap()
+        )))
     );
 
     // Locations are each file's own.

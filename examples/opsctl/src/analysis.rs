@@ -8,6 +8,7 @@ use ops_core::{Component, FailureAnalysis, FailureTarget, Idx, Inventory, Outage
 use serde_json::json;
 
 use crate::cli::{AnalysisFormat, BlastArgs, GraphArgs, GraphFormat, SimulateArgs, SpofArgs};
+use crate::write::emit;
 
 fn component(inv: &Inventory, id: &str) -> Result<Idx<Component>> {
     match inv.target_by_id(id) {
@@ -84,9 +85,13 @@ pub(crate) fn spof(args: &SpofArgs) -> Result<u8> {
         }
     }
     match args.format {
-        AnalysisFormat::Json => println!("{}", serde_json::to_string_pretty(&json!({"entries": rows}))?),
-        AnalysisFormat::Text => print!("{out}"),
+        AnalysisFormat::Json => emit(None, &(serde_json::to_string_pretty(&json!({"entries": rows}))? + "\n"))?,
+        AnalysisFormat::Text => emit(None, &out)?,
     }
+    // The process ends here: freeing a million components one by one would
+    // only delay the exit the operating system reclaims them at anyway.
+    std::mem::forget(analysis);
+    std::mem::forget(inv);
     Ok(u8::from(any))
 }
 
@@ -144,12 +149,12 @@ pub(crate) fn blast_radius(args: &BlastArgs) -> Result<u8> {
         AnalysisFormat::Json => {
             let mut doc = outage_json(&inv, &outage);
             doc["failed"] = json!([args.component]);
-            println!("{}", serde_json::to_string_pretty(&doc)?);
+            emit(None, &(serde_json::to_string_pretty(&doc)? + "\n"))?;
         }
         AnalysisFormat::Text => {
             let mut out = String::new();
             outage_text(&inv, &outage, &mut out);
-            print!("{out}");
+            emit(None, &out)?;
         }
     }
     Ok(0)
@@ -171,12 +176,12 @@ pub(crate) fn simulate(args: &SimulateArgs) -> Result<u8> {
         AnalysisFormat::Json => {
             let mut doc = outage_json(&inv, &outage);
             doc["failed"] = json!(args.fail);
-            println!("{}", serde_json::to_string_pretty(&doc)?);
+            emit(None, &(serde_json::to_string_pretty(&doc)? + "\n"))?;
         }
         AnalysisFormat::Text => {
             let mut out = String::new();
             outage_text(&inv, &outage, &mut out);
-            print!("{out}");
+            emit(None, &out)?;
         }
     }
     Ok(u8::from(!outage.entries_down().is_empty()))
@@ -250,7 +255,7 @@ pub(crate) fn graph(args: &GraphArgs) -> Result<u8> {
             }
         }
     }
-    print!("{out}");
+    emit(None, &out)?;
     Ok(0)
 }
 

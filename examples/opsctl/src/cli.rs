@@ -19,7 +19,10 @@ Examples:
   opsctl explain inventory/departed-owner
   opsctl offboard examples/inventories/startup dana
   opsctl access review examples/inventories/startup --format csv
-  opsctl schema > inventory.schema.json";
+  opsctl incident report examples/inventories/startup
+  opsctl postmortem examples/inventories/startup INC-2026-014
+  opsctl schema > inventory.schema.json
+  opsctl import aws-credential-report report.csv --system aws-prod --output inventory/aws.json";
 
 /// Operations knowledge as data: check an inventory of components, failure
 /// domains, access, backups and incidents for what fails quietly.
@@ -79,11 +82,29 @@ pub(crate) enum Command {
         #[command(subcommand)]
         command: AccessCommand,
     },
+    /// Incidents: metrics over an inventory, or a new incident file.
+    #[command(subcommand)]
+    Incident(IncidentCommand),
+    /// Render an incident's post-mortem as a document ready to share.
+    #[command(
+        after_help = "Writes header, impact, the four standard questions, timeline, and the issues \
+        with their actions (owner, due date, expected result). Missing parts are shown as missing.\n\n\
+        Examples:\n  opsctl postmortem examples/inventories/startup INC-2026-014\n  \
+        opsctl postmortem inventory/ INC-2026-019 --output INC-2026-019.md"
+    )]
+    Postmortem(PostmortemArgs),
     /// Print the JSON Schema of inventory files (for editor completion).
     #[command(after_help = "Example:\n  opsctl schema > inventory.schema.json\n  \
         # then, at the top of a YAML file:\n  \
         # yaml-language-server: $schema=./inventory.schema.json")]
     Schema,
+    /// Turn another tool's export into an inventory file (JSON).
+    #[command(subcommand, after_help = IMPORT_HELP)]
+    Import(ImportCommand),
+    /// Backup commands: where each policy stands, when it runs, and what
+    /// restic's retention would keep.
+    #[command(subcommand)]
+    Backup(Box<BackupCommand>),
     /// WebAssembly check plugins.
     Plugin {
         #[command(subcommand)]
@@ -96,6 +117,109 @@ pub(crate) enum Command {
         /// A rule id such as `inventory/departed-owner`.
         rule: Option<String>,
     },
+}
+
+const IMPORT_HELP: &str = "\
+The output is an inventory file with a `credentials` or `grants` section; put it
+next to the rest of the inventory (which must define the people, systems and
+other principals it refers to) and run `opsctl validate`.
+
+Exit codes: 0 imported, 2 usage error or a problem in the input (every problem
+is printed with its file, line and column name; nothing is written).
+
+Examples:
+  aws iam generate-credential-report
+  aws iam get-credential-report --query Content --output text | base64 -d > report.csv
+  opsctl import aws-credential-report report.csv --system aws-prod \\
+      --map '<root_account>=maya' --map '<root_account>=tom' \\
+      --map alice.smith@shop.example=alice --map legacy-admin= \\
+      --output inventory/aws-prod-credentials.json
+  opsctl import grants-csv access-review.csv --output inventory/grants.json";
+
+/// The importers.
+#[derive(Debug, Subcommand)]
+pub(crate) enum ImportCommand {
+    /// An AWS IAM credential report (CSV): console passwords, access keys and
+    /// the root user as credentials on one system.
+    #[command(name = "aws-credential-report", after_help = IMPORT_HELP)]
+    AwsCredentialReport(AwsImportArgs),
+    /// A CSV of grants with a header row: principal,system,level and optionally
+    /// role,granted_at,last_used_at,expires_at,id.
+    #[command(name = "grants-csv", after_help = IMPORT_HELP)]
+    GrantsCsv(GrantsImportArgs),
+    /// The output of `restic snapshots --json` as backup runs of a policy.
+    #[command(
+        name = "restic-snapshots",
+        after_help = "Each snapshot becomes a successful run: started at the summary's backup_start (restic 0.17+)\n\
+        or the snapshot time, finished at backup_end, size_bytes from total_bytes_processed, checksum\n\
+        sha256:<tree>. The policy must be defined in the inventory you load the file with.\n\n\
+        Example:\n  restic snapshots --json > snapshots.json\n  \
+        opsctl import restic-snapshots snapshots.json --policy orders-db-nightly --output inventory/runs.json"
+    )]
+    ResticSnapshots(ResticImportArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct ResticImportArgs {
+    /// The output of `restic snapshots --json`.
+    pub(crate) file: PathBuf,
+    /// Id of the inventory backup policy the snapshots belong to.
+    #[arg(long, value_name = "ID")]
+    pub(crate) policy: String,
+    /// Write the inventory file to FILE (atomically) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct AwsImportArgs {
+    /// The report, as written by `aws iam get-credential-report` (decoded from base64).
+    pub(crate) file: PathBuf,
+    /// Id of the inventory system for this AWS account, e.g. aws-prod.
+    #[arg(long, value_name = "ID")]
+    pub(crate) system: String,
+    /// Hold IAM user USER's credentials by PRINCIPAL instead of the principal of
+    /// the same name; `USER=` for nobody on file. Repeatable; repeat a user for
+    /// several holders (only the root user, `<root_account>`, may have several).
+    #[arg(long = "map", value_name = "USER=PRINCIPAL", value_parser = parse_mapping)]
+    pub(crate) map: Vec<(String, Option<String>)>,
+    /// Kind of the root user's credentials.
+    #[arg(long, value_enum, default_value_t = RootKind::Shared)]
+    pub(crate) root_kind: RootKind,
+    /// Write the inventory file to FILE (atomically) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct GrantsImportArgs {
+    /// The CSV file.
+    pub(crate) file: PathBuf,
+    /// Write the inventory file to FILE (atomically) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+}
+
+/// Kind of the root user's credentials.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum RootKind {
+    /// Known to several people (the usual case).
+    Shared,
+    /// Held by one person.
+    Personal,
+}
+
+/// `USER=PRINCIPAL`, split at the last `=`: IAM user names may contain `=`,
+/// principal ids may not.
+fn parse_mapping(s: &str) -> Result<(String, Option<String>), String> {
+    let (user, principal) = s
+        .rsplit_once('=')
+        .ok_or_else(|| format!("expected USER=PRINCIPAL (or USER= for nobody), found '{s}'"))?;
+    if user.is_empty() {
+        return Err(format!("expected USER=PRINCIPAL, found '{s}': the user is missing"));
+    }
+    let principal = (!principal.is_empty()).then(|| principal.to_owned());
+    Ok((user.to_owned(), principal))
 }
 
 #[derive(Debug, Subcommand)]
@@ -174,6 +298,155 @@ pub(crate) enum ReviewFormat {
     Markdown,
     /// One row per principal, system and grant or credential, for spreadsheets.
     Csv,
+}
+
+/// The backup commands.
+#[derive(Debug, Subcommand)]
+pub(crate) enum BackupCommand {
+    /// Every backup policy at an instant: last good run and its age against
+    /// the RPO, runs that claimed success without data, next run, drills,
+    /// copies, monitor, and the backup findings.
+    #[command(
+        after_help = "Exit codes: 0 no backup finding at or above --fail-on, 1 some, 2 input error.\n\n\
+        Examples:\n  opsctl backup status examples/inventories/startup --at 2026-11-22T09:00:00Z\n  \
+        opsctl backup status inventory/ --format json"
+    )]
+    Status(BackupStatusArgs),
+    /// The next runs of a policy's schedule, in UTC and in its time zone,
+    /// with daylight-saving changes called out.
+    #[command(after_help = "Example:\n  opsctl backup schedule examples/inventories/startup postgres-nightly --next 5")]
+    Schedule(BackupScheduleArgs),
+    /// What `restic forget` would keep and remove, and why: restic's flags and
+    /// a `restic snapshots --json` file, or an inventory backup policy.
+    #[command(after_help = RETENTION_HELP)]
+    Retention(Box<RetentionArgs>),
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct BackupStatusArgs {
+    /// Inventory files or directories.
+    #[arg(required = true)]
+    pub(crate) paths: Vec<PathBuf>,
+    /// Evaluate as of this instant (RFC 3339) instead of now.
+    #[arg(long, value_name = "INSTANT", value_parser = parse_at)]
+    pub(crate) at: Option<ops_core::Timestamp>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = AnalysisFormat::Text)]
+    pub(crate) format: AnalysisFormat,
+    /// Exit with 1 if any backup finding is at or above this severity.
+    #[arg(long, value_enum, default_value_t = FailOn::High)]
+    pub(crate) fail_on: FailOn,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct BackupScheduleArgs {
+    /// Inventory files or directories.
+    #[arg(required = true)]
+    pub(crate) paths: Vec<PathBuf>,
+    /// The backup policy's id.
+    pub(crate) policy: String,
+    /// How many runs to show.
+    #[arg(long, default_value_t = 10)]
+    pub(crate) next: usize,
+    /// Start from this instant (RFC 3339) instead of now.
+    #[arg(long, value_name = "INSTANT", value_parser = parse_at)]
+    pub(crate) at: Option<ops_core::Timestamp>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum IncidentCommand {
+    /// Time to detect, acknowledge, mitigate and resolve: count, mean, median
+    /// and p90, overall and by severity, component and month; and the share
+    /// of incidents customers detected.
+    #[command(
+        after_help = "Time to detect runs from started_at to detected_at; the others from detected_at. \
+        Median and p90 use the nearest-rank method (always an observed value).\n\n\
+        Examples:\n  opsctl incident report examples/inventories/startup\n  \
+        opsctl incident report inventory/ --since 2026-07-01"
+    )]
+    Report(IncidentReportArgs),
+    /// Write a new incident file from a template into a directory, never
+    /// overwriting an existing file.
+    #[command(
+        after_help = "The file is named DATE-SLUG.yaml after the detection date (UTC) and the title, \
+        and the incident id is INC-DATE-SLUG unless --id is given. The file is written atomically and \
+        never replaces an existing one.\n\n\
+        Examples:\n  opsctl incident new inventory/incidents --title \"Checkout down\" --severity sev1 --commander maya\n  \
+        opsctl incident new inventory/incidents --title \"Search slow\" --impacted search --at 2026-11-22T09:00:00Z"
+    )]
+    New(IncidentNewArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct IncidentReportArgs {
+    /// Inventory files or directories.
+    #[arg(required = true)]
+    pub(crate) paths: Vec<PathBuf>,
+    /// Only incidents detected at or after this instant (RFC 3339, or a date: 2026-07-01).
+    #[arg(long, value_name = "DATE", value_parser = parse_at)]
+    pub(crate) since: Option<ops_core::Timestamp>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub(crate) format: ReportFormat,
+}
+
+/// Formats of `opsctl incident report`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ReportFormat {
+    /// A table for the terminal, one row per group and metric.
+    Text,
+    /// A Markdown table, one row per group.
+    Markdown,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct IncidentNewArgs {
+    /// The directory to write the incident file into (it must exist).
+    pub(crate) dir: PathBuf,
+    /// One-line title; also gives the file name.
+    #[arg(long)]
+    pub(crate) title: String,
+    /// Severity, sev1 (worst) to sev5.
+    #[arg(long, default_value = "sev3", value_parser = parse_severity)]
+    pub(crate) severity: ops_core::IncidentSeverity,
+    /// The incident commander (a person id of the inventory).
+    #[arg(long, value_name = "PERSON")]
+    pub(crate) commander: Option<String>,
+    /// Impacted components, comma-separated.
+    #[arg(long, value_name = "ID[,ID...]", value_delimiter = ',')]
+    pub(crate) impacted: Vec<String>,
+    /// When it was detected (RFC 3339); default now.
+    #[arg(long, value_name = "INSTANT", value_parser = parse_at)]
+    pub(crate) at: Option<ops_core::Timestamp>,
+    /// The incident id; default INC-DATE-SLUG.
+    #[arg(long)]
+    pub(crate) id: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct PostmortemArgs {
+    /// Inventory files or directories.
+    #[arg(required = true)]
+    pub(crate) paths: Vec<PathBuf>,
+    /// The incident id.
+    pub(crate) incident: String,
+    /// Document format.
+    #[arg(long, value_enum, default_value_t = PostmortemFormat::Markdown)]
+    pub(crate) format: PostmortemFormat,
+    /// Write the document to FILE (atomically) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+}
+
+/// Post-mortem document formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum PostmortemFormat {
+    /// Markdown (renders on GitHub, GitLab and most wikis).
+    Markdown,
+}
+
+fn parse_severity(s: &str) -> Result<ops_core::IncidentSeverity, String> {
+    s.parse()
 }
 
 #[derive(Debug, clap::Args)]
@@ -328,4 +601,120 @@ pub(crate) enum ColorChoice {
     Auto,
     Always,
     Never,
+}
+
+const RETENTION_HELP: &str = "\
+Snapshots come from --snapshots (the output of `restic snapshots --json`) or,
+without it, from the policy's backup_runs in the inventory (read in UTC). The
+policy is the inventory policy's retention, if PATH... POLICY are given, with
+any --keep-* flag given here replacing that rule; without an inventory the
+flags alone are the policy. Values use restic's syntax: counts are numbers or
+`unlimited`, durations are like 1y6m3d12h (m is months), --keep-tag a,b keeps
+snapshots with both tags. --host, --tag and --path choose the snapshots
+considered; they are grouped by host and paths, as restic does (--group-by).
+--restic-version 0.14 reproduces restic 0.14 (Debian 12). --keep-within*
+cut-offs use each newest snapshot's recorded offset, as `TZ=UTC restic forget`.
+
+Exit codes: 0 computed (whatever it removes), 2 usage error, unreadable input,
+or a policy restic refuses (empty, or removing every snapshot of a group).
+
+Examples:
+  restic snapshots --json > snapshots.json
+  opsctl backup retention --snapshots snapshots.json --keep-daily 7 --keep-weekly 5 --keep-monthly 12
+  opsctl backup retention --snapshots snapshots.json --keep-within 1y2m --keep-tag monthly --format json
+  opsctl backup retention inventory/ orders-db-nightly --snapshots snapshots.json";
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct RetentionArgs {
+    /// Inventory files or directories, then the id of a backup policy (optional).
+    #[arg(value_name = "PATH... POLICY")]
+    pub(crate) inventory: Vec<PathBuf>,
+    /// The output of `restic snapshots --json`.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) snapshots: Option<PathBuf>,
+    /// Keep the last n snapshots.
+    #[arg(long, short = 'l', value_name = "n", allow_hyphen_values = true)]
+    pub(crate) keep_last: Option<String>,
+    /// Keep the last n hourly snapshots.
+    #[arg(long, short = 'H', value_name = "n", allow_hyphen_values = true)]
+    pub(crate) keep_hourly: Option<String>,
+    /// Keep the last n daily snapshots.
+    #[arg(long, short = 'd', value_name = "n", allow_hyphen_values = true)]
+    pub(crate) keep_daily: Option<String>,
+    /// Keep the last n weekly (ISO week) snapshots.
+    #[arg(long, short = 'w', value_name = "n", allow_hyphen_values = true)]
+    pub(crate) keep_weekly: Option<String>,
+    /// Keep the last n monthly snapshots.
+    #[arg(long, short = 'm', value_name = "n", allow_hyphen_values = true)]
+    pub(crate) keep_monthly: Option<String>,
+    /// Keep the last n yearly snapshots.
+    #[arg(long, short = 'y', value_name = "n", allow_hyphen_values = true)]
+    pub(crate) keep_yearly: Option<String>,
+    /// Keep snapshots newer than duration relative to the newest snapshot.
+    #[arg(long, value_name = "duration", allow_hyphen_values = true)]
+    pub(crate) keep_within: Option<String>,
+    /// Keep hourly snapshots newer than duration relative to the newest snapshot.
+    #[arg(long, value_name = "duration", allow_hyphen_values = true)]
+    pub(crate) keep_within_hourly: Option<String>,
+    /// Keep daily snapshots newer than duration relative to the newest snapshot.
+    #[arg(long, value_name = "duration", allow_hyphen_values = true)]
+    pub(crate) keep_within_daily: Option<String>,
+    /// Keep weekly snapshots newer than duration relative to the newest snapshot.
+    #[arg(long, value_name = "duration", allow_hyphen_values = true)]
+    pub(crate) keep_within_weekly: Option<String>,
+    /// Keep monthly snapshots newer than duration relative to the newest snapshot.
+    #[arg(long, value_name = "duration", allow_hyphen_values = true)]
+    pub(crate) keep_within_monthly: Option<String>,
+    /// Keep yearly snapshots newer than duration relative to the newest snapshot.
+    #[arg(long, value_name = "duration", allow_hyphen_values = true)]
+    pub(crate) keep_within_yearly: Option<String>,
+    /// Keep snapshots with this taglist, `tag[,tag...]` (repeatable).
+    #[arg(long, value_name = "taglist")]
+    pub(crate) keep_tag: Vec<String>,
+    /// Only consider snapshots of this host (repeatable; restic 0.14's `--hostname` too).
+    #[arg(long, value_name = "host", alias = "hostname")]
+    pub(crate) host: Vec<String>,
+    /// Only consider snapshots with this taglist, `tag[,tag...]` (repeatable: any of them).
+    #[arg(long, value_name = "taglist")]
+    pub(crate) tag: Vec<String>,
+    /// Only consider snapshots that include this path (repeatable: all of them).
+    #[arg(long, value_name = "path")]
+    pub(crate) path: Vec<String>,
+    /// Accepted for restic compatibility: this command never removes anything.
+    #[arg(long, short = 'n')]
+    pub(crate) dry_run: bool,
+    /// Accepted for restic compatibility (no effect).
+    #[arg(long, short = 'c')]
+    pub(crate) compact: bool,
+    /// Group snapshots by host, paths and/or tags, separated by commas ('' for no grouping).
+    #[arg(long, short = 'g', value_name = "group", default_value = "host,paths")]
+    pub(crate) group_by: String,
+    /// Whose semantics: `current` (restic 0.18 and later) or `0.14`.
+    #[arg(long, value_enum, default_value_t = ResticVersionArg::Current)]
+    pub(crate) restic_version: ResticVersionArg,
+    /// The instant of the run: snapshots after it are in the future (default: now).
+    #[arg(long, value_name = "INSTANT", value_parser = parse_at)]
+    pub(crate) at: Option<ops_core::Timestamp>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = RetentionFormat::Text)]
+    pub(crate) format: RetentionFormat,
+}
+
+/// restic release semantics.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ResticVersionArg {
+    /// restic 0.18 and later.
+    Current,
+    /// restic 0.14 (Debian 12).
+    #[value(name = "0.14")]
+    V0_14,
+}
+
+/// Output of `backup retention`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum RetentionFormat {
+    /// Tables of kept snapshots with reasons and of removed snapshots.
+    Text,
+    /// `{"keep": [ids], "remove": [ids], "groups": [...]}`.
+    Json,
 }

@@ -2,8 +2,12 @@
 
 mod access;
 mod analysis;
+mod backup;
 mod cli;
+mod import;
+mod incident;
 mod plugins;
+mod retention;
 mod text;
 mod write;
 
@@ -14,7 +18,7 @@ use anyhow::{Result, bail};
 use clap::{CommandFactory, FromArgMatches};
 use ops_core::{Error, Inventory, Runner, render};
 
-use cli::{AccessCommand, CheckArgs, Cli, ColorChoice, Command, OutputFormat, PluginCommand};
+use cli::{AccessCommand, BackupCommand, CheckArgs, Cli, ColorChoice, Command, OutputFormat, PluginCommand};
 use text::Style;
 
 /// Exit code for findings at or above the threshold.
@@ -44,6 +48,16 @@ fn main() -> ExitCode {
                         if n == 1 { "" } else { "s" }
                     );
                 }
+                Some(Error::Import(problems)) => {
+                    for p in problems {
+                        eprintln!("{} {p}", style.error("error:"));
+                    }
+                    let n = problems.len();
+                    eprintln!(
+                        "{n} problem{} found; nothing was imported",
+                        if n == 1 { "" } else { "s" }
+                    );
+                }
                 _ => eprintln!("{} {e:#}", style.error("error:")),
             }
             ExitCode::from(EXIT_ERROR)
@@ -55,15 +69,18 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> Result<u8> {
     match cli.command {
         Command::Validate { paths } => {
             let inv = Inventory::load(&paths)?;
-            println!(
-                "valid: {} components, {} domains, {} people, {} grants, {} backup policies, {} incidents",
-                inv.components().len(),
-                inv.domains().len(),
-                inv.people().len(),
-                inv.grants().len(),
-                inv.backup_policies().len(),
-                inv.incidents().len(),
-            );
+            write::emit(
+                None,
+                &format!(
+                    "valid: {} components, {} domains, {} people, {} grants, {} backup policies, {} incidents\n",
+                    inv.components().len(),
+                    inv.domains().len(),
+                    inv.people().len(),
+                    inv.grants().len(),
+                    inv.backup_policies().len(),
+                    inv.incidents().len(),
+                ),
+            )?;
             Ok(0)
         }
         Command::Check(args) => {
@@ -79,11 +96,20 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> Result<u8> {
         Command::Access {
             command: AccessCommand::Review(args),
         } => access::review(&args),
+        Command::Incident(cli::IncidentCommand::Report(args)) => incident::report(&args),
+        Command::Incident(cli::IncidentCommand::New(args)) => incident::new(&args),
+        Command::Postmortem(args) => incident::postmortem(&args),
         Command::Schema => {
             let schema = serde_json::to_string_pretty(&ops_core::inventory_schema())?;
-            println!("{schema}");
+            write::emit(None, &(schema + "\n"))?;
             Ok(0)
         }
+        Command::Import(command) => import::run(command),
+        Command::Backup(command) => match *command {
+            BackupCommand::Status(args) => backup::status(&args),
+            BackupCommand::Schedule(args) => backup::schedule(&args),
+            BackupCommand::Retention(args) => retention::run(&args),
+        },
         Command::Plugin {
             command: PluginCommand::Inspect { file },
         } => plugins::inspect(&file),
@@ -133,17 +159,20 @@ fn check(args: CheckArgs, configs: Vec<Option<std::path::PathBuf>>) -> Result<u8
 fn explain(rule: Option<&str>) -> Result<u8> {
     let runner = Runner::with_builtin_checks();
     let Some(id) = rule else {
-        for r in runner.rules() {
-            println!("{:<36} {:<8} {}", r.id, r.default_severity, r.summary);
-        }
+        let list: String = runner
+            .rules()
+            .map(|r| format!("{:<36} {:<8} {}\n", r.id, r.default_severity, r.summary))
+            .collect();
+        write::emit(None, &list)?;
         return Ok(0);
     };
     match runner.rules().find(|r| r.id == id) {
         Some(r) => {
-            println!(
-                "# {}\n\n{} (default severity: {})\n\n{}",
+            let doc = format!(
+                "# {}\n\n{} (default severity: {})\n\n{}\n",
                 r.id, r.summary, r.default_severity, r.explanation
             );
+            write::emit(None, &doc)?;
             Ok(0)
         }
         None => bail!("unknown rule '{id}'; `opsctl explain` lists every rule"),

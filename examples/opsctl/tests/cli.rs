@@ -76,15 +76,34 @@ fn check_example_json_has_exactly_the_expected_findings() {
         ("high", "access/delete-data-and-backups", "maya"),
         ("high", "access/departed-with-access", "dana"),
         ("high", "access/shared-admin-credential", "aws-root"),
+        ("high", "backup/drill-slower-than-rto", "postgres-nightly"),
+        ("high", "backup/no-offsite-copy", "postgres-nightly"),
+        ("high", "backup/no-recent-drill", "postgres-nightly"),
+        ("high", "backup/stale", "postgres-nightly"),
+        ("high", "backup/suspicious-run", "postgres-nightly@2026-11-20T02:30Z"),
+        ("high", "backup/suspicious-run", "postgres-nightly@2026-11-21T02:30Z"),
+        ("high", "backup/unmonitored", "postgres-nightly"),
+        ("high", "backup/unprotected-data", "uploads"),
         ("high", "graph/domain-spof", "aws"),
         ("high", "graph/domain-spof", "eu-west-1"),
+        ("high", "incident/spof-incident", "INC-2026-014"),
+        ("high", "incident/spof-incident", "INC-2026-019"),
         ("high", "inventory/departed-owner", "reports"),
         ("medium", "access/orphaned-service-account", "reports-bot"),
         ("medium", "access/single-admin", "prod-db"),
+        ("medium", "backup/drill-only-by-owner", "postgres-nightly"),
+        ("medium", "backup/no-immutable-copy", "postgres-nightly"),
+        ("medium", "backup/schedule-exceeds-rpo", "postgres-nightly"),
         ("medium", "graph/nominal-redundancy", "web-lb"),
         ("medium", "graph/nominal-redundancy", "api-lb"),
+        ("medium", "incident/action-overdue", "INC-2026-014"),
+        ("medium", "incident/customer-detected", "storefront"),
+        ("medium", "incident/customer-detected", "public-api"),
+        ("medium", "incident/customer-detected", "postgres-primary"),
+        ("medium", "incident/recurrence", "INC-2026-019"),
         ("medium", "inventory/unowned-component", "dns"),
         ("low", "access/unused-grant", "dana->prod-db"),
+        ("low", "incident/change-before-incident", "INC-2026-019"),
         ("info", "inventory/empty-domain", "eu-west-1c"),
         ("info", "inventory/unreachable-component", "reports"),
     ];
@@ -95,7 +114,7 @@ fn check_example_json_has_exactly_the_expected_findings() {
     assert_eq!(found, expected);
     assert_eq!(
         doc["summary"],
-        serde_json::json!({"critical": 10, "high": 8, "medium": 5, "low": 1, "info": 2})
+        serde_json::json!({"critical": 10, "high": 18, "medium": 13, "low": 2, "info": 2})
     );
     let departed = doc["findings"]
         .as_array()
@@ -140,16 +159,14 @@ fn text_output_is_grouped_and_plain_when_piped() {
     let text = stdout(&out);
     assert!(!text.contains('\x1b'), "no colour when not a terminal");
     let critical = text.find("CRITICAL (10)").unwrap();
-    let high = text.find("HIGH (8)").unwrap();
-    let medium = text.find("MEDIUM (5)").unwrap();
-    let low = text.find("LOW (1)").unwrap();
+    let high = text.find("HIGH (18)").unwrap();
+    let medium = text.find("MEDIUM (13)").unwrap();
+    let low = text.find("LOW (2)").unwrap();
     let info = text.find("INFO (2)").unwrap();
     assert!(critical < high && high < medium && medium < low && low < info);
-    assert!(
-        text.ends_with(
-            "26 findings: 10 critical, 8 high, 5 medium, 1 low, 2 info (evaluated at 2026-11-22T09:00:00Z).\n"
-        )
-    );
+    assert!(text.ends_with(
+        "45 findings: 10 critical, 18 high, 13 medium, 2 low, 2 info (evaluated at 2026-11-22T09:00:00Z).\n"
+    ));
     let coloured = stdout(&opsctl(&["check", &example(), "--at", AT, "--color", "always"]));
     assert!(coloured.contains("\x1b[1;31mHIGH\x1b[0m"));
     assert!(coloured.contains("\x1b[1;35mCRITICAL\x1b[0m"));
@@ -180,7 +197,7 @@ fn sarif_output_validates_against_the_sarif_2_1_0_schema() {
     assert!(!validator.is_valid(&broken));
 
     let results = sarif["runs"][0]["results"].as_array().unwrap();
-    assert_eq!(results.len(), 26);
+    assert_eq!(results.len(), 45);
     let result = results
         .iter()
         .find(|r| r["ruleId"] == "inventory/departed-owner")
@@ -238,8 +255,8 @@ fn markdown_output_has_summary_and_sections() {
     let out = opsctl(&["check", &example(), "--format", "markdown", "--at", AT]);
     let md = stdout(&out);
     assert!(md.starts_with("# ops report\n\nEvaluated at 2026-11-22T09:00:00Z.\n"));
-    assert!(md.contains("| high | 8 |"));
-    assert!(md.contains("## High (8)"));
+    assert!(md.contains("| high | 18 |"));
+    assert!(md.contains("## High (18)"));
     assert!(md.contains("`inventory/departed-owner`"));
 }
 
@@ -296,7 +313,7 @@ fn validate_example_succeeds() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(
         stdout(&out),
-        "valid: 14 components, 6 domains, 4 people, 9 grants, 1 backup policies, 1 incidents\n"
+        "valid: 14 components, 6 domains, 4 people, 9 grants, 1 backup policies, 2 incidents\n"
     );
 }
 

@@ -2,6 +2,7 @@
 
 use chrono::TimeDelta;
 
+use super::Schedule;
 use crate::{Component, Idx, Location, Principal, Timestamp};
 
 /// A backup policy.
@@ -30,21 +31,6 @@ pub struct BackupPolicy {
     pub drill_interval: Option<TimeDelta>,
     /// Where defined.
     pub location: Location,
-}
-
-/// When backups run.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Schedule {
-    /// A five-field cron expression read in an IANA time zone.
-    Cron {
-        /// The expression, as written.
-        expression: String,
-        /// The IANA time zone name (`UTC` if not given).
-        timezone: String,
-    },
-    /// A fixed interval.
-    Every(TimeDelta),
 }
 
 /// Retention rules, as restic's `forget` flags. Counts are `None` when not set.

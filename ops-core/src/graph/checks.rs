@@ -20,12 +20,7 @@ pub(crate) fn all() -> Vec<Box<dyn Check>> {
 }
 
 fn rule(id: &str, severity: Severity, summary: &str, explanation: &str) -> [Rule; 1] {
-    [Rule {
-        id: id.to_owned(),
-        default_severity: severity,
-        summary: summary.to_owned(),
-        explanation: explanation.trim().to_owned(),
-    }]
+    [Rule::new(id, severity, summary, explanation)]
 }
 
 /// Severity of losing an entry point of this tier: tier 1 is critical, tier 4

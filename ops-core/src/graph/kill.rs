@@ -120,6 +120,7 @@ struct Builder<'a> {
     rows: Vec<(u32, u32)>,
     targets: Vec<u32>,
     search: Search,
+    found: Vec<u32>,
 }
 
 impl<'a> Builder<'a> {
@@ -131,6 +132,7 @@ impl<'a> Builder<'a> {
             rows: vec![(USE_DEPS, 0); n],
             targets: Vec::new(),
             search: Search::new(n),
+            found: Vec::new(),
         }
     }
 
@@ -141,14 +143,17 @@ impl<'a> Builder<'a> {
 
     /// Generators of an acyclic component with threshold t ≥ 2.
     fn threshold_node(&mut self, c: u32, t: u32) {
-        let lanes: Vec<u32> = self.g.deps.row(c).to_vec();
-        let mut found = Vec::new();
+        let g = self.g;
+        let lanes = g.deps.row(c);
+        // Scratch reused across the (possibly millions of) calls.
+        let mut found = std::mem::take(&mut self.found);
+        found.clear();
         let kill = KillView {
-            g: self.g,
+            g,
             rows: &self.rows,
             targets: &self.targets,
         };
-        self.search.run(&kill, self.sccs, &lanes, t, |node, mask| {
+        self.search.run(&kill, self.sccs, lanes, t, |node, mask| {
             if popcount(mask) >= t {
                 found.push(node);
                 true
@@ -157,6 +162,7 @@ impl<'a> Builder<'a> {
             }
         });
         self.set_row(c, &found);
+        self.found = found;
     }
 
     /// Generators for the threshold ≥ 2 members of a cyclic SCC.
@@ -331,6 +337,8 @@ struct Search {
     /// Per lane: queued, unprocessed nodes carrying it.
     alive: Vec<u32>,
     batch: Vec<u32>,
+    /// Scratch lane set.
+    bit: Vec<u64>,
 }
 
 impl Search {
@@ -345,6 +353,7 @@ impl Search {
             heap: BinaryHeap::new(),
             alive: Vec::new(),
             batch: Vec::new(),
+            bit: Vec::new(),
         }
     }
 
@@ -373,12 +382,16 @@ impl Search {
         self.alive.clear();
         self.alive.resize(lanes.len(), 0);
         let mut live_lanes = 0u32;
+        // Scratch reused across calls: a search runs once per gated component.
+        let mut bit = std::mem::take(&mut self.bit);
+        bit.clear();
+        bit.resize(words, 0);
         for (lane, &start) in lanes.iter().enumerate() {
-            let mut bit = vec![0u64; words];
-            bit[lane / 64] |= 1 << (lane % 64);
+            bit[lane / 64] = 1 << (lane % 64);
             self.merge(sccs, start, &bit, words, &mut live_lanes);
+            bit[lane / 64] = 0;
         }
-        let mut mask = vec![0u64; words];
+        let mut mask = bit;
         while let Some(&(rank, _)) = self.heap.peek() {
             if live_lanes < needed {
                 break;
@@ -419,6 +432,7 @@ impl Search {
                 }
             }
         }
+        self.bit = mask;
     }
 
     /// Within a cyclic SCC, lane sets flow along kill edges inside it until

@@ -9,15 +9,6 @@ use crate::access::{PersonStatus, Principal};
 use crate::check::{Check, CheckError, Context, Rule};
 use crate::finding::{EntityKind, Finding, Severity, Subject};
 
-fn rule(id: &str, severity: Severity, summary: &str, explanation: &str) -> Rule {
-    Rule {
-        id: id.to_owned(),
-        default_severity: severity,
-        summary: summary.to_owned(),
-        explanation: explanation.trim().to_owned(),
-    }
-}
-
 /// For each component, whether an entry point is it or depends on it,
 /// directly or indirectly. Linear in components plus dependencies.
 fn reachable_from_entries(inv: &Inventory) -> Vec<bool> {
@@ -56,7 +47,7 @@ impl UnownedComponent {
     /// The check.
     pub fn new() -> Self {
         UnownedComponent {
-            rules: [rule(
+            rules: [Rule::new(
                 "inventory/unowned-component",
                 Severity::Medium,
                 "A component has no owner",
@@ -133,7 +124,7 @@ impl DepartedOwner {
     /// The check.
     pub fn new() -> Self {
         DepartedOwner {
-            rules: [rule(
+            rules: [Rule::new(
                 "inventory/departed-owner",
                 Severity::High,
                 "A component or backup policy is owned by someone who has left",
@@ -271,7 +262,7 @@ impl NoEntry {
     /// The check.
     pub fn new() -> Self {
         NoEntry {
-            rules: [rule(
+            rules: [Rule::new(
                 "inventory/no-entry",
                 Severity::Medium,
                 "No component is marked as a user-facing entry point",
@@ -340,7 +331,7 @@ impl UnreachableComponent {
     /// The check.
     pub fn new() -> Self {
         UnreachableComponent {
-            rules: [rule(
+            rules: [Rule::new(
                 "inventory/unreachable-component",
                 Severity::Info,
                 "A component that no entry point depends on, directly or indirectly",
@@ -416,7 +407,7 @@ impl DependencyCycle {
     /// The check.
     pub fn new() -> Self {
         DependencyCycle {
-            rules: [rule(
+            rules: [Rule::new(
                 "inventory/dependency-cycle",
                 Severity::Low,
                 "Components depend on each other in a cycle",
@@ -504,7 +495,7 @@ impl EmptyDomain {
     /// The check.
     pub fn new() -> Self {
         EmptyDomain {
-            rules: [rule(
+            rules: [Rule::new(
                 "inventory/empty-domain",
                 Severity::Info,
                 "A failure domain contains no component and no other domain",

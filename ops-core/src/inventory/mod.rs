@@ -8,7 +8,7 @@ mod sections;
 mod validate;
 
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::access::{AccessEvent, Credential, Grant, Group, Person, Principal, ServiceAccount, System};
 use crate::backup::{BackupPolicy, BackupRun, RestoreDrill};
@@ -20,7 +20,7 @@ use crate::source::{self, Format, Limits};
 use crate::{Error, FastMap, Idx};
 
 use sections::RawInventory;
-use validate::{Namespaces, Target};
+pub(crate) use validate::check_id;
 
 /// Either kind of thing failure analysis can fail: a component or a domain.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -69,13 +69,80 @@ pub struct Inventory {
     incidents: Vec<Incident>,
     problems: Vec<Problem>,
     changes: Vec<Change>,
+    /// Built on the first lookup by id: most runs (`opsctl spof`, the checks)
+    /// never look anything up by id, and for a large estate the tables cost
+    /// an allocation per id and a table as large as the id set.
+    by_id: OnceLock<Lookups>,
+}
+
+/// Id lookups, built from the entity lists (validation guarantees the ids are unique).
+#[derive(Debug)]
+struct Lookups {
     targets: FastMap<Box<str>, FailureTarget>,
     principals: FastMap<Box<str>, Principal>,
-    systems_by_id: FastMap<Box<str>, Idx<System>>,
-    credentials_by_id: FastMap<Box<str>, Idx<Credential>>,
-    policies_by_id: FastMap<Box<str>, Idx<BackupPolicy>>,
-    incidents_by_id: FastMap<Box<str>, Idx<Incident>>,
-    problems_by_id: FastMap<Box<str>, Idx<Problem>>,
+    systems: FastMap<Box<str>, Idx<System>>,
+    credentials: FastMap<Box<str>, Idx<Credential>>,
+    policies: FastMap<Box<str>, Idx<BackupPolicy>>,
+    incidents: FastMap<Box<str>, Idx<Incident>>,
+    problems: FastMap<Box<str>, Idx<Problem>>,
+}
+
+impl Lookups {
+    fn new(inv: &Inventory) -> Lookups {
+        fn map<'x, T>(ids: impl ExactSizeIterator<Item = (&'x str, T)>) -> FastMap<Box<str>, T> {
+            let mut m = FastMap::with_capacity_and_hasher(ids.len(), Default::default());
+            m.extend(ids.map(|(id, v)| (Box::from(id), v)));
+            m
+        }
+        let components = inv.components.iter().enumerate();
+        let domains = inv.domains.iter().enumerate();
+        let targets = components
+            .map(|(i, c)| (c.id.as_str(), FailureTarget::Component(Idx::new(i))))
+            .chain(domains.map(|(i, d)| (d.id.as_str(), FailureTarget::Domain(Idx::new(i)))));
+        let principals = (inv.people.iter().enumerate())
+            .map(|(i, p)| (p.id.as_str(), Principal::Person(Idx::new(i))))
+            .chain(
+                (inv.service_accounts.iter().enumerate())
+                    .map(|(i, s)| (s.id.as_str(), Principal::ServiceAccount(Idx::new(i)))),
+            )
+            .chain((inv.groups.iter().enumerate()).map(|(i, g)| (g.id.as_str(), Principal::Group(Idx::new(i)))));
+        let mut t = FastMap::with_capacity_and_hasher(inv.components.len() + inv.domains.len(), Default::default());
+        t.extend(targets.map(|(id, v)| (Box::from(id), v)));
+        let mut p = FastMap::with_capacity_and_hasher(
+            inv.people.len() + inv.service_accounts.len() + inv.groups.len(),
+            Default::default(),
+        );
+        p.extend(principals.map(|(id, v)| (Box::from(id), v)));
+        Lookups {
+            targets: t,
+            principals: p,
+            systems: map(inv
+                .systems
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (s.id.as_str(), Idx::new(i)))),
+            credentials: map(inv
+                .credentials
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (c.id.as_str(), Idx::new(i)))),
+            policies: map(inv
+                .backup_policies
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (p.id.as_str(), Idx::new(i)))),
+            incidents: map(inv
+                .incidents
+                .iter()
+                .enumerate()
+                .map(|(i, x)| (x.id.as_str(), Idx::new(i)))),
+            problems: map(inv
+                .problems
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (p.id.as_str(), Idx::new(i)))),
+        }
+    }
 }
 
 /// Options for loading an inventory.
@@ -140,8 +207,8 @@ impl Inventory {
         Inventory::build(&[(Arc::from(name), format, text)], &limits, diags)
     }
 
-    fn build(
-        sources: &[(Arc<str>, Format, &str)],
+    fn build<'t>(
+        sources: &[(Arc<str>, Format, &'t str)],
         limits: &Limits,
         mut diags: Diagnostics,
     ) -> Result<Inventory, Error> {
@@ -150,7 +217,7 @@ impl Inventory {
         for (name, format, text) in sources {
             // Some editors start files with a byte-order mark; it is not content.
             let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-            let mut item = |section: &str, item: source::Item<'_, '_>| raw.add_item(section, item, &sink);
+            let mut item = |section: &str, item: source::Item<'_, 't>| raw.add_item(section, item, &sink);
             let stream = source::Stream {
                 keys: raw::LIST_SECTIONS,
                 item: &mut item,
@@ -200,21 +267,7 @@ impl Inventory {
         incidents: Vec<Incident>,
         problems: Vec<Problem>,
         changes: Vec<Change>,
-        ns: Namespaces<'_>,
     ) -> Inventory {
-        fn ids<T: Copy>(ns: validate::Namespace<'_, T>) -> FastMap<Box<str>, T> {
-            ns.into_map()
-        }
-        let targets = ids(ns.targets)
-            .into_iter()
-            .map(|(k, t)| {
-                let t = match t {
-                    Target::Component(c) => FailureTarget::Component(c),
-                    Target::Domain(d) => FailureTarget::Domain(d),
-                };
-                (k, t)
-            })
-            .collect();
         Inventory {
             components,
             domains,
@@ -231,13 +284,7 @@ impl Inventory {
             incidents,
             problems,
             changes,
-            targets,
-            principals: ids(ns.principals),
-            systems_by_id: ids(ns.systems),
-            credentials_by_id: ids(ns.credentials),
-            policies_by_id: ids(ns.policies),
-            incidents_by_id: ids(ns.incidents),
-            problems_by_id: ids(ns.problems),
+            by_id: OnceLock::new(),
         }
     }
 
@@ -248,15 +295,19 @@ impl Inventory {
     /// otherwise a new one named after the person (`person:<id>` when the id
     /// is taken by a component or another kind of domain).
     pub(crate) fn add_person_domains(&mut self) {
-        for (person, components) in crate::access::sole_admins(self) {
+        let sole = crate::access::sole_admins(self);
+        if sole.is_empty() {
+            return;
+        }
+        for (person, components) in sole {
             let p = &self.people[person.index()];
-            let existing = self.targets.get(p.id.as_str()).copied();
+            let existing = self.target_by_id(&p.id);
             let domain = match existing {
                 Some(FailureTarget::Domain(d)) if self.domains[d.index()].kind == DomainKind::Person => d,
                 None => self.new_person_domain(p.id.clone(), person),
                 Some(_) => {
                     let id = format!("person:{}", p.id);
-                    match self.targets.get(id.as_str()).copied() {
+                    match self.target_by_id(&id) {
                         None => self.new_person_domain(id, person),
                         Some(FailureTarget::Domain(d)) if self.domains[d.index()].kind == DomainKind::Person => d,
                         Some(_) => continue,
@@ -275,7 +326,8 @@ impl Inventory {
     fn new_person_domain(&mut self, id: String, person: Idx<Person>) -> Idx<Domain> {
         let p = &self.people[person.index()];
         let idx = Idx::new(self.domains.len());
-        self.targets.insert(id.as_str().into(), FailureTarget::Domain(idx));
+        // The id lookups are built on first use: rebuild them with this domain.
+        self.by_id = OnceLock::new();
         self.domains.push(Domain {
             id,
             kind: DomainKind::Person,
@@ -290,6 +342,10 @@ impl Inventory {
         idx
     }
 
+    fn by_id(&self) -> &Lookups {
+        self.by_id.get_or_init(|| Lookups::new(self))
+    }
+
     /// All components, in definition order; `Idx<Component>` indexes this slice.
     pub fn components(&self) -> &[Component] {
         &self.components
@@ -300,7 +356,7 @@ impl Inventory {
     }
     /// The component with this id.
     pub fn component_by_id(&self, id: &str) -> Option<Idx<Component>> {
-        match self.targets.get(id)? {
+        match self.by_id().targets.get(id)? {
             FailureTarget::Component(c) => Some(*c),
             FailureTarget::Domain(_) => None,
         }
@@ -315,14 +371,14 @@ impl Inventory {
     }
     /// The domain with this id.
     pub fn domain_by_id(&self, id: &str) -> Option<Idx<Domain>> {
-        match self.targets.get(id)? {
+        match self.by_id().targets.get(id)? {
             FailureTarget::Domain(d) => Some(*d),
             FailureTarget::Component(_) => None,
         }
     }
     /// The component or domain with this id (they share one namespace).
     pub fn target_by_id(&self, id: &str) -> Option<FailureTarget> {
-        self.targets.get(id).copied()
+        self.by_id().targets.get(id).copied()
     }
     /// All people.
     pub fn people(&self) -> &[Person] {
@@ -334,8 +390,8 @@ impl Inventory {
     }
     /// The person with this id.
     pub fn person_by_id(&self, id: &str) -> Option<Idx<Person>> {
-        match self.principals.get(id)? {
-            Principal::Person(p) => Some(*p),
+        match self.principal_by_id(id)? {
+            Principal::Person(p) => Some(p),
             _ => None,
         }
     }
@@ -349,7 +405,7 @@ impl Inventory {
     }
     /// The person, service account or group with this id.
     pub fn principal_by_id(&self, id: &str) -> Option<Principal> {
-        self.principals.get(id).copied()
+        self.by_id().principals.get(id).copied()
     }
     /// The id of a principal.
     pub fn principal_id(&self, p: Principal) -> &str {
@@ -365,7 +421,7 @@ impl Inventory {
     }
     /// The system with this id.
     pub fn system_by_id(&self, id: &str) -> Option<Idx<System>> {
-        self.systems_by_id.get(id).copied()
+        self.by_id().systems.get(id).copied()
     }
     /// All grants.
     pub fn grants(&self) -> &[Grant] {
@@ -377,7 +433,7 @@ impl Inventory {
     }
     /// The credential with this id.
     pub fn credential_by_id(&self, id: &str) -> Option<Idx<Credential>> {
-        self.credentials_by_id.get(id).copied()
+        self.by_id().credentials.get(id).copied()
     }
     /// All access events.
     pub fn access_events(&self) -> &[AccessEvent] {
@@ -389,7 +445,7 @@ impl Inventory {
     }
     /// The backup policy with this id.
     pub fn backup_policy_by_id(&self, id: &str) -> Option<Idx<BackupPolicy>> {
-        self.policies_by_id.get(id).copied()
+        self.by_id().policies.get(id).copied()
     }
     /// All backup runs.
     pub fn backup_runs(&self) -> &[BackupRun] {
@@ -405,7 +461,7 @@ impl Inventory {
     }
     /// The incident with this id.
     pub fn incident_by_id(&self, id: &str) -> Option<Idx<Incident>> {
-        self.incidents_by_id.get(id).copied()
+        self.by_id().incidents.get(id).copied()
     }
     /// All problems.
     pub fn problems(&self) -> &[Problem] {
@@ -413,7 +469,7 @@ impl Inventory {
     }
     /// The problem with this id.
     pub fn problem_by_id(&self, id: &str) -> Option<Idx<Problem>> {
-        self.problems_by_id.get(id).copied()
+        self.by_id().problems.get(id).copied()
     }
     /// All changes.
     pub fn changes(&self) -> &[Change] {
@@ -429,6 +485,6 @@ impl Inventory {
 /// assert!(schema["properties"]["components"].is_object());
 /// ```
 pub fn inventory_schema() -> serde_json::Value {
-    let schema = schemars::schema_for!(raw::RawFile);
+    let schema = schemars::schema_for!(raw::RawFile<'static>);
     schema.to_value()
 }

@@ -7,7 +7,7 @@
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use crate::source::de::Spanned;
+use crate::source::de::{Spanned, Text};
 
 /// An inventory file: any subset of the sections below. One inventory may be
 /// split over many files; sections of the same name are concatenated.
@@ -15,9 +15,10 @@ use crate::source::de::Spanned;
 #[serde(deny_unknown_fields)]
 #[schemars(title = "ops inventory file", extend("patternProperties" = {"^x-": {}}))]
 #[allow(dead_code)] // read only to generate the schema; files are read section by section
-pub(crate) struct RawFile {
+pub(crate) struct RawFile<'t> {
     /// Services, databases, queues, load balancers and everything else that can fail.
-    components: Option<Vec<RawComponent>>,
+    #[serde(borrow)]
+    components: Option<Vec<RawComponent<'t>>>,
     /// Failure domains: zones, regions, providers, power, network, people, credentials.
     domains: Option<Vec<RawDomain>>,
     /// People, with their employment status.
@@ -95,6 +96,9 @@ pub(crate) const SECTIONS: &[&str] = &[
 /// An id or a reference to one: letters, digits and `-_.:/@`, starting with a
 /// letter or digit, at most 128 characters.
 pub(crate) type RawId = Spanned<String>;
+/// An id or a reference, borrowed from the file's text where possible: the
+/// entities an estate has millions of use it, so they cost no allocation per id.
+pub(crate) type RawIdRef<'t> = Spanned<Text<'t>>;
 /// An instant: RFC 3339 with an offset (`2026-03-01T09:30:00+01:00`), or a
 /// date alone (`2026-03-01`, meaning 00:00 UTC).
 pub(crate) type RawInstant = Spanned<String>;
@@ -104,40 +108,43 @@ pub(crate) type RawDuration = Spanned<String>;
 /// A component: anything that can fail and that others depend on.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct RawComponent {
+// The optional fields most components leave out are boxed: an estate may
+// hold a million of these at once, and a `None` box costs 8 bytes, not 32-56.
+pub(crate) struct RawComponent<'t> {
     /// Unique id, used in `depends_on` and everywhere else.
     #[schemars(extend("pattern" = "^[A-Za-z0-9][A-Za-z0-9._:/@-]{0,127}$"))]
-    pub(crate) id: RawId,
+    #[serde(borrow)]
+    pub(crate) id: RawIdRef<'t>,
     /// Human-readable name.
     pub(crate) name: Option<String>,
     /// What sort of component this is.
-    pub(crate) kind: Option<Spanned<ComponentKindName>>,
+    pub(crate) kind: Option<Box<Spanned<ComponentKindName>>>,
     /// Free text.
     pub(crate) description: Option<String>,
     /// A user-facing entry point (a product, an API): what failure analysis protects.
     pub(crate) entry: Option<bool>,
     /// When this component is up given its dependencies: `all` (default), `any` or `{at_least: k}`.
-    pub(crate) requires: Option<Spanned<RawRequires>>,
+    pub(crate) requires: Option<Box<Spanned<RawRequires>>>,
     /// Ids of the components this one needs.
-    #[serde(default)]
-    pub(crate) depends_on: Vec<RawId>,
+    #[serde(default, borrow)]
+    pub(crate) depends_on: Vec<RawIdRef<'t>>,
     /// Criticality: 1 (most critical) to 4.
     #[schemars(range(min = 1, max = 4))]
-    pub(crate) tier: Option<Spanned<i64>>,
+    pub(crate) tier: Option<Box<Spanned<i64>>>,
     /// Ids of the people, groups or service accounts that own it.
-    #[serde(default)]
-    pub(crate) owners: Vec<RawId>,
+    #[serde(default, borrow)]
+    pub(crate) owners: Vec<RawIdRef<'t>>,
     /// Ids of the failure domains it lives in.
-    #[serde(default)]
-    pub(crate) domains: Vec<RawId>,
+    #[serde(default, borrow)]
+    pub(crate) domains: Vec<RawIdRef<'t>>,
     /// Holds data that must be backed up. Defaults to true for databases, queues and storage.
     pub(crate) stateful: Option<bool>,
     /// Probability of being up on its own, in (0, 1], e.g. 0.999.
     #[schemars(extend("exclusiveMinimum" = 0, "maximum" = 1))]
-    pub(crate) availability: Option<Spanned<f64>>,
+    pub(crate) availability: Option<Box<Spanned<f64>>>,
     /// Target availability for an entry, in (0, 1], e.g. 0.9995.
     #[schemars(extend("exclusiveMinimum" = 0, "maximum" = 1))]
-    pub(crate) slo: Option<Spanned<f64>>,
+    pub(crate) slo: Option<Box<Spanned<f64>>>,
     /// Free-form labels.
     #[serde(default)]
     pub(crate) tags: Vec<String>,
@@ -561,6 +568,8 @@ pub(crate) struct RawIncident {
     pub(crate) postmortem_done_at: Option<RawInstant>,
     /// The problem this incident is linked to.
     pub(crate) problem: Option<RawId>,
+    /// A short cause category (`disk-full`, `expired-certificate`), to find recurrences.
+    pub(crate) cause: Option<String>,
     /// What happened, in order.
     #[serde(default)]
     pub(crate) timeline: Vec<RawTimelineEvent>,

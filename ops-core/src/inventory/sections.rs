@@ -14,8 +14,8 @@ use super::raw::*;
 
 /// Every entity read from all files, each with the location of its mapping.
 #[derive(Debug, Default)]
-pub(crate) struct RawInventory {
-    pub(crate) components: Vec<(Location, RawComponent)>,
+pub(crate) struct RawInventory<'t> {
+    pub(crate) components: Vec<(Location, RawComponent<'t>)>,
     pub(crate) domains: Vec<(Location, RawDomain)>,
     pub(crate) people: Vec<(Location, RawPerson)>,
     pub(crate) service_accounts: Vec<(Location, RawServiceAccount)>,
@@ -38,11 +38,11 @@ pub(crate) struct RawInventory {
     pub(crate) incomplete: bool,
 }
 
-impl RawInventory {
+impl<'t> RawInventory<'t> {
     /// Adds one element of a list section, as streamed by the parser. Elements
     /// of unknown sections are dropped: the section itself is reported when
     /// its document is added.
-    pub(crate) fn add_item(&mut self, section: &str, item: Item<'_, '_>, sink: &Sink) {
+    pub(crate) fn add_item(&mut self, section: &str, item: Item<'_, 't>, sink: &Sink) {
         let broken = &mut self.broken;
         match section {
             "components" => streamed(item, sink, broken, &mut self.components),
@@ -124,7 +124,7 @@ impl RawInventory {
 }
 
 /// Reads a section's entities; `false` if the section is not a list at all.
-fn list<T: serde::de::DeserializeOwned>(
+fn list<'t, T: serde::Deserialize<'t>>(
     node: &Node,
     sink: &Sink,
     broken: &mut HashSet<String>,
@@ -151,8 +151,8 @@ fn list<T: serde::de::DeserializeOwned>(
 
 /// A streamed element: JSON straight to its type when it is clean, otherwise
 /// (and for YAML) through nodes, which explain every problem.
-fn streamed<T: serde::de::DeserializeOwned>(
-    item: Item<'_, '_>,
+fn streamed<'t, T: serde::Deserialize<'t>>(
+    item: Item<'_, 't>,
     sink: &Sink,
     broken: &mut HashSet<String>,
     out: &mut Vec<(Location, T)>,
@@ -172,7 +172,7 @@ fn streamed<T: serde::de::DeserializeOwned>(
     }
 }
 
-fn one<T: serde::de::DeserializeOwned>(
+fn one<'t, T: serde::Deserialize<'t>>(
     node: &Node,
     sink: &Sink,
     broken: &mut HashSet<String>,

@@ -16,7 +16,7 @@ use crate::backup::*;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::graph::*;
 use crate::incident::*;
-use crate::source::de::Spanned;
+use crate::source::de::{Spanned, Text};
 use crate::suggest::did_you_mean;
 use crate::time::{parse_duration, parse_instant};
 use crate::{Idx, Location, Timestamp};
@@ -27,37 +27,95 @@ use crate::{Idx, Location, Timestamp};
 pub(crate) struct Namespace<'r, T: Copy> {
     /// What a reference to it is called in messages ("component").
     what: &'static str,
-    map: FastMap<IdKey<'r>, (T, &'r Location, &'static str)>,
-    /// Ids in definition order, so suggestions are deterministic.
+    /// The entity and where its id is written. Kept small: with a million
+    /// ids, the table's size decides how often a lookup misses the cache.
+    map: FastMap<IdKey<'r>, (T, &'r Location)>,
+    /// Ids in definition order, so suggestions are deterministic (left empty
+    /// for a namespace nothing is resolved against as a whole).
     order: Vec<&'r str>,
+    keep_order: bool,
     /// For namespaces several kinds share: who shares it, for messages.
     members: &'static str,
+    /// For namespaces several kinds share: the kind of an entity, for messages.
+    kind_of: fn(T) -> &'static str,
 }
 
 impl<'r, T: Copy> Namespace<'r, T> {
     fn new(what: &'static str, capacity: usize) -> Self {
-        Namespace::shared(what, "", capacity)
-    }
-
-    fn shared(what: &'static str, members: &'static str, capacity: usize) -> Self {
         Namespace {
             what,
             map: FastMap::with_capacity_and_hasher(capacity, Default::default()),
             order: Vec::with_capacity(capacity),
+            keep_order: true,
+            members: "",
+            kind_of: |_| "",
+        }
+    }
+
+    fn shared(
+        what: &'static str,
+        members: &'static str,
+        kind_of: fn(T) -> &'static str,
+        keep_order: bool,
+        capacity: usize,
+    ) -> Self {
+        Namespace {
+            what,
+            map: FastMap::with_capacity_and_hasher(capacity, Default::default()),
+            order: Vec::with_capacity(if keep_order { capacity } else { 0 }),
+            keep_order,
             members,
+            kind_of,
         }
     }
 
     pub(crate) fn get(&self, id: &str) -> Option<T> {
-        self.map.get(&IdKey::new(id)).map(|(v, _, _)| *v)
+        self.map.get(&IdKey::new(id)).map(|(v, _)| *v)
     }
+}
 
-    /// The ids, owned, for the inventory's own lookups.
-    pub(crate) fn into_map(self) -> FastMap<Box<str>, T> {
-        self.map
-            .into_iter()
-            .map(|(k, (v, _, _))| (Box::from(k.id), v))
-            .collect()
+/// What references resolve against: a namespace, or the ids of one kind
+/// within a namespace several kinds share.
+pub(crate) trait Ids<'r, U> {
+    /// What a reference to it is called in messages ("component").
+    fn what(&self) -> &'static str;
+    /// The entity with this id, if it is of this kind.
+    fn lookup(&self, id: &str) -> Option<U>;
+    /// Ids in definition order, for suggestions.
+    fn order(&self) -> &[&'r str];
+}
+
+impl<'r, T: Copy> Ids<'r, T> for Namespace<'r, T> {
+    fn what(&self) -> &'static str {
+        self.what
+    }
+    fn lookup(&self, id: &str) -> Option<T> {
+        self.get(id)
+    }
+    fn order(&self) -> &[&'r str] {
+        &self.order
+    }
+}
+
+/// The ids of one kind in a shared namespace (the components among the
+/// components and domains), looked up in the shared table: one hash table per
+/// namespace, not one more per kind.
+pub(crate) struct Subset<'n, 'r, T: Copy, U> {
+    all: &'n Namespace<'r, T>,
+    pick: fn(T) -> Option<U>,
+    what: &'static str,
+    order: Vec<&'r str>,
+}
+
+impl<'r, T: Copy, U> Ids<'r, U> for Subset<'_, 'r, T, U> {
+    fn what(&self) -> &'static str {
+        self.what
+    }
+    fn lookup(&self, id: &str) -> Option<U> {
+        self.all.get(id).and_then(self.pick)
+    }
+    fn order(&self) -> &[&'r str] {
+        &self.order
     }
 }
 
@@ -114,54 +172,63 @@ impl Validator {
     }
 
     /// Checks an id's syntax and registers it; reports duplicates naming both places.
-    fn define<'r, T: Copy>(
+    fn define<'r, T: Copy, S: AsRef<str>>(
         &mut self,
         ns: &mut Namespace<'r, T>,
         kind: &'static str,
-        id: &'r Spanned<String>,
+        spanned: &'r Spanned<S>,
         value: T,
     ) -> bool {
-        if let Err(why) = check_id(&id.value) {
-            self.error(&id.at, format!("invalid {kind} id '{}': {why}", id.value));
+        let id = spanned.value.as_ref();
+        if let Err(why) = check_id(id) {
+            self.error(&spanned.at, format!("invalid {kind} id '{id}': {why}"));
             return false;
         }
-        if let Some((_, first, first_kind)) = ns.map.get(&IdKey::new(&id.value)) {
-            let message = if *first_kind == kind {
-                format!("duplicate {kind} id '{}' (first defined at {first})", id.value)
+        if let Some(&(first_value, first)) = ns.map.get(&IdKey::new(id)) {
+            let first_kind = if ns.members.is_empty() {
+                kind
+            } else {
+                (ns.kind_of)(first_value)
+            };
+            let message = if first_kind == kind {
+                format!("duplicate {kind} id '{id}' (first defined at {first})")
             } else {
                 format!(
-                    "{kind} id '{}' is also used by the {first_kind} at {first} ({} share one set of ids)",
-                    id.value, ns.members
+                    "{kind} id '{id}' is also used by the {first_kind} at {first} ({} share one set of ids)",
+                    ns.members
                 )
             };
-            self.error(&id.at, message);
+            self.error(&spanned.at, message);
             return false;
         }
-        ns.map.insert(IdKey::new(&id.value), (value, &id.at, kind));
-        ns.order.push(&id.value);
+        ns.map.insert(IdKey::new(id), (value, &spanned.at));
+        if ns.keep_order {
+            ns.order.push(id);
+        }
         true
     }
 
-    fn resolve<T: Copy>(&mut self, ns: &Namespace<T>, r: &Spanned<String>) -> Option<T> {
-        if let Some(v) = ns.get(&r.value) {
+    fn resolve<'r, T, S: AsRef<str>>(&mut self, ns: &impl Ids<'r, T>, r: &Spanned<S>) -> Option<T> {
+        let id = r.value.as_ref();
+        if let Some(v) = ns.lookup(id) {
             return Some(v);
         }
-        if self.incomplete || self.broken.contains(&r.value) {
+        if self.incomplete || self.broken.contains(id) {
             return None;
         }
         let hint = if self.suggestions_left > 0 {
             self.suggestions_left -= 1;
-            did_you_mean(&r.value, ns.order.iter().copied())
+            did_you_mean(id, ns.order().iter().copied())
                 .map(|s| format!(" (did you mean '{s}'?)"))
                 .unwrap_or_default()
         } else {
             String::new()
         };
-        self.error(&r.at, format!("unknown {} '{}'{hint}", ns.what, r.value));
+        self.error(&r.at, format!("unknown {} '{id}'{hint}", ns.what()));
         None
     }
 
-    fn resolve_all<T: Copy>(&mut self, ns: &Namespace<T>, refs: &[Spanned<String>]) -> Vec<T> {
+    fn resolve_all<'r, T, S: AsRef<str>>(&mut self, ns: &impl Ids<'r, T>, refs: &[Spanned<S>]) -> Vec<T> {
         refs.iter().filter_map(|r| self.resolve(ns, r)).collect()
     }
 
@@ -188,8 +255,8 @@ impl Validator {
         }
     }
 
-    fn probability(&mut self, field: &str, p: &Option<Spanned<f64>>) -> Option<f64> {
-        let p = p.as_ref()?;
+    fn probability(&mut self, field: &str, p: Option<&Spanned<f64>>) -> Option<f64> {
+        let p = p?;
         if p.value > 0.0 && p.value <= 1.0 {
             Some(p.value)
         } else {
@@ -257,7 +324,7 @@ impl Validator {
 }
 
 /// Letters, digits and `-_.:/@`, starting with a letter or digit, 1 to 128 characters.
-fn check_id(id: &str) -> Result<(), String> {
+pub(crate) fn check_id(id: &str) -> Result<(), String> {
     if id.is_empty() {
         return Err("ids must not be empty".to_owned());
     }
@@ -283,12 +350,11 @@ pub(crate) enum Target {
     Domain(Idx<Domain>),
 }
 
-pub(crate) struct Namespaces<'r> {
-    pub(crate) targets: Namespace<'r, Target>,
-    pub(crate) components: Namespace<'r, Idx<Component>>,
-    pub(crate) domains: Namespace<'r, Idx<Domain>>,
-    pub(crate) principals: Namespace<'r, Principal>,
-    pub(crate) people: Namespace<'r, Idx<Person>>,
+pub(crate) struct Namespaces<'n, 'r> {
+    pub(crate) components: Subset<'n, 'r, Target, Idx<Component>>,
+    pub(crate) domains: Subset<'n, 'r, Target, Idx<Domain>>,
+    pub(crate) principals: &'n Namespace<'r, Principal>,
+    pub(crate) people: Subset<'n, 'r, Principal, Idx<Person>>,
     pub(crate) systems: Namespace<'r, Idx<System>>,
     pub(crate) credentials: Namespace<'r, Idx<Credential>>,
     pub(crate) policies: Namespace<'r, Idx<BackupPolicy>>,
@@ -303,76 +369,100 @@ pub(crate) fn validate(mut raw: RawInventory) -> Result<Inventory, Diagnostics> 
         broken: std::mem::take(&mut raw.broken),
         incomplete: raw.incomplete,
     };
+    // Components (there may be millions) are split: their ids stay for the
+    // namespaces to borrow, the rest is consumed by pass 2, which turns each
+    // into its model in place, in the same allocation, and frees its lists as
+    // it goes. Validation never holds two copies of the estate.
+    let mut component_ids: Vec<RawIdRef<'_>> = Vec::with_capacity(raw.components.len());
+    let component_bodies: Vec<RawComponent<'_>> = std::mem::take(&mut raw.components)
+        .into_iter()
+        .map(|(at, mut c)| {
+            component_ids.push(std::mem::replace(
+                &mut c.id,
+                Spanned {
+                    value: Text::default(),
+                    at,
+                },
+            ));
+            c
+        })
+        .collect();
     let raw = &raw;
-    let n_targets = raw.components.len() + raw.domains.len();
+    let n_targets = component_ids.len() + raw.domains.len();
     let n_principals = raw.people.len() + raw.service_accounts.len() + raw.groups.len();
-    let mut ns = Namespaces {
-        targets: Namespace::shared("component or domain", "components and domains", n_targets),
-        components: Namespace::new("component", raw.components.len()),
-        domains: Namespace::new("domain", raw.domains.len()),
-        principals: Namespace::shared(
-            "person, service account or group",
-            "people, service accounts and groups",
-            n_principals,
-        ),
-        people: Namespace::new("person", raw.people.len()),
-        systems: Namespace::new("system", raw.systems.len()),
-        credentials: Namespace::new("credential", raw.credentials.len()),
-        policies: Namespace::new("backup policy", raw.backup_policies.len()),
-        incidents: Namespace::new("incident", raw.incidents.len()),
-        problems: Namespace::new("problem", raw.problems.len()),
-    };
+    // Nothing resolves against components and domains together: the kinds
+    // keep their own orders for suggestions.
+    let mut targets = Namespace::shared(
+        "component or domain",
+        "components and domains",
+        |t| match t {
+            Target::Component(_) => "component",
+            Target::Domain(_) => "domain",
+        },
+        false,
+        n_targets,
+    );
+    let mut principals = Namespace::shared(
+        "person, service account or group",
+        "people, service accounts and groups",
+        |p| match p {
+            Principal::Person(_) => "person",
+            Principal::ServiceAccount(_) => "service account",
+            Principal::Group(_) => "group",
+        },
+        true,
+        n_principals,
+    );
+    let mut component_order = Vec::with_capacity(component_ids.len());
+    let mut domain_ids = Vec::with_capacity(raw.domains.len());
+    let mut person_ids = Vec::with_capacity(raw.people.len());
+    let mut systems = Namespace::new("system", raw.systems.len());
+    let mut credentials = Namespace::new("credential", raw.credentials.len());
+    let mut policies = Namespace::new("backup policy", raw.backup_policies.len());
+    let mut incidents = Namespace::new("incident", raw.incidents.len());
+    let mut problems = Namespace::new("problem", raw.problems.len());
 
     // Pass 1: every id, so references may point forwards and across files.
-    for (i, (_, c)) in raw.components.iter().enumerate() {
-        if v.define(&mut ns.targets, "component", &c.id, Target::Component(Idx::new(i))) {
-            ns.components
-                .map
-                .insert(IdKey::new(&c.id.value), (Idx::new(i), &c.id.at, "component"));
-            ns.components.order.push(&c.id.value);
+    for (i, id) in component_ids.iter().enumerate() {
+        if v.define(&mut targets, "component", id, Target::Component(Idx::new(i))) {
+            component_order.push(&*id.value);
         }
     }
     for (i, (_, d)) in raw.domains.iter().enumerate() {
-        if v.define(&mut ns.targets, "domain", &d.id, Target::Domain(Idx::new(i))) {
-            ns.domains
-                .map
-                .insert(IdKey::new(&d.id.value), (Idx::new(i), &d.id.at, "domain"));
-            ns.domains.order.push(&d.id.value);
+        if v.define(&mut targets, "domain", &d.id, Target::Domain(Idx::new(i))) {
+            domain_ids.push(d.id.value.as_str());
         }
     }
     for (i, (_, p)) in raw.people.iter().enumerate() {
-        if v.define(&mut ns.principals, "person", &p.id, Principal::Person(Idx::new(i))) {
-            ns.people
-                .map
-                .insert(IdKey::new(&p.id.value), (Idx::new(i), &p.id.at, "person"));
-            ns.people.order.push(&p.id.value);
+        if v.define(&mut principals, "person", &p.id, Principal::Person(Idx::new(i))) {
+            person_ids.push(p.id.value.as_str());
         }
     }
     for (i, (_, s)) in raw.service_accounts.iter().enumerate() {
         v.define(
-            &mut ns.principals,
+            &mut principals,
             "service account",
             &s.id,
             Principal::ServiceAccount(Idx::new(i)),
         );
     }
     for (i, (_, g)) in raw.groups.iter().enumerate() {
-        v.define(&mut ns.principals, "group", &g.id, Principal::Group(Idx::new(i)));
+        v.define(&mut principals, "group", &g.id, Principal::Group(Idx::new(i)));
     }
     for (i, (_, s)) in raw.systems.iter().enumerate() {
-        v.define(&mut ns.systems, "system", &s.id, Idx::new(i));
+        v.define(&mut systems, "system", &s.id, Idx::new(i));
     }
     for (i, (_, c)) in raw.credentials.iter().enumerate() {
-        v.define(&mut ns.credentials, "credential", &c.id, Idx::new(i));
+        v.define(&mut credentials, "credential", &c.id, Idx::new(i));
     }
     for (i, (_, p)) in raw.backup_policies.iter().enumerate() {
-        v.define(&mut ns.policies, "backup policy", &p.id, Idx::new(i));
+        v.define(&mut policies, "backup policy", &p.id, Idx::new(i));
     }
     for (i, (_, inc)) in raw.incidents.iter().enumerate() {
-        v.define(&mut ns.incidents, "incident", &inc.id, Idx::new(i));
+        v.define(&mut incidents, "incident", &inc.id, Idx::new(i));
     }
     for (i, (_, p)) in raw.problems.iter().enumerate() {
-        v.define(&mut ns.problems, "problem", &p.id, Idx::new(i));
+        v.define(&mut problems, "problem", &p.id, Idx::new(i));
     }
     // Optional ids: nothing refers to them yet, but they must be well-formed and unique.
     let mut grant_ids = Namespace::new("grant", 0);
@@ -388,8 +478,48 @@ pub(crate) fn validate(mut raw: RawInventory) -> Result<Inventory, Diagnostics> 
         v.define(&mut change_ids, "change", id, i);
     }
 
+    let ns = Namespaces {
+        components: Subset {
+            all: &targets,
+            pick: |t| match t {
+                Target::Component(c) => Some(c),
+                Target::Domain(_) => None,
+            },
+            what: "component",
+            order: component_order,
+        },
+        domains: Subset {
+            all: &targets,
+            pick: |t| match t {
+                Target::Domain(d) => Some(d),
+                Target::Component(_) => None,
+            },
+            what: "domain",
+            order: domain_ids,
+        },
+        principals: &principals,
+        people: Subset {
+            all: &principals,
+            pick: |p| match p {
+                Principal::Person(i) => Some(i),
+                _ => None,
+            },
+            what: "person",
+            order: person_ids,
+        },
+        systems,
+        credentials,
+        policies,
+        incidents,
+        problems,
+    };
+
     // Pass 2: each entity, resolving its references.
-    let components: Vec<Component> = raw.components.iter().map(|(_, c)| component(&mut v, &ns, c)).collect();
+    let components: Vec<Component> = component_bodies
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| component(&mut v, &ns, &component_ids[i], c))
+        .collect();
     let domains: Vec<Domain> = raw.domains.iter().map(|(_, d)| domain(&mut v, &ns, d)).collect();
     check_domain_nesting(&mut v, &domains);
     let people: Vec<Person> = raw.people.iter().map(|(_, p)| person(&mut v, p)).collect();
@@ -411,7 +541,7 @@ pub(crate) fn validate(mut raw: RawInventory) -> Result<Inventory, Diagnostics> 
         .map(|(_, g)| Group {
             id: g.id.value.clone(),
             name: g.name.clone(),
-            members: v.resolve_all(&ns.principals, &g.members),
+            members: v.resolve_all(ns.principals, &g.members),
             location: g.id.at.clone(),
         })
         .collect();
@@ -441,7 +571,7 @@ pub(crate) fn validate(mut raw: RawInventory) -> Result<Inventory, Diagnostics> 
         .access_events
         .iter()
         .filter_map(|(at, e)| {
-            let principal = v.resolve(&ns.principals, &e.principal);
+            let principal = v.resolve(ns.principals, &e.principal);
             let system = v.resolve(&ns.systems, &e.system);
             let when = v.instant(&e.at);
             Some(AccessEvent {
@@ -501,7 +631,7 @@ pub(crate) fn validate(mut raw: RawInventory) -> Result<Inventory, Diagnostics> 
                 id: c.id.as_ref().map(|i| i.value.clone()),
                 at: when?,
                 component: component?,
-                author: c.author.as_ref().and_then(|a| v.resolve(&ns.principals, a)),
+                author: c.author.as_ref().and_then(|a| v.resolve(ns.principals, a)),
                 description: c.description.clone(),
                 location: at.clone(),
             })
@@ -551,13 +681,13 @@ pub(crate) fn validate(mut raw: RawInventory) -> Result<Inventory, Diagnostics> 
         incidents,
         problems,
         changes,
-        ns,
     );
     inventory.add_person_domains();
     Ok(inventory)
 }
 
-fn component(v: &mut Validator, ns: &Namespaces, c: &RawComponent) -> Component {
+/// The model of a component; `c.id` is a placeholder, `id` the real one.
+fn component(v: &mut Validator, ns: &Namespaces, id: &RawIdRef<'_>, c: RawComponent<'_>) -> Component {
     let kind = c.kind.as_ref().map_or(ComponentKind::Service, |k| match k.value {
         ComponentKindName::Service => ComponentKind::Service,
         ComponentKindName::Database => ComponentKind::Database,
@@ -575,13 +705,25 @@ fn component(v: &mut Validator, ns: &Namespaces, c: &RawComponent) -> Component 
         ComponentKindName::Other => ComponentKind::Other,
     });
     let mut depends_on = Vec::with_capacity(c.depends_on.len());
+    // Repeats: a scan of the earlier entries for the usual handful, a table
+    // for long lists. Either way "first at" names the previous occurrence.
     let mut seen: HashMap<&str, &Location> = HashMap::new();
-    for d in &c.depends_on {
-        if d.value == c.id.value {
-            v.error(&d.at, format!("component '{}' depends on itself", c.id.value));
+    let short = c.depends_on.len() <= 32;
+    for (j, d) in c.depends_on.iter().enumerate() {
+        if d.value == id.value {
+            v.error(&d.at, format!("component '{}' depends on itself", id.value));
             continue;
         }
-        if let Some(first) = seen.insert(&d.value, &d.at) {
+        let previous = if short {
+            c.depends_on[..j]
+                .iter()
+                .rev()
+                .find(|e| e.value == d.value)
+                .map(|e| &e.at)
+        } else {
+            seen.insert(&d.value, &d.at)
+        };
+        if let Some(first) = previous {
             v.error(
                 &d.at,
                 format!("'{}' is listed twice in depends_on (first at {first})", d.value),
@@ -601,10 +743,7 @@ fn component(v: &mut Validator, ns: &Namespaces, c: &RawComponent) -> Component 
                 if n == 0 {
                     v.error(
                         &r.at,
-                        format!(
-                            "component '{}' requires any of its dependencies but has none",
-                            c.id.value
-                        ),
+                        format!("component '{}' requires any of its dependencies but has none", id.value),
                     );
                 }
                 Requirement::Any
@@ -619,7 +758,7 @@ fn component(v: &mut Validator, ns: &Namespaces, c: &RawComponent) -> Component 
                         &k.at,
                         format!(
                             "at_least: {} is impossible: component '{}' has only {n} dependenc{s}",
-                            k.value, c.id.value
+                            k.value, id.value
                         ),
                     );
                     Requirement::All
@@ -637,21 +776,21 @@ fn component(v: &mut Validator, ns: &Namespaces, c: &RawComponent) -> Component 
         }
     });
     Component {
-        id: c.id.value.clone(),
-        name: c.name.clone(),
+        id: (*id.value).to_owned(),
+        name: c.name,
         kind,
-        description: c.description.clone(),
+        description: c.description,
         entry: c.entry.unwrap_or(false),
         requires,
         depends_on,
         tier,
-        owners: v.resolve_all(&ns.principals, &c.owners),
+        owners: v.resolve_all(ns.principals, &c.owners),
         domains: v.resolve_all(&ns.domains, &c.domains),
         stateful: c.stateful.unwrap_or_else(|| kind.stateful_by_default()),
-        availability: v.probability("availability", &c.availability),
-        slo: v.probability("slo", &c.slo),
-        tags: c.tags.clone(),
-        location: c.id.at.clone(),
+        availability: v.probability("availability", c.availability.as_deref()),
+        slo: v.probability("slo", c.slo.as_deref()),
+        tags: c.tags,
+        location: id.at.clone(),
     }
 }
 
@@ -835,7 +974,7 @@ fn level(l: LevelName) -> Level {
 }
 
 fn grant(v: &mut Validator, ns: &Namespaces, at: &Location, g: &RawGrant) -> Option<Grant> {
-    let principal = v.resolve(&ns.principals, &g.principal);
+    let principal = v.resolve(ns.principals, &g.principal);
     let system = v.resolve(&ns.systems, &g.system);
     let granted_at = v.opt_instant(&g.granted_at);
     let last_used_at = v.opt_instant(&g.last_used_at);
@@ -873,7 +1012,7 @@ fn credential(v: &mut Validator, ns: &Namespaces, c: &RawCredential) -> Credenti
         kind,
         system: c.system.as_ref().and_then(|s| v.resolve(&ns.systems, s)),
         level: c.level.as_ref().map(|l| level(l.value)),
-        holders: v.resolve_all(&ns.principals, &c.holders),
+        holders: v.resolve_all(ns.principals, &c.holders),
         mfa: c.mfa.unwrap_or(false),
         created_at: v.opt_instant(&c.created_at),
         rotated_at: v.opt_instant(&c.rotated_at),
@@ -951,7 +1090,7 @@ fn backup_policy(v: &mut Validator, ns: &Namespaces, p: &RawBackupPolicy) -> Opt
     Some(BackupPolicy {
         id: p.id.value.clone(),
         protects: protects?,
-        owner: p.owner.as_ref().and_then(|o| v.resolve(&ns.principals, o)),
+        owner: p.owner.as_ref().and_then(|o| v.resolve(ns.principals, o)),
         schedule,
         retention,
         rpo: v.duration(&p.rpo),
@@ -966,24 +1105,34 @@ fn backup_policy(v: &mut Validator, ns: &Namespaces, p: &RawBackupPolicy) -> Opt
 fn schedule(v: &mut Validator, policy: &Spanned<String>, s: &RawSchedule) -> Option<Schedule> {
     match (&s.cron, &s.every) {
         (Some(cron), None) => {
-            let fields = cron.value.split_whitespace().count();
-            if fields != 5 {
-                v.error(
-                    &cron.at,
-                    format!(
-                        "cron expression '{}' has {fields} fields; expected 5 (minute hour day-of-month month day-of-week)",
-                        cron.value
-                    ),
-                );
-                return None;
-            }
-            Some(Schedule::Cron {
-                expression: cron.value.clone(),
-                timezone: s
-                    .timezone
-                    .as_ref()
-                    .map_or_else(|| "UTC".to_owned(), |t| t.value.clone()),
-            })
+            let expression = match cron.value.parse::<crate::CronExpr>() {
+                Ok(e) => Some(e),
+                Err(message) => {
+                    v.error(&cron.at, message);
+                    None
+                }
+            };
+            let timezone = match &s.timezone {
+                None => Some(chrono_tz::Tz::UTC),
+                Some(tz) => match tz.value.parse::<chrono_tz::Tz>() {
+                    Ok(zone) => Some(zone),
+                    Err(_) => {
+                        let names = chrono_tz::TZ_VARIANTS.iter().map(|z| z.name());
+                        let hint = crate::suggest::did_you_mean(&tz.value, names)
+                            .map(|m| format!(" (did you mean '{m}'?)"))
+                            .unwrap_or_default();
+                        v.error(
+                            &tz.at,
+                            format!(
+                                "unknown time zone '{}': expected an IANA name such as Europe/London{hint}",
+                                tz.value
+                            ),
+                        );
+                        None
+                    }
+                },
+            };
+            Some(Schedule::Cron(crate::CronSchedule::new(expression?, timezone?)))
         }
         (None, Some(_)) => {
             if let Some(tz) = &s.timezone {
@@ -1069,7 +1218,7 @@ fn incident(v: &mut Validator, ns: &Namespaces, i: &RawIncident) -> Option<Incid
         .filter_map(|e| {
             Some(TimelineEvent {
                 at: v.instant(&e.at)?,
-                author: e.author.as_ref().and_then(|a| v.resolve(&ns.principals, a)),
+                author: e.author.as_ref().and_then(|a| v.resolve(ns.principals, a)),
                 kind: e.kind.clone(),
                 text: e.text.clone(),
             })
@@ -1091,7 +1240,7 @@ fn incident(v: &mut Validator, ns: &Namespaces, i: &RawIncident) -> Option<Incid
                     .iter()
                     .map(|a| Action {
                         description: a.description.value.clone(),
-                        owner: a.owner.as_ref().and_then(|o| v.resolve(&ns.principals, o)),
+                        owner: a.owner.as_ref().and_then(|o| v.resolve(ns.principals, o)),
                         expected_result: a.expected_result.clone(),
                         due: v.opt_instant(&a.due),
                         done_at: v.opt_instant(&a.done_at),
@@ -1126,6 +1275,7 @@ fn incident(v: &mut Validator, ns: &Namespaces, i: &RawIncident) -> Option<Incid
         resolved_at,
         postmortem_done_at,
         problem: i.problem.as_ref().and_then(|p| v.resolve(&ns.problems, p)),
+        cause: i.cause.as_ref().map(|c| c.trim().to_owned()).filter(|c| !c.is_empty()),
         timeline,
         postmortem,
         location: i.id.at.clone(),
@@ -1141,8 +1291,8 @@ fn problem(v: &mut Validator, ns: &Namespaces, p: &RawProblem) -> Problem {
         plan: p.plan.as_ref().map(|plan| ProblemPlan {
             diagnostics: plan.diagnostics.clone(),
             collect_for: v.duration(&plan.collect_for),
-            prepared: v.resolve_all(&ns.principals, &plan.prepared),
-            notify: v.resolve_all(&ns.principals, &plan.notify),
+            prepared: v.resolve_all(ns.principals, &plan.prepared),
+            notify: v.resolve_all(ns.principals, &plan.notify),
         }),
         location: p.id.at.clone(),
     }

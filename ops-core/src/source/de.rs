@@ -6,14 +6,74 @@ use std::collections::HashSet;
 use std::fmt;
 
 use serde::de::Error as _;
-use serde::de::{
-    self, DeserializeOwned, DeserializeSeed, EnumAccess, IntoDeserializer, MapAccess, SeqAccess, VariantAccess, Visitor,
-};
+use serde::de::{self, DeserializeSeed, EnumAccess, IntoDeserializer, MapAccess, SeqAccess, VariantAccess, Visitor};
 
 use super::node::{Node, Value};
 use crate::Location;
 use crate::diagnostic::Diagnostic;
 use crate::suggest::did_you_mean;
+
+/// A string read from an inventory file, borrowed from the file's text when
+/// it was written there verbatim (the JSON fast path: no allocation per id),
+/// owned otherwise (escapes, YAML, TOML).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Text<'t>(pub(crate) std::borrow::Cow<'t, str>);
+
+impl std::ops::Deref for Text<'_> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Text<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl AsRef<str> for Text<'_> {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de: 't, 't> de::Deserialize<'de> for Text<'t> {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Text<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<Text<'de>, E> {
+                Ok(Text(std::borrow::Cow::Borrowed(s)))
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Text<'de>, E> {
+                Ok(Text(std::borrow::Cow::Owned(s.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, s: String) -> Result<Text<'de>, E> {
+                Ok(Text(std::borrow::Cow::Owned(s)))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+impl schemars::JsonSchema for Text<'_> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        String::schema_name()
+    }
+    fn schema_id() -> std::borrow::Cow<'static, str> {
+        String::schema_id()
+    }
+    fn inline_schema() -> bool {
+        String::inline_schema()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        String::json_schema(generator)
+    }
+}
 
 /// A value together with the location where it was written.
 #[derive(Clone, Debug, PartialEq)]
@@ -238,7 +298,7 @@ impl Sink {
 /// On an error the offending top-level field is dropped and the entity is
 /// tried again, so several bad fields of one entity are all reported.
 /// Returns `None` if any error was found.
-pub(crate) fn entity<T: DeserializeOwned>(node: &Node, sink: &Sink) -> Option<T> {
+pub(crate) fn entity<'t, T: de::Deserialize<'t>>(node: &Node, sink: &Sink) -> Option<T> {
     let mut current = std::borrow::Cow::Borrowed(node);
     let mut failed = false;
     let mut dropped: Vec<String> = Vec::new();

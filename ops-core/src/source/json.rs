@@ -18,11 +18,11 @@ use std::cell::Cell;
 /// its top-level arrays under `stream.keys` are handed to `stream.item` one at
 /// a time as they are parsed, and those arrays stay empty in the returned
 /// tree: a large inventory never exists as one whole tree.
-pub(crate) fn parse(
+pub(crate) fn parse<'t>(
     file: &Arc<str>,
-    text: &str,
+    text: &'t str,
     limits: &Limits,
-    stream: Option<super::Stream<'_>>,
+    stream: Option<super::Stream<'_, 't>>,
 ) -> Result<Node, Diagnostic> {
     let lines = LineIndex::new(text);
     let line = Cell::new(0);
@@ -48,13 +48,13 @@ pub(crate) fn parse(
 /// One element of a streamed JSON array, syntactically valid: deserialize it
 /// directly with [`JsonItem::fast`], or as nodes with [`JsonItem::node`].
 #[derive(Debug)]
-pub(crate) struct JsonItem<'x, 'a> {
-    src: &'x json_fast::Source<'a>,
+pub(crate) struct JsonItem<'x, 't> {
+    src: &'x json_fast::Source<'x, 't>,
     start: usize,
     depth: usize,
 }
 
-impl JsonItem<'_, '_> {
+impl<'t> JsonItem<'_, 't> {
     /// Where the element starts.
     pub(crate) fn at(&self) -> Location {
         self.src.location(self.start)
@@ -62,7 +62,7 @@ impl JsonItem<'_, '_> {
 
     /// The element deserialized straight from the text, if nothing about it
     /// needs explaining.
-    pub(crate) fn fast<T: serde::de::DeserializeOwned>(&self) -> Option<T> {
+    pub(crate) fn fast<T: serde::de::Deserialize<'t>>(&self) -> Option<T> {
         json_fast::entity(self.src, self.start, self.depth)
     }
 
@@ -82,20 +82,20 @@ impl JsonItem<'_, '_> {
     }
 }
 
-struct Parser<'a, 'f> {
+struct Parser<'a, 't, 'f> {
     file: &'a Arc<str>,
-    bytes: &'a [u8],
-    text: &'a str,
+    bytes: &'t [u8],
+    text: &'t str,
     pos: usize,
-    lines: &'a LineIndex<'a>,
+    lines: &'a LineIndex<'t>,
     /// The line of the last position looked up: the parser mostly moves forward.
     line: &'a Cell<usize>,
     max_depth: usize,
     /// Receives the elements of some top-level arrays (taken while parsing them).
-    stream: Option<super::Stream<'f>>,
+    stream: Option<super::Stream<'f, 't>>,
 }
 
-impl Parser<'_, '_> {
+impl Parser<'_, '_, '_> {
     fn here(&self) -> Location {
         let mut cursor = self.line.get();
         let (line, column) = self.lines.position_from(&mut cursor, self.pos);

@@ -11,7 +11,7 @@
 use std::cell::Cell;
 use std::sync::Arc;
 
-use serde::de::{self, DeserializeOwned, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, Deserialize, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Visitor};
 
 use super::de::{SPANNED_NAME, set_next_location};
 use crate::Location;
@@ -19,16 +19,17 @@ use crate::location::LineIndex;
 
 /// What a JSON item needs from its file.
 #[derive(Debug)]
-pub(crate) struct Source<'a> {
-    pub(crate) file: &'a Arc<str>,
-    pub(crate) text: &'a str,
-    pub(crate) lines: &'a LineIndex<'a>,
+pub(crate) struct Source<'s, 't> {
+    pub(crate) file: &'s Arc<str>,
+    /// The whole file: strings deserialized from it may borrow from it.
+    pub(crate) text: &'t str,
+    pub(crate) lines: &'s LineIndex<'t>,
     /// Line of the last position looked up (positions mostly move forward).
-    pub(crate) cursor: &'a Cell<usize>,
+    pub(crate) cursor: &'s Cell<usize>,
     pub(crate) max_depth: usize,
 }
 
-impl Source<'_> {
+impl Source<'_, '_> {
     pub(crate) fn location(&self, offset: usize) -> Location {
         let mut cursor = self.cursor.get();
         let (line, column) = self.lines.position_from(&mut cursor, offset);
@@ -120,12 +121,16 @@ fn key(bytes: &[u8], p: usize) -> Result<usize, ()> {
 fn string(bytes: &[u8], p: usize) -> Result<usize, ()> {
     let mut p = p + 1;
     loop {
-        match bytes.get(p) {
-            Some(b'"') => return Ok(p + 1),
-            Some(b'\\') => p += 2,
-            Some(&b) if b < 0x20 => return Err(()),
-            Some(_) => p += 1,
-            None => return Err(()),
+        // One tight scan to the next byte that matters.
+        let rest = bytes.get(p..).ok_or(())?;
+        p += rest
+            .iter()
+            .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+            .ok_or(())?;
+        match bytes[p] {
+            b'"' => return Ok(p + 1),
+            b'\\' => p += 2,
+            _ => return Err(()),
         }
     }
 }
@@ -191,7 +196,7 @@ thread_local! {
 }
 
 /// Deserializes the entity in `text[start..end]` (a value `skip_value` accepted), or `None`.
-pub(crate) fn entity<T: DeserializeOwned>(src: &Source<'_>, start: usize, depth: usize) -> Option<T> {
+pub(crate) fn entity<'t, T: Deserialize<'t>>(src: &Source<'_, 't>, start: usize, depth: usize) -> Option<T> {
     #[cfg(test)]
     if DISABLED.with(Cell::get) {
         return None;
@@ -206,7 +211,7 @@ pub(crate) fn entity<T: DeserializeOwned>(src: &Source<'_>, start: usize, depth:
 }
 
 struct Fast<'s, 'a> {
-    src: &'s Source<'a>,
+    src: &'s Source<'s, 'a>,
     bytes: &'a [u8],
     pos: usize,
     depth: usize,
@@ -231,12 +236,16 @@ impl<'a> Fast<'_, 'a> {
             return Err(GiveUp);
         }
         let start = self.pos + 1;
-        let end = string(self.bytes, self.pos).map_err(|()| GiveUp)?;
-        let inner = &self.src.text[start..end - 1];
-        if inner.contains('\\') {
+        let rest = self.bytes.get(start..).ok_or(GiveUp)?;
+        let len = rest
+            .iter()
+            .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+            .ok_or(GiveUp)?;
+        if rest[len] != b'"' {
             return Err(GiveUp);
         }
-        self.pos = end;
+        let inner = self.src.text.get(start..start + len).ok_or(GiveUp)?;
+        self.pos = start + len + 1;
         Ok(inner)
     }
 

@@ -48,20 +48,21 @@ impl Format {
 /// One streamed list element: a node tree (YAML), or JSON text that can be
 /// deserialized directly.
 #[derive(Debug)]
-pub(crate) enum Item<'x, 'a> {
+pub(crate) enum Item<'x, 't> {
     /// A parsed element.
     Node(Node),
     /// A syntactically valid JSON element, not parsed yet.
-    Json(json::JsonItem<'x, 'a>),
+    Json(json::JsonItem<'x, 't>),
 }
 
 /// Where the parser may send the elements of some top-level lists instead of
 /// keeping them in the tree.
-pub(crate) struct Stream<'f> {
+pub(crate) struct Stream<'f, 't> {
     /// Top-level keys whose list elements are streamed.
     pub(crate) keys: &'f [&'f str],
-    /// Receives `(key, element)`.
-    pub(crate) item: &'f mut dyn FnMut(&str, Item<'_, '_>),
+    /// Receives `(key, element)`; a JSON element may be deserialized into
+    /// values that borrow from the text (`'t`).
+    pub(crate) item: &'f mut dyn FnMut(&str, Item<'_, 't>),
 }
 
 /// Parses `text` into its documents. Elements of the lists under the
@@ -69,12 +70,12 @@ pub(crate) struct Stream<'f> {
 /// parsing instead of being kept in the tree (YAML and JSON do, except for a
 /// YAML list that carries an anchor; TOML keeps them in the tree), so callers
 /// must handle both.
-pub(crate) fn parse(
+pub(crate) fn parse<'t>(
     file: &Arc<str>,
-    text: &str,
+    text: &'t str,
     format: Format,
     limits: &Limits,
-    stream: Option<Stream<'_>>,
+    stream: Option<Stream<'_, 't>>,
 ) -> Result<Vec<Node>, Diagnostic> {
     match format {
         Format::Yaml => yaml::parse(file, text, limits, stream),

@@ -13,11 +13,11 @@ use crate::location::to_u32;
 /// Parses every document of a YAML stream. Elements of the sequences under a
 /// document's top-level `stream.keys` go to `stream.item` as they are
 /// completed, and those sequences stay empty in the returned trees.
-pub(crate) fn parse(
+pub(crate) fn parse<'t>(
     file: &Arc<str>,
-    text: &str,
+    text: &'t str,
     limits: &Limits,
-    stream: Option<super::Stream<'_>>,
+    stream: Option<super::Stream<'_, 't>>,
 ) -> Result<Vec<Node>, Diagnostic> {
     let mut builder = Builder {
         file,
@@ -82,17 +82,17 @@ enum Open {
     },
 }
 
-struct Builder<'a, 'f> {
+struct Builder<'a, 'f, 't> {
     file: &'a Arc<str>,
     limits: &'a Limits,
     stack: Vec<Open>,
     anchors: HashMap<usize, Node>,
     alias_nodes: usize,
     docs: Vec<Node>,
-    stream: Option<super::Stream<'f>>,
+    stream: Option<super::Stream<'f, 't>>,
 }
 
-impl Builder<'_, '_> {
+impl Builder<'_, '_, '_> {
     fn loc(&self, m: &Marker) -> Location {
         Location::new(self.file.clone(), to_u32(m.line()), to_u32(m.col() + 1))
     }

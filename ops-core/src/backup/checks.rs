@@ -1,0 +1,734 @@
+//! Built-in backup checks: data nobody backs up, schedules that cannot meet
+//! their RPO, backups that stopped or "ran" without producing anything,
+//! restores nobody rehearsed, copies that one accident or one person can
+//! take away, and jobs nobody watches. All evaluated at the context's instant.
+
+use chrono::TimeDelta;
+
+use super::{BackupStatus, DrillOutcome, Schedule};
+use crate::check::{Check, CheckError, Context, Rule};
+use crate::finding::{EntityKind, Finding, Severity, Subject};
+use crate::{BackupPolicy, Principal, Timestamp, format_duration};
+
+/// Every built-in backup check.
+pub(crate) fn all() -> Vec<Box<dyn Check>> {
+    vec![
+        Box::new(UnprotectedData::new()),
+        Box::new(ScheduleExceedsRpo::new()),
+        Box::new(StaleBackup::new()),
+        Box::new(SuspiciousRun::new()),
+        Box::new(RestoreDrills::new()),
+        Box::new(CopyPlacement::new()),
+        Box::new(Unmonitored::new()),
+    ]
+}
+
+macro_rules! check_boilerplate {
+    ($t:ident, $id:literal) => {
+        impl Default for $t {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+        impl Check for $t {
+            fn name(&self) -> &str {
+                $id
+            }
+            fn rules(&self) -> &[Rule] {
+                &self.rules
+            }
+            fn run(&self, ctx: &Context<'_>) -> Result<Vec<Finding>, CheckError> {
+                let now = ctx.now();
+                let statuses = BackupStatus::all(ctx.inventory(), now);
+                Ok(statuses.iter().flat_map(|s| self.find(s, now)).collect())
+            }
+        }
+    };
+}
+
+fn minute(t: Timestamp) -> String {
+    t.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+/// A span for people: `25h`, `3h30m`, `3d6h`, `259 days`.
+fn span(d: TimeDelta) -> String {
+    if d < TimeDelta::hours(48) {
+        let (h, m) = (d.num_hours(), d.num_minutes() % 60);
+        if m == 0 { format!("{h}h") } else { format!("{h}h{m}m") }
+    } else if d < TimeDelta::days(14) {
+        format_duration(TimeDelta::hours(d.num_hours()))
+    } else {
+        format!("{} days", d.num_days())
+    }
+}
+
+fn copies(n: usize) -> String {
+    if n == 1 {
+        "1 copy".to_owned()
+    } else {
+        format!("{n} copies")
+    }
+}
+
+fn policy_subject(p: &BackupPolicy) -> Subject {
+    Subject::new(EntityKind::BackupPolicy, &p.id)
+}
+
+/// `backup/unprotected-data`: stateful components no backup policy protects.
+#[derive(Debug)]
+pub struct UnprotectedData {
+    rules: [Rule; 1],
+}
+
+impl UnprotectedData {
+    /// The check.
+    pub fn new() -> Self {
+        UnprotectedData {
+            rules: [Rule::new(
+                "backup/unprotected-data",
+                Severity::High,
+                "A stateful component has no backup policy",
+                r"
+## What it checks
+Components that hold data (kinds `database`, `queue`, `object_store`, `file_store`, or
+`stateful: true`) that no backup policy `protects`.
+
+## Why it matters
+Replicas copy mistakes and deletions faithfully; only a backup brings back yesterday.
+
+## Example
+```yaml
+components:
+  - {id: orders-db, kind: database}    # no backup policy protects it
+```
+
+## How to fix
+Add a backup policy with `protects: orders-db`, a schedule, an RPO and an offsite copy,
+or mark the component `stateful: false` if it holds nothing worth restoring.
+",
+            )],
+        }
+    }
+}
+
+impl Default for UnprotectedData {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Check for UnprotectedData {
+    fn name(&self) -> &str {
+        "backup/unprotected-data"
+    }
+    fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+    fn run(&self, ctx: &Context<'_>) -> Result<Vec<Finding>, CheckError> {
+        let inv = ctx.inventory();
+        let mut protected = vec![false; inv.components().len()];
+        for p in inv.backup_policies() {
+            protected[p.protects.index()] = true;
+        }
+        Ok(inv
+            .components()
+            .iter()
+            .zip(&protected)
+            .filter(|(c, p)| c.stateful && !**p)
+            .map(|(c, _)| {
+                Finding::new(
+                    &self.rules[0].id,
+                    Severity::High,
+                    Subject::new(EntityKind::Component, &c.id),
+                    format!(
+                        "{} '{}' holds data but no backup policy protects it",
+                        c.kind.as_str(),
+                        c.id
+                    ),
+                )
+                .with_remediation(format!("add a backup policy with `protects: {}`", c.id))
+                .at(&c.location)
+            })
+            .collect())
+    }
+}
+
+/// `backup/schedule-exceeds-rpo`: the schedule leaves gaps longer than the RPO.
+#[derive(Debug)]
+pub struct ScheduleExceedsRpo {
+    rules: [Rule; 1],
+}
+
+impl ScheduleExceedsRpo {
+    /// The check.
+    pub fn new() -> Self {
+        ScheduleExceedsRpo {
+            rules: [Rule::new(
+                "backup/schedule-exceeds-rpo",
+                Severity::Medium,
+                "The backup schedule leaves gaps longer than the RPO",
+                r"
+## What it checks
+Policies with both a `schedule` and an `rpo` whose longest time between two scheduled runs
+over the next year exceeds the RPO. Cron schedules are evaluated in their time zone, so the
+night the clocks go back (25 hours between two 02:30 runs) counts.
+
+## Why it matters
+Losing the data just before the next run loses everything since the previous one: the RPO
+is a promise the schedule has to keep on its worst day, not its average one.
+
+## Example
+```yaml
+backup_policies:
+  - id: nightly
+    protects: orders-db
+    schedule: {cron: '30 2 * * *', timezone: Europe/London}
+    rpo: 24h          # the autumn night is 25 hours long
+```
+
+## How to fix
+Run more often (`0 */12 * * *`), schedule in UTC, or state the RPO the schedule can keep.
+",
+            )],
+        }
+    }
+
+    fn find(&self, status: &BackupStatus<'_>, now: Timestamp) -> Vec<Finding> {
+        let p = status.policy;
+        let (Some(schedule), Some(rpo)) = (&p.schedule, p.rpo) else {
+            return Vec::new();
+        };
+        let Some((gap, from)) = schedule.longest_gap(now) else {
+            return Vec::new();
+        };
+        if gap <= rpo {
+            return Vec::new();
+        }
+        let when = match schedule {
+            Schedule::Cron(_) => format!(" (after the run at {})", minute(from)),
+            Schedule::Every(_) => String::new(),
+        };
+        vec![
+            Finding::new(
+                &self.rules[0].id,
+                Severity::Medium,
+                policy_subject(p),
+                format!(
+                    "backup policy '{}' can go {} between runs{when}, longer than its RPO of {}",
+                    p.id,
+                    span(gap),
+                    span(rpo)
+                ),
+            )
+            .with_evidence("longest_gap", format_duration(gap))
+            .with_evidence("rpo", format_duration(rpo))
+            .with_remediation("run more often, schedule in UTC, or state the RPO the schedule can keep")
+            .at(&p.location),
+        ]
+    }
+}
+check_boilerplate!(ScheduleExceedsRpo, "backup/schedule-exceeds-rpo");
+
+/// `backup/stale`: the newest good backup is older than the RPO.
+#[derive(Debug)]
+pub struct StaleBackup {
+    rules: [Rule; 1],
+}
+
+impl StaleBackup {
+    /// The check.
+    pub fn new() -> Self {
+        StaleBackup {
+            rules: [Rule::new(
+                "backup/stale",
+                Severity::High,
+                "The newest good backup is older than the RPO",
+                r"
+## What it checks
+Policies with an `rpo` whose newest successful run that produced data (not empty, not
+missing, not far smaller than usual; see `backup/suspicious-run`) started longer than the
+RPO before the evaluation instant, or that have never had one. Critical when there has
+never been a good run.
+
+## Why it matters
+A backup job that stopped, or that 'succeeds' without writing anything, looks exactly
+like a working one until the day of the restore.
+
+## Example
+```yaml
+backup_runs:
+  - {policy: nightly, started_at: 2026-11-19T02:30:00Z, status: success, size_bytes: 4840226816}
+  - {policy: nightly, started_at: 2026-11-20T02:30:00Z, status: success, size_bytes: 0}
+```
+
+## How to fix
+Find out why the job stopped producing data, run it by hand, and alert on the artifact's
+arrival and size rather than on the job's exit status.
+",
+            )],
+        }
+    }
+
+    fn find(&self, status: &BackupStatus<'_>, now: Timestamp) -> Vec<Finding> {
+        let p = status.policy;
+        let Some(rpo) = p.rpo else { return Vec::new() };
+        let (severity, message) = match (status.last_good_run, status.age(now)) {
+            (Some(run), Some(age)) if age > rpo => {
+                let since = status
+                    .suspicious
+                    .iter()
+                    .filter(|s| s.lost && s.run.started_at > run.started_at)
+                    .count();
+                let claims = match since {
+                    0 => String::new(),
+                    1 => "; 1 run since reported success without data".to_owned(),
+                    n => format!("; {n} runs since reported success without data"),
+                };
+                (
+                    Severity::High,
+                    format!(
+                        "backup policy '{}': the newest good backup is from {}, {} ago, over its RPO of {}{claims}",
+                        p.id,
+                        minute(run.started_at),
+                        span(age),
+                        span(rpo)
+                    ),
+                )
+            }
+            (None, _) => (
+                Severity::Critical,
+                format!("backup policy '{}' has no successful backup with data on record", p.id),
+            ),
+            _ => return Vec::new(),
+        };
+        vec![
+            Finding::new(&self.rules[0].id, severity, policy_subject(p), message)
+                .with_evidence("last_good_run", status.last_good_run.map(|r| r.started_at.to_rfc3339()))
+                .with_evidence("rpo", format_duration(rpo))
+                .with_remediation(
+                    "find out why no data arrives, run it by hand, and alert on the artifact, not the exit code",
+                )
+                .at(&p.location),
+        ]
+    }
+}
+check_boilerplate!(StaleBackup, "backup/stale");
+
+/// `backup/suspicious-run`: a run that reported success without a usable artifact.
+#[derive(Debug)]
+pub struct SuspiciousRun {
+    rules: [Rule; 1],
+}
+
+impl SuspiciousRun {
+    /// The check.
+    pub fn new() -> Self {
+        SuspiciousRun {
+            rules: [Rule::new(
+                "backup/suspicious-run",
+                Severity::High,
+                "A backup run reported success but its artifact is missing, empty, unusually small or unverified",
+                r"
+## What it checks
+Among each policy's ten latest runs, those with `status: success` and an artifact that is
+empty (0 bytes), not recorded at all (neither size nor location), under half the median size
+of up to ten earlier good runs, or without a checksum. High when the data is probably
+missing, low when only the checksum is.
+
+## Why it matters
+This is the nightly job that 'ran' after a credentials change while the upload failed
+silently: green in the scheduler, nothing in the bucket.
+
+## Example
+```yaml
+backup_runs:
+  - {policy: nightly, started_at: 2026-11-20T02:30:00Z, status: success, size_bytes: 0}
+```
+
+## How to fix
+Make the job fail when the artifact is missing or small, record size and checksum, and
+have the monitor check the artifact itself.
+",
+            )],
+        }
+    }
+
+    fn find(&self, status: &BackupStatus<'_>, _now: Timestamp) -> Vec<Finding> {
+        let p = status.policy;
+        status
+            .suspicious
+            .iter()
+            .map(|s| {
+                let label = s
+                    .run
+                    .id
+                    .clone()
+                    .unwrap_or_else(|| format!("{}@{}", p.id, s.run.started_at.format("%Y-%m-%dT%H:%MZ")));
+                Finding::new(
+                    &self.rules[0].id,
+                    if s.lost { Severity::High } else { Severity::Low },
+                    Subject::new(EntityKind::BackupRun, &label),
+                    format!(
+                        "backup run of '{}' at {} reported success but: {}",
+                        p.id,
+                        minute(s.run.started_at),
+                        s.reasons.join("; ")
+                    ),
+                )
+                .with_evidence("reasons", s.reasons.clone())
+                .with_evidence("size_bytes", s.run.size_bytes)
+                .with_remediation("make the job fail without an artifact, and record its size and checksum")
+                .at(&s.run.location)
+            })
+            .collect()
+    }
+}
+check_boilerplate!(SuspiciousRun, "backup/suspicious-run");
+
+/// `backup/no-recent-drill`, `backup/drill-slower-than-rto` and
+/// `backup/drill-only-by-owner`: restores that are not rehearsed, too slow,
+/// or only ever rehearsed by the person who wrote the backup.
+#[derive(Debug)]
+pub struct RestoreDrills {
+    rules: [Rule; 3],
+    default_interval: TimeDelta,
+}
+
+impl RestoreDrills {
+    /// Drill interval for policies that do not set `drill_interval`: 90 days.
+    pub const DEFAULT_INTERVAL: TimeDelta = TimeDelta::days(90);
+
+    /// The check.
+    pub fn new() -> Self {
+        RestoreDrills {
+            default_interval: RestoreDrills::DEFAULT_INTERVAL,
+            rules: [
+                Rule::new(
+                    "backup/no-recent-drill",
+                    Severity::High,
+                    "No successful restore drill within the drill interval",
+                    r"
+## What it checks
+Policies whose latest successful restore drill is older than their `drill_interval` (90
+days when not set) at the evaluation instant, or that have none.
+
+## Why it matters
+A backup nobody has restored is a hope. Restores fail for reasons no backup log shows:
+missing keys, wrong versions, a runbook that no longer matches.
+
+## Example
+```yaml
+backup_policies: [{id: nightly, protects: orders-db, drill_interval: 13w}]
+restore_drills: [{policy: nightly, at: 2026-03-10, by: maya, outcome: success}]
+```
+
+## How to fix
+Restore into a scratch environment, verify the data, and record the drill.
+",
+                ),
+                Rule::new(
+                    "backup/drill-slower-than-rto",
+                    Severity::High,
+                    "The latest restore drill took longer than the RTO",
+                    r"
+## What it checks
+Policies with an `rto` whose latest successful drill recorded a `duration` longer than it.
+
+## Why it matters
+The RTO is what the business was promised; the drill is what will actually happen.
+
+## Example
+```yaml
+backup_policies: [{id: nightly, protects: orders-db, rto: 4h}]
+restore_drills: [{policy: nightly, at: 2026-03-10, duration: 5h20m, outcome: success}]
+```
+
+## How to fix
+Make the restore faster (smaller, more frequent backups; a warm standby; a practised
+runbook) or agree on an RTO the restore can meet.
+",
+                ),
+                Rule::new(
+                    "backup/drill-only-by-owner",
+                    Severity::Medium,
+                    "Every restore drill was done by the policy's owner",
+                    r"
+## What it checks
+Policies owned by a person where every recorded drill (at least one) names that person in `by`.
+
+## Why it matters
+A restore only its author can perform fails when the author is the one who is away. A
+drill by someone else tests the runbook, not the author's memory.
+
+## Example
+```yaml
+backup_policies: [{id: nightly, protects: orders-db, owner: maya}]
+restore_drills: [{policy: nightly, at: 2026-03-10, by: maya, outcome: success}]
+```
+
+## How to fix
+Have someone else run the next drill from the written runbook.
+",
+                ),
+            ],
+        }
+    }
+
+    /// The check, with `interval` for policies that set no `drill_interval`.
+    pub fn with_default_interval(interval: TimeDelta) -> Self {
+        RestoreDrills {
+            default_interval: interval,
+            ..RestoreDrills::new()
+        }
+    }
+
+    fn find(&self, status: &BackupStatus<'_>, now: Timestamp) -> Vec<Finding> {
+        let p = status.policy;
+        let mut out = Vec::new();
+        let interval = p.drill_interval.unwrap_or(self.default_interval);
+        let overdue = match status.last_good_drill {
+            None => Some(format!(
+                "backup policy '{}' has no successful restore drill on record",
+                p.id
+            )),
+            Some(d) if now - d.at > interval => Some(format!(
+                "backup policy '{}': the last successful restore drill was on {}, {} ago; drills are due every {}",
+                p.id,
+                d.at.format("%Y-%m-%d"),
+                span(now - d.at),
+                span(interval)
+            )),
+            Some(_) => None,
+        };
+        if let Some(message) = overdue {
+            let failed = status.last_drill.filter(|d| d.outcome != DrillOutcome::Success);
+            let message = match failed {
+                Some(d) => format!("{message} (the drill on {} did not succeed)", d.at.format("%Y-%m-%d")),
+                None => message,
+            };
+            out.push(
+                Finding::new(&self.rules[0].id, Severity::High, policy_subject(p), message)
+                    .with_evidence("drill_interval", format_duration(interval))
+                    .with_remediation("restore into a scratch environment, verify the data, and record the drill")
+                    .at(&p.location),
+            );
+        }
+        if let (Some(rto), Some(d)) = (p.rto, status.last_good_drill)
+            && let Some(took) = d.duration
+            && took > rto
+        {
+            out.push(
+                Finding::new(
+                    &self.rules[1].id,
+                    Severity::High,
+                    policy_subject(p),
+                    format!(
+                        "backup policy '{}': the restore drill on {} took {}, longer than its RTO of {}",
+                        p.id,
+                        d.at.format("%Y-%m-%d"),
+                        span(took),
+                        span(rto)
+                    ),
+                )
+                .with_evidence("drill_duration", format_duration(took))
+                .with_evidence("rto", format_duration(rto))
+                .with_remediation("make the restore faster or agree on an RTO it can meet")
+                .at(&d.location),
+            );
+        }
+        if let Some(Principal::Person(owner)) = p.owner
+            && !status.drills.is_empty()
+            && status.drills.iter().all(|d| d.by == Some(owner))
+        {
+            out.push(
+                Finding::new(
+                    &self.rules[2].id,
+                    Severity::Medium,
+                    policy_subject(p),
+                    format!(
+                        "every restore drill of backup policy '{}' ({}) was done by its owner",
+                        p.id,
+                        status.drills.len()
+                    ),
+                )
+                .with_remediation("have someone else run the next drill from the written runbook")
+                .at(&p.location),
+            );
+        }
+        out
+    }
+}
+
+impl Default for RestoreDrills {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Check for RestoreDrills {
+    fn name(&self) -> &str {
+        "backup/restore-drills"
+    }
+    fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+    fn run(&self, ctx: &Context<'_>) -> Result<Vec<Finding>, CheckError> {
+        let now = ctx.now();
+        let statuses = BackupStatus::all(ctx.inventory(), now);
+        Ok(statuses.iter().flat_map(|s| self.find(s, now)).collect())
+    }
+}
+
+/// `backup/no-offsite-copy` and `backup/no-immutable-copy`.
+#[derive(Debug)]
+pub struct CopyPlacement {
+    rules: [Rule; 2],
+}
+
+impl CopyPlacement {
+    /// The check.
+    pub fn new() -> Self {
+        CopyPlacement {
+            rules: [
+                Rule::new(
+                    "backup/no-offsite-copy",
+                    Severity::High,
+                    "No copy of the backups is kept offsite",
+                    r"
+## What it checks
+Backup policies with no copy marked `offsite: true` (including policies with no copies).
+
+## Why it matters
+A backup in the same building, account or region as the data burns, floods or gets
+deleted with it.
+
+## Example
+```yaml
+copies:
+  - {location: s3://backups (eu-west-1), offsite: false}
+```
+
+## How to fix
+Replicate to another region and another account, and record the copy with `offsite: true`.
+",
+                ),
+                Rule::new(
+                    "backup/no-immutable-copy",
+                    Severity::Medium,
+                    "No copy of the backups is immutable",
+                    r"
+## What it checks
+Backup policies with no copy marked `immutable: true` (object lock, WORM storage, tape in a
+safe), including policies with no copies.
+
+## Why it matters
+Ransomware and angry administrators delete backups first. A copy nobody can delete before
+its retention ends is the one that survives.
+
+## Example
+```yaml
+copies:
+  - {location: s3://backups, immutable: false}
+```
+
+## How to fix
+Enable object lock (compliance mode) on one copy, and record it with `immutable: true`.
+",
+                ),
+            ],
+        }
+    }
+
+    fn find(&self, status: &BackupStatus<'_>, _now: Timestamp) -> Vec<Finding> {
+        let p = status.policy;
+        let mut out = Vec::new();
+        if !p.copies.iter().any(|c| c.offsite) {
+            out.push(
+                Finding::new(
+                    &self.rules[0].id,
+                    Severity::High,
+                    policy_subject(p),
+                    format!(
+                        "backup policy '{}' keeps no copy offsite ({})",
+                        p.id,
+                        copies(p.copies.len())
+                    ),
+                )
+                .with_remediation("replicate to another region and account, and mark that copy `offsite: true`")
+                .at(&p.location),
+            );
+        }
+        if !p.copies.iter().any(|c| c.immutable) {
+            out.push(
+                Finding::new(
+                    &self.rules[1].id,
+                    Severity::Medium,
+                    policy_subject(p),
+                    format!(
+                        "backup policy '{}' has no immutable copy ({})",
+                        p.id,
+                        copies(p.copies.len())
+                    ),
+                )
+                .with_remediation("enable object lock on one copy and mark it `immutable: true`")
+                .at(&p.location),
+            );
+        }
+        out
+    }
+}
+check_boilerplate!(CopyPlacement, "backup/copy-placement");
+
+/// `backup/unmonitored`: a policy no monitor watches.
+#[derive(Debug)]
+pub struct Unmonitored {
+    rules: [Rule; 1],
+}
+
+impl Unmonitored {
+    /// The check.
+    pub fn new() -> Self {
+        Unmonitored {
+            rules: [Rule::new(
+                "backup/unmonitored",
+                Severity::High,
+                "No monitor watches the backup",
+                r"
+## What it checks
+Backup policies without a `monitor`.
+
+## Why it matters
+Without a monitor, the first person to learn that backups stopped is the one trying to
+restore one.
+
+## Example
+```yaml
+backup_policies: [{id: nightly, protects: orders-db}]   # no monitor
+```
+
+## How to fix
+Add a dead man's switch that alerts when no fresh artifact of the expected size arrives,
+and name it in `monitor`.
+",
+            )],
+        }
+    }
+
+    fn find(&self, status: &BackupStatus<'_>, _now: Timestamp) -> Vec<Finding> {
+        let p = status.policy;
+        if p.monitor.is_some() {
+            return Vec::new();
+        }
+        vec![
+            Finding::new(
+                &self.rules[0].id,
+                Severity::High,
+                policy_subject(p),
+                format!("no monitor watches backup policy '{}'", p.id),
+            )
+            .with_remediation("add a dead man's switch on the artifact's arrival and size, and name it in `monitor`")
+            .at(&p.location),
+        ]
+    }
+}
+check_boilerplate!(Unmonitored, "backup/unmonitored");
