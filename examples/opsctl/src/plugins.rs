@@ -80,34 +80,36 @@ pub(crate) fn load(plugins: &[PathBuf], configs: Vec<Option<PathBuf>>, no_cache:
 pub(crate) fn inspect(file: &Path) -> Result<u8> {
     let wasm = std::fs::read(file).with_context(|| format!("cannot read plugin {}", file.display()))?;
     let info = host(false)?.inspect(&file.display().to_string(), &wasm)?;
+    let mut out = String::new();
     if let Some(m) = &info.metadata {
-        println!("plugin:   {} {}", m.name, m.version);
-        println!("check:    plugin:{}", m.name);
-        println!("rules:");
+        out += &format!("plugin:   {} {}\n", m.name, m.version);
+        out += &format!("check:    plugin:{}\n", m.name);
+        out += "rules:\n";
         for r in &m.rules {
-            println!("  {:<40} {:<8} {}", r.id, r.default_severity.as_str(), r.summary);
+            out += &format!("  {:<40} {:<8} {}\n", r.id, r.default_severity.as_str(), r.summary);
         }
         if let Some(schema) = &m.config_schema {
-            println!("config:   {schema}");
+            out += &format!("config:   {schema}\n");
         }
     }
-    println!("imports:");
+    out += "imports:\n";
     for i in &info.imports {
         let refused = info.refused_imports.contains(i);
-        println!("  {i}{}", if refused { "   (not provided by this host)" } else { "" });
+        out += &format!("  {i}{}\n", if refused { "   (not provided by this host)" } else { "" });
     }
-    println!("exports:");
+    out += "exports:\n";
     for e in &info.exports {
-        println!("  {e}");
+        out += &format!("  {e}\n");
     }
-    println!(
-        "sandbox:  {}",
+    out += &format!(
+        "sandbox:  {}\n",
         if info.refused_imports.is_empty() {
             "clean (imports only ops:plugin interfaces: no files, network, clock, environment or randomness)"
         } else {
             "NOT clean: imports interfaces this host does not provide"
         }
     );
+    crate::write::emit(None, &out)?;
     match info.load_error {
         None => Ok(0),
         Some(e) => bail!("{e}"),
