@@ -559,25 +559,7 @@ Have someone else run the next drill from the written runbook.
     }
 }
 
-impl Default for RestoreDrills {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl Check for RestoreDrills {
-    fn name(&self) -> &str {
-        "backup/restore-drills"
-    }
-    fn rules(&self) -> &[Rule] {
-        &self.rules
-    }
-    fn run(&self, ctx: &Context<'_>) -> Result<Vec<Finding>, CheckError> {
-        let now = ctx.now();
-        let statuses = BackupStatus::all(ctx.inventory(), now);
-        Ok(statuses.iter().flat_map(|s| self.find(s, now)).collect())
-    }
-}
+check_boilerplate!(RestoreDrills, "backup/restore-drills");
 
 /// `backup/no-offsite-copy` and `backup/no-immutable-copy`.
 #[derive(Debug)]
