@@ -362,7 +362,7 @@ svg .arrow{fill:#8c959f}svg .arrow-hot{fill:var(--path)}
 .key{font-weight:600}.key.spof{color:var(--high)}.key.path{color:var(--path)}
 tr.selected td{background:#fff8f2}
 tr.flagged td{background:#fff8e6}
-td.findings{white-space:nowrap}
+td.findings,td code{white-space:nowrap}
 .flag{display:inline-block;margin:0 4px 2px 0;padding:0 6px;border-radius:8px;background:#fff1c2;border:1px solid #d4a72c;font-size:12px}
 .bad{color:var(--high);font-weight:600}.ok{color:#1a7f37}
 footer{padding:16px 32px;color:var(--muted);font-size:13px;border-top:1px solid var(--line)}
