@@ -47,7 +47,7 @@ pub enum Error {
     /// Writing a fault tree would need more gates than the limit: unfolding
     /// large dependency cycles grows quickly (see [`open_psa_mef`](crate::open_psa_mef)).
     #[error(
-        "the fault tree would need more than {limit} gates (large dependency cycles); export a single entry with a smaller cycle"
+        "the fault tree would need more than {limit} gates: dependency cycles are unfolded per path, and these cycles are too large"
     )]
     FaultTreeTooLarge {
         /// The limit, [`MEF_GATE_LIMIT`](crate::MEF_GATE_LIMIT).

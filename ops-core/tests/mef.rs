@@ -457,3 +457,31 @@ proptest! {
         assert_round_trip(&inv);
     }
 }
+
+#[test]
+fn unfolding_a_large_cycle_stops_at_the_gate_limit() {
+    // 16 components that all depend on each other: unfolding per path needs
+    // a gate per component and set of others above it, far past the limit.
+    let ids: Vec<String> = (0..16).map(|i| format!("c{i}")).collect();
+    let components: Vec<serde_json::Value> = ids
+        .iter()
+        .map(|id| {
+            let deps: Vec<&String> = ids.iter().filter(|d| *d != id).collect();
+            serde_json::json!({"id": id, "entry": id == "c0", "requires": "any", "depends_on": deps})
+        })
+        .collect();
+    let text = serde_json::json!({ "components": components }).to_string();
+    let inv = Inventory::from_text("clique.json", Format::Json, &text).unwrap();
+    let err = open_psa_mef(&inv, None).unwrap_err();
+    assert!(matches!(
+        err,
+        ops_core::Error::FaultTreeTooLarge {
+            limit: ops_core::MEF_GATE_LIMIT
+        }
+    ));
+    assert_eq!(
+        err.to_string(),
+        "the fault tree would need more than 100000 gates: dependency cycles are unfolded per path, \
+         and these cycles are too large"
+    );
+}
