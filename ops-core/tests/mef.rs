@@ -89,7 +89,16 @@ fn formula_of(el: roxmltree::Node<'_, '_>) -> Node {
     let args = || {
         el.children()
             .filter(|n| n.is_element())
-            .map(formula_of)
+            .map(|arg| {
+                // No nested formulas: SCRAM accepts only events as arguments.
+                assert!(
+                    matches!(arg.tag_name().name(), "basic-event" | "gate"),
+                    "nested <{}> in <{}>",
+                    arg.tag_name().name(),
+                    el.tag_name().name()
+                );
+                formula_of(arg)
+            })
             .collect::<Vec<_>>()
     };
     match el.tag_name().name() {

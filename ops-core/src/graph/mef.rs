@@ -29,9 +29,12 @@ pub const MEF_GATE_LIMIT: usize = 100_000;
 ///   for domains). A nested domain is a gate `domain-<d>`, the OR of its own
 ///   loss and its parent's, since losing a domain loses every domain inside it;
 /// - gate `down-<c>`: the OR of `fail-<c>`, the component's domains, and its
-///   rule over its dependencies' `down-` gates: `all` is an OR, `any` an AND,
-///   `at_least: k` of `n` an `atleast` with `min = n - k + 1` (the component
-///   is down when fewer than `k` are up).
+///   rule over its dependencies' `down-` gates: `all` is an OR (merged into
+///   this one), `any` an AND, `at_least: k` of `n` an `atleast` with
+///   `min = n - k + 1` (the component is down when fewer than `k` are up).
+///   An AND or ATLEAST is a gate of its own, `rule-<c>`, so no formula nests
+///   another: the document is valid under the Open-PSA MEF schema and under
+///   SCRAM's stricter one, which accepts only events as arguments.
 ///
 /// Names are ids with the characters MEF identifiers cannot hold escaped
 /// (`_` as `__`, `.` `:` `/` `@` as `_d` `_c` `_s` `_a`, and a `-` that would
@@ -69,7 +72,8 @@ pub const MEF_GATE_LIMIT: usize = 100_000;
 ///   - {id: web-2, availability: 0.99}
 /// ")?;
 /// let xml = open_psa_mef(&inv, inv.component_by_id("shop"))?;
-/// assert!(xml.contains("<and>\n          <gate name=\"down-web-1\"/>\n          <gate name=\"down-web-2\"/>"));
+/// assert!(xml.contains("<define-gate name=\"rule-shop\">"));
+/// assert!(xml.contains("<and>\n        <gate name=\"down-web-1\"/>\n        <gate name=\"down-web-2\"/>"));
 /// assert!(xml.contains("<float value=\"0.01\"/>"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -102,6 +106,8 @@ enum Formula {
     Domain(u32),
     /// An unfolded component gate, by position.
     Down(usize),
+    /// The redundancy-rule gate of an unfolded component gate, by position.
+    Rule(usize),
     Or(Vec<Formula>),
     And(Vec<Formula>),
     AtLeast(usize, Vec<Formula>),
@@ -114,6 +120,10 @@ struct Gate {
     node: u32,
     name: String,
     formula: Option<Formula>,
+    /// An AND or ATLEAST over the dependencies, written as a gate of its own
+    /// (`rule-…`) so that no formula nests another: some tools (SCRAM)
+    /// accept only events as the arguments of a connective.
+    rule: Option<Formula>,
 }
 
 struct Unfolding<'a> {
@@ -168,6 +178,7 @@ impl<'a> Unfolding<'a> {
             node,
             name,
             formula: None,
+            rule: None,
         });
         self.paths.push(key.1.clone());
         self.seen.insert(key, i);
@@ -202,7 +213,13 @@ impl<'a> Unfolding<'a> {
         }
         let threshold = self.g.threshold[v as usize];
         if threshold != NEVER && threshold as usize <= children.len() {
-            terms.push(at_least(threshold as usize, children));
+            match at_least(threshold as usize, children) {
+                rule @ (Formula::And(_) | Formula::AtLeast(..)) => {
+                    self.gates[i].rule = Some(rule);
+                    terms.push(Formula::Rule(i));
+                }
+                other => terms.push(other),
+            }
         }
         self.gates[i].formula = Some(or(terms));
         Ok(())
@@ -235,14 +252,32 @@ impl<'a> Unfolding<'a> {
         };
         let _ = writeln!(out, "  <define-fault-tree name=\"{tree}\">");
         let _ = writeln!(out, "    <label>{}</label>", escape(&label));
-        for gate in &self.gates {
+        for (gate, path) in self.gates.iter().zip(&self.paths) {
             let id = &self.inv.component(Idx::new(gate.node as usize)).id;
             let _ = writeln!(out, "    <define-gate name=\"{}\">", gate.name);
-            let _ = writeln!(out, "      <label>{} is down</label>", escape(id));
+            let mut label = format!("{id} is down");
+            if !path.is_empty() {
+                let above: Vec<&str> = path
+                    .iter()
+                    .map(|&c| self.inv.component(Idx::new(c as usize)).id.as_str())
+                    .collect();
+                let _ = write!(label, " (not counting on {}, above it in a cycle)", above.join(", "));
+            }
+            let _ = writeln!(out, "      <label>{}</label>", escape(&label));
             if let Some(f) = &gate.formula {
                 self.write_formula(&mut out, f, 6);
             }
             out.push_str("    </define-gate>\n");
+            if let Some(rule) = &gate.rule {
+                let _ = writeln!(out, "    <define-gate name=\"{}\">", rule_name(&gate.name));
+                let _ = writeln!(
+                    out,
+                    "      <label>too few dependencies of {} are up</label>",
+                    escape(id)
+                );
+                self.write_formula(&mut out, rule, 6);
+                out.push_str("    </define-gate>\n");
+            }
         }
         for &d in &self.domains {
             let domain = self.inv.domain(Idx::new(d as usize));
@@ -318,6 +353,10 @@ impl<'a> Unfolding<'a> {
                 let _ = writeln!(out, "{pad}<gate name=\"{}\"/>", self.gates[*i].name);
                 return;
             }
+            Formula::Rule(i) => {
+                let _ = writeln!(out, "{pad}<gate name=\"{}\"/>", rule_name(&self.gates[*i].name));
+                return;
+            }
             Formula::Or(args) => ("or".to_owned(), args),
             Formula::And(args) => ("and".to_owned(), args),
             Formula::AtLeast(k, args) => (format!("atleast min=\"{k}\""), args),
@@ -329,6 +368,11 @@ impl<'a> Unfolding<'a> {
         let close = open.split(' ').next().unwrap_or(&open);
         let _ = writeln!(out, "{pad}</{close}>");
     }
+}
+
+/// `down-x` -> `rule-x`.
+fn rule_name(down: &str) -> String {
+    format!("rule-{}", down.strip_prefix("down-").unwrap_or(down))
 }
 
 fn write_attributes(out: &mut String, kind: &str, id: &str) {
