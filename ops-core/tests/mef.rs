@@ -199,6 +199,7 @@ fn assert_round_trip(inv: &Inventory) -> (usize, usize) {
         assert_eq!(single, expected, "single points of failure of {entry}\n{xml}");
 
         let doubles = analysis.double_faults(rec.entry, usize::MAX);
+        assert!(!doubles.truncated);
         let expected: BTreeSet<(Event, Event)> = doubles
             .pairs
             .iter()
