@@ -39,8 +39,11 @@ macro_rules! check_boilerplate {
             }
             fn run(&self, ctx: &Context<'_>) -> Result<Vec<Finding>, CheckError> {
                 let now = ctx.now();
-                let statuses = BackupStatus::all(ctx.inventory(), now);
-                Ok(statuses.iter().flat_map(|s| self.find(s, now)).collect())
+                Ok(ctx
+                    .backup_status()
+                    .iter()
+                    .flat_map(|s| self.find(s, now))
+                    .collect())
             }
         }
     };
