@@ -564,10 +564,11 @@ Have someone else run the next drill from the written runbook.
 
 check_boilerplate!(RestoreDrills, "backup/restore-drills");
 
-/// `backup/no-offsite-copy` and `backup/no-immutable-copy`.
+/// `backup/no-offsite-copy`, `backup/no-immutable-copy` and
+/// `backup/unencrypted-offsite-copy`.
 #[derive(Debug)]
 pub struct CopyPlacement {
-    rules: [Rule; 2],
+    rules: [Rule; 3],
 }
 
 impl CopyPlacement {
@@ -620,6 +621,31 @@ copies:
 Enable object lock (compliance mode) on one copy, and record it with `immutable: true`.
 ",
                 ),
+                Rule::new(
+                    "backup/unencrypted-offsite-copy",
+                    Severity::High,
+                    "An offsite copy of the backups is not known to be encrypted",
+                    r"
+## What it checks
+Copies marked `offsite: true` that are not marked `encrypted: true` (left out counts as not
+encrypted: nobody has recorded that it is).
+
+## Why it matters
+An offsite copy sits in someone else's account, building or vault: a full copy of the
+data, outside the controls that protect the primary. A leaked bucket or a lost tape is
+a breach unless the backup was encrypted before it left, with a key kept elsewhere.
+
+## Example
+```yaml
+copies:
+  - {location: b2://vault, offsite: true, immutable: true}   # encrypted?
+```
+
+## How to fix
+Encrypt the backup client-side (restic and borg do by default) with a key that does not
+live next to the copy, and record it with `encrypted: true`.
+",
+                ),
             ],
         }
     }
@@ -657,6 +683,23 @@ Enable object lock (compliance mode) on one copy, and record it with `immutable:
                 )
                 .with_remediation("enable object lock on one copy and mark it `immutable: true`")
                 .at(&p.location),
+            );
+        }
+        for c in p.copies.iter().filter(|c| c.offsite && !c.encrypted) {
+            out.push(
+                Finding::new(
+                    &self.rules[2].id,
+                    Severity::High,
+                    policy_subject(p),
+                    format!(
+                        "backup policy '{}' keeps an offsite copy at {} that is not marked encrypted",
+                        p.id, c.location_name
+                    ),
+                )
+                .with_remediation(
+                    "encrypt client-side with a key kept away from the copy, and mark the copy `encrypted: true`",
+                )
+                .at(&c.location),
             );
         }
         out
