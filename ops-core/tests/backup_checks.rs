@@ -312,7 +312,11 @@ fn offsite_copies_not_marked_encrypted() {
         &CopyPlacement::new(),
         &GOOD.replace("encrypted: true", "encrypted: false"),
     );
-    assert_eq!(findings[0].location.as_ref().unwrap().line, 15, "points at the copy (b2://vault)");
+    assert_eq!(
+        findings[0].location.as_ref().unwrap().line,
+        15,
+        "points at the copy (b2://vault)"
+    );
     assert_eq!(summary(&run(&CopyPlacement::new(), GOOD)), []);
 }
 
