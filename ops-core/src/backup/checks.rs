@@ -8,7 +8,7 @@ use chrono::TimeDelta;
 use super::{BackupStatus, DrillOutcome, Schedule};
 use crate::check::{Check, CheckError, Context, Rule};
 use crate::finding::{EntityKind, Finding, Severity, Subject};
-use crate::{BackupPolicy, Principal, Timestamp, format_duration};
+use crate::{BackupPolicy, Principal, Timestamp, format_duration, format_span};
 
 /// Every built-in backup check.
 pub(crate) fn all() -> Vec<Box<dyn Check>> {
@@ -51,18 +51,6 @@ macro_rules! check_boilerplate {
 
 fn minute(t: Timestamp) -> String {
     t.format("%Y-%m-%d %H:%M UTC").to_string()
-}
-
-/// A span for people: `25h`, `3h30m`, `3d6h`, `259 days`.
-fn span(d: TimeDelta) -> String {
-    if d < TimeDelta::hours(48) {
-        let (h, m) = (d.num_hours(), d.num_minutes() % 60);
-        if m == 0 { format!("{h}h") } else { format!("{h}h{m}m") }
-    } else if d < TimeDelta::days(14) {
-        format_duration(TimeDelta::hours(d.num_hours()))
-    } else {
-        format!("{} days", d.num_days())
-    }
 }
 
 fn copies(n: usize) -> String {
@@ -219,8 +207,8 @@ Run more often (`0 */12 * * *`), schedule in UTC, or state the RPO the schedule 
                 format!(
                     "backup policy '{}' can go {} between runs{when}, longer than its RPO of {}",
                     p.id,
-                    span(gap),
-                    span(rpo)
+                    format_span(gap),
+                    format_span(rpo)
                 ),
             )
             .with_evidence("longest_gap", format_duration(gap))
@@ -293,8 +281,8 @@ arrival and size rather than on the job's exit status.
                         "backup policy '{}': the newest good backup is from {}, {} ago, over its RPO of {}{claims}",
                         p.id,
                         minute(run.started_at),
-                        span(age),
-                        span(rpo)
+                        format_span(age),
+                        format_span(rpo)
                     ),
                 )
             }
@@ -498,8 +486,8 @@ Have someone else run the next drill from the written runbook.
                 "backup policy '{}': the last successful restore drill was on {}, {} ago; drills are due every {}",
                 p.id,
                 d.at.format("%Y-%m-%d"),
-                span(now - d.at),
-                span(interval)
+                format_span(now - d.at),
+                format_span(interval)
             )),
             Some(_) => None,
         };
@@ -529,8 +517,8 @@ Have someone else run the next drill from the written runbook.
                         "backup policy '{}': the restore drill on {} took {}, longer than its RTO of {}",
                         p.id,
                         d.at.format("%Y-%m-%d"),
-                        span(took),
-                        span(rto)
+                        format_span(took),
+                        format_span(rto)
                     ),
                 )
                 .with_evidence("drill_duration", format_duration(took))
