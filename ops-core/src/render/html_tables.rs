@@ -8,7 +8,7 @@ use chrono::TimeDelta;
 use crate::markup::escape;
 use crate::{
     AccessReview, BackupStatus, EffectiveAccess, IncidentMetric, IncidentMetrics, Inventory, MetricsGroup, Report,
-    Schedule, Timestamp, format_duration,
+    Schedule, Timestamp, format_duration, format_span,
 };
 
 fn minute(t: Timestamp) -> String {
@@ -39,8 +39,8 @@ pub(crate) fn backups(inv: &Inventory, report: &Report) -> Option<String> {
         let age = s.age(now);
         let stale = matches!((age, p.rpo), (Some(a), Some(r)) if a > r) || (age.is_none() && p.rpo.is_some());
         let age_text = match (age, p.rpo) {
-            (Some(a), Some(r)) => format!("{} / {}", format_duration(a), format_duration(r)),
-            (Some(a), None) => format!("{} / no RPO", format_duration(a)),
+            (Some(a), Some(r)) => format!("{} / {}", format_span(a), format_duration(r)),
+            (Some(a), None) => format!("{} / no RPO", format_span(a)),
             (None, Some(r)) => format!("never / {}", format_duration(r)),
             (None, None) => "never".to_owned(),
         };
