@@ -58,6 +58,7 @@ pub mod import;
 mod incident;
 mod inventory;
 mod location;
+mod markup;
 pub mod render;
 mod source;
 mod suggest;
@@ -97,6 +98,7 @@ pub use graph::{
     FailureAnalysis, Outage, Requirement, SpofReport, Step,
 };
 pub use graph::{DomainSinglePointOfFailure, NoRedundancy, NominalRedundancy, SinglePointOfFailure};
+pub use graph::{MEF_GATE_LIMIT, open_psa_mef};
 pub use ids::Idx;
 pub use incident::{
     Action, Change, Detection, Incident, IncidentSeverity, Postmortem, PostmortemIssue, Problem, ProblemPlan,
