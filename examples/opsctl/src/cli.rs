@@ -33,14 +33,26 @@ pub(crate) struct Cli {
     pub(crate) command: Command,
 }
 
+/// Where an inventory comes from: inventory files, and Backstage catalogs.
+#[derive(Debug, clap::Args)]
+pub(crate) struct Inputs {
+    /// Inventory files or directories (read recursively). With --backstage,
+    /// they may overlay the catalog's entities (docs/backstage.md).
+    #[arg(value_name = "PATH", required_unless_present = "backstage")]
+    pub(crate) paths: Vec<PathBuf>,
+    /// Also read the Backstage catalog files (.yaml, .yml) under DIR as
+    /// components, people and groups (repeatable).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) backstage: Vec<PathBuf>,
+}
+
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
     /// Load and validate an inventory; print every problem with its location.
     #[command(after_help = "Example:\n  opsctl validate examples/inventories/startup")]
     Validate {
-        /// Inventory files or directories (read recursively).
-        #[arg(required = true)]
-        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        inputs: Inputs,
     },
     /// Run every check and report the findings.
     #[command(after_help = AFTER_HELP)]
@@ -110,6 +122,24 @@ pub(crate) enum Command {
         #[command(subcommand)]
         command: PluginCommand,
     },
+    /// Print a shell completion script for opsctl.
+    #[command(
+        after_help = "Examples:\n  opsctl completions bash > /etc/bash_completion.d/opsctl\n  \
+        opsctl completions zsh > \"${fpath[1]}/_opsctl\"\n  \
+        opsctl completions fish > ~/.config/fish/completions/opsctl.fish"
+    )]
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: Shell,
+    },
+    /// Print the man page of opsctl (roff), or write one page per command into DIR.
+    #[command(after_help = "Examples:\n  opsctl man | man -l -\n  opsctl man --output share/man/man1")]
+    Man {
+        /// Write opsctl.1 and a page per subcommand (opsctl-check.1, ...) into DIR.
+        #[arg(long, short, value_name = "DIR")]
+        output: Option<PathBuf>,
+    },
     /// Explain a check: what it finds, why it matters, how to fix it.
     /// Without a rule id, list every rule.
     #[command(after_help = "Examples:\n  opsctl explain\n  opsctl explain inventory/departed-owner")]
@@ -136,9 +166,36 @@ Examples:
       --output inventory/aws-prod-credentials.json
   opsctl import grants-csv access-review.csv --output inventory/grants.json";
 
+/// Shells `opsctl completions` writes for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Shell {
+    /// GNU Bash.
+    Bash,
+    /// Z shell.
+    Zsh,
+    /// fish.
+    Fish,
+}
+
 /// The importers.
 #[derive(Debug, Subcommand)]
 pub(crate) enum ImportCommand {
+    /// Backstage catalog files (catalog-info.yaml; every .yaml and .yml file
+    /// under DIR) as components, people and groups.
+    #[command(
+        after_help = "Components and Resources become components (kind from spec.type, so databases are \
+        stateful; dependencies from spec.dependsOn and spec.dependencyOf; owner from spec.owner), Users \
+        people, Groups groups (members from spec.members, spec.children, spec.memberOf and spec.parent); \
+        Systems and Domains become tags. ops.dev/* annotations add what Backstage has no words for: \
+        entry, tier, requires, domains, kind, stateful, availability, slo, id. Kinds ops does not import \
+        (API, Location, Template, ...) are skipped with a note on standard error.\n\n\
+        To analyse a catalog without converting it, use --backstage DIR with any command that reads an \
+        inventory. See docs/backstage.md.\n\n\
+        Exit codes: 0 imported, 2 a problem in the catalog (every one printed with file:line:column).\n\n\
+        Examples:\n  opsctl import backstage catalog/ --output inventory/backstage.json\n  \
+        opsctl check --backstage catalog/ inventory/"
+    )]
+    Backstage(BackstageImportArgs),
     /// An AWS IAM credential report (CSV): console passwords, access keys and
     /// the root user as credentials on one system.
     #[command(name = "aws-credential-report", after_help = IMPORT_HELP)]
@@ -157,6 +214,16 @@ pub(crate) enum ImportCommand {
         opsctl import restic-snapshots snapshots.json --policy orders-db-nightly --output inventory/runs.json"
     )]
     ResticSnapshots(ResticImportArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct BackstageImportArgs {
+    /// Catalog files or directories (read recursively: .yaml and .yml files).
+    #[arg(required = true, value_name = "DIR")]
+    pub(crate) paths: Vec<PathBuf>,
+    /// Write the inventory file to FILE (atomically) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -247,9 +314,8 @@ pub(crate) enum PluginCommand {
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct OffboardArgs {
-    /// Inventory files or directories.
-    #[arg(required = true)]
-    pub(crate) paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(crate) inputs: Inputs,
     /// The person's id.
     pub(crate) person: String,
     /// Output format.
@@ -265,9 +331,8 @@ pub(crate) struct OffboardArgs {
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct ReviewArgs {
-    /// Inventory files or directories.
-    #[arg(required = true)]
-    pub(crate) paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(crate) inputs: Inputs,
     /// Only this system.
     #[arg(long, value_name = "ID")]
     pub(crate) system: Option<String>,
@@ -324,9 +389,8 @@ pub(crate) enum BackupCommand {
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct BackupStatusArgs {
-    /// Inventory files or directories.
-    #[arg(required = true)]
-    pub(crate) paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(crate) inputs: Inputs,
     /// Evaluate as of this instant (RFC 3339) instead of now.
     #[arg(long, value_name = "INSTANT", value_parser = parse_at)]
     pub(crate) at: Option<ops_core::Timestamp>,
@@ -340,9 +404,8 @@ pub(crate) struct BackupStatusArgs {
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct BackupScheduleArgs {
-    /// Inventory files or directories.
-    #[arg(required = true)]
-    pub(crate) paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(crate) inputs: Inputs,
     /// The backup policy's id.
     pub(crate) policy: String,
     /// How many runs to show.
@@ -379,9 +442,8 @@ pub(crate) enum IncidentCommand {
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct IncidentReportArgs {
-    /// Inventory files or directories.
-    #[arg(required = true)]
-    pub(crate) paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(crate) inputs: Inputs,
     /// Only incidents detected at or after this instant (RFC 3339, or a date: 2026-07-01).
     #[arg(long, value_name = "DATE", value_parser = parse_at)]
     pub(crate) since: Option<ops_core::Timestamp>,
@@ -425,9 +487,8 @@ pub(crate) struct IncidentNewArgs {
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct PostmortemArgs {
-    /// Inventory files or directories.
-    #[arg(required = true)]
-    pub(crate) paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(crate) inputs: Inputs,
     /// The incident id.
     pub(crate) incident: String,
     /// Document format.
@@ -451,9 +512,8 @@ fn parse_severity(s: &str) -> Result<ops_core::IncidentSeverity, String> {
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct CheckArgs {
-    /// Inventory files or directories (read recursively).
-    #[arg(required = true)]
-    pub(crate) paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(crate) inputs: Inputs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub(crate) format: OutputFormat,
@@ -495,9 +555,8 @@ pub(crate) enum AnalysisFormat {
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct SpofArgs {
-    /// Inventory files or directories.
-    #[arg(required = true)]
-    pub(crate) paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(crate) inputs: Inputs,
     /// Only this entry point.
     #[arg(long, value_name = "ID")]
     pub(crate) entry: Option<String>,
@@ -512,9 +571,8 @@ pub(crate) struct SpofArgs {
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct BlastArgs {
-    /// Inventory files or directories.
-    #[arg(required = true)]
-    pub(crate) paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(crate) inputs: Inputs,
     /// The component that fails.
     #[arg(last = false)]
     pub(crate) component: String,
@@ -525,9 +583,8 @@ pub(crate) struct BlastArgs {
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct SimulateArgs {
-    /// Inventory files or directories.
-    #[arg(required = true)]
-    pub(crate) paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(crate) inputs: Inputs,
     /// Components or domains to fail, comma-separated (repeatable).
     #[arg(long, value_name = "ID[,ID...]", value_delimiter = ',', required = true)]
     pub(crate) fail: Vec<String>,
@@ -538,9 +595,8 @@ pub(crate) struct SimulateArgs {
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct GraphArgs {
-    /// Inventory files or directories.
-    #[arg(required = true)]
-    pub(crate) paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(crate) inputs: Inputs,
     /// Diagram language.
     #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
     pub(crate) format: GraphFormat,

@@ -6,6 +6,7 @@ mod backup;
 mod cli;
 mod import;
 mod incident;
+mod man;
 mod plugins;
 mod retention;
 mod text;
@@ -16,7 +17,7 @@ use std::process::ExitCode;
 
 use anyhow::{Result, bail};
 use clap::{CommandFactory, FromArgMatches};
-use ops_core::{Error, Inventory, Runner, render};
+use ops_core::{Error, Inventory, LoadOptions, Runner, render};
 
 use cli::{AccessCommand, BackupCommand, CheckArgs, Cli, ColorChoice, Command, OutputFormat, PluginCommand};
 use text::Style;
@@ -67,8 +68,8 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli, matches: &clap::ArgMatches) -> Result<u8> {
     match cli.command {
-        Command::Validate { paths } => {
-            let inv = Inventory::load(&paths)?;
+        Command::Validate { inputs } => {
+            let inv = load(&inputs)?;
             write::emit(
                 None,
                 &format!(
@@ -113,15 +114,39 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> Result<u8> {
         Command::Plugin {
             command: PluginCommand::Inspect { file },
         } => plugins::inspect(&file),
+        Command::Completions { shell } => {
+            let shell = match shell {
+                cli::Shell::Bash => clap_complete::Shell::Bash,
+                cli::Shell::Zsh => clap_complete::Shell::Zsh,
+                cli::Shell::Fish => clap_complete::Shell::Fish,
+            };
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "opsctl", &mut script);
+            write::emit(None, &String::from_utf8(script)?)?;
+            Ok(0)
+        }
+        Command::Man { output } => man::run(output.as_deref()),
         Command::Explain { rule } => explain(rule.as_deref()),
     }
+}
+
+/// Loads the inventory named on the command line; notes of what was skipped
+/// (Backstage kinds ops does not import) go to standard error.
+pub(crate) fn load(inputs: &cli::Inputs) -> Result<Inventory> {
+    let mut options = LoadOptions::default();
+    options.backstage.clone_from(&inputs.backstage);
+    let inventory = Inventory::load_with(&inputs.paths, &options)?;
+    for note in inventory.notes() {
+        eprintln!("note: {note}");
+    }
+    Ok(inventory)
 }
 
 fn check(args: CheckArgs, configs: Vec<Option<std::path::PathBuf>>) -> Result<u8> {
     // Plugins first: a plugin that does not load is a usage error, found
     // before the inventory is read.
     let plugins = plugins::load(&args.plugins, configs, args.no_plugin_cache)?;
-    let inventory = Inventory::load(&args.paths)?;
+    let inventory = crate::load(&args.inputs)?;
     let now = args.at.unwrap_or_else(chrono::Utc::now);
     let mut runner = Runner::with_builtin_checks();
     for plugin in plugins {
