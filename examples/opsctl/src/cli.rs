@@ -46,6 +46,22 @@ pub(crate) struct Inputs {
     pub(crate) backstage: Vec<PathBuf>,
 }
 
+/// [`Inputs`] for commands that take an id after the paths: clap cannot
+/// leave out a list of positional arguments that a required one follows, so
+/// here at least one PATH is needed even with --backstage (an overlay, or
+/// any other inventory file).
+#[derive(Debug, clap::Args)]
+pub(crate) struct InputsBeforeId {
+    /// Inventory files or directories (read recursively). With --backstage,
+    /// they may overlay the catalog's entities (docs/backstage.md).
+    #[arg(value_name = "PATH", required = true)]
+    pub(crate) paths: Vec<PathBuf>,
+    /// Also read the Backstage catalog files (.yaml, .yml) under DIR as
+    /// components, people and groups (repeatable).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) backstage: Vec<PathBuf>,
+}
+
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
     /// Load and validate an inventory; print every problem with its location.
@@ -315,7 +331,7 @@ pub(crate) enum PluginCommand {
 #[derive(Debug, clap::Args)]
 pub(crate) struct OffboardArgs {
     #[command(flatten)]
-    pub(crate) inputs: Inputs,
+    pub(crate) inputs: InputsBeforeId,
     /// The person's id.
     pub(crate) person: String,
     /// Output format.
@@ -405,7 +421,7 @@ pub(crate) struct BackupStatusArgs {
 #[derive(Debug, clap::Args)]
 pub(crate) struct BackupScheduleArgs {
     #[command(flatten)]
-    pub(crate) inputs: Inputs,
+    pub(crate) inputs: InputsBeforeId,
     /// The backup policy's id.
     pub(crate) policy: String,
     /// How many runs to show.
@@ -488,7 +504,7 @@ pub(crate) struct IncidentNewArgs {
 #[derive(Debug, clap::Args)]
 pub(crate) struct PostmortemArgs {
     #[command(flatten)]
-    pub(crate) inputs: Inputs,
+    pub(crate) inputs: InputsBeforeId,
     /// The incident id.
     pub(crate) incident: String,
     /// Document format.
@@ -572,7 +588,7 @@ pub(crate) struct SpofArgs {
 #[derive(Debug, clap::Args)]
 pub(crate) struct BlastArgs {
     #[command(flatten)]
-    pub(crate) inputs: Inputs,
+    pub(crate) inputs: InputsBeforeId,
     /// The component that fails.
     #[arg(last = false)]
     pub(crate) component: String,

@@ -32,6 +32,12 @@ fn main() -> ExitCode {
     // `--plugin` it follows.
     let matches = Cli::command().get_matches();
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    // An importer's input is not checked, it is imported.
+    let not_done = if matches!(cli.command, Command::Import(_)) {
+        "nothing was imported"
+    } else {
+        "nothing was checked"
+    };
     let style = Style {
         color: std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
@@ -44,10 +50,7 @@ fn main() -> ExitCode {
                         eprintln!("{} {p}", style.error("error:"));
                     }
                     let n = problems.len();
-                    eprintln!(
-                        "{n} problem{} found; nothing was checked",
-                        if n == 1 { "" } else { "s" }
-                    );
+                    eprintln!("{n} problem{} found; {not_done}", if n == 1 { "" } else { "s" });
                 }
                 Some(Error::Import(problems)) => {
                     for p in problems {
@@ -130,12 +133,37 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> Result<u8> {
     }
 }
 
+/// Inventory files and Backstage catalogs named on the command line.
+pub(crate) struct Inputs<'a> {
+    paths: &'a [std::path::PathBuf],
+    backstage: &'a [std::path::PathBuf],
+}
+
+impl<'a> From<&'a cli::Inputs> for Inputs<'a> {
+    fn from(i: &'a cli::Inputs) -> Self {
+        Inputs {
+            paths: &i.paths,
+            backstage: &i.backstage,
+        }
+    }
+}
+
+impl<'a> From<&'a cli::InputsBeforeId> for Inputs<'a> {
+    fn from(i: &'a cli::InputsBeforeId) -> Self {
+        Inputs {
+            paths: &i.paths,
+            backstage: &i.backstage,
+        }
+    }
+}
+
 /// Loads the inventory named on the command line; notes of what was skipped
 /// (Backstage kinds ops does not import) go to standard error.
-pub(crate) fn load(inputs: &cli::Inputs) -> Result<Inventory> {
+pub(crate) fn load<'a>(inputs: impl Into<Inputs<'a>>) -> Result<Inventory> {
+    let inputs: Inputs<'_> = inputs.into();
     let mut options = LoadOptions::default();
-    options.backstage.clone_from(&inputs.backstage);
-    let inventory = Inventory::load_with(&inputs.paths, &options)?;
+    options.backstage = inputs.backstage.to_vec();
+    let inventory = Inventory::load_with(inputs.paths, &options)?;
     for note in inventory.notes() {
         eprintln!("note: {note}");
     }

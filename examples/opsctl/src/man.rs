@@ -32,7 +32,8 @@ pub(crate) fn run(output: Option<&Path>) -> Result<u8> {
 /// page: `build` named them `opsctl-import-backstage` and so on.
 fn collect(cmd: &clap::Command, pages: &mut Vec<(String, clap::Command)>) {
     let name = cmd.get_display_name().unwrap_or_else(|| cmd.get_name());
-    pages.push((name.to_owned(), cmd.clone()));
+    // Subcommands do not carry the version; their pages should.
+    pages.push((name.to_owned(), cmd.clone().version(env!("CARGO_PKG_VERSION"))));
     for sub in cmd
         .get_subcommands()
         .filter(|s| s.get_name() != "help" && !s.is_hide_set())

@@ -281,7 +281,10 @@ pub(crate) fn convert(docs: &[Node], sink: &Sink) -> Converted {
     }
     let mut catalog = Catalog::new(entities, sink);
     let broken_ids = broken.iter().map(|b| b.3.clone()).collect();
-    catalog.broken = broken.into_iter().map(|(k, ns, name, _)| key(k, &ns, &name)).collect();
+    catalog.broken = broken
+        .into_iter()
+        .map(|(k, ns, name, id)| (key(k, &ns, &name), id))
+        .collect();
     let (document, counts) = catalog.document(sink);
     Converted {
         document,
@@ -437,7 +440,9 @@ fn read_entity(doc: &Node, sink: &Sink, notes: &mut Vec<Diagnostic>) -> Result<E
     if let Some(ns) = &metadata.namespace {
         ok &= check_name(ns, "metadata.namespace", sink);
     }
-    ok &= check_annotations(&metadata, kind, sink);
+    // Annotation problems are reported, and the annotation ignored: the
+    // entity itself is still read, so its other problems are found too.
+    check_annotations(&metadata, kind, sink);
     if !ok {
         return Err(broken());
     }
@@ -486,8 +491,7 @@ fn check_name(value: &Spanned<String>, field: &str, sink: &Sink) -> bool {
 
 /// Unknown `ops.dev/` annotations are errors (a typo would silently lose a
 /// redundancy rule); so are annotations on kinds they do not apply to.
-fn check_annotations(metadata: &Metadata, kind: Kind, sink: &Sink) -> bool {
-    let mut ok = true;
+fn check_annotations(metadata: &Metadata, kind: Kind, sink: &Sink) {
     for (name, value) in &metadata.annotations {
         let Some(short) = name.strip_prefix(PREFIX) else {
             continue;
@@ -505,22 +509,18 @@ fn check_annotations(metadata: &Metadata, kind: Kind, sink: &Sink) -> bool {
                 ),
             };
             sink.push(Diagnostic::at(&value.at, message));
-            ok = false;
         } else if short != "id" && !matches!(kind, Kind::Component | Kind::Resource) {
             sink.push(Diagnostic::at(
                 &value.at,
                 format!("annotation '{name}' applies only to Components and Resources, not to a {kind}"),
             ));
-            ok = false;
         } else if short == "id" && matches!(kind, Kind::System | Kind::Domain) {
             sink.push(Diagnostic::at(
                 &value.at,
                 format!("annotation '{name}' does not apply to a {kind}: ops makes no entity of it"),
             ));
-            ok = false;
         }
     }
-    ok
 }
 
 /// The native component kind for a Backstage `spec.type`: well-known
@@ -554,8 +554,9 @@ fn kind_for_type(kind: Kind, spec_type: &str) -> &'static str {
 struct Catalog {
     entities: Vec<Entity>,
     by_key: HashMap<Key, usize>,
-    /// Entities that could not be read: references to them are not reported.
-    broken: HashSet<Key>,
+    /// Entities that could not be read, with their ids: references to them
+    /// are not reported again, and still name them.
+    broken: HashMap<Key, String>,
 }
 
 /// A reference, parsed: `[kind:][namespace/]name`.
@@ -579,6 +580,14 @@ fn parse_ref(text: &str) -> Option<Parsed<'_>> {
         return None;
     }
     Some(Parsed { kind, namespace, name })
+}
+
+/// What a reference resolves to.
+enum Found {
+    /// An entity of the catalog.
+    Entity(usize),
+    /// An entity that could not be read, by its inventory id.
+    Broken(String),
 }
 
 /// What a reference field accepts.
@@ -691,12 +700,29 @@ impl Catalog {
         Catalog {
             entities: kept,
             by_key,
-            broken: HashSet::new(),
+            broken: HashMap::new(),
         }
     }
 
     /// Resolves a reference written in entity `from`'s `field`; reports why not.
     fn resolve(&self, from: &Entity, field: &Field, r: &Ref, sink: &Sink) -> Option<usize> {
+        match self.find(from, field, r, sink)? {
+            Found::Entity(i) => Some(i),
+            Found::Broken(_) => None,
+        }
+    }
+
+    /// The inventory id a reference names, with where it is written, if it resolves
+    /// (to an entity that could not be read too: validation then ignores it).
+    fn resolve_id(&self, from: &Entity, field: &Field, r: &Ref, sink: &Sink) -> Option<(String, Location)> {
+        let id = match self.find(from, field, r, sink)? {
+            Found::Entity(i) => self.entities[i].id.clone(),
+            Found::Broken(id) => id,
+        };
+        Some((id, r.at.clone()))
+    }
+
+    fn find(&self, from: &Entity, field: &Field, r: &Ref, sink: &Sink) -> Option<Found> {
         let fail = |message: String| {
             sink.push(Diagnostic::at(&r.at, format!("{}: {message}", field.name)));
             None
@@ -713,7 +739,7 @@ impl Catalog {
                 Some(kind) => kind,
                 None => {
                     return fail(format!(
-                        "'{}' refers to a {k}, which ops does not import; expected {}",
+                        "'{}' refers to kind '{k}', which ops does not import; expected {}",
                         r.value,
                         allowed(field)
                     ));
@@ -727,22 +753,21 @@ impl Catalog {
                     .filter(|&&k| self.by_key.contains_key(&key(k, namespace, p.name)))
                     .map(|k| format!("'{}:{}'", k.lower(), r.value))
                     .collect();
-                let hint = if found.is_empty() {
-                    String::new()
+                let advice = if found.is_empty() {
+                    format!("write it as kind:name, e.g. 'resource:{}'", r.value)
                 } else {
-                    format!(" (did you mean {}?)", found.join(" or "))
+                    format!("did you mean {}?", found.join(" or "))
                 };
                 return fail(format!(
-                    "'{}' has no kind, and Backstage gives {} none by default: write it as kind:name, \
-                     e.g. 'resource:{}'{hint}",
-                    r.value, field.name, r.value
+                    "'{}' has no kind, and Backstage gives {} none by default; {advice}",
+                    r.value, field.name
                 ));
             }
         };
         let full = format!("{}:{namespace}/{}", kind.lower(), p.name);
         let Some(&target) = self.by_key.get(&key(kind, namespace, p.name)) else {
-            if self.broken.contains(&key(kind, namespace, p.name)) {
-                return None;
+            if let Some(id) = self.broken.get(&key(kind, namespace, p.name)) {
+                return Some(Found::Broken(id.clone()));
             }
             let candidates: Vec<String> = self
                 .entities
@@ -758,15 +783,15 @@ impl Catalog {
         if !field.allowed.contains(&kind) {
             return fail(format!("'{full}' is a {kind}; expected {}", allowed(field)));
         }
-        Some(target)
+        Some(Found::Entity(target))
     }
 
     /// Builds the inventory document, resolving every reference.
     fn document(&self, sink: &Sink) -> (Node, Counts) {
         let n = self.entities.len();
         // Reverse edges: dependencyOf, memberOf, parent; each with where it was written.
-        let mut depended_by: Vec<Vec<(usize, Location)>> = vec![Vec::new(); n];
-        let mut members_from: Vec<Vec<(usize, Location)>> = vec![Vec::new(); n];
+        let mut depended_by: Vec<Vec<(String, Location)>> = vec![Vec::new(); n];
+        let mut members_from: Vec<Vec<(String, Location)>> = vec![Vec::new(); n];
         let mut system_of: Vec<Option<usize>> = vec![None; n];
         let mut domain_of: Vec<Option<usize>> = vec![None; n];
         // Pass 1: references that point the other way, and the checks of
@@ -776,7 +801,7 @@ impl Catalog {
                 Spec::Component(s) => {
                     for r in &s.dependency_of {
                         if let Some(t) = self.resolve(e, &DEPENDENCY_OF, r, sink) {
-                            depended_by[t].push((i, r.at.clone()));
+                            depended_by[t].push((e.id.clone(), r.at.clone()));
                         }
                     }
                     if let Some(r) = &s.subcomponent_of {
@@ -789,7 +814,7 @@ impl Catalog {
                 Spec::Resource(s) => {
                     for r in &s.dependency_of {
                         if let Some(t) = self.resolve(e, &DEPENDENCY_OF, r, sink) {
-                            depended_by[t].push((i, r.at.clone()));
+                            depended_by[t].push((e.id.clone(), r.at.clone()));
                         }
                     }
                     if let Some(r) = &s.system {
@@ -811,7 +836,7 @@ impl Catalog {
                 Spec::User(s) => {
                     for r in &s.member_of {
                         if let Some(g) = self.resolve(e, &MEMBER_OF, r, sink) {
-                            members_from[g].push((i, r.at.clone()));
+                            members_from[g].push((e.id.clone(), r.at.clone()));
                         }
                     }
                 }
@@ -819,7 +844,7 @@ impl Catalog {
                     if let Some(r) = &s.parent
                         && let Some(g) = self.resolve(e, &PARENT, r, sink)
                     {
-                        members_from[g].push((i, r.at.clone()));
+                        members_from[g].push((e.id.clone(), r.at.clone()));
                     }
                 }
             }
@@ -866,16 +891,12 @@ impl Catalog {
                     people.push(map_node(entries, &e.at));
                 }
                 Spec::Group(s) => {
-                    let mut members: Vec<(usize, Location)> = Vec::new();
+                    let mut members: Vec<(String, Location)> = Vec::new();
                     for r in &s.members {
-                        if let Some(u) = self.resolve(e, &MEMBERS, r, sink) {
-                            members.push((u, r.at.clone()));
-                        }
+                        members.extend(self.resolve_id(e, &MEMBERS, r, sink));
                     }
                     for r in &s.children {
-                        if let Some(g) = self.resolve(e, &CHILDREN, r, sink) {
-                            members.push((g, r.at.clone()));
-                        }
+                        members.extend(self.resolve_id(e, &CHILDREN, r, sink));
                     }
                     members.extend(members_from[i].iter().cloned());
                     let mut entries = vec![("id", str_node(&e.id, &e.id_at))];
@@ -887,7 +908,7 @@ impl Catalog {
                     {
                         entries.push(("name", str_node(name, &e.at)));
                     }
-                    let list = self.id_list(&members);
+                    let list = id_list(&members);
                     if !list.is_empty() {
                         entries.push(("members", Node::new(Value::Seq(list), e.at.clone())));
                     }
@@ -914,21 +935,11 @@ impl Catalog {
         (map_node(sections, &at), counts)
     }
 
-    /// Ids of entities, first mention kept, each located where the catalog
-    /// wrote the reference.
-    fn id_list(&self, refs: &[(usize, Location)]) -> Vec<Node> {
-        let mut seen = HashSet::new();
-        refs.iter()
-            .filter(|(t, _)| seen.insert(*t))
-            .map(|(t, at)| str_node(&self.entities[*t].id, at))
-            .collect()
-    }
-
     fn component(
         &self,
         i: usize,
         parts: ComponentParts<'_>,
-        depended_by: &[(usize, Location)],
+        depended_by: &[(String, Location)],
         system: Option<(usize, Option<usize>)>,
         sink: &Sink,
     ) -> Node {
@@ -956,14 +967,12 @@ impl Catalog {
         {
             entries.push(("requires", node));
         }
-        let mut deps: Vec<(usize, Location)> = Vec::new();
+        let mut deps: Vec<(String, Location)> = Vec::new();
         for r in parts.depends_on {
-            if let Some(t) = self.resolve(e, &DEPENDS_ON, r, sink) {
-                deps.push((t, r.at.clone()));
-            }
+            deps.extend(self.resolve_id(e, &DEPENDS_ON, r, sink));
         }
         deps.extend(depended_by.iter().cloned());
-        let deps = self.id_list(&deps);
+        let deps = id_list(&deps);
         if !deps.is_empty() {
             entries.push(("depends_on", Node::new(Value::Seq(deps), e.at.clone())));
         }
@@ -980,10 +989,10 @@ impl Catalog {
             }
         }
         if let Some(r) = parts.owner
-            && let Some(owner) = self.resolve(e, &OWNER, r, sink)
+            && let Some((owner, at)) = self.resolve_id(e, &OWNER, r, sink)
         {
-            let owners = vec![str_node(&self.entities[owner].id, &r.at)];
-            entries.push(("owners", Node::new(Value::Seq(owners), r.at.clone())));
+            let owners = vec![str_node(owner, &at)];
+            entries.push(("owners", Node::new(Value::Seq(owners), at)));
         }
         if let Some(v) = annotation("domains") {
             let list: Vec<Node> = v
@@ -1033,6 +1042,15 @@ impl Catalog {
         }
         map_node(entries, &e.at)
     }
+}
+
+/// Ids, first mention kept, each located where the catalog wrote the reference.
+fn id_list(refs: &[(String, Location)]) -> Vec<Node> {
+    let mut seen = HashSet::new();
+    refs.iter()
+        .filter(|(id, _)| seen.insert(id.as_str()))
+        .map(|(id, at)| str_node(id, at))
+        .collect()
 }
 
 struct ComponentParts<'a> {
