@@ -21,6 +21,7 @@ Examples:
   opsctl access review examples/inventories/startup --format csv
   opsctl incident report examples/inventories/startup
   opsctl postmortem examples/inventories/startup INC-2026-014
+  opsctl check --backstage catalog/ overlay/
   opsctl schema > inventory.schema.json
   opsctl import aws-credential-report report.csv --system aws-prod --output inventory/aws.json";
 
@@ -166,9 +167,10 @@ pub(crate) enum Command {
 }
 
 const IMPORT_HELP: &str = "\
-The output is an inventory file with a `credentials` or `grants` section; put it
+The output is an inventory file (for `backstage`: components, people and
+groups; otherwise a `credentials`, `grants` or `backup_runs` section); put it
 next to the rest of the inventory (which must define the people, systems and
-other principals it refers to) and run `opsctl validate`.
+other entities it refers to) and run `opsctl validate`.
 
 Exit codes: 0 imported, 2 usage error or a problem in the input (every problem
 is printed with its file, line and column name; nothing is written).

@@ -1168,7 +1168,7 @@ impl serde::Serialize for AsJson<'_> {
 /// ")], &ops_core::Limits::default())?;
 /// assert_eq!((catalog.components(), catalog.groups()), (2, 1));
 /// assert_eq!(catalog.notes()[0].to_string(),
-///     "catalog-info.yaml:20:7: skipped API 'shop-api': ops imports only Component, Resource, System, Domain, Group and User");
+///     "catalog-info.yaml:19:7: skipped API 'shop-api': ops imports only Component, Resource, System, Domain, Group and User");
 /// assert!(catalog.to_inventory_json().contains(r#""depends_on": [
 ///         "orders-db"
 ///       ]"#));
