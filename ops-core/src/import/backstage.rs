@@ -124,6 +124,7 @@ type Ref = Spanned<String>;
 struct ComponentSpec {
     #[serde(rename = "type")]
     kind: Spanned<String>,
+    /// Required by Backstage, so required here; ops has no use for it.
     #[allow(dead_code)]
     lifecycle: Spanned<String>,
     /// Backstage requires one; ops reports a component without as unowned.
@@ -1269,5 +1270,98 @@ impl BackstageCatalog {
         let mut text = serde_json::to_string_pretty(&AsJson(&self.converted.document)).unwrap_or_default();
         text.push('\n');
         text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spanned(text: &str) -> Spanned<String> {
+        Spanned {
+            value: text.to_owned(),
+            at: Location::new("t.yaml", 3, 7),
+        }
+    }
+
+    fn messages(sink: &Sink) -> Vec<String> {
+        sink.take().iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn references_parse_like_backstage() {
+        fn parts(t: &str) -> Option<(Option<&str>, Option<&str>, &str)> {
+            parse_ref(t).map(|p| (p.kind, p.namespace, p.name))
+        }
+        assert_eq!(
+            parts("resource:default/payment-db"),
+            Some((Some("resource"), Some("default"), "payment-db"))
+        );
+        assert_eq!(parts("payment-db"), Some((None, None, "payment-db")));
+        assert_eq!(
+            parts("component:payment-api"),
+            Some((Some("component"), None, "payment-api"))
+        );
+        assert_eq!(parts("shop/web"), Some((None, Some("shop"), "web")));
+        for bad in ["", ":x", "group:", "a/b/c", "/x", "kind:ns/"] {
+            assert!(parse_ref(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn spec_types_give_kinds() {
+        let cases = [
+            (Kind::Resource, "PostgreSQL", "database"),
+            (Kind::Resource, "kafka_topic", "queue"),
+            (Kind::Resource, "s3-bucket", "object_store"),
+            (Kind::Resource, "redis", "cache"),
+            (Kind::Resource, "dns-zone", "dns"),
+            (Kind::Resource, "kubernetes-cluster", "compute"),
+            (Kind::Resource, "feature-flags", "other"),
+            (Kind::Component, "website", "service"),
+            (Kind::Component, "database", "database"),
+            (Kind::Component, "library", "service"),
+        ];
+        for (kind, spec_type, expected) in cases {
+            assert_eq!(kind_for_type(kind, spec_type), expected, "{spec_type}");
+        }
+    }
+
+    #[test]
+    fn annotation_values_are_checked() {
+        let sink = Sink::default();
+        assert_eq!(
+            requires(&spanned("any"), &sink).map(|n| n.value),
+            Some(Value::Str("any".into()))
+        );
+        let at_least = requires(&spanned("at_least: 2"), &sink).unwrap();
+        assert_eq!(at_least.get("at_least").map(|n| &n.value), Some(&Value::Int(2)));
+        assert!(requires(&spanned("two of three"), &sink).is_none());
+        assert_eq!(boolean(&spanned(" true "), "entry", &sink), Some(true));
+        assert!(boolean(&spanned("yes"), "entry", &sink).is_none());
+        assert_eq!(
+            messages(&sink),
+            [
+                "t.yaml:3:7: ops.dev/requires: expected 'all', 'any' or 'at_least:K' (e.g. at_least:2), found 'two of three'",
+                "t.yaml:3:7: ops.dev/entry: expected 'true' or 'false', found 'yes'",
+            ]
+        );
+    }
+
+    #[test]
+    fn names_follow_backstage_rules() {
+        let sink = Sink::default();
+        for good in ["a", "payment-db", "Team_Web.2", &"x".repeat(63)] {
+            assert!(check_name(&spanned(good), "metadata.name", &sink), "{good}");
+        }
+        for bad in ["", "-a", "a-", "a--b", "a b", "ä", &"x".repeat(64)] {
+            assert!(!check_name(&spanned(bad), "metadata.name", &sink), "{bad}");
+        }
+        let first = messages(&sink).remove(0);
+        assert_eq!(
+            first,
+            "t.yaml:3:7: metadata.name: '' is not a valid Backstage name: expected 1 to 63 letters and digits, \
+             separated by single '-', '_' or '.'"
+        );
     }
 }
