@@ -215,6 +215,10 @@ kind: Template
 metadata: {name: new-service}
 spec: {steps: []}
 ---
+kind: Widget
+metadata: {name: w1}
+extra: fields of a kind ops skips are not its business
+---
 apiVersion: backstage.io/v1alpha1
 kind: Resource
 metadata: {name: db}
@@ -232,10 +236,11 @@ spec: {}
         [
             "skipped Location 'root': ops imports only Component, Resource, System, Domain, Group and User",
             "skipped Template 'new-service': ops imports only Component, Resource, System, Domain, Group and User",
+            "skipped Widget 'w1': ops imports only Component, Resource, System, Domain, Group and User",
         ]
     );
     let lines: Vec<u32> = inv.notes().iter().map(|n| n.location.as_ref().unwrap().line).collect();
-    assert_eq!(lines, [2, 7]);
+    assert_eq!(lines, [2, 7, 11]);
     assert_eq!(inv.components().len(), 1);
 }
 

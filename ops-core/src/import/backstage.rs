@@ -339,18 +339,6 @@ fn read_entity(doc: &Node, sink: &Sink, notes: &mut Vec<Diagnostic>) -> Result<E
             return Err(None);
         }
     };
-    const FIELDS: &[&str] = &["apiVersion", "kind", "metadata", "spec", "relations", "status"];
-    for (k, _) in entries {
-        if let Value::Str(name) = &k.value
-            && !FIELDS.contains(&name.as_str())
-        {
-            let message = match did_you_mean(name, FIELDS.iter().copied()) {
-                Some(s) => format!("unknown field '{name}' (did you mean '{s}'?)"),
-                None => format!("unknown field '{name}'; expected one of: {}", FIELDS.join(", ")),
-            };
-            sink.push(Diagnostic::at(&k.at, message));
-        }
-    }
     let text = |field: &str| -> Option<(&str, &Location)> {
         match doc.get(field) {
             Some(Node {
@@ -373,7 +361,6 @@ fn read_entity(doc: &Node, sink: &Sink, notes: &mut Vec<Diagnostic>) -> Result<E
             }
         }
     };
-    let api_version = text("apiVersion");
     let (kind_name, kind_at) = text("kind").ok_or(None)?;
     let Some(kind) = Kind::parse(kind_name) else {
         let name = peek(doc, &["metadata", "name"]).unwrap_or("?");
@@ -385,6 +372,19 @@ fn read_entity(doc: &Node, sink: &Sink, notes: &mut Vec<Diagnostic>) -> Result<E
         ));
         return Err(None);
     };
+    const FIELDS: &[&str] = &["apiVersion", "kind", "metadata", "spec", "relations", "status"];
+    for (k, _) in entries {
+        if let Value::Str(name) = &k.value
+            && !FIELDS.contains(&name.as_str())
+        {
+            let message = match did_you_mean(name, FIELDS.iter().copied()) {
+                Some(s) => format!("unknown field '{name}' (did you mean '{s}'?)"),
+                None => format!("unknown field '{name}'; expected one of: {}", FIELDS.join(", ")),
+            };
+            sink.push(Diagnostic::at(&k.at, message));
+        }
+    }
+    let api_version = text("apiVersion");
     // What this entity would have been called, for when it cannot be read.
     let broken = || {
         let name = peek(doc, &["metadata", "name"])?;
