@@ -134,23 +134,23 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> Result<u8> {
 }
 
 /// Inventory files and Backstage catalogs named on the command line.
-pub(crate) struct Inputs<'a> {
+pub(crate) struct Sources<'a> {
     paths: &'a [std::path::PathBuf],
     backstage: &'a [std::path::PathBuf],
 }
 
-impl<'a> From<&'a cli::Inputs> for Inputs<'a> {
+impl<'a> From<&'a cli::Inputs> for Sources<'a> {
     fn from(i: &'a cli::Inputs) -> Self {
-        Inputs {
+        Sources {
             paths: &i.paths,
             backstage: &i.backstage,
         }
     }
 }
 
-impl<'a> From<&'a cli::InputsBeforeId> for Inputs<'a> {
+impl<'a> From<&'a cli::InputsBeforeId> for Sources<'a> {
     fn from(i: &'a cli::InputsBeforeId) -> Self {
-        Inputs {
+        Sources {
             paths: &i.paths,
             backstage: &i.backstage,
         }
@@ -159,8 +159,8 @@ impl<'a> From<&'a cli::InputsBeforeId> for Inputs<'a> {
 
 /// Loads the inventory named on the command line; notes of what was skipped
 /// (Backstage kinds ops does not import) go to standard error.
-pub(crate) fn load<'a>(inputs: impl Into<Inputs<'a>>) -> Result<Inventory> {
-    let inputs: Inputs<'_> = inputs.into();
+pub(crate) fn load<'a>(inputs: impl Into<Sources<'a>>) -> Result<Inventory> {
+    let inputs: Sources<'_> = inputs.into();
     let mut options = LoadOptions::default();
     options.backstage = inputs.backstage.to_vec();
     let inventory = Inventory::load_with(inputs.paths, &options)?;
