@@ -316,3 +316,30 @@ fn yaml_bounds_apply_to_catalogs() {
         ["bomb.yaml:7:47: YAML aliases expand to more than 100000 nodes; refusing to expand further (an alias bomb?)"]
     );
 }
+
+#[test]
+fn annotation_values_must_be_strings_and_each_bad_one_is_reported() {
+    let catalog = "\
+apiVersion: backstage.io/v1alpha1
+kind: Resource
+metadata:
+  name: db
+  annotations:
+    ops.dev/tier: 1
+    ops.dev/entry: true
+    ops.dev/availability: 0.999
+    ops.dev/domains: [zone-a]
+    backstage.io/techdocs-ref: dir:.
+spec: {type: database}
+";
+    let err = BackstageCatalog::from_texts(&[("c.yaml", catalog)], &Limits::default()).unwrap_err();
+    assert_eq!(
+        problems(err),
+        [
+            "c.yaml:6:19: annotations.ops.dev/tier: annotation values are strings in Backstage; quote it: ops.dev/tier: \"1\"",
+            "c.yaml:7:20: annotations.ops.dev/entry: annotation values are strings in Backstage; quote it: ops.dev/entry: \"true\"",
+            "c.yaml:8:27: annotations.ops.dev/availability: annotation values are strings in Backstage; quote it: ops.dev/availability: \"0.999\"",
+            "c.yaml:9:22: annotations.ops.dev/domains: expected a string, found a list",
+        ]
+    );
+}

@@ -105,8 +105,12 @@ struct Metadata {
     description: Option<String>,
     #[serde(default)]
     labels: BTreeMap<String, String>,
-    #[serde(default)]
+    /// Read from the node by [`annotations`], which explains each bad value.
+    #[serde(skip)]
     annotations: BTreeMap<String, Spanned<String>>,
+    #[serde(rename = "annotations")]
+    #[allow(dead_code)]
+    annotations_node: Option<IgnoredAny>,
     #[serde(default)]
     tags: Vec<String>,
     #[allow(dead_code)]
@@ -411,7 +415,10 @@ fn read_entity(doc: &Node, sink: &Sink, notes: &mut Vec<Diagnostic>) -> Result<E
         sink.push(Diagnostic::at(&doc.at, "missing required field 'metadata'"));
         return Err(None);
     };
-    let metadata = entity::<Metadata>(metadata_node, sink);
+    let metadata = entity::<Metadata>(metadata_node, sink).map(|mut m| {
+        m.annotations = annotations(metadata_node, sink);
+        m
+    });
     let spec = match doc.get("spec") {
         None => {
             sink.push(Diagnostic::at(
@@ -462,6 +469,60 @@ fn read_entity(doc: &Node, sink: &Sink, notes: &mut Vec<Diagnostic>) -> Result<E
         metadata,
         spec,
     })
+}
+
+/// `metadata.annotations`: strings by Backstage's rules. Other values are
+/// reported one by one (a number or boolean with the advice to quote it) and
+/// left out.
+fn annotations(metadata: &Node, sink: &Sink) -> BTreeMap<String, Spanned<String>> {
+    let mut out = BTreeMap::new();
+    let Some(node) = metadata.get("annotations") else {
+        return out;
+    };
+    let entries = match &node.value {
+        Value::Map(entries) => entries,
+        Value::Null => return out,
+        other => {
+            sink.push(Diagnostic::at(
+                &node.at,
+                format!("annotations: expected a mapping, found {}", other.kind_name()),
+            ));
+            return out;
+        }
+    };
+    for (k, v) in entries {
+        let Value::Str(name) = &k.value else { continue };
+        match &v.value {
+            Value::Str(text) => {
+                out.insert(
+                    name.clone(),
+                    Spanned {
+                        value: text.clone(),
+                        at: v.at.clone(),
+                    },
+                );
+            }
+            Value::Int(_) | Value::Float(_) | Value::Bool(_) => {
+                let written = match &v.value {
+                    Value::Int(i) => i.to_string(),
+                    Value::Float(f) => f.to_string(),
+                    Value::Bool(b) => b.to_string(),
+                    _ => String::new(),
+                };
+                sink.push(Diagnostic::at(
+                    &v.at,
+                    format!(
+                        "annotations.{name}: annotation values are strings in Backstage; quote it: {name}: \"{written}\""
+                    ),
+                ));
+            }
+            other => sink.push(Diagnostic::at(
+                &v.at,
+                format!("annotations.{name}: expected a string, found {}", other.kind_name()),
+            )),
+        }
+    }
+    out
 }
 
 /// Backstage's rule for names and namespaces: 1 to 63 characters,
