@@ -330,6 +330,23 @@ fn completions_cover_every_subcommand() {
         bash.contains("opsctl__subcmd__import,backstage)"),
         "nested subcommands are completed"
     );
+    // bash itself completes with it: `opsctl import ba<TAB>`, `opsctl spof --back<TAB>`.
+    let dir = temp_dir("completions");
+    let script = dir.join("opsctl.bash");
+    std::fs::write(&script, &bash).unwrap();
+    let complete = |words: &str, cword: usize| {
+        let line = format!(
+            "source '{}'; COMP_WORDS=({words}); COMP_CWORD={cword}; \
+             _opsctl opsctl \"${{COMP_WORDS[COMP_CWORD]}}\" \"${{COMP_WORDS[COMP_CWORD-1]}}\"; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+            script.display()
+        );
+        let out = Command::new("bash").args(["-c", &line]).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert_eq!(complete("opsctl import ba", 2), "backstage\n");
+    assert_eq!(complete("opsctl spof --back", 2), "--backstage\n");
+    let _ = std::fs::remove_dir_all(&dir);
     let out = opsctl(&["completions", "tcsh"]);
     assert_eq!(out.status.code(), Some(2));
 }
