@@ -119,7 +119,7 @@ pub use inventory::{FailureTarget, Inventory, LoadOptions, inventory_schema};
 pub use location::Location;
 pub use source::{Format, Limits};
 pub use suggest::did_you_mean;
-pub use time::{Timestamp, format_duration, parse_duration, parse_instant};
+pub use time::{Timestamp, format_duration, format_span, parse_duration, parse_instant};
 
 /// The README's Rust snippets compile as doctests, so they cannot rot.
 #[cfg(doctest)]
