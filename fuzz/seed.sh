@@ -7,7 +7,7 @@ cd "$(dirname "$0")"
 root=..
 c=corpus
 
-mkdir -p "$c"/{inventory_load,failure_analysis,effective_access,cron_schedule,duration_instant,import_csv}
+mkdir -p "$c"/{inventory_load,failure_analysis,effective_access,cron_schedule,duration_instant,import_csv,backstage}
 
 # inventory_load: first byte 0 = YAML, 1 = TOML, 2 = JSON, then the text.
 while IFS= read -r -d '' f; do
@@ -96,5 +96,11 @@ done
 # import_csv: first byte even = AWS credential report, odd = grants CSV.
 { printf '\0'; cat "$root/ops-core/tests/fixtures/import/aws-credential-report.csv"; } > "$c/import_csv/aws-report"
 { printf '\1'; cat "$root/ops-core/tests/fixtures/import/grants.csv"; } > "$c/import_csv/grants"
+
+# backstage: a catalog file as it is.
+while IFS= read -r -d '' f; do
+    cp "$f" "$c/backstage/$(basename "$(dirname "$f")")-$(basename "$f")"
+done < <(find "$root/examples/inventories/startup-backstage/catalog" "$root/examples/inventories/lumenpay/catalog" \
+    "$root/ops-core/tests/fixtures/backstage" -name '*.yaml' -print0)
 
 echo "seeded: $(find "$c" -type f | wc -l) files in $c/"

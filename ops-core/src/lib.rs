@@ -9,7 +9,9 @@
 //! an inventory at a given instant and produce [`Finding`]s; a [`Runner`]
 //! runs many checks and collects a [`Report`], which [`render`] writes as
 //! JSON, SARIF or Markdown. The [`import`] module turns what other tools
-//! export (an AWS IAM credential report, a CSV of grants) into inventory files.
+//! export (an AWS IAM credential report, a CSV of grants, a Backstage catalog)
+//! into inventory files; a Backstage catalog can also be loaded directly, with
+//! [`LoadOptions::backstage`].
 //!
 //! ```
 //! use ops_core::{Format, Inventory, Runner, Severity};

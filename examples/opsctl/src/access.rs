@@ -1,14 +1,14 @@
 //! The access commands: offboard, access review.
 
 use anyhow::{Result, bail};
-use ops_core::{AccessReview, EffectiveAccess, Inventory, OffboardingPlan, did_you_mean};
+use ops_core::{AccessReview, EffectiveAccess, OffboardingPlan, did_you_mean};
 
 use crate::cli::{DocumentFormat, OffboardArgs, ReviewArgs, ReviewFormat};
 use crate::write::emit;
 
 /// `opsctl offboard`: the checklist for one person.
 pub(crate) fn offboard(args: &OffboardArgs) -> Result<u8> {
-    let inv = Inventory::load(&args.paths)?;
+    let inv = crate::load(&args.inputs)?;
     let Some(person) = inv.person_by_id(&args.person) else {
         let hint = did_you_mean(&args.person, inv.people().iter().map(|p| p.id.as_str()))
             .map(|m| format!(" (did you mean '{m}'?)"))
@@ -27,7 +27,7 @@ pub(crate) fn offboard(args: &OffboardArgs) -> Result<u8> {
 
 /// `opsctl access review`: who can reach each system.
 pub(crate) fn review(args: &ReviewArgs) -> Result<u8> {
-    let inv = Inventory::load(&args.paths)?;
+    let inv = crate::load(&args.inputs)?;
     let system = match &args.system {
         None => None,
         Some(id) => match inv.system_by_id(id) {

@@ -26,7 +26,7 @@ fn ids(inv: &Inventory, cs: impl IntoIterator<Item = Idx<Component>>) -> Vec<Str
 
 /// `opsctl spof`: exit 1 if any (selected) entry has a single point of failure.
 pub(crate) fn spof(args: &SpofArgs) -> Result<u8> {
-    let inv = Inventory::load(&args.paths)?;
+    let inv = crate::load(&args.inputs)?;
     let only = args.entry.as_deref().map(|id| component(&inv, id)).transpose()?;
     if let Some(e) = only
         && !inv.component(e).entry
@@ -142,7 +142,7 @@ fn outage_text(inv: &Inventory, outage: &Outage, out: &mut String) {
 
 /// `opsctl blast-radius`.
 pub(crate) fn blast_radius(args: &BlastArgs) -> Result<u8> {
-    let inv = Inventory::load(&args.paths)?;
+    let inv = crate::load(&args.inputs)?;
     let x = component(&inv, &args.component)?;
     let outage = FailureAnalysis::new(&inv).blast_radius(x);
     match args.format {
@@ -162,7 +162,7 @@ pub(crate) fn blast_radius(args: &BlastArgs) -> Result<u8> {
 
 /// `opsctl simulate`: exit 1 if an entry point goes down.
 pub(crate) fn simulate(args: &SimulateArgs) -> Result<u8> {
-    let inv = Inventory::load(&args.paths)?;
+    let inv = crate::load(&args.inputs)?;
     let mut targets = Vec::new();
     for id in &args.fail {
         let id = id.trim();
@@ -190,7 +190,7 @@ pub(crate) fn simulate(args: &SimulateArgs) -> Result<u8> {
 /// `opsctl graph`: components as nodes, dependencies as edges; entry points
 /// bold, single points of failure red, domains as clusters (dot).
 pub(crate) fn graph(args: &GraphArgs) -> Result<u8> {
-    let inv = Inventory::load(&args.paths)?;
+    let inv = crate::load(&args.inputs)?;
     let spofs = FailureAnalysis::new(&inv).spofs();
     let spof: BTreeSet<usize> = spofs
         .entries()

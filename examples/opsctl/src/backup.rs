@@ -4,9 +4,7 @@ use std::fmt::Write as _;
 
 use anyhow::{Result, bail};
 use chrono::Offset;
-use ops_core::{
-    BackupStatus, Inventory, Runner, Schedule, Timestamp, builtin_checks, did_you_mean, format_duration, format_span,
-};
+use ops_core::{BackupStatus, Runner, Schedule, Timestamp, builtin_checks, did_you_mean, format_duration, format_span};
 use serde_json::json;
 
 use crate::cli::{AnalysisFormat, BackupScheduleArgs, BackupStatusArgs};
@@ -26,7 +24,7 @@ fn schedule_text(s: &Schedule) -> String {
 
 /// `opsctl backup status`.
 pub(crate) fn status(args: &BackupStatusArgs) -> Result<u8> {
-    let inv = Inventory::load(&args.paths)?;
+    let inv = crate::load(&args.inputs)?;
     let now = args.at.unwrap_or_else(chrono::Utc::now);
     let mut runner = Runner::new();
     for check in builtin_checks() {
@@ -160,7 +158,7 @@ pub(crate) fn status(args: &BackupStatusArgs) -> Result<u8> {
 
 /// `opsctl backup schedule`.
 pub(crate) fn schedule(args: &BackupScheduleArgs) -> Result<u8> {
-    let inv = Inventory::load(&args.paths)?;
+    let inv = crate::load(&args.inputs)?;
     let Some(idx) = inv.backup_policy_by_id(&args.policy) else {
         let hint = did_you_mean(&args.policy, inv.backup_policies().iter().map(|p| p.id.as_str()))
             .map(|m| format!(" (did you mean '{m}'?)"))

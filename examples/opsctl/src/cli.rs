@@ -21,6 +21,7 @@ Examples:
   opsctl access review examples/inventories/startup --format csv
   opsctl incident report examples/inventories/startup
   opsctl postmortem examples/inventories/startup INC-2026-014
+  opsctl check --backstage catalog/ overlay/
   opsctl schema > inventory.schema.json
   opsctl import aws-credential-report report.csv --system aws-prod --output inventory/aws.json";
 
@@ -33,14 +34,42 @@ pub(crate) struct Cli {
     pub(crate) command: Command,
 }
 
+/// Where an inventory comes from: inventory files, and Backstage catalogs.
+#[derive(Debug, clap::Args)]
+pub(crate) struct Inputs {
+    /// Inventory files or directories (read recursively). With --backstage,
+    /// they may overlay the catalog's entities (docs/backstage.md).
+    #[arg(value_name = "PATH", required_unless_present = "backstage")]
+    pub(crate) paths: Vec<PathBuf>,
+    /// Also read the Backstage catalog files (.yaml, .yml) under DIR as
+    /// components, people and groups (repeatable).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) backstage: Vec<PathBuf>,
+}
+
+/// [`Inputs`] for commands that take an id after the paths: clap cannot
+/// leave out a list of positional arguments that a required one follows, so
+/// here at least one PATH is needed even with --backstage (an overlay, or
+/// any other inventory file).
+#[derive(Debug, clap::Args)]
+pub(crate) struct InputsBeforeId {
+    /// Inventory files or directories (read recursively). With --backstage,
+    /// they may overlay the catalog's entities (docs/backstage.md).
+    #[arg(value_name = "PATH", required = true)]
+    pub(crate) paths: Vec<PathBuf>,
+    /// Also read the Backstage catalog files (.yaml, .yml) under DIR as
+    /// components, people and groups (repeatable).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) backstage: Vec<PathBuf>,
+}
+
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
     /// Load and validate an inventory; print every problem with its location.
     #[command(after_help = "Example:\n  opsctl validate examples/inventories/startup")]
     Validate {
-        /// Inventory files or directories (read recursively).
-        #[arg(required = true)]
-        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        inputs: Inputs,
     },
     /// Run every check and report the findings.
     #[command(after_help = AFTER_HELP)]
@@ -122,6 +151,24 @@ pub(crate) enum Command {
     /// Export the failure model for other tools.
     #[command(subcommand)]
     Export(ExportCommand),
+    /// Print a shell completion script for opsctl.
+    #[command(
+        after_help = "Examples:\n  opsctl completions bash > /etc/bash_completion.d/opsctl\n  \
+        opsctl completions zsh > \"${fpath[1]}/_opsctl\"\n  \
+        opsctl completions fish > ~/.config/fish/completions/opsctl.fish"
+    )]
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: Shell,
+    },
+    /// Print the man page of opsctl (roff), or write one page per command into DIR.
+    #[command(after_help = "Examples:\n  opsctl man | man -l -\n  opsctl man --output share/man/man1")]
+    Man {
+        /// Write opsctl.1 and a page per subcommand (opsctl-check.1, ...) into DIR.
+        #[arg(long, short, value_name = "DIR")]
+        output: Option<PathBuf>,
+    },
     /// Explain a check: what it finds, why it matters, how to fix it.
     /// Without a rule id, list every rule.
     #[command(after_help = "Examples:\n  opsctl explain\n  opsctl explain inventory/departed-owner")]
@@ -133,9 +180,8 @@ pub(crate) enum Command {
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct ReportArgs {
-    /// Inventory files or directories.
-    #[arg(required = true)]
-    pub(crate) paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(crate) inputs: Inputs,
     /// Write the HTML page to FILE (atomically).
     #[arg(long, value_name = "FILE", required = true)]
     pub(crate) html: PathBuf,
@@ -164,9 +210,8 @@ pub(crate) enum ExportCommand {
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct MefArgs {
-    /// Inventory files or directories.
-    #[arg(required = true)]
-    pub(crate) paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(crate) inputs: Inputs,
     /// Only this entry point's fault tree (default: every entry point).
     #[arg(long, value_name = "ID")]
     pub(crate) entry: Option<String>,
@@ -176,9 +221,10 @@ pub(crate) struct MefArgs {
 }
 
 const IMPORT_HELP: &str = "\
-The output is an inventory file with a `credentials` or `grants` section; put it
+The output is an inventory file (for `backstage`: components, people and
+groups; otherwise a `credentials`, `grants` or `backup_runs` section); put it
 next to the rest of the inventory (which must define the people, systems and
-other principals it refers to) and run `opsctl validate`.
+other entities it refers to) and run `opsctl validate`.
 
 Exit codes: 0 imported, 2 usage error or a problem in the input (every problem
 is printed with its file, line and column name; nothing is written).
@@ -192,9 +238,36 @@ Examples:
       --output inventory/aws-prod-credentials.json
   opsctl import grants-csv access-review.csv --output inventory/grants.json";
 
+/// Shells `opsctl completions` writes for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Shell {
+    /// GNU Bash.
+    Bash,
+    /// Z shell.
+    Zsh,
+    /// fish.
+    Fish,
+}
+
 /// The importers.
 #[derive(Debug, Subcommand)]
 pub(crate) enum ImportCommand {
+    /// Backstage catalog files (catalog-info.yaml; every .yaml and .yml file
+    /// under DIR) as components, people and groups.
+    #[command(
+        after_help = "Components and Resources become components (kind from spec.type, so databases are \
+        stateful; dependencies from spec.dependsOn and spec.dependencyOf; owner from spec.owner), Users \
+        people, Groups groups (members from spec.members, spec.children, spec.memberOf and spec.parent); \
+        Systems and Domains become tags. ops.dev/* annotations add what Backstage has no words for: \
+        entry, tier, requires, domains, kind, stateful, availability, slo, id. Kinds ops does not import \
+        (API, Location, Template, ...) are skipped with a note on standard error.\n\n\
+        To analyse a catalog without converting it, use --backstage DIR with any command that reads an \
+        inventory. See docs/backstage.md.\n\n\
+        Exit codes: 0 imported, 2 a problem in the catalog (every one printed with file:line:column).\n\n\
+        Examples:\n  opsctl import backstage catalog/ --output inventory/backstage.json\n  \
+        opsctl check --backstage catalog/ inventory/"
+    )]
+    Backstage(BackstageImportArgs),
     /// An AWS IAM credential report (CSV): console passwords, access keys and
     /// the root user as credentials on one system.
     #[command(name = "aws-credential-report", after_help = IMPORT_HELP)]
@@ -213,6 +286,16 @@ pub(crate) enum ImportCommand {
         opsctl import restic-snapshots snapshots.json --policy orders-db-nightly --output inventory/runs.json"
     )]
     ResticSnapshots(ResticImportArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct BackstageImportArgs {
+    /// Catalog files or directories (read recursively: .yaml and .yml files).
+    #[arg(required = true, value_name = "DIR")]
+    pub(crate) paths: Vec<PathBuf>,
+    /// Write the inventory file to FILE (atomically) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -303,9 +386,8 @@ pub(crate) enum PluginCommand {
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct OffboardArgs {
-    /// Inventory files or directories.
-    #[arg(required = true)]
-    pub(crate) paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(crate) inputs: InputsBeforeId,
     /// The person's id.
     pub(crate) person: String,
     /// Output format.
@@ -321,9 +403,8 @@ pub(crate) struct OffboardArgs {
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct ReviewArgs {
-    /// Inventory files or directories.
-    #[arg(required = true)]
-    pub(crate) paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(crate) inputs: Inputs,
     /// Only this system.
     #[arg(long, value_name = "ID")]
     pub(crate) system: Option<String>,
@@ -380,9 +461,8 @@ pub(crate) enum BackupCommand {
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct BackupStatusArgs {
-    /// Inventory files or directories.
-    #[arg(required = true)]
-    pub(crate) paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(crate) inputs: Inputs,
     /// Evaluate as of this instant (RFC 3339) instead of now.
     #[arg(long, value_name = "INSTANT", value_parser = parse_at)]
     pub(crate) at: Option<ops_core::Timestamp>,
@@ -396,9 +476,8 @@ pub(crate) struct BackupStatusArgs {
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct BackupScheduleArgs {
-    /// Inventory files or directories.
-    #[arg(required = true)]
-    pub(crate) paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(crate) inputs: InputsBeforeId,
     /// The backup policy's id.
     pub(crate) policy: String,
     /// How many runs to show.
@@ -435,9 +514,8 @@ pub(crate) enum IncidentCommand {
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct IncidentReportArgs {
-    /// Inventory files or directories.
-    #[arg(required = true)]
-    pub(crate) paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(crate) inputs: Inputs,
     /// Only incidents detected at or after this instant (RFC 3339, or a date: 2026-07-01).
     #[arg(long, value_name = "DATE", value_parser = parse_at)]
     pub(crate) since: Option<ops_core::Timestamp>,
@@ -481,9 +559,8 @@ pub(crate) struct IncidentNewArgs {
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct PostmortemArgs {
-    /// Inventory files or directories.
-    #[arg(required = true)]
-    pub(crate) paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(crate) inputs: InputsBeforeId,
     /// The incident id.
     pub(crate) incident: String,
     /// Document format.
@@ -507,9 +584,8 @@ fn parse_severity(s: &str) -> Result<ops_core::IncidentSeverity, String> {
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct CheckArgs {
-    /// Inventory files or directories (read recursively).
-    #[arg(required = true)]
-    pub(crate) paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(crate) inputs: Inputs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub(crate) format: OutputFormat,
@@ -551,9 +627,8 @@ pub(crate) enum AnalysisFormat {
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct SpofArgs {
-    /// Inventory files or directories.
-    #[arg(required = true)]
-    pub(crate) paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(crate) inputs: Inputs,
     /// Only this entry point.
     #[arg(long, value_name = "ID")]
     pub(crate) entry: Option<String>,
@@ -568,9 +643,8 @@ pub(crate) struct SpofArgs {
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct BlastArgs {
-    /// Inventory files or directories.
-    #[arg(required = true)]
-    pub(crate) paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(crate) inputs: InputsBeforeId,
     /// The component that fails.
     #[arg(last = false)]
     pub(crate) component: String,
@@ -581,9 +655,8 @@ pub(crate) struct BlastArgs {
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct SimulateArgs {
-    /// Inventory files or directories.
-    #[arg(required = true)]
-    pub(crate) paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(crate) inputs: Inputs,
     /// Components or domains to fail, comma-separated (repeatable).
     #[arg(long, value_name = "ID[,ID...]", value_delimiter = ',', required = true)]
     pub(crate) fail: Vec<String>,
@@ -594,9 +667,8 @@ pub(crate) struct SimulateArgs {
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct GraphArgs {
-    /// Inventory files or directories.
-    #[arg(required = true)]
-    pub(crate) paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(crate) inputs: Inputs,
     /// Diagram language.
     #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
     pub(crate) format: GraphFormat,

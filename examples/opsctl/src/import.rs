@@ -4,7 +4,7 @@ use std::io::Write as _;
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use ops_core::import::{self, AwsCredentialReportOptions, GrantsCsvOptions, Imported};
+use ops_core::import::{self, AwsCredentialReportOptions, BackstageCatalog, GrantsCsvOptions, Imported};
 use ops_core::{CredentialKind, Limits};
 
 use crate::cli::{ImportCommand, RootKind};
@@ -12,6 +12,25 @@ use crate::write;
 
 pub(crate) fn run(command: ImportCommand) -> Result<u8> {
     let (imported, output) = match command {
+        ImportCommand::Backstage(args) => {
+            let catalog = BackstageCatalog::load(&args.paths, &Limits::default())?;
+            for note in catalog.notes() {
+                eprintln!("note: {note}");
+            }
+            write_text(&catalog.to_inventory_json(), args.output.as_deref())?;
+            if let Some(path) = &args.output {
+                let plural = |n: usize| if n == 1 { "" } else { "s" };
+                let (c, p, g) = (catalog.components(), catalog.people(), catalog.groups());
+                eprintln!(
+                    "wrote {c} component{}, {p} {} and {g} group{} to {}",
+                    plural(c),
+                    if p == 1 { "person" } else { "people" },
+                    plural(g),
+                    path.display()
+                );
+            }
+            return Ok(0);
+        }
         ImportCommand::ResticSnapshots(args) => {
             let text = import::read_input(&args.file, &Limits::default())?;
             let snapshots = ops_core::parse_restic_snapshots(&args.file.display().to_string(), &text)?;

@@ -5,13 +5,13 @@
 use std::path::PathBuf;
 
 use anyhow::{Result, bail};
-use ops_core::{IncidentMetrics, Inventory, Timestamp, postmortem_markdown};
+use ops_core::{IncidentMetrics, Timestamp, postmortem_markdown};
 
 use crate::cli::{IncidentNewArgs, IncidentReportArgs, PostmortemArgs, PostmortemFormat, ReportFormat};
 use crate::write;
 
 pub(crate) fn report(args: &IncidentReportArgs) -> Result<u8> {
-    let inventory = Inventory::load(&args.paths)?;
+    let inventory = crate::load(&args.inputs)?;
     let metrics = IncidentMetrics::new(&inventory, args.since);
     let text = match args.format {
         ReportFormat::Text => metrics.to_text(),
@@ -22,7 +22,7 @@ pub(crate) fn report(args: &IncidentReportArgs) -> Result<u8> {
 }
 
 pub(crate) fn postmortem(args: &PostmortemArgs) -> Result<u8> {
-    let inventory = Inventory::load(&args.paths)?;
+    let inventory = crate::load(&args.inputs)?;
     let Some(idx) = inventory.incident_by_id(&args.incident) else {
         let mut known: Vec<&str> = inventory.incidents().iter().map(|i| i.id.as_str()).collect();
         known.sort_unstable();

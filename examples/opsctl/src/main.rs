@@ -6,6 +6,7 @@ mod backup;
 mod cli;
 mod import;
 mod incident;
+mod man;
 mod plugins;
 mod report;
 mod retention;
@@ -17,7 +18,7 @@ use std::process::ExitCode;
 
 use anyhow::{Result, bail};
 use clap::{CommandFactory, FromArgMatches};
-use ops_core::{Error, Inventory, Runner, render};
+use ops_core::{Error, Inventory, LoadOptions, Runner, render};
 
 use cli::{AccessCommand, BackupCommand, CheckArgs, Cli, ColorChoice, Command, OutputFormat, PluginCommand};
 use text::Style;
@@ -32,6 +33,12 @@ fn main() -> ExitCode {
     // `--plugin` it follows.
     let matches = Cli::command().get_matches();
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    // An importer's input is not checked, it is imported.
+    let not_done = if matches!(cli.command, Command::Import(_)) {
+        "nothing was imported"
+    } else {
+        "nothing was checked"
+    };
     let style = Style {
         color: std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
@@ -44,10 +51,7 @@ fn main() -> ExitCode {
                         eprintln!("{} {p}", style.error("error:"));
                     }
                     let n = problems.len();
-                    eprintln!(
-                        "{n} problem{} found; nothing was checked",
-                        if n == 1 { "" } else { "s" }
-                    );
+                    eprintln!("{n} problem{} found; {not_done}", if n == 1 { "" } else { "s" });
                 }
                 Some(Error::Import(problems)) => {
                     for p in problems {
@@ -68,8 +72,8 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli, matches: &clap::ArgMatches) -> Result<u8> {
     match cli.command {
-        Command::Validate { paths } => {
-            let inv = Inventory::load(&paths)?;
+        Command::Validate { inputs } => {
+            let inv = load(&inputs)?;
             write::emit(
                 None,
                 &format!(
@@ -116,15 +120,64 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> Result<u8> {
         } => plugins::inspect(&file),
         Command::Report(args) => report::report(&args),
         Command::Export(cli::ExportCommand::Mef(args)) => report::mef(&args),
+        Command::Completions { shell } => {
+            let shell = match shell {
+                cli::Shell::Bash => clap_complete::Shell::Bash,
+                cli::Shell::Zsh => clap_complete::Shell::Zsh,
+                cli::Shell::Fish => clap_complete::Shell::Fish,
+            };
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "opsctl", &mut script);
+            write::emit(None, &String::from_utf8(script)?)?;
+            Ok(0)
+        }
+        Command::Man { output } => man::run(output.as_deref()),
         Command::Explain { rule } => explain(rule.as_deref()),
     }
+}
+
+/// Inventory files and Backstage catalogs named on the command line.
+pub(crate) struct Sources<'a> {
+    paths: &'a [std::path::PathBuf],
+    backstage: &'a [std::path::PathBuf],
+}
+
+impl<'a> From<&'a cli::Inputs> for Sources<'a> {
+    fn from(i: &'a cli::Inputs) -> Self {
+        Sources {
+            paths: &i.paths,
+            backstage: &i.backstage,
+        }
+    }
+}
+
+impl<'a> From<&'a cli::InputsBeforeId> for Sources<'a> {
+    fn from(i: &'a cli::InputsBeforeId) -> Self {
+        Sources {
+            paths: &i.paths,
+            backstage: &i.backstage,
+        }
+    }
+}
+
+/// Loads the inventory named on the command line; notes of what was skipped
+/// (Backstage kinds ops does not import) go to standard error.
+pub(crate) fn load<'a>(inputs: impl Into<Sources<'a>>) -> Result<Inventory> {
+    let inputs: Sources<'_> = inputs.into();
+    let mut options = LoadOptions::default();
+    options.backstage = inputs.backstage.to_vec();
+    let inventory = Inventory::load_with(inputs.paths, &options)?;
+    for note in inventory.notes() {
+        eprintln!("note: {note}");
+    }
+    Ok(inventory)
 }
 
 fn check(args: CheckArgs, configs: Vec<Option<std::path::PathBuf>>) -> Result<u8> {
     // Plugins first: a plugin that does not load is a usage error, found
     // before the inventory is read.
     let plugins = plugins::load(&args.plugins, configs, args.no_plugin_cache)?;
-    let inventory = Inventory::load(&args.paths)?;
+    let inventory = crate::load(&args.inputs)?;
     let now = args.at.unwrap_or_else(chrono::Utc::now);
     let mut runner = Runner::with_builtin_checks();
     for plugin in plugins {

@@ -23,7 +23,7 @@ fn entry(inv: &Inventory, id: &str) -> Result<Idx<Component>> {
 /// `opsctl report PATH... --html FILE`: every built-in check at `--at`, written
 /// as one self-contained page, atomically.
 pub(crate) fn report(args: &ReportArgs) -> Result<u8> {
-    let inv = Inventory::load(&args.paths)?;
+    let inv = crate::load(&args.inputs)?;
     let selected = args.entry.as_deref().map(|id| entry(&inv, id)).transpose()?;
     let now = args.at.unwrap_or_else(chrono::Utc::now);
     let report = Runner::with_builtin_checks().run(&inv, now);
@@ -33,7 +33,7 @@ pub(crate) fn report(args: &ReportArgs) -> Result<u8> {
 
 /// `opsctl export mef PATH... [--entry ID] [--output FILE]`.
 pub(crate) fn mef(args: &MefArgs) -> Result<u8> {
-    let inv = Inventory::load(&args.paths)?;
+    let inv = crate::load(&args.inputs)?;
     let selected = args.entry.as_deref().map(|id| entry(&inv, id)).transpose()?;
     if selected.is_none() && !inv.components().iter().any(|c| c.entry) {
         bail!("the inventory has no entry point (entry: true) to build a fault tree for");

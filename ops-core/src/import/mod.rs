@@ -11,6 +11,7 @@
 //! |---|---|---|
 //! | [`aws_credential_report`] | `aws iam get-credential-report` | `credentials` |
 //! | [`grants_csv`] | a spreadsheet of grants | `grants` |
+//! | [`BackstageCatalog`] | Backstage catalog files | `components`, `people`, `groups` |
 //!
 //! ```
 //! use ops_core::import::{self, AwsCredentialReportOptions};
@@ -33,6 +34,7 @@
 //! ```
 
 mod aws_credential_report;
+pub(crate) mod backstage;
 mod grants_csv;
 
 use std::fmt;
@@ -45,6 +47,7 @@ use serde::{Serialize, Serializer};
 use crate::{CredentialKind, Error, Level, Limits, Timestamp};
 
 pub use aws_credential_report::{AwsCredentialReportOptions, ROOT_USER, aws_credential_report};
+pub use backstage::BackstageCatalog;
 pub use grants_csv::{GrantsCsvOptions, grants_csv};
 
 /// What an importer produced: inventory entities, in the order of the input.

@@ -17,14 +17,27 @@ pub(crate) struct SourceText {
 
 /// Expands directories (recursively, sorted, skipping hidden entries and
 /// files of other types) and reads every file, reporting each problem.
-pub(crate) fn read_all(paths: &[PathBuf], limits: &Limits, diags: &mut Diagnostics) -> Vec<SourceText> {
+/// With `yaml_only` (Backstage catalogs), only `.yaml` and `.yml` files are read.
+pub(crate) fn read_all(
+    paths: &[PathBuf],
+    limits: &Limits,
+    yaml_only: bool,
+    diags: &mut Diagnostics,
+) -> Vec<SourceText> {
     let mut files = Vec::new();
     for path in paths {
         match std::fs::metadata(path) {
-            Ok(meta) if meta.is_dir() => collect_dir(path, 0, &mut files, diags),
+            Ok(meta) if meta.is_dir() => collect_dir(path, 0, yaml_only, &mut files, diags),
             Ok(_) => match Format::from_path(path) {
-                Some(format) => files.push((path.clone(), format)),
-                None => diags.push(Diagnostic::new(
+                Some(format) if !yaml_only || format == Format::Yaml => files.push((path.clone(), format)),
+                _ if yaml_only => diags.push(Diagnostic::new(
+                    None,
+                    format!(
+                        "{}: unsupported file type for a Backstage catalog: expected .yaml or .yml",
+                        path.display()
+                    ),
+                )),
+                _ => diags.push(Diagnostic::new(
                     None,
                     format!(
                         "{}: unsupported file type: expected .yaml, .yml, .toml or .json",
@@ -103,7 +116,7 @@ pub(crate) fn read_all(paths: &[PathBuf], limits: &Limits, diags: &mut Diagnosti
 /// Directories nested deeper than this are not read (a symlink loop, most likely).
 const MAX_DIR_DEPTH: usize = 32;
 
-fn collect_dir(dir: &Path, depth: usize, files: &mut Vec<(PathBuf, Format)>, diags: &mut Diagnostics) {
+fn collect_dir(dir: &Path, depth: usize, yaml_only: bool, files: &mut Vec<(PathBuf, Format)>, diags: &mut Diagnostics) {
     if depth > MAX_DIR_DEPTH {
         diags.push(Diagnostic::new(
             None,
@@ -133,8 +146,10 @@ fn collect_dir(dir: &Path, depth: usize, files: &mut Vec<(PathBuf, Format)>, dia
     paths.sort();
     for path in paths {
         if path.is_dir() {
-            collect_dir(&path, depth + 1, files, diags);
-        } else if let Some(format) = Format::from_path(&path) {
+            collect_dir(&path, depth + 1, yaml_only, files, diags);
+        } else if let Some(format) = Format::from_path(&path)
+            && (!yaml_only || format == Format::Yaml)
+        {
             files.push((path, format));
         }
     }

@@ -69,6 +69,9 @@ pub struct Inventory {
     incidents: Vec<Incident>,
     problems: Vec<Problem>,
     changes: Vec<Change>,
+    /// What the loader skipped on purpose (Backstage entities of kinds ops
+    /// does not import), with where.
+    notes: Vec<Diagnostic>,
     /// Built on the first lookup by id: most runs (`opsctl spof`, the checks)
     /// never look anything up by id, and for a large estate the tables cost
     /// an allocation per id and a table as large as the id set.
@@ -151,6 +154,11 @@ impl Lookups {
 pub struct LoadOptions {
     /// Bounds on file size, nesting and alias expansion.
     pub limits: Limits,
+    /// Backstage catalog files or directories (`.yaml`, `.yml`, read
+    /// recursively) to load as a source of components, people and groups.
+    /// Entities that the inventory files define with the same id as an
+    /// imported one are overlays: they add to it (see `docs/backstage.md`).
+    pub backstage: Vec<PathBuf>,
 }
 
 impl Inventory {
@@ -172,8 +180,15 @@ impl Inventory {
     pub fn load_with<P: Into<PathBuf> + Clone>(paths: &[P], options: &LoadOptions) -> Result<Inventory, Error> {
         let paths: Vec<PathBuf> = paths.iter().cloned().map(Into::into).collect();
         let mut diags = Diagnostics::default();
-        let texts = files::read_all(&paths, &options.limits, &mut diags);
-        if texts.is_empty() && diags.is_empty() {
+        let texts = files::read_all(&paths, &options.limits, false, &mut diags);
+        let catalog = files::read_all(&options.backstage, &options.limits, true, &mut diags);
+        if !options.backstage.is_empty() && catalog.is_empty() && diags.is_empty() {
+            diags.push(Diagnostic::new(
+                None,
+                "no Backstage catalog files found (expected .yaml or .yml files)",
+            ));
+        }
+        if texts.is_empty() && catalog.is_empty() && diags.is_empty() {
             diags.push(Diagnostic::new(
                 None,
                 "no inventory files found (expected .yaml, .yml, .toml or .json files)",
@@ -183,7 +198,8 @@ impl Inventory {
             .iter()
             .map(|t| (t.name.clone(), t.format, t.text.as_str()))
             .collect();
-        Inventory::build(&sources, &options.limits, diags)
+        let catalog: Vec<(Arc<str>, &str)> = catalog.iter().map(|t| (t.name.clone(), t.text.as_str())).collect();
+        Inventory::build(&sources, &catalog, &options.limits, diags)
     }
 
     /// Loads an inventory from one in-memory text; `name` is used in locations.
@@ -204,16 +220,39 @@ impl Inventory {
             ));
             return Err(Error::Invalid(diags));
         }
-        Inventory::build(&[(Arc::from(name), format, text)], &limits, diags)
+        Inventory::build(&[(Arc::from(name), format, text)], &[], &limits, diags)
     }
 
+    /// Loads `sources` (inventory files) and `catalog` (Backstage catalog
+    /// files, name and text), the catalog first so the files can overlay it.
     fn build<'t>(
         sources: &[(Arc<str>, Format, &'t str)],
+        catalog: &[(Arc<str>, &str)],
         limits: &Limits,
         mut diags: Diagnostics,
     ) -> Result<Inventory, Error> {
         let sink = Sink::default();
         let mut raw = RawInventory::default();
+        let mut notes = Vec::new();
+        let mut imported = None;
+        if !catalog.is_empty() {
+            let mut docs = Vec::new();
+            for (name, text) in catalog {
+                let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+                match source::parse(name, text, Format::Yaml, limits, None) {
+                    Ok(d) => docs.extend(d),
+                    Err(d) => {
+                        diags.push(d);
+                        raw.incomplete = true;
+                    }
+                }
+            }
+            let converted = crate::import::backstage::convert(&docs, &sink);
+            raw.add_document(&converted.document, &sink);
+            raw.broken.extend(converted.broken);
+            notes = converted.notes;
+            imported = Some(raw.imported());
+        }
         for (name, format, text) in sources {
             // Some editors start files with a byte-order mark; it is not content.
             let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -236,6 +275,9 @@ impl Inventory {
                 }
             }
         }
+        if let Some(imported) = imported {
+            raw.apply_overlay(imported);
+        }
         // A file that could not be read at all hides ids the same way.
         raw.incomplete |= !diags.is_empty();
         diags.extend(sink.take());
@@ -247,7 +289,9 @@ impl Inventory {
             }
             return Err(Error::Invalid(diags.finish()));
         }
-        validate::validate(raw).map_err(Error::Invalid)
+        let mut inventory = validate::validate(raw).map_err(Error::Invalid)?;
+        inventory.notes = notes;
+        Ok(inventory)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -284,6 +328,7 @@ impl Inventory {
             incidents,
             problems,
             changes,
+            notes: Vec::new(),
             by_id: OnceLock::new(),
         }
     }
@@ -475,6 +520,25 @@ impl Inventory {
     pub fn changes(&self) -> &[Change] {
         &self.changes
     }
+    /// What loading skipped on purpose, with where: Backstage entities of
+    /// kinds ops does not import (API, Location, Template, ...). Empty
+    /// without a Backstage catalog.
+    pub fn notes(&self) -> &[Diagnostic] {
+        &self.notes
+    }
+}
+
+/// Reads Backstage catalog files: `(name, text)` of every `.yaml` and `.yml`
+/// file under `paths`, each problem reported.
+pub(crate) fn read_catalog_files(
+    paths: &[PathBuf],
+    limits: &Limits,
+    diags: &mut Diagnostics,
+) -> Vec<(Arc<str>, String)> {
+    files::read_all(paths, limits, true, diags)
+        .into_iter()
+        .map(|t| (t.name, t.text))
+        .collect()
 }
 
 /// The JSON Schema (draft 2020-12) of an inventory file, generated from the

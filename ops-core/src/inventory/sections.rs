@@ -190,3 +190,106 @@ fn one<'t, T: serde::Deserialize<'t>>(
         }
     }
 }
+
+/// How many of each kind of entity a Backstage catalog contributed: they
+/// come first in their lists, and entities of the same id that native files
+/// define after them are overlays, merged into them.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Imported {
+    pub(crate) components: usize,
+    pub(crate) people: usize,
+    pub(crate) groups: usize,
+}
+
+impl RawInventory<'_> {
+    /// Counts the entities read so far, as imported ones.
+    pub(crate) fn imported(&self) -> Imported {
+        Imported {
+            components: self.components.len(),
+            people: self.people.len(),
+            groups: self.groups.len(),
+        }
+    }
+
+    /// Merges each entity defined after the first `imported` of its kind into
+    /// the imported entity of the same id, if there is one: a value the
+    /// overlay sets replaces the imported one, lists are extended (without
+    /// repeats). Overlay entities with new ids stay as they are.
+    pub(crate) fn apply_overlay(&mut self, imported: Imported) {
+        overlay(
+            &mut self.components,
+            imported.components,
+            |c| &c.id.value,
+            |base, over| {
+                set(&mut base.name, over.name);
+                set(&mut base.kind, over.kind);
+                set(&mut base.description, over.description);
+                set(&mut base.entry, over.entry);
+                set(&mut base.requires, over.requires);
+                set(&mut base.tier, over.tier);
+                set(&mut base.stateful, over.stateful);
+                set(&mut base.availability, over.availability);
+                set(&mut base.slo, over.slo);
+                extend(&mut base.depends_on, over.depends_on, |d| d.value.to_string());
+                extend(&mut base.owners, over.owners, |d| d.value.to_string());
+                extend(&mut base.domains, over.domains, |d| d.value.to_string());
+                extend(&mut base.tags, over.tags, Clone::clone);
+            },
+        );
+        overlay(
+            &mut self.people,
+            imported.people,
+            |p| &p.id.value,
+            |base, over| {
+                set(&mut base.name, over.name);
+                set(&mut base.email, over.email);
+                set(&mut base.status, over.status);
+                set(&mut base.departed_at, over.departed_at);
+                set(&mut base.mfa, over.mfa);
+                base.leave.extend(over.leave);
+            },
+        );
+        overlay(
+            &mut self.groups,
+            imported.groups,
+            |g| &g.id.value,
+            |base, over| {
+                set(&mut base.name, over.name);
+                extend(&mut base.members, over.members, |m| m.value.clone());
+            },
+        );
+    }
+}
+
+fn overlay<T>(list: &mut Vec<(Location, T)>, imported: usize, id: fn(&T) -> &str, merge: fn(&mut T, T)) {
+    if imported == 0 || list.len() <= imported {
+        return;
+    }
+    let index: std::collections::HashMap<String, usize> = list[..imported]
+        .iter()
+        .enumerate()
+        .map(|(i, (_, t))| (id(t).to_owned(), i))
+        .collect();
+    let rest = list.split_off(imported);
+    for (at, item) in rest {
+        match index.get(id(&item)) {
+            Some(&i) => merge(&mut list[i].1, item),
+            None => list.push((at, item)),
+        }
+    }
+}
+
+fn set<T>(base: &mut Option<T>, over: Option<T>) {
+    if over.is_some() {
+        *base = over;
+    }
+}
+
+fn extend<T>(base: &mut Vec<T>, over: Vec<T>, key: fn(&T) -> String) {
+    for item in over {
+        let k = key(&item);
+        if !base.iter().any(|b| key(b) == k) {
+            base.push(item);
+        }
+    }
+}

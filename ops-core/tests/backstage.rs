@@ -1,0 +1,345 @@
+//! Backstage catalogs as an inventory source: entity references with
+//! Backstage's default kinds and namespaces, the ops.dev annotations, overlays,
+//! and every problem reported at once with its file, line and column.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail by panicking
+
+use std::path::{Path, PathBuf};
+
+use ops_core::import::BackstageCatalog;
+use ops_core::{Error, Inventory, Limits, LoadOptions, Requirement};
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/backstage")
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("ops-backstage-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Loads the catalog files written into a fresh directory, plus native files.
+fn load(name: &str, catalog: &[(&str, &str)], native: &[(&str, &str)]) -> Result<Inventory, Error> {
+    let dir = temp_dir(name);
+    let (cat, inv) = (dir.join("catalog"), dir.join("inventory"));
+    std::fs::create_dir_all(&cat).unwrap();
+    std::fs::create_dir_all(&inv).unwrap();
+    for (file, text) in catalog {
+        std::fs::write(cat.join(file), text).unwrap();
+    }
+    for (file, text) in native {
+        std::fs::write(inv.join(file), text).unwrap();
+    }
+    let mut options = LoadOptions::default();
+    options.backstage = vec![cat];
+    let paths: Vec<PathBuf> = if native.is_empty() { vec![] } else { vec![inv] };
+    let result = Inventory::load_with(&paths, &options);
+    let _ = std::fs::remove_dir_all(&dir);
+    result
+}
+
+/// Problems, with the file path made relative to the fixtures.
+fn problems(err: Error) -> Vec<String> {
+    let Error::Invalid(list) = err else {
+        panic!("expected validation problems, got {err}")
+    };
+    let base = format!("{}/", fixtures().display());
+    list.iter().map(|d| d.to_string().replace(&base, "")).collect()
+}
+
+const ORG: &str = "\
+apiVersion: backstage.io/v1alpha1
+kind: Group
+metadata: {name: platform}
+spec: {type: department, children: [shop/web]}
+---
+apiVersion: backstage.io/v1alpha1
+kind: Group
+metadata: {name: web, namespace: shop}
+spec: {type: team, parent: default/platform, members: [ann], children: []}
+---
+apiVersion: backstage.io/v1alpha1
+kind: User
+metadata: {name: ann, namespace: shop}
+spec: {profile: {displayName: Ann Lee, email: ann@shop.example}, memberOf: []}
+---
+apiVersion: backstage.io/v1alpha1
+kind: User
+metadata: {name: bo}
+spec: {memberOf: [shop/web, group:default/platform]}
+";
+
+const SHOP: &str = "\
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: storefront
+  namespace: shop
+  title: Storefront
+  annotations: {ops.dev/entry: 'true', ops.dev/tier: '1', ops.dev/requires: 'at_least:1'}
+spec:
+  type: website
+  lifecycle: production
+  owner: web
+  system: shop
+  dependsOn: ['component:api', 'resource:default/cdn']
+---
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata: {name: api, namespace: shop}
+spec: {type: service, lifecycle: production, owner: 'user:default/bo'}
+---
+apiVersion: backstage.io/v1alpha1
+kind: Resource
+metadata: {name: orders-db, namespace: shop, annotations: {ops.dev/id: orders-db, ops.dev/domains: 'zone-a, zone-b'}}
+spec: {type: PostgreSQL, owner: web, system: shop, dependencyOf: ['component:api']}
+---
+apiVersion: backstage.io/v1alpha1
+kind: Resource
+metadata: {name: cdn}
+spec: {type: cdn, owner: 'group:shop/web'}
+---
+apiVersion: backstage.io/v1alpha1
+kind: System
+metadata: {name: shop, namespace: shop}
+spec: {owner: web, domain: 'default/retail'}
+---
+apiVersion: backstage.io/v1alpha1
+kind: Domain
+metadata: {name: retail}
+spec: {owner: platform}
+";
+
+const DOMAINS: &str = "domains:\n  - {id: zone-a, kind: zone}\n  - {id: zone-b, kind: zone}\n";
+
+#[test]
+fn references_follow_backstage_default_kinds_and_namespaces() {
+    let inv = load(
+        "refs",
+        &[("org.yaml", ORG), ("shop.yaml", SHOP)],
+        &[("domains.yaml", DOMAINS)],
+    )
+    .unwrap();
+    let ids = |list: &[ops_core::Idx<ops_core::Component>]| -> Vec<String> {
+        list.iter().map(|&c| inv.component(c).id.clone()).collect()
+    };
+    let ids_of: Vec<&str> = inv.components().iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids_of, ["shop/storefront", "shop/api", "orders-db", "cdn"]);
+
+    let storefront = inv.component(inv.component_by_id("shop/storefront").unwrap());
+    assert_eq!(storefront.name.as_deref(), Some("Storefront"));
+    assert!(storefront.entry);
+    assert_eq!(storefront.tier, Some(1));
+    assert_eq!(storefront.requires, Requirement::AtLeast(1));
+    assert_eq!(ids(&storefront.depends_on), ["shop/api", "cdn"]);
+    assert_eq!(storefront.tags, ["system:shop", "business-domain:retail"]);
+
+    // dependencyOf on the database adds the edge to the API.
+    let api = inv.component(inv.component_by_id("shop/api").unwrap());
+    assert_eq!(ids(&api.depends_on), ["orders-db"]);
+    let owner =
+        |c: &ops_core::Component| -> Vec<String> { c.owners.iter().map(|&p| inv.principal_id(p).to_owned()).collect() };
+    assert_eq!(owner(api), ["bo"]);
+    assert_eq!(owner(storefront), ["shop/web"]);
+
+    // spec.type PostgreSQL is a database, so stateful; domains from the annotation.
+    let db = inv.component(inv.component_by_id("orders-db").unwrap());
+    assert!(db.stateful);
+    assert_eq!(db.kind.as_str(), "database");
+    let domains: Vec<&str> = db.domains.iter().map(|&d| inv.domain(d).id.as_str()).collect();
+    assert_eq!(domains, ["zone-a", "zone-b"]);
+    assert!(!inv.component(inv.component_by_id("cdn").unwrap()).stateful);
+
+    // Members from spec.members, spec.children, memberOf and parent, without repeats.
+    let members = |id: &str| -> Vec<String> {
+        let g = inv.groups().iter().find(|g| g.id == id).unwrap();
+        g.members.iter().map(|&p| inv.principal_id(p).to_owned()).collect()
+    };
+    assert_eq!(members("platform"), ["shop/web", "bo"]);
+    assert_eq!(members("shop/web"), ["shop/ann", "bo"]);
+    let ann = inv.person(inv.person_by_id("shop/ann").unwrap());
+    assert_eq!(
+        (ann.name.as_deref(), ann.email.as_deref()),
+        (Some("Ann Lee"), Some("ann@shop.example"))
+    );
+    assert!(inv.notes().is_empty());
+}
+
+#[test]
+fn an_overlay_adds_to_imported_entities_by_id() {
+    let overlay = "\
+components:
+  - id: shop/api
+    requires: any
+    depends_on: [orders-db, replica]   # orders-db repeats the catalog's edge
+    domains: [zone-a]
+    tags: [overlaid]
+  - id: replica
+    kind: database
+people:
+  - {id: bo, status: departed, departed_at: 2026-01-31}
+groups:
+  - {id: platform, members: [shop/ann]}
+";
+    let inv = load(
+        "overlay",
+        &[("org.yaml", ORG), ("shop.yaml", SHOP)],
+        &[("domains.yaml", DOMAINS), ("overlay.yaml", overlay)],
+    )
+    .unwrap();
+    assert_eq!(inv.components().len(), 5);
+    let api = inv.component(inv.component_by_id("shop/api").unwrap());
+    assert_eq!(api.requires, Requirement::Any);
+    let deps: Vec<&str> = api.depends_on.iter().map(|&c| inv.component(c).id.as_str()).collect();
+    assert_eq!(deps, ["orders-db", "replica"]);
+    assert_eq!(api.tags, ["overlaid"]);
+    let bo = inv.person(inv.person_by_id("bo").unwrap());
+    assert_eq!(bo.status, ops_core::PersonStatus::Departed);
+    let platform = inv.groups().iter().find(|g| g.id == "platform").unwrap();
+    let members: Vec<&str> = platform.members.iter().map(|&p| inv.principal_id(p)).collect();
+    assert_eq!(members, ["shop/web", "bo", "shop/ann"]);
+}
+
+#[test]
+fn unknown_kinds_are_skipped_with_a_note() {
+    let catalog = "\
+apiVersion: backstage.io/v1alpha1
+kind: Location
+metadata: {name: root}
+spec: {targets: [./a.yaml]}
+---
+apiVersion: scaffolder.backstage.io/v1beta3
+kind: Template
+metadata: {name: new-service}
+spec: {steps: []}
+---
+kind: Widget
+metadata: {name: w1}
+extra: fields of a kind ops skips are not its business
+---
+apiVersion: backstage.io/v1alpha1
+kind: Resource
+metadata: {name: db}
+spec: {type: database, owner: 'user:ann'}
+---
+apiVersion: backstage.io/v1alpha1
+kind: User
+metadata: {name: ann}
+spec: {}
+";
+    let inv = load("notes", &[("catalog-info.yaml", catalog)], &[]).unwrap();
+    let notes: Vec<String> = inv.notes().iter().map(|n| n.message.clone()).collect();
+    assert_eq!(
+        notes,
+        [
+            "skipped Location 'root': ops imports only Component, Resource, System, Domain, Group and User",
+            "skipped Template 'new-service': ops imports only Component, Resource, System, Domain, Group and User",
+            "skipped Widget 'w1': ops imports only Component, Resource, System, Domain, Group and User",
+        ]
+    );
+    let lines: Vec<u32> = inv.notes().iter().map(|n| n.location.as_ref().unwrap().line).collect();
+    assert_eq!(lines, [2, 7, 11]);
+    assert_eq!(inv.components().len(), 1);
+}
+
+#[test]
+fn every_problem_is_reported_at_once_with_its_location() {
+    let mut options = LoadOptions::default();
+    options.backstage = vec![fixtures().join("broken")];
+    let err = Inventory::load_with(&Vec::<PathBuf>::new(), &options).unwrap_err();
+    assert_eq!(
+        problems(err),
+        [
+            "broken/a.yaml:6:20: ops.dev/entry: expected 'true' or 'false', found 'yes'",
+            "broken/a.yaml:7:23: unknown annotation 'ops.dev/requries' (did you mean 'ops.dev/requires'?)",
+            "broken/a.yaml:8:22: unknown domain 'zone-a'",
+            "broken/a.yaml:8:22: unknown domain 'zone-q'",
+            "broken/a.yaml:12:10: spec.owner: unknown entity 'group:default/team-wbe' (did you mean 'group:default/team-web'?)",
+            "broken/a.yaml:13:15: spec.dependsOn: 'payment-db' has no kind, and Backstage gives spec.dependsOn none by default; did you mean 'resource:payment-db'?",
+            "broken/a.yaml:13:27: spec.dependsOn: unknown entity 'resource:default/paymnt-db' (did you mean 'resource:default/payment-db'?)",
+            "broken/a.yaml:13:55: spec.dependsOn: 'api:shop-api' refers to kind 'api', which ops does not import; expected a Component or a Resource",
+            "broken/a.yaml:14:18: spec.dependencyOf: unknown entity 'component:default/nothing' (did you mean 'component:default/shop'?)",
+            "broken/a.yaml:15:3: unknown field 'lifecyle' (did you mean 'lifecycle'?)",
+            "broken/a.yaml:22:19: ops.dev/tier: expected a tier from 1 (most critical) to 4, found 'high'",
+            "broken/a.yaml:32:23: at_least: 3 is impossible: component 'lb' has only 1 dependency",
+            "broken/a.yaml:37:11: spec.system: unknown entity 'system:default/shopp'",
+            "broken/b.yaml:8:18: spec.members: unknown entity 'user:default/bea' (did you mean 'user:default/ann'?)",
+            "broken/b.yaml:20:9: duplicate entity 'resource:default/payment-db' (first defined at broken/a.yaml:17:1)",
+            "broken/b.yaml:28:9: 'resource:default/shop' and 'component:default/shop' (at broken/a.yaml:1:1) would both be 'shop' in the inventory; give one an 'ops.dev/id' annotation",
+            "broken/b.yaml:33:13: unsupported apiVersion 'backstage.io/v1beta9' for kind System; expected backstage.io/v1alpha1 or backstage.io/v1beta1",
+            "broken/b.yaml:40:1: missing required field 'apiVersion' (is this a Backstage catalog file?)",
+            "broken/b.yaml:44:1: expected a Backstage entity (a mapping with apiVersion, kind, metadata and spec), found a list",
+        ]
+    );
+}
+
+#[test]
+fn the_importer_reports_catalog_problems_and_writes_loadable_json() {
+    let err = BackstageCatalog::load(&[fixtures().join("broken")], &Limits::default()).unwrap_err();
+    // Only what the catalog alone shows: unknown failure domains and the
+    // impossible at_least need the rest of the inventory.
+    assert_eq!(problems(err).len(), 16);
+
+    let catalog = BackstageCatalog::from_texts(&[("org.yaml", ORG), ("shop.yaml", SHOP)], &Limits::default()).unwrap();
+    assert_eq!((catalog.components(), catalog.people(), catalog.groups()), (4, 2, 2));
+    let json = catalog.to_inventory_json();
+    let text = format!("{}\n", json.trim_end().trim_end_matches('}').trim_end())
+        + ",\n\"domains\": [{\"id\": \"zone-a\", \"kind\": \"zone\"}, {\"id\": \"zone-b\", \"kind\": \"zone\"}]}\n";
+    let inv = Inventory::from_text("backstage.json", ops_core::Format::Json, &text).unwrap();
+    let ids: Vec<&str> = inv.components().iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids, ["shop/storefront", "shop/api", "orders-db", "cdn"]);
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        value["components"][2],
+        serde_json::json!({
+            "id": "orders-db", "kind": "database", "owners": ["shop/web"],
+            "domains": ["zone-a", "zone-b"], "tags": ["system:shop", "business-domain:retail"]
+        })
+    );
+}
+
+#[test]
+fn yaml_bounds_apply_to_catalogs() {
+    let mut bomb =
+        String::from("apiVersion: backstage.io/v1alpha1\nkind: Component\nx-a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..8 {
+        let p = i - 1;
+        bomb.push_str(&format!(
+            "x-a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+        ));
+    }
+    let err = BackstageCatalog::from_texts(&[("bomb.yaml", &bomb)], &Limits::default()).unwrap_err();
+    assert_eq!(
+        problems(err),
+        ["bomb.yaml:7:47: YAML aliases expand to more than 100000 nodes; refusing to expand further (an alias bomb?)"]
+    );
+}
+
+#[test]
+fn annotation_values_must_be_strings_and_each_bad_one_is_reported() {
+    let catalog = "\
+apiVersion: backstage.io/v1alpha1
+kind: Resource
+metadata:
+  name: db
+  annotations:
+    ops.dev/tier: 1
+    ops.dev/entry: true
+    ops.dev/availability: 0.999
+    ops.dev/domains: [zone-a]
+    backstage.io/techdocs-ref: dir:.
+spec: {type: database}
+";
+    let err = BackstageCatalog::from_texts(&[("c.yaml", catalog)], &Limits::default()).unwrap_err();
+    assert_eq!(
+        problems(err),
+        [
+            "c.yaml:6:19: annotations.ops.dev/tier: annotation values are strings in Backstage; quote it: ops.dev/tier: \"1\"",
+            "c.yaml:7:20: annotations.ops.dev/entry: annotation values are strings in Backstage; quote it: ops.dev/entry: \"true\"",
+            "c.yaml:8:27: annotations.ops.dev/availability: annotation values are strings in Backstage; quote it: ops.dev/availability: \"0.999\"",
+            "c.yaml:9:22: annotations.ops.dev/domains: expected a string, found a list",
+        ]
+    );
+}
