@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::Serialize;
 
-use crate::{EffectiveAccess, FailureAnalysis, Finding, Inventory, Severity, Timestamp};
+use crate::{BackupStatus, EffectiveAccess, FailureAnalysis, Finding, Inventory, Severity, Timestamp};
 
 /// A rule a check can report: its stable id, default severity and a summary.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -54,6 +54,8 @@ pub struct Context<'a> {
     analysis: std::sync::Arc<OnceLock<FailureAnalysis<'a>>>,
     /// Likewise.
     access: std::sync::Arc<OnceLock<EffectiveAccess<'a>>>,
+    /// Likewise: every backup policy's status at `now`.
+    backups: std::sync::Arc<OnceLock<Vec<BackupStatus<'a>>>>,
 }
 
 impl<'a> Context<'a> {
@@ -64,6 +66,7 @@ impl<'a> Context<'a> {
             now,
             analysis: std::sync::Arc::default(),
             access: std::sync::Arc::default(),
+            backups: std::sync::Arc::default(),
         }
     }
     /// The inventory under check.
@@ -83,6 +86,12 @@ impl<'a> Context<'a> {
     /// first use and shared like [`Context::failure_analysis`].
     pub fn effective_access(&self) -> &EffectiveAccess<'a> {
         self.access.get_or_init(|| EffectiveAccess::new(self.inventory))
+    }
+    /// The status of every backup policy at [`Context::now`], in definition
+    /// order ([`BackupStatus::all`]), built on first use and shared like
+    /// [`Context::failure_analysis`].
+    pub fn backup_status(&self) -> &[BackupStatus<'a>] {
+        self.backups.get_or_init(|| BackupStatus::all(self.inventory, self.now))
     }
 }
 

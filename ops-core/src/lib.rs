@@ -58,6 +58,7 @@ pub mod import;
 mod incident;
 mod inventory;
 mod location;
+mod markup;
 pub mod render;
 mod source;
 mod suggest;
@@ -97,6 +98,7 @@ pub use graph::{
     FailureAnalysis, Outage, Requirement, SpofReport, Step,
 };
 pub use graph::{DomainSinglePointOfFailure, NoRedundancy, NominalRedundancy, SinglePointOfFailure};
+pub use graph::{MEF_GATE_LIMIT, open_psa_mef};
 pub use ids::Idx;
 pub use incident::{
     Action, Change, Detection, Incident, IncidentSeverity, Postmortem, PostmortemIssue, Problem, ProblemPlan,
@@ -117,7 +119,7 @@ pub use inventory::{FailureTarget, Inventory, LoadOptions, inventory_schema};
 pub use location::Location;
 pub use source::{Format, Limits};
 pub use suggest::did_you_mean;
-pub use time::{Timestamp, format_duration, parse_duration, parse_instant};
+pub use time::{Timestamp, format_duration, format_span, parse_duration, parse_instant};
 
 /// The README's Rust snippets compile as doctests, so they cannot rot.
 #[cfg(doctest)]

@@ -138,6 +138,28 @@ pub fn parse_duration(text: &str) -> Result<TimeDelta, String> {
     Ok(total)
 }
 
+/// Formats a span of time for people, as precise as its size deserves:
+/// hours and minutes under two days, days and hours under two weeks, whole
+/// days beyond (`25h`, `3h30m`, `3d6h`, `259 days`).
+///
+/// ```
+/// use chrono::TimeDelta;
+/// use ops_core::format_span;
+/// assert_eq!(format_span(TimeDelta::minutes(210)), "3h30m");
+/// assert_eq!(format_span(TimeDelta::hours(78) + TimeDelta::minutes(5)), "3d6h");
+/// assert_eq!(format_span(TimeDelta::days(3612) + TimeDelta::hours(9)), "3612 days");
+/// ```
+pub fn format_span(d: TimeDelta) -> String {
+    if d < TimeDelta::hours(48) {
+        let (h, m) = (d.num_hours(), d.num_minutes() % 60);
+        if m == 0 { format!("{h}h") } else { format!("{h}h{m}m") }
+    } else if d < TimeDelta::days(14) {
+        format_duration(TimeDelta::hours(d.num_hours()))
+    } else {
+        format!("{} days", d.num_days())
+    }
+}
+
 /// Formats a duration the way [`parse_duration`] reads it (`1d12h`, `0s`).
 pub fn format_duration(d: TimeDelta) -> String {
     let mut secs = d.num_seconds();

@@ -54,7 +54,7 @@ backup_policies:
     monitor: https://healthchecks.example/nightly
     copies:
       - {location: s3://primary, offsite: false}
-      - {location: b2://vault, offsite: true, immutable: true}
+      - {location: b2://vault, offsite: true, immutable: true, encrypted: true}
 restore_drills:
   - {policy: nightly, at: 2026-06-01, by: maya, duration: 1h, outcome: success}
   - {policy: nightly, at: 2026-10-01, by: tom, duration: 3h, outcome: success}
@@ -268,7 +268,7 @@ fn drills_overdue_slow_or_only_by_the_owner() {
 
 #[test]
 fn copies_offsite_and_immutable() {
-    let yaml = GOOD.replace("offsite: true, immutable: true", "offsite: false");
+    let yaml = GOOD.replace("offsite: true, immutable: true, encrypted: true", "offsite: false");
     assert_eq!(
         summary(&run(&CopyPlacement::new(), &yaml)),
         [
@@ -286,6 +286,38 @@ fn copies_offsite_and_immutable() {
             ),
         ]
     );
+}
+
+#[test]
+fn offsite_copies_not_marked_encrypted() {
+    // Left out and explicitly false are both "not known to be encrypted";
+    // an onsite copy without encryption is not this rule's concern.
+    for copy in [
+        "offsite: true, immutable: true",
+        "offsite: true, immutable: true, encrypted: false",
+    ] {
+        let yaml = GOOD.replace("offsite: true, immutable: true, encrypted: true", copy);
+        assert_eq!(
+            summary(&run(&CopyPlacement::new(), &yaml)),
+            [s(
+                "backup/unencrypted-offsite-copy",
+                "high",
+                "nightly",
+                "backup policy 'nightly' keeps an offsite copy at b2://vault that is not marked encrypted"
+            )],
+            "{copy}"
+        );
+    }
+    let findings = run(
+        &CopyPlacement::new(),
+        &GOOD.replace("encrypted: true", "encrypted: false"),
+    );
+    assert_eq!(
+        findings[0].location.as_ref().unwrap().line,
+        15,
+        "points at the copy (b2://vault)"
+    );
+    assert_eq!(summary(&run(&CopyPlacement::new(), GOOD)), []);
 }
 
 #[test]

@@ -9,8 +9,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use ops_core::{
-    ComponentKind, CronSchedule, DomainKind, Error, Format, Inventory, LoadOptions, Location, PersonStatus, Principal,
-    Requirement, Schedule, parse_instant,
+    Bucket, ComponentKind, CronSchedule, DomainKind, Error, Format, Inventory, KeepCount, LoadOptions, Location,
+    PersonStatus, Principal, Requirement, RetentionPolicy, Schedule, parse_instant,
 };
 
 // ---------------------------------------------------------------- helpers
@@ -1170,6 +1170,7 @@ backup_policies:
     copies:
       - {location: s3://b, deletable_by: [root]}
   - {id: weekly, protects: db, retention: {keep_daily: 7.0}}
+  - {id: monthly, protects: db, retention: {keep_weekly: forever, keep_monthly: -1}}
 ";
     assert_eq!(
         yaml(text),
@@ -1177,8 +1178,47 @@ backup_policies:
             "inv.yaml:7:38: timezone applies only to cron schedules; an `every` interval has no wall-clock times",
             "inv.yaml:8:30: invalid keep_within '2weeks': expected restic's duration syntax, numbers with y, m (months), d or h, such as 1y6m or 2d12h",
             "inv.yaml:10:43: 'root' names both a principal and a credential; rename one of them",
-            "inv.yaml:11:56: retention.keep_daily: expected an integer, found the number 7.0",
+            "inv.yaml:11:56: retention.keep_daily: expected a count or 'unlimited', found the number 7.0",
+            "inv.yaml:12:58: keep_weekly must be a count or 'unlimited'; found 'forever'",
+            "inv.yaml:12:81: keep_monthly must be a count from 0 to 4294967295 or 'unlimited'; found -1",
         ]
+    );
+}
+
+#[test]
+fn retention_counts_may_be_unlimited() {
+    let text = "\
+components: [{id: db, kind: database}]
+backup_policies:
+  - {id: nightly, protects: db, retention: {keep_last: 0, keep_daily: 7, keep_monthly: unlimited}}
+";
+    let inv = loads("inv.yaml", Format::Yaml, text);
+    let r = inv.backup_policies()[0].retention.as_ref().unwrap();
+    assert_eq!(
+        (r.keep_last, r.keep_daily, r.keep_monthly, r.keep_yearly),
+        (
+            Some(KeepCount::Off),
+            Some(KeepCount::Count(7)),
+            Some(KeepCount::Unlimited),
+            None
+        )
+    );
+    let policy = RetentionPolicy::from_retention(r).unwrap();
+    assert_eq!(policy.count(Bucket::Monthly), KeepCount::Unlimited);
+    assert_eq!(policy.count(Bucket::Last), KeepCount::Off);
+    // The same in JSON and TOML.
+    let json = r#"{"components": [{"id": "db", "kind": "database"}],
+        "backup_policies": [{"id": "nightly", "protects": "db", "retention": {"keep_monthly": "unlimited"}}]}"#;
+    let inv = loads("inv.json", Format::Json, json);
+    let r = inv.backup_policies()[0].retention.as_ref().unwrap();
+    assert_eq!(r.keep_monthly, Some(KeepCount::Unlimited));
+    let toml = "[[components]]\nid = \"db\"\nkind = \"database\"\n\n[[backup_policies]]\nid = \"nightly\"\n\
+        protects = \"db\"\nretention = { keep_yearly = \"unlimited\", keep_daily = 3 }\n";
+    let inv = loads("inv.toml", Format::Toml, toml);
+    let r = inv.backup_policies()[0].retention.as_ref().unwrap();
+    assert_eq!(
+        (r.keep_yearly, r.keep_daily),
+        (Some(KeepCount::Unlimited), Some(KeepCount::Count(3)))
     );
 }
 

@@ -4,7 +4,9 @@ use std::fmt::Write as _;
 
 use anyhow::{Result, bail};
 use chrono::Offset;
-use ops_core::{BackupStatus, Inventory, Runner, Schedule, Timestamp, builtin_checks, did_you_mean, format_duration};
+use ops_core::{
+    BackupStatus, Inventory, Runner, Schedule, Timestamp, builtin_checks, did_you_mean, format_duration, format_span,
+};
 use serde_json::json;
 
 use crate::cli::{AnalysisFormat, BackupScheduleArgs, BackupStatusArgs};
@@ -92,7 +94,7 @@ pub(crate) fn status(args: &BackupStatusArgs) -> Result<u8> {
                 let schedule = p.schedule.as_ref().map_or("no schedule".to_owned(), schedule_text);
                 let _ = writeln!(out, "  schedule   {schedule}{next}");
                 let good = match (s.last_good_run, s.age(now)) {
-                    (Some(r), Some(age)) => format!("{} ({} ago)", minute(r.started_at), format_duration(age)),
+                    (Some(r), Some(age)) => format!("{} ({} ago)", minute(r.started_at), format_span(age)),
                     _ => "none".to_owned(),
                 };
                 let rpo = p

@@ -110,6 +110,18 @@ pub(crate) enum Command {
         #[command(subcommand)]
         command: PluginCommand,
     },
+    /// Write a self-contained HTML report: findings with explanations, the
+    /// dependency graph, backups, access review and incident metrics.
+    #[command(
+        after_help = "The page loads nothing and runs no script; send it by mail or attach it to a ticket.\n\n\
+        Exit codes: 0 written, 2 usage or input error.\n\n\
+        Examples:\n  opsctl report examples/inventories/startup --html report.html\n  \
+        opsctl report inventory/ --html report.html --entry public-api --at 2026-11-22T09:00:00Z"
+    )]
+    Report(ReportArgs),
+    /// Export the failure model for other tools.
+    #[command(subcommand)]
+    Export(ExportCommand),
     /// Explain a check: what it finds, why it matters, how to fix it.
     /// Without a rule id, list every rule (with `--plugin`, the plugins' too).
     #[command(
@@ -127,6 +139,50 @@ pub(crate) enum Command {
         #[arg(long)]
         no_plugin_cache: bool,
     },
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct ReportArgs {
+    /// Inventory files or directories.
+    #[arg(required = true)]
+    pub(crate) paths: Vec<PathBuf>,
+    /// Write the HTML page to FILE (atomically).
+    #[arg(long, value_name = "FILE", required = true)]
+    pub(crate) html: PathBuf,
+    /// Highlight this entry point's failure paths (default: the first entry point).
+    #[arg(long, value_name = "ID")]
+    pub(crate) entry: Option<String>,
+    /// Evaluate as of this instant (RFC 3339) instead of now.
+    #[arg(long, value_name = "INSTANT", value_parser = parse_at)]
+    pub(crate) at: Option<ops_core::Timestamp>,
+}
+
+/// The exporters.
+#[derive(Debug, Subcommand)]
+pub(crate) enum ExportCommand {
+    /// The failure model as an Open-PSA Model Exchange Format fault tree, for
+    /// fault-tree tools: one top gate per entry point.
+    #[command(
+        after_help = "Basic events: fail-<component> (probability 1 - availability where given) and\n\
+        lost-<domain>. Gates: down-<component>, an OR of its own failure, its domains and its rule\n\
+        (all: OR, any: AND, at_least k of n: atleast n-k+1). Dependency cycles are unfolded per path.\n\n\
+        Examples:\n  opsctl export mef examples/inventories/startup --entry storefront\n  \
+        opsctl export mef inventory/ --output estate.xml"
+    )]
+    Mef(MefArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct MefArgs {
+    /// Inventory files or directories.
+    #[arg(required = true)]
+    pub(crate) paths: Vec<PathBuf>,
+    /// Only this entry point's fault tree (default: every entry point).
+    #[arg(long, value_name = "ID")]
+    pub(crate) entry: Option<String>,
+    /// Write the XML to FILE (atomically) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
 }
 
 const IMPORT_HELP: &str = "\

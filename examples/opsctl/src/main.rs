@@ -7,6 +7,7 @@ mod cli;
 mod import;
 mod incident;
 mod plugins;
+mod report;
 mod retention;
 mod text;
 mod write;
@@ -113,6 +114,8 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> Result<u8> {
         Command::Plugin {
             command: PluginCommand::Inspect { file },
         } => plugins::inspect(&file),
+        Command::Report(args) => report::report(&args),
+        Command::Export(cli::ExportCommand::Mef(args)) => report::mef(&args),
         Command::Explain {
             rule,
             plugins,

@@ -28,7 +28,7 @@ fn status_shows_the_backup_that_ran_but_never_arrived() {
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     let t = text(&out.stdout);
     assert!(
-        t.contains("  last good  2026-11-19 02:30 UTC (3d6h30m ago), RPO 1d\n"),
+        t.contains("  last good  2026-11-19 02:30 UTC (3d6h ago), RPO 1d\n"),
         "{t}"
     );
     assert!(t.contains("  suspect    2026-11-21 02:30 UTC: empty artifact (0 bytes); no checksum\n"));

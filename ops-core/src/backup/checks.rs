@@ -8,7 +8,7 @@ use chrono::TimeDelta;
 use super::{BackupStatus, DrillOutcome, Schedule};
 use crate::check::{Check, CheckError, Context, Rule};
 use crate::finding::{EntityKind, Finding, Severity, Subject};
-use crate::{BackupPolicy, Principal, Timestamp, format_duration};
+use crate::{BackupPolicy, Principal, Timestamp, format_duration, format_span};
 
 /// Every built-in backup check.
 pub(crate) fn all() -> Vec<Box<dyn Check>> {
@@ -39,8 +39,11 @@ macro_rules! check_boilerplate {
             }
             fn run(&self, ctx: &Context<'_>) -> Result<Vec<Finding>, CheckError> {
                 let now = ctx.now();
-                let statuses = BackupStatus::all(ctx.inventory(), now);
-                Ok(statuses.iter().flat_map(|s| self.find(s, now)).collect())
+                Ok(ctx
+                    .backup_status()
+                    .iter()
+                    .flat_map(|s| self.find(s, now))
+                    .collect())
             }
         }
     };
@@ -48,18 +51,6 @@ macro_rules! check_boilerplate {
 
 fn minute(t: Timestamp) -> String {
     t.format("%Y-%m-%d %H:%M UTC").to_string()
-}
-
-/// A span for people: `25h`, `3h30m`, `3d6h`, `259 days`.
-fn span(d: TimeDelta) -> String {
-    if d < TimeDelta::hours(48) {
-        let (h, m) = (d.num_hours(), d.num_minutes() % 60);
-        if m == 0 { format!("{h}h") } else { format!("{h}h{m}m") }
-    } else if d < TimeDelta::days(14) {
-        format_duration(TimeDelta::hours(d.num_hours()))
-    } else {
-        format!("{} days", d.num_days())
-    }
 }
 
 fn copies(n: usize) -> String {
@@ -216,8 +207,8 @@ Run more often (`0 */12 * * *`), schedule in UTC, or state the RPO the schedule 
                 format!(
                     "backup policy '{}' can go {} between runs{when}, longer than its RPO of {}",
                     p.id,
-                    span(gap),
-                    span(rpo)
+                    format_span(gap),
+                    format_span(rpo)
                 ),
             )
             .with_evidence("longest_gap", format_duration(gap))
@@ -290,8 +281,8 @@ arrival and size rather than on the job's exit status.
                         "backup policy '{}': the newest good backup is from {}, {} ago, over its RPO of {}{claims}",
                         p.id,
                         minute(run.started_at),
-                        span(age),
-                        span(rpo)
+                        format_span(age),
+                        format_span(rpo)
                     ),
                 )
             }
@@ -495,8 +486,8 @@ Have someone else run the next drill from the written runbook.
                 "backup policy '{}': the last successful restore drill was on {}, {} ago; drills are due every {}",
                 p.id,
                 d.at.format("%Y-%m-%d"),
-                span(now - d.at),
-                span(interval)
+                format_span(now - d.at),
+                format_span(interval)
             )),
             Some(_) => None,
         };
@@ -526,8 +517,8 @@ Have someone else run the next drill from the written runbook.
                         "backup policy '{}': the restore drill on {} took {}, longer than its RTO of {}",
                         p.id,
                         d.at.format("%Y-%m-%d"),
-                        span(took),
-                        span(rto)
+                        format_span(took),
+                        format_span(rto)
                     ),
                 )
                 .with_evidence("drill_duration", format_duration(took))
@@ -561,10 +552,11 @@ Have someone else run the next drill from the written runbook.
 
 check_boilerplate!(RestoreDrills, "backup/restore-drills");
 
-/// `backup/no-offsite-copy` and `backup/no-immutable-copy`.
+/// `backup/no-offsite-copy`, `backup/no-immutable-copy` and
+/// `backup/unencrypted-offsite-copy`.
 #[derive(Debug)]
 pub struct CopyPlacement {
-    rules: [Rule; 2],
+    rules: [Rule; 3],
 }
 
 impl CopyPlacement {
@@ -617,6 +609,31 @@ copies:
 Enable object lock (compliance mode) on one copy, and record it with `immutable: true`.
 ",
                 ),
+                Rule::new(
+                    "backup/unencrypted-offsite-copy",
+                    Severity::High,
+                    "An offsite copy of the backups is not known to be encrypted",
+                    r"
+## What it checks
+Copies marked `offsite: true` that are not marked `encrypted: true` (left out counts as not
+encrypted: nobody has recorded that it is).
+
+## Why it matters
+An offsite copy sits in someone else's account, building or vault: a full copy of the
+data, outside the controls that protect the primary. A leaked bucket or a lost tape is
+a breach unless the backup was encrypted before it left, with a key kept elsewhere.
+
+## Example
+```yaml
+copies:
+  - {location: b2://vault, offsite: true, immutable: true}   # encrypted?
+```
+
+## How to fix
+Encrypt the backup client-side (restic and borg do by default) with a key that does not
+live next to the copy, and record it with `encrypted: true`.
+",
+                ),
             ],
         }
     }
@@ -654,6 +671,23 @@ Enable object lock (compliance mode) on one copy, and record it with `immutable:
                 )
                 .with_remediation("enable object lock on one copy and mark it `immutable: true`")
                 .at(&p.location),
+            );
+        }
+        for c in p.copies.iter().filter(|c| c.offsite && !c.encrypted) {
+            out.push(
+                Finding::new(
+                    &self.rules[2].id,
+                    Severity::High,
+                    policy_subject(p),
+                    format!(
+                        "backup policy '{}' keeps an offsite copy at {} that is not marked encrypted",
+                        p.id, c.location_name
+                    ),
+                )
+                .with_remediation(
+                    "encrypt client-side with a key kept away from the copy, and mark the copy `encrypted: true`",
+                )
+                .at(&c.location),
             );
         }
         out

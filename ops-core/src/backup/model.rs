@@ -2,7 +2,7 @@
 
 use chrono::TimeDelta;
 
-use super::Schedule;
+use super::{KeepCount, Schedule};
 use crate::{Component, Idx, Location, Principal, Timestamp};
 
 /// A backup policy.
@@ -33,22 +33,25 @@ pub struct BackupPolicy {
     pub location: Location,
 }
 
-/// Retention rules, as restic's `forget` flags. Counts are `None` when not set.
+/// Retention rules, as restic's `forget` flags. Counts are `None` when not
+/// set; an inventory gives [`KeepCount::Off`] for `0`,
+/// [`KeepCount::Unlimited`] for `unlimited`, and never
+/// [`KeepCount::Negative`].
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Retention {
     /// `--keep-last`
-    pub keep_last: Option<u32>,
+    pub keep_last: Option<KeepCount>,
     /// `--keep-hourly`
-    pub keep_hourly: Option<u32>,
+    pub keep_hourly: Option<KeepCount>,
     /// `--keep-daily`
-    pub keep_daily: Option<u32>,
+    pub keep_daily: Option<KeepCount>,
     /// `--keep-weekly`
-    pub keep_weekly: Option<u32>,
+    pub keep_weekly: Option<KeepCount>,
     /// `--keep-monthly`
-    pub keep_monthly: Option<u32>,
+    pub keep_monthly: Option<KeepCount>,
     /// `--keep-yearly`
-    pub keep_yearly: Option<u32>,
+    pub keep_yearly: Option<KeepCount>,
     /// `--keep-within`, as written (restic duration syntax).
     pub keep_within: Option<String>,
     /// `--keep-within-hourly`

@@ -527,10 +527,9 @@ impl RetentionPolicy {
     /// current restic release. Durations are parsed with
     /// [`ResticDuration::parse`] (the inventory validated their syntax).
     pub fn from_retention(r: &crate::Retention) -> Result<RetentionPolicy, Error> {
-        let count = |c: Option<u32>| {
-            c.map_or(KeepCount::Off, |n| {
-                if n == 0 { KeepCount::Off } else { KeepCount::Count(n) }
-            })
+        let count = |c: Option<KeepCount>| match c {
+            None | Some(KeepCount::Count(0)) => KeepCount::Off,
+            Some(c) => c,
         };
         let duration = |field: &str, d: &Option<String>| -> Result<ResticDuration, Error> {
             d.as_deref()

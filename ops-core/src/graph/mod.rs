@@ -6,6 +6,7 @@ mod availability;
 mod checks;
 mod compiled;
 mod kill;
+mod mef;
 mod model;
 mod outage;
 mod propagate;
@@ -17,6 +18,7 @@ pub use availability::{AvailabilityBelowSlo, AvailabilityMethod, AvailabilityOpt
 pub(crate) use checks::all as checks;
 pub use checks::{DomainSinglePointOfFailure, NoRedundancy, NominalRedundancy, SinglePointOfFailure};
 pub(crate) use compiled::Csr;
+pub use mef::{MEF_GATE_LIMIT, open_psa_mef};
 pub use model::{Component, ComponentKind, Domain, DomainKind, Requirement};
 pub use outage::{Outage, Step};
 pub use structure::Dominators;

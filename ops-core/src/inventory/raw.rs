@@ -414,22 +414,69 @@ pub(crate) struct RawSchedule {
     pub(crate) timezone: Option<Spanned<String>>,
 }
 
+/// A `keep_*` count: a whole number, or `unlimited` (restic 0.16 and later:
+/// keep every bucket).
+#[derive(Debug, PartialEq)]
+pub(crate) enum RawKeepCount {
+    /// A number as written (range-checked in validation).
+    Count(i64),
+    /// Anything else written as a string (only `unlimited` is valid).
+    Word(String),
+}
+
+impl<'de> Deserialize<'de> for RawKeepCount {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = RawKeepCount;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a count or 'unlimited'")
+            }
+            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<RawKeepCount, E> {
+                Ok(RawKeepCount::Count(n))
+            }
+            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<RawKeepCount, E> {
+                Ok(RawKeepCount::Count(i64::try_from(n).unwrap_or(i64::MAX)))
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<RawKeepCount, E> {
+                Ok(RawKeepCount::Word(s.to_owned()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl JsonSchema for RawKeepCount {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "KeepCount".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A count, or `unlimited` to keep every bucket.",
+            "oneOf": [
+                {"type": "integer", "minimum": 0, "maximum": u32::MAX},
+                {"const": "unlimited"}
+            ]
+        })
+    }
+}
+
 /// Retention rules, named after restic's `forget` flags.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawRetention {
     /// Keep the n most recent snapshots.
-    pub(crate) keep_last: Option<Spanned<i64>>,
+    pub(crate) keep_last: Option<Spanned<RawKeepCount>>,
     /// Keep the last snapshot of each of the n most recent hours with one.
-    pub(crate) keep_hourly: Option<Spanned<i64>>,
+    pub(crate) keep_hourly: Option<Spanned<RawKeepCount>>,
     /// Likewise per day.
-    pub(crate) keep_daily: Option<Spanned<i64>>,
+    pub(crate) keep_daily: Option<Spanned<RawKeepCount>>,
     /// Likewise per ISO week.
-    pub(crate) keep_weekly: Option<Spanned<i64>>,
+    pub(crate) keep_weekly: Option<Spanned<RawKeepCount>>,
     /// Likewise per month.
-    pub(crate) keep_monthly: Option<Spanned<i64>>,
+    pub(crate) keep_monthly: Option<Spanned<RawKeepCount>>,
     /// Likewise per year.
-    pub(crate) keep_yearly: Option<Spanned<i64>>,
+    pub(crate) keep_yearly: Option<Spanned<RawKeepCount>>,
     /// Keep everything within this duration of the newest snapshot (restic syntax, e.g. `1y2m3d4h`).
     pub(crate) keep_within: Option<Spanned<String>>,
     /// Keep hourly snapshots within this duration.

@@ -271,15 +271,27 @@ impl Validator {
         }
     }
 
-    fn count(&mut self, field: &str, n: &Option<Spanned<i64>>) -> Option<u32> {
+    /// A retention count: `0` is off (as in restic), `unlimited` keeps every bucket.
+    fn count(&mut self, field: &str, n: &Option<Spanned<RawKeepCount>>) -> Option<KeepCount> {
         let n = n.as_ref()?;
-        match u32::try_from(n.value) {
-            Ok(v) => Some(v),
-            Err(_) => {
-                self.error(
-                    &n.at,
-                    format!("{field} must be a count from 0 to {}; found {}", u32::MAX, n.value),
-                );
+        match &n.value {
+            RawKeepCount::Count(0) => Some(KeepCount::Off),
+            RawKeepCount::Count(c) => match u32::try_from(*c) {
+                Ok(c) => Some(KeepCount::Count(c)),
+                Err(_) => {
+                    self.error(
+                        &n.at,
+                        format!(
+                            "{field} must be a count from 0 to {} or 'unlimited'; found {c}",
+                            u32::MAX
+                        ),
+                    );
+                    None
+                }
+            },
+            RawKeepCount::Word(w) if w == "unlimited" => Some(KeepCount::Unlimited),
+            RawKeepCount::Word(w) => {
+                self.error(&n.at, format!("{field} must be a count or 'unlimited'; found '{w}'"));
                 None
             }
         }

@@ -1,12 +1,20 @@
-//! Writing a [`Report`](crate::Report) for people and machines: JSON, SARIF 2.1.0 and Markdown.
+//! Writing a [`Report`](crate::Report) for people and machines: JSON, SARIF 2.1.0,
+//! Markdown and a self-contained HTML page, plus the layered graph layout the
+//! page draws its dependency graph with.
 //!
 //! Plain text with colours is the CLI's business; these formats are what
-//! other tools read.
+//! other tools and browsers read.
 
+mod graph_svg;
+mod html;
+mod html_tables;
 mod json;
+mod layout;
 mod markdown;
 mod sarif;
 
+pub use html::to_html;
 pub use json::{JSON_FORMAT_VERSION, to_json};
+pub use layout::{Layout, Placed, Routed, Spacing, layered_layout};
 pub use markdown::to_markdown;
 pub use sarif::to_sarif;

@@ -1,0 +1,437 @@
+//! `opsctl report --html` end to end: the page for the example estate is
+//! self-contained, escapes inventory text, and renders in headless Chromium
+//! with every key element present and visible; a screenshot is kept under
+//! target/ (`CARGO_TARGET_TMPDIR/report-html/`).
+//!
+//! Chromium is Debian's `chromium` (`/usr/bin/chromium`, or `$OPS_CHROMIUM`).
+//! Without it the browser test is skipped with a message, unless
+//! `OPS_REQUIRE_CHROMIUM=1` (CI sets it), which makes its absence a failure.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail by panicking
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use ops_core::{FailureAnalysis, Inventory, Runner};
+use serde_json::Value;
+
+const AT: &str = "2026-11-22T09:00:00Z";
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn artifacts() -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("report-html");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn opsctl(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_opsctl"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("opsctl runs")
+}
+
+fn write_report(inventory: &Path, html: &Path, extra: &[&str]) -> String {
+    let mut args = vec![
+        "report",
+        inventory.to_str().unwrap(),
+        "--html",
+        html.to_str().unwrap(),
+        "--at",
+        AT,
+    ];
+    args.extend_from_slice(extra);
+    let out = opsctl(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stdout.is_empty());
+    std::fs::read_to_string(html).unwrap()
+}
+
+/// Nothing that could make a browser fetch or run anything.
+fn assert_self_contained(html: &str) {
+    for forbidden in [
+        "<script",
+        "<link",
+        "<img",
+        "<iframe",
+        "<object",
+        "<embed",
+        "@import",
+        "@font-face",
+        " src=",
+        "https:",
+    ] {
+        assert!(!html.contains(forbidden), "the page contains {forbidden:?}");
+    }
+    // The only URL is the SVG namespace name, which is never fetched.
+    assert_eq!(
+        html.matches("http:").count(),
+        html.matches("xmlns=\"http://www.w3.org/2000/svg\"").count()
+    );
+    for (i, _) in html.match_indices("url(") {
+        assert!(
+            html[i + 4..].starts_with('#'),
+            "url() to something other than a fragment"
+        );
+    }
+    assert!(html.contains("content=\"default-src 'none'; style-src 'unsafe-inline'\""));
+}
+
+#[test]
+fn example_report_is_complete_and_self_contained() {
+    let dir = artifacts();
+    let html_path = dir.join("report.html");
+    let html = write_report(
+        Path::new("examples/inventories/startup"),
+        &html_path,
+        &["--entry", "storefront"],
+    );
+    assert_self_contained(&html);
+
+    let inv = Inventory::load(&[root().join("examples/inventories/startup")]).unwrap();
+    let report = Runner::with_builtin_checks().run(&inv, AT.parse().unwrap());
+    assert_eq!(html.matches("<article class=\"finding ").count(), report.findings.len());
+    assert_eq!(
+        html.matches("<details class=\"explanation\">").count(),
+        report.findings.len()
+    );
+    assert_eq!(
+        html.matches("<p class=\"remediation\">").count(),
+        report.findings.iter().filter(|f| f.remediation.is_some()).count()
+    );
+    assert_eq!(html.matches(" data-id=").count(), inv.components().len());
+    let analysis = FailureAnalysis::new(&inv);
+    let mut spofs: Vec<&str> = analysis
+        .spofs()
+        .entries()
+        .iter()
+        .flat_map(|e| e.spofs.iter().map(|&c| inv.component(c).id.as_str()))
+        .collect();
+    spofs.sort_unstable();
+    spofs.dedup();
+    assert_eq!(
+        spofs,
+        ["api-lb", "dns", "postgres-primary", "redis", "uploads", "web-lb"]
+    );
+    for id in &spofs {
+        let at = html.find(&format!("data-id=\"{id}\">")).unwrap();
+        let class = &html[html[..at].rfind("<g class=\"").unwrap()..at];
+        assert!(class.contains(" spof"), "{id}: {class}");
+    }
+    assert_eq!(html.matches("class=\"node spof").count(), spofs.len());
+    for section in ["summary", "findings", "graph", "backups", "access", "incidents"] {
+        assert!(html.contains(&format!("<section id=\"{section}\">")), "{section}");
+    }
+    assert!(html.contains("<code>postgres-nightly</code>"));
+
+    // Written atomically: a second run replaces the file and leaves nothing else.
+    write_report(Path::new("examples/inventories/startup"), &html_path, &[]);
+    let names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(names.is_empty(), "{names:?}");
+}
+
+#[test]
+fn unknown_entry_is_a_usage_error() {
+    let out = opsctl(&[
+        "report",
+        "examples/inventories/startup",
+        "--html",
+        "/nonexistent/x.html",
+        "--entry",
+        "dns",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).trim(),
+        "error: 'dns' is not an entry point (entry: true)"
+    );
+}
+
+const HOSTILE: &str = r#"
+people:
+  - {id: ana, name: "Ana \"the admin\" <script>alert('p')</script>"}
+components:
+  - id: shop
+    name: "<script>alert(\"x\")</script>"
+    description: "</svg><script>alert(1)</script>"
+    entry: true
+    owners: [ana]
+    depends_on: [db]
+  - {id: db, kind: database, owners: [ana]}
+systems: [{id: github}]
+grants:
+  - {principal: ana, system: github, level: write, role: "<script>alert('role')</script> & \"q\""}
+backup_policies:
+  - {id: nightly, protects: db, rpo: 24h, schedule: {cron: "30 2 * * *"}, monitor: "<b>\"mon\"</b>"}
+incidents:
+  - id: INC-1
+    title: "<script>alert('incident')</script>"
+    severity: sev2
+    detected_by: customer
+    started_at: 2026-11-01T09:00:00Z
+    detected_at: 2026-11-01T09:30:00Z
+    impacted: [shop]
+"#;
+
+fn hostile_report() -> (PathBuf, String) {
+    let dir = artifacts().join("hostile");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("estate.yaml"), HOSTILE).unwrap();
+    let html_path = artifacts().join("hostile.html");
+    let html = write_report(&dir, &html_path, &[]);
+    (html_path, html)
+}
+
+#[test]
+fn inventory_text_is_escaped() {
+    let (_, html) = hostile_report();
+    assert_self_contained(&html);
+    for escaped in [
+        "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;",
+        "&lt;script&gt;alert(&#39;role&#39;)&lt;/script&gt; &amp; &quot;q&quot;",
+        "&lt;b&gt;&quot;mon&quot;&lt;/b&gt;",
+    ] {
+        assert!(html.contains(escaped), "{escaped}: {html}");
+    }
+}
+
+// ---- headless Chromium ----
+
+fn chromium() -> Option<PathBuf> {
+    let path = std::env::var_os("OPS_CHROMIUM").map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from);
+    if path.exists() {
+        return Some(path);
+    }
+    if std::env::var("OPS_REQUIRE_CHROMIUM").as_deref() == Ok("1") {
+        panic!(
+            "OPS_REQUIRE_CHROMIUM=1 but {} does not exist (apt-get install chromium)",
+            path.display()
+        );
+    }
+    eprintln!(
+        "SKIPPED: headless Chromium test: {} not found (apt-get install chromium; CI sets OPS_REQUIRE_CHROMIUM=1)",
+        path.display()
+    );
+    None
+}
+
+/// Runs headless Chromium on `page` with `args`, a fresh profile and no
+/// network; returns its standard output (through a file: a pipe could fill
+/// up while we wait). Fails after 90 seconds.
+fn run_chromium(browser: &Path, page: &Path, args: &[String]) -> String {
+    let profile = tempdir("profile");
+    let dump = profile.with_extension("out");
+    let mut child = Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+            // Anything the page tried to resolve would fail instead of leaking.
+            "--host-resolver-rules=MAP * ~NOTFOUND",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .args(args)
+        .arg(format!("file://{}", page.canonicalize().unwrap().display()))
+        .stdout(std::fs::File::create(&dump).unwrap())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromium starts");
+    let started = Instant::now();
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        if started.elapsed() > Duration::from_secs(90) {
+            let _ = child.kill();
+            panic!("chromium did not finish within 90 s");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let out = std::fs::read(&dump).unwrap();
+    let _ = std::fs::remove_dir_all(&profile);
+    let _ = std::fs::remove_file(&dump);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn tempdir(name: &str) -> PathBuf {
+    let dir = artifacts().join(format!(
+        "{name}-{}-{:?}",
+        std::process::id(),
+        std::thread::current().id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// What the probe measures: for each named selector, how many elements
+/// match and how many of them are visible (a non-empty box, not hidden).
+const CHECKS: &[(&str, &str)] = &[
+    ("summary", "#summary table.summary"),
+    ("findings", "#findings article.finding"),
+    ("remediations", "#findings .finding .remediation"),
+    ("explanations", "#findings details.explanation > summary"),
+    ("graph", "#graph svg.dependency-graph"),
+    ("nodes", "#graph svg .node"),
+    ("spof_nodes", "#graph svg .node.spof"),
+    ("path_edges", "#graph svg .edge.on-path"),
+    ("spof_table", "#graph table.spofs"),
+    ("backups", "#backups table.backups"),
+    ("access", "#access table.access"),
+    ("incidents", "#incidents table.incidents"),
+];
+
+/// A copy of the page with a script that measures it and writes the result
+/// into the DOM (the report itself has no script; its policy is relaxed in
+/// the copy only to let the probe run).
+fn probe_page(html: &str, path: &Path) {
+    let checks = serde_json::to_string(CHECKS).unwrap();
+    let script = format!(
+        r#"<pre id="ops-probe"></pre><script>
+(function () {{
+  const out = {{}};
+  const visible = (el) => {{
+    const r = el.getBoundingClientRect();
+    const s = getComputedStyle(el);
+    return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && s.display !== 'none' && parseFloat(s.opacity) > 0;
+  }};
+  for (const [name, sel] of {checks}) {{
+    const els = Array.from(document.querySelectorAll(sel));
+    out[name] = {{ count: els.length, visible: els.filter(visible).length }};
+  }}
+  const overflow = [];
+  for (const g of document.querySelectorAll('#graph svg .node')) {{
+    const box = g.querySelector('rect').getBBox();
+    for (const t of g.querySelectorAll('text')) {{
+      const b = t.getBBox();
+      if (b.x < box.x || b.x + b.width > box.x + box.width) overflow.push(g.dataset.id);
+    }}
+  }}
+  out.label_overflow = overflow;
+  out.scripts = document.scripts.length;
+  out.height = document.documentElement.scrollHeight;
+  document.getElementById('ops-probe').textContent = JSON.stringify(out);
+}})();
+</script>
+</body>"#
+    );
+    let relaxed = html
+        .replace(
+            "style-src 'unsafe-inline'\"",
+            "style-src 'unsafe-inline'; script-src 'unsafe-inline'\"",
+        )
+        .replace("</body>", &script);
+    std::fs::write(path, relaxed).unwrap();
+}
+
+fn probe_results(dom: &str) -> Value {
+    let start = dom.find("<pre id=\"ops-probe\">").expect("probe element in the DOM") + "<pre id=\"ops-probe\">".len();
+    let end = start + dom[start..].find("</pre>").unwrap();
+    let text = dom[start..end]
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&");
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("probe did not run ({e}): {}", &dom[start..end]))
+}
+
+#[test]
+fn renders_in_headless_chromium() {
+    let Some(browser) = chromium() else { return };
+    let dir = artifacts();
+    let page = dir.join("browser.html");
+    let html = write_report(
+        Path::new("examples/inventories/startup"),
+        &page,
+        &["--entry", "storefront"],
+    );
+    let inv = Inventory::load(&[root().join("examples/inventories/startup")]).unwrap();
+    let report = Runner::with_builtin_checks().run(&inv, AT.parse().unwrap());
+
+    let probe = dir.join("browser-probe.html");
+    probe_page(&html, &probe);
+    let dom = run_chromium(
+        &browser,
+        &probe,
+        &["--window-size=1400,1000".to_owned(), "--dump-dom".to_owned()],
+    );
+    let r = probe_results(&dom);
+    eprintln!("probe: {r}");
+    let n = report.findings.len() as u64;
+    let expect = |name: &str, count: u64| {
+        assert_eq!(r[name]["count"], count, "{name}: {r}");
+        assert_eq!(r[name]["visible"], count, "{name} visible: {r}");
+    };
+    expect("summary", 1);
+    expect("findings", n);
+    expect(
+        "remediations",
+        report.findings.iter().filter(|f| f.remediation.is_some()).count() as u64,
+    );
+    expect("explanations", n);
+    expect("graph", 1);
+    expect("nodes", inv.components().len() as u64);
+    expect("spof_nodes", 6);
+    expect("spof_table", 1);
+    expect("backups", 1);
+    expect("access", 1);
+    expect("incidents", 1);
+    let path_edges = r["path_edges"]["count"].as_u64().unwrap();
+    assert!(path_edges >= 4, "storefront's failure paths: {r}");
+    assert_eq!(r["path_edges"]["visible"], path_edges);
+    assert_eq!(
+        r["label_overflow"],
+        serde_json::json!([]),
+        "labels fit their boxes: {r}"
+    );
+    assert_eq!(r["scripts"], 1, "only the probe runs");
+
+    // The page as written, policy intact: a screenshot of all of it.
+    let height = r["height"].as_u64().unwrap().clamp(600, 16_000);
+    let shot = dir.join("report.png");
+    let _ = std::fs::remove_file(&shot);
+    run_chromium(
+        &browser,
+        &page,
+        &[
+            format!("--window-size=1400,{height}"),
+            format!("--screenshot={}", shot.display()),
+        ],
+    );
+    let png = std::fs::read(&shot).expect("a screenshot");
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    assert!(
+        png.len() > 50_000,
+        "a screenshot of a whole page, not a blank one: {} bytes",
+        png.len()
+    );
+    eprintln!("screenshot: {}", shot.display());
+}
+
+#[test]
+fn hostile_text_runs_no_script_in_chromium() {
+    let Some(browser) = chromium() else { return };
+    let (page, _) = hostile_report();
+    let dom = run_chromium(&browser, &page, &["--dump-dom".to_owned()]);
+    assert!(dom.contains("<section id=\"findings\">"), "the page loaded: {dom}");
+    assert!(!dom.contains("<script"), "no script element in the DOM");
+    assert!(
+        dom.contains("&lt;script&gt;alert('role')&lt;/script&gt; &amp; \"q\""),
+        "{dom}"
+    );
+    assert!(dom.contains("&lt;b&gt;\"mon\"&lt;/b&gt;"), "{dom}");
+}
