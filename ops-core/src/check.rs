@@ -2,8 +2,10 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
+use std::num::NonZeroUsize;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::Serialize;
 
@@ -242,11 +244,74 @@ impl Runner {
     /// Runs every check against `inventory` as of `now`.
     pub fn run(&self, inventory: &Inventory, now: Timestamp) -> Report {
         let ctx = Context::new(inventory, now);
+        let outcomes = self.checks.iter().map(|check| run_one(check.as_ref(), &ctx)).collect();
+        self.report(outcomes, now)
+    }
+
+    /// Like [`Runner::run`], with the checks spread over up to `threads`
+    /// threads (built-in and plugin checks alike; plugins share their host's
+    /// engine). The report is the same as `run`'s: findings are sorted and
+    /// failures listed in the order the checks were added, whichever thread
+    /// finishes first. The failure analysis and effective access are still
+    /// built once and shared.
+    ///
+    /// ```
+    /// use std::num::NonZeroUsize;
+    /// use ops_core::{Format, Inventory, Runner};
+    /// let inv = Inventory::from_text("inv.yaml", Format::Yaml, "components: [{id: web, entry: true}]")?;
+    /// let runner = Runner::with_builtin_checks();
+    /// let at = "2026-11-22T00:00:00Z".parse()?;
+    /// let parallel = runner.run_parallel(&inv, at, NonZeroUsize::new(4).unwrap_or(NonZeroUsize::MIN));
+    /// assert_eq!(parallel.findings, runner.run(&inv, at).findings);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn run_parallel(&self, inventory: &Inventory, now: Timestamp, threads: NonZeroUsize) -> Report {
+        let ctx = Context::new(inventory, now);
+        let threads = threads.get().min(self.checks.len());
+        if threads <= 1 {
+            return self.run(inventory, now);
+        }
+        // Checks take the next index from a shared counter, so a slow check
+        // (a plugin near its CPU budget) does not hold up a fixed share of others.
+        let next = AtomicUsize::new(0);
+        let mut outcomes: Vec<Option<Result<Vec<Finding>, CheckError>>> =
+            (0..self.checks.len()).map(|_| None).collect();
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..threads)
+                .map(|_| {
+                    scope.spawn(|| {
+                        let mut done = Vec::new();
+                        loop {
+                            let i = next.fetch_add(1, Ordering::Relaxed);
+                            let Some(check) = self.checks.get(i) else { break };
+                            done.push((i, run_one(check.as_ref(), &ctx)));
+                        }
+                        done
+                    })
+                })
+                .collect();
+            for worker in workers {
+                // run_one catches panics, so a worker only fails to join if
+                // the runner itself is broken; its checks are reported below.
+                if let Ok(done) = worker.join() {
+                    for (i, outcome) in done {
+                        outcomes[i] = Some(outcome);
+                    }
+                }
+            }
+        });
+        let outcomes = outcomes
+            .into_iter()
+            .map(|o| o.unwrap_or_else(|| Err(CheckError::Failed("the check's thread panicked".to_owned()))))
+            .collect();
+        self.report(outcomes, now)
+    }
+
+    /// The report of `outcomes`, one per check in the order they were added.
+    fn report(&self, outcomes: Vec<Result<Vec<Finding>, CheckError>>, now: Timestamp) -> Report {
         let mut findings = Vec::new();
         let mut failures = Vec::new();
-        for check in &self.checks {
-            let outcome = catch_unwind(AssertUnwindSafe(|| check.run(&ctx)))
-                .unwrap_or_else(|_| Err(CheckError::Failed("the check panicked".to_owned())));
+        for (check, outcome) in self.checks.iter().zip(outcomes) {
             match outcome.and_then(|found| self.accept(check.as_ref(), found)) {
                 Ok(found) => findings.extend(found),
                 Err(e) => failures.push(CheckFailure {
@@ -297,4 +362,10 @@ impl Runner {
             })
             .collect())
     }
+}
+
+/// Runs `check`, turning a panic into a failure.
+fn run_one(check: &dyn Check, ctx: &Context<'_>) -> Result<Vec<Finding>, CheckError> {
+    catch_unwind(AssertUnwindSafe(|| check.run(ctx)))
+        .unwrap_or_else(|_| Err(CheckError::Failed("the check panicked".to_owned())))
 }

@@ -220,8 +220,14 @@ impl WasmCheck {
                     return Err(invalid(i, too_long(field, v.len())));
                 }
             }
-            let id = format!("plugin:{}/{}", self.metadata.name, f.rule);
-            let Some(rule) = self.metadata.rules.iter().find(|r| r.id == id) else {
+            // Rule ids are `plugin:<name>/<rule>`: compare the tail, no formatting.
+            let prefix = self.check_name.len() + 1;
+            let Some(rule) = self
+                .metadata
+                .rules
+                .iter()
+                .find(|r| r.id.get(prefix..) == Some(f.rule.as_str()))
+            else {
                 let declared: Vec<&str> = self
                     .metadata
                     .rules
@@ -239,7 +245,7 @@ impl WasmCheck {
             };
             let sev = f.severity.map(severity).unwrap_or(rule.default_severity);
             let kind = entity_kind(f.subject.kind);
-            let mut finding = Finding::new(id, sev, Subject::new(kind, f.subject.id), f.message);
+            let mut finding = Finding::new(rule.id.clone(), sev, Subject::new(kind, f.subject.id), f.message);
             if let Some(evidence) = f.evidence {
                 finding.evidence = parse_evidence(&evidence, limits).map_err(|e| invalid(i, e))?;
             }

@@ -28,7 +28,7 @@ pub enum PluginError {
     /// The component imports something the host does not provide (WASI, say).
     #[error(
         "{plugin}: imports `{import}`, which this host does not provide \
-         (plugins may import only ops:plugin/{{inventory,analysis,log,types}}@0.1; no WASI)"
+         (plugins may import only ops:plugin/{{inventory,analysis,backups,access,incidents,log,types}}@0.1; no WASI)"
     )]
     UnknownImport {
         /// The plugin's file name or label.

@@ -14,10 +14,18 @@ use crate::cache;
 use crate::check::{PluginMetadata, WasmCheck};
 use crate::lend::Lent;
 use crate::state::RunState;
-use crate::{HostConfig, Limits, PluginError};
+use crate::{HostConfig, Limits, PluginError, Pooling};
 
 /// The interfaces of `ops:plugin` a plugin may import.
-const PROVIDED: &[&str] = &["types", "inventory", "analysis", "log"];
+const PROVIDED: &[&str] = &[
+    "types",
+    "inventory",
+    "analysis",
+    "backups",
+    "access",
+    "incidents",
+    "log",
+];
 
 /// Loads plugins and runs them in a sandbox.
 ///
@@ -45,6 +53,8 @@ pub struct PluginHost {
 /// What a host and all its checks share.
 pub(crate) struct HostInner {
     pub(crate) engine: Engine,
+    /// The pool in use, if the pooling allocator could be set up.
+    pub(crate) pooling: Option<Pooling>,
     linker: Linker<RunState>,
     pub(crate) config: HostConfig,
     ticker: Ticker,
@@ -72,7 +82,21 @@ impl PluginHost {
     /// # Errors
     /// [`PluginError::Engine`] if the engine cannot be created.
     pub fn with_config(config: HostConfig) -> Result<PluginHost, PluginError> {
-        let engine = Engine::new(&engine_config(&config)).map_err(|e| PluginError::Engine(e.to_string()))?;
+        let (engine, pooling) = match &config.pooling {
+            // The pool reserves its address space up front; where that is
+            // refused, run without it rather than not at all.
+            Some(pool) => match Engine::new(&engine_config(&config, Some(pool))) {
+                Ok(engine) => (engine, Some(pool.clone())),
+                Err(_) => (
+                    Engine::new(&engine_config(&config, None)).map_err(|e| PluginError::Engine(e.to_string()))?,
+                    None,
+                ),
+            },
+            None => (
+                Engine::new(&engine_config(&config, None)).map_err(|e| PluginError::Engine(e.to_string()))?,
+                None,
+            ),
+        };
         let mut linker = Linker::new(&engine);
         // Only the ops imports: no WASI, so a plugin has no files, network,
         // clock, environment or randomness.
@@ -83,6 +107,7 @@ impl PluginHost {
         Ok(PluginHost {
             inner: Arc::new(HostInner {
                 engine,
+                pooling,
                 linker,
                 config,
                 ticker,
@@ -93,6 +118,13 @@ impl PluginHost {
     /// The settings this host was created with.
     pub fn config(&self) -> &HostConfig {
         &self.inner.config
+    }
+
+    /// The pool runs take their instances from, or `None` when they
+    /// allocate on demand ([`HostConfig::pooling`] was `None`, or the pool
+    /// could not be reserved).
+    pub fn pooling(&self) -> Option<&Pooling> {
+        self.inner.pooling.as_ref()
     }
 
     /// Loads the plugin in `path` with the default [`Limits`].
@@ -215,17 +247,31 @@ pub struct PluginInfo {
     pub load_error: Option<String>,
 }
 
-fn engine_config(config: &HostConfig) -> wasmtime::Config {
+fn engine_config(config: &HostConfig, pooling: Option<&Pooling>) -> wasmtime::Config {
     let mut c = wasmtime::Config::new();
     c.wasm_component_model(true);
     // Epoch interruption costs a few percent where fuel costs about a third.
     c.epoch_interruption(true);
     c.max_wasm_stack(config.max_wasm_stack);
+    if let Some(pool) = pooling {
+        // Small totals: wasmtime's defaults (1,000 instances, 4 GiB memories)
+        // reserve terabytes of address space. A plugin is one component
+        // instance of a few core instances (its module and the component
+        // linker's shims) with one memory.
+        let runs = pool.max_concurrent_runs.max(1);
+        let mut p = wasmtime::PoolingAllocationConfig::new();
+        p.total_component_instances(runs)
+            .total_core_instances(runs.saturating_mul(8))
+            .total_memories(runs)
+            .total_tables(runs.saturating_mul(4))
+            .max_memory_size(pool.max_memory);
+        c.allocation_strategy(wasmtime::InstanceAllocationStrategy::Pooling(p));
+    }
     c
 }
 
 /// Imports of `component` this host does not define: anything outside
-/// `ops:plugin/{types,inventory,analysis,log}@0.1.*`.
+/// `ops:plugin/{types,inventory,analysis,backups,access,incidents,log}@0.1.*`.
 fn refused_imports(engine: &Engine, component: &Component) -> Vec<String> {
     component
         .component_type()
@@ -292,7 +338,7 @@ pub(crate) fn call<R>(
     f: impl FnOnce(&bindings::Check, &mut Store<RunState>) -> wasmtime::Result<R>,
 ) -> Result<R, Stop> {
     let _active = host.ticker.activate();
-    let mut store = Store::new(&host.engine, RunState::new(limits, lent));
+    let mut store = Store::new(&host.engine, RunState::new(limits, host.pooling.as_ref(), lent));
     store.limiter(|s| &mut s.limiter);
     store.set_epoch_deadline(deadline_ticks(limits.cpu_time, host.config.epoch_tick));
     store.epoch_deadline_trap();

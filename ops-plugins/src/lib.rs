@@ -2,12 +2,18 @@
 //!
 //! Checks written as sandboxed WebAssembly components.
 //!
-//! A plugin implements the `check` world of the WIT package `ops:plugin@0.1.0`
+//! A plugin implements the `check` world of the WIT package `ops:plugin@0.1.1`
 //! (in this crate's `wit/` folder): it exports its metadata (name, version,
 //! rules) and a `run(config)` returning findings, and imports nothing but
-//! read-only inventory queries, the host's failure analysis (single points of
-//! failure, blast radius) and a log. No WASI: a plugin cannot reach files,
-//! the network, the environment, a clock or randomness.
+//! read-only inventory queries (components, domains, backups, access,
+//! incidents: indexed and paged, so a plugin pulls only what it reads), the
+//! host's failure analysis (single points of failure, blast radius,
+//! simulated outages) and a log. No WASI: a plugin cannot reach files, the
+//! network, the environment, a clock or randomness.
+//!
+//! Plugins built against an older 0.1.x of the WIT keep working: 0.1.x
+//! releases only add, and wasmtime resolves a plugin's `@0.1.0` imports and
+//! exports to this host's `@0.1.1` (semver-compatible names).
 //!
 //! A [`PluginHost`] loads plugins into [`WasmCheck`]s, which implement
 //! [`ops_core::Check`], so the runner treats them like built-in checks:
@@ -67,7 +73,7 @@ mod state;
 pub use check::{PluginMetadata, WasmCheck};
 pub use error::PluginError;
 pub use host::{PluginHost, PluginInfo};
-pub use limits::{HostConfig, Limits};
+pub use limits::{HostConfig, Limits, Pooling};
 
 /// The WIT package plugins implement, for tools that generate bindings.
 pub const WIT: &str = include_str!("../wit/plugin.wit");

@@ -22,7 +22,8 @@ pub struct Limits {
     /// so it is enforced to within one tick. Default 1 s.
     pub cpu_time: Duration,
     /// Bytes of linear memory, all memories of the plugin together. Growing
-    /// past it traps. Default 64 MiB.
+    /// past it traps. Default 64 MiB; a pooling host caps it at
+    /// [`Pooling::max_memory`].
     pub memory: usize,
     /// Elements of all tables together. Default 100,000.
     pub table_elements: usize,
@@ -74,6 +75,13 @@ pub struct HostConfig {
     /// version and the engine settings). Must be private to the user: its
     /// files become native code. Default none: compile on every load.
     pub cache_dir: Option<PathBuf>,
+    /// Take each run's instance and memory from a pool reserved once per
+    /// host instead of mapping fresh memory per run (wasmtime's pooling
+    /// allocator): cheaper runs, a fixed reservation of virtual address
+    /// space. `None` allocates on demand. Default: [`Pooling::default`]. If
+    /// the pool cannot be reserved (a tight `ulimit -v`), the host falls back
+    /// to allocating on demand; [`PluginHost::pooling`](crate::PluginHost::pooling) says which.
+    pub pooling: Option<Pooling>,
 }
 
 impl Default for HostConfig {
@@ -82,6 +90,38 @@ impl Default for HostConfig {
             max_wasm_stack: 512 << 10,
             epoch_tick: Duration::from_millis(10),
             cache_dir: None,
+            pooling: Some(Pooling::default()),
+        }
+    }
+}
+
+/// Sizes of the pooling allocator (see [`HostConfig::pooling`]).
+///
+/// ```
+/// use ops_plugins::Pooling;
+/// let pooling = Pooling::default();
+/// assert_eq!(pooling.max_concurrent_runs, 32);
+/// assert_eq!(pooling.max_memory, 64 << 20);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Pooling {
+    /// Plugin calls (`metadata` or `run`) that may be in progress at once,
+    /// over all plugins and threads of the host: each holds one instance
+    /// from the pool. A call past it fails with an error naming the plugin.
+    /// Default 32.
+    pub max_concurrent_runs: u32,
+    /// Bytes of linear memory one plugin may have: a plugin's
+    /// [`Limits::memory`] above it is capped to it. Default 64 MiB, the
+    /// default memory limit.
+    pub max_memory: usize,
+}
+
+impl Default for Pooling {
+    fn default() -> Self {
+        Pooling {
+            max_concurrent_runs: 32,
+            max_memory: 64 << 20,
         }
     }
 }

@@ -329,7 +329,7 @@ fn a_component_importing_wasi_is_refused_at_load_naming_the_import() {
         err.to_string(),
         format!(
             "hostile_wasi_import.wasm: imports `{import}`, which this host does not provide \
-             (plugins may import only ops:plugin/{{inventory,analysis,log,types}}@0.1; no WASI)"
+             (plugins may import only ops:plugin/{{inventory,analysis,backups,access,incidents,log,types}}@0.1; no WASI)"
         )
     );
 }
@@ -379,11 +379,11 @@ fn inspect_lists_imports_and_says_whether_a_plugin_is_sandbox_clean() {
     let info = host().inspect("zone_spof.wasm", &common::plugin("zone-spof")).unwrap();
     assert!(info.refused_imports.is_empty(), "{:?}", info.refused_imports);
     assert!(
-        info.imports.iter().any(|i| i == "ops:plugin/analysis@0.1.0"),
+        info.imports.iter().any(|i| i == "ops:plugin/analysis@0.1.1"),
         "{:?}",
         info.imports
     );
-    assert_eq!(info.exports, ["ops:plugin/plugin@0.1.0"]);
+    assert_eq!(info.exports, ["ops:plugin/plugin@0.1.1"]);
     assert_eq!(info.metadata.unwrap().name, "zone-spof");
 
     let info = host()
@@ -569,4 +569,414 @@ fn the_host_queries_answer_as_ops_core_does() {
     }
     assert_eq!(probe("web-1")["domains"], serde_json::json!(["eu-west-1a"]));
     assert_eq!(probe("web-lb")["owners"], serde_json::json!(["maya"]));
+}
+
+/// The findings of `check` alone on the startup estate, as (rule, severity,
+/// subject, message), asserting it did not fail.
+fn findings_of(check: WasmCheck) -> Vec<(String, Severity, String, String)> {
+    let mut runner = Runner::new();
+    runner.add(Box::new(check));
+    let report = runner.run(startup(), AT.parse().unwrap());
+    assert!(report.failures.is_empty(), "{:#?}", report.failures);
+    report
+        .findings
+        .iter()
+        .map(|f| (f.check.clone(), f.severity, f.subject.id.clone(), f.message.clone()))
+        .collect()
+}
+
+fn expected(plugin: &str, rows: &[(&str, Severity, &str, &str)]) -> Vec<(String, Severity, String, String)> {
+    rows.iter()
+        .map(|(rule, sev, subject, message)| {
+            (
+                format!("plugin:{plugin}/{rule}"),
+                *sev,
+                (*subject).to_owned(),
+                (*message).to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn example_config(path: &str) -> String {
+    std::fs::read_to_string(common::root().join("examples/plugins").join(path)).unwrap()
+}
+
+#[test]
+fn backup_offsite_reports_exactly_the_expected_findings_with_its_example_config() {
+    let check = load("backup-offsite").with_config(example_config("backup-offsite/backup-offsite.toml"));
+    assert_eq!(
+        findings_of(check),
+        expected(
+            "backup-offsite",
+            &[
+                (
+                    "no-backup",
+                    Severity::High,
+                    "uploads",
+                    "uploads (object_store) holds data but no backup policy protects it",
+                ),
+                (
+                    "no-offsite-copy",
+                    Severity::High,
+                    "postgres-primary",
+                    "postgres-primary (database) is backed up by postgres-nightly with no encrypted copy offsite",
+                ),
+            ]
+        )
+    );
+}
+
+#[test]
+fn backup_offsite_configuration_exempts_components_and_reports_its_errors() {
+    let check = load("backup-offsite").with_config("exempt = uploads, postgres-primary\n");
+    assert_eq!(findings_of(check), []);
+    let check = load("backup-offsite").with_config("exempt = uploads\n");
+    assert_eq!(
+        findings_of(check),
+        expected(
+            "backup-offsite",
+            &[(
+                "no-offsite-copy",
+                Severity::High,
+                "postgres-primary",
+                "postgres-primary (database) is backed up by postgres-nightly with no copy offsite",
+            )]
+        )
+    );
+    let mut runner = Runner::new();
+    runner.add(Box::new(load("backup-offsite").with_config("offsite_encrypted = yes")));
+    let report = runner.run(startup(), AT.parse().unwrap());
+    assert_eq!(
+        only_failure(&report, "plugin:backup-offsite").message,
+        "plugin 'backup-offsite' failed: config line 1: offsite_encrypted must be true or false"
+    );
+}
+
+#[test]
+fn ownership_naming_reports_exactly_the_expected_findings_with_its_example_config() {
+    let check = load("ownership-naming").with_config(example_config("ownership-naming/ownership-naming.toml"));
+    assert_eq!(
+        findings_of(check),
+        expected(
+            "ownership-naming",
+            &[
+                (
+                    "inactive-owner",
+                    Severity::High,
+                    "reports",
+                    "reports is owned by dana, who is not active",
+                ),
+                ("no-owner", Severity::Medium, "dns", "dns (dns) has no owner"),
+                (
+                    "id-pattern",
+                    Severity::Low,
+                    "uploads",
+                    "uploads (object_store) matches none of *-bucket",
+                ),
+            ]
+        )
+    );
+}
+
+#[test]
+fn ownership_naming_rules_follow_the_configuration() {
+    // Ids with characters outside the set; `?` globs; an owner on leave who
+    // no longer counts; owners off; a group whose only active person is on leave.
+    let config = "id_charset = a-z\nkind.load_balancer = ???-lb, *-balancer\nrequire_owner = false\n\
+                  on_leave_is_active = false\n";
+    let got = findings_of(load("ownership-naming").with_config(config));
+    let want = expected(
+        "ownership-naming",
+        &[
+            (
+                "inactive-owner",
+                Severity::High,
+                "reports",
+                "reports is owned by dana, who is not active",
+            ),
+            (
+                "id-charset",
+                Severity::Low,
+                "api-1",
+                "api-1 uses '-', which component ids may not",
+            ),
+            (
+                "id-charset",
+                Severity::Low,
+                "api-2",
+                "api-2 uses '-', which component ids may not",
+            ),
+            (
+                "id-charset",
+                Severity::Low,
+                "api-lb",
+                "api-lb uses '-', which component ids may not",
+            ),
+            (
+                "id-charset",
+                Severity::Low,
+                "postgres-primary",
+                "postgres-primary uses '-', which component ids may not",
+            ),
+            (
+                "id-charset",
+                Severity::Low,
+                "public-api",
+                "public-api uses '-', which component ids may not",
+            ),
+            (
+                "id-charset",
+                Severity::Low,
+                "web-1",
+                "web-1 uses '-', which component ids may not",
+            ),
+            (
+                "id-charset",
+                Severity::Low,
+                "web-2",
+                "web-2 uses '-', which component ids may not",
+            ),
+            (
+                "id-charset",
+                Severity::Low,
+                "web-lb",
+                "web-lb uses '-', which component ids may not",
+            ),
+        ],
+    );
+    let mut got_sorted = got.clone();
+    got_sorted.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.2.cmp(&b.2)));
+    assert_eq!(got_sorted, want, "{got:#?}");
+
+    let mut runner = Runner::new();
+    runner.add(Box::new(load("ownership-naming").with_config("kind.database = \n")));
+    let report = runner.run(startup(), AT.parse().unwrap());
+    assert_eq!(
+        only_failure(&report, "plugin:ownership-naming").message,
+        "plugin 'ownership-naming' failed: config line 1: kind.database needs at least one pattern"
+    );
+}
+
+/// Plugins built against ops:plugin@0.1.0 (before 0.1.1 added the backup,
+/// access and incident views and `simulate`), kept prebuilt in
+/// tests/fixtures/wit-0.1.0 (see its README).
+fn wit_0_1_0(name: &str) -> Vec<u8> {
+    std::fs::read(common::root().join("ops-plugins/tests/fixtures/wit-0.1.0").join(name)).unwrap()
+}
+
+#[test]
+fn a_plugin_built_against_wit_0_1_0_still_loads_and_runs() {
+    let wasm = wit_0_1_0("zone_spof.wasm");
+    let info = host().inspect("zone_spof-0.1.0.wasm", &wasm).unwrap();
+    assert!(info.refused_imports.is_empty(), "{:?}", info.refused_imports);
+    assert!(info.imports.iter().all(|i| i.ends_with("@0.1.0")), "{:?}", info.imports);
+    assert_eq!(info.exports, ["ops:plugin/plugin@0.1.0"]);
+
+    let old = host().load("zone_spof-0.1.0.wasm", &wasm).unwrap();
+    let new = load("zone-spof");
+    assert_eq!(old.metadata(), new.metadata());
+    let ctx = ops_core::Context::new(startup(), AT.parse().unwrap());
+    let old_findings = ops_core::Check::run(&old, &ctx).unwrap();
+    assert_eq!(old_findings.len(), 8);
+    assert_eq!(old_findings, ops_core::Check::run(&new, &ctx).unwrap());
+}
+
+#[test]
+fn every_0_1_0_query_answers_the_same_for_an_old_plugin() {
+    let wasm = wit_0_1_0("probe.wasm");
+    let old = host().load("probe-0.1.0.wasm", &wasm).unwrap();
+    for id in ["storefront", "web-1", "postgres-primary"] {
+        let mut runner = Runner::new();
+        runner.add(Box::new(old.clone().with_config(id)));
+        let report = runner.run(startup(), AT.parse().unwrap());
+        assert!(report.failures.is_empty(), "{:#?}", report.failures);
+        let got = &report.findings[0].evidence;
+        let new = probe(id);
+        assert_eq!(got.len(), 12, "{got:?}");
+        for (key, value) in got {
+            assert_eq!(Some(value), new.get(key), "{id}: {key}");
+        }
+    }
+}
+
+#[test]
+fn simulate_answers_as_ops_core_does() {
+    let inv = startup();
+    let analysis = ops_core::FailureAnalysis::new(inv);
+    let names = |v: Vec<ops_core::Idx<ops_core::Component>>| -> serde_json::Value {
+        serde_json::json!(v.into_iter().map(|c| inv.component(c).id.clone()).collect::<Vec<_>>())
+    };
+    for id in ["storefront", "web-1", "postgres-primary", "redis", "uploads"] {
+        let got = probe(id);
+        let c = inv.component_by_id(id).unwrap();
+        assert_eq!(got["simulate_self"], names(analysis.blast_radius(c).down()), "{id}");
+        let domains: Vec<ops_core::FailureTarget> = inv
+            .component(c)
+            .domains
+            .iter()
+            .map(|&d| ops_core::FailureTarget::Domain(d))
+            .collect();
+        let want = if domains.is_empty() {
+            serde_json::json!([])
+        } else {
+            names(analysis.simulate(&domains).down())
+        };
+        assert_eq!(got["simulate_domains"], want, "{id}");
+    }
+    // Losing eu-west-1a takes the primary database and with it both entries.
+    let zone_a = probe("web-1");
+    assert_eq!(
+        zone_a["simulate_domains"],
+        serde_json::json!([
+            "storefront",
+            "public-api",
+            "web-lb",
+            "api-lb",
+            "web-1",
+            "web-2",
+            "api-1",
+            "api-2",
+            "postgres-primary",
+            "redis",
+            "reports"
+        ])
+    );
+}
+
+#[test]
+fn the_backup_access_and_incident_views_answer_as_the_inventory_says() {
+    let got = probe("postgres-primary");
+    assert_eq!(
+        got["brief"],
+        serde_json::json!("postgres-primary database entry=false tier=None stateful=true")
+    );
+    assert_eq!(
+        got["policies"],
+        serde_json::json!([
+            "postgres-nightly index=Some(0) owner=Some(\"maya\") schedule=Some(\"30 2 * * * Europe/London\") \
+             rpo=Some(86400) rto=Some(14400) drill=Some(7862400) monitor=None runs=4 \
+             [2026-11-18T02:30:00Z:success:Some(4831838208), 2026-11-19T02:30:00Z:success:Some(4840226816), \
+             2026-11-20T02:30:00Z:success:Some(0), 2026-11-21T02:30:00Z:success:Some(0)] drills=1 \
+             [2026-03-10T10:00:00Z:success:Some(\"maya\"):Some(19200)] copies \
+             [s3://brightcart-backups (eu-west-1):Some(\"warm\"):offsite=false:aws-root+maya]"
+        ])
+    );
+    assert_eq!(probe("uploads")["policies"], serde_json::json!([]));
+    assert_eq!(
+        got["people"],
+        serde_json::json!([
+            "maya active departed=false on_leave=false mfa=Some(true)",
+            "tom active departed=false on_leave=false mfa=Some(false)",
+            "priya on_leave departed=false on_leave=true mfa=None",
+            "dana departed departed=true on_leave=false mfa=None"
+        ])
+    );
+    assert_eq!(
+        got["grants"],
+        serde_json::json!([
+            "maya->aws-prod admin active=true",
+            "maya->prod-db owner active=true",
+            "team-web->github write active=true",
+            "engineering->grafana read active=true",
+            "tom->prod-db read active=true",
+            "dana->prod-db write active=true",
+            "deploy-bot->aws-prod write active=true",
+            "backup-agent->aws-prod write active=true",
+            "reports-bot->prod-db read active=true",
+            "credential aws-root shared=true holders=maya+tom+dana",
+            "credential maya-yubikey shared=false holders=maya",
+            "group team-web tom+priya+dana",
+            "group engineering team-web+maya",
+            "account deploy-bot owner=Some(\"maya\")",
+            "account backup-agent owner=Some(\"maya\")",
+            "account reports-bot owner=Some(\"dana\")"
+        ])
+    );
+    assert_eq!(
+        got["incidents"],
+        serde_json::json!([
+            "INC-2026-014 sev1 impacted=postgres-primary+storefront+public-api actions=4",
+            "INC-2026-019 sev2 impacted=postgres-primary+storefront+public-api actions=3"
+        ])
+    );
+}
+
+#[test]
+fn an_index_past_the_end_passed_to_simulate_fails_that_plugin_alone() {
+    let mut runner = Runner::with_builtin_checks();
+    runner.add(Box::new(load("probe").with_config("simulate-past-end")));
+    let report = runner.run(startup(), AT.parse().unwrap());
+    assert_eq!(
+        only_failure(&report, "plugin:probe").message,
+        "plugin 'probe' trapped: simulate: no component at index 4294967295"
+    );
+    assert_eq!(report.findings.len(), builtin_finding_count());
+}
+
+#[test]
+fn plugins_run_in_parallel_on_one_engine_give_the_sequential_report() {
+    let mut limits = Limits::default();
+    limits.cpu_time = Duration::from_millis(200);
+    let mut runner = Runner::with_builtin_checks();
+    runner.add(Box::new(load("zone-spof")));
+    runner.add(Box::new(
+        load("backup-offsite").with_config(example_config("backup-offsite/backup-offsite.toml")),
+    ));
+    runner.add(Box::new(
+        load("ownership-naming").with_config(example_config("ownership-naming/ownership-naming.toml")),
+    ));
+    runner.add(Box::new(load_with("hostile-panic", limits.clone())));
+    runner.add(Box::new(load("unowned")));
+    let at = AT.parse().unwrap();
+    let sequential = runner.run(startup(), at);
+    for threads in [2, 3, 8] {
+        let parallel = runner.run_parallel(startup(), at, std::num::NonZeroUsize::new(threads).unwrap());
+        assert_eq!(parallel.findings, sequential.findings, "{threads} threads");
+        assert_eq!(parallel.failures, sequential.failures, "{threads} threads");
+        assert_eq!(parallel.rules, sequential.rules, "{threads} threads");
+    }
+    assert_eq!(
+        sequential.failures.iter().map(|f| f.check.as_str()).collect::<Vec<_>>(),
+        ["plugin:hostile-panic"]
+    );
+    assert_eq!(sequential.findings.len(), builtin_finding_count() + 8 + 2 + 3 + 1);
+}
+
+#[test]
+fn the_pooling_allocator_is_on_by_default_and_caps_memory_at_its_slot_size() {
+    assert_eq!(host().pooling(), Some(&ops_plugins::Pooling::default()));
+    let mut config = ops_plugins::HostConfig::default();
+    let mut pooling = ops_plugins::Pooling::default();
+    pooling.max_memory = 16 << 20;
+    config.pooling = Some(pooling);
+    let small = PluginHost::with_config(config).unwrap();
+    let check = small
+        .load("hostile-memory-bomb", &common::plugin("hostile-memory-bomb"))
+        .unwrap();
+    let mut runner = Runner::new();
+    runner.add(Box::new(check));
+    let report = runner.run(startup(), AT.parse().unwrap());
+    let failure = only_failure(&report, "plugin:hostile-memory-bomb");
+    assert!(
+        failure
+            .message
+            .starts_with("resource limit: plugin 'hostile-memory-bomb' exceeded its memory limit of 16384 KiB"),
+        "{}",
+        failure.message
+    );
+}
+
+#[test]
+fn allocating_on_demand_gives_the_same_findings_as_the_pool() {
+    let mut config = ops_plugins::HostConfig::default();
+    config.pooling = None;
+    let on_demand = PluginHost::with_config(config).unwrap();
+    assert_eq!(on_demand.pooling(), None);
+    let check = on_demand.load("zone-spof", &common::plugin("zone-spof")).unwrap();
+    let ctx = ops_core::Context::new(startup(), AT.parse().unwrap());
+    assert_eq!(
+        ops_core::Check::run(&check, &ctx).unwrap(),
+        ops_core::Check::run(&load("zone-spof"), &ctx).unwrap()
+    );
 }

@@ -170,11 +170,21 @@ pub(crate) enum Command {
         output: Option<PathBuf>,
     },
     /// Explain a check: what it finds, why it matters, how to fix it.
-    /// Without a rule id, list every rule.
-    #[command(after_help = "Examples:\n  opsctl explain\n  opsctl explain inventory/departed-owner")]
+    /// Without a rule id, list every rule (with `--plugin`, the plugins' too).
+    #[command(
+        after_help = "Examples:\n  opsctl explain\n  opsctl explain inventory/departed-owner\n  \
+                            opsctl explain --plugin zone_spof.wasm\n  \
+                            opsctl explain --plugin zone_spof.wasm plugin:zone-spof/zone-loss"
+    )]
     Explain {
-        /// A rule id such as `inventory/departed-owner`.
+        /// A rule id such as `inventory/departed-owner` or `plugin:zone-spof/zone-loss`.
         rule: Option<String>,
+        /// Also list and explain the rules of this WebAssembly plugin (repeatable).
+        #[arg(long = "plugin", value_name = "FILE.wasm")]
+        plugins: Vec<PathBuf>,
+        /// Compile plugins afresh instead of using the cache of compiled plugins.
+        #[arg(long)]
+        no_plugin_cache: bool,
     },
 }
 

@@ -132,7 +132,11 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> Result<u8> {
             Ok(0)
         }
         Command::Man { output } => man::run(output.as_deref()),
-        Command::Explain { rule } => explain(rule.as_deref()),
+        Command::Explain {
+            rule,
+            plugins,
+            no_plugin_cache,
+        } => explain(rule.as_deref(), &plugins, no_plugin_cache),
     }
 }
 
@@ -183,7 +187,10 @@ fn check(args: CheckArgs, configs: Vec<Option<std::path::PathBuf>>) -> Result<u8
     for plugin in plugins {
         runner.add(Box::new(plugin));
     }
-    let report = runner.run(&inventory, now);
+    // Checks (plugins included, on one engine) run on every core; the report
+    // does not depend on which finishes first.
+    let threads = std::thread::available_parallelism().unwrap_or(std::num::NonZeroUsize::MIN);
+    let report = runner.run_parallel(&inventory, now, threads);
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let color = match args.color {
         ColorChoice::Always => true,
@@ -212,24 +219,35 @@ fn check(args: CheckArgs, configs: Vec<Option<std::path::PathBuf>>) -> Result<u8
     })
 }
 
-fn explain(rule: Option<&str>) -> Result<u8> {
-    let runner = Runner::with_builtin_checks();
+fn explain(rule: Option<&str>, plugins: &[std::path::PathBuf], no_plugin_cache: bool) -> Result<u8> {
+    let mut runner = Runner::with_builtin_checks();
+    let configs = vec![None; plugins.len()];
+    for plugin in plugins::load(plugins, configs, no_plugin_cache)? {
+        runner.add(Box::new(plugin));
+    }
     let Some(id) = rule else {
+        let width = runner.rules().map(|r| r.id.len()).max().unwrap_or(0).max(36);
         let list: String = runner
             .rules()
-            .map(|r| format!("{:<36} {:<8} {}\n", r.id, r.default_severity, r.summary))
+            .map(|r| format!("{:<width$} {:<8} {}\n", r.id, r.default_severity, r.summary))
             .collect();
         write::emit(None, &list)?;
         return Ok(0);
     };
     match runner.rules().find(|r| r.id == id) {
         Some(r) => {
-            let doc = format!(
-                "# {}\n\n{} (default severity: {})\n\n{}\n",
-                r.id, r.summary, r.default_severity, r.explanation
+            let mut doc = format!(
+                "# {}\n\n{} (default severity: {})\n",
+                r.id, r.summary, r.default_severity
             );
+            if !r.explanation.is_empty() {
+                doc += &format!("\n{}\n", r.explanation);
+            }
             write::emit(None, &doc)?;
             Ok(0)
+        }
+        None if id.starts_with("plugin:") && plugins.is_empty() => {
+            bail!("unknown rule '{id}': plugin rules are listed with `opsctl explain --plugin FILE.wasm`")
         }
         None => bail!("unknown rule '{id}'; `opsctl explain` lists every rule"),
     }

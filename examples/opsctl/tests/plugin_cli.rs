@@ -157,7 +157,7 @@ fn inspect_shows_metadata_imports_and_sandbox_status() {
     let stdout = text(&out.stdout);
     assert!(stdout.starts_with("plugin:   zone-spof 0.1.0\n"), "{stdout}");
     assert!(stdout.contains("  plugin:zone-spof/zone-loss"), "{stdout}");
-    assert!(stdout.contains("  ops:plugin/analysis@0.1.0\n"), "{stdout}");
+    assert!(stdout.contains("  ops:plugin/analysis@0.1.1\n"), "{stdout}");
     assert!(stdout.contains("sandbox:  clean"), "{stdout}");
 
     let out = opsctl(&["plugin", "inspect", &wasm("hostile-wasi-import")]);
@@ -165,4 +165,52 @@ fn inspect_shows_metadata_imports_and_sandbox_status() {
     let stdout = text(&out.stdout);
     assert!(stdout.contains("(not provided by this host)"), "{stdout}");
     assert!(stdout.contains("sandbox:  NOT clean"), "{stdout}");
+}
+
+#[test]
+fn explain_lists_and_explains_plugin_rules() {
+    let zone_spof = wasm("zone-spof");
+    let unowned = wasm("unowned");
+    let out = opsctl(&["explain", "--plugin", &zone_spof, "--plugin", &unowned]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let list = text(&out.stdout);
+    let plugin_lines: Vec<&str> = list.lines().filter(|l| l.starts_with("plugin:")).collect();
+    assert_eq!(
+        plugin_lines,
+        [
+            "plugin:zone-spof/zone-loss           high     A critical entry point does not survive the loss of one zone",
+            "plugin:zone-spof/stateful-spof       high     A component holding data is a single point of failure",
+            "plugin:zone-spof/unzoned-spof        low      A single point of failure placed in no availability zone",
+            "plugin:unowned/no-owner              medium   A component has no owner",
+        ]
+    );
+    // The built-in rules are still listed, first.
+    assert!(list.starts_with("inventory/"), "{list}");
+
+    let out = opsctl(&["explain", "--plugin", &zone_spof, "plugin:zone-spof/zone-loss"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let doc = text(&out.stdout);
+    assert!(
+        doc.starts_with(
+            "# plugin:zone-spof/zone-loss\n\nA critical entry point does not survive the loss of one zone \
+             (default severity: high)\n\n## What it checks\n"
+        ),
+        "{doc}"
+    );
+    assert!(doc.contains("## How to fix\n"), "{doc}");
+
+    // A rule without an explanation prints its summary alone.
+    let out = opsctl(&["explain", "--plugin", &unowned, "plugin:unowned/no-owner"]);
+    assert_eq!(
+        text(&out.stdout),
+        "# plugin:unowned/no-owner\n\nA component has no owner (default severity: medium)\n"
+    );
+
+    let out = opsctl(&["explain", "plugin:zone-spof/zone-loss"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        text(&out.stderr),
+        "error: unknown rule 'plugin:zone-spof/zone-loss': plugin rules are listed with \
+         `opsctl explain --plugin FILE.wasm`\n"
+    );
 }

@@ -399,6 +399,11 @@ impl Inventory {
     pub fn component(&self, idx: Idx<Component>) -> &Component {
         &self.components[idx.index()]
     }
+    /// The index of the component at `position` in [`Inventory::components`],
+    /// if there is one: for callers holding plain positions (a plugin host).
+    pub fn component_idx(&self, position: usize) -> Option<Idx<Component>> {
+        (position < self.components.len()).then(|| Idx::new(position))
+    }
     /// The component with this id.
     pub fn component_by_id(&self, id: &str) -> Option<Idx<Component>> {
         match self.by_id().targets.get(id)? {
@@ -413,6 +418,11 @@ impl Inventory {
     /// The domain at `idx`.
     pub fn domain(&self, idx: Idx<Domain>) -> &Domain {
         &self.domains[idx.index()]
+    }
+    /// The index of the domain at `position` in [`Inventory::domains`], if
+    /// there is one.
+    pub fn domain_idx(&self, position: usize) -> Option<Idx<Domain>> {
+        (position < self.domains.len()).then(|| Idx::new(position))
     }
     /// The domain with this id.
     pub fn domain_by_id(&self, id: &str) -> Option<Idx<Domain>> {

@@ -31,9 +31,10 @@
 //! ops_plugin_sdk::export_plugin!(Unowned);
 //! ```
 //!
-//! Inventory queries ([`inventory`]) and the host's analyses ([`analysis`])
-//! are plain functions; indices refer to positions in the inventory and are
-//! stable for one run. A panic's message reaches the host (through [`log`])
+//! Inventory queries ([`inventory`], [`backups`], [`access`], [`incidents`])
+//! and the host's analyses ([`analysis`]) are plain functions; indices refer
+//! to positions in the inventory and are stable for one run. Nothing is
+//! copied into the plugin until it asks: fetch what the check reads. A panic's message reaches the host (through [`log`])
 //! and is reported with the failure.
 
 // The generated code names paths through this crate, as user crates see it.
@@ -56,8 +57,11 @@ pub mod bindings {
 #[doc(hidden)]
 pub use wit_bindgen as __wit_bindgen;
 
-pub use bindings::ops::plugin::types::{Component, Domain, EntityKind, Severity, Subject};
-pub use bindings::ops::plugin::{analysis, inventory, log};
+pub use bindings::ops::plugin::types::{
+    AccessLevel, BackupCopy, BackupPolicy, BackupRun, Component, ComponentBrief, Credential, Domain, EntityKind, Grant,
+    Group, Incident, IncidentAction, Person, RestoreDrill, ServiceAccount, Severity, Subject, System,
+};
+pub use bindings::ops::plugin::{access, analysis, backups, incidents, inventory, log};
 
 use bindings::exports::ops::plugin::plugin::Guest;
 use bindings::ops::plugin::types;

@@ -2,7 +2,10 @@
 //! named by its configuration, so the host's tests can compare them with
 //! ops-core's own answers.
 
-use ops_plugin_sdk::{EntityKind, Evidence, Finding, Metadata, Plugin, Rule, Severity, analysis, inventory};
+use ops_plugin_sdk::{
+    AccessLevel, EntityKind, Evidence, Finding, Metadata, Plugin, Rule, Severity, access, analysis, backups, incidents,
+    inventory,
+};
 
 struct Probe;
 
@@ -20,6 +23,143 @@ fn domain_ids(indices: &[u32]) -> Vec<String> {
         .collect()
 }
 
+fn brief(i: u32) -> String {
+    match inventory::component_brief_at(i) {
+        Some(b) => format!(
+            "{} {} entry={} tier={:?} stateful={}",
+            b.id, b.kind, b.entry, b.tier, b.stateful
+        ),
+        None => String::new(),
+    }
+}
+
+/// Each policy protecting component `i`, with its copies and every run and
+/// drill, fetched two at a time to exercise paging.
+fn policies(i: u32) -> Vec<String> {
+    let mut out = Vec::new();
+    for p in backups::policies_protecting(i) {
+        let Some(policy) = backups::policy_at(p) else { continue };
+        let mut runs = Vec::new();
+        let mut start = 0;
+        loop {
+            let page = backups::runs(p, start, 2);
+            if page.is_empty() {
+                break;
+            }
+            start += page.len() as u32;
+            runs.extend(
+                page.into_iter()
+                    .map(|r| format!("{}:{}:{:?}", r.started_at, r.status, r.size_bytes)),
+            );
+        }
+        let drills: Vec<String> = backups::drills(p, 0, u32::MAX)
+            .into_iter()
+            .map(|d| format!("{}:{}:{:?}:{:?}", d.at, d.outcome, d.by, d.duration_seconds))
+            .collect();
+        let copies: Vec<String> = policy
+            .copies
+            .iter()
+            .map(|c| {
+                format!(
+                    "{}:{:?}:offsite={}:{}",
+                    c.location,
+                    c.tier,
+                    c.offsite,
+                    c.deletable_by.join("+")
+                )
+            })
+            .collect();
+        out.push(format!(
+            "{} index={:?} owner={:?} schedule={:?} rpo={:?} rto={:?} drill={:?} monitor={:?} runs={} [{}] drills={} \
+             [{}] copies [{}]",
+            policy.id,
+            backups::policy_index(&policy.id),
+            policy.owner,
+            policy.schedule,
+            policy.rpo_seconds,
+            policy.rto_seconds,
+            policy.drill_interval_seconds,
+            policy.monitor,
+            policy.run_count,
+            runs.join(", "),
+            policy.drill_count,
+            drills.join(", "),
+            copies.join(", ")
+        ));
+    }
+    out
+}
+
+fn people() -> Vec<String> {
+    (0..access::person_count())
+        .filter_map(access::person_at)
+        .map(|p| {
+            format!(
+                "{} {} departed={} on_leave={} mfa={:?}",
+                p.id, p.status, p.departed, p.on_leave, p.mfa
+            )
+        })
+        .collect()
+}
+
+fn grants() -> Vec<String> {
+    let systems: Vec<String> = (0..access::system_count())
+        .filter_map(access::system_at)
+        .map(|s| s.id)
+        .collect();
+    let mut out: Vec<String> = (0..access::grant_count())
+        .filter_map(access::grant_at)
+        .map(|g| {
+            let system = systems.get(g.system as usize).cloned().unwrap_or_default();
+            let level = match g.level {
+                AccessLevel::Read => "read",
+                AccessLevel::Write => "write",
+                AccessLevel::Admin => "admin",
+                AccessLevel::Owner => "owner",
+            };
+            format!("{}->{system} {level} active={}", g.principal, g.active)
+        })
+        .collect();
+    out.extend(
+        (0..access::credential_count())
+            .filter_map(access::credential_at)
+            .map(|c| {
+                format!(
+                    "credential {} shared={} holders={}",
+                    c.id,
+                    c.shared,
+                    c.holders.join("+")
+                )
+            }),
+    );
+    out.extend(
+        (0..access::group_count())
+            .filter_map(access::group_at)
+            .map(|g| format!("group {} {}", g.id, g.members.join("+"))),
+    );
+    out.extend(
+        (0..access::service_account_count())
+            .filter_map(access::service_account_at)
+            .map(|a| format!("account {} owner={:?}", a.id, a.owner)),
+    );
+    out
+}
+
+fn incident_list() -> Vec<String> {
+    (0..incidents::incident_count())
+        .filter_map(incidents::incident_at)
+        .map(|i| {
+            format!(
+                "{} {} impacted={} actions={}",
+                i.id,
+                i.severity,
+                ids(&i.impacted).join("+"),
+                i.actions.len()
+            )
+        })
+        .collect()
+}
+
 impl Plugin for Probe {
     fn metadata() -> Metadata {
         Metadata::new("probe", env!("CARGO_PKG_VERSION")).rule(Rule::new(
@@ -31,6 +171,10 @@ impl Plugin for Probe {
 
     fn run(config: &str) -> Result<Vec<Finding>, String> {
         let id = config.trim();
+        if id == "simulate-past-end" {
+            // The host must refuse this with an error, not panic.
+            analysis::simulate(&[u32::MAX], &[]);
+        }
         let i = inventory::component_index(id).ok_or_else(|| format!("no component '{id}'"))?;
         let c = inventory::component_at(i).ok_or("component-at failed")?;
         let count = inventory::component_count();
@@ -46,7 +190,14 @@ impl Plugin for Probe {
             .strings("spofs", ids(&analysis::spofs(i)))
             .strings("domain_spofs", domain_ids(&analysis::domain_spofs(i)))
             .strings("blast_radius", ids(&analysis::blast_radius(i)))
-            .string("now", &inventory::now());
+            .string("now", &inventory::now())
+            .string("brief", &brief(i))
+            .strings("simulate_self", ids(&analysis::simulate(&[i], &[])))
+            .strings("simulate_domains", ids(&analysis::simulate(&[], &c.domains)))
+            .strings("policies", policies(i))
+            .strings("people", people())
+            .strings("grants", grants())
+            .strings("incidents", incident_list());
         Ok(vec![
             Finding::new(
                 "answers",

@@ -26,7 +26,10 @@ impl Plugin for StatefulSpof {
         }
         let mut found = Vec::new();
         for (s, entries) in spof_entries {
-            let Some(c) = inventory::component_at(s) else { continue };
+            // The brief (id, kind, flags) is all this needs: no lists copied.
+            let Some(c) = inventory::component_brief_at(s) else {
+                continue;
+            };
             if c.stateful {
                 let message = format!(
                     "{} holds data and alone takes down {} entry points",

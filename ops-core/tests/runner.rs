@@ -1,0 +1,95 @@
+//! The runner: a parallel run reports exactly what a sequential one does,
+//! failing and panicking checks included.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail by panicking
+
+use std::num::NonZeroUsize;
+
+use ops_core::{Check, CheckError, Context, EntityKind, Finding, Format, Inventory, Rule, Runner, Severity, Subject};
+
+/// A check that finds one thing per component, fails, or panics, as told.
+#[derive(Debug)]
+struct Scripted {
+    name: &'static str,
+    behaviour: Behaviour,
+    rules: Vec<Rule>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Behaviour {
+    Finds,
+    Fails,
+    Panics,
+}
+
+impl Scripted {
+    fn boxed(name: &'static str, behaviour: Behaviour) -> Box<dyn Check> {
+        let rule = Rule::new(&format!("test/{name}"), Severity::Low, "scripted", "");
+        Box::new(Scripted {
+            name,
+            behaviour,
+            rules: vec![rule],
+        })
+    }
+}
+
+impl Check for Scripted {
+    fn name(&self) -> &str {
+        self.name
+    }
+    fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+    fn run(&self, ctx: &Context<'_>) -> Result<Vec<Finding>, CheckError> {
+        match self.behaviour {
+            Behaviour::Finds => Ok(ctx
+                .inventory()
+                .components()
+                .iter()
+                .map(|c| {
+                    Finding::new(
+                        &self.rules[0].id,
+                        Severity::Low,
+                        Subject::new(EntityKind::Component, &c.id),
+                        format!("{} saw {}", self.name, c.id),
+                    )
+                })
+                .collect()),
+            Behaviour::Fails => Err(CheckError::Failed(format!("{} could not run", self.name))),
+            Behaviour::Panics => panic!("{} panicked on purpose", self.name),
+        }
+    }
+}
+
+#[test]
+fn a_parallel_run_reports_exactly_what_a_sequential_run_does() {
+    let inv = Inventory::from_text(
+        "inv.yaml",
+        Format::Yaml,
+        "components: [{id: web, entry: true, depends_on: [db]}, {id: db, kind: database}]",
+    )
+    .unwrap();
+    let mut runner = Runner::with_builtin_checks();
+    runner.add(Scripted::boxed("first", Behaviour::Finds));
+    runner.add(Scripted::boxed("broken", Behaviour::Fails));
+    runner.add(Scripted::boxed("panicky", Behaviour::Panics));
+    runner.add(Scripted::boxed("last", Behaviour::Finds));
+    let at = "2026-11-22T00:00:00Z".parse().unwrap();
+    let sequential = runner.run(&inv, at);
+    let failed: Vec<(&str, &str)> = sequential
+        .failures
+        .iter()
+        .map(|f| (f.check.as_str(), f.message.as_str()))
+        .collect();
+    assert_eq!(
+        failed,
+        [("broken", "broken could not run"), ("panicky", "the check panicked")]
+    );
+    assert!(sequential.findings.iter().any(|f| f.message == "last saw db"));
+    for threads in [1, 2, 5, 64] {
+        let parallel = runner.run_parallel(&inv, at, NonZeroUsize::new(threads).unwrap());
+        assert_eq!(parallel.findings, sequential.findings, "{threads} threads");
+        assert_eq!(parallel.failures, sequential.failures, "{threads} threads");
+        assert_eq!(parallel.rules, sequential.rules, "{threads} threads");
+    }
+}
