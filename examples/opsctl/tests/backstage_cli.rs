@@ -298,6 +298,8 @@ fn subcommands() -> Vec<String> {
         .skip_while(|l| !l.starts_with("Commands:"))
         .skip(1)
         .take_while(|l| l.starts_with("  "))
+        // A long description wraps onto lines indented to its column.
+        .filter(|l| !l[2..].starts_with(' '))
         .map(|l| l.split_whitespace().next().unwrap().to_owned())
         .filter(|c| c != "help")
         .collect();
