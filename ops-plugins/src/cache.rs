@@ -11,13 +11,15 @@
 //! code without validation. This module therefore only loads files it wrote
 //! itself and checks each file's own SHA-256 before use, so a truncated or
 //! corrupted entry is recompiled rather than run. It cannot defend against
-//! someone who can write to the cache directory: keep it private to the user
-//! (it is created with mode 0700 on Unix).
+//! someone who can write to the cache directory, so the directory is created
+//! with mode 0700 on Unix, and one that its group or others can write to is
+//! never read from (every load compiles).
 #![allow(unsafe_code)]
 
 use std::hash::Hasher;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use sha2::{Digest, Sha256};
 use wasmtime::Engine;
@@ -82,6 +84,9 @@ pub(crate) fn load_or_compile(engine: &Engine, dir: &Path, wasm: &[u8]) -> wasmt
 
 /// An entry is the SHA-256 of the precompiled bytes followed by the bytes.
 fn read_entry(engine: &Engine, path: &Path) -> Option<Component> {
+    if !private(path.parent()?) {
+        return None;
+    }
     let data = std::fs::read(path).ok()?;
     let (digest, compiled) = data.split_at_checked(32)?;
     if Sha256::digest(compiled).as_slice() != digest {
@@ -97,12 +102,16 @@ fn read_entry(engine: &Engine, path: &Path) -> Option<Component> {
 
 fn write_entry(dir: &Path, path: &Path, compiled: &[u8]) -> std::io::Result<()> {
     create_private_dir(dir)?;
+    // Unique per process and per write: threads of one process may compile
+    // the same plugin at once, and must not write into each other's file.
+    static WRITES: AtomicU64 = AtomicU64::new(0);
     let tmp: PathBuf = dir.join(format!(
-        ".{}.{}.tmp",
+        ".{}.{}.{}.tmp",
         path.file_name().and_then(|n| n.to_str()).unwrap_or("entry"),
-        std::process::id()
+        std::process::id(),
+        WRITES.fetch_add(1, Ordering::Relaxed)
     ));
-    let mut file = std::fs::File::create(&tmp)?;
+    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp)?;
     file.write_all(&Sha256::digest(compiled))?;
     file.write_all(compiled)?;
     file.sync_all()?;
@@ -110,6 +119,21 @@ fn write_entry(dir: &Path, path: &Path, compiled: &[u8]) -> std::io::Result<()> 
     std::fs::rename(&tmp, path).inspect_err(|_| {
         let _ = std::fs::remove_file(&tmp);
     })
+}
+
+/// Whether only its owner can write to `dir`: entries in a directory others
+/// can write to could have been planted, and become native code when loaded.
+/// (Such a cache is still written to; it is only never read.)
+fn private(dir: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(dir).is_ok_and(|m| m.is_dir() && m.permissions().mode() & 0o022 == 0)
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::metadata(dir).is_ok_and(|m| m.is_dir())
+    }
 }
 
 fn create_private_dir(dir: &Path) -> std::io::Result<()> {

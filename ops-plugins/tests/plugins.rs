@@ -212,7 +212,11 @@ fn the_default_cpu_budget_stops_a_busy_loop_within_a_second_or_so() {
             .contains("budget of 1000 ms")
     );
     assert!(elapsed >= Duration::from_millis(900), "took {elapsed:?}");
-    assert!(elapsed < Duration::from_millis(2000), "took {elapsed:?}");
+    // The budget is wall time, counted by an epoch ticker thread: on a loaded
+    // 2-core CI machine that thread and this one may both wait for a core, so
+    // the bound proves the loop is stopped, with room for scheduling delay
+    // (measured: 1.0-1.1 s idle, up to 2.1 s at load average 9).
+    assert!(elapsed < Duration::from_millis(5000), "took {elapsed:?}");
 }
 
 #[test]
@@ -506,6 +510,18 @@ fn compiled_plugins_are_cached_on_disk_and_damaged_entries_are_recompiled() {
     // Another component gets its own entry.
     host.load("unowned", &common::plugin("unowned")).unwrap();
     assert_eq!(entries().len(), 2);
+
+    // A cache directory others can write to is never read from: an entry
+    // planted there would run as native code.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let shared = std::fs::Permissions::from_mode(0o777);
+        std::fs::set_permissions(dir.join("cache"), shared).unwrap();
+        assert!(!host.load("zone-spof", &wasm).unwrap().loaded_from_cache());
+        std::fs::set_permissions(dir.join("cache"), std::fs::Permissions::from_mode(0o700)).unwrap();
+        assert!(host.load("zone-spof", &wasm).unwrap().loaded_from_cache());
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }
 
