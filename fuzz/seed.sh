@@ -7,7 +7,7 @@ cd "$(dirname "$0")"
 root=..
 c=corpus
 
-mkdir -p "$c"/{inventory_load,failure_analysis,effective_access,cron_schedule,duration_instant,import_csv}
+mkdir -p "$c"/{inventory_load,failure_analysis,effective_access,cron_schedule,duration_instant,import_csv,retention}
 
 # inventory_load: first byte 0 = YAML, 1 = TOML, 2 = JSON, then the text.
 while IFS= read -r -d '' f; do
@@ -96,5 +96,12 @@ done
 # import_csv: first byte even = AWS credential report, odd = grants CSV.
 { printf '\0'; cat "$root/ops-core/tests/fixtures/import/aws-credential-report.csv"; } > "$c/import_csv/aws-report"
 { printf '\1'; cat "$root/ops-core/tests/fixtures/import/grants.csv"; } > "$c/import_csv/grants"
+
+# retention: the target decodes any bytes into a policy, snapshots and a
+# `now`; patterns give it runs of ties, nearby times and wider spreads.
+for byte in 1 4 7 12 25 77 123 252; do # octal, for tr
+  head -c 512 < /dev/zero | tr '\0' "\\$byte" > "$c/retention/pattern-$byte"
+done
+cp "$c/failure_analysis/counting" "$c/retention/counting"
 
 echo "seeded: $(find "$c" -type f | wc -l) files in $c/"
