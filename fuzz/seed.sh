@@ -7,7 +7,7 @@ cd "$(dirname "$0")"
 root=..
 c=corpus
 
-mkdir -p "$c"/{inventory_load,failure_analysis,effective_access,cron_schedule,duration_instant,import_csv,backstage}
+mkdir -p "$c"/{inventory_load,failure_analysis,effective_access,cron_schedule,duration_instant,import_csv,backstage,retention,plugin_host}
 
 # inventory_load: first byte 0 = YAML, 1 = TOML, 2 = JSON, then the text.
 while IFS= read -r -d '' f; do
@@ -102,5 +102,27 @@ while IFS= read -r -d '' f; do
     cp "$f" "$c/backstage/$(basename "$(dirname "$f")")-$(basename "$f")"
 done < <(find "$root/examples/inventories/startup-backstage/catalog" "$root/examples/inventories/lumenpay/catalog" \
     "$root/ops-core/tests/fixtures/backstage" -name '*.yaml' -print0)
+
+# retention: the target decodes any bytes into a policy, snapshots and a
+# `now`; patterns give it runs of ties, nearby times and wider spreads.
+for byte in 1 4 7 12 25 77 123 252; do # octal, for tr
+  head -c 512 < /dev/zero | tr '\0' "\\$byte" > "$c/retention/pattern-$byte"
+done
+cp "$c/failure_analysis/counting" "$c/retention/counting"
+
+# plugin_host: even first byte = the rest is a component. The example and
+# hostile plugins, when built (CI builds them before fuzzing:
+# `cd examples/plugins && cargo build --release`), and a few broken ones.
+for f in "$root"/examples/plugins/target/wasm32-unknown-unknown/release/*.wasm; do
+  [ -e "$f" ] || continue
+  { printf '\0'; cat "$f"; } > "$c/plugin_host/component-$(basename "$f" .wasm)"
+done
+printf '\0\0asm\x0d\x00\x01\x00' > "$c/plugin_host/empty-component"
+printf '\0\0asm\x01\x00\x00\x00' > "$c/plugin_host/empty-module"
+# odd first byte = the rest drives wasm-smith.
+for byte in 5 12 47 203; do # octal, for tr
+  { printf '\1'; head -c 1024 < /dev/zero | tr '\0' "\\$byte"; } > "$c/plugin_host/generated-$byte"
+done
+cp "$c/failure_analysis/counting" "$c/plugin_host/generated-counting"
 
 echo "seeded: $(find "$c" -type f | wc -l) files in $c/"

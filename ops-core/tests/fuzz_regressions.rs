@@ -6,8 +6,11 @@
 use std::sync::mpsc;
 use std::time::Duration;
 
-use chrono::TimeDelta;
-use ops_core::{CronExpr, Format, Inventory, Runner, Schedule, parse_duration, parse_instant};
+use chrono::{DateTime, TimeDelta, Utc};
+use ops_core::{
+    CronExpr, Format, Inventory, ResticDuration, ResticVersion, RetentionPolicy, RetentionSnapshot, Runner, Schedule,
+    parse_duration, parse_instant,
+};
 
 /// Runs `f` on another thread and fails if it has not finished in `secs`
 /// seconds (a hang fails the test instead of stalling the suite).
@@ -112,4 +115,101 @@ fn a_huge_cron_step_is_a_single_value() {
         "59/4294967295 23/4294967295 31/4294967295 12/4294967295 7/4294967295"
     );
     assert!("0/4294967296 * * * *".parse::<CronExpr>().is_err());
+}
+
+/// Ids of the snapshots `--keep-within-daily` (restic 0.14) keeps, with their reasons.
+fn kept_within_daily(within: &str, snapshots: &[(&str, &str)], now: &str) -> Vec<(String, Vec<String>)> {
+    let snapshots: Vec<RetentionSnapshot> = snapshots
+        .iter()
+        .map(|(id, t)| RetentionSnapshot::new(*id, DateTime::parse_from_rfc3339(t).unwrap()))
+        .collect();
+    let mut policy = RetentionPolicy::default();
+    policy.version = ResticVersion::V0_14;
+    policy.within_daily = ResticDuration::parse(within).unwrap();
+    let now: DateTime<Utc> = now.parse().unwrap();
+    let decision = policy.apply(&snapshots, now).unwrap();
+    decision
+        .keep
+        .iter()
+        .map(|k| {
+            (
+                snapshots[k.index].id.clone(),
+                k.reasons.iter().map(ToString::to_string).collect(),
+            )
+        })
+        .collect()
+}
+
+/// retention: restic 0.14 accepts `--keep-within*` parts of both signs. A
+/// cut-off whose calendar step left chrono's range (about ±262,000 years)
+/// was taken to lie after every snapshot whenever any part was negative, so
+/// nothing was kept; restic (Go's time has no such limit) puts this one 332
+/// million years back and keeps everything.
+#[test]
+fn a_keep_within_cutoff_past_chronos_range_is_exact() {
+    let within = "370282260y-451274337m26d2105118h";
+    assert_eq!(
+        kept_within_daily(
+            within,
+            &[("s0", "2025-10-22T00:00:00+00:00"), ("s1", "2025-10-21T00:00:00+00:00")],
+            "2025-10-23T00:00:00Z"
+        ),
+        [
+            ("s0".to_owned(), vec![format!("daily within {within}")]),
+            ("s1".to_owned(), vec![format!("daily within {within}")]),
+        ]
+    );
+    // The other way: far in the future, nothing is within.
+    assert!(
+        kept_within_daily(
+            "-370282260y451274337m",
+            &[("s0", "2025-10-22T00:00:00Z")],
+            "2025-10-23T00:00:00Z"
+        )
+        .is_empty()
+    );
+}
+
+/// retention: huge parts that cancel out land in range. A million years
+/// back is exactly 365,242,500 days (the calendar repeats every 400 years),
+/// so this cut-off is one hour before the newest snapshot; the engine gave
+/// up on the intermediate date and kept nothing.
+#[test]
+fn a_keep_within_cutoff_whose_parts_cancel_is_exact() {
+    assert_eq!(
+        kept_within_daily(
+            "1000000y-365242500d1h",
+            &[
+                ("newest", "2026-11-20T12:00:00+01:00"),
+                ("same-day", "2026-11-20T11:30:00+01:00"),
+                ("day-before", "2026-11-19T11:30:00+01:00"),
+                ("hour-before", "2026-11-20T10:59:59+01:00"),
+            ],
+            "2026-11-26T00:00:00Z"
+        ),
+        [(
+            "newest".to_owned(),
+            vec!["daily within 1000000y-365242500d1h".to_owned()]
+        )]
+    );
+    assert_eq!(
+        kept_within_daily(
+            "1000000y-365242500d13h",
+            &[
+                ("newest", "2026-11-20T12:00:00+01:00"),
+                ("day-before", "2026-11-19T23:30:00+01:00")
+            ],
+            "2026-11-26T00:00:00Z"
+        ),
+        [
+            (
+                "newest".to_owned(),
+                vec!["daily within 1000000y-365242500d13h".to_owned()]
+            ),
+            (
+                "day-before".to_owned(),
+                vec!["daily within 1000000y-365242500d13h".to_owned()]
+            ),
+        ]
+    );
 }

@@ -18,7 +18,10 @@
 //!   *newest* is the newest snapshot of the group that is not in the future
 //!   (relative to `now`), and `d` is subtracted as restic does: years, months
 //!   and days at once on the calendar, with Go's normalisation (31 March minus
-//!   one month is 3 March, not 28 February), then hours as elapsed time;
+//!   one month is 3 March, not 28 February), then hours as elapsed time,
+//!   exactly however far that reaches (Go's times outlast chrono's range);
+//!   the cut-off keeps the newest snapshot's fraction of a second, a leap
+//!   second's included (restic, on Go's time, never sees one);
 //! - `--keep-within-<bucket> d` keeps a snapshot that opens a bucket among the
 //!   snapshots within `d`;
 //! - `--keep-tag a,b` keeps snapshots that carry both `a` and `b`; the entry
@@ -66,10 +69,14 @@
 //! results differ only when a `--keep-within*` cut-off lands within a DST
 //! shift of a snapshot; run `TZ=UTC restic forget` to get exactly the
 //! engine's answer.
+//!
+//! Another: restic multiplies `--keep-within*` hours into a Go `Duration` of
+//! nanoseconds, which wraps around past 2,562,047 hours (292 years); the
+//! engine subtracts any number of hours exactly.
 
 use std::fmt;
 
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, TimeDelta, Timelike, Utc};
+use chrono::{DateTime, Datelike, Days, FixedOffset, NaiveDate, Timelike, Utc};
 
 use crate::Error;
 
@@ -230,22 +237,46 @@ impl ResticDuration {
 
     /// `newest` minus this duration, as restic computes it: Go's
     /// `AddDate(-years, -months, -days)` in the newest snapshot's offset, then
-    /// `hours` subtracted as elapsed time. `None` when out of range.
-    fn cutoff(&self, newest: DateTime<FixedOffset>) -> Option<DateTime<FixedOffset>> {
+    /// `hours` subtracted as elapsed time. Returns the cut-off as an
+    /// [`Instant`], exact for any duration: Go's times reach far past
+    /// chrono's ±262,000 years, and a duration with parts of both signs
+    /// (which restic 0.14 accepts) can be huge yet land anywhere. `None`
+    /// cannot happen (see the comment inside); callers keep nothing then.
+    fn cutoff(&self, newest: &DateTime<FixedOffset>) -> Option<Instant> {
         let local = newest.naive_local();
         let months = i64::from(local.year()) * 12 + i64::from(local.month0())
             - i64::from(self.years) * 12
             - i64::from(self.months);
-        let year = i32::try_from(months.div_euclid(12)).ok()?;
-        let month0 = u32::try_from(months.rem_euclid(12)).ok()?;
-        let first = NaiveDate::from_ymd_opt(year, month0 + 1, 1)?;
-        let date = first.checked_add_signed(TimeDelta::try_days(i64::from(local.day()) - 1 - i64::from(self.days))?)?;
-        let shifted = date
-            .and_time(local.time())
-            .and_local_timezone(*newest.offset())
-            .single()?;
-        shifted.checked_sub_signed(TimeDelta::try_hours(i64::from(self.hours))?)
+        let days = i64::from(local.day0()) - i64::from(self.days); // after the 1st of the month
+        // The Gregorian calendar repeats every 400 years (146,097 days): count
+        // whole cycles apart, and let chrono place the rest within 400 years
+        // of 2000 (plus under 400 years of days), where it cannot fail.
+        let year = months.div_euclid(12);
+        let cycles = (year - 2000).div_euclid(400) + days.div_euclid(DAYS_PER_400_YEARS);
+        let date = NaiveDate::from_ymd_opt(
+            i32::try_from(2000 + (year - 2000).rem_euclid(400)).ok()?,
+            u32::try_from(months.rem_euclid(12)).ok()? + 1,
+            1,
+        )?
+        .checked_add_days(Days::new(u64::try_from(days.rem_euclid(DAYS_PER_400_YEARS)).ok()?))?;
+        let local_secs = date.and_time(local.time()).and_utc().timestamp();
+        let secs = i128::from(local_secs) + i128::from(cycles) * i128::from(DAYS_PER_400_YEARS) * 86_400
+            - i128::from(newest.offset().local_minus_utc())
+            - i128::from(self.hours) * 3600;
+        Some((secs, local.nanosecond()))
     }
+}
+
+/// Days in 400 Gregorian years, after which the calendar repeats.
+const DAYS_PER_400_YEARS: i64 = 146_097;
+
+/// An instant as seconds since the Unix epoch and nanoseconds, at any
+/// distance from it. Ordered as chrono orders instants: a leap second
+/// (nanoseconds from 1e9) falls after second 59 and before the next minute.
+type Instant = (i128, u32);
+
+fn instant(t: &DateTime<FixedOffset>) -> Instant {
+    (i128::from(t.timestamp()), t.timestamp_subsec_nanos())
 }
 
 impl fmt::Display for ResticDuration {
@@ -707,11 +738,9 @@ impl RetentionPolicy {
                 newest = t;
             }
         }
-        let after_cutoff = |d: &ResticDuration, t: &DateTime<FixedOffset>| match d.cutoff(newest) {
-            Some(cut) => *t > cut,
-            // Out of chrono's range: a huge positive duration reaches before
-            // every snapshot, a huge negative one after every snapshot.
-            None => !d.is_negative(),
+        let after_cutoff = |d: &ResticDuration, t: &DateTime<FixedOffset>| match d.cutoff(&newest) {
+            Some(cut) => instant(t) > cut,
+            None => false,
         };
 
         let mut left: [i64; 6] = Bucket::ALL.map(|b| self.count(b).as_restic_int());
@@ -1235,8 +1264,8 @@ mod tests {
         // years, months and days at once, then hours as elapsed time
         let d = ResticDuration::parse("1y1m1d1h").unwrap();
         assert_eq!(
-            d.cutoff(at("2024-03-31T00:30:00+01:00")).unwrap(),
-            at("2023-03-01T23:30:00+01:00")
+            d.cutoff(&at("2024-03-31T00:30:00+01:00")).unwrap(),
+            instant(&at("2023-03-01T23:30:00+01:00"))
         );
     }
 
