@@ -996,3 +996,26 @@ fn allocating_on_demand_gives_the_same_findings_as_the_pool() {
         ops_core::Check::run(&load("zone-spof"), &ctx).unwrap()
     );
 }
+
+/// Found by the plugin_host fuzz target once the pooling allocator became the
+/// default: a component with two memories has no slot in the instance pool.
+/// It must be refused at load, by name, with the reason; not accepted and then
+/// failing at every run.
+#[test]
+fn a_component_the_instance_pool_cannot_hold_is_refused_at_load_by_name() {
+    let wasm =
+        wat::parse_str("(component (core module $m (memory 1) (memory 1)) (core instance (instantiate $m)))").unwrap();
+    let host = PluginHost::new().unwrap();
+    assert!(host.pooling().is_some(), "the pool is the default");
+    let err = host.load("two-memories.wasm", &wasm).unwrap_err();
+    let message = err.to_string();
+    assert!(
+        matches!(err, ops_plugins::PluginError::InvalidComponent { .. }),
+        "{err:?}"
+    );
+    assert!(message.contains("two-memories.wasm"), "{message}");
+    assert!(
+        message.contains("defined memories count of 2 exceeds the per-instance limit of 1"),
+        "{message}"
+    );
+}
