@@ -3,22 +3,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail by panicking
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
 use ops_core::{Inventory, open_psa_mef};
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use std::path::Path;
 
-fn opsctl(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_opsctl"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("opsctl runs")
-}
+mod common;
+use common::{opsctl, root};
 
 #[test]
 fn every_entry_to_standard_output() {
