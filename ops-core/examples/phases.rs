@@ -6,6 +6,10 @@
 
 use std::time::Instant;
 
+/// The allocator opsctl uses, so the phases are timed as opsctl runs them.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Nanoseconds this thread has run on a CPU (Linux; 0 elsewhere): wall time
 /// lies on a loaded machine, CPU time much less.
 fn cpu_ns() -> u64 {

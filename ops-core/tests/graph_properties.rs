@@ -198,6 +198,10 @@ proptest! {
             let got: Vec<usize> = report.entries_taken_down_by(comp).map(|c| c.index()).collect();
             let expected: Vec<usize> = entries.iter().copied().filter(|&e| e != x && brute_x.contains(&e)).collect();
             prop_assert_eq!(&got, &expected, "entries taken down by c{}", x);
+            // SPOFs of any component, entry or not (inside the entries' cone or outside it)
+            let killers: Vec<usize> = (0..n).filter(|&y| y != x && brute[y].contains(&x)).collect();
+            let got: Vec<usize> = a.spofs_of(comp).iter().map(|c| c.index()).collect();
+            prop_assert_eq!(&got, &killers, "SPOFs of c{}", x);
             // blast radius, and every explanation ends at x through violated rules
             let outage = a.blast_radius(comp);
             let got: BTreeSet<usize> = outage.down().iter().map(|c| c.index()).collect();

@@ -23,6 +23,12 @@ use ops_core::{Error, Inventory, LoadOptions, Runner, render};
 use cli::{AccessCommand, BackupCommand, CheckArgs, Cli, ColorChoice, Command, OutputFormat, PluginCommand};
 use text::Style;
 
+/// mimalloc rather than the system allocator: loading a large inventory makes
+/// and frees millions of small allocations, which glibc's malloc handles
+/// markedly slower (BENCHMARKS.md §1).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Exit code for findings at or above the threshold.
 const EXIT_FINDINGS: u8 = 1;
 /// Exit code for usage and input errors (clap uses 2 for usage errors too).

@@ -3,6 +3,7 @@
 use std::sync::OnceLock;
 
 use super::compiled::{Compiled, Csr};
+use super::cone::Cone;
 use super::kill::{Closure, KillGraph};
 use super::outage::Outage;
 use super::propagate::Propagator;
@@ -38,8 +39,13 @@ use crate::{Component, Domain, Idx, Inventory};
 #[derive(Debug)]
 pub struct FailureAnalysis<'a> {
     inv: &'a Inventory,
-    g: Compiled,
+    /// The whole graph, compiled on first use.
+    g: OnceLock<Compiled>,
+    /// The whole graph's kill graph, built on first use.
     kill: OnceLock<KillGraph>,
+    /// What the entry points stand on, compiled on its own on first use:
+    /// the SPOFs of entries need nothing else.
+    cone: OnceLock<Cone>,
 }
 
 /// The single points of failure of one entry point.
@@ -97,13 +103,17 @@ pub struct DoubleFaults {
 }
 
 impl<'a> FailureAnalysis<'a> {
-    /// Prepares the analysis: compact adjacency in both directions and
-    /// expanded domain membership. Linear in the size of the inventory.
+    /// Prepares the analysis. Costs nothing up front: each question compiles
+    /// what it needs on first use (compact adjacency in both directions and
+    /// expanded domain membership, linear in the size of the inventory; the
+    /// SPOFs of entry points only compile the part of the graph the entries
+    /// depend on) and keeps it for the next question.
     pub fn new(inv: &'a Inventory) -> Self {
         FailureAnalysis {
             inv,
-            g: Compiled::new(inv),
+            g: OnceLock::new(),
             kill: OnceLock::new(),
+            cone: OnceLock::new(),
         }
     }
 
@@ -114,7 +124,12 @@ impl<'a> FailureAnalysis<'a> {
 
     /// The compiled dependency graph (adjacency arrays in both directions).
     pub(crate) fn compiled(&self) -> &Compiled {
-        &self.g
+        self.g.get_or_init(|| Compiled::new(self.inv))
+    }
+
+    /// The part of the graph the entry points depend on, compiled on its own.
+    fn entry_cone(&self) -> &Cone {
+        self.cone.get_or_init(|| Cone::of_entries(self.inv))
     }
 
     /// Fails `targets` (components, and every member of failed domains and
@@ -123,10 +138,11 @@ impl<'a> FailureAnalysis<'a> {
     /// Complexity: proportional to what goes down and those components'
     /// dependents, plus O(V) to prepare scratch space.
     pub fn simulate(&self, targets: &[FailureTarget]) -> Outage {
-        let mut p = Propagator::new(&self.g);
+        let g = self.compiled();
+        let mut p = Propagator::new(g);
         let mut direct = Vec::new();
         for &t in targets {
-            self.g.direct_failures(t, &mut direct);
+            g.direct_failures(t, &mut direct);
         }
         for c in direct {
             p.fail(c);
@@ -165,35 +181,40 @@ impl<'a> FailureAnalysis<'a> {
         self.simulate(&[FailureTarget::Component(x)])
     }
 
+    /// The kill graph of the whole graph (every component's generators).
     pub(crate) fn kill_graph(&self) -> &KillGraph {
-        self.kill.get_or_init(|| KillGraph::build(&self.g))
+        self.kill.get_or_init(|| KillGraph::build(self.compiled()))
     }
 
     /// The single points of failure of every entry point at once, with the
     /// inverse map (for each component, the entries it takes down).
     ///
-    /// Complexity: building the kill graph (once per analysis) costs, for each
-    /// component with an `any` or `at_least` rule, a search below its
-    /// dependencies that stops where they converge; then one reachability
-    /// search per entry, proportional to the size of its answer. No
-    /// propagation per component.
+    /// Complexity: only the part of the graph the entry points depend on is
+    /// compiled and searched. Building its kill graph (once per analysis)
+    /// costs, for each component with an `any` or `at_least` rule, a search
+    /// below its dependencies that stops where they converge; then one
+    /// reachability search per entry, proportional to the size of its
+    /// answer. No propagation per component.
     pub fn spofs(&self) -> SpofReport {
-        let kill = self.kill_graph();
-        let mut closure = Closure::new(self.g.len());
-        let mut entries = Vec::with_capacity(self.g.entries.len());
+        let cone = self.entry_cone();
+        let kill = cone.kill_graph();
+        let mut closure = Closure::new(cone.g.len());
+        let mut entries = Vec::with_capacity(cone.g.entries.len());
         let mut pairs: Vec<(u32, u32)> = Vec::new();
         let mut killers = Vec::new();
-        for &e in &self.g.entries {
+        for &e in &cone.g.entries {
             killers.clear();
-            closure.killers(&self.g, kill, e, &mut killers);
+            closure.killers(&cone.g, kill, e, &mut killers);
+            // Nodes are numbered in inventory order: sorted nodes are sorted components.
             killers.sort_unstable();
-            pairs.extend(killers.iter().map(|&x| (x, e)));
+            let entry = cone.global(e);
+            pairs.extend(killers.iter().map(|&x| (cone.global(x), entry)));
             entries.push(EntrySpofs {
-                entry: Idx::new(e as usize),
-                spofs: killers.iter().map(|&x| Idx::new(x as usize)).collect(),
+                entry: Idx::new(entry as usize),
+                spofs: killers.iter().map(|&x| Idx::new(cone.global(x) as usize)).collect(),
             });
         }
-        let takes_down = Csr::from_pairs(self.g.len(), pairs.iter().copied());
+        let takes_down = Csr::from_pairs(self.inv.components().len(), pairs.iter().copied());
         SpofReport { entries, takes_down }
     }
 
@@ -201,7 +222,14 @@ impl<'a> FailureAnalysis<'a> {
     /// every other component whose failure alone takes it down, sorted.
     pub fn spofs_of(&self, entry: Idx<Component>) -> Vec<Idx<Component>> {
         let mut killers = Vec::new();
-        Closure::new(self.g.len()).killers(&self.g, self.kill_graph(), entry.index() as u32, &mut killers);
+        let cone = self.entry_cone();
+        if let Some(e) = cone.node(entry.index() as u32) {
+            Closure::new(cone.g.len()).killers(&cone.g, cone.kill_graph(), e, &mut killers);
+            killers.sort_unstable();
+            return killers.into_iter().map(|x| Idx::new(cone.global(x) as usize)).collect();
+        }
+        let g = self.compiled();
+        Closure::new(g.len()).killers(g, self.kill_graph(), entry.index() as u32, &mut killers);
         killers.sort_unstable();
         killers.into_iter().map(|x| Idx::new(x as usize)).collect()
     }
@@ -209,30 +237,31 @@ impl<'a> FailureAnalysis<'a> {
     /// For every entry point, the domains whose failure alone takes it down
     /// (including a domain the entry itself lives in).
     ///
-    /// Complexity: one propagation per domain.
+    /// Complexity: one propagation per domain, within the part of the graph
+    /// the entry points depend on.
     pub fn domain_spofs(&self) -> Vec<EntryDomainSpofs> {
-        let mut per_entry: Vec<Vec<Idx<Domain>>> = vec![Vec::new(); self.g.entries.len()];
-        let position: std::collections::HashMap<u32, usize> =
-            self.g.entries.iter().enumerate().map(|(i, &e)| (e, i)).collect();
-        let mut p = Propagator::new(&self.g);
+        let cone = self.entry_cone();
+        let g = &cone.g;
+        let mut per_entry: Vec<Vec<Idx<Domain>>> = vec![Vec::new(); g.entries.len()];
+        // Entry nodes are increasing (inventory order): binary search finds an entry's position.
+        let mut p = Propagator::new(g);
         for d in 0..self.inv.domains().len() {
             p.reset();
-            for &m in self.g.members.row(d as u32) {
+            for &m in g.members.row(d as u32) {
                 p.fail(m);
             }
             p.run();
             for &c in p.down() {
-                if let Some(&i) = position.get(&c) {
+                if let Ok(i) = g.entries.binary_search(&c) {
                     per_entry[i].push(Idx::new(d));
                 }
             }
         }
-        self.g
-            .entries
+        g.entries
             .iter()
             .zip(per_entry)
             .map(|(&e, domains)| EntryDomainSpofs {
-                entry: Idx::new(e as usize),
+                entry: Idx::new(cone.global(e) as usize),
                 domains,
             })
             .collect()
@@ -256,7 +285,7 @@ impl<'a> FailureAnalysis<'a> {
         candidates.sort_unstable();
         let mut pairs = Vec::new();
         let mut truncated = false;
-        let mut p = Propagator::new(&self.g);
+        let mut p = Propagator::new(self.compiled());
         'outer: for (i, &x) in candidates.iter().enumerate() {
             p.reset();
             p.fail(x);
@@ -288,13 +317,14 @@ impl<'a> FailureAnalysis<'a> {
 
     /// Everything `c` depends on, directly or not.
     fn cone(&self, c: u32) -> Vec<u32> {
+        let g = self.compiled();
         let mut seen = std::collections::HashSet::new();
         let mut stack = vec![c];
         let mut out = Vec::new();
         seen.insert(c);
         while let Some(u) = stack.pop() {
             out.push(u);
-            for &d in self.g.deps.row(u) {
+            for &d in g.deps.row(u) {
                 if seen.insert(d) {
                     stack.push(d);
                 }

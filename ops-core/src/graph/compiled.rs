@@ -70,18 +70,41 @@ pub(crate) struct Compiled {
 impl Compiled {
     pub(crate) fn new(inv: &Inventory) -> Compiled {
         let components = inv.components();
-        let n = components.len();
-        let deps = Csr::from_pairs(
-            n,
-            components
-                .iter()
-                .enumerate()
-                .flat_map(|(i, c)| c.depends_on.iter().map(move |d| (i as u32, d.index() as u32))),
-        );
+        Compiled::build(inv.domains(), components.len(), |i| &components[i], |d| d)
+    }
+
+    /// The graph of `n` components, node `i` being `component(i)`, whose
+    /// dependencies (inventory indices) are numbered by `node_of`. Every
+    /// dependency of a node must be a node: the set is closed under
+    /// dependencies. Entries in node order. One pass over the components.
+    pub(crate) fn build<'c>(
+        domains: &[Domain],
+        n: usize,
+        component: impl Fn(usize) -> &'c Component,
+        node_of: impl Fn(u32) -> u32,
+    ) -> Compiled {
+        let mut deps = Csr {
+            start: Vec::with_capacity(n + 1),
+            targets: Vec::new(),
+        };
+        deps.start.push(0);
+        let mut threshold = Vec::with_capacity(n);
+        let mut entries = Vec::new();
+        // (domain, node) for every direct membership.
+        let mut memberships: Vec<(u32, u32)> = Vec::new();
+        for i in 0..n {
+            let c = component(i);
+            deps.targets
+                .extend(c.depends_on.iter().map(|d| node_of(d.index() as u32)));
+            deps.start.push(deps.targets.len() as u32);
+            threshold.push(self::threshold(c));
+            if c.entry {
+                entries.push(i as u32);
+            }
+            memberships.extend(c.domains.iter().map(|d| (d.index() as u32, i as u32)));
+        }
         let dependents = deps.reversed(n);
-        let threshold = components.iter().map(threshold).collect();
-        let entries = (0..n as u32).filter(|&i| components[i as usize].entry).collect();
-        let members = expand_domains(inv.domains(), components);
+        let members = expand_domains(domains, &memberships);
         Compiled {
             deps,
             dependents,
@@ -118,15 +141,9 @@ fn threshold(c: &Component) -> u32 {
 }
 
 /// For every domain, its members and the members of every domain nested in
-/// it, sorted and without repeats. Linear in memberships times nesting depth.
-fn expand_domains(domains: &[Domain], components: &[Component]) -> Csr {
-    let direct = Csr::from_pairs(
-        domains.len(),
-        components
-            .iter()
-            .enumerate()
-            .flat_map(|(i, c)| c.domains.iter().map(move |d| (d.index() as u32, i as u32))),
-    );
+/// it, sorted and without repeats, from `(domain, node)` memberships. Linear in memberships times nesting depth.
+fn expand_domains(domains: &[Domain], memberships: &[(u32, u32)]) -> Csr {
+    let direct = Csr::from_pairs(domains.len(), memberships.iter().copied());
     // Each domain's direct members count for it and for every ancestor.
     // Validation guarantees the parent chains are acyclic.
     let ancestors = |d: usize| {

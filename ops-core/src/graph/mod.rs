@@ -5,6 +5,7 @@ mod analysis;
 mod availability;
 mod checks;
 mod compiled;
+mod cone;
 mod kill;
 mod mef;
 mod model;

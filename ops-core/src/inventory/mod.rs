@@ -55,6 +55,8 @@ pub enum FailureTarget {
 #[derive(Debug)]
 pub struct Inventory {
     components: Vec<Component>,
+    /// The components with `entry: true`, in definition order.
+    entries: Vec<Idx<Component>>,
     domains: Vec<Domain>,
     people: Vec<Person>,
     service_accounts: Vec<ServiceAccount>,
@@ -297,6 +299,7 @@ impl Inventory {
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn assemble(
         components: Vec<Component>,
+        entries: Vec<Idx<Component>>,
         domains: Vec<Domain>,
         people: Vec<Person>,
         service_accounts: Vec<ServiceAccount>,
@@ -314,6 +317,7 @@ impl Inventory {
     ) -> Inventory {
         Inventory {
             components,
+            entries,
             domains,
             people,
             service_accounts,
@@ -394,6 +398,22 @@ impl Inventory {
     /// All components, in definition order; `Idx<Component>` indexes this slice.
     pub fn components(&self) -> &[Component] {
         &self.components
+    }
+    /// The entry points (components with `entry: true`), in definition order.
+    ///
+    /// ```
+    /// use ops_core::{Format, Inventory};
+    /// let inv = Inventory::from_text("inv.yaml", Format::Yaml, "
+    /// components:
+    ///   - {id: db}
+    ///   - {id: shop, entry: true, depends_on: [db]}
+    /// ")?;
+    /// let ids: Vec<&str> = inv.entries().iter().map(|&c| inv.component(c).id.as_str()).collect();
+    /// assert_eq!(ids, ["shop"]);
+    /// # Ok::<(), ops_core::Error>(())
+    /// ```
+    pub fn entries(&self) -> &[Idx<Component>] {
+        &self.entries
     }
     /// The component at `idx`.
     pub fn component(&self, idx: Idx<Component>) -> &Component {

@@ -527,10 +527,19 @@ pub(crate) fn validate(mut raw: RawInventory) -> Result<Inventory, Diagnostics> 
     };
 
     // Pass 2: each entity, resolving its references.
+    // Entry points are noted on the way: finding them later would take
+    // another pass over every component.
+    let mut entries = Vec::new();
     let components: Vec<Component> = component_bodies
         .into_iter()
         .enumerate()
-        .map(|(i, c)| component(&mut v, &ns, &component_ids[i], c))
+        .map(|(i, c)| {
+            let c = component(&mut v, &ns, &component_ids[i], c);
+            if c.entry {
+                entries.push(Idx::new(i));
+            }
+            c
+        })
         .collect();
     let domains: Vec<Domain> = raw.domains.iter().map(|(_, d)| domain(&mut v, &ns, d)).collect();
     check_domain_nesting(&mut v, &domains);
@@ -679,6 +688,7 @@ pub(crate) fn validate(mut raw: RawInventory) -> Result<Inventory, Diagnostics> 
     }
     let mut inventory = Inventory::assemble(
         components,
+        entries,
         domains,
         people,
         service_accounts,
