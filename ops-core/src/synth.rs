@@ -173,10 +173,55 @@ pub fn generate(n: usize, seed: u64, rules: Rules) -> Estate {
     estate
 }
 
+/// Like [`generate`], then every component nothing depends on, other than
+/// the entry points, becomes a dependency of a component defined before it
+/// (chosen uniformly, seeded), so that every component serves an entry
+/// point, directly or not. In [`generate`]'s estates most components serve
+/// none (heavy-tailed fan-in concentrates on a few), which spares the
+/// analysis of entry points most of the graph; this is the estate where it
+/// cannot. Acyclic rules stay acyclic (new edges point to later components).
+///
+/// ```
+/// use ops_core::synth::{Rules, generate_served};
+/// let estate = generate_served(1_000, 7, Rules::AnyAcyclic);
+/// let mut depended_on = vec![false; 1_000];
+/// for deps in &estate.depends_on {
+///     for &d in deps {
+///         depended_on[d as usize] = true;
+///     }
+/// }
+/// assert!((0..1_000).all(|i| estate.entry[i] || depended_on[i]));
+/// ```
+pub fn generate_served(n: usize, seed: u64, rules: Rules) -> Estate {
+    let mut estate = generate(n, seed, rules);
+    let mut rng = SplitMix64::new(seed ^ 0x5e7e_d0a1);
+    let mut depended_on = vec![false; estate.depends_on.len()];
+    for deps in &estate.depends_on {
+        for &d in deps {
+            depended_on[d as usize] = true;
+        }
+    }
+    for (j, &served) in depended_on.iter().enumerate().skip(1) {
+        if served || estate.entry[j] {
+            continue;
+        }
+        let i = rng.below(j);
+        estate.depends_on[i].push(j as u32);
+        if rules == Rules::AnyAcyclic {
+            estate.rule[i] = 1; // a former leaf too: every component with dependencies is `any`
+        }
+    }
+    estate
+}
+
 /// The estate of [`generate`] as an inventory in JSON: components `c0`,
 /// `c1`, ..., and domains `region`, `zone-a`, `zone-b`, `zone-c`.
 pub fn generate_json(n: usize, seed: u64, rules: Rules) -> String {
-    let estate = generate(n, seed, rules);
+    estate_json(&generate(n, seed, rules))
+}
+
+/// An estate as an inventory in JSON (see [`generate_json`]).
+pub fn estate_json(estate: &Estate) -> String {
     let mut out = String::with_capacity(estate.depends_on.len() * 80);
     out.push_str("{\"domains\": [{\"id\": \"region\", \"kind\": \"region\"}");
     for z in ["a", "b", "c"] {

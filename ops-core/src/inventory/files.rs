@@ -79,7 +79,9 @@ pub(crate) fn read_all(
         // (a symlink to /dev/zero named x.yaml) claims 0 bytes, and a file
         // can grow, so the read itself stops one byte past the limit.
         let read = std::fs::File::open(&path).and_then(|file| {
-            let mut bytes = Vec::new();
+            // Sized once for what the file claims: growing by doubling would
+            // copy and fault in a large file twice over.
+            let mut bytes = Vec::with_capacity(usize::try_from(size.saturating_add(1)).unwrap_or(0));
             file.take(limits.max_file_bytes.saturating_add(1))
                 .read_to_end(&mut bytes)?;
             Ok(bytes)
