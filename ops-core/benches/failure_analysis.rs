@@ -1,6 +1,8 @@
 //! Failure analysis on synthetic, infrastructure-shaped estates (see
-//! `ops_core::synth`): preparing the graph, all entries' single points of
-//! failure (kill graph included), domain SPOFs, one blast radius.
+//! `ops_core::synth`): compiling the whole graph, all entries' single points
+//! of failure (kill graph included), domain SPOFs, one blast radius; the
+//! SPOF benches also on "served" estates, where every component serves an
+//! entry point, so the entries' cone is the whole graph (the worst case).
 //!
 //! ```text
 //! cargo bench -p ops-core --bench failure_analysis
@@ -10,7 +12,7 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)] // benchmarks stop on bad fixtures
 
 use divan::Bencher;
-use ops_core::synth::{Rules, generate_json};
+use ops_core::synth::{Rules, estate_json, generate, generate_served};
 use ops_core::{FailureAnalysis, Format, Inventory};
 
 fn main() {
@@ -20,14 +22,21 @@ fn main() {
 const SIZES: &[usize] = &[10_000, 100_000, 1_000_000];
 
 fn estate(n: usize, rules: Rules) -> Inventory {
-    let text = generate_json(n, 42, rules);
+    let text = estate_json(&generate(n, 42, rules));
     Inventory::from_text("estate.json", Format::Json, &text).expect("synthetic estates are valid")
 }
 
+fn served_estate(n: usize, rules: Rules) -> Inventory {
+    let text = estate_json(&generate_served(n, 42, rules));
+    Inventory::from_text("estate.json", Format::Json, &text).expect("synthetic estates are valid")
+}
+
+/// Compiling the whole graph (adjacency both ways, domain membership), which
+/// an empty simulation needs; entry SPOFs do not.
 #[divan::bench(args = SIZES, sample_count = 5, sample_size = 1)]
-fn prepare(bencher: Bencher, n: usize) {
+fn compile_whole_graph(bencher: Bencher, n: usize) {
     let inv = estate(n, Rules::Mixed);
-    bencher.bench(|| FailureAnalysis::new(divan::black_box(&inv)));
+    bencher.bench(|| FailureAnalysis::new(divan::black_box(&inv)).simulate(&[]));
 }
 
 #[divan::bench(args = SIZES, sample_count = 5, sample_size = 1)]
@@ -47,8 +56,31 @@ fn all_entry_spofs_any_acyclic(bencher: Bencher, n: usize) {
 }
 
 #[divan::bench(args = SIZES, sample_count = 5, sample_size = 1)]
+fn all_entry_spofs_mixed_served(bencher: Bencher, n: usize) {
+    let inv = served_estate(n, Rules::Mixed);
+    bencher
+        .with_inputs(|| FailureAnalysis::new(&inv))
+        .bench_local_values(|analysis| analysis.spofs());
+}
+
+#[divan::bench(args = SIZES, sample_count = 5, sample_size = 1)]
+fn all_entry_spofs_any_acyclic_served(bencher: Bencher, n: usize) {
+    let inv = served_estate(n, Rules::AnyAcyclic);
+    bencher
+        .with_inputs(|| FailureAnalysis::new(&inv))
+        .bench_local_values(|analysis| analysis.spofs());
+}
+
+#[divan::bench(args = SIZES, sample_count = 5, sample_size = 1)]
 fn domain_spofs(bencher: Bencher, n: usize) {
     let inv = estate(n, Rules::Mixed);
+    let analysis = FailureAnalysis::new(&inv);
+    bencher.bench(|| analysis.domain_spofs());
+}
+
+#[divan::bench(args = SIZES, sample_count = 5, sample_size = 1)]
+fn domain_spofs_served(bencher: Bencher, n: usize) {
+    let inv = served_estate(n, Rules::Mixed);
     let analysis = FailureAnalysis::new(&inv);
     bencher.bench(|| analysis.domain_spofs());
 }
