@@ -174,6 +174,33 @@ proptest! {
         }
     }
 
+    /// Acyclic graphs where every component with dependencies is `any`: the
+    /// analysis answers from the dominator tree there, not the kill graph.
+    #[test]
+    fn pure_any_acyclic_single_failures_match_brute_force(s in spec_up_to(30)) {
+        let mut s = s;
+        for (i, (deps, rule, _, _)) in s.components.iter_mut().enumerate() {
+            deps.retain(|&d| d > i);
+            *rule = if deps.is_empty() { Rule::All } else { Rule::Any };
+        }
+        let inv = to_inventory(&s);
+        let a = FailureAnalysis::new(&inv);
+        let n = inv.components().len();
+        let brute: Vec<BTreeSet<usize>> = (0..n).map(|x| brute_down(&inv, &BTreeSet::from([x]))).collect();
+        for rec in a.spofs().entries() {
+            let e = rec.entry.index();
+            let expected: Vec<usize> = (0..n).filter(|&x| x != e && brute[x].contains(&e)).collect();
+            let got: Vec<usize> = rec.spofs.iter().map(|c| c.index()).collect();
+            prop_assert_eq!(&got, &expected, "SPOFs of c{}", e);
+        }
+        for x in 0..n {
+            let killers: Vec<usize> = (0..n).filter(|&y| y != x && brute[y].contains(&x)).collect();
+            let comp = inv.component_by_id(&format!("c{x}")).unwrap();
+            let got: Vec<usize> = a.spofs_of(comp).iter().map(|c| c.index()).collect();
+            prop_assert_eq!(&got, &killers, "SPOFs of c{}", x);
+        }
+    }
+
     #[test]
     fn single_failures_match_brute_force(s in spec()) {
         let inv = to_inventory(&s);

@@ -190,21 +190,22 @@ impl<'a> FailureAnalysis<'a> {
     /// inverse map (for each component, the entries it takes down).
     ///
     /// Complexity: only the part of the graph the entry points depend on is
-    /// compiled and searched. Building its kill graph (once per analysis)
-    /// costs, for each component with an `any` or `at_least` rule, a search
-    /// below its dependencies that stops where they converge; then one
-    /// reachability search per entry, proportional to the size of its
-    /// answer. No propagation per component.
+    /// compiled and searched. Where that part is acyclic and every component
+    /// in it is `any` (or has one dependency), the answer is the dominator
+    /// tree (semi-NCA, near-linear) read off per entry. Otherwise building
+    /// its kill graph (once per analysis) costs, for each component with an
+    /// `any` or `at_least` rule, a search below its dependencies that stops
+    /// where they converge; then one reachability search per entry,
+    /// proportional to the size of its answer. No propagation per component.
     pub fn spofs(&self) -> SpofReport {
         let cone = self.entry_cone();
-        let kill = cone.kill_graph();
         let mut closure = Closure::new(cone.g.len());
         let mut entries = Vec::with_capacity(cone.g.entries.len());
         let mut pairs: Vec<(u32, u32)> = Vec::new();
         let mut killers = Vec::new();
         for &e in &cone.g.entries {
             killers.clear();
-            closure.killers(&cone.g, kill, e, &mut killers);
+            cone.killers(e, &mut closure, &mut killers);
             // Nodes are numbered in inventory order: sorted nodes are sorted components.
             killers.sort_unstable();
             let entry = cone.global(e);
@@ -224,7 +225,7 @@ impl<'a> FailureAnalysis<'a> {
         let mut killers = Vec::new();
         let cone = self.entry_cone();
         if let Some(e) = cone.node(entry.index() as u32) {
-            Closure::new(cone.g.len()).killers(&cone.g, cone.kill_graph(), e, &mut killers);
+            cone.killers(e, &mut Closure::new(cone.g.len()), &mut killers);
             killers.sort_unstable();
             return killers.into_iter().map(|x| Idx::new(cone.global(x) as usize)).collect();
         }

@@ -11,8 +11,10 @@
 
 use std::sync::OnceLock;
 
-use super::compiled::Compiled;
-use super::kill::KillGraph;
+use super::compiled::{Compiled, NEVER};
+use super::kill::{Closure, KillGraph};
+use super::scc::sccs;
+use super::structure::{ROOT, semi_nca};
 use crate::Inventory;
 
 /// Marks a component outside the cone.
@@ -28,7 +30,20 @@ pub(crate) struct Cone {
     global: Vec<u32>,
     /// The node of each inventory index ([`OUTSIDE`] outside the cone).
     node: Vec<u32>,
-    kill: OnceLock<KillGraph>,
+    killers: OnceLock<Killers>,
+}
+
+/// How the cone answers "which single failures take this node down".
+#[derive(Debug)]
+enum Killers {
+    /// Acyclic, and every node with dependencies is down only when all of
+    /// them are (`any`, or a single dependency): the single points of failure
+    /// of a node are its strict dominators in the flow graph (see
+    /// [`super::Dominators`]), read off the immediate-dominator tree, which
+    /// semi-NCA builds in near-linear time.
+    Dominators(Vec<u32>),
+    /// Anything else: the kill graph, one reachability search per question.
+    Kill(KillGraph),
 }
 
 impl Cone {
@@ -73,7 +88,7 @@ impl Cone {
             g,
             global,
             node,
-            kill: OnceLock::new(),
+            killers: OnceLock::new(),
         }
     }
 
@@ -87,8 +102,35 @@ impl Cone {
         self.node.get(c as usize).copied().filter(|&i| i != OUTSIDE)
     }
 
-    /// The kill graph of the cone, built on first use.
-    pub(crate) fn kill_graph(&self) -> &KillGraph {
-        self.kill.get_or_init(|| KillGraph::build(&self.g))
+    /// Every node whose failure alone takes node `c` down, other than `c`,
+    /// appended to `out` unsorted. `closure` is scratch for the kill-graph
+    /// search (sized for the cone).
+    pub(crate) fn killers(&self, c: u32, closure: &mut Closure, out: &mut Vec<u32>) {
+        match self.killers.get_or_init(|| self.prepare()) {
+            Killers::Dominators(idom) => {
+                let mut x = idom[c as usize];
+                // Every node is reachable from the root in an acyclic graph:
+                // the chain ends at ROOT.
+                while x != ROOT && (x as usize) < idom.len() {
+                    out.push(x);
+                    x = idom[x as usize];
+                }
+            }
+            Killers::Kill(kill) => closure.killers(&self.g, kill, c, out),
+        }
+    }
+
+    fn prepare(&self) -> Killers {
+        let g = &self.g;
+        let pure_any = (0..g.len() as u32).all(|c| {
+            let t = g.threshold[c as usize];
+            t == NEVER || t as usize == g.deps.row(c).len()
+        });
+        let sccs = sccs(&g.deps);
+        if pure_any && sccs.count() == g.len() {
+            Killers::Dominators(semi_nca(&g.deps, &g.dependents))
+        } else {
+            Killers::Kill(KillGraph::build_on(g, &sccs))
+        }
     }
 }

@@ -45,8 +45,12 @@ const USE_DEPS: u32 = u32::MAX;
 
 impl KillGraph {
     pub(crate) fn build(g: &Compiled) -> KillGraph {
-        let sccs = sccs(&g.deps);
-        let mut builder = Builder::new(g, &sccs);
+        KillGraph::build_on(g, &sccs(&g.deps))
+    }
+
+    /// [`KillGraph::build`] with the SCCs of `g.deps` already computed.
+    pub(crate) fn build_on(g: &Compiled, sccs: &Sccs) -> KillGraph {
+        let mut builder = Builder::new(g, sccs);
         for s in 0..sccs.count() as u32 {
             if sccs.is_cyclic(s) {
                 builder.cycle(s);

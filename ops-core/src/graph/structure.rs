@@ -21,7 +21,7 @@ use crate::{Component, Idx};
 /// Not yet discovered by a depth-first search.
 const UNSEEN: u32 = u32::MAX;
 /// [`Dominators`]: immediately dominated by the virtual root.
-const ROOT: u32 = u32::MAX - 1;
+pub(crate) const ROOT: u32 = u32::MAX - 1;
 /// [`Dominators`]: not reachable from the virtual root.
 const UNREACHABLE: u32 = u32::MAX;
 
@@ -398,7 +398,7 @@ fn bridge_pairs(deps: &Csr, dependents: &Csr) -> Vec<(u32, u32)> {
 /// Immediate dominators in the flow graph (edge `d -> c` when `c` depends on
 /// `d`, virtual root -> every node without dependencies), by semi-NCA. Per
 /// node: its immediate dominator, [`ROOT`] or [`UNREACHABLE`].
-fn semi_nca(deps: &Csr, dependents: &Csr) -> Vec<u32> {
+pub(crate) fn semi_nca(deps: &Csr, dependents: &Csr) -> Vec<u32> {
     let n = deps.start.len() - 1;
     // Depth-first search from the virtual root (number 0): preorder numbers,
     // vertex of each number, search-tree parent of each number.
