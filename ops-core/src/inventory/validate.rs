@@ -686,6 +686,12 @@ pub(crate) fn validate(mut raw: RawInventory) -> Result<Inventory, Diagnostics> 
     Ok(inventory)
 }
 
+/// `a == b`, deciding most unequal pairs of ids without calling `memcmp`:
+/// ids of the same length (`c1234`, `c5678`) usually differ in their last byte.
+fn same_id(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.as_bytes().last() == b.as_bytes().last() && a == b
+}
+
 /// The model of a component; `c.id` is a placeholder, `id` the real one.
 /// `found` yields what the targets namespace has for each of its
 /// `depends_on` and then each of its `domains`.
@@ -719,7 +725,7 @@ fn component(
     let short = c.depends_on.len() <= 32;
     for (j, d) in c.depends_on.iter().enumerate() {
         let target = found.next().flatten();
-        if d.value == id.value {
+        if same_id(&d.value, &id.value) {
             v.error(&d.at, format!("component '{}' depends on itself", id.value));
             continue;
         }
@@ -727,7 +733,7 @@ fn component(
             c.depends_on[..j]
                 .iter()
                 .rev()
-                .find(|e| e.value == d.value)
+                .find(|e| same_id(&e.value, &d.value))
                 .map(|e| &e.at)
         } else {
             seen.insert(&d.value, &d.at)
