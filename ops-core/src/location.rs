@@ -62,7 +62,7 @@ const CHECKPOINT: usize = 1024;
 impl<'a> LineIndex<'a> {
     pub(crate) fn new(text: &'a str) -> Self {
         let mut line_starts = vec![0];
-        line_starts.extend(memchr_newlines(text));
+        push_newlines(text, &mut line_starts);
         let ascii = text.is_ascii();
         let mut checkpoints = Vec::new();
         if !ascii {
@@ -138,33 +138,30 @@ impl<'a> LineIndex<'a> {
     }
 }
 
-/// The offsets just after each newline, eight bytes at a time: a word with
-/// no newline (most of them) costs a few instructions.
-fn memchr_newlines(text: &str) -> impl Iterator<Item = usize> + '_ {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
+/// Appends the offsets just after each newline to `out`, eight bytes at a
+/// time: a word with no newline (most of them) costs a few instructions, and
+/// in one with newlines only those bytes are visited.
+fn push_newlines(text: &str, out: &mut Vec<usize>) {
+    const LOWS: u64 = 0x7f7f_7f7f_7f7f_7f7f;
     const NEWLINES: u64 = 0x0a0a_0a0a_0a0a_0a0a;
-    let bytes = text.as_bytes();
-    let chunks = bytes.chunks_exact(8);
-    let tail_start = bytes.len() - chunks.remainder().len();
-    let words = chunks.enumerate().flat_map(|(ci, chunk)| {
-        let word = u64::from_le_bytes(<[u8; 8]>::try_from(chunk).unwrap_or_default()) ^ NEWLINES;
-        // Non-zero exactly when some byte of `word` is zero, i.e. was a newline.
-        let has = word.wrapping_sub(ONES) & !word & HIGHS != 0;
-        let base = ci * 8;
-        chunk
-            .iter()
+    let (words, tail) = text.as_bytes().as_chunks::<8>();
+    for (wi, word) in words.iter().enumerate() {
+        let x = u64::from_le_bytes(*word) ^ NEWLINES;
+        // The high bit set in exactly the bytes of `x` that are zero, i.e.
+        // were newlines (exact: no carries between bytes).
+        let mut zeros = !(((x & LOWS) + LOWS) | x | LOWS);
+        while zeros != 0 {
+            out.push(wi * 8 + (zeros.trailing_zeros() / 8) as usize + 1);
+            zeros &= zeros - 1;
+        }
+    }
+    let tail_start = words.len() * 8;
+    out.extend(
+        tail.iter()
             .enumerate()
-            .take(if has { 8 } else { 0 })
             .filter(|&(_, &b)| b == b'\n')
-            .map(move |(i, _)| base + i + 1)
-    });
-    let tail = bytes[tail_start..]
-        .iter()
-        .enumerate()
-        .filter(|&(_, &b)| b == b'\n')
-        .map(move |(i, _)| tail_start + i + 1);
-    words.chain(tail)
+            .map(|(i, _)| tail_start + i + 1),
+    );
 }
 
 pub(crate) fn to_u32(n: usize) -> u32 {
@@ -187,11 +184,12 @@ mod tests {
 
     #[test]
     fn newlines_are_found_in_every_position_of_a_word() {
-        for len in 0..40 {
+        for len in 0..140 {
             for at in 0..len {
                 let mut text = "x".repeat(len);
                 text.replace_range(at..=at, "\n");
-                let found: Vec<usize> = memchr_newlines(&text).collect();
+                let mut found = Vec::new();
+                push_newlines(&text, &mut found);
                 assert_eq!(found, [at + 1], "{len} {at}");
             }
         }
@@ -200,7 +198,9 @@ mod tests {
             .filter(|&i| text.as_bytes()[i] == b'\n')
             .map(|i| i + 1)
             .collect();
-        assert_eq!(memchr_newlines(text).collect::<Vec<_>>(), expected);
+        let mut found = Vec::new();
+        push_newlines(text, &mut found);
+        assert_eq!(found, expected);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 pub(crate) mod checks;
 mod files;
+mod id_table;
 pub(crate) mod raw;
 mod sections;
 mod validate;

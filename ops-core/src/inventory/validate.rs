@@ -4,11 +4,10 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::FastMap;
-
 use chrono::TimeDelta;
 
 use super::Inventory;
+use super::id_table::{BATCH, IdTable};
 use super::raw::*;
 use super::sections::RawInventory;
 use crate::access::*;
@@ -27,9 +26,8 @@ use crate::{Idx, Location, Timestamp};
 pub(crate) struct Namespace<'r, T: Copy> {
     /// What a reference to it is called in messages ("component").
     what: &'static str,
-    /// The entity and where its id is written. Kept small: with a million
-    /// ids, the table's size decides how often a lookup misses the cache.
-    map: FastMap<IdKey<'r>, (T, &'r Location)>,
+    /// The entity and where its id is written.
+    map: IdTable<'r, T>,
     /// Ids in definition order, so suggestions are deterministic (left empty
     /// for a namespace nothing is resolved against as a whole).
     order: Vec<&'r str>,
@@ -44,7 +42,7 @@ impl<'r, T: Copy> Namespace<'r, T> {
     fn new(what: &'static str, capacity: usize) -> Self {
         Namespace {
             what,
-            map: FastMap::with_capacity_and_hasher(capacity, Default::default()),
+            map: IdTable::with_capacity(capacity),
             order: Vec::with_capacity(capacity),
             keep_order: true,
             members: "",
@@ -61,7 +59,7 @@ impl<'r, T: Copy> Namespace<'r, T> {
     ) -> Self {
         Namespace {
             what,
-            map: FastMap::with_capacity_and_hasher(capacity, Default::default()),
+            map: IdTable::with_capacity(capacity),
             order: Vec::with_capacity(if keep_order { capacity } else { 0 }),
             keep_order,
             members,
@@ -70,7 +68,7 @@ impl<'r, T: Copy> Namespace<'r, T> {
     }
 
     pub(crate) fn get(&self, id: &str) -> Option<T> {
-        self.map.get(&IdKey::new(id)).map(|(v, _)| *v)
+        self.map.get(id).map(|(v, _)| v)
     }
 }
 
@@ -119,39 +117,6 @@ impl<'r, T: Copy, U> Ids<'r, U> for Subset<'_, 'r, T, U> {
     }
 }
 
-/// A hash-table key for an id that keeps its first 16 bytes inline, so that
-/// looking up a short id touches only the table, not the string's heap
-/// allocation: with millions of references, that second cache miss per
-/// lookup was most of validation's time.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct IdKey<'r> {
-    id: &'r str,
-    prefix: [u8; 16],
-}
-
-impl<'r> IdKey<'r> {
-    fn new(id: &'r str) -> Self {
-        let mut prefix = [0u8; 16];
-        let n = id.len().min(16);
-        prefix[..n].copy_from_slice(&id.as_bytes()[..n]);
-        IdKey { id, prefix }
-    }
-}
-
-impl PartialEq for IdKey<'_> {
-    fn eq(&self, other: &Self) -> bool {
-        self.id.len() == other.id.len() && self.prefix == other.prefix && (self.id.len() <= 16 || self.id == other.id)
-    }
-}
-
-impl Eq for IdKey<'_> {}
-
-impl std::hash::Hash for IdKey<'_> {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.id.hash(state);
-    }
-}
-
 /// How many dangling references get a "did you mean" hint; past this the
 /// search over a large inventory would cost more than it helps.
 const MAX_SUGGESTIONS: usize = 200;
@@ -184,7 +149,7 @@ impl Validator {
             self.error(&spanned.at, format!("invalid {kind} id '{id}': {why}"));
             return false;
         }
-        if let Some(&(first_value, first)) = ns.map.get(&IdKey::new(id)) {
+        if let Err((first_value, first)) = ns.map.insert(id, value, &spanned.at) {
             let first_kind = if ns.members.is_empty() {
                 kind
             } else {
@@ -201,7 +166,6 @@ impl Validator {
             self.error(&spanned.at, message);
             return false;
         }
-        ns.map.insert(IdKey::new(id), (value, &spanned.at));
         if ns.keep_order {
             ns.order.push(id);
         }
@@ -209,10 +173,17 @@ impl Validator {
     }
 
     fn resolve<'r, T, S: AsRef<str>>(&mut self, ns: &impl Ids<'r, T>, r: &Spanned<S>) -> Option<T> {
-        let id = r.value.as_ref();
-        if let Some(v) = ns.lookup(id) {
-            return Some(v);
+        let found = ns.lookup(r.value.as_ref());
+        self.resolved(ns, r, found)
+    }
+
+    /// Like [`Self::resolve`], with the lookup already done: `found` is what
+    /// `ns` has for `r`.
+    fn resolved<'r, T, S: AsRef<str>>(&mut self, ns: &impl Ids<'r, T>, r: &Spanned<S>, found: Option<T>) -> Option<T> {
+        if found.is_some() {
+            return found;
         }
+        let id = r.value.as_ref();
         if self.incomplete || self.broken.contains(id) {
             return None;
         }
@@ -435,9 +406,13 @@ pub(crate) fn validate(mut raw: RawInventory) -> Result<Inventory, Diagnostics> 
     let mut problems = Namespace::new("problem", raw.problems.len());
 
     // Pass 1: every id, so references may point forwards and across files.
-    for (i, id) in component_ids.iter().enumerate() {
-        if v.define(&mut targets, "component", id, Target::Component(Idx::new(i))) {
-            component_order.push(&*id.value);
+    for (b, batch) in component_ids.chunks(BATCH).enumerate() {
+        targets.map.warm(batch.iter().map(|id| &*id.value));
+        for (j, id) in batch.iter().enumerate() {
+            let i = b * BATCH + j;
+            if v.define(&mut targets, "component", id, Target::Component(Idx::new(i))) {
+                component_order.push(&*id.value);
+            }
         }
     }
     for (i, (_, d)) in raw.domains.iter().enumerate() {
@@ -526,7 +501,20 @@ pub(crate) fn validate(mut raw: RawInventory) -> Result<Inventory, Diagnostics> 
         problems,
     };
 
-    // Pass 2: each entity, resolving its references.
+    // Pass 2: each entity, resolving its references. The components' own
+    // references (millions) are looked up first, in bulk, in the order
+    // `component` takes them: each component's depends_on, then its domains.
+    let mut found = Vec::with_capacity(
+        component_bodies
+            .iter()
+            .map(|c| c.depends_on.len() + c.domains.len())
+            .sum(),
+    );
+    let refs = component_bodies
+        .iter()
+        .flat_map(|c| c.depends_on.iter().chain(&c.domains));
+    targets.map.get_many(refs.map(|r| &*r.value), &mut found);
+    let mut found = found.into_iter();
     // Entry points are noted on the way: finding them later would take
     // another pass over every component.
     let mut entries = Vec::new();
@@ -534,7 +522,7 @@ pub(crate) fn validate(mut raw: RawInventory) -> Result<Inventory, Diagnostics> 
         .into_iter()
         .enumerate()
         .map(|(i, c)| {
-            let c = component(&mut v, &ns, &component_ids[i], c);
+            let c = component(&mut v, &ns, &component_ids[i], c, &mut found);
             if c.entry {
                 entries.push(Idx::new(i));
             }
@@ -708,8 +696,22 @@ pub(crate) fn validate(mut raw: RawInventory) -> Result<Inventory, Diagnostics> 
     Ok(inventory)
 }
 
+/// `a == b`, deciding most unequal pairs of ids without calling `memcmp`:
+/// ids of the same length (`c1234`, `c5678`) usually differ in their last byte.
+fn same_id(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.as_bytes().last() == b.as_bytes().last() && a == b
+}
+
 /// The model of a component; `c.id` is a placeholder, `id` the real one.
-fn component(v: &mut Validator, ns: &Namespaces, id: &RawIdRef<'_>, c: RawComponent<'_>) -> Component {
+/// `found` yields what the targets namespace has for each of its
+/// `depends_on` and then each of its `domains`.
+fn component(
+    v: &mut Validator,
+    ns: &Namespaces,
+    id: &RawIdRef<'_>,
+    c: RawComponent<'_>,
+    found: &mut impl Iterator<Item = Option<Target>>,
+) -> Component {
     let kind = c.kind.as_ref().map_or(ComponentKind::Service, |k| match k.value {
         ComponentKindName::Service => ComponentKind::Service,
         ComponentKindName::Database => ComponentKind::Database,
@@ -732,7 +734,8 @@ fn component(v: &mut Validator, ns: &Namespaces, id: &RawIdRef<'_>, c: RawCompon
     let mut seen: HashMap<&str, &Location> = HashMap::new();
     let short = c.depends_on.len() <= 32;
     for (j, d) in c.depends_on.iter().enumerate() {
-        if d.value == id.value {
+        let target = found.next().flatten();
+        if same_id(&d.value, &id.value) {
             v.error(&d.at, format!("component '{}' depends on itself", id.value));
             continue;
         }
@@ -740,7 +743,7 @@ fn component(v: &mut Validator, ns: &Namespaces, id: &RawIdRef<'_>, c: RawCompon
             c.depends_on[..j]
                 .iter()
                 .rev()
-                .find(|e| e.value == d.value)
+                .find(|e| same_id(&e.value, &d.value))
                 .map(|e| &e.at)
         } else {
             seen.insert(&d.value, &d.at)
@@ -752,7 +755,7 @@ fn component(v: &mut Validator, ns: &Namespaces, id: &RawIdRef<'_>, c: RawCompon
             );
             continue;
         }
-        if let Some(i) = v.resolve(&ns.components, d) {
+        if let Some(i) = v.resolved(&ns.components, d, target.and_then(ns.components.pick)) {
             depends_on.push(i);
         }
     }
@@ -807,7 +810,12 @@ fn component(v: &mut Validator, ns: &Namespaces, id: &RawIdRef<'_>, c: RawCompon
         depends_on,
         tier,
         owners: v.resolve_all(ns.principals, &c.owners),
-        domains: v.resolve_all(&ns.domains, &c.domains),
+        domains: (c.domains.iter())
+            .filter_map(|d| {
+                let target = found.next().flatten();
+                v.resolved(&ns.domains, d, target.and_then(ns.domains.pick))
+            })
+            .collect(),
         stateful: c.stateful.unwrap_or_else(|| kind.stateful_by_default()),
         availability: v.probability("availability", c.availability.as_deref()),
         slo: v.probability("slo", c.slo.as_deref()),

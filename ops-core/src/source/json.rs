@@ -208,6 +208,7 @@ impl Parser<'_, '_, '_> {
         self.pos += 1;
         // Nested values are parsed into trees as usual.
         let mut stream = self.stream.take();
+        let mut scanner = json_fast::Scanner::default();
         let result = (|| {
             self.skip_ws();
             if self.peek() == Some(b']') {
@@ -217,7 +218,7 @@ impl Parser<'_, '_, '_> {
             loop {
                 self.skip_ws();
                 let start = self.pos;
-                match json_fast::skip_value(self.bytes, start, depth, self.max_depth) {
+                match scanner.skip(self.bytes, start, depth, self.max_depth, true) {
                     Ok(end) => {
                         if let Some(s) = stream.as_mut() {
                             let src = json_fast::Source {
@@ -226,6 +227,7 @@ impl Parser<'_, '_, '_> {
                                 lines: self.lines,
                                 cursor: self.line,
                                 max_depth: self.max_depth,
+                                lengths: &scanner.lengths,
                             };
                             (s.item)(
                                 key,

@@ -27,6 +27,9 @@ pub(crate) struct Source<'s, 't> {
     /// Line of the last position looked up (positions mostly move forward).
     pub(crate) cursor: &'s Cell<usize>,
     pub(crate) max_depth: usize,
+    /// The lengths of the arrays of the item being read, as [`Scanner::skip`]
+    /// found them: (offset just after the `[`, elements).
+    pub(crate) lengths: &'s [(usize, usize)],
 }
 
 impl Source<'_, '_> {
@@ -42,62 +45,105 @@ impl Source<'_, '_> {
 /// nesting on the way without allocating. `Err` means "parse it properly to
 /// find out what is wrong".
 pub(crate) fn skip_value(bytes: &[u8], pos: usize, depth: usize, max_depth: usize) -> Result<usize, ()> {
-    let mut p = pos;
-    let mut stack: Vec<u8> = Vec::new(); // b'{' or b'['
-    let ws = |p: &mut usize| {
-        while let Some(b' ' | b'\t' | b'\r' | b'\n') = bytes.get(*p) {
-            *p += 1;
-        }
-    };
-    // Expect a value at p.
-    loop {
-        ws(&mut p);
-        match bytes.get(p) {
-            Some(b'{') | Some(b'[') => {
-                if depth + stack.len() + 1 > max_depth {
-                    return Err(());
+    Scanner::default().skip(bytes, pos, depth, max_depth, false)
+}
+
+/// Finds the ends of JSON values, keeping its buffers from one value to the
+/// next (a streamed array's elements are scanned one after another).
+#[derive(Debug, Default)]
+pub(crate) struct Scanner {
+    /// Open containers: b'{', or b'[' with the index of its entry in `lengths`.
+    stack: Vec<(u8, usize)>,
+    /// Filled by [`Scanner::skip`] when asked: every array of the last value
+    /// scanned, in order, as (offset just after its `[`, elements).
+    pub(crate) lengths: Vec<(usize, usize)>,
+}
+
+impl Scanner {
+    /// Finds the end of the JSON value starting at `pos`, as [`skip_value`]
+    /// does; with `count`, records the length of every array in it.
+    pub(crate) fn skip(
+        &mut self,
+        bytes: &[u8],
+        pos: usize,
+        depth: usize,
+        max_depth: usize,
+        count: bool,
+    ) -> Result<usize, ()> {
+        let mut p = pos;
+        let stack = &mut self.stack;
+        let lengths = &mut self.lengths;
+        stack.clear();
+        lengths.clear();
+        let ws = |p: &mut usize| {
+            while let Some(b' ' | b'\t' | b'\r' | b'\n') = bytes.get(*p) {
+                *p += 1;
+            }
+        };
+        // Expect a value at p.
+        loop {
+            ws(&mut p);
+            match bytes.get(p) {
+                Some(b'{') | Some(b'[') => {
+                    if depth + stack.len() + 1 > max_depth {
+                        return Err(());
+                    }
+                    let open = bytes[p];
+                    p += 1;
+                    if count && open == b'[' {
+                        stack.push((open, lengths.len()));
+                        lengths.push((p, 0));
+                    } else {
+                        stack.push((open, 0));
+                    }
+                    ws(&mut p);
+                    let close = if open == b'{' { b'}' } else { b']' };
+                    if bytes.get(p) == Some(&close) {
+                        stack.pop();
+                        p += 1;
+                    } else {
+                        if open == b'{' {
+                            p = key(bytes, p)?;
+                        }
+                        continue;
+                    }
                 }
-                let open = bytes[p];
-                stack.push(open);
-                p += 1;
+                Some(b'"') => p = string(bytes, p)?,
+                Some(b't') if bytes[p..].starts_with(b"true") => p += 4,
+                Some(b'f') if bytes[p..].starts_with(b"false") => p += 5,
+                Some(b'n') if bytes[p..].starts_with(b"null") => p += 4,
+                Some(b'-' | b'0'..=b'9') => p = number(bytes, p)?,
+                _ => return Err(()),
+            }
+            // After a value: close containers, or go on to the next element.
+            loop {
+                let Some(&(open, at)) = stack.last() else { return Ok(p) };
                 ws(&mut p);
                 let close = if open == b'{' { b'}' } else { b']' };
-                if bytes.get(p) == Some(&close) {
-                    stack.pop();
-                    p += 1;
-                } else {
-                    if open == b'{' {
-                        p = key(bytes, p)?;
+                match bytes.get(p) {
+                    Some(b',') => {
+                        p += 1;
+                        if open == b'{' {
+                            ws(&mut p);
+                            p = key(bytes, p)?;
+                        } else if count && let Some(l) = lengths.get_mut(at) {
+                            l.1 += 1;
+                        }
+                        break;
                     }
-                    continue;
-                }
-            }
-            Some(b'"') => p = string(bytes, p)?,
-            Some(b't') if bytes[p..].starts_with(b"true") => p += 4,
-            Some(b'f') if bytes[p..].starts_with(b"false") => p += 5,
-            Some(b'n') if bytes[p..].starts_with(b"null") => p += 4,
-            Some(b'-' | b'0'..=b'9') => p = number(bytes, p)?,
-            _ => return Err(()),
-        }
-        // After a value: close containers, or go on to the next element.
-        loop {
-            let Some(&open) = stack.last() else { return Ok(p) };
-            ws(&mut p);
-            let close = if open == b'{' { b'}' } else { b']' };
-            match bytes.get(p) {
-                Some(b',') => {
-                    p += 1;
-                    if open == b'{' {
-                        ws(&mut p);
-                        p = key(bytes, p)?;
+                    Some(&c) if c == close => {
+                        // A non-empty array: one element more than commas.
+                        if open == b'['
+                            && count
+                            && let Some(l) = lengths.get_mut(at)
+                        {
+                            l.1 += 1;
+                        }
+                        stack.pop();
+                        p += 1;
                     }
-                    break;
+                    _ => return Err(()),
                 }
-                Some(&c) if c == close => {
-                    stack.pop();
-                    p += 1;
-                }
-                _ => return Err(()),
             }
         }
     }
@@ -309,6 +355,7 @@ impl<'de, 'a: 'de> de::Deserializer<'de> for &mut Fast<'_, 'a> {
                     de: &mut *self,
                     first: true,
                     fields: None,
+                    seen_fields: 0,
                     seen: Vec::new(),
                 })?;
                 self.depth -= 1;
@@ -350,6 +397,7 @@ impl<'de, 'a: 'de> de::Deserializer<'de> for &mut Fast<'_, 'a> {
             de: &mut *self,
             first: true,
             fields: Some(fields),
+            seen_fields: 0,
             seen: Vec::new(),
         })?;
         self.depth -= 1;
@@ -430,10 +478,15 @@ fn count_elements(bytes: &[u8], mut p: usize) -> usize {
 impl<'de, 'a: 'de> SeqAccess<'de> for Seq<'_, '_, 'a> {
     type Error = GiveUp;
     fn size_hint(&self) -> Option<usize> {
-        if self.first {
-            Some(count_elements(self.de.bytes, self.de.pos))
-        } else {
-            None
+        if !self.first {
+            return None;
+        }
+        // The scan that found the item's end counted its arrays' elements.
+        let lengths = self.de.src.lengths;
+        let pos = self.de.pos;
+        match lengths.get(lengths.partition_point(|&(at, _)| at < pos)) {
+            Some(&(at, n)) if at == pos => Some(n),
+            _ => Some(count_elements(self.de.bytes, pos)),
         }
     }
     fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, GiveUp> {
@@ -455,7 +508,32 @@ struct Map<'x, 's, 'a> {
     de: &'x mut Fast<'s, 'a>,
     first: bool,
     fields: Option<&'static [&'static str]>,
+    /// Keys seen so far: for a struct, bit i stands for field i (of the first
+    /// 64); other keys are kept in `seen`.
+    seen_fields: u64,
     seen: Vec<&'a str>,
+}
+
+impl<'a> Map<'_, '_, 'a> {
+    /// Notes `key`; `false` if it is not a field of the struct or was seen before.
+    fn first_sight(&mut self, key: &'a str) -> bool {
+        if let Some(fields) = self.fields {
+            let Some(i) = fields.iter().position(|f| *f == key) else {
+                return false;
+            };
+            if i < 64 {
+                let bit = 1u64 << i;
+                let new = self.seen_fields & bit == 0;
+                self.seen_fields |= bit;
+                return new;
+            }
+        }
+        if self.seen.contains(&key) {
+            return false;
+        }
+        self.seen.push(key);
+        true
+    }
 }
 
 impl<'de, 'a: 'de> MapAccess<'de> for Map<'_, '_, 'a> {
@@ -473,10 +551,9 @@ impl<'de, 'a: 'de> MapAccess<'de> for Map<'_, '_, 'a> {
         self.first = false;
         let key = self.de.str()?;
         // Unknown fields and repeated keys are reported by the node path.
-        if self.fields.is_some_and(|f| !f.contains(&key)) || self.seen.contains(&key) {
+        if !self.first_sight(key) {
             return Err(GiveUp);
         }
-        self.seen.push(key);
         if self.de.peek() != Some(b':') {
             return Err(GiveUp);
         }

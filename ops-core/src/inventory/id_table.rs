@@ -1,0 +1,234 @@
+//! The table validation resolves ids in: built for looking up millions of
+//! references, most of which miss the cache, in bulk.
+
+use std::hash::BuildHasher;
+
+use crate::Location;
+
+/// How many lookups [`IdTable::get_many`] overlaps.
+pub(crate) const BATCH: usize = 32;
+
+/// An id with its first 16 bytes inline, so comparing a short id touches only
+/// the entry, not the text the id is in; the value and where the id is written.
+#[derive(Clone, Copy, Debug)]
+struct Entry<'r, T> {
+    prefix: [u8; 16],
+    id: &'r str,
+    value: T,
+    at: &'r Location,
+}
+
+fn prefix(id: &str) -> [u8; 16] {
+    let mut prefix = [0u8; 16];
+    let n = id.len().min(16);
+    prefix[..n].copy_from_slice(&id.as_bytes()[..n]);
+    prefix
+}
+
+impl<T> Entry<'_, T> {
+    fn is(&self, id: &str, prefix: &[u8; 16]) -> bool {
+        self.id.len() == id.len() && self.prefix == *prefix && (id.len() <= 16 || self.id == id)
+    }
+}
+
+/// An open-addressing hash table from ids to values, kept at most half full.
+///
+/// The slots are small (8 bytes: the upper half of the id's hash and the
+/// index of its entry) and the entries are dense, in insertion order, so the
+/// table for a million ids is a quarter of a general-purpose map's size. The
+/// slots and entries are plain indices and offsets: there is no `unsafe`.
+/// Indices are `u32`, like [`crate::Idx`]: ids past four billion are not supported.
+#[derive(Debug)]
+pub(crate) struct IdTable<'r, T> {
+    /// Per slot: 0 when empty, else the entry's index + 1 in the low 32 bits
+    /// and the upper 32 bits of its hash in the high ones.
+    slots: Vec<u64>,
+    entries: Vec<Entry<'r, T>>,
+    hasher: foldhash::fast::RandomState,
+}
+
+/// The entry index a slot holds (`usize::MAX`, which indexes nothing, for an empty slot).
+fn entry_of(slot: u64) -> usize {
+    ((slot & 0xffff_ffff) as usize).wrapping_sub(1)
+}
+
+fn slots_for(n: usize) -> usize {
+    n.saturating_mul(2).max(16).next_power_of_two()
+}
+
+impl<'r, T: Copy> IdTable<'r, T> {
+    /// A table with room for `n` ids before it grows.
+    pub(crate) fn with_capacity(n: usize) -> Self {
+        IdTable {
+            slots: vec![0; slots_for(n)],
+            entries: Vec::with_capacity(n),
+            hasher: Default::default(),
+        }
+    }
+
+    fn hash(&self, id: &str) -> u64 {
+        self.hasher.hash_one(id)
+    }
+
+    fn mask(&self) -> usize {
+        self.slots.len() - 1
+    }
+
+    /// The entry holding `id` (whose hash is `hash`), or the empty slot where it would go.
+    fn probe(&self, id: &str, hash: u64) -> Result<usize, usize> {
+        let tag = hash >> 32;
+        let prefix = prefix(id);
+        let mask = self.mask();
+        let mut pos = hash as usize & mask;
+        loop {
+            let slot = self.slots[pos];
+            if slot == 0 {
+                return Err(pos);
+            }
+            if slot >> 32 == tag
+                && let Some(e) = self.entries.get(entry_of(slot))
+                && e.is(id, &prefix)
+            {
+                return Ok(entry_of(slot));
+            }
+            pos = (pos + 1) & mask;
+        }
+    }
+
+    /// The value of `id` and where `id` is defined.
+    pub(crate) fn get(&self, id: &str) -> Option<(T, &'r Location)> {
+        let i = self.probe(id, self.hash(id)).ok()?;
+        self.entries.get(i).map(|e| (e.value, e.at))
+    }
+
+    /// Adds `id`; if it is there already, leaves the table as it is and
+    /// returns the value and location it has.
+    pub(crate) fn insert(&mut self, id: &'r str, value: T, at: &'r Location) -> Result<(), (T, &'r Location)> {
+        if (self.entries.len() + 1) * 2 > self.slots.len() {
+            self.grow();
+        }
+        let hash = self.hash(id);
+        match self.probe(id, hash) {
+            Ok(i) => match self.entries.get(i) {
+                Some(e) => Err((e.value, e.at)),
+                None => Ok(()),
+            },
+            Err(pos) => {
+                self.slots[pos] = (hash >> 32) << 32 | (self.entries.len() as u64 + 1);
+                self.entries.push(Entry {
+                    prefix: prefix(id),
+                    id,
+                    value,
+                    at,
+                });
+                Ok(())
+            }
+        }
+    }
+
+    fn grow(&mut self) {
+        let mut slots = vec![0; slots_for(self.slots.len())];
+        let mask = slots.len() - 1;
+        for (i, e) in self.entries.iter().enumerate() {
+            let hash = self.hash(e.id);
+            let mut pos = hash as usize & mask;
+            while slots[pos] != 0 {
+                pos = (pos + 1) & mask;
+            }
+            slots[pos] = (hash >> 32) << 32 | (i as u64 + 1);
+        }
+        self.slots = slots;
+    }
+
+    /// Reads the slots `ids` hash to, so that inserting them next finds
+    /// those slots in the cache: the reads are independent, so the memory
+    /// system serves them together instead of one miss after another.
+    pub(crate) fn warm<'a>(&self, ids: impl Iterator<Item = &'a str>) {
+        let mask = self.mask();
+        let touched = ids.fold(0, |t, id| t ^ self.slots[self.hash(id) as usize & mask]);
+        std::hint::black_box(touched);
+    }
+
+    /// Appends to `out`, for each of `ids` in order, its value if it has one:
+    /// what [`Self::get`] would give, for many ids at once.
+    ///
+    /// A lookup in a large table misses the cache twice (its slot, then its
+    /// entry), and one lookup at a time waits for each miss in turn. Here a
+    /// batch's slots are read first, then the entries they point to, each
+    /// batch of reads independent of one another so that the memory system
+    /// serves them together; the lookups proper then find everything cached.
+    pub(crate) fn get_many<'a>(&self, ids: impl IntoIterator<Item = &'a str>, out: &mut Vec<Option<T>>) {
+        let mut ids = ids.into_iter();
+        let mask = self.mask();
+        let mut batch: [&str; BATCH] = [""; BATCH];
+        let mut hashes = [0u64; BATCH];
+        loop {
+            let mut n = 0;
+            for (slot, id) in batch.iter_mut().zip(ids.by_ref()) {
+                *slot = id;
+                n += 1;
+            }
+            let (batch, hashes) = (&batch[..n], &mut hashes[..n]);
+            let mut touched = 0u64;
+            for (id, hash) in batch.iter().zip(hashes.iter_mut()) {
+                *hash = self.hash(id);
+                touched ^= self.slots[*hash as usize & mask];
+            }
+            for hash in hashes.iter() {
+                // Most first slots are the id's own: read its entry's key
+                // and its location (the entry may span two cache lines).
+                if let Some(e) = self.entries.get(entry_of(self.slots[*hash as usize & mask])) {
+                    touched ^= u64::from(e.prefix[0]) ^ std::ptr::from_ref(e.at) as usize as u64;
+                }
+            }
+            std::hint::black_box(touched);
+            for (id, hash) in batch.iter().zip(hashes.iter()) {
+                let found = self.probe(id, *hash).ok().and_then(|i| self.entries.get(i));
+                out.push(found.map(|e| e.value));
+            }
+            if n < BATCH {
+                return;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_what_was_inserted_and_refuses_repeats() {
+        let at = Location::new("t", 1, 1);
+        let ids: Vec<String> = (0..5000)
+            .map(|i| {
+                if i % 3 == 0 {
+                    format!("a-rather-long-id-{i}")
+                } else {
+                    format!("c{i}")
+                }
+            })
+            .collect();
+        let mut t = IdTable::with_capacity(0);
+        for (i, id) in ids.iter().enumerate() {
+            assert_eq!(t.insert(id, i, &at), Ok(()));
+        }
+        for (i, id) in ids.iter().enumerate() {
+            assert_eq!(t.get(id).map(|(v, _)| v), Some(i));
+            assert_eq!(t.insert(id, 0, &at).map_err(|(v, _)| v), Err(i));
+        }
+        let wanted: Vec<&str> = ids
+            .iter()
+            .map(String::as_str)
+            .chain(["x", "", "c", "a-rather-long-id-"])
+            .collect();
+        for n in [0, 1, BATCH - 1, BATCH, BATCH + 1, wanted.len()] {
+            let mut out = Vec::new();
+            t.get_many(wanted[..n].iter().copied(), &mut out);
+            let expected: Vec<Option<usize>> = wanted[..n].iter().map(|id| t.get(id).map(|(v, _)| v)).collect();
+            assert_eq!(out, expected);
+        }
+        assert_eq!(t.get("a-rather-long-id-1"), None);
+        assert_eq!(t.get("c0"), None);
+    }
+}
