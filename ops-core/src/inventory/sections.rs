@@ -151,6 +151,10 @@ fn list<'t, T: serde::Deserialize<'t>>(
 
 /// A streamed element: JSON straight to its type when it is clean, otherwise
 /// (and for YAML) through nodes, which explain every problem.
+/// How many elements of a streamed list are read before reserving room for
+/// the rest (see [`streamed`]): enough for a fair average element size.
+const SAMPLE_BEFORE_RESERVING: usize = 1024;
+
 fn streamed<'t, T: serde::Deserialize<'t>>(
     item: Item<'_, 't>,
     sink: &Sink,
@@ -160,6 +164,15 @@ fn streamed<'t, T: serde::Deserialize<'t>>(
     match item {
         Item::Node(node) => one(&node, sink, broken, out),
         Item::Json(json) => {
+            if out.len() == SAMPLE_BEFORE_RESERVING {
+                // Growing a list of a million large entries by doubling would
+                // copy it and have the kernel zero its pages about twice over;
+                // reserve once for what the rest of the file looks like it
+                // holds, plus an eighth. Pages reserved but never written cost
+                // address space, not memory; a refused reservation is no error.
+                let hint = json.remaining_hint();
+                let _ = out.try_reserve(hint.saturating_add(hint / 8));
+            }
             if let Some(v) = json.fast() {
                 out.push((json.at(), v));
                 return;

@@ -45,6 +45,9 @@ pub(crate) fn parse<'t>(
     Ok(node)
 }
 
+/// The fewest bytes an element is assumed to take in [`JsonItem::remaining_hint`].
+const MIN_ELEMENT_BYTES: usize = 16;
+
 /// One element of a streamed JSON array, syntactically valid: deserialize it
 /// directly with [`JsonItem::fast`], or as nodes with [`JsonItem::node`].
 #[derive(Debug)]
@@ -52,9 +55,23 @@ pub(crate) struct JsonItem<'x, 't> {
     src: &'x json_fast::Source<'x, 't>,
     start: usize,
     depth: usize,
+    /// Where the list's first element starts, and this element's position in it.
+    list_start: usize,
+    index: usize,
+    /// Where this element ends.
+    end: usize,
 }
 
 impl<'t> JsonItem<'_, 't> {
+    /// About how many more elements the list holds, judging by the bytes the
+    /// elements so far took and the bytes left in the file: a capacity hint
+    /// for the list being filled, never a promise (it counts whatever follows
+    /// the list too).
+    pub(crate) fn remaining_hint(&self) -> usize {
+        let per_element = (self.end - self.list_start) / (self.index + 1);
+        (self.src.text.len() - self.end) / per_element.max(MIN_ELEMENT_BYTES)
+    }
+
     /// Where the element starts.
     pub(crate) fn at(&self) -> Location {
         self.src.location(self.start)
@@ -215,6 +232,8 @@ impl Parser<'_, '_, '_> {
                 self.pos += 1;
                 return Ok(());
             }
+            let list_start = self.pos;
+            let mut index = 0;
             loop {
                 self.skip_ws();
                 let start = self.pos;
@@ -235,6 +254,9 @@ impl Parser<'_, '_, '_> {
                                     src: &src,
                                     start,
                                     depth,
+                                    list_start,
+                                    index,
+                                    end,
                                 }),
                             );
                         }
@@ -248,6 +270,7 @@ impl Parser<'_, '_, '_> {
                         }
                     }
                 }
+                index += 1;
                 self.skip_ws();
                 match self.peek() {
                     Some(b',') => self.pos += 1,
