@@ -157,6 +157,19 @@ fn cases(default: u32) -> ProptestConfig {
     }
 }
 
+/// Every entry's SPOFs, all computed at once, against `brute` (the down set
+/// of each single failure).
+fn entry_spofs_match(a: &FailureAnalysis, brute: &[BTreeSet<usize>]) -> Result<(), TestCaseError> {
+    let n = brute.len();
+    for rec in a.spofs().entries() {
+        let e = rec.entry.index();
+        let expected: Vec<usize> = (0..n).filter(|&x| x != e && brute[x].contains(&e)).collect();
+        let got: Vec<usize> = rec.spofs.iter().map(|c| c.index()).collect();
+        prop_assert_eq!(&got, &expected, "SPOFs of c{}", e);
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(cases(512))]
 
@@ -166,12 +179,7 @@ proptest! {
         let a = FailureAnalysis::new(&inv);
         let n = inv.components().len();
         let brute: Vec<BTreeSet<usize>> = (0..n).map(|x| brute_down(&inv, &BTreeSet::from([x]))).collect();
-        for rec in a.spofs().entries() {
-            let e = rec.entry.index();
-            let expected: Vec<usize> = (0..n).filter(|&x| x != e && brute[x].contains(&e)).collect();
-            let got: Vec<usize> = rec.spofs.iter().map(|c| c.index()).collect();
-            prop_assert_eq!(&got, &expected, "SPOFs of c{}", e);
-        }
+        entry_spofs_match(&a, &brute)?;
     }
 
     /// Acyclic graphs where every component with dependencies is `any`: the
@@ -187,12 +195,7 @@ proptest! {
         let a = FailureAnalysis::new(&inv);
         let n = inv.components().len();
         let brute: Vec<BTreeSet<usize>> = (0..n).map(|x| brute_down(&inv, &BTreeSet::from([x]))).collect();
-        for rec in a.spofs().entries() {
-            let e = rec.entry.index();
-            let expected: Vec<usize> = (0..n).filter(|&x| x != e && brute[x].contains(&e)).collect();
-            let got: Vec<usize> = rec.spofs.iter().map(|c| c.index()).collect();
-            prop_assert_eq!(&got, &expected, "SPOFs of c{}", e);
-        }
+        entry_spofs_match(&a, &brute)?;
         for x in 0..n {
             let killers: Vec<usize> = (0..n).filter(|&y| y != x && brute[y].contains(&x)).collect();
             let comp = inv.component_by_id(&format!("c{x}")).unwrap();
