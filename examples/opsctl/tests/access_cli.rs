@@ -2,31 +2,19 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail by panicking
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
+use common::{opsctl, stderr, stdout};
 use serde_json::Value;
 
 const AT: &str = "2026-11-22T09:00:00Z";
 const EXAMPLE: &str = "examples/inventories/startup";
 
-fn opsctl(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_opsctl"))
-        .args(args)
-        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("../.."))
-        .output()
-        .expect("opsctl runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8(bytes.to_vec()).unwrap()
-}
-
 #[test]
 fn offboard_prints_the_checklist_for_the_departed_developer() {
     let out = opsctl(&["offboard", EXAMPLE, "dana", "--at", AT]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    let md = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let md = stdout(&out);
     assert!(md.starts_with(
         "# Offboarding: Dana Whitfield (`dana`)\n\nStatus: departed on 2026-06-30 16:00 UTC. Access as of 2026-11-22T09:00:00Z.\n"
     ));
@@ -50,8 +38,8 @@ fn offboard_json_and_output_file() {
         "--output",
         target.to_str().unwrap(),
     ]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    assert_eq!(text(&out.stdout), "");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "");
     let plan: Value = serde_json::from_str(&std::fs::read_to_string(&target).unwrap()).unwrap();
     let grants: Vec<&str> = plan["grants"]
         .as_array()
@@ -72,7 +60,7 @@ fn offboard_unknown_person_exits_2_with_a_hint() {
     let out = opsctl(&["offboard", EXAMPLE, "dann"]);
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
-        text(&out.stderr),
+        stderr(&out),
         "error: no person 'dann' in the inventory (did you mean 'dana'?)\n"
     );
 }
@@ -82,9 +70,9 @@ fn access_review_csv_for_one_system() {
     let out = opsctl(&[
         "access", "review", EXAMPLE, "--system", "github", "--format", "csv", "--at", AT,
     ]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(
-        text(&out.stdout),
+        stdout(&out),
         "system,principal,principal_kind,status,level,role,source,via,last_used_at,expires_at,flags\n\
          github,dana,person,departed,write,write,grant:team-web->github,through team-web,,,departed\n\
          github,priya,person,on_leave,write,write,grant:team-web->github,through team-web,,,on-leave\n\
@@ -95,14 +83,14 @@ fn access_review_csv_for_one_system() {
 #[test]
 fn access_review_markdown_covers_every_system() {
     let out = opsctl(&["access", "review", EXAMPLE, "--at", AT]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    let md = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let md = stdout(&out);
     let systems: Vec<&str> = md.lines().filter_map(|l| l.strip_prefix("## ")).collect();
     assert_eq!(systems, ["aws-prod", "github", "grafana", "prod-db"]);
     let unknown = opsctl(&["access", "review", EXAMPLE, "--system", "githb"]);
     assert_eq!(unknown.status.code(), Some(2));
     assert_eq!(
-        text(&unknown.stderr),
+        stderr(&unknown),
         "error: no system 'githb' in the inventory (did you mean 'github'?)\n"
     );
 }

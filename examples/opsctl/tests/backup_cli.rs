@@ -2,31 +2,19 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail by panicking
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
+use common::{opsctl, stderr, stdout};
 use serde_json::Value;
 
 const AT: &str = "2026-11-22T09:00:00Z";
 const EXAMPLE: &str = "examples/inventories/startup";
 
-fn opsctl(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_opsctl"))
-        .args(args)
-        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("../.."))
-        .output()
-        .expect("opsctl runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8(bytes.to_vec()).unwrap()
-}
-
 #[test]
 fn status_shows_the_backup_that_ran_but_never_arrived() {
     let out = opsctl(&["backup", "status", EXAMPLE, "--at", AT]);
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
-    let t = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let t = stdout(&out);
     assert!(
         t.contains("  last good  2026-11-19 02:30 UTC (3d6h ago), RPO 1d\n"),
         "{t}"
@@ -41,7 +29,7 @@ fn status_shows_the_backup_that_ran_but_never_arrived() {
 #[test]
 fn status_json() {
     let out = opsctl(&["backup", "status", EXAMPLE, "--at", AT, "--format", "json"]);
-    let doc: Value = serde_json::from_str(&text(&out.stdout)).unwrap();
+    let doc: Value = serde_json::from_str(&stdout(&out)).unwrap();
     let p = &doc["policies"][0];
     assert_eq!(p["policy"], "postgres-nightly");
     assert_eq!(p["last_good_run"], "2026-11-19T02:30:00Z");
@@ -69,9 +57,9 @@ fn schedule_calls_out_the_clock_change() {
         "--at",
         "2027-10-29T12:00:00Z",
     ]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(
-        text(&out.stdout),
+        stdout(&out),
         "postgres-nightly: cron '30 2 * * *' in Europe/London\n\
          \x20 2027-10-30 01:30 UTC  2027-10-30 02:30 BST (+01:00)\n\
          \x20 2027-10-31 02:30 UTC  2027-10-31 02:30 GMT (+00:00)  (clocks changed: +01:00 -> +00:00)\n\
@@ -80,7 +68,7 @@ fn schedule_calls_out_the_clock_change() {
     let unknown = opsctl(&["backup", "schedule", EXAMPLE, "postgres-nigthly"]);
     assert_eq!(unknown.status.code(), Some(2));
     assert_eq!(
-        text(&unknown.stderr),
+        stderr(&unknown),
         "error: no backup policy 'postgres-nigthly' in the inventory (did you mean 'postgres-nightly'?)\n"
     );
 }

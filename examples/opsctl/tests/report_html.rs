@@ -9,8 +9,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail by panicking
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+
+use common::{opsctl, root};
 use std::time::{Duration, Instant};
 
 use ops_core::{FailureAnalysis, Inventory, Runner};
@@ -18,22 +22,10 @@ use serde_json::Value;
 
 const AT: &str = "2026-11-22T09:00:00Z";
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
 fn artifacts() -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("report-html");
     std::fs::create_dir_all(&dir).unwrap();
     dir
-}
-
-fn opsctl(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_opsctl"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("opsctl runs")
 }
 
 fn write_report(inventory: &Path, html: &Path, extra: &[&str]) -> String {

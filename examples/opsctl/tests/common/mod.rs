@@ -12,7 +12,7 @@ pub(crate) fn root() -> PathBuf {
 }
 
 /// Runs opsctl with `args` from the repository root, colours off.
-pub(crate) fn opsctl(args: &[&str]) -> Output {
+pub(crate) fn opsctl<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_opsctl"))
         .args(args)
         .current_dir(root())
