@@ -3,19 +3,17 @@
 
 use std::hash::BuildHasher;
 
-use crate::Location;
-
 /// How many lookups [`IdTable::get_many`] overlaps.
 pub(crate) const BATCH: usize = 32;
 
 /// An id with its first 16 bytes inline, so comparing a short id touches only
-/// the entry, not the text the id is in; the value and where the id is written.
+/// the entry, not the text the id is in; and its value. Where the id is
+/// written is not kept: the value names the entity, which knows.
 #[derive(Clone, Copy, Debug)]
 struct Entry<'r, T> {
     prefix: [u8; 16],
     id: &'r str,
     value: T,
-    at: &'r Location,
 }
 
 fn prefix(id: &str) -> [u8; 16] {
@@ -95,22 +93,22 @@ impl<'r, T: Copy> IdTable<'r, T> {
         }
     }
 
-    /// The value of `id` and where `id` is defined.
-    pub(crate) fn get(&self, id: &str) -> Option<(T, &'r Location)> {
+    /// The value of `id`.
+    pub(crate) fn get(&self, id: &str) -> Option<T> {
         let i = self.probe(id, self.hash(id)).ok()?;
-        self.entries.get(i).map(|e| (e.value, e.at))
+        self.entries.get(i).map(|e| e.value)
     }
 
     /// Adds `id`; if it is there already, leaves the table as it is and
-    /// returns the value and location it has.
-    pub(crate) fn insert(&mut self, id: &'r str, value: T, at: &'r Location) -> Result<(), (T, &'r Location)> {
+    /// returns the value it has.
+    pub(crate) fn insert(&mut self, id: &'r str, value: T) -> Result<(), T> {
         if (self.entries.len() + 1) * 2 > self.slots.len() {
             self.grow();
         }
         let hash = self.hash(id);
         match self.probe(id, hash) {
             Ok(i) => match self.entries.get(i) {
-                Some(e) => Err((e.value, e.at)),
+                Some(e) => Err(e.value),
                 None => Ok(()),
             },
             Err(pos) => {
@@ -119,7 +117,6 @@ impl<'r, T: Copy> IdTable<'r, T> {
                     prefix: prefix(id),
                     id,
                     value,
-                    at,
                 });
                 Ok(())
             }
@@ -176,9 +173,9 @@ impl<'r, T: Copy> IdTable<'r, T> {
             }
             for hash in hashes.iter() {
                 // Most first slots are the id's own: read its entry's key
-                // and its location (the entry may span two cache lines).
+                // and its value (the entry may span two cache lines).
                 if let Some(e) = self.entries.get(entry_of(self.slots[*hash as usize & mask])) {
-                    touched ^= u64::from(e.prefix[0]) ^ std::ptr::from_ref(e.at) as usize as u64;
+                    touched ^= u64::from(e.prefix[0]) ^ u64::from(e.prefix[15]) ^ e.id.len() as u64;
                 }
             }
             std::hint::black_box(touched);
@@ -199,7 +196,6 @@ mod tests {
 
     #[test]
     fn finds_what_was_inserted_and_refuses_repeats() {
-        let at = Location::new("t", 1, 1);
         let ids: Vec<String> = (0..5000)
             .map(|i| {
                 if i % 3 == 0 {
@@ -211,11 +207,11 @@ mod tests {
             .collect();
         let mut t = IdTable::with_capacity(0);
         for (i, id) in ids.iter().enumerate() {
-            assert_eq!(t.insert(id, i, &at), Ok(()));
+            assert_eq!(t.insert(id, i), Ok(()));
         }
         for (i, id) in ids.iter().enumerate() {
-            assert_eq!(t.get(id).map(|(v, _)| v), Some(i));
-            assert_eq!(t.insert(id, 0, &at).map_err(|(v, _)| v), Err(i));
+            assert_eq!(t.get(id), Some(i));
+            assert_eq!(t.insert(id, 0), Err(i));
         }
         let wanted: Vec<&str> = ids
             .iter()
@@ -225,7 +221,7 @@ mod tests {
         for n in [0, 1, BATCH - 1, BATCH, BATCH + 1, wanted.len()] {
             let mut out = Vec::new();
             t.get_many(wanted[..n].iter().copied(), &mut out);
-            let expected: Vec<Option<usize>> = wanted[..n].iter().map(|id| t.get(id).map(|(v, _)| v)).collect();
+            let expected: Vec<Option<usize>> = wanted[..n].iter().map(|id| t.get(id)).collect();
             assert_eq!(out, expected);
         }
         assert_eq!(t.get("a-rather-long-id-1"), None);

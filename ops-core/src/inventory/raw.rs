@@ -7,7 +7,7 @@
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use crate::source::de::{Spanned, Text};
+use crate::source::de::{Placed, Spanned, Text};
 
 /// An inventory file: any subset of the sections below. One inventory may be
 /// split over many files; sections of the same name are concatenated.
@@ -96,9 +96,10 @@ pub(crate) const SECTIONS: &[&str] = &[
 /// An id or a reference to one: letters, digits and `-_.:/@`, starting with a
 /// letter or digit, at most 128 characters.
 pub(crate) type RawId = Spanned<String>;
-/// An id or a reference, borrowed from the file's text where possible: the
-/// entities an estate has millions of use it, so they cost no allocation per id.
-pub(crate) type RawIdRef<'t> = Spanned<Text<'t>>;
+/// An id or a reference, borrowed from the file's text where possible and
+/// placed by line and column only: the entities an estate has millions of
+/// use it, so they cost no allocation and no reference count per id.
+pub(crate) type RawIdRef<'t> = Placed<Text<'t>>;
 /// An instant: RFC 3339 with an offset (`2026-03-01T09:30:00+01:00`), or a
 /// date alone (`2026-03-01`, meaning 00:00 UTC).
 pub(crate) type RawInstant = Spanned<String>;
@@ -109,7 +110,9 @@ pub(crate) type RawDuration = Spanned<String>;
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 // The optional fields most components leave out are boxed: an estate may
-// hold a million of these at once, and a `None` box costs 8 bytes, not 32-56.
+// hold a million of these at once, and a `None` box costs 8 bytes, not 16-32.
+// Its values are `Placed`: all of a component is written in one file, the
+// one its entity location names.
 pub(crate) struct RawComponent<'t> {
     /// Unique id, used in `depends_on` and everywhere else.
     #[schemars(extend("pattern" = "^[A-Za-z0-9][A-Za-z0-9._:/@-]{0,127}$"))]
@@ -118,19 +121,19 @@ pub(crate) struct RawComponent<'t> {
     /// Human-readable name.
     pub(crate) name: Option<String>,
     /// What sort of component this is.
-    pub(crate) kind: Option<Box<Spanned<ComponentKindName>>>,
+    pub(crate) kind: Option<Box<Placed<ComponentKindName>>>,
     /// Free text.
     pub(crate) description: Option<String>,
     /// A user-facing entry point (a product, an API): what failure analysis protects.
     pub(crate) entry: Option<bool>,
     /// When this component is up given its dependencies: `all` (default), `any` or `{at_least: k}`.
-    pub(crate) requires: Option<Box<Spanned<RawRequires>>>,
+    pub(crate) requires: Option<Box<Placed<RawRequires>>>,
     /// Ids of the components this one needs.
     #[serde(default, borrow)]
     pub(crate) depends_on: Vec<RawIdRef<'t>>,
     /// Criticality: 1 (most critical) to 4.
     #[schemars(range(min = 1, max = 4))]
-    pub(crate) tier: Option<Box<Spanned<i64>>>,
+    pub(crate) tier: Option<Box<Placed<i64>>>,
     /// Ids of the people, groups or service accounts that own it.
     #[serde(default, borrow)]
     pub(crate) owners: Vec<RawIdRef<'t>>,
@@ -141,10 +144,10 @@ pub(crate) struct RawComponent<'t> {
     pub(crate) stateful: Option<bool>,
     /// Probability of being up on its own, in (0, 1], e.g. 0.999.
     #[schemars(extend("exclusiveMinimum" = 0, "maximum" = 1))]
-    pub(crate) availability: Option<Box<Spanned<f64>>>,
+    pub(crate) availability: Option<Box<Placed<f64>>>,
     /// Target availability for an entry, in (0, 1], e.g. 0.9995.
     #[schemars(extend("exclusiveMinimum" = 0, "maximum" = 1))]
-    pub(crate) slo: Option<Box<Spanned<f64>>>,
+    pub(crate) slo: Option<Box<Placed<f64>>>,
     /// Free-form labels.
     #[serde(default)]
     pub(crate) tags: Vec<String>,
@@ -179,7 +182,7 @@ pub(crate) enum RawRequires {
     /// Down only if every dependency is down.
     Any,
     /// Down if fewer than k dependencies are up.
-    AtLeast(Spanned<i64>),
+    AtLeast(Placed<i64>),
 }
 
 /// A failure domain: something whose failure takes all its members down.

@@ -3,6 +3,7 @@
 //! Every problem is reported; nothing stops at the first.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use chrono::TimeDelta;
 
@@ -15,7 +16,7 @@ use crate::backup::*;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::graph::*;
 use crate::incident::*;
-use crate::source::de::{Spanned, Text};
+use crate::source::de::{Placed, Pos, Spanned};
 use crate::suggest::did_you_mean;
 use crate::time::{parse_duration, parse_instant};
 use crate::{Idx, Location, Timestamp};
@@ -68,7 +69,7 @@ impl<'r, T: Copy> Namespace<'r, T> {
     }
 
     pub(crate) fn get(&self, id: &str) -> Option<T> {
-        self.map.get(id).map(|(v, _)| v)
+        self.map.get(id)
     }
 }
 
@@ -136,20 +137,23 @@ impl Validator {
         self.diags.push(Diagnostic::at(at, message));
     }
 
-    /// Checks an id's syntax and registers it; reports duplicates naming both places.
-    fn define<'r, T: Copy, S: AsRef<str>>(
+    /// Checks an id's syntax and registers it; reports duplicates naming both
+    /// places. `locate` tells where the id of the entity a value names is
+    /// written; it is asked only to report a problem.
+    fn define<'r, T: Copy>(
         &mut self,
         ns: &mut Namespace<'r, T>,
         kind: &'static str,
-        spanned: &'r Spanned<S>,
+        id: &'r str,
         value: T,
+        locate: impl Fn(T) -> Location,
     ) -> bool {
-        let id = spanned.value.as_ref();
         if let Err(why) = check_id(id) {
-            self.error(&spanned.at, format!("invalid {kind} id '{id}': {why}"));
+            self.error(&locate(value), format!("invalid {kind} id '{id}': {why}"));
             return false;
         }
-        if let Err((first_value, first)) = ns.map.insert(id, value, &spanned.at) {
+        if let Err(first_value) = ns.map.insert(id, value) {
+            let first = locate(first_value);
             let first_kind = if ns.members.is_empty() {
                 kind
             } else {
@@ -163,7 +167,7 @@ impl Validator {
                     ns.members
                 )
             };
-            self.error(&spanned.at, message);
+            self.error(&locate(value), message);
             return false;
         }
         if ns.keep_order {
@@ -173,17 +177,23 @@ impl Validator {
     }
 
     fn resolve<'r, T, S: AsRef<str>>(&mut self, ns: &impl Ids<'r, T>, r: &Spanned<S>) -> Option<T> {
-        let found = ns.lookup(r.value.as_ref());
-        self.resolved(ns, r, found)
+        let id = r.value.as_ref();
+        self.resolved(ns, id, || r.at.clone(), ns.lookup(id))
     }
 
-    /// Like [`Self::resolve`], with the lookup already done: `found` is what
-    /// `ns` has for `r`.
-    fn resolved<'r, T, S: AsRef<str>>(&mut self, ns: &impl Ids<'r, T>, r: &Spanned<S>, found: Option<T>) -> Option<T> {
+    /// Like [`Self::resolve`], for the reference `id` written at `at` (asked
+    /// for only if the reference dangles), with the lookup already done:
+    /// `found` is what `ns` has for `id`.
+    fn resolved<'r, T>(
+        &mut self,
+        ns: &impl Ids<'r, T>,
+        id: &str,
+        at: impl FnOnce() -> Location,
+        found: Option<T>,
+    ) -> Option<T> {
         if found.is_some() {
             return found;
         }
-        let id = r.value.as_ref();
         if self.incomplete || self.broken.contains(id) {
             return None;
         }
@@ -195,7 +205,7 @@ impl Validator {
         } else {
             String::new()
         };
-        self.error(&r.at, format!("unknown {} '{id}'{hint}", ns.what()));
+        self.error(&at(), format!("unknown {} '{id}'{hint}", ns.what()));
         None
     }
 
@@ -226,13 +236,14 @@ impl Validator {
         }
     }
 
-    fn probability(&mut self, field: &str, p: Option<&Spanned<f64>>) -> Option<f64> {
+    /// A probability in (0, 1]; `file` is the file `p` is written in.
+    fn probability(&mut self, field: &str, p: Option<&Placed<f64>>, file: &Arc<str>) -> Option<f64> {
         let p = p?;
         if p.value > 0.0 && p.value <= 1.0 {
             Some(p.value)
         } else {
             self.error(
-                &p.at,
+                &p.at.in_file(file),
                 format!(
                     "{field} must be a probability in (0, 1], such as 0.999; found {}",
                     p.value
@@ -356,21 +367,22 @@ pub(crate) fn validate(mut raw: RawInventory) -> Result<Inventory, Diagnostics> 
     // namespaces to borrow, the rest is consumed by pass 2, which turns each
     // into its model in place, in the same allocation, and frees its lists as
     // it goes. Validation never holds two copies of the estate.
-    let mut component_ids: Vec<RawIdRef<'_>> = Vec::with_capacity(raw.components.len());
-    let component_bodies: Vec<RawComponent<'_>> = std::mem::take(&mut raw.components)
-        .into_iter()
-        .map(|(at, mut c)| {
-            component_ids.push(std::mem::replace(
-                &mut c.id,
-                Spanned {
-                    value: Text::default(),
-                    at,
-                },
-            ));
-            c
-        })
+    let mut component_bodies = std::mem::take(&mut raw.components);
+    let component_ids: Vec<RawIdRef<'_>> = (component_bodies.iter_mut())
+        .map(|(_, c)| std::mem::take(&mut c.id))
         .collect();
     let raw = &raw;
+    // Where the id of the entity a namespace's value names is written, for
+    // messages about ids defined twice.
+    let locate_target = |t: Target| match t {
+        Target::Component(i) => component_ids[i.index()].at.in_file(&component_bodies[i.index()].0.file),
+        Target::Domain(i) => raw.domains[i.index()].1.id.at.clone(),
+    };
+    let locate_principal = |p: Principal| match p {
+        Principal::Person(i) => raw.people[i.index()].1.id.at.clone(),
+        Principal::ServiceAccount(i) => raw.service_accounts[i.index()].1.id.at.clone(),
+        Principal::Group(i) => raw.groups[i.index()].1.id.at.clone(),
+    };
     let n_targets = component_ids.len() + raw.domains.len();
     let n_principals = raw.people.len() + raw.service_accounts.len() + raw.groups.len();
     // Nothing resolves against components and domains together: the kinds
@@ -410,18 +422,36 @@ pub(crate) fn validate(mut raw: RawInventory) -> Result<Inventory, Diagnostics> 
         targets.map.warm(batch.iter().map(|id| &*id.value));
         for (j, id) in batch.iter().enumerate() {
             let i = b * BATCH + j;
-            if v.define(&mut targets, "component", id, Target::Component(Idx::new(i))) {
+            if v.define(
+                &mut targets,
+                "component",
+                &id.value,
+                Target::Component(Idx::new(i)),
+                locate_target,
+            ) {
                 component_order.push(&*id.value);
             }
         }
     }
     for (i, (_, d)) in raw.domains.iter().enumerate() {
-        if v.define(&mut targets, "domain", &d.id, Target::Domain(Idx::new(i))) {
+        if v.define(
+            &mut targets,
+            "domain",
+            &d.id.value,
+            Target::Domain(Idx::new(i)),
+            locate_target,
+        ) {
             domain_ids.push(d.id.value.as_str());
         }
     }
     for (i, (_, p)) in raw.people.iter().enumerate() {
-        if v.define(&mut principals, "person", &p.id, Principal::Person(Idx::new(i))) {
+        if v.define(
+            &mut principals,
+            "person",
+            &p.id.value,
+            Principal::Person(Idx::new(i)),
+            locate_principal,
+        ) {
             person_ids.push(p.id.value.as_str());
         }
     }
@@ -429,40 +459,64 @@ pub(crate) fn validate(mut raw: RawInventory) -> Result<Inventory, Diagnostics> 
         v.define(
             &mut principals,
             "service account",
-            &s.id,
+            &s.id.value,
             Principal::ServiceAccount(Idx::new(i)),
+            locate_principal,
         );
     }
     for (i, (_, g)) in raw.groups.iter().enumerate() {
-        v.define(&mut principals, "group", &g.id, Principal::Group(Idx::new(i)));
+        v.define(
+            &mut principals,
+            "group",
+            &g.id.value,
+            Principal::Group(Idx::new(i)),
+            locate_principal,
+        );
     }
     for (i, (_, s)) in raw.systems.iter().enumerate() {
-        v.define(&mut systems, "system", &s.id, Idx::new(i));
+        v.define(&mut systems, "system", &s.id.value, Idx::new(i), |i: Idx<_>| {
+            raw.systems[i.index()].1.id.at.clone()
+        });
     }
     for (i, (_, c)) in raw.credentials.iter().enumerate() {
-        v.define(&mut credentials, "credential", &c.id, Idx::new(i));
+        v.define(&mut credentials, "credential", &c.id.value, Idx::new(i), |i: Idx<_>| {
+            raw.credentials[i.index()].1.id.at.clone()
+        });
     }
     for (i, (_, p)) in raw.backup_policies.iter().enumerate() {
-        v.define(&mut policies, "backup policy", &p.id, Idx::new(i));
+        v.define(&mut policies, "backup policy", &p.id.value, Idx::new(i), |i: Idx<_>| {
+            raw.backup_policies[i.index()].1.id.at.clone()
+        });
     }
     for (i, (_, inc)) in raw.incidents.iter().enumerate() {
-        v.define(&mut incidents, "incident", &inc.id, Idx::new(i));
+        v.define(&mut incidents, "incident", &inc.id.value, Idx::new(i), |i: Idx<_>| {
+            raw.incidents[i.index()].1.id.at.clone()
+        });
     }
     for (i, (_, p)) in raw.problems.iter().enumerate() {
-        v.define(&mut problems, "problem", &p.id, Idx::new(i));
+        v.define(&mut problems, "problem", &p.id.value, Idx::new(i), |i: Idx<_>| {
+            raw.problems[i.index()].1.id.at.clone()
+        });
     }
     // Optional ids: nothing refers to them yet, but they must be well-formed and unique.
     let mut grant_ids = Namespace::new("grant", 0);
-    for (i, id) in raw.grants.iter().filter_map(|(_, g)| g.id.as_ref()).enumerate() {
-        v.define(&mut grant_ids, "grant", id, i);
+    let grants_with_ids: Vec<&RawId> = raw.grants.iter().filter_map(|(_, g)| g.id.as_ref()).collect();
+    for (i, id) in grants_with_ids.iter().enumerate() {
+        v.define(&mut grant_ids, "grant", &id.value, i, |i| grants_with_ids[i].at.clone());
     }
     let mut run_ids = Namespace::new("backup run", 0);
-    for (i, id) in raw.backup_runs.iter().filter_map(|(_, r)| r.id.as_ref()).enumerate() {
-        v.define(&mut run_ids, "backup run", id, i);
+    let runs_with_ids: Vec<&RawId> = raw.backup_runs.iter().filter_map(|(_, r)| r.id.as_ref()).collect();
+    for (i, id) in runs_with_ids.iter().enumerate() {
+        v.define(&mut run_ids, "backup run", &id.value, i, |i| {
+            runs_with_ids[i].at.clone()
+        });
     }
     let mut change_ids = Namespace::new("change", 0);
-    for (i, id) in raw.changes.iter().filter_map(|(_, c)| c.id.as_ref()).enumerate() {
-        v.define(&mut change_ids, "change", id, i);
+    let changes_with_ids: Vec<&RawId> = raw.changes.iter().filter_map(|(_, c)| c.id.as_ref()).collect();
+    for (i, id) in changes_with_ids.iter().enumerate() {
+        v.define(&mut change_ids, "change", &id.value, i, |i| {
+            changes_with_ids[i].at.clone()
+        });
     }
 
     let ns = Namespaces {
@@ -507,12 +561,12 @@ pub(crate) fn validate(mut raw: RawInventory) -> Result<Inventory, Diagnostics> 
     let mut found = Vec::with_capacity(
         component_bodies
             .iter()
-            .map(|c| c.depends_on.len() + c.domains.len())
+            .map(|(_, c)| c.depends_on.len() + c.domains.len())
             .sum(),
     );
     let refs = component_bodies
         .iter()
-        .flat_map(|c| c.depends_on.iter().chain(&c.domains));
+        .flat_map(|(_, c)| c.depends_on.iter().chain(&c.domains));
     targets.map.get_many(refs.map(|r| &*r.value), &mut found);
     let mut found = found.into_iter();
     // Entry points are noted on the way: finding them later would take
@@ -521,8 +575,8 @@ pub(crate) fn validate(mut raw: RawInventory) -> Result<Inventory, Diagnostics> 
     let components: Vec<Component> = component_bodies
         .into_iter()
         .enumerate()
-        .map(|(i, c)| {
-            let c = component(&mut v, &ns, &component_ids[i], c, &mut found);
+        .map(|(i, (at, c))| {
+            let c = component(&mut v, &ns, &component_ids[i], at, c, &mut found);
             if c.entry {
                 entries.push(Idx::new(i));
             }
@@ -702,16 +756,24 @@ fn same_id(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.as_bytes().last() == b.as_bytes().last() && a == b
 }
 
-/// The model of a component; `c.id` is a placeholder, `id` the real one.
-/// `found` yields what the targets namespace has for each of its
-/// `depends_on` and then each of its `domains`.
+/// The model of a component written at `at`; `c.id` is a placeholder, `id`
+/// the real one. `found` yields what the targets namespace has for each of
+/// its `depends_on` and then each of its `domains`.
 fn component(
     v: &mut Validator,
     ns: &Namespaces,
     id: &RawIdRef<'_>,
+    at: Location,
     c: RawComponent<'_>,
     found: &mut impl Iterator<Item = Option<Target>>,
 ) -> Component {
+    // The model is located at its id; every value of it is in that file.
+    let location = Location {
+        line: id.at.line,
+        column: id.at.column,
+        ..at
+    };
+    let file = &location.file;
     let kind = c.kind.as_ref().map_or(ComponentKind::Service, |k| match k.value {
         ComponentKindName::Service => ComponentKind::Service,
         ComponentKindName::Database => ComponentKind::Database,
@@ -731,12 +793,15 @@ fn component(
     let mut depends_on = Vec::with_capacity(c.depends_on.len());
     // Repeats: a scan of the earlier entries for the usual handful, a table
     // for long lists. Either way "first at" names the previous occurrence.
-    let mut seen: HashMap<&str, &Location> = HashMap::new();
+    let mut seen: HashMap<&str, Pos> = HashMap::new();
     let short = c.depends_on.len() <= 32;
     for (j, d) in c.depends_on.iter().enumerate() {
         let target = found.next().flatten();
         if same_id(&d.value, &id.value) {
-            v.error(&d.at, format!("component '{}' depends on itself", id.value));
+            v.error(
+                &d.at.in_file(file),
+                format!("component '{}' depends on itself", id.value),
+            );
             continue;
         }
         let previous = if short {
@@ -744,18 +809,23 @@ fn component(
                 .iter()
                 .rev()
                 .find(|e| same_id(&e.value, &d.value))
-                .map(|e| &e.at)
+                .map(|e| e.at)
         } else {
-            seen.insert(&d.value, &d.at)
+            seen.insert(&d.value, d.at)
         };
         if let Some(first) = previous {
             v.error(
-                &d.at,
-                format!("'{}' is listed twice in depends_on (first at {first})", d.value),
+                &d.at.in_file(file),
+                format!(
+                    "'{}' is listed twice in depends_on (first at {})",
+                    d.value,
+                    first.in_file(file)
+                ),
             );
             continue;
         }
-        if let Some(i) = v.resolved(&ns.components, d, target.and_then(ns.components.pick)) {
+        let target = target.and_then(ns.components.pick);
+        if let Some(i) = v.resolved(&ns.components, &d.value, || d.at.in_file(file), target) {
             depends_on.push(i);
         }
     }
@@ -767,7 +837,7 @@ fn component(
             RawRequires::Any => {
                 if n == 0 {
                     v.error(
-                        &r.at,
+                        &r.at.in_file(file),
                         format!("component '{}' requires any of its dependencies but has none", id.value),
                     );
                 }
@@ -775,12 +845,15 @@ fn component(
             }
             RawRequires::AtLeast(k) => {
                 if k.value < 1 {
-                    v.error(&k.at, format!("at_least must be 1 or more; found {}", k.value));
+                    v.error(
+                        &k.at.in_file(file),
+                        format!("at_least must be 1 or more; found {}", k.value),
+                    );
                     Requirement::All
                 } else if usize::try_from(k.value).map_or(true, |k| k > n) {
                     let s = if n == 1 { "y" } else { "ies" };
                     v.error(
-                        &k.at,
+                        &k.at.in_file(file),
                         format!(
                             "at_least: {} is impossible: component '{}' has only {n} dependenc{s}",
                             k.value, id.value
@@ -796,7 +869,10 @@ fn component(
     let tier = c.tier.as_ref().and_then(|t| match u8::try_from(t.value) {
         Ok(t @ 1..=4) => Some(t),
         _ => {
-            v.error(&t.at, format!("tier must be 1 (most critical) to 4; found {}", t.value));
+            v.error(
+                &t.at.in_file(file),
+                format!("tier must be 1 (most critical) to 4; found {}", t.value),
+            );
             None
         }
     });
@@ -809,18 +885,23 @@ fn component(
         requires,
         depends_on,
         tier,
-        owners: v.resolve_all(ns.principals, &c.owners),
+        owners: (c.owners.iter())
+            .filter_map(|o| {
+                let target = ns.principals.lookup(&o.value);
+                v.resolved(ns.principals, &o.value, || o.at.in_file(file), target)
+            })
+            .collect(),
         domains: (c.domains.iter())
             .filter_map(|d| {
-                let target = found.next().flatten();
-                v.resolved(&ns.domains, d, target.and_then(ns.domains.pick))
+                let target = found.next().flatten().and_then(ns.domains.pick);
+                v.resolved(&ns.domains, &d.value, || d.at.in_file(file), target)
             })
             .collect(),
         stateful: c.stateful.unwrap_or_else(|| kind.stateful_by_default()),
-        availability: v.probability("availability", c.availability.as_deref()),
-        slo: v.probability("slo", c.slo.as_deref()),
+        availability: v.probability("availability", c.availability.as_deref(), file),
+        slo: v.probability("slo", c.slo.as_deref(), file),
         tags: c.tags,
-        location: id.at.clone(),
+        location,
     }
 }
 

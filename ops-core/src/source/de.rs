@@ -1,9 +1,10 @@
 //! serde over [`Node`] trees: typed values with locations, unknown fields
 //! reported with "did you mean" hints, and every error tied to a line and column.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashSet;
 use std::fmt;
+use std::sync::Arc;
 
 use serde::de::Error as _;
 use serde::de::{self, DeserializeSeed, EnumAccess, IntoDeserializer, MapAccess, SeqAccess, VariantAccess, Visitor};
@@ -82,20 +83,63 @@ pub(crate) struct Spanned<T> {
     pub(crate) at: Location,
 }
 
+/// A line and column (both 1-based) in a file that the context names: the
+/// file of the entity the value belongs to. Eight bytes instead of a
+/// [`Location`]'s 24 and no reference count to touch, for the values an
+/// estate has millions of (a component's references).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Pos {
+    pub(crate) line: u32,
+    pub(crate) column: u32,
+}
+
+impl Pos {
+    /// This position in `file`.
+    pub(crate) fn in_file(self, file: &Arc<str>) -> Location {
+        Location {
+            file: file.clone(),
+            line: self.line,
+            column: self.column,
+        }
+    }
+}
+
+/// A value together with where in its entity's file it was written: a
+/// compact [`Spanned`] for values that never leave their entity.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct Placed<T> {
+    pub(crate) value: T,
+    pub(crate) at: Pos,
+}
+
 const SPANNED: &str = "$ops::Spanned";
 
 thread_local! {
-    /// Hands the location of the node being deserialized to `Spanned`'s visitor.
-    static NEXT_LOCATION: RefCell<Option<Location>> = const { RefCell::new(None) };
+    /// The position of the node being deserialized, for `Spanned`'s and
+    /// `Placed`'s visitors.
+    static NEXT_POS: Cell<Option<Pos>> = const { Cell::new(None) };
+    /// The file of that node: set again only when it changes, so handing
+    /// over a position does not touch the file name's reference count.
+    static NEXT_FILE: RefCell<Option<Arc<str>>> = const { RefCell::new(None) };
 }
 
-/// Tells the next `Spanned` value where it was written (for deserializers
-/// other than the node one, such as the JSON fast path).
-pub(crate) fn set_next_location(at: Location) {
-    NEXT_LOCATION.with(|l| *l.borrow_mut() = Some(at));
+/// Tells the next `Spanned` or `Placed` value where it was written.
+pub(crate) fn set_next_location(file: &Arc<str>, line: u32, column: u32) {
+    NEXT_FILE.with(|f| {
+        let mut f = f.borrow_mut();
+        if !f.as_ref().is_some_and(|known| Arc::ptr_eq(known, file)) {
+            *f = Some(file.clone());
+        }
+    });
+    NEXT_POS.with(|p| p.set(Some(Pos { line, column })));
 }
 
-/// The name `Spanned` asks deserializers for, to recognise it.
+/// The position handed over for the value being deserialized (0:0 if none was).
+fn take_next_pos() -> Pos {
+    NEXT_POS.with(Cell::take).unwrap_or_default()
+}
+
+/// The name `Spanned` and `Placed` ask deserializers for, to recognise them.
 pub(crate) const SPANNED_NAME: &str = SPANNED;
 
 impl<'de, T: de::Deserialize<'de>> de::Deserialize<'de> for Spanned<T> {
@@ -107,9 +151,10 @@ impl<'de, T: de::Deserialize<'de>> de::Deserialize<'de> for Spanned<T> {
                 f.write_str("a value")
             }
             fn visit_newtype_struct<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-                let at = NEXT_LOCATION
-                    .with(|l| l.borrow_mut().take())
-                    .unwrap_or_else(|| Location::new("<unknown>", 0, 0));
+                let file = NEXT_FILE
+                    .with(|f| f.borrow().clone())
+                    .unwrap_or_else(|| Arc::from("<unknown>"));
+                let at = take_next_pos().in_file(&file);
                 let value = T::deserialize(d)?;
                 Ok(Spanned { value, at })
             }
@@ -118,7 +163,40 @@ impl<'de, T: de::Deserialize<'de>> de::Deserialize<'de> for Spanned<T> {
     }
 }
 
+impl<'de, T: de::Deserialize<'de>> de::Deserialize<'de> for Placed<T> {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(std::marker::PhantomData<T>);
+        impl<'de, T: de::Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = Placed<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a value")
+            }
+            fn visit_newtype_struct<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+                let at = take_next_pos();
+                let value = T::deserialize(d)?;
+                Ok(Placed { value, at })
+            }
+        }
+        d.deserialize_newtype_struct(SPANNED, V(std::marker::PhantomData))
+    }
+}
+
 impl<T: schemars::JsonSchema> schemars::JsonSchema for Spanned<T> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        T::schema_name()
+    }
+    fn schema_id() -> std::borrow::Cow<'static, str> {
+        T::schema_id()
+    }
+    fn inline_schema() -> bool {
+        T::inline_schema()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        T::json_schema(generator)
+    }
+}
+
+impl<T: schemars::JsonSchema> schemars::JsonSchema for Placed<T> {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         T::schema_name()
     }
@@ -381,7 +459,8 @@ impl<'de> de::Deserializer<'de> for NodeDe<'_> {
 
     fn deserialize_newtype_struct<V: Visitor<'de>>(self, name: &'static str, visitor: V) -> Result<V::Value, DeError> {
         if name == SPANNED {
-            NEXT_LOCATION.with(|l| *l.borrow_mut() = Some(self.node.at.clone()));
+            let at = &self.node.at;
+            set_next_location(&at.file, at.line, at.column);
         }
         visitor.visit_newtype_struct(self)
     }

@@ -34,10 +34,16 @@ pub(crate) struct Source<'s, 't> {
 
 impl Source<'_, '_> {
     pub(crate) fn location(&self, offset: usize) -> Location {
-        let mut cursor = self.cursor.get();
-        let (line, column) = self.lines.position_from(&mut cursor, offset);
-        self.cursor.set(cursor);
+        let (line, column) = self.position(offset);
         Location::new(self.file.clone(), line, column)
+    }
+
+    /// Line and column of `offset`.
+    fn position(&self, offset: usize) -> (u32, u32) {
+        let mut cursor = self.cursor.get();
+        let at = self.lines.position_from(&mut cursor, offset);
+        self.cursor.set(cursor);
+        at
     }
 }
 
@@ -377,7 +383,8 @@ impl<'de, 'a: 'de> de::Deserializer<'de> for &mut Fast<'_, 'a> {
     fn deserialize_newtype_struct<V: Visitor<'de>>(self, name: &'static str, visitor: V) -> Result<V::Value, GiveUp> {
         if name == SPANNED_NAME {
             self.ws();
-            set_next_location(self.src.location(self.pos));
+            let (line, column) = self.src.position(self.pos);
+            set_next_location(self.src.file, line, column);
         }
         visitor.visit_newtype_struct(self)
     }
