@@ -225,7 +225,8 @@ mod tests {
                 let other = String::from_utf8(other).unwrap();
                 assert_ne!(prefix(id), prefix(&other), "{id} {other}");
             }
-            assert_eq!(prefix(id), prefix(&id.to_owned()));
+            let copy = String::from(id);
+            assert_eq!(prefix(id), prefix(&copy));
         }
         assert_eq!(prefix("abcdefghijklmnopq"), prefix("abcdefghijklmnopz"));
     }
