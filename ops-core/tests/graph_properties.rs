@@ -204,6 +204,21 @@ proptest! {
         }
     }
 
+    /// Pure-`any` graphs with cycles: whether the entries' cone is acyclic
+    /// decides between the dominator tree and the kill graph.
+    #[test]
+    fn pure_any_single_failures_match_brute_force(s in spec_up_to(20)) {
+        let mut s = s;
+        for (deps, rule, _, _) in s.components.iter_mut() {
+            *rule = if deps.is_empty() { Rule::All } else { Rule::Any };
+        }
+        let inv = to_inventory(&s);
+        let a = FailureAnalysis::new(&inv);
+        let n = inv.components().len();
+        let brute: Vec<BTreeSet<usize>> = (0..n).map(|x| brute_down(&inv, &BTreeSet::from([x]))).collect();
+        entry_spofs_match(&a, &brute)?;
+    }
+
     #[test]
     fn single_failures_match_brute_force(s in spec()) {
         let inv = to_inventory(&s);

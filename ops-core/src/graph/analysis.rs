@@ -244,11 +244,24 @@ impl<'a> FailureAnalysis<'a> {
         let cone = self.entry_cone();
         let g = &cone.g;
         let mut per_entry: Vec<Vec<Idx<Domain>>> = vec![Vec::new(); g.entries.len()];
+        let mut is_entry = vec![false; g.len()];
+        for &e in &g.entries {
+            is_entry[e as usize] = true;
+        }
         // Entry nodes are increasing (inventory order): binary search finds an entry's position.
         let mut p = Propagator::new(g);
         for d in 0..self.inv.domains().len() {
+            let members = g.members.row(d as u32);
+            // A domain every entry lives in (one region, one provider) takes
+            // them all down directly: nothing to propagate.
+            if members.iter().filter(|&&m| is_entry[m as usize]).count() == g.entries.len() {
+                for domains in &mut per_entry {
+                    domains.push(Idx::new(d));
+                }
+                continue;
+            }
             p.reset();
-            for &m in g.members.row(d as u32) {
+            for &m in members {
                 p.fail(m);
             }
             p.run();

@@ -19,6 +19,10 @@ use crate::Inventory;
 
 /// Marks a component outside the cone.
 const OUTSIDE: u32 = u32::MAX;
+/// Marks a component on the path of the depth-first search from an entry.
+const OPEN: u32 = u32::MAX - 1;
+/// Marks a component in the cone whose dependencies have all been searched.
+const CLOSED: u32 = 0;
 
 /// The entry points' cone, compiled on its own with node numbers in
 /// inventory order (so sorted node lists map to sorted inventory lists).
@@ -30,6 +34,8 @@ pub(crate) struct Cone {
     global: Vec<u32>,
     /// The node of each inventory index ([`OUTSIDE`] outside the cone).
     node: Vec<u32>,
+    /// No dependency cycle in the cone (found by the search that finds the cone).
+    acyclic: bool,
     killers: OnceLock<Killers>,
 }
 
@@ -53,20 +59,34 @@ impl Cone {
         let components = inv.components();
         let n = components.len();
         let mut node = vec![OUTSIDE; n];
-        // Depth-first over dependencies from every entry; 0 marks "in the cone" for now.
-        let mut stack: Vec<u32> = Vec::new();
+        let mut acyclic = true;
+        // Depth-first over dependencies from every entry, as (component, how
+        // many of its dependencies were looked at): a dependency still open
+        // is on the path, so the cone has a cycle.
+        let mut stack: Vec<(u32, u32)> = Vec::new();
         for &e in inv.entries() {
             if node[e.index()] != OUTSIDE {
                 continue;
             }
-            node[e.index()] = 0;
-            stack.push(e.index() as u32);
-            while let Some(u) = stack.pop() {
-                for d in &components[u as usize].depends_on {
-                    let d = d.index();
-                    if node[d] == OUTSIDE {
-                        node[d] = 0;
-                        stack.push(d as u32);
+            node[e.index()] = OPEN;
+            stack.push((e.index() as u32, 0));
+            while let Some(top) = stack.last_mut() {
+                let (u, next) = *top;
+                match components[u as usize].depends_on.get(next as usize) {
+                    Some(d) => {
+                        top.1 += 1;
+                        match node[d.index()] {
+                            OUTSIDE => {
+                                node[d.index()] = OPEN;
+                                stack.push((d.index() as u32, 0));
+                            }
+                            OPEN => acyclic = false,
+                            _ => {}
+                        }
+                    }
+                    None => {
+                        node[u as usize] = CLOSED;
+                        stack.pop();
                     }
                 }
             }
@@ -88,6 +108,7 @@ impl Cone {
             g,
             global,
             node,
+            acyclic,
             killers: OnceLock::new(),
         }
     }
@@ -126,11 +147,10 @@ impl Cone {
             let t = g.threshold[c as usize];
             t == NEVER || t as usize == g.deps.row(c).len()
         });
-        let sccs = sccs(&g.deps);
-        if pure_any && sccs.count() == g.len() {
+        if pure_any && self.acyclic {
             Killers::Dominators(semi_nca(&g.deps, &g.dependents))
         } else {
-            Killers::Kill(KillGraph::build_on(g, &sccs))
+            Killers::Kill(KillGraph::build_on(g, &sccs(&g.deps)))
         }
     }
 }
