@@ -104,6 +104,15 @@ fn yaml_syntax_errors() {
         yaml("components:\n  - id: web\n    depends_on: [db\n"),
         ["inv.yaml:4:1: invalid YAML: while parsing a flow sequence, expected ',' or ']'"]
     );
+    // Without a final line break the end of the file is on the last line.
+    assert_eq!(
+        yaml("components:\n  - id: web\n    depends_on: [db"),
+        ["inv.yaml:3:20: invalid YAML: while parsing a flow sequence, expected ',' or ']'"]
+    );
+    assert_eq!(
+        yaml("components:\n  - {id: wéb, depends_on: [db"),
+        ["inv.yaml:2:30: invalid YAML: while parsing a flow sequence, expected ',' or ']'"]
+    );
     assert_eq!(
         yaml("components:\n  - id: web\n   kind: service\n"),
         ["inv.yaml:3:4: invalid YAML: while parsing a block collection, did not find expected '-' indicator"]

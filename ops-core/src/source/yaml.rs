@@ -42,7 +42,8 @@ pub(crate) fn parse<'t>(
                     .unwrap_or_else(|| builder.loc(e.marker()));
                 Diagnostic::at(&at, format!("nesting deeper than {} levels", limits.max_depth))
             } else {
-                Diagnostic::at(&builder.loc(e.marker()), format!("invalid YAML: {}", e.info()))
+                let at = builder.loc_within(text, e.marker());
+                Diagnostic::at(&at, format!("invalid YAML: {}", e.info()))
             }
         })?;
         builder.event(event, &span.start)?;
@@ -95,6 +96,18 @@ struct Builder<'a, 'f, 't> {
 impl Builder<'_, '_, '_> {
     fn loc(&self, m: &Marker) -> Location {
         Location::new(self.file.clone(), to_u32(m.line()), to_u32(m.col() + 1))
+    }
+
+    /// Like [`Self::loc`], for an error's marker, which may lie past the end
+    /// of `text`: at the end of the stream the scanner counts a line break
+    /// the text may not have, so the end is located from the text itself.
+    fn loc_within(&self, text: &str, m: &Marker) -> Location {
+        if m.index() < text.chars().count() {
+            return self.loc(m);
+        }
+        let last_line = text.rfind('\n').map_or(text, |i| &text[i + 1..]);
+        let line = text.bytes().filter(|&b| b == b'\n').count() + 1;
+        Location::new(self.file.clone(), to_u32(line), to_u32(last_line.chars().count() + 1))
     }
 
     /// The first flow bracket between the last event (`from`) and the
