@@ -144,22 +144,16 @@ pub(crate) const SPANNED_NAME: &str = SPANNED;
 
 impl<'de, T: de::Deserialize<'de>> de::Deserialize<'de> for Spanned<T> {
     fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V<T>(std::marker::PhantomData<T>);
-        impl<'de, T: de::Deserialize<'de>> Visitor<'de> for V<T> {
-            type Value = Spanned<T>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a value")
-            }
-            fn visit_newtype_struct<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-                let file = NEXT_FILE
-                    .with(|f| f.borrow().clone())
-                    .unwrap_or_else(|| Arc::from("<unknown>"));
-                let at = take_next_pos().in_file(&file);
-                let value = T::deserialize(d)?;
-                Ok(Spanned { value, at })
-            }
-        }
-        d.deserialize_newtype_struct(SPANNED, V(std::marker::PhantomData))
+        let Placed { value, at } = Placed::<T>::deserialize(d)?;
+        // The file handed over with the position (a value nested in this one
+        // is in the same file, so reading it afterwards is reading it then).
+        let file = NEXT_FILE
+            .with(|f| f.borrow().clone())
+            .unwrap_or_else(|| Arc::from("<unknown>"));
+        Ok(Spanned {
+            value,
+            at: at.in_file(&file),
+        })
     }
 }
 
@@ -181,35 +175,28 @@ impl<'de, T: de::Deserialize<'de>> de::Deserialize<'de> for Placed<T> {
     }
 }
 
-impl<T: schemars::JsonSchema> schemars::JsonSchema for Spanned<T> {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        T::schema_name()
-    }
-    fn schema_id() -> std::borrow::Cow<'static, str> {
-        T::schema_id()
-    }
-    fn inline_schema() -> bool {
-        T::inline_schema()
-    }
-    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        T::json_schema(generator)
-    }
+/// A wrapper's schema is its value's: where a value is written is not part
+/// of what is written.
+macro_rules! schema_of_value {
+    ($wrapper:ident) => {
+        impl<T: schemars::JsonSchema> schemars::JsonSchema for $wrapper<T> {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                T::schema_name()
+            }
+            fn schema_id() -> std::borrow::Cow<'static, str> {
+                T::schema_id()
+            }
+            fn inline_schema() -> bool {
+                T::inline_schema()
+            }
+            fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                T::json_schema(generator)
+            }
+        }
+    };
 }
-
-impl<T: schemars::JsonSchema> schemars::JsonSchema for Placed<T> {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        T::schema_name()
-    }
-    fn schema_id() -> std::borrow::Cow<'static, str> {
-        T::schema_id()
-    }
-    fn inline_schema() -> bool {
-        T::inline_schema()
-    }
-    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        T::json_schema(generator)
-    }
-}
+schema_of_value!(Spanned);
+schema_of_value!(Placed);
 
 /// One step of the path from an entity to the value an error is about.
 #[derive(Clone, Debug)]
