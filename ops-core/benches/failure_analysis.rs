@@ -103,3 +103,15 @@ fn blast_radius_of_a_shared_component(bencher: Bencher, n: usize) {
         .expect("estates are not empty");
     bencher.bench(|| analysis.blast_radius(hub));
 }
+
+/// The blast radius of an entry point, which takes down nothing else: after
+/// the first question the scratch space is reused, so the time should not
+/// grow with the estate.
+#[divan::bench(args = SIZES, sample_count = 10, sample_size = 10)]
+fn blast_radius_of_an_entry(bencher: Bencher, n: usize) {
+    let inv = estate(n, Rules::Mixed);
+    let analysis = FailureAnalysis::new(&inv);
+    let entry = inv.entries()[0];
+    analysis.blast_radius(entry);
+    bencher.bench(|| analysis.blast_radius(entry));
+}

@@ -1,12 +1,12 @@
 //! The failure-analysis API: what fails when something fails.
 
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use super::compiled::{Compiled, Csr};
 use super::cone::Cone;
 use super::kill::{Closure, KillGraph};
 use super::outage::Outage;
-use super::propagate::Propagator;
+use super::propagate::{Propagator, Scratch};
 use crate::inventory::FailureTarget;
 use crate::{Component, Domain, Idx, Inventory};
 
@@ -46,6 +46,11 @@ pub struct FailureAnalysis<'a> {
     /// What the entry points stand on, compiled on its own on first use:
     /// the SPOFs of entries need nothing else.
     cone: OnceLock<Cone>,
+    /// Arrays of one number per component, kept between questions so that
+    /// one question does not cost the size of the graph to prepare: the
+    /// whole graph's propagation state, and a kill-graph search's.
+    propagation: Mutex<Scratch>,
+    closure: Mutex<Option<Closure>>,
 }
 
 /// The single points of failure of one entry point.
@@ -114,6 +119,8 @@ impl<'a> FailureAnalysis<'a> {
             g: OnceLock::new(),
             kill: OnceLock::new(),
             cone: OnceLock::new(),
+            propagation: Mutex::new(Scratch::default()),
+            closure: Mutex::new(None),
         }
     }
 
@@ -136,10 +143,12 @@ impl<'a> FailureAnalysis<'a> {
     /// their nested domains) and propagates to the fixed point.
     ///
     /// Complexity: proportional to what goes down and those components'
-    /// dependents, plus O(V) to prepare scratch space.
+    /// dependents. The first question (and one asked while another runs on
+    /// another thread) also prepares O(V) scratch space, which later ones
+    /// reuse.
     pub fn simulate(&self, targets: &[FailureTarget]) -> Outage {
         let g = self.compiled();
-        let mut p = Propagator::new(g);
+        let mut p = Propagator::reusing(g, take_scratch(&self.propagation).unwrap_or_default());
         let mut direct = Vec::new();
         for &t in targets {
             g.direct_failures(t, &mut direct);
@@ -148,7 +157,9 @@ impl<'a> FailureAnalysis<'a> {
             p.fail(c);
         }
         p.run();
-        Outage::capture(self.inv, &p, targets.to_vec())
+        let outage = Outage::capture(self.inv, &p, targets.to_vec());
+        put_scratch(&self.propagation, p.into_scratch());
+        outage
     }
 
     /// Why failing `failed` takes component `c` down: the chain of violated
@@ -224,13 +235,21 @@ impl<'a> FailureAnalysis<'a> {
     pub fn spofs_of(&self, entry: Idx<Component>) -> Vec<Idx<Component>> {
         let mut killers = Vec::new();
         let cone = self.entry_cone();
+        // A search's scratch is sized for the graph searched: the cone's,
+        // or the whole graph's for a component outside it.
+        let scratch = take_scratch(&self.closure).flatten();
+        let sized = |n: usize| scratch.filter(|c| c.len() == n).unwrap_or_else(|| Closure::new(n));
         if let Some(e) = cone.node(entry.index() as u32) {
-            cone.killers(e, &mut Closure::new(cone.g.len()), &mut killers);
+            let mut closure = sized(cone.g.len());
+            cone.killers(e, &mut closure, &mut killers);
+            put_scratch(&self.closure, Some(closure));
             killers.sort_unstable();
             return killers.into_iter().map(|x| Idx::new(cone.global(x) as usize)).collect();
         }
         let g = self.compiled();
-        Closure::new(g.len()).killers(g, self.kill_graph(), entry.index() as u32, &mut killers);
+        let mut closure = sized(g.len());
+        closure.killers(g, self.kill_graph(), entry.index() as u32, &mut killers);
+        put_scratch(&self.closure, Some(closure));
         killers.sort_unstable();
         killers.into_iter().map(|x| Idx::new(x as usize)).collect()
     }
@@ -345,5 +364,18 @@ impl<'a> FailureAnalysis<'a> {
             }
         }
         out
+    }
+}
+
+/// Takes what `slot` keeps (leaving its default), or `None` if another
+/// thread holds it or one panicked holding it: then the caller makes new.
+fn take_scratch<T: Default>(slot: &Mutex<T>) -> Option<T> {
+    slot.try_lock().ok().map(|mut kept| std::mem::take(&mut *kept))
+}
+
+/// Keeps `scratch` in `slot` for the next question (dropped if the slot is busy).
+fn put_scratch<T>(slot: &Mutex<T>, scratch: T) {
+    if let Ok(mut kept) = slot.try_lock() {
+        *kept = scratch;
     }
 }

@@ -96,6 +96,11 @@ impl Closure {
         }
     }
 
+    /// The number of nodes it was made for.
+    pub(crate) fn len(&self) -> usize {
+        self.seen.len()
+    }
+
     /// Every component whose failure alone takes `c` down, other than `c`, unsorted.
     pub(crate) fn killers(&mut self, g: &Compiled, k: &KillGraph, c: u32, out: &mut Vec<u32>) {
         self.epoch = self.epoch.wrapping_add(1);

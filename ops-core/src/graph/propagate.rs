@@ -29,20 +29,71 @@ pub(crate) struct Propagator<'g> {
     checkpoint: Option<usize>,
 }
 
+/// A propagator's arrays, kept for the next propagation over the same graph
+/// ([`Propagator::into_scratch`], [`Propagator::reusing`]). Starting over
+/// costs nothing, thanks to the epochs, so a propagation that reuses them
+/// costs what it takes down instead of the size of the graph.
+#[derive(Debug, Default)]
+pub(crate) struct Scratch {
+    epoch: u32,
+    stamp: Vec<u32>,
+    count: Vec<u32>,
+    down_at: Vec<u32>,
+    trigger: Vec<u32>,
+    down: Vec<u32>,
+    raised: Vec<u32>,
+}
+
 impl<'g> Propagator<'g> {
     pub(crate) fn new(g: &'g Compiled) -> Self {
+        Propagator::reusing(g, Scratch::default())
+    }
+
+    /// A propagator with nothing down, in `scratch`'s arrays if they were
+    /// made for a graph of `g`'s size (by a propagator over `g`), in new
+    /// ones otherwise.
+    pub(crate) fn reusing(g: &'g Compiled, scratch: Scratch) -> Self {
         let n = g.len();
-        Propagator {
+        if scratch.stamp.len() != n {
+            return Propagator {
+                g,
+                epoch: 1,
+                stamp: vec![0; n],
+                count: vec![0; n],
+                down_at: vec![0; n],
+                trigger: vec![0; n],
+                down: Vec::new(),
+                head: 0,
+                raised: Vec::new(),
+                checkpoint: None,
+            };
+        }
+        let mut p = Propagator {
             g,
-            epoch: 1,
-            stamp: vec![0; n],
-            count: vec![0; n],
-            down_at: vec![0; n],
-            trigger: vec![0; n],
-            down: Vec::new(),
+            epoch: scratch.epoch,
+            stamp: scratch.stamp,
+            count: scratch.count,
+            down_at: scratch.down_at,
+            trigger: scratch.trigger,
+            down: scratch.down,
             head: 0,
-            raised: Vec::new(),
+            raised: scratch.raised,
             checkpoint: None,
+        };
+        p.reset();
+        p
+    }
+
+    /// Gives back the arrays, for [`Self::reusing`].
+    pub(crate) fn into_scratch(self) -> Scratch {
+        Scratch {
+            epoch: self.epoch,
+            stamp: self.stamp,
+            count: self.count,
+            down_at: self.down_at,
+            trigger: self.trigger,
+            down: self.down,
+            raised: self.raised,
         }
     }
 
