@@ -15,17 +15,10 @@ pub(crate) const DIRECT: u32 = u32::MAX;
 #[derive(Debug)]
 pub(crate) struct Propagator<'g> {
     g: &'g Compiled,
-    epoch: u32,
-    stamp: Vec<u32>,
-    count: Vec<u32>,
-    down_at: Vec<u32>,
-    /// For each down component, the dependency whose failure tipped it ([`DIRECT`] if it failed itself).
-    trigger: Vec<u32>,
-    /// Down components in the order they went down; `down[head..]` still to propagate.
-    down: Vec<u32>,
+    s: Scratch,
+    /// `s.down[head..]` is still to propagate.
     head: usize,
-    /// While checkpointed: components whose counter was raised, to lower them on rollback.
-    raised: Vec<u32>,
+    /// While checkpointed: the length of `s.down` at the checkpoint.
     checkpoint: Option<usize>,
 }
 
@@ -39,9 +32,27 @@ pub(crate) struct Scratch {
     stamp: Vec<u32>,
     count: Vec<u32>,
     down_at: Vec<u32>,
+    /// For each down component, the dependency whose failure tipped it ([`DIRECT`] if it failed itself).
     trigger: Vec<u32>,
+    /// Down components in the order they went down.
     down: Vec<u32>,
+    /// While checkpointed: components whose counter was raised, to lower them on rollback.
     raised: Vec<u32>,
+}
+
+impl Scratch {
+    /// Fresh arrays for `n` components.
+    fn sized(n: usize) -> Self {
+        Scratch {
+            epoch: 0,
+            stamp: vec![0; n],
+            count: vec![0; n],
+            down_at: vec![0; n],
+            trigger: vec![0; n],
+            down: Vec::new(),
+            raised: Vec::new(),
+        }
+    }
 }
 
 impl<'g> Propagator<'g> {
@@ -53,31 +64,15 @@ impl<'g> Propagator<'g> {
     /// made for a graph of `g`'s size (by a propagator over `g`), in new
     /// ones otherwise.
     pub(crate) fn reusing(g: &'g Compiled, scratch: Scratch) -> Self {
-        let n = g.len();
-        if scratch.stamp.len() != n {
-            return Propagator {
-                g,
-                epoch: 1,
-                stamp: vec![0; n],
-                count: vec![0; n],
-                down_at: vec![0; n],
-                trigger: vec![0; n],
-                down: Vec::new(),
-                head: 0,
-                raised: Vec::new(),
-                checkpoint: None,
-            };
-        }
+        let s = if scratch.stamp.len() == g.len() {
+            scratch
+        } else {
+            Scratch::sized(g.len())
+        };
         let mut p = Propagator {
             g,
-            epoch: scratch.epoch,
-            stamp: scratch.stamp,
-            count: scratch.count,
-            down_at: scratch.down_at,
-            trigger: scratch.trigger,
-            down: scratch.down,
+            s,
             head: 0,
-            raised: scratch.raised,
             checkpoint: None,
         };
         p.reset();
@@ -86,42 +81,34 @@ impl<'g> Propagator<'g> {
 
     /// Gives back the arrays, for [`Self::reusing`].
     pub(crate) fn into_scratch(self) -> Scratch {
-        Scratch {
-            epoch: self.epoch,
-            stamp: self.stamp,
-            count: self.count,
-            down_at: self.down_at,
-            trigger: self.trigger,
-            down: self.down,
-            raised: self.raised,
-        }
+        self.s
     }
 
     /// Forgets every failure.
     pub(crate) fn reset(&mut self) {
-        self.epoch = self.epoch.wrapping_add(1);
-        if self.epoch == 0 {
-            self.stamp.fill(0);
-            self.down_at.fill(0);
-            self.epoch = 1;
+        self.s.epoch = self.s.epoch.wrapping_add(1);
+        if self.s.epoch == 0 {
+            self.s.stamp.fill(0);
+            self.s.down_at.fill(0);
+            self.s.epoch = 1;
         }
-        self.down.clear();
+        self.s.down.clear();
         self.head = 0;
-        self.raised.clear();
+        self.s.raised.clear();
         self.checkpoint = None;
     }
 
     pub(crate) fn is_down(&self, c: u32) -> bool {
-        self.down_at[c as usize] == self.epoch
+        self.s.down_at[c as usize] == self.s.epoch
     }
 
     pub(crate) fn trigger(&self, c: u32) -> u32 {
-        self.trigger[c as usize]
+        self.s.trigger[c as usize]
     }
 
     /// Everything down, in the order it went down.
     pub(crate) fn down(&self) -> &[u32] {
-        &self.down
+        &self.s.down
     }
 
     /// Fails `c` directly (no effect if it is already down). Call [`Self::run`] to propagate.
@@ -130,29 +117,29 @@ impl<'g> Propagator<'g> {
     }
 
     fn mark_down(&mut self, c: u32, trigger: u32) {
-        if self.down_at[c as usize] != self.epoch {
-            self.down_at[c as usize] = self.epoch;
-            self.trigger[c as usize] = trigger;
-            self.down.push(c);
+        if self.s.down_at[c as usize] != self.s.epoch {
+            self.s.down_at[c as usize] = self.s.epoch;
+            self.s.trigger[c as usize] = trigger;
+            self.s.down.push(c);
         }
     }
 
     /// Propagates every pending failure to the fixed point.
     pub(crate) fn run(&mut self) {
-        while let Some(&u) = self.down.get(self.head) {
+        while let Some(&u) = self.s.down.get(self.head) {
             self.head += 1;
             for &p in self.g.dependents.row(u) {
                 let p_us = p as usize;
-                if self.stamp[p_us] != self.epoch {
-                    self.stamp[p_us] = self.epoch;
-                    self.count[p_us] = 0;
+                if self.s.stamp[p_us] != self.s.epoch {
+                    self.s.stamp[p_us] = self.s.epoch;
+                    self.s.count[p_us] = 0;
                 }
-                self.count[p_us] += 1;
+                self.s.count[p_us] += 1;
                 if self.checkpoint.is_some() {
-                    self.raised.push(p);
+                    self.s.raised.push(p);
                 }
                 let t = self.g.threshold[p_us];
-                if t != NEVER && self.count[p_us] >= t {
+                if t != NEVER && self.s.count[p_us] >= t {
                     self.mark_down(p, u);
                 }
             }
@@ -161,22 +148,22 @@ impl<'g> Propagator<'g> {
 
     /// Remembers the current state; [`Self::rollback`] returns to it.
     pub(crate) fn checkpoint(&mut self) {
-        debug_assert!(self.head == self.down.len(), "propagate before checkpointing");
-        self.checkpoint = Some(self.down.len());
-        self.raised.clear();
+        debug_assert!(self.head == self.s.down.len(), "propagate before checkpointing");
+        self.checkpoint = Some(self.s.down.len());
+        self.s.raised.clear();
     }
 
     /// Undoes every failure since [`Self::checkpoint`].
     pub(crate) fn rollback(&mut self) {
         let Some(mark) = self.checkpoint else { return };
-        for &c in &self.down[mark..] {
-            self.down_at[c as usize] = 0;
+        for &c in &self.s.down[mark..] {
+            self.s.down_at[c as usize] = 0;
         }
-        self.down.truncate(mark);
+        self.s.down.truncate(mark);
         self.head = mark;
-        for &p in &self.raised {
-            self.count[p as usize] -= 1;
+        for &p in &self.s.raised {
+            self.s.count[p as usize] -= 1;
         }
-        self.raised.clear();
+        self.s.raised.clear();
     }
 }
