@@ -6,37 +6,23 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::json;
 
 use crate::access::{credential_holders, describe_path};
-use crate::check::{Check, CheckError, Context, Rule};
+use crate::check::BuiltinRule;
+use crate::check::{Check, Context};
 use crate::finding::{EntityKind, Finding, Severity, Subject};
-use crate::{BackupCopy, Deleter, EffectiveAccess, Idx, Level, Principal, Timestamp};
+use crate::rule::Rule;
+use crate::{BackupCopy, Deleter, Idx, Level, Principal};
 
-/// Every cross-domain check.
-pub(crate) fn all() -> Vec<Box<dyn Check>> {
-    vec![Box::new(DeleteDataAndBackups::new())]
-}
+/// The cross-domain rules.
+pub(crate) static RULES: &[&dyn Check] = &[&DELETE_DATA_AND_BACKUPS];
 
-/// `access/delete-data-and-backups`: one principal can destroy a data store
-/// and every copy of its backups (separation of duties).
-#[derive(Debug)]
-pub struct DeleteDataAndBackups {
-    rule: Rule,
-}
-
-impl Default for DeleteDataAndBackups {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DeleteDataAndBackups {
-    /// The check.
-    pub fn new() -> Self {
-        DeleteDataAndBackups {
-            rule: Rule::new(
-                "access/delete-data-and-backups",
-                Severity::High,
-                "One principal can delete both a data store and all of its backups",
-                r"
+/// `crosscheck/delete-data-and-backups`: one principal can destroy a data
+/// store and every copy of its backups (separation of duties).
+pub static DELETE_DATA_AND_BACKUPS: BuiltinRule = BuiltinRule::new(
+    Rule::from_static(
+        "crosscheck/delete-data-and-backups",
+        Severity::High,
+        "One principal can delete a data store and every copy of its backups",
+        r"
 ## What it checks
 For every component protected by at least one backup policy with at least one copy, the
 people and service accounts who can delete its data (admin or owner, through a grant in
@@ -64,130 +50,120 @@ backup_policies:
 Keep at least one copy out of reach of the data store's administrators: another account
 with different people, or an immutable (object-locked) copy.
 ",
-            ),
-        }
-    }
+    ),
+    (),
+    delete_data_and_backups,
+);
 
-    fn find(&self, access: &EffectiveAccess<'_>, now: Timestamp) -> Vec<Finding> {
-        let inv = access.inventory();
-        let grants = inv.grants();
-        let mut out = Vec::new();
-        for (ci, component) in inv.components().iter().enumerate() {
-            let copies: Vec<(&str, &BackupCopy)> = inv
-                .backup_policies()
-                .iter()
-                .filter(|b| b.protects.index() == ci)
-                .flat_map(|b| b.copies.iter().map(move |c| (b.id.as_str(), c)))
-                .collect();
-            if copies.is_empty() || copies.iter().any(|(_, c)| c.immutable) {
+fn delete_data_and_backups(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
+    let access = ctx.effective_access();
+    let now = ctx.now();
+    let inv = access.inventory();
+    let grants = inv.grants();
+    let mut out = Vec::new();
+    for (ci, component) in inv.components().iter().enumerate() {
+        let copies: Vec<(&str, &BackupCopy)> = inv
+            .backup_policies()
+            .iter()
+            .filter(|b| b.protects.index() == ci)
+            .flat_map(|b| b.copies.iter().map(move |c| (b.id.as_str(), c)))
+            .collect();
+        if copies.is_empty() || copies.iter().any(|(_, c)| c.immutable) {
+            continue;
+        }
+        // Who can delete the data, and how.
+        let mut data: BTreeMap<Principal, String> = BTreeMap::new();
+        for (si, system) in inv.systems().iter().enumerate() {
+            if system.component.map(Idx::index) != Some(ci) {
                 continue;
             }
-            // Who can delete the data, and how.
-            let mut data: BTreeMap<Principal, String> = BTreeMap::new();
-            for (si, system) in inv.systems().iter().enumerate() {
-                if system.component.map(Idx::index) != Some(ci) {
-                    continue;
+            for e in access.holders_of(Idx::new(si)) {
+                let g = &grants[e.grant.index()];
+                if g.level >= Level::Admin && g.active_at(now) {
+                    let path = describe_path(inv, &access.path(&e));
+                    data.entry(e.principal)
+                        .or_insert_with(|| format!("{} on {}, {path}", g.level.as_str(), system.id));
                 }
-                for e in access.holders_of(Idx::new(si)) {
-                    let g = &grants[e.grant.index()];
-                    if g.level >= Level::Admin && g.active_at(now) {
-                        let path = describe_path(inv, &access.path(&e));
-                        data.entry(e.principal)
-                            .or_insert_with(|| format!("{} on {}, {path}", g.level.as_str(), system.id));
+            }
+            for c in access.credentials_on(Idx::new(si)) {
+                let c = &inv.credentials()[c.index()];
+                if c.level >= Some(Level::Admin) {
+                    for h in credential_holders(access, c) {
+                        data.entry(h).or_insert_with(|| format!("credential {}", c.id));
                     }
                 }
-                for c in access.credentials_on(Idx::new(si)) {
-                    let c = &inv.credentials()[c.index()];
-                    if c.level >= Some(Level::Admin) {
-                        for h in credential_holders(access, c) {
-                            data.entry(h).or_insert_with(|| format!("credential {}", c.id));
+            }
+        }
+        if data.is_empty() {
+            continue;
+        }
+        // Who can delete each copy.
+        let deleters: Vec<BTreeSet<Principal>> = copies
+            .iter()
+            .map(|(_, copy)| {
+                let mut who = BTreeSet::new();
+                for d in &copy.deletable_by {
+                    match *d {
+                        Deleter::Principal(Principal::Group(g)) => {
+                            who.extend(access.members_of(g).into_iter().map(|(m, _)| m));
+                        }
+                        Deleter::Principal(p) => {
+                            who.insert(p);
+                        }
+                        Deleter::Credential(c) => {
+                            who.extend(credential_holders(access, &inv.credentials()[c.index()]));
                         }
                     }
                 }
-            }
-            if data.is_empty() {
+                who
+            })
+            .collect();
+        for (&p, how) in &data {
+            if !deleters.iter().all(|who| who.contains(&p)) {
                 continue;
             }
-            // Who can delete each copy.
-            let deleters: Vec<BTreeSet<Principal>> = copies
-                .iter()
-                .map(|(_, copy)| {
-                    let mut who = BTreeSet::new();
-                    for d in &copy.deletable_by {
-                        match *d {
-                            Deleter::Principal(Principal::Group(g)) => {
-                                who.extend(access.members_of(g).into_iter().map(|(m, _)| m));
-                            }
-                            Deleter::Principal(p) => {
-                                who.insert(p);
-                            }
-                            Deleter::Credential(c) => {
-                                who.extend(credential_holders(access, &inv.credentials()[c.index()]));
-                            }
-                        }
-                    }
-                    who
-                })
-                .collect();
-            for (&p, how) in &data {
-                if !deleters.iter().all(|who| who.contains(&p)) {
-                    continue;
+            let (kind, id, location) = match p {
+                Principal::Person(i) => (EntityKind::Person, &inv.person(i).id, &inv.person(i).location),
+                Principal::ServiceAccount(i) => {
+                    let sa = &inv.service_accounts()[i.index()];
+                    (EntityKind::ServiceAccount, &sa.id, &sa.location)
                 }
-                let (kind, id, location) = match p {
-                    Principal::Person(i) => (EntityKind::Person, &inv.person(i).id, &inv.person(i).location),
-                    Principal::ServiceAccount(i) => {
-                        let sa = &inv.service_accounts()[i.index()];
-                        (EntityKind::ServiceAccount, &sa.id, &sa.location)
-                    }
-                    Principal::Group(i) => (
-                        EntityKind::Group,
-                        &inv.groups()[i.index()].id,
-                        &inv.groups()[i.index()].location,
+                Principal::Group(i) => (
+                    EntityKind::Group,
+                    &inv.groups()[i.index()].id,
+                    &inv.groups()[i.index()].location,
+                ),
+            };
+            let copy_list: Vec<String> = copies
+                .iter()
+                .map(|(policy, c)| format!("{policy}: {}", c.location_name))
+                .collect();
+            out.push(
+                Finding::new(
+                    rule.id(),
+                    Severity::High,
+                    Subject::new(kind, id),
+                    format!(
+                        "'{id}' can delete both '{}' ({how}) and every copy of its backups ({})",
+                        component.id,
+                        copy_list.join("; ")
                     ),
-                };
-                let copy_list: Vec<String> = copies
-                    .iter()
-                    .map(|(policy, c)| format!("{policy}: {}", c.location_name))
-                    .collect();
-                out.push(
-                    Finding::new(
-                        &self.rule.id,
-                        Severity::High,
-                        Subject::new(kind, id),
-                        format!(
-                            "'{id}' can delete both '{}' ({how}) and every copy of its backups ({})",
-                            component.id,
-                            copy_list.join("; ")
-                        ),
-                    )
-                    .with_evidence("component", component.id.as_str())
-                    .with_evidence("data_access", how.as_str())
-                    .with_evidence(
-                        "copies",
-                        copies
-                            .iter()
-                            .map(|(policy, c)| json!({"policy": policy, "location": c.location_name}))
-                            .collect::<Vec<_>>(),
-                    )
-                    .with_remediation(
-                        "keep one copy out of their reach: another account administered by other people, or object-locked",
-                    )
-                    .at(location),
-                );
-            }
+                )
+                .with_evidence("component", component.id.as_str())
+                .with_evidence("data_access", how.as_str())
+                .with_evidence(
+                    "copies",
+                    copies
+                        .iter()
+                        .map(|(policy, c)| json!({"policy": policy, "location": c.location_name}))
+                        .collect::<Vec<_>>(),
+                )
+                .with_remediation(
+                    "keep one copy out of their reach: another account administered by other people, or object-locked",
+                )
+                .at(location),
+            );
         }
-        out
     }
-}
-
-impl Check for DeleteDataAndBackups {
-    fn name(&self) -> &str {
-        "access/delete-data-and-backups"
-    }
-    fn rules(&self) -> &[Rule] {
-        std::slice::from_ref(&self.rule)
-    }
-    fn run(&self, ctx: &Context<'_>) -> Result<Vec<Finding>, CheckError> {
-        Ok(self.find(ctx.effective_access(), ctx.now()))
-    }
+    out
 }

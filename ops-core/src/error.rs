@@ -14,8 +14,8 @@ pub enum Error {
     Invalid(Diagnostics),
     /// An importer could not read its input: every problem found, each with
     /// its file, CSV line and column name where it has them.
-    #[error("{}", crate::import::describe(.0))]
-    Import(Vec<crate::import::ImportProblem>),
+    #[error("{}", crate::import::problem::describe(.0))]
+    Import(Vec<crate::import::problem::ImportProblem>),
     /// A retention policy value that the chosen restic version does not
     /// accept: which flag, what was found, what is expected.
     #[error("invalid retention policy: {0}")]

@@ -62,3 +62,23 @@ impl<T> fmt::Debug for Idx<T> {
         write!(f, "{name}#{}", self.raw)
     }
 }
+
+/// Letters, digits and `-_.:/@`, starting with a letter or digit, 1 to 128 characters.
+pub(crate) fn check_id(id: &str) -> Result<(), String> {
+    if id.is_empty() {
+        return Err("ids must not be empty".to_owned());
+    }
+    if id.len() > 128 {
+        return Err("ids are at most 128 characters".to_owned());
+    }
+    if !id.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        return Err("ids start with a letter or digit".to_owned());
+    }
+    if let Some(c) = id
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || "-_.:/@".contains(*c)))
+    {
+        return Err(format!("'{c}' is not allowed; use letters, digits and - _ . : / @"));
+    }
+    Ok(())
+}

@@ -47,21 +47,26 @@
 //! `restic snapshots --json`; [`project_storage`] projects what a policy
 //! holds and costs month by month.
 
-mod access;
-mod backup;
+pub mod access;
+pub mod backup;
+pub mod builtin;
 mod check;
-mod crosscheck;
+pub mod crosscheck;
+mod csr;
 mod diagnostic;
 mod error;
 mod finding;
-mod graph;
+pub mod graph;
 mod ids;
 pub mod import;
-mod incident;
-mod inventory;
+pub mod incident;
+pub mod inventory;
 mod location;
 mod markup;
+mod model;
 pub mod render;
+mod rng;
+mod rule;
 mod source;
 mod suggest;
 pub mod synth;
@@ -72,10 +77,6 @@ pub use access::{
     OffboardingPlan, Period, Person, PersonStatus, PlanCredential, PlanGrant, PlanMembership, PlanOwnership, Principal,
     ReviewRow, ServiceAccount, System,
 };
-pub use access::{
-    AccessWhileAway, AdminWithoutMfa, DepartedWithAccess, OrphanedServiceAccount, SharedAdminCredential, SingleAdmin,
-    UnrotatedSharedCredential, UnusedGrant,
-};
 pub use backup::{
     BackupCopy, BackupPolicy, BackupRun, BackupStatus, CronExpr, CronSchedule, Deleter, DrillOutcome, RECENT_RUNS,
     RestoreDrill, Retention, RunStatus, Schedule, StorageTier, SuspiciousBackupRun,
@@ -84,22 +85,17 @@ pub use backup::{
     Bucket, Counters, Decision, GroupBy, GroupDecision, GroupKey, KeepCount, KeepReason, Kept, ResticDuration,
     ResticVersion, RetentionPolicy, RetentionSnapshot, SnapshotFilter, TagList, forget,
 };
-pub use backup::{
-    CopyPlacement, RestoreDrills, ScheduleExceedsRpo, StaleBackup, SuspiciousRun, Unmonitored, UnprotectedData,
-};
 pub use backup::{ProjectedMonth, ProjectionInput, project_storage};
 pub use backup::{ResticSnapshot, ResticSummary, backup_runs_json, parse_restic_snapshots};
-pub use check::{Check, CheckError, CheckFailure, Context, Report, Rule, Runner};
-pub use crosscheck::DeleteDataAndBackups;
+pub use check::{BuiltinRule, Check, CheckError, CheckFailure, Context, FindFn, Report, Runner};
 pub use diagnostic::{Diagnostic, Diagnostics};
 pub use error::Error;
 pub use finding::{EntityKind, Finding, Severity, Subject};
-pub use graph::{AvailabilityBelowSlo, AvailabilityMethod, AvailabilityOptions, EntryAvailability};
+pub use graph::{AvailabilityMethod, AvailabilityOptions, EntryAvailability};
 pub use graph::{
     Component, ComponentKind, Domain, DomainKind, Dominators, DoubleFaults, EntryDomainSpofs, EntrySpofs,
     FailureAnalysis, Outage, Requirement, SpofReport, Step,
 };
-pub use graph::{DomainSinglePointOfFailure, NoRedundancy, NominalRedundancy, SinglePointOfFailure};
 pub use graph::{MEF_GATE_LIMIT, open_psa_mef};
 pub use ids::Idx;
 pub use incident::{
@@ -107,18 +103,12 @@ pub use incident::{
     TimelineEvent,
 };
 pub use incident::{
-    ChangeBeforeIncident, CustomerDetected, IssueWithoutAction, MissingPostmortem, PostmortemActions, Recurrence,
-    SpofIncident,
-};
-pub use incident::{
     DetectionCounts, DurationStats, IncidentMetric, IncidentMetrics, IncidentPhase, MetricsGroup, nearest_rank,
     postmortem_markdown,
 };
-pub use inventory::checks::{
-    DepartedOwner, DependencyCycle, EmptyDomain, NoEntry, UnownedComponent, UnreachableComponent,
-};
 pub use inventory::{FailureTarget, Inventory, LoadOptions, inventory_schema};
 pub use location::Location;
+pub use rule::Rule;
 pub use source::{Format, Limits};
 pub use suggest::did_you_mean;
 pub use time::{Timestamp, format_duration, format_span, parse_duration, parse_instant};
@@ -132,13 +122,7 @@ struct ReadmeDoctests;
 /// short keys and still seeded per process, so crafted ids cannot force collisions.
 pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
-/// Every built-in check, ready to add to a [`Runner`].
+/// Every built-in check, ready to add to a [`Runner`]: [`builtin::checks`].
 pub fn builtin_checks() -> Vec<Box<dyn Check>> {
-    let mut checks = inventory::checks::all();
-    checks.extend(graph::checks());
-    checks.extend(backup::checks());
-    checks.extend(access::checks());
-    checks.extend(crosscheck::all());
-    checks.extend(incident::checks());
-    checks
+    builtin::checks()
 }

@@ -4,10 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail by panicking
 
-use ops_core::{
-    AccessWhileAway, AdminWithoutMfa, Check, Context, DeleteDataAndBackups, DepartedWithAccess, Finding, Format,
-    Inventory, OrphanedServiceAccount, SharedAdminCredential, SingleAdmin, UnrotatedSharedCredential, UnusedGrant,
-};
+use ops_core::{Check, Context, Finding, Format, Inventory};
 
 const AT: &str = "2026-11-22T09:00:00Z";
 
@@ -15,7 +12,7 @@ fn run_at(check: &dyn Check, yaml: &str, at: &str) -> Vec<Finding> {
     let inv = Inventory::from_text("inv.yaml", Format::Yaml, yaml).unwrap();
     let ctx = Context::new(&inv, at.parse().unwrap());
     let found = check.run(&ctx).unwrap();
-    let declared: Vec<&str> = check.rules().iter().map(|r| r.id.as_str()).collect();
+    let declared: Vec<&str> = check.rules().iter().map(|r| r.id()).collect();
     assert!(found.iter().all(|f| declared.contains(&f.check.as_str())));
     found
 }
@@ -58,7 +55,7 @@ fn departed_person_with_direct_and_nested_grants_is_reported_once_with_paths() {
   - {{principal: eng, system: grafana, level: read}}
 "
     );
-    let found = run(&DepartedWithAccess::new(), &yaml);
+    let found = run(&ops_core::access::DEPARTED_WITH_ACCESS, &yaml);
     assert_eq!(
         summary(&found),
         [s(
@@ -78,7 +75,7 @@ fn departed_person_with_direct_and_nested_grants_is_reported_once_with_paths() {
 #[test]
 fn departed_with_only_read_or_write_is_high() {
     let yaml = format!("{TEAM}grants: [{{principal: eng, system: grafana, level: read}}]\n");
-    let found = run(&DepartedWithAccess::new(), &yaml);
+    let found = run(&ops_core::access::DEPARTED_WITH_ACCESS, &yaml);
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].severity.to_string(), "high");
 }
@@ -92,11 +89,23 @@ fn departed_without_grants_in_force_is_not_reported() {
   - {{principal: tom, system: github, level: admin}}
 "
     );
-    assert!(run(&DepartedWithAccess::new(), &yaml).is_empty());
+    assert!(run(&ops_core::access::DEPARTED_WITH_ACCESS, &yaml).is_empty());
     let granted = format!("{TEAM}grants: [{{principal: dana, system: prod-db, level: write}}]\n");
-    assert!(run_at(&DepartedWithAccess::new(), &granted, "2026-06-30T15:59:59Z").is_empty());
+    assert!(
+        run_at(
+            &ops_core::access::DEPARTED_WITH_ACCESS,
+            &granted,
+            "2026-06-30T15:59:59Z"
+        )
+        .is_empty()
+    );
     assert_eq!(
-        run_at(&DepartedWithAccess::new(), &granted, "2026-06-30T16:00:00Z").len(),
+        run_at(
+            &ops_core::access::DEPARTED_WITH_ACCESS,
+            &granted,
+            "2026-06-30T16:00:00Z"
+        )
+        .len(),
         1
     );
 }
@@ -111,7 +120,7 @@ fn shared_credential_not_rotated_after_a_holder_left() {
   - {{id: personal, kind: personal, holders: [dana], created_at: 2024-01-01}}
 "
     );
-    let found = run(&UnrotatedSharedCredential::new(), &yaml);
+    let found = run(&ops_core::access::UNROTATED_SHARED_CREDENTIAL, &yaml);
     assert_eq!(
         summary(&found),
         [
@@ -140,7 +149,7 @@ fn shared_admin_credentials_only() {
 "
     );
     assert_eq!(
-        summary(&run(&SharedAdminCredential::new(), &yaml)),
+        summary(&run(&ops_core::access::SHARED_ADMIN_CREDENTIAL, &yaml)),
         [s(
             "high",
             "root",
@@ -169,7 +178,7 @@ credentials:
   - {id: ro, kind: personal, system: aws, level: read, holders: [ben]}
 ";
     assert_eq!(
-        summary(&run(&AdminWithoutMfa::new(), yaml)),
+        summary(&run(&ops_core::access::ADMIN_WITHOUT_MFA, yaml)),
         [
             s("high", "key", "credential 'key' gives admin access on aws without MFA"),
             s("high", "ana", "'ana' has no MFA but holds admin on aws, owner on db"),
@@ -190,7 +199,7 @@ fn unused_grants_past_the_threshold() {
 "
     );
     assert_eq!(
-        summary(&run(&UnusedGrant::new(), &yaml)),
+        summary(&run(&ops_core::access::UNUSED_GRANT, &yaml)),
         [
             s(
                 "medium",
@@ -205,7 +214,11 @@ fn unused_grants_past_the_threshold() {
         ]
     );
     // A shorter threshold catches the 89-day-old use too.
-    let short = run(&UnusedGrant::with_threshold(chrono::TimeDelta::days(30)), &yaml);
+    let short = run(
+        &ops_core::access::UNUSED_GRANT
+            .with_options(ops_core::access::UnusedGrantOptions::default().with_threshold(chrono::TimeDelta::days(30))),
+        &yaml,
+    );
     assert_eq!(
         short.iter().map(|f| f.subject.id.as_str()).collect::<Vec<_>>(),
         ["tom->prod-db", "tom->github", "fresh"]
@@ -231,7 +244,7 @@ access_events:
   - {principal: bot, system: db, at: 2026-08-14T23:00:00Z}
   - {principal: priya, system: db, at: 2026-11-30T00:00:00Z}
 ";
-    let found = run(&AccessWhileAway::new(), yaml);
+    let found = run(&ops_core::access::ACCESS_WHILE_AWAY, yaml);
     assert_eq!(
         summary(&found),
         [
@@ -263,7 +276,7 @@ people: [{id: dana, status: departed, departed_at: 2016-12-31T23:59:59Z}]
 systems: [{id: db}]
 access_events: [{principal: dana, system: db, at: 2016-12-31T23:59:60Z}]
 ";
-    let found = run(&AccessWhileAway::new(), yaml);
+    let found = run(&ops_core::access::ACCESS_WHILE_AWAY, yaml);
     assert_eq!(found.len(), 1);
     assert!(
         found[0].message.contains("after leaving on 2016-12-31"),
@@ -290,7 +303,7 @@ systems: [{id: prod-db}]
 grants: [{principal: admins, system: prod-db, level: owner}]
 ";
     assert_eq!(
-        summary(&run(&OrphanedServiceAccount::new(), yaml)),
+        summary(&run(&ops_core::access::ORPHANED_SERVICE_ACCOUNT, yaml)),
         [
             s(
                 "medium",
@@ -328,7 +341,7 @@ grants:
 credentials:
   - {id: root, kind: shared, system: aws, level: owner, holders: [tom]}
 ";
-    let found = run(&SingleAdmin::new(), yaml);
+    let found = run(&ops_core::access::SINGLE_ADMIN, yaml);
     assert_eq!(
         summary(&found),
         [s("medium", "prod-db", "only 'maya' can administer system 'prod-db'")]
@@ -359,7 +372,7 @@ credentials:
 "
     );
     assert_eq!(
-        summary(&run(&DeleteDataAndBackups::new(), &both)),
+        summary(&run(&ops_core::crosscheck::DELETE_DATA_AND_BACKUPS, &both)),
         [s(
             "high",
             "maya",
@@ -369,20 +382,20 @@ credentials:
     );
     // A copy out of her reach, or an immutable one, breaks the chain.
     let out_of_reach = both.replace("deletable_by: [ops]", "deletable_by: [tom]");
-    assert!(run(&DeleteDataAndBackups::new(), &out_of_reach).is_empty());
+    assert!(run(&ops_core::crosscheck::DELETE_DATA_AND_BACKUPS, &out_of_reach).is_empty());
     let locked = both.replace(
         "{location: s3://b, deletable_by: [ops]}",
         "{location: s3://b, immutable: true, deletable_by: [ops]}",
     );
-    assert!(run(&DeleteDataAndBackups::new(), &locked).is_empty());
+    assert!(run(&ops_core::crosscheck::DELETE_DATA_AND_BACKUPS, &locked).is_empty());
     // Without backups it is a backup problem, not this one.
-    assert!(run(&DeleteDataAndBackups::new(), base).is_empty());
+    assert!(run(&ops_core::crosscheck::DELETE_DATA_AND_BACKUPS, base).is_empty());
 }
 
 #[test]
 fn every_access_rule_is_documented_and_in_the_builtin_runner() {
     let runner = ops_core::Runner::with_builtin_checks();
-    let ids: Vec<&str> = runner.rules().map(|r| r.id.as_str()).collect();
+    let ids: Vec<&str> = runner.rules().map(|r| r.id()).collect();
     for id in [
         "access/departed-with-access",
         "access/unrotated-shared-credential",
@@ -392,14 +405,14 @@ fn every_access_rule_is_documented_and_in_the_builtin_runner() {
         "access/access-while-away",
         "access/orphaned-service-account",
         "access/single-admin",
-        "access/delete-data-and-backups",
+        "crosscheck/delete-data-and-backups",
     ] {
         let rule = runner
             .rules()
-            .find(|r| r.id == id)
+            .find(|r| r.id() == id)
             .unwrap_or_else(|| panic!("{id} in {ids:?}"));
         for heading in ["## What it checks", "## Why it matters", "## Example", "## How to fix"] {
-            assert!(rule.explanation.contains(heading), "{id}: {heading}");
+            assert!(rule.explanation().contains(heading), "{id}: {heading}");
         }
     }
 }

@@ -1,5 +1,5 @@
 //! Entry availability: exact answers against hand-computed ones, Monte Carlo
-//! against the exact answers, determinism, and the `availability/below-slo`
+//! against the exact answers, determinism, and the `graph/below-slo`
 //! check's findings.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail by panicking
@@ -7,8 +7,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use ops_core::{
-    AvailabilityBelowSlo, AvailabilityMethod, AvailabilityOptions, Check, Context, EntityKind, EntryAvailability,
-    FailureAnalysis, Format, Inventory, Runner, Severity,
+    AvailabilityMethod, AvailabilityOptions, Check, Context, EntityKind, EntryAvailability, FailureAnalysis, Format,
+    Inventory, Runner, Severity,
 };
 use proptest::prelude::*;
 
@@ -297,7 +297,7 @@ fn zero_samples_count_as_one() {
     assert!(shop.low < shop.high);
 }
 
-fn run_check(check: &AvailabilityBelowSlo, inv: &Inventory) -> Vec<ops_core::Finding> {
+fn run_check(check: &dyn Check, inv: &Inventory) -> Vec<ops_core::Finding> {
     check
         .run(&Context::new(inv, "2026-11-22T00:00:00Z".parse().unwrap()))
         .unwrap()
@@ -314,10 +314,10 @@ components:
   - {id: blog, entry: true, depends_on: [db]}
   - {id: worker, slo: 0.9999, depends_on: [db]}
 ");
-    let found = run_check(&AvailabilityBelowSlo::new(), &inv);
+    let found = run_check(&ops_core::graph::BELOW_SLO, &inv);
     assert_eq!(found.len(), 1, "{found:#?}");
     let f = &found[0];
-    assert_eq!(f.check, "availability/below-slo");
+    assert_eq!(f.check, "graph/below-slo");
     assert_eq!(f.severity, Severity::High);
     assert_eq!(
         (f.subject.kind, f.subject.id.as_str()),
@@ -352,7 +352,7 @@ components:
     let without = inv(&base.replace("SLO ", ""));
     let shop = FailureAnalysis::new(&without).availability(&o)[0].clone();
     assert!(shop.low < shop.estimate && shop.estimate < shop.high);
-    let check = AvailabilityBelowSlo::with_options(o);
+    let check = ops_core::graph::BELOW_SLO.with_options(o);
     let with_slo = |slo: f64| inv(&base.replace("SLO", &format!("slo: {slo},")));
     let pct = |x: f64| format!("{:.2}%", x * 100.0);
 
@@ -403,24 +403,24 @@ components:
   - {id: a, availability: 0.99}
   - {id: b, availability: 0.99}
 ");
-    assert!(run_check(&AvailabilityBelowSlo::new(), &met).is_empty());
+    assert!(run_check(&ops_core::graph::BELOW_SLO, &met).is_empty());
     let no_slo = inv("components: [{id: shop, entry: true, availability: 0.5}]");
-    assert!(run_check(&AvailabilityBelowSlo::new(), &no_slo).is_empty());
+    assert!(run_check(&ops_core::graph::BELOW_SLO, &no_slo).is_empty());
     // An SLO equal to the exact availability is met.
     let equal = inv("components: [{id: shop, entry: true, availability: 0.999, slo: 0.999}]");
-    assert!(run_check(&AvailabilityBelowSlo::new(), &equal).is_empty());
+    assert!(run_check(&ops_core::graph::BELOW_SLO, &equal).is_empty());
 }
 
 #[test]
 fn check_is_built_in_and_its_example_is_a_finding() {
     let runner = Runner::with_builtin_checks();
-    let rule = runner.rules().find(|r| r.id == "availability/below-slo").unwrap();
-    assert_eq!(rule.default_severity, Severity::High);
+    let rule = runner.rules().find(|r| r.id() == "graph/below-slo").unwrap();
+    assert_eq!(rule.default_severity(), Severity::High);
     for heading in ["## What it checks", "## Why it matters", "## Example", "## How to fix"] {
-        assert!(rule.explanation.contains(heading), "missing {heading}");
+        assert!(rule.explanation().contains(heading), "missing {heading}");
     }
     let example = rule
-        .explanation
+        .explanation()
         .split("```yaml\n")
         .nth(1)
         .and_then(|rest| rest.split("```").next())
@@ -429,7 +429,7 @@ fn check_is_built_in_and_its_example_is_a_finding() {
     let found: Vec<_> = report
         .findings
         .iter()
-        .filter(|f| f.check == "availability/below-slo")
+        .filter(|f| f.check == "graph/below-slo")
         .collect();
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].subject.id, "checkout");

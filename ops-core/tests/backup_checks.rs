@@ -3,10 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail by panicking
 
-use ops_core::{
-    Check, Context, CopyPlacement, Finding, Format, Inventory, RestoreDrills, ScheduleExceedsRpo, StaleBackup,
-    SuspiciousRun, Unmonitored, UnprotectedData,
-};
+use ops_core::{Check, Context, Finding, Format, Inventory};
 
 const AT: &str = "2026-11-22T09:00:00Z";
 
@@ -14,6 +11,25 @@ fn run(check: &dyn Check, yaml: &str) -> Vec<Finding> {
     let inv = Inventory::from_text("inv.yaml", Format::Yaml, yaml).unwrap();
     check.run(&Context::new(&inv, AT.parse().unwrap())).unwrap()
 }
+
+/// The findings of each of `checks` in turn.
+fn run_each(checks: &[&dyn Check], yaml: &str) -> Vec<Finding> {
+    checks.iter().flat_map(|check| run(*check, yaml)).collect()
+}
+
+/// The rules on restore drills.
+const RESTORE_DRILLS: &[&dyn Check] = &[
+    &ops_core::backup::NO_RECENT_DRILL,
+    &ops_core::backup::DRILL_SLOWER_THAN_RTO,
+    &ops_core::backup::DRILL_ONLY_BY_OWNER,
+];
+
+/// The rules on where copies are kept.
+const COPY_PLACEMENT: &[&dyn Check] = &[
+    &ops_core::backup::NO_OFFSITE_COPY,
+    &ops_core::backup::NO_IMMUTABLE_COPY,
+    &ops_core::backup::UNENCRYPTED_OFFSITE_COPY,
+];
 
 /// (rule, severity, subject id, message) of each finding.
 fn summary(findings: &[Finding]) -> Vec<(String, String, String, String)> {
@@ -67,13 +83,17 @@ backup_runs:
 
 fn all_checks() -> Vec<Box<dyn Check>> {
     vec![
-        Box::new(UnprotectedData::new()),
-        Box::new(ScheduleExceedsRpo::new()),
-        Box::new(StaleBackup::new()),
-        Box::new(SuspiciousRun::new()),
-        Box::new(RestoreDrills::new()),
-        Box::new(CopyPlacement::new()),
-        Box::new(Unmonitored::new()),
+        Box::new(&ops_core::backup::UNPROTECTED_DATA),
+        Box::new(&ops_core::backup::SCHEDULE_EXCEEDS_RPO),
+        Box::new(&ops_core::backup::STALE),
+        Box::new(&ops_core::backup::SUSPICIOUS_RUN),
+        Box::new(&ops_core::backup::NO_RECENT_DRILL),
+        Box::new(&ops_core::backup::DRILL_SLOWER_THAN_RTO),
+        Box::new(&ops_core::backup::DRILL_ONLY_BY_OWNER),
+        Box::new(&ops_core::backup::NO_OFFSITE_COPY),
+        Box::new(&ops_core::backup::NO_IMMUTABLE_COPY),
+        Box::new(&ops_core::backup::UNENCRYPTED_OFFSITE_COPY),
+        Box::new(&ops_core::backup::UNMONITORED),
     ]
 }
 
@@ -88,7 +108,7 @@ fn a_healthy_policy_has_no_findings() {
 fn stateful_components_without_a_policy() {
     let yaml = "components:\n  - {id: db, kind: database}\n  - {id: files, stateful: true}\n  - {id: web}\n  - {id: q, kind: queue, stateful: false}\n";
     assert_eq!(
-        summary(&run(&UnprotectedData::new(), yaml)),
+        summary(&run(&ops_core::backup::UNPROTECTED_DATA, yaml)),
         [
             s(
                 "backup/unprotected-data",
@@ -112,7 +132,7 @@ fn schedule_gaps_longer_than_the_rpo() {
         .replace("'0 */6 * * *'", "'30 2 * * *'")
         .replace("rpo: 12h", "rpo: 24h");
     assert_eq!(
-        summary(&run(&ScheduleExceedsRpo::new(), &nightly)),
+        summary(&run(&ops_core::backup::SCHEDULE_EXCEEDS_RPO, &nightly)),
         [s(
             "backup/schedule-exceeds-rpo",
             "medium",
@@ -122,10 +142,10 @@ fn schedule_gaps_longer_than_the_rpo() {
     );
     // The same schedule in UTC keeps a 24-hour RPO.
     let utc = nightly.replace("timezone: Europe/London", "timezone: UTC");
-    assert_eq!(summary(&run(&ScheduleExceedsRpo::new(), &utc)), []);
+    assert_eq!(summary(&run(&ops_core::backup::SCHEDULE_EXCEEDS_RPO, &utc)), []);
     let interval = GOOD.replace("{cron: '0 */6 * * *', timezone: Europe/London}", "{every: 36h}");
     assert_eq!(
-        summary(&run(&ScheduleExceedsRpo::new(), &interval)),
+        summary(&run(&ops_core::backup::SCHEDULE_EXCEEDS_RPO, &interval)),
         [s(
             "backup/schedule-exceeds-rpo",
             "medium",
@@ -147,7 +167,7 @@ fn stale_when_the_good_runs_stop() {
             "2026-11-22T06:00:00Z, status: success, size_bytes: 0",
         );
     assert_eq!(
-        summary(&run(&StaleBackup::new(), &stopped)),
+        summary(&run(&ops_core::backup::STALE, &stopped)),
         [s(
             "backup/stale",
             "high",
@@ -158,7 +178,7 @@ fn stale_when_the_good_runs_stop() {
     );
     let never = "components: [{id: db}]\nbackup_policies: [{id: p, protects: db, rpo: 1d}]\n";
     assert_eq!(
-        summary(&run(&StaleBackup::new(), never)),
+        summary(&run(&ops_core::backup::STALE, never)),
         [s(
             "backup/stale",
             "critical",
@@ -168,7 +188,7 @@ fn stale_when_the_good_runs_stop() {
     );
     // Runs after the evaluation instant do not count.
     let future = GOOD.replace("2026-11-21T12:00:00Z", "2026-11-23T12:00:00Z");
-    assert_eq!(summary(&run(&StaleBackup::new(), &future)), []);
+    assert_eq!(summary(&run(&ops_core::backup::STALE, &future)), []);
 }
 
 #[test]
@@ -181,7 +201,7 @@ fn runs_that_claim_success_without_data() {
 "
     );
     assert_eq!(
-        summary(&run(&SuspiciousRun::new(), &yaml)),
+        summary(&run(&ops_core::backup::SUSPICIOUS_RUN, &yaml)),
         [
             s(
                 "backup/suspicious-run",
@@ -219,7 +239,7 @@ fn drills_overdue_slow_or_only_by_the_owner() {
             "at: 2026-06-01, by: maya, duration: 4h30m",
         );
     assert_eq!(
-        summary(&run(&RestoreDrills::new(), &yaml)),
+        summary(&run_each(RESTORE_DRILLS, &yaml)),
         [
             s(
                 "backup/no-recent-drill",
@@ -253,7 +273,7 @@ fn drills_overdue_slow_or_only_by_the_owner() {
             "",
         );
     assert_eq!(
-        summary(&run(&RestoreDrills::new(), &none)),
+        summary(&run_each(RESTORE_DRILLS, &none)),
         [s(
             "backup/no-recent-drill",
             "high",
@@ -261,7 +281,9 @@ fn drills_overdue_slow_or_only_by_the_owner() {
             "backup policy 'nightly' has no successful restore drill on record"
         )]
     );
-    let lenient = RestoreDrills::with_default_interval(chrono::TimeDelta::days(400));
+    let lenient = ops_core::backup::NO_RECENT_DRILL.with_options(
+        ops_core::backup::NoRecentDrillOptions::default().with_default_interval(chrono::TimeDelta::days(400)),
+    );
     let no_interval = GOOD.replace("    drill_interval: 13w\n", "");
     assert_eq!(summary(&run(&lenient, &no_interval)), []);
 }
@@ -270,7 +292,7 @@ fn drills_overdue_slow_or_only_by_the_owner() {
 fn copies_offsite_and_immutable() {
     let yaml = GOOD.replace("offsite: true, immutable: true, encrypted: true", "offsite: false");
     assert_eq!(
-        summary(&run(&CopyPlacement::new(), &yaml)),
+        summary(&run_each(COPY_PLACEMENT, &yaml)),
         [
             s(
                 "backup/no-offsite-copy",
@@ -298,7 +320,7 @@ fn offsite_copies_not_marked_encrypted() {
     ] {
         let yaml = GOOD.replace("offsite: true, immutable: true, encrypted: true", copy);
         assert_eq!(
-            summary(&run(&CopyPlacement::new(), &yaml)),
+            summary(&run_each(COPY_PLACEMENT, &yaml)),
             [s(
                 "backup/unencrypted-offsite-copy",
                 "high",
@@ -308,23 +330,20 @@ fn offsite_copies_not_marked_encrypted() {
             "{copy}"
         );
     }
-    let findings = run(
-        &CopyPlacement::new(),
-        &GOOD.replace("encrypted: true", "encrypted: false"),
-    );
+    let findings = run_each(COPY_PLACEMENT, &GOOD.replace("encrypted: true", "encrypted: false"));
     assert_eq!(
         findings[0].location.as_ref().unwrap().line,
         15,
         "points at the copy (b2://vault)"
     );
-    assert_eq!(summary(&run(&CopyPlacement::new(), GOOD)), []);
+    assert_eq!(summary(&run_each(COPY_PLACEMENT, GOOD)), []);
 }
 
 #[test]
 fn unmonitored_policies() {
     let yaml = GOOD.replace("    monitor: https://healthchecks.example/nightly\n", "");
     assert_eq!(
-        summary(&run(&Unmonitored::new(), &yaml)),
+        summary(&run(&ops_core::backup::UNMONITORED, &yaml)),
         [s(
             "backup/unmonitored",
             "high",

@@ -3,10 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail by panicking
 
-use ops_core::{
-    Check, Context, DomainSinglePointOfFailure, Finding, Format, Inventory, NoRedundancy, NominalRedundancy,
-    SinglePointOfFailure,
-};
+use ops_core::{Check, Context, Finding, Format, Inventory};
 
 fn run(check: &dyn Check, yaml: &str) -> Vec<Finding> {
     let inv = Inventory::from_text("inv.yaml", Format::Yaml, yaml).unwrap();
@@ -42,7 +39,7 @@ components:
 
 #[test]
 fn spof_findings_name_every_entry_and_take_the_worst_tier() {
-    let found = run(&SinglePointOfFailure::new(), SHOP);
+    let found = run(&ops_core::graph::SPOF, SHOP);
     assert_eq!(
         summary(&found),
         [
@@ -83,12 +80,12 @@ fn spof_findings_name_every_entry_and_take_the_worst_tier() {
 #[test]
 fn spof_severity_follows_the_entry_tier() {
     let found = run(
-        &SinglePointOfFailure::new(),
+        &ops_core::graph::SPOF,
         "components: [{id: e, entry: true, tier: 4, depends_on: [x]}, {id: x}]",
     );
     assert_eq!(found[0].severity.to_string(), "low");
     let found = run(
-        &SinglePointOfFailure::new(),
+        &ops_core::graph::SPOF,
         "components: [{id: e, entry: true, depends_on: [x]}, {id: x}]",
     );
     assert_eq!(found[0].severity.to_string(), "high", "no tier counts as tier 2");
@@ -97,7 +94,7 @@ fn spof_severity_follows_the_entry_tier() {
 #[test]
 fn no_spof_when_everything_is_redundant() {
     let found = run(
-        &SinglePointOfFailure::new(),
+        &ops_core::graph::SPOF,
         "components:
   - {id: e, entry: true, requires: any, depends_on: [a, b]}
   - {id: a}
@@ -108,7 +105,7 @@ fn no_spof_when_everything_is_redundant() {
 
 #[test]
 fn domain_spof_includes_the_zone_holding_the_shared_database() {
-    let found = run(&DomainSinglePointOfFailure::new(), SHOP);
+    let found = run(&ops_core::graph::DOMAIN_SPOF, SHOP);
     assert_eq!(
         summary(&found),
         [s(
@@ -122,7 +119,7 @@ fn domain_spof_includes_the_zone_holding_the_shared_database() {
 #[test]
 fn region_and_provider_domain_spofs_are_one_level_lower() {
     let found = run(
-        &DomainSinglePointOfFailure::new(),
+        &ops_core::graph::DOMAIN_SPOF,
         "domains: [{id: aws, kind: provider}, {id: eu, kind: region, parent: aws}]
 components: [{id: e, entry: true, tier: 1, domains: [eu]}]",
     );
@@ -146,7 +143,7 @@ components: [{id: e, entry: true, tier: 1, domains: [eu]}]",
 #[test]
 fn no_domain_spof_when_replicas_are_spread() {
     let found = run(
-        &DomainSinglePointOfFailure::new(),
+        &ops_core::graph::DOMAIN_SPOF,
         "domains: [{id: za, kind: zone}, {id: zb, kind: zone}]
 components:
   - {id: e, entry: true, requires: any, depends_on: [a, b]}
@@ -159,7 +156,7 @@ components:
 #[test]
 fn nominal_redundancy_shared_dependency_and_crowded_zone() {
     let found = run(
-        &NominalRedundancy::new(),
+        &ops_core::graph::NOMINAL_REDUNDANCY,
         "domains: [{id: eu, kind: region}, {id: zone-a, kind: zone, parent: eu}]
 components:
   - {id: api-lb, requires: any, depends_on: [api-1, api-2, api-3]}
@@ -198,7 +195,7 @@ components:
 #[test]
 fn real_redundancy_is_not_nominal() {
     let found = run(
-        &NominalRedundancy::new(),
+        &ops_core::graph::NOMINAL_REDUNDANCY,
         "domains: [{id: za, kind: zone}, {id: zb, kind: zone}, {id: zc, kind: zone}]
 components:
   - {id: lb, requires: any, depends_on: [a, b]}
@@ -218,7 +215,7 @@ components:
 #[test]
 fn no_redundancy_only_when_every_dependency_is_a_spof() {
     let found = run(
-        &NoRedundancy::new(),
+        &ops_core::graph::NO_REDUNDANCY,
         "components:
   - {id: admin, entry: true, tier: 2, depends_on: [app]}
   - {id: app, depends_on: [db]}

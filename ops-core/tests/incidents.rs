@@ -6,9 +6,8 @@
 
 use chrono::TimeDelta;
 use ops_core::{
-    ChangeBeforeIncident, Check, CustomerDetected, EntityKind, Format, IncidentMetric, IncidentMetrics, IncidentPhase,
-    IncidentSeverity, Inventory, IssueWithoutAction, MissingPostmortem, PostmortemActions, Recurrence, Runner,
-    Severity, SpofIncident, Timestamp, nearest_rank, parse_instant, postmortem_markdown,
+    Check, EntityKind, Format, IncidentMetric, IncidentMetrics, IncidentPhase, IncidentSeverity, Inventory, Runner,
+    Severity, Timestamp, nearest_rank, parse_instant, postmortem_markdown,
 };
 
 const NOW: &str = "2026-11-22T09:00:00Z";
@@ -39,9 +38,16 @@ components:
 /// Findings of one check over `ESTATE` plus `extra`, at `NOW`, as
 /// (rule, subject kind, subject id, severity, message).
 fn run(check: impl Check + 'static, extra: &str) -> Vec<(String, EntityKind, String, Severity, String)> {
+    run_all(vec![Box::new(check)], extra)
+}
+
+/// The sorted findings of `checks` together.
+fn run_all(checks: Vec<Box<dyn Check>>, extra: &str) -> Vec<(String, EntityKind, String, Severity, String)> {
     let inv = load(&format!("{ESTATE}{extra}"));
     let mut runner = Runner::new();
-    runner.add(Box::new(check));
+    for check in checks {
+        runner.add(check);
+    }
     let report = runner.run(&inv, t(NOW));
     assert!(report.failures.is_empty(), "{:?}", report.failures);
     report
@@ -49,6 +55,15 @@ fn run(check: impl Check + 'static, extra: &str) -> Vec<(String, EntityKind, Str
         .into_iter()
         .map(|f| (f.check, f.subject.kind, f.subject.id, f.severity, f.message))
         .collect()
+}
+
+/// The three rules on open post-mortem actions.
+fn action_rules() -> Vec<Box<dyn Check>> {
+    vec![
+        Box::new(&ops_core::incident::ACTION_UNOWNED),
+        Box::new(&ops_core::incident::ACTION_UNDATED),
+        Box::new(&ops_core::incident::ACTION_OVERDUE),
+    ]
 }
 
 fn finding(
@@ -458,7 +473,7 @@ fn postmortem_of_an_incident_without_one_says_what_is_missing() {
 #[test]
 fn missing_postmortem_positive() {
     let found = run(
-        MissingPostmortem::new(),
+        &ops_core::incident::MISSING_POSTMORTEM,
         "
 incidents:
   - {id: I1, title: x, severity: sev1, detected_at: 2026-11-01, resolved_at: 2026-11-01T01:00:00Z}
@@ -499,13 +514,19 @@ incidents:
   - {id: open, title: x, severity: sev1, detected_at: 2026-10-01}
   - {id: future, title: x, severity: sev1, detected_at: 2026-12-01, resolved_at: 2026-12-01}
 ";
-    assert_eq!(run(MissingPostmortem::new(), incidents), []);
+    assert_eq!(run(&ops_core::incident::MISSING_POSTMORTEM, incidents), []);
     let found = run(
-        MissingPostmortem::new().with_min_severity(IncidentSeverity::Sev3),
+        ops_core::incident::MISSING_POSTMORTEM.with_options(
+            ops_core::incident::MissingPostmortemOptions::default().with_min_severity(IncidentSeverity::Sev3),
+        ),
         incidents,
     );
     assert_eq!(found.iter().map(|f| f.2.as_str()).collect::<Vec<_>>(), ["minor"]);
-    let found = run(MissingPostmortem::new().with_grace(TimeDelta::days(2)), incidents);
+    let found = run(
+        ops_core::incident::MISSING_POSTMORTEM
+            .with_options(ops_core::incident::MissingPostmortemOptions::default().with_grace(TimeDelta::days(2))),
+        incidents,
+    );
     assert_eq!(
         found,
         [finding(
@@ -521,7 +542,7 @@ incidents:
 
 #[test]
 fn issue_without_action_positive_and_negative() {
-    let found = run(IssueWithoutAction::new(), FULL);
+    let found = run(&ops_core::incident::ISSUE_WITHOUT_ACTION, FULL);
     assert_eq!(
         found,
         [finding(
@@ -551,16 +572,16 @@ incident:
       - description: has one
         actions: [{description: do it, owner: maya, due: 2026-12-01}]
 ";
-    assert_eq!(run(IssueWithoutAction::new(), fine), []);
+    assert_eq!(run(&ops_core::incident::ISSUE_WITHOUT_ACTION, fine), []);
     // An incident after the evaluation instant is not looked at.
     let future = "incident: {id: I, title: x, severity: sev2, detected_at: 2027-01-01, postmortem: {issues: [{description: d}]}}\n";
-    assert_eq!(run(IssueWithoutAction::new(), future), []);
+    assert_eq!(run(&ops_core::incident::ISSUE_WITHOUT_ACTION, future), []);
 }
 
 #[test]
 fn action_rules_positive() {
-    let found = run(
-        PostmortemActions::new(),
+    let found = run_all(
+        action_rules(),
         "
 incident:
   id: I
@@ -623,8 +644,8 @@ incident:
 
 #[test]
 fn action_rules_negative() {
-    let found = run(
-        PostmortemActions::new(),
+    let found = run_all(
+        action_rules(),
         "
 incident:
   id: I
@@ -646,7 +667,7 @@ incident:
 #[test]
 fn customer_detected_positive() {
     let found = run(
-        CustomerDetected::new(),
+        &ops_core::incident::CUSTOMER_DETECTED,
         "
 incidents:
   - {id: A, title: x, severity: sev2, detected_by: customer, impacted: [db, web-1], detected_at: 2026-09-14}
@@ -691,8 +712,12 @@ incidents:
   - {id: future, title: x, severity: sev2, detected_by: customer, impacted: [db], detected_at: 2026-12-01}
   - {id: unknown, title: x, severity: sev2, impacted: [db], detected_at: 2026-10-01}
 ";
-    assert_eq!(run(CustomerDetected::new(), incidents), []);
-    let found = run(CustomerDetected::new().with_lookback(TimeDelta::days(365)), incidents);
+    assert_eq!(run(&ops_core::incident::CUSTOMER_DETECTED, incidents), []);
+    let found = run(
+        ops_core::incident::CUSTOMER_DETECTED
+            .with_options(ops_core::incident::CustomerDetectedOptions::default().with_lookback(TimeDelta::days(365))),
+        incidents,
+    );
     assert_eq!(
         found.iter().map(|f| f.4.as_str()).collect::<Vec<_>>(),
         ["component 'db' had an incident detected by customers, not monitors: old (2026-01-01)"]
@@ -703,7 +728,7 @@ incidents:
 fn change_before_incident_positive() {
     // The window starts 24h before the impact started (08:00), so deploy-3 is out.
     let found = run(
-        ChangeBeforeIncident::new(),
+        &ops_core::incident::CHANGE_BEFORE_INCIDENT,
         "
 changes:
   - {id: deploy-1, at: 2026-11-10T06:00:00Z, component: db, author: tom, description: max_connections 200 -> 400}
@@ -755,16 +780,23 @@ changes:
 incidents:
   - {id: I, title: x, severity: sev2, impacted: [db], detected_at: 2026-11-10T09:00:00Z}
 ";
-    assert_eq!(run(ChangeBeforeIncident::new(), extra), []);
+    assert_eq!(run(&ops_core::incident::CHANGE_BEFORE_INCIDENT, extra), []);
     // Incidents older than the lookback are not looked at.
     assert_eq!(
-        run(ChangeBeforeIncident::new().with_lookback(TimeDelta::days(11)), extra),
+        run(
+            ops_core::incident::CHANGE_BEFORE_INCIDENT.with_options(
+                ops_core::incident::ChangeBeforeIncidentOptions::default().with_lookback(TimeDelta::days(11))
+            ),
+            extra
+        ),
         []
     );
     let found = run(
-        ChangeBeforeIncident::new()
-            .with_window(TimeDelta::hours(25))
-            .with_lookback(TimeDelta::days(13)),
+        ops_core::incident::CHANGE_BEFORE_INCIDENT.with_options(
+            ops_core::incident::ChangeBeforeIncidentOptions::default()
+                .with_window(TimeDelta::hours(25))
+                .with_lookback(TimeDelta::days(13)),
+        ),
         extra,
     );
     assert_eq!(
@@ -776,7 +808,7 @@ incidents:
 #[test]
 fn recurrence_positive() {
     let found = run(
-        Recurrence::new(),
+        &ops_core::incident::RECURRENCE,
         "
 problems:
   - {id: P, title: p, incidents: [A]}
@@ -837,13 +869,19 @@ incidents:
     // A and B share a problem; C and D are 106 days apart; E shares nothing; F is after the
     // instant; G and H share only the entry point, and each names where it really was
     // (H and E share web-2 but are 96 days apart: the wider window finds them).
-    assert_eq!(run(Recurrence::new(), extra), []);
-    let found = run(Recurrence::new().with_window(TimeDelta::days(120)), extra);
+    assert_eq!(run(&ops_core::incident::RECURRENCE, extra), []);
+    let found = run(
+        ops_core::incident::RECURRENCE
+            .with_options(ops_core::incident::RecurrenceOptions::default().with_window(TimeDelta::days(120))),
+        extra,
+    );
     // With a 10-day lookback only H (2026-11-20) is a candidate; E, 96 days before it, may be older.
     let recent_only = run(
-        Recurrence::new()
-            .with_window(TimeDelta::days(120))
-            .with_lookback(TimeDelta::days(10)),
+        ops_core::incident::RECURRENCE.with_options(
+            ops_core::incident::RecurrenceOptions::default()
+                .with_window(TimeDelta::days(120))
+                .with_lookback(TimeDelta::days(10)),
+        ),
         extra,
     );
     assert_eq!(recent_only.iter().map(|f| f.2.as_str()).collect::<Vec<_>>(), ["H"]);
@@ -860,7 +898,7 @@ incidents:
 #[test]
 fn spof_incident_positive_and_negative() {
     let found = run(
-        SpofIncident::new(),
+        &ops_core::incident::SPOF_INCIDENT,
         "
 incidents:
   - {id: A, title: x, severity: sev1, impacted: [web-1, db, shop], detected_at: 2026-09-14}
@@ -892,7 +930,8 @@ incidents:
         ]
     );
     let found = run(
-        SpofIncident::new().with_lookback(TimeDelta::days(30)),
+        ops_core::incident::SPOF_INCIDENT
+            .with_options(ops_core::incident::SpofIncidentOptions::default().with_lookback(TimeDelta::days(30))),
         "incident: {id: A, title: x, severity: sev1, impacted: [db], detected_at: 2026-09-14}\n",
     );
     assert_eq!(found, []);
@@ -903,26 +942,26 @@ fn every_incident_rule_is_built_in_and_documented() {
     let runner = Runner::with_builtin_checks();
     let ids: Vec<&str> = runner
         .rules()
-        .map(|r| r.id.as_str())
+        .map(|r| r.id())
         .filter(|id| id.starts_with("incident/"))
         .collect();
     assert_eq!(
         ids,
         [
+            "incident/spof-incident",
             "incident/missing-postmortem",
             "incident/issue-without-action",
             "incident/action-unowned",
             "incident/action-undated",
             "incident/action-overdue",
             "incident/customer-detected",
-            "incident/change-before-incident",
             "incident/recurrence",
-            "incident/spof-incident",
+            "incident/change-before-incident",
         ]
     );
-    for r in runner.rules().filter(|r| r.id.starts_with("incident/")) {
+    for r in runner.rules().filter(|r| r.id().starts_with("incident/")) {
         for heading in ["## What it checks", "## Why it matters", "## Example", "## How to fix"] {
-            assert!(r.explanation.contains(heading), "{}: no {heading}", r.id);
+            assert!(r.explanation().contains(heading), "{}: no {heading}", r.id());
         }
     }
 }
@@ -932,12 +971,12 @@ fn rule_examples_load() {
     // The YAML examples of the rule explanations that are whole inventories load.
     for r in Runner::with_builtin_checks()
         .rules()
-        .filter(|r| r.id.starts_with("incident/"))
+        .filter(|r| r.id().starts_with("incident/"))
     {
-        let Some(start) = r.explanation.find("```yaml\n") else {
+        let Some(start) = r.explanation().find("```yaml\n") else {
             continue;
         };
-        let body = &r.explanation[start + 8..];
+        let body = &r.explanation()[start + 8..];
         let yaml = &body[..body.find("```").unwrap()];
         if yaml.starts_with("incident") || yaml.starts_with("changes") || yaml.starts_with("components") {
             let _ = load(yaml);

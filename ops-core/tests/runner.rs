@@ -48,7 +48,7 @@ impl Check for Scripted {
                 .iter()
                 .map(|c| {
                     Finding::new(
-                        &self.rules[0].id,
+                        self.rules[0].id(),
                         Severity::Low,
                         Subject::new(EntityKind::Component, &c.id),
                         format!("{} saw {}", self.name, c.id),

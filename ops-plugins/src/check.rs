@@ -226,13 +226,13 @@ impl WasmCheck {
                 .metadata
                 .rules
                 .iter()
-                .find(|r| r.id.get(prefix..) == Some(f.rule.as_str()))
+                .find(|r| r.id().get(prefix..) == Some(f.rule.as_str()))
             else {
                 let declared: Vec<&str> = self
                     .metadata
                     .rules
                     .iter()
-                    .filter_map(|r| r.id.rsplit_once('/').map(|(_, rule)| rule))
+                    .filter_map(|r| r.id().rsplit_once('/').map(|(_, rule)| rule))
                     .collect();
                 return Err(invalid(
                     i,
@@ -243,9 +243,9 @@ impl WasmCheck {
                     ),
                 ));
             };
-            let sev = f.severity.map(severity).unwrap_or(rule.default_severity);
+            let sev = f.severity.map(severity).unwrap_or(rule.default_severity());
             let kind = entity_kind(f.subject.kind);
-            let mut finding = Finding::new(rule.id.clone(), sev, Subject::new(kind, f.subject.id), f.message);
+            let mut finding = Finding::new(rule.id(), sev, Subject::new(kind, f.subject.id), f.message);
             if let Some(evidence) = f.evidence {
                 finding.evidence = parse_evidence(&evidence, limits).map_err(|e| invalid(i, e))?;
             }

@@ -1,92 +1,33 @@
 //! Built-in access checks. Each evaluates grants, credentials and events at
 //! the context's instant, through the shared [`EffectiveAccess`].
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use chrono::TimeDelta;
 use serde_json::json;
 
-use super::{Credential, CredentialKind, EffectiveAccess, Grant, Level, Person, Principal};
-use crate::check::{Check, CheckError, Context, Rule};
+use super::holders::{admins_of, credential_holders, describe_path, grant_label, path_ids};
+use super::{CredentialKind, Level, Person, Principal};
+use crate::check::BuiltinRule;
+use crate::check::{Check, Context};
 use crate::finding::{EntityKind, Finding, Severity, Subject};
-use crate::{Idx, Inventory, System, Timestamp};
+use crate::rule::Rule;
+use crate::{Idx, Inventory, Timestamp};
 
-/// Every built-in access check.
-pub(crate) fn all() -> Vec<Box<dyn Check>> {
-    vec![
-        Box::new(DepartedWithAccess::new()),
-        Box::new(UnrotatedSharedCredential::new()),
-        Box::new(SharedAdminCredential::new()),
-        Box::new(AdminWithoutMfa::new()),
-        Box::new(UnusedGrant::new()),
-        Box::new(AccessWhileAway::new()),
-        Box::new(OrphanedServiceAccount::new()),
-        Box::new(SingleAdmin::new()),
-    ]
-}
-
-macro_rules! check_boilerplate {
-    ($t:ident, $id:literal) => {
-        impl Default for $t {
-            fn default() -> Self {
-                Self::new()
-            }
-        }
-        impl Check for $t {
-            fn name(&self) -> &str {
-                $id
-            }
-            fn rules(&self) -> &[Rule] {
-                std::slice::from_ref(&self.rule)
-            }
-            fn run(&self, ctx: &Context<'_>) -> Result<Vec<Finding>, CheckError> {
-                Ok(self.find(ctx.effective_access(), ctx.now()))
-            }
-        }
-    };
-}
+/// The access rules, in the order of the README's table.
+pub(crate) static RULES: &[&dyn Check] = &[
+    &DEPARTED_WITH_ACCESS,
+    &UNROTATED_SHARED_CREDENTIAL,
+    &SHARED_ADMIN_CREDENTIAL,
+    &ADMIN_WITHOUT_MFA,
+    &ACCESS_WHILE_AWAY,
+    &ORPHANED_SERVICE_ACCOUNT,
+    &SINGLE_ADMIN,
+    &UNUSED_GRANT,
+];
 
 fn day(t: Timestamp) -> String {
     t.format("%Y-%m-%d").to_string()
-}
-
-/// A name for a grant in messages and subjects: its id, or `principal->system`.
-pub(crate) fn grant_label(inv: &Inventory, grant: &Grant) -> String {
-    match &grant.id {
-        Some(id) => id.clone(),
-        None => format!(
-            "{}->{}",
-            inv.principal_id(grant.principal),
-            inv.systems()[grant.system.index()].id
-        ),
-    }
-}
-
-pub(crate) fn path_ids(inv: &Inventory, path: &[Principal]) -> Vec<String> {
-    path.iter().map(|&p| inv.principal_id(p).to_owned()).collect()
-}
-
-/// "directly" or "through team-web, engineering".
-pub(crate) fn describe_path(inv: &Inventory, path: &[Principal]) -> String {
-    if path.len() <= 1 {
-        "directly".to_owned()
-    } else {
-        format!("through {}", path_ids(inv, &path[1..]).join(", "))
-    }
-}
-
-/// The people and service accounts who hold `credential`, groups expanded, without repeats.
-pub(crate) fn credential_holders(access: &EffectiveAccess<'_>, credential: &Credential) -> Vec<Principal> {
-    let mut out = BTreeSet::new();
-    for &h in &credential.holders {
-        match h {
-            Principal::Group(g) => out.extend(access.members_of(g).into_iter().map(|(m, _)| m)),
-            leaf => {
-                out.insert(leaf);
-            }
-        }
-    }
-    out.into_iter().collect()
 }
 
 fn subject_of(inv: &Inventory, p: Principal) -> Subject {
@@ -99,20 +40,12 @@ fn subject_of(inv: &Inventory, p: Principal) -> Subject {
 }
 
 /// `access/departed-with-access`: a person who has left still holds access.
-#[derive(Debug)]
-pub struct DepartedWithAccess {
-    rule: Rule,
-}
-
-impl DepartedWithAccess {
-    /// The check.
-    pub fn new() -> Self {
-        DepartedWithAccess {
-            rule: Rule::new(
-                "access/departed-with-access",
-                Severity::High,
-                "A person who has left still holds access",
-                r"
+pub static DEPARTED_WITH_ACCESS: BuiltinRule = BuiltinRule::new(
+    Rule::from_static(
+        "access/departed-with-access",
+        Severity::High,
+        "A person who has left still holds a grant, directly or through nested groups (critical for admin)",
+        r"
 ## What it checks
 Every person whose `departed_at` is at or before the evaluation instant and who still holds a
 grant in force then, given to them directly or to a group they are in (nested groups
@@ -135,98 +68,91 @@ grants:
 Revoke each listed grant or remove the person from the groups that give it;
 `opsctl offboard PATH PERSON` prints the whole checklist.
 ",
-            ),
-        }
-    }
+    ),
+    (),
+    departed_with_access,
+);
 
-    fn find(&self, access: &EffectiveAccess<'_>, now: Timestamp) -> Vec<Finding> {
-        let inv = access.inventory();
-        let grants = inv.grants();
-        let mut out = Vec::new();
-        for (i, person) in inv.people().iter().enumerate() {
-            if !person.departed_by(now) {
-                continue;
-            }
-            let p = Principal::Person(Idx::new(i));
-            let held: Vec<_> = access
-                .grants_of(p)
-                .filter(|e| grants[e.grant.index()].active_at(now))
-                .collect();
-            if held.is_empty() {
-                continue;
-            }
-            let worst = held.iter().map(|e| grants[e.grant.index()].level).max();
-            let severity = if worst >= Some(Level::Admin) {
-                Severity::Critical
-            } else {
-                Severity::High
-            };
-            let evidence: Vec<_> = held
-                .iter()
-                .map(|e| {
-                    let g = &grants[e.grant.index()];
-                    json!({
-                        "grant": grant_label(inv, g),
-                        "system": inv.systems()[g.system.index()].id,
-                        "level": g.level.as_str(),
-                        "path": path_ids(inv, &access.path(e)),
-                    })
-                })
-                .collect();
-            let list: Vec<String> = held
-                .iter()
-                .map(|e| {
-                    let g = &grants[e.grant.index()];
-                    format!(
-                        "{} on {} ({})",
-                        g.level.as_str(),
-                        inv.systems()[g.system.index()].id,
-                        describe_path(inv, &access.path(e))
-                    )
-                })
-                .collect();
-            let departed = person.departed_at.map(day).unwrap_or_default();
-            out.push(
-                Finding::new(
-                    &self.rule.id,
-                    severity,
-                    Subject::new(EntityKind::Person, &person.id),
-                    format!(
-                        "'{}' left on {departed} but still has access: {}",
-                        person.id,
-                        list.join("; ")
-                    ),
-                )
-                .with_evidence("departed_at", departed)
-                .with_evidence("grants", evidence)
-                .with_remediation(format!(
-                    "revoke these grants or group memberships; `opsctl offboard PATH {}` lists them all",
-                    person.id
-                ))
-                .at(&person.location),
-            );
+fn departed_with_access(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
+    let access = ctx.effective_access();
+    let now = ctx.now();
+    let inv = access.inventory();
+    let grants = inv.grants();
+    let mut out = Vec::new();
+    for (i, person) in inv.people().iter().enumerate() {
+        if !person.departed_by(now) {
+            continue;
         }
-        out
+        let p = Principal::Person(Idx::new(i));
+        let held: Vec<_> = access
+            .grants_of(p)
+            .filter(|e| grants[e.grant.index()].active_at(now))
+            .collect();
+        if held.is_empty() {
+            continue;
+        }
+        let worst = held.iter().map(|e| grants[e.grant.index()].level).max();
+        let severity = if worst >= Some(Level::Admin) {
+            Severity::Critical
+        } else {
+            Severity::High
+        };
+        let evidence: Vec<_> = held
+            .iter()
+            .map(|e| {
+                let g = &grants[e.grant.index()];
+                json!({
+                    "grant": grant_label(inv, g),
+                    "system": inv.systems()[g.system.index()].id,
+                    "level": g.level.as_str(),
+                    "path": path_ids(inv, &access.path(e)),
+                })
+            })
+            .collect();
+        let list: Vec<String> = held
+            .iter()
+            .map(|e| {
+                let g = &grants[e.grant.index()];
+                format!(
+                    "{} on {} ({})",
+                    g.level.as_str(),
+                    inv.systems()[g.system.index()].id,
+                    describe_path(inv, &access.path(e))
+                )
+            })
+            .collect();
+        let departed = person.departed_at.map(day).unwrap_or_default();
+        out.push(
+            Finding::new(
+                rule.id(),
+                severity,
+                Subject::new(EntityKind::Person, &person.id),
+                format!(
+                    "'{}' left on {departed} but still has access: {}",
+                    person.id,
+                    list.join("; ")
+                ),
+            )
+            .with_evidence("departed_at", departed)
+            .with_evidence("grants", evidence)
+            .with_remediation(format!(
+                "revoke these grants or group memberships; `opsctl offboard PATH {}` lists them all",
+                person.id
+            ))
+            .at(&person.location),
+        );
     }
+    out
 }
-check_boilerplate!(DepartedWithAccess, "access/departed-with-access");
 
 /// `access/unrotated-shared-credential`: a shared credential someone who
 /// has left knew, not rotated since.
-#[derive(Debug)]
-pub struct UnrotatedSharedCredential {
-    rule: Rule,
-}
-
-impl UnrotatedSharedCredential {
-    /// The check.
-    pub fn new() -> Self {
-        UnrotatedSharedCredential {
-            rule: Rule::new(
-                "access/unrotated-shared-credential",
-                Severity::High,
-                "A shared credential was not rotated after a holder left",
-                r"
+pub static UNROTATED_SHARED_CREDENTIAL: BuiltinRule = BuiltinRule::new(
+    Rule::from_static(
+        "access/unrotated-shared-credential",
+        Severity::High,
+        "A shared credential not rotated since a holder left (critical for admin)",
+        r"
 ## What it checks
 Every shared credential with a holder (directly or through a group) who had left by the
 evaluation instant, where the credential was last rotated (or, if never, created) before
@@ -251,87 +177,80 @@ credentials:
 ## How to fix
 Rotate the credential, record `rotated_at`, and remove the person from `holders`.
 ",
-            ),
-        }
-    }
+    ),
+    (),
+    unrotated_shared_credential,
+);
 
-    fn find(&self, access: &EffectiveAccess<'_>, now: Timestamp) -> Vec<Finding> {
-        let inv = access.inventory();
-        let mut out = Vec::new();
-        for credential in inv.credentials() {
-            if credential.kind != CredentialKind::Shared {
-                continue;
-            }
-            let last_rotation = credential.rotated_at.or(credential.created_at);
-            let stale: Vec<&Person> = credential_holders(access, credential)
-                .into_iter()
-                .filter_map(|h| match h {
-                    Principal::Person(p) => Some(inv.person(p)),
-                    _ => None,
-                })
-                .filter(|p| p.departed_by(now))
-                .filter(|p| match (last_rotation, p.departed_at) {
-                    (Some(r), Some(d)) => r < d,
-                    _ => true,
-                })
-                .collect();
-            if stale.is_empty() {
-                continue;
-            }
-            let severity = if credential.level >= Some(Level::Admin) {
-                Severity::Critical
-            } else {
-                Severity::High
-            };
-            let names: Vec<String> = stale
-                .iter()
-                .map(|p| format!("'{}' ({})", p.id, p.departed_at.map(day).unwrap_or_default()))
-                .collect();
-            let rotated = match credential.rotated_at {
-                Some(r) => format!("last rotated {}", day(r)),
-                None => "never rotated".to_owned(),
-            };
-            out.push(
-                Finding::new(
-                    &self.rule.id,
-                    severity,
-                    Subject::new(EntityKind::Credential, &credential.id),
-                    format!(
-                        "shared credential '{}' was {rotated}, before these holders left: {}",
-                        credential.id,
-                        names.join(", ")
-                    ),
-                )
-                .with_evidence(
-                    "departed_holders",
-                    stale.iter().map(|p| p.id.clone()).collect::<Vec<_>>(),
-                )
-                .with_evidence("rotated_at", credential.rotated_at.map(|r| r.to_rfc3339()))
-                .with_remediation("rotate it now, record rotated_at, and remove those people from holders")
-                .at(&credential.location),
-            );
+fn unrotated_shared_credential(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
+    let access = ctx.effective_access();
+    let now = ctx.now();
+    let inv = access.inventory();
+    let mut out = Vec::new();
+    for credential in inv.credentials() {
+        if credential.kind != CredentialKind::Shared {
+            continue;
         }
-        out
+        let last_rotation = credential.rotated_at.or(credential.created_at);
+        let stale: Vec<&Person> = credential_holders(access, credential)
+            .into_iter()
+            .filter_map(|h| match h {
+                Principal::Person(p) => Some(inv.person(p)),
+                _ => None,
+            })
+            .filter(|p| p.departed_by(now))
+            .filter(|p| match (last_rotation, p.departed_at) {
+                (Some(r), Some(d)) => r < d,
+                _ => true,
+            })
+            .collect();
+        if stale.is_empty() {
+            continue;
+        }
+        let severity = if credential.level >= Some(Level::Admin) {
+            Severity::Critical
+        } else {
+            Severity::High
+        };
+        let names: Vec<String> = stale
+            .iter()
+            .map(|p| format!("'{}' ({})", p.id, p.departed_at.map(day).unwrap_or_default()))
+            .collect();
+        let rotated = match credential.rotated_at {
+            Some(r) => format!("last rotated {}", day(r)),
+            None => "never rotated".to_owned(),
+        };
+        out.push(
+            Finding::new(
+                rule.id(),
+                severity,
+                Subject::new(EntityKind::Credential, &credential.id),
+                format!(
+                    "shared credential '{}' was {rotated}, before these holders left: {}",
+                    credential.id,
+                    names.join(", ")
+                ),
+            )
+            .with_evidence(
+                "departed_holders",
+                stale.iter().map(|p| p.id.clone()).collect::<Vec<_>>(),
+            )
+            .with_evidence("rotated_at", credential.rotated_at.map(|r| r.to_rfc3339()))
+            .with_remediation("rotate it now, record rotated_at, and remove those people from holders")
+            .at(&credential.location),
+        );
     }
+    out
 }
-check_boilerplate!(UnrotatedSharedCredential, "access/unrotated-shared-credential");
 
 /// `access/shared-admin-credential`: a credential several people share
 /// that gives admin or owner access.
-#[derive(Debug)]
-pub struct SharedAdminCredential {
-    rule: Rule,
-}
-
-impl SharedAdminCredential {
-    /// The check.
-    pub fn new() -> Self {
-        SharedAdminCredential {
-            rule: Rule::new(
-                "access/shared-admin-credential",
-                Severity::High,
-                "A shared credential gives admin or owner access",
-                r"
+pub static SHARED_ADMIN_CREDENTIAL: BuiltinRule = BuiltinRule::new(
+    Rule::from_static(
+        "access/shared-admin-credential",
+        Severity::High,
+        "A shared credential that gives admin or owner access",
+        r"
 ## What it checks
 Credentials of `kind: shared` whose `level` is admin or owner.
 
@@ -351,61 +270,53 @@ Give each person a personal, MFA-protected credential with only the access they 
 any unavoidable shared account (a cloud root user) in a break-glass vault, with MFA and an
 alert on every use.
 ",
-            ),
-        }
-    }
+    ),
+    (),
+    shared_admin_credential,
+);
 
-    fn find(&self, access: &EffectiveAccess<'_>, _now: Timestamp) -> Vec<Finding> {
-        let inv = access.inventory();
-        inv.credentials()
-            .iter()
-            .filter(|c| c.kind == CredentialKind::Shared && c.level >= Some(Level::Admin))
-            .map(|c| {
-                let holders = path_ids(inv, &credential_holders(access, c));
-                let on = c
-                    .system
-                    .map(|s| format!(" on {}", inv.systems()[s.index()].id))
-                    .unwrap_or_default();
-                let level = c.level.map_or("admin", Level::as_str);
-                Finding::new(
-                    &self.rule.id,
-                    Severity::High,
-                    Subject::new(EntityKind::Credential, &c.id),
-                    format!(
-                        "shared credential '{}' gives {level} access{on} to {} holder{}: {}",
-                        c.id,
-                        holders.len(),
-                        if holders.len() == 1 { "" } else { "s" },
-                        holders.join(", ")
-                    ),
-                )
-                .with_evidence("holders", holders)
-                .with_evidence("level", level)
-                .with_remediation(
-                    "replace it with personal credentials with MFA; keep a break-glass account vaulted and alerted",
-                )
-                .at(&c.location)
-            })
-            .collect()
-    }
+fn shared_admin_credential(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
+    let access = ctx.effective_access();
+    let inv = access.inventory();
+    inv.credentials()
+        .iter()
+        .filter(|c| c.kind == CredentialKind::Shared && c.level >= Some(Level::Admin))
+        .map(|c| {
+            let holders = path_ids(inv, &credential_holders(access, c));
+            let on = c
+                .system
+                .map(|s| format!(" on {}", inv.systems()[s.index()].id))
+                .unwrap_or_default();
+            let level = c.level.map_or("admin", Level::as_str);
+            Finding::new(
+                rule.id(),
+                Severity::High,
+                Subject::new(EntityKind::Credential, &c.id),
+                format!(
+                    "shared credential '{}' gives {level} access{on} to {} holder{}: {}",
+                    c.id,
+                    holders.len(),
+                    if holders.len() == 1 { "" } else { "s" },
+                    holders.join(", ")
+                ),
+            )
+            .with_evidence("holders", holders)
+            .with_evidence("level", level)
+            .with_remediation(
+                "replace it with personal credentials with MFA; keep a break-glass account vaulted and alerted",
+            )
+            .at(&c.location)
+        })
+        .collect()
 }
-check_boilerplate!(SharedAdminCredential, "access/shared-admin-credential");
 
 /// `access/admin-without-mfa`: admin or owner access without a second factor.
-#[derive(Debug)]
-pub struct AdminWithoutMfa {
-    rule: Rule,
-}
-
-impl AdminWithoutMfa {
-    /// The check.
-    pub fn new() -> Self {
-        AdminWithoutMfa {
-            rule: Rule::new(
-                "access/admin-without-mfa",
-                Severity::High,
-                "Admin or owner access without multi-factor authentication",
-                r"
+pub static ADMIN_WITHOUT_MFA: BuiltinRule = BuiltinRule::new(
+    Rule::from_static(
+        "access/admin-without-mfa",
+        Severity::High,
+        "An admin credential without MFA, or a person recorded without MFA holding admin",
+        r"
 ## What it checks
 Two ways admin access goes without a second factor:
 - a credential with `level: admin` or `owner` and no `mfa: true`;
@@ -430,93 +341,76 @@ grants:
 Enrol a second factor (a hardware key where possible) and require it for the role; record
 `mfa: true`.
 ",
-            ),
-        }
-    }
+    ),
+    (),
+    admin_without_mfa,
+);
 
-    fn find(&self, access: &EffectiveAccess<'_>, now: Timestamp) -> Vec<Finding> {
-        let inv = access.inventory();
-        let mut out = Vec::new();
-        for c in inv.credentials() {
-            if c.mfa || c.level < Some(Level::Admin) {
-                continue;
-            }
-            let level = c.level.map_or("admin", Level::as_str);
-            let on = c
-                .system
-                .map(|s| format!(" on {}", inv.systems()[s.index()].id))
-                .unwrap_or_default();
-            out.push(
-                Finding::new(
-                    &self.rule.id,
-                    Severity::High,
-                    Subject::new(EntityKind::Credential, &c.id),
-                    format!("credential '{}' gives {level} access{on} without MFA", c.id),
-                )
-                .with_evidence("level", level)
-                .with_remediation("require a second factor for it and record `mfa: true`")
-                .at(&c.location),
-            );
+fn admin_without_mfa(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
+    let access = ctx.effective_access();
+    let now = ctx.now();
+    let inv = access.inventory();
+    let mut out = Vec::new();
+    for c in inv.credentials() {
+        if c.mfa || c.level < Some(Level::Admin) {
+            continue;
         }
-        let grants = inv.grants();
-        for (i, person) in inv.people().iter().enumerate() {
-            if person.mfa != Some(false) || person.departed_by(now) {
-                continue;
-            }
-            let mut systems: BTreeMap<&str, Level> = BTreeMap::new();
-            for e in access.grants_of(Principal::Person(Idx::new(i))) {
-                let g = &grants[e.grant.index()];
-                if g.level >= Level::Admin && g.active_at(now) {
-                    let level = systems.entry(&inv.systems()[g.system.index()].id).or_insert(g.level);
-                    *level = (*level).max(g.level);
-                }
-            }
-            if systems.is_empty() {
-                continue;
-            }
-            let list: Vec<String> = systems.iter().map(|(s, l)| format!("{} on {s}", l.as_str())).collect();
-            out.push(
-                Finding::new(
-                    &self.rule.id,
-                    Severity::High,
-                    Subject::new(EntityKind::Person, &person.id),
-                    format!("'{}' has no MFA but holds {}", person.id, list.join(", ")),
-                )
-                .with_evidence("systems", systems.keys().copied().collect::<Vec<_>>())
-                .with_remediation("enrol a second factor and record `mfa: true`, or reduce the access")
-                .at(&person.location),
-            );
-        }
-        out
+        let level = c.level.map_or("admin", Level::as_str);
+        let on = c
+            .system
+            .map(|s| format!(" on {}", inv.systems()[s.index()].id))
+            .unwrap_or_default();
+        out.push(
+            Finding::new(
+                rule.id(),
+                Severity::High,
+                Subject::new(EntityKind::Credential, &c.id),
+                format!("credential '{}' gives {level} access{on} without MFA", c.id),
+            )
+            .with_evidence("level", level)
+            .with_remediation("require a second factor for it and record `mfa: true`")
+            .at(&c.location),
+        );
     }
+    let grants = inv.grants();
+    for (i, person) in inv.people().iter().enumerate() {
+        if person.mfa != Some(false) || person.departed_by(now) {
+            continue;
+        }
+        let mut systems: BTreeMap<&str, Level> = BTreeMap::new();
+        for e in access.grants_of(Principal::Person(Idx::new(i))) {
+            let g = &grants[e.grant.index()];
+            if g.level >= Level::Admin && g.active_at(now) {
+                let level = systems.entry(&inv.systems()[g.system.index()].id).or_insert(g.level);
+                *level = (*level).max(g.level);
+            }
+        }
+        if systems.is_empty() {
+            continue;
+        }
+        let list: Vec<String> = systems.iter().map(|(s, l)| format!("{} on {s}", l.as_str())).collect();
+        out.push(
+            Finding::new(
+                rule.id(),
+                Severity::High,
+                Subject::new(EntityKind::Person, &person.id),
+                format!("'{}' has no MFA but holds {}", person.id, list.join(", ")),
+            )
+            .with_evidence("systems", systems.keys().copied().collect::<Vec<_>>())
+            .with_remediation("enrol a second factor and record `mfa: true`, or reduce the access")
+            .at(&person.location),
+        );
+    }
+    out
 }
-check_boilerplate!(AdminWithoutMfa, "access/admin-without-mfa");
 
 /// `access/unused-grant`: a grant not used for longer than a threshold.
-#[derive(Debug)]
-pub struct UnusedGrant {
-    rule: Rule,
-    threshold: TimeDelta,
-}
-
-impl UnusedGrant {
-    /// The default threshold: 90 days.
-    pub const DEFAULT_THRESHOLD: TimeDelta = TimeDelta::days(90);
-
-    /// The check with the default threshold.
-    pub fn new() -> Self {
-        UnusedGrant::with_threshold(UnusedGrant::DEFAULT_THRESHOLD)
-    }
-
-    /// The check, reporting grants unused for longer than `threshold`.
-    pub fn with_threshold(threshold: TimeDelta) -> Self {
-        UnusedGrant {
-            threshold,
-            rule: Rule::new(
-                "access/unused-grant",
-                Severity::Low,
-                "A grant has not been used for longer than a threshold (default 90 days)",
-                r"
+pub static UNUSED_GRANT: BuiltinRule<UnusedGrantOptions> = BuiltinRule::new(
+    Rule::from_static(
+        "access/unused-grant",
+        Severity::Low,
+        "A grant unused for more than 90 days (medium for admin)",
+        r"
 ## What it checks
 Grants in force at the evaluation instant whose `last_used_at` is longer ago than the
 threshold (90 days unless configured), and grants never used (no `last_used_at`) that were
@@ -536,72 +430,92 @@ grants:
 ## How to fix
 Revoke it; if it is needed rarely, make it an expiring, requested grant (`expires_at`).
 ",
-            ),
-        }
-    }
+    ),
+    UnusedGrantOptions::DEFAULT,
+    unused_grant,
+);
 
-    fn find(&self, access: &EffectiveAccess<'_>, now: Timestamp) -> Vec<Finding> {
-        let inv = access.inventory();
-        let mut out = Vec::new();
-        for g in inv.grants() {
-            if !g.active_at(now) {
-                continue;
-            }
-            let (since, what) = match (g.last_used_at, g.granted_at) {
-                (Some(used), _) => (used, "last used"),
-                (None, Some(granted)) => (granted, "never used since it was granted"),
-                (None, None) => continue,
-            };
-            let idle = now - since;
-            if idle <= self.threshold {
-                continue;
-            }
-            let severity = if g.level >= Level::Admin {
-                Severity::Medium
-            } else {
-                Severity::Low
-            };
-            let label = grant_label(inv, g);
-            out.push(
-                Finding::new(
-                    &self.rule.id,
-                    severity,
-                    Subject::new(EntityKind::Grant, &label),
-                    format!(
-                        "{} access to {} for '{}' was {what} on {} ({} days ago)",
-                        g.level.as_str(),
-                        inv.systems()[g.system.index()].id,
-                        inv.principal_id(g.principal),
-                        day(since),
-                        idle.num_days()
-                    ),
-                )
-                .with_evidence("idle_days", idle.num_days())
-                .with_evidence("threshold_days", self.threshold.num_days())
-                .with_remediation("revoke it, or make it an expiring grant requested when needed")
-                .at(&g.location),
-            );
-        }
-        out
+/// The options of [`UNUSED_GRANT`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct UnusedGrantOptions {
+    /// Grants unused for longer than this are reported (default 90 days).
+    pub threshold: TimeDelta,
+}
+
+impl UnusedGrantOptions {
+    /// The defaults: 90 days.
+    pub const DEFAULT: UnusedGrantOptions = UnusedGrantOptions {
+        threshold: TimeDelta::days(90),
+    };
+
+    /// These options, reporting grants unused for longer than `threshold`.
+    pub fn with_threshold(mut self, threshold: TimeDelta) -> Self {
+        self.threshold = threshold;
+        self
     }
 }
-check_boilerplate!(UnusedGrant, "access/unused-grant");
+
+impl Default for UnusedGrantOptions {
+    fn default() -> Self {
+        UnusedGrantOptions::DEFAULT
+    }
+}
+
+fn unused_grant(rule: &Rule, ctx: &Context<'_>, options: &UnusedGrantOptions) -> Vec<Finding> {
+    let access = ctx.effective_access();
+    let now = ctx.now();
+    let inv = access.inventory();
+    let mut out = Vec::new();
+    for g in inv.grants() {
+        if !g.active_at(now) {
+            continue;
+        }
+        let (since, what) = match (g.last_used_at, g.granted_at) {
+            (Some(used), _) => (used, "last used"),
+            (None, Some(granted)) => (granted, "never used since it was granted"),
+            (None, None) => continue,
+        };
+        let idle = now - since;
+        if idle <= options.threshold {
+            continue;
+        }
+        let severity = if g.level >= Level::Admin {
+            Severity::Medium
+        } else {
+            Severity::Low
+        };
+        let label = grant_label(inv, g);
+        out.push(
+            Finding::new(
+                rule.id(),
+                severity,
+                Subject::new(EntityKind::Grant, &label),
+                format!(
+                    "{} access to {} for '{}' was {what} on {} ({} days ago)",
+                    g.level.as_str(),
+                    inv.systems()[g.system.index()].id,
+                    inv.principal_id(g.principal),
+                    day(since),
+                    idle.num_days()
+                ),
+            )
+            .with_evidence("idle_days", idle.num_days())
+            .with_evidence("threshold_days", options.threshold.num_days())
+            .with_remediation("revoke it, or make it an expiring grant requested when needed")
+            .at(&g.location),
+        );
+    }
+    out
+}
 
 /// `access/access-while-away`: access used by someone on leave or departed at the time.
-#[derive(Debug)]
-pub struct AccessWhileAway {
-    rule: Rule,
-}
-
-impl AccessWhileAway {
-    /// The check.
-    pub fn new() -> Self {
-        AccessWhileAway {
-            rule: Rule::new(
-                "access/access-while-away",
-                Severity::High,
-                "Access was used by someone who was on leave or had left",
-                r"
+pub static ACCESS_WHILE_AWAY: BuiltinRule = BuiltinRule::new(
+    Rule::from_static(
+        "access/access-while-away",
+        Severity::High,
+        "Access used by someone on leave (high) or after leaving (critical)",
+        r"
 ## What it checks
 Access events (up to the evaluation instant) whose principal is a person who, at the
 event's instant, had departed (critical) or was inside one of their leave periods (high).
@@ -623,74 +537,67 @@ access_events:
 Confirm with the person (through a channel other than the account), review what was done,
 and suspend the account while away if it was not them.
 ",
-            ),
-        }
-    }
+    ),
+    (),
+    access_while_away,
+);
 
-    fn find(&self, access: &EffectiveAccess<'_>, now: Timestamp) -> Vec<Finding> {
-        let inv = access.inventory();
-        let mut out = Vec::new();
-        for e in inv.access_events() {
-            let Principal::Person(p) = e.principal else { continue };
-            if e.at > now {
-                continue;
-            }
-            let person = inv.person(p);
-            let system = &inv.systems()[e.system.index()].id;
-            let what = e.action.as_deref().map(|a| format!(" ({a})")).unwrap_or_default();
-            let (severity, why) = if person.departed_by(e.at) {
-                let left = person.departed_at.map(day).unwrap_or_default();
-                (Severity::Critical, format!("after leaving on {left}"))
-            } else if let Some(period) = person.on_leave_at(e.at) {
-                let until = period.until.map(|u| format!(" until {}", day(u))).unwrap_or_default();
-                (
-                    Severity::High,
-                    format!("while on leave from {}{until}", day(period.from)),
-                )
-            } else {
-                continue;
-            };
-            out.push(
-                Finding::new(
-                    &self.rule.id,
-                    severity,
-                    Subject::new(EntityKind::Person, &person.id),
-                    format!(
-                        "'{}' accessed {system} at {}{what} {why}",
-                        person.id,
-                        e.at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
-                    ),
-                )
-                .with_evidence("system", system.as_str())
-                .with_evidence("at", e.at.to_rfc3339())
-                .with_evidence("source", e.source.clone())
-                .with_remediation(
-                    "confirm with the person out of band, review the session, suspend the account if it was not them",
-                )
-                .at(&e.location),
-            );
+fn access_while_away(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
+    let access = ctx.effective_access();
+    let now = ctx.now();
+    let inv = access.inventory();
+    let mut out = Vec::new();
+    for e in inv.access_events() {
+        let Principal::Person(p) = e.principal else { continue };
+        if e.at > now {
+            continue;
         }
-        out
+        let person = inv.person(p);
+        let system = &inv.systems()[e.system.index()].id;
+        let what = e.action.as_deref().map(|a| format!(" ({a})")).unwrap_or_default();
+        let (severity, why) = if person.departed_by(e.at) {
+            let left = person.departed_at.map(day).unwrap_or_default();
+            (Severity::Critical, format!("after leaving on {left}"))
+        } else if let Some(period) = person.on_leave_at(e.at) {
+            let until = period.until.map(|u| format!(" until {}", day(u))).unwrap_or_default();
+            (
+                Severity::High,
+                format!("while on leave from {}{until}", day(period.from)),
+            )
+        } else {
+            continue;
+        };
+        out.push(
+            Finding::new(
+                rule.id(),
+                severity,
+                Subject::new(EntityKind::Person, &person.id),
+                format!(
+                    "'{}' accessed {system} at {}{what} {why}",
+                    person.id,
+                    e.at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+                ),
+            )
+            .with_evidence("system", system.as_str())
+            .with_evidence("at", e.at.to_rfc3339())
+            .with_evidence("source", e.source.clone())
+            .with_remediation(
+                "confirm with the person out of band, review the session, suspend the account if it was not them",
+            )
+            .at(&e.location),
+        );
     }
+    out
 }
-check_boilerplate!(AccessWhileAway, "access/access-while-away");
 
 /// `access/orphaned-service-account`: a service account with no owner, or
 /// an owner who has left.
-#[derive(Debug)]
-pub struct OrphanedServiceAccount {
-    rule: Rule,
-}
-
-impl OrphanedServiceAccount {
-    /// The check.
-    pub fn new() -> Self {
-        OrphanedServiceAccount {
-            rule: Rule::new(
-                "access/orphaned-service-account",
-                Severity::Medium,
-                "A service account has no owner, or its owner has left",
-                r"
+pub static ORPHANED_SERVICE_ACCOUNT: BuiltinRule = BuiltinRule::new(
+    Rule::from_static(
+        "access/orphaned-service-account",
+        Severity::Medium,
+        "A service account with no owner or a departed one (high with admin access)",
+        r"
 ## What it checks
 Enabled service accounts with no `owner`, or whose owner had departed by the evaluation
 instant. High when the account holds admin or owner access (directly or through groups),
@@ -709,144 +616,64 @@ service_accounts:
 ## How to fix
 Assign a current owner, rotate its credentials, and disable it if nobody claims it.
 ",
-            ),
-        }
-    }
+    ),
+    (),
+    orphaned_service_account,
+);
 
-    fn find(&self, access: &EffectiveAccess<'_>, now: Timestamp) -> Vec<Finding> {
-        let inv = access.inventory();
-        let grants = inv.grants();
-        let mut out = Vec::new();
-        for (i, sa) in inv.service_accounts().iter().enumerate() {
-            if sa.disabled {
-                continue;
-            }
-            let why = match sa.owner.map(|o| inv.person(o)) {
-                None => "has no owner".to_owned(),
-                Some(owner) if owner.departed_by(now) => format!(
-                    "is owned by '{}', who left on {}",
-                    owner.id,
-                    owner.departed_at.map(day).unwrap_or_default()
-                ),
-                Some(_) => continue,
-            };
-            let principal = Principal::ServiceAccount(Idx::new(i));
-            let top = access
-                .grants_of(principal)
-                .map(|e| &grants[e.grant.index()])
-                .filter(|g| g.active_at(now))
-                .map(|g| g.level)
-                .max();
-            let severity = if top >= Some(Level::Admin) {
-                Severity::High
-            } else {
-                Severity::Medium
-            };
-            out.push(
-                Finding::new(
-                    &self.rule.id,
-                    severity,
-                    subject_of(inv, principal),
-                    format!("service account '{}' {why}", sa.id),
-                )
-                .with_evidence("highest_level", top.map(Level::as_str))
-                .with_remediation("assign a current owner and rotate its credentials, or disable it")
-                .at(&sa.location),
-            );
-        }
-        out
-    }
-}
-check_boilerplate!(OrphanedServiceAccount, "access/orphaned-service-account");
-
-/// The people who can administer `system`: an admin or owner grant
-/// (directly or through groups) or an admin or owner credential for it.
-/// With `now`, only grants in force then count and people who had left by
-/// then do not; without, every grant counts and people recorded as departed
-/// do not. Stops looking once `enough` are found, so asking "is there more
-/// than one?" costs little even when a grant names a large group.
-pub(crate) fn admins_of(
-    access: &EffectiveAccess<'_>,
-    system: Idx<System>,
-    now: Option<Timestamp>,
-    enough: usize,
-) -> BTreeSet<Idx<Person>> {
+fn orphaned_service_account(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
+    let access = ctx.effective_access();
+    let now = ctx.now();
     let inv = access.inventory();
-    let counts = |p: Principal| match p {
-        Principal::Person(i) => {
-            let person = inv.person(i);
-            let gone = match now {
-                Some(t) => person.departed_by(t),
-                None => person.status == super::PersonStatus::Departed,
-            };
-            (!gone).then_some(i)
-        }
-        _ => None,
-    };
-    let mut admins = BTreeSet::new();
-    for a in access.grants_on(system) {
-        if admins.len() >= enough {
-            return admins;
-        }
-        let g = &inv.grants()[a.index()];
-        if g.level < Level::Admin || now.is_some_and(|t| !g.active_at(t)) {
+    let grants = inv.grants();
+    let mut out = Vec::new();
+    for (i, sa) in inv.service_accounts().iter().enumerate() {
+        if sa.disabled {
             continue;
         }
-        match g.principal {
-            Principal::Group(group) => access.visit_members(group, |m| {
-                admins.extend(counts(m));
-                admins.len() < enough
-            }),
-            p => admins.extend(counts(p)),
-        }
+        let why = match sa.owner.map(|o| inv.person(o)) {
+            None => "has no owner".to_owned(),
+            Some(owner) if owner.departed_by(now) => format!(
+                "is owned by '{}', who left on {}",
+                owner.id,
+                owner.departed_at.map(day).unwrap_or_default()
+            ),
+            Some(_) => continue,
+        };
+        let principal = Principal::ServiceAccount(Idx::new(i));
+        let top = access
+            .grants_of(principal)
+            .map(|e| &grants[e.grant.index()])
+            .filter(|g| g.active_at(now))
+            .map(|g| g.level)
+            .max();
+        let severity = if top >= Some(Level::Admin) {
+            Severity::High
+        } else {
+            Severity::Medium
+        };
+        out.push(
+            Finding::new(
+                rule.id(),
+                severity,
+                subject_of(inv, principal),
+                format!("service account '{}' {why}", sa.id),
+            )
+            .with_evidence("highest_level", top.map(Level::as_str))
+            .with_remediation("assign a current owner and rotate its credentials, or disable it")
+            .at(&sa.location),
+        );
     }
-    for c in access.credentials_on(system) {
-        let c = &inv.credentials()[c.index()];
-        if admins.len() >= enough {
-            break;
-        }
-        if c.level >= Some(Level::Admin) {
-            admins.extend(credential_holders(access, c).into_iter().filter_map(counts));
-        }
-    }
-    admins
-}
-
-/// For each person who alone administers a system that is a component,
-/// those components (sorted, without repeats), by person.
-pub(crate) fn sole_admins(inv: &Inventory) -> Vec<(Idx<Person>, Vec<Idx<crate::Component>>)> {
-    let access = EffectiveAccess::new(inv);
-    let mut by_person: BTreeMap<Idx<Person>, BTreeSet<Idx<crate::Component>>> = BTreeMap::new();
-    for (i, system) in inv.systems().iter().enumerate() {
-        let Some(component) = system.component else { continue };
-        let admins = admins_of(&access, Idx::new(i), None, 2);
-        if admins.len() == 1
-            && let Some(&only) = admins.first()
-        {
-            by_person.entry(only).or_default().insert(component);
-        }
-    }
-    by_person
-        .into_iter()
-        .map(|(p, cs)| (p, cs.into_iter().collect()))
-        .collect()
+    out
 }
 
 /// `access/single-admin`: a system exactly one person can administer.
-#[derive(Debug)]
-pub struct SingleAdmin {
-    rule: Rule,
-}
-
-impl SingleAdmin {
-    /// The check.
-    pub fn new() -> Self {
-        SingleAdmin {
-            rule: Rule::new(
-                "access/single-admin",
-                Severity::Medium,
-                "A system exactly one person can administer (bus factor one)",
-                r"
+pub static SINGLE_ADMIN: BuiltinRule = BuiltinRule::new(
+    Rule::from_static(
+        "access/single-admin",
+        Severity::Medium,
+        "A system exactly one person can administer (also a `person` domain SPOF)",
+        r"
 ## What it checks
 Systems where exactly one person (who has not left) holds admin or owner access, through a
 grant in force at the evaluation instant (directly or through groups) or an admin or owner
@@ -870,35 +697,36 @@ grants:
 Give a second person admin access (and practise with it), or document a break-glass
 procedure that someone else has tested.
 ",
-            ),
-        }
-    }
+    ),
+    (),
+    single_admin,
+);
 
-    fn find(&self, access: &EffectiveAccess<'_>, now: Timestamp) -> Vec<Finding> {
-        let inv = access.inventory();
-        let mut out = Vec::new();
-        for (i, system) in inv.systems().iter().enumerate() {
-            let admins = admins_of(access, Idx::new(i), Some(now), 2);
-            let mut it = admins.iter();
-            let (Some(&only), None) = (it.next(), it.next()) else {
-                continue;
-            };
-            let person = &inv.person(only).id;
-            let component = system.component.map(|c| inv.component(c).id.clone());
-            out.push(
-                Finding::new(
-                    &self.rule.id,
-                    Severity::Medium,
-                    Subject::new(EntityKind::System, &system.id),
-                    format!("only '{person}' can administer system '{}'", system.id),
-                )
-                .with_evidence("admin", person.as_str())
-                .with_evidence("component", component)
-                .with_remediation("give a second person admin access, or a tested break-glass procedure")
-                .at(&system.location),
-            );
-        }
-        out
+fn single_admin(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
+    let access = ctx.effective_access();
+    let now = ctx.now();
+    let inv = access.inventory();
+    let mut out = Vec::new();
+    for (i, system) in inv.systems().iter().enumerate() {
+        let admins = admins_of(access, Idx::new(i), Some(now), 2);
+        let mut it = admins.iter();
+        let (Some(&only), None) = (it.next(), it.next()) else {
+            continue;
+        };
+        let person = &inv.person(only).id;
+        let component = system.component.map(|c| inv.component(c).id.clone());
+        out.push(
+            Finding::new(
+                rule.id(),
+                Severity::Medium,
+                Subject::new(EntityKind::System, &system.id),
+                format!("only '{person}' can administer system '{}'", system.id),
+            )
+            .with_evidence("admin", person.as_str())
+            .with_evidence("component", component)
+            .with_remediation("give a second person admin access, or a tested break-glass procedure")
+            .at(&system.location),
+        );
     }
+    out
 }
-check_boilerplate!(SingleAdmin, "access/single-admin");

@@ -1,7 +1,7 @@
 //! Effective access: nested groups resolved into each principal's grants,
 //! each with the chain of memberships that gives it.
 
-use crate::graph::Csr;
+use crate::csr::Csr;
 use crate::{Credential, Grant, Group, Idx, Inventory, Level, Principal, System, Timestamp};
 
 /// Marks "reached directly from the principal itself" in a closure row.

@@ -5,20 +5,18 @@
 
 mod checks;
 mod effective;
-mod model;
+mod holders;
 mod offboard;
 mod review;
 
-pub(crate) use checks::all as checks;
+pub use crate::model::access::{AccessEvent, Credential, CredentialKind, Grant, Level, System};
+pub use crate::model::people::{Group, Period, Person, PersonStatus, Principal, ServiceAccount};
+pub(crate) use checks::RULES;
 pub use checks::{
-    AccessWhileAway, AdminWithoutMfa, DepartedWithAccess, OrphanedServiceAccount, SharedAdminCredential, SingleAdmin,
-    UnrotatedSharedCredential, UnusedGrant,
+    ACCESS_WHILE_AWAY, ADMIN_WITHOUT_MFA, DEPARTED_WITH_ACCESS, ORPHANED_SERVICE_ACCOUNT, SHARED_ADMIN_CREDENTIAL,
+    SINGLE_ADMIN, UNROTATED_SHARED_CREDENTIAL, UNUSED_GRANT, UnusedGrantOptions,
 };
-pub(crate) use checks::{credential_holders, describe_path, sole_admins};
 pub use effective::{EffectiveAccess, EffectiveGrant};
-pub use model::{
-    AccessEvent, Credential, CredentialKind, Grant, Group, Level, Period, Person, PersonStatus, Principal,
-    ServiceAccount, System,
-};
+pub(crate) use holders::{credential_holders, describe_path, sole_admins};
 pub use offboard::{OffboardingPlan, PlanCredential, PlanGrant, PlanMembership, PlanOwnership};
 pub use review::{AccessReview, ReviewRow};

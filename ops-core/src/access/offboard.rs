@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::checks::{credential_holders, grant_label, path_ids};
+use super::holders::{credential_holders, grant_label, path_ids};
 use super::{CredentialKind, EffectiveAccess, Person, Principal};
 use crate::{Idx, Timestamp};
 

@@ -5,9 +5,9 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::checks::{credential_holders, describe_path, grant_label};
+use super::holders::{credential_holders, describe_path, grant_label};
 use super::offboard::cell;
-use super::{EffectiveAccess, Principal, UnusedGrant};
+use super::{EffectiveAccess, Principal, UnusedGrantOptions};
 use crate::{Idx, System, Timestamp};
 
 /// One line of an access review: one principal's access to one system
@@ -108,7 +108,7 @@ impl AccessReview {
                     _ => {}
                 }
                 let idle_since = g.last_used_at.or(g.granted_at);
-                if idle_since.is_some_and(|t| now - t > UnusedGrant::DEFAULT_THRESHOLD) {
+                if idle_since.is_some_and(|t| now - t > UnusedGrantOptions::DEFAULT.threshold) {
                     flags.push("unused-90d");
                 }
                 if g.level >= super::Level::Admin && mfa_off(e.principal) {

@@ -5,49 +5,27 @@
 
 use chrono::TimeDelta;
 
-use super::{BackupStatus, DrillOutcome, Schedule};
-use crate::check::{Check, CheckError, Context, Rule};
+use super::{DrillOutcome, Schedule};
+use crate::check::BuiltinRule;
+use crate::check::{Check, Context};
 use crate::finding::{EntityKind, Finding, Severity, Subject};
+use crate::rule::Rule;
 use crate::{BackupPolicy, Principal, Timestamp, format_duration, format_span};
 
-/// Every built-in backup check.
-pub(crate) fn all() -> Vec<Box<dyn Check>> {
-    vec![
-        Box::new(UnprotectedData::new()),
-        Box::new(ScheduleExceedsRpo::new()),
-        Box::new(StaleBackup::new()),
-        Box::new(SuspiciousRun::new()),
-        Box::new(RestoreDrills::new()),
-        Box::new(CopyPlacement::new()),
-        Box::new(Unmonitored::new()),
-    ]
-}
-
-macro_rules! check_boilerplate {
-    ($t:ident, $id:literal) => {
-        impl Default for $t {
-            fn default() -> Self {
-                Self::new()
-            }
-        }
-        impl Check for $t {
-            fn name(&self) -> &str {
-                $id
-            }
-            fn rules(&self) -> &[Rule] {
-                &self.rules
-            }
-            fn run(&self, ctx: &Context<'_>) -> Result<Vec<Finding>, CheckError> {
-                let now = ctx.now();
-                Ok(ctx
-                    .backup_status()
-                    .iter()
-                    .flat_map(|s| self.find(s, now))
-                    .collect())
-            }
-        }
-    };
-}
+/// The backup rules, in the order of the README's table.
+pub(crate) static RULES: &[&dyn Check] = &[
+    &UNPROTECTED_DATA,
+    &STALE,
+    &SUSPICIOUS_RUN,
+    &NO_RECENT_DRILL,
+    &DRILL_SLOWER_THAN_RTO,
+    &NO_OFFSITE_COPY,
+    &UNMONITORED,
+    &UNENCRYPTED_OFFSITE_COPY,
+    &DRILL_ONLY_BY_OWNER,
+    &NO_IMMUTABLE_COPY,
+    &SCHEDULE_EXCEEDS_RPO,
+];
 
 fn minute(t: Timestamp) -> String {
     t.format("%Y-%m-%d %H:%M UTC").to_string()
@@ -66,20 +44,12 @@ fn policy_subject(p: &BackupPolicy) -> Subject {
 }
 
 /// `backup/unprotected-data`: stateful components no backup policy protects.
-#[derive(Debug)]
-pub struct UnprotectedData {
-    rules: [Rule; 1],
-}
-
-impl UnprotectedData {
-    /// The check.
-    pub fn new() -> Self {
-        UnprotectedData {
-            rules: [Rule::new(
-                "backup/unprotected-data",
-                Severity::High,
-                "A stateful component has no backup policy",
-                r"
+pub static UNPROTECTED_DATA: BuiltinRule = BuiltinRule::new(
+    Rule::from_static(
+        "backup/unprotected-data",
+        Severity::High,
+        "A database, queue, object or file store (or `stateful: true`) no backup policy protects",
+        r"
 ## What it checks
 Components that hold data (kinds `database`, `queue`, `object_store`, `file_store`, or
 `stateful: true`) that no backup policy `protects`.
@@ -97,68 +67,45 @@ components:
 Add a backup policy with `protects: orders-db`, a schedule, an RPO and an offsite copy,
 or mark the component `stateful: false` if it holds nothing worth restoring.
 ",
-            )],
-        }
-    }
-}
+    ),
+    (),
+    unprotected_data,
+);
 
-impl Default for UnprotectedData {
-    fn default() -> Self {
-        Self::new()
+fn unprotected_data(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
+    let inv = ctx.inventory();
+    let mut protected = vec![false; inv.components().len()];
+    for p in inv.backup_policies() {
+        protected[p.protects.index()] = true;
     }
-}
-
-impl Check for UnprotectedData {
-    fn name(&self) -> &str {
-        "backup/unprotected-data"
-    }
-    fn rules(&self) -> &[Rule] {
-        &self.rules
-    }
-    fn run(&self, ctx: &Context<'_>) -> Result<Vec<Finding>, CheckError> {
-        let inv = ctx.inventory();
-        let mut protected = vec![false; inv.components().len()];
-        for p in inv.backup_policies() {
-            protected[p.protects.index()] = true;
-        }
-        Ok(inv
-            .components()
-            .iter()
-            .zip(&protected)
-            .filter(|(c, p)| c.stateful && !**p)
-            .map(|(c, _)| {
-                Finding::new(
-                    &self.rules[0].id,
-                    Severity::High,
-                    Subject::new(EntityKind::Component, &c.id),
-                    format!(
-                        "{} '{}' holds data but no backup policy protects it",
-                        c.kind.as_str(),
-                        c.id
-                    ),
-                )
-                .with_remediation(format!("add a backup policy with `protects: {}`", c.id))
-                .at(&c.location)
-            })
-            .collect())
-    }
+    inv.components()
+        .iter()
+        .zip(&protected)
+        .filter(|(c, p)| c.stateful && !**p)
+        .map(|(c, _)| {
+            Finding::new(
+                rule.id(),
+                Severity::High,
+                Subject::new(EntityKind::Component, &c.id),
+                format!(
+                    "{} '{}' holds data but no backup policy protects it",
+                    c.kind.as_str(),
+                    c.id
+                ),
+            )
+            .with_remediation(format!("add a backup policy with `protects: {}`", c.id))
+            .at(&c.location)
+        })
+        .collect()
 }
 
 /// `backup/schedule-exceeds-rpo`: the schedule leaves gaps longer than the RPO.
-#[derive(Debug)]
-pub struct ScheduleExceedsRpo {
-    rules: [Rule; 1],
-}
-
-impl ScheduleExceedsRpo {
-    /// The check.
-    pub fn new() -> Self {
-        ScheduleExceedsRpo {
-            rules: [Rule::new(
-                "backup/schedule-exceeds-rpo",
-                Severity::Medium,
-                "The backup schedule leaves gaps longer than the RPO",
-                r"
+pub static SCHEDULE_EXCEEDS_RPO: BuiltinRule = BuiltinRule::new(
+    Rule::from_static(
+        "backup/schedule-exceeds-rpo",
+        Severity::Medium,
+        "The longest gap between scheduled runs (DST included: a nightly job's autumn night is 25 hours) exceeds the RPO",
+        r"
 ## What it checks
 Policies with both a `schedule` and an `rpo` whose longest time between two scheduled runs
 over the next year exceeds the RPO. Cron schedules are evaluated in their time zone, so the
@@ -180,61 +127,58 @@ backup_policies:
 ## How to fix
 Run more often (`0 */12 * * *`), schedule in UTC, or state the RPO the schedule can keep.
 ",
-            )],
-        }
-    }
+    ),
+    (),
+    schedule_exceeds_rpo,
+);
 
-    fn find(&self, status: &BackupStatus<'_>, now: Timestamp) -> Vec<Finding> {
-        let p = status.policy;
-        let (Some(schedule), Some(rpo)) = (&p.schedule, p.rpo) else {
-            return Vec::new();
-        };
-        let Some((gap, from)) = schedule.longest_gap(now) else {
-            return Vec::new();
-        };
-        if gap <= rpo {
-            return Vec::new();
-        }
-        let when = match schedule {
-            Schedule::Cron(_) => format!(" (after the run at {})", minute(from)),
-            Schedule::Every(_) => String::new(),
-        };
-        vec![
-            Finding::new(
-                &self.rules[0].id,
-                Severity::Medium,
-                policy_subject(p),
-                format!(
-                    "backup policy '{}' can go {} between runs{when}, longer than its RPO of {}",
-                    p.id,
-                    format_span(gap),
-                    format_span(rpo)
-                ),
-            )
-            .with_evidence("longest_gap", format_duration(gap))
-            .with_evidence("rpo", format_duration(rpo))
-            .with_remediation("run more often, schedule in UTC, or state the RPO the schedule can keep")
-            .at(&p.location),
-        ]
-    }
+fn schedule_exceeds_rpo(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
+    let now = ctx.now();
+    ctx.backup_status()
+        .iter()
+        .flat_map(|status| {
+            let p = status.policy;
+            let (Some(schedule), Some(rpo)) = (&p.schedule, p.rpo) else {
+                return Vec::new();
+            };
+            let Some((gap, from)) = schedule.longest_gap(now) else {
+                return Vec::new();
+            };
+            if gap <= rpo {
+                return Vec::new();
+            }
+            let when = match schedule {
+                Schedule::Cron(_) => format!(" (after the run at {})", minute(from)),
+                Schedule::Every(_) => String::new(),
+            };
+            vec![
+                Finding::new(
+                    rule.id(),
+                    Severity::Medium,
+                    policy_subject(p),
+                    format!(
+                        "backup policy '{}' can go {} between runs{when}, longer than its RPO of {}",
+                        p.id,
+                        format_span(gap),
+                        format_span(rpo)
+                    ),
+                )
+                .with_evidence("longest_gap", format_duration(gap))
+                .with_evidence("rpo", format_duration(rpo))
+                .with_remediation("run more often, schedule in UTC, or state the RPO the schedule can keep")
+                .at(&p.location),
+            ]
+        })
+        .collect()
 }
-check_boilerplate!(ScheduleExceedsRpo, "backup/schedule-exceeds-rpo");
 
 /// `backup/stale`: the newest good backup is older than the RPO.
-#[derive(Debug)]
-pub struct StaleBackup {
-    rules: [Rule; 1],
-}
-
-impl StaleBackup {
-    /// The check.
-    pub fn new() -> Self {
-        StaleBackup {
-            rules: [Rule::new(
-                "backup/stale",
-                Severity::High,
-                "The newest good backup is older than the RPO",
-                r"
+pub static STALE: BuiltinRule = BuiltinRule::new(
+    Rule::from_static(
+        "backup/stale",
+        Severity::High,
+        "The newest backup that produced data is older than the RPO (critical: never one)",
+        r"
 ## What it checks
 Policies with an `rpo` whose newest successful run that produced data (not empty, not
 missing, not far smaller than usual; see `backup/suspicious-run`) started longer than the
@@ -256,70 +200,67 @@ backup_runs:
 Find out why the job stopped producing data, run it by hand, and alert on the artifact's
 arrival and size rather than on the job's exit status.
 ",
-            )],
-        }
-    }
+    ),
+    (),
+    stale,
+);
 
-    fn find(&self, status: &BackupStatus<'_>, now: Timestamp) -> Vec<Finding> {
-        let p = status.policy;
-        let Some(rpo) = p.rpo else { return Vec::new() };
-        let (severity, message) = match (status.last_good_run, status.age(now)) {
-            (Some(run), Some(age)) if age > rpo => {
-                let since = status
-                    .suspicious
-                    .iter()
-                    .filter(|s| s.lost && s.run.started_at > run.started_at)
-                    .count();
-                let claims = match since {
-                    0 => String::new(),
-                    1 => "; 1 run since reported success without data".to_owned(),
-                    n => format!("; {n} runs since reported success without data"),
-                };
-                (
-                    Severity::High,
-                    format!(
-                        "backup policy '{}': the newest good backup is from {}, {} ago, over its RPO of {}{claims}",
-                        p.id,
-                        minute(run.started_at),
-                        format_span(age),
-                        format_span(rpo)
-                    ),
-                )
-            }
-            (None, _) => (
-                Severity::Critical,
-                format!("backup policy '{}' has no successful backup with data on record", p.id),
-            ),
-            _ => return Vec::new(),
-        };
-        vec![
-            Finding::new(&self.rules[0].id, severity, policy_subject(p), message)
-                .with_evidence("last_good_run", status.last_good_run.map(|r| r.started_at.to_rfc3339()))
-                .with_evidence("rpo", format_duration(rpo))
-                .with_remediation(
-                    "find out why no data arrives, run it by hand, and alert on the artifact, not the exit code",
-                )
-                .at(&p.location),
-        ]
-    }
+fn stale(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
+    let now = ctx.now();
+    ctx.backup_status()
+        .iter()
+        .flat_map(|status| {
+            let p = status.policy;
+            let Some(rpo) = p.rpo else { return Vec::new() };
+            let (severity, message) = match (status.last_good_run, status.age(now)) {
+                (Some(run), Some(age)) if age > rpo => {
+                    let since = status
+                        .suspicious
+                        .iter()
+                        .filter(|s| s.lost && s.run.started_at > run.started_at)
+                        .count();
+                    let claims = match since {
+                        0 => String::new(),
+                        1 => "; 1 run since reported success without data".to_owned(),
+                        n => format!("; {n} runs since reported success without data"),
+                    };
+                    (
+                        Severity::High,
+                        format!(
+                            "backup policy '{}': the newest good backup is from {}, {} ago, over its RPO of {}{claims}",
+                            p.id,
+                            minute(run.started_at),
+                            format_span(age),
+                            format_span(rpo)
+                        ),
+                    )
+                }
+                (None, _) => (
+                    Severity::Critical,
+                    format!("backup policy '{}' has no successful backup with data on record", p.id),
+                ),
+                _ => return Vec::new(),
+            };
+            vec![
+                Finding::new(rule.id(), severity, policy_subject(p), message)
+                    .with_evidence("last_good_run", status.last_good_run.map(|r| r.started_at.to_rfc3339()))
+                    .with_evidence("rpo", format_duration(rpo))
+                    .with_remediation(
+                        "find out why no data arrives, run it by hand, and alert on the artifact, not the exit code",
+                    )
+                    .at(&p.location),
+            ]
+        })
+        .collect()
 }
-check_boilerplate!(StaleBackup, "backup/stale");
 
 /// `backup/suspicious-run`: a run that reported success without a usable artifact.
-#[derive(Debug)]
-pub struct SuspiciousRun {
-    rules: [Rule; 1],
-}
-
-impl SuspiciousRun {
-    /// The check.
-    pub fn new() -> Self {
-        SuspiciousRun {
-            rules: [Rule::new(
-                "backup/suspicious-run",
-                Severity::High,
-                "A backup run reported success but its artifact is missing, empty, unusually small or unverified",
-                r"
+pub static SUSPICIOUS_RUN: BuiltinRule = BuiltinRule::new(
+    Rule::from_static(
+        "backup/suspicious-run",
+        Severity::High,
+        "A run reported success with an empty, missing or unusually small artifact (low: only no checksum)",
+        r"
 ## What it checks
 Among each policy's ten latest runs, those with `status: success` and an artifact that is
 empty (0 bytes), not recorded at all (neither size nor location), under half the median size
@@ -340,65 +281,53 @@ backup_runs:
 Make the job fail when the artifact is missing or small, record size and checksum, and
 have the monitor check the artifact itself.
 ",
-            )],
-        }
-    }
+    ),
+    (),
+    suspicious_run,
+);
 
-    fn find(&self, status: &BackupStatus<'_>, _now: Timestamp) -> Vec<Finding> {
-        let p = status.policy;
-        status
-            .suspicious
-            .iter()
-            .map(|s| {
-                let label = s
-                    .run
-                    .id
-                    .clone()
-                    .unwrap_or_else(|| format!("{}@{}", p.id, s.run.started_at.format("%Y-%m-%dT%H:%MZ")));
-                Finding::new(
-                    &self.rules[0].id,
-                    if s.lost { Severity::High } else { Severity::Low },
-                    Subject::new(EntityKind::BackupRun, &label),
-                    format!(
-                        "backup run of '{}' at {} reported success but: {}",
-                        p.id,
-                        minute(s.run.started_at),
-                        s.reasons.join("; ")
-                    ),
-                )
-                .with_evidence("reasons", s.reasons.clone())
-                .with_evidence("size_bytes", s.run.size_bytes)
-                .with_remediation("make the job fail without an artifact, and record its size and checksum")
-                .at(&s.run.location)
-            })
-            .collect()
-    }
-}
-check_boilerplate!(SuspiciousRun, "backup/suspicious-run");
-
-/// `backup/no-recent-drill`, `backup/drill-slower-than-rto` and
-/// `backup/drill-only-by-owner`: restores that are not rehearsed, too slow,
-/// or only ever rehearsed by the person who wrote the backup.
-#[derive(Debug)]
-pub struct RestoreDrills {
-    rules: [Rule; 3],
-    default_interval: TimeDelta,
+fn suspicious_run(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
+    ctx.backup_status()
+        .iter()
+        .flat_map(|status| {
+            let p = status.policy;
+            status
+                .suspicious
+                .iter()
+                .map(|s| {
+                    let label = s
+                        .run
+                        .id
+                        .clone()
+                        .unwrap_or_else(|| format!("{}@{}", p.id, s.run.started_at.format("%Y-%m-%dT%H:%MZ")));
+                    Finding::new(
+                        rule.id(),
+                        if s.lost { Severity::High } else { Severity::Low },
+                        Subject::new(EntityKind::BackupRun, &label),
+                        format!(
+                            "backup run of '{}' at {} reported success but: {}",
+                            p.id,
+                            minute(s.run.started_at),
+                            s.reasons.join("; ")
+                        ),
+                    )
+                    .with_evidence("reasons", s.reasons.clone())
+                    .with_evidence("size_bytes", s.run.size_bytes)
+                    .with_remediation("make the job fail without an artifact, and record its size and checksum")
+                    .at(&s.run.location)
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect()
 }
 
-impl RestoreDrills {
-    /// Drill interval for policies that do not set `drill_interval`: 90 days.
-    pub const DEFAULT_INTERVAL: TimeDelta = TimeDelta::days(90);
-
-    /// The check.
-    pub fn new() -> Self {
-        RestoreDrills {
-            default_interval: RestoreDrills::DEFAULT_INTERVAL,
-            rules: [
-                Rule::new(
-                    "backup/no-recent-drill",
-                    Severity::High,
-                    "No successful restore drill within the drill interval",
-                    r"
+/// `backup/no-recent-drill`: restores nobody rehearsed within the drill interval.
+pub static NO_RECENT_DRILL: BuiltinRule<NoRecentDrillOptions> = BuiltinRule::new(
+    Rule::from_static(
+        "backup/no-recent-drill",
+        Severity::High,
+        "No successful restore drill within the drill interval (90 days unless set)",
+        r"
 ## What it checks
 Policies whose latest successful restore drill is older than their `drill_interval` (90
 days when not set) at the evaluation instant, or that have none.
@@ -416,12 +345,81 @@ restore_drills: [{policy: nightly, at: 2026-03-10, by: maya, outcome: success}]
 ## How to fix
 Restore into a scratch environment, verify the data, and record the drill.
 ",
-                ),
-                Rule::new(
-                    "backup/drill-slower-than-rto",
-                    Severity::High,
-                    "The latest restore drill took longer than the RTO",
-                    r"
+    ),
+    NoRecentDrillOptions::DEFAULT,
+    no_recent_drill,
+);
+
+/// The options of [`NO_RECENT_DRILL`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct NoRecentDrillOptions {
+    /// Drill interval for policies that do not set `drill_interval` (default 90 days).
+    pub default_interval: TimeDelta,
+}
+
+impl NoRecentDrillOptions {
+    /// The defaults: 90 days.
+    pub const DEFAULT: NoRecentDrillOptions = NoRecentDrillOptions {
+        default_interval: TimeDelta::days(90),
+    };
+
+    /// These options, with `interval` for policies that set no `drill_interval`.
+    pub fn with_default_interval(mut self, interval: TimeDelta) -> Self {
+        self.default_interval = interval;
+        self
+    }
+}
+
+impl Default for NoRecentDrillOptions {
+    fn default() -> Self {
+        NoRecentDrillOptions::DEFAULT
+    }
+}
+
+fn no_recent_drill(rule: &Rule, ctx: &Context<'_>, options: &NoRecentDrillOptions) -> Vec<Finding> {
+    let now = ctx.now();
+    let mut out = Vec::new();
+    for status in ctx.backup_status() {
+        let p = status.policy;
+        let interval = p.drill_interval.unwrap_or(options.default_interval);
+        let overdue = match status.last_good_drill {
+            None => Some(format!(
+                "backup policy '{}' has no successful restore drill on record",
+                p.id
+            )),
+            Some(d) if now - d.at > interval => Some(format!(
+                "backup policy '{}': the last successful restore drill was on {}, {} ago; drills are due every {}",
+                p.id,
+                d.at.format("%Y-%m-%d"),
+                format_span(now - d.at),
+                format_span(interval)
+            )),
+            Some(_) => None,
+        };
+        let Some(message) = overdue else { continue };
+        let failed = status.last_drill.filter(|d| d.outcome != DrillOutcome::Success);
+        let message = match failed {
+            Some(d) => format!("{message} (the drill on {} did not succeed)", d.at.format("%Y-%m-%d")),
+            None => message,
+        };
+        out.push(
+            rule.finding(Severity::High, policy_subject(p), message)
+                .with_evidence("drill_interval", format_duration(interval))
+                .with_remediation("restore into a scratch environment, verify the data, and record the drill")
+                .at(&p.location),
+        );
+    }
+    out
+}
+
+/// `backup/drill-slower-than-rto`: the latest good restore drill took longer than the RTO.
+pub static DRILL_SLOWER_THAN_RTO: BuiltinRule = BuiltinRule::new(
+    Rule::from_static(
+        "backup/drill-slower-than-rto",
+        Severity::High,
+        "The latest restore drill took longer than the RTO",
+        r"
 ## What it checks
 Policies with an `rto` whose latest successful drill recorded a `duration` longer than it.
 
@@ -438,79 +436,21 @@ restore_drills: [{policy: nightly, at: 2026-03-10, duration: 5h20m, outcome: suc
 Make the restore faster (smaller, more frequent backups; a warm standby; a practised
 runbook) or agree on an RTO the restore can meet.
 ",
-                ),
-                Rule::new(
-                    "backup/drill-only-by-owner",
-                    Severity::Medium,
-                    "Every restore drill was done by the policy's owner",
-                    r"
-## What it checks
-Policies owned by a person where every recorded drill (at least one) names that person in `by`.
+    ),
+    (),
+    drill_slower_than_rto,
+);
 
-## Why it matters
-A restore only its author can perform fails when the author is the one who is away. A
-drill by someone else tests the runbook, not the author's memory.
-
-## Example
-```yaml
-backup_policies: [{id: nightly, protects: orders-db, owner: maya}]
-restore_drills: [{policy: nightly, at: 2026-03-10, by: maya, outcome: success}]
-```
-
-## How to fix
-Have someone else run the next drill from the written runbook.
-",
-                ),
-            ],
-        }
-    }
-
-    /// The check, with `interval` for policies that set no `drill_interval`.
-    pub fn with_default_interval(interval: TimeDelta) -> Self {
-        RestoreDrills {
-            default_interval: interval,
-            ..RestoreDrills::new()
-        }
-    }
-
-    fn find(&self, status: &BackupStatus<'_>, now: Timestamp) -> Vec<Finding> {
+fn drill_slower_than_rto(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for status in ctx.backup_status() {
         let p = status.policy;
-        let mut out = Vec::new();
-        let interval = p.drill_interval.unwrap_or(self.default_interval);
-        let overdue = match status.last_good_drill {
-            None => Some(format!(
-                "backup policy '{}' has no successful restore drill on record",
-                p.id
-            )),
-            Some(d) if now - d.at > interval => Some(format!(
-                "backup policy '{}': the last successful restore drill was on {}, {} ago; drills are due every {}",
-                p.id,
-                d.at.format("%Y-%m-%d"),
-                format_span(now - d.at),
-                format_span(interval)
-            )),
-            Some(_) => None,
-        };
-        if let Some(message) = overdue {
-            let failed = status.last_drill.filter(|d| d.outcome != DrillOutcome::Success);
-            let message = match failed {
-                Some(d) => format!("{message} (the drill on {} did not succeed)", d.at.format("%Y-%m-%d")),
-                None => message,
-            };
-            out.push(
-                Finding::new(&self.rules[0].id, Severity::High, policy_subject(p), message)
-                    .with_evidence("drill_interval", format_duration(interval))
-                    .with_remediation("restore into a scratch environment, verify the data, and record the drill")
-                    .at(&p.location),
-            );
-        }
         if let (Some(rto), Some(d)) = (p.rto, status.last_good_drill)
             && let Some(took) = d.duration
             && took > rto
         {
             out.push(
-                Finding::new(
-                    &self.rules[1].id,
+                rule.finding(
                     Severity::High,
                     policy_subject(p),
                     format!(
@@ -527,13 +467,48 @@ Have someone else run the next drill from the written runbook.
                 .at(&d.location),
             );
         }
+    }
+    out
+}
+
+/// `backup/drill-only-by-owner`: restores only ever rehearsed by the policy's owner.
+pub static DRILL_ONLY_BY_OWNER: BuiltinRule = BuiltinRule::new(
+    Rule::from_static(
+        "backup/drill-only-by-owner",
+        Severity::Medium,
+        "Every restore drill was done by the policy's owner",
+        r"
+## What it checks
+Policies owned by a person where every recorded drill (at least one) names that person in `by`.
+
+## Why it matters
+A restore only its author can perform fails when the author is the one who is away. A
+drill by someone else tests the runbook, not the author's memory.
+
+## Example
+```yaml
+backup_policies: [{id: nightly, protects: orders-db, owner: maya}]
+restore_drills: [{policy: nightly, at: 2026-03-10, by: maya, outcome: success}]
+```
+
+## How to fix
+Have someone else run the next drill from the written runbook.
+",
+    ),
+    (),
+    drill_only_by_owner,
+);
+
+fn drill_only_by_owner(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for status in ctx.backup_status() {
+        let p = status.policy;
         if let Some(Principal::Person(owner)) = p.owner
             && !status.drills.is_empty()
             && status.drills.iter().all(|d| d.by == Some(owner))
         {
             out.push(
-                Finding::new(
-                    &self.rules[2].id,
+                rule.finding(
                     Severity::Medium,
                     policy_subject(p),
                     format!(
@@ -546,29 +521,17 @@ Have someone else run the next drill from the written runbook.
                 .at(&p.location),
             );
         }
-        out
     }
+    out
 }
 
-check_boilerplate!(RestoreDrills, "backup/restore-drills");
-
-/// `backup/no-offsite-copy`, `backup/no-immutable-copy` and
-/// `backup/unencrypted-offsite-copy`.
-#[derive(Debug)]
-pub struct CopyPlacement {
-    rules: [Rule; 3],
-}
-
-impl CopyPlacement {
-    /// The check.
-    pub fn new() -> Self {
-        CopyPlacement {
-            rules: [
-                Rule::new(
-                    "backup/no-offsite-copy",
-                    Severity::High,
-                    "No copy of the backups is kept offsite",
-                    r"
+/// `backup/no-offsite-copy`: no copy of a policy's backups is kept offsite.
+pub static NO_OFFSITE_COPY: BuiltinRule = BuiltinRule::new(
+    Rule::from_static(
+        "backup/no-offsite-copy",
+        Severity::High,
+        "No copy kept offsite",
+        r"
 ## What it checks
 Backup policies with no copy marked `offsite: true` (including policies with no copies).
 
@@ -585,12 +548,39 @@ copies:
 ## How to fix
 Replicate to another region and another account, and record the copy with `offsite: true`.
 ",
+    ),
+    (),
+    no_offsite_copy,
+);
+
+fn no_offsite_copy(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
+    ctx.inventory()
+        .backup_policies()
+        .iter()
+        .filter(|p| !p.copies.iter().any(|c| c.offsite))
+        .map(|p| {
+            rule.finding(
+                Severity::High,
+                policy_subject(p),
+                format!(
+                    "backup policy '{}' keeps no copy offsite ({})",
+                    p.id,
+                    copies(p.copies.len())
                 ),
-                Rule::new(
-                    "backup/no-immutable-copy",
-                    Severity::Medium,
-                    "No copy of the backups is immutable",
-                    r"
+            )
+            .with_remediation("replicate to another region and account, and mark that copy `offsite: true`")
+            .at(&p.location)
+        })
+        .collect()
+}
+
+/// `backup/no-immutable-copy`: no copy of a policy's backups is immutable.
+pub static NO_IMMUTABLE_COPY: BuiltinRule = BuiltinRule::new(
+    Rule::from_static(
+        "backup/no-immutable-copy",
+        Severity::Medium,
+        "No immutable (object-locked) copy",
+        r"
 ## What it checks
 Backup policies with no copy marked `immutable: true` (object lock, WORM storage, tape in a
 safe), including policies with no copies.
@@ -608,12 +598,39 @@ copies:
 ## How to fix
 Enable object lock (compliance mode) on one copy, and record it with `immutable: true`.
 ",
+    ),
+    (),
+    no_immutable_copy,
+);
+
+fn no_immutable_copy(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
+    ctx.inventory()
+        .backup_policies()
+        .iter()
+        .filter(|p| !p.copies.iter().any(|c| c.immutable))
+        .map(|p| {
+            rule.finding(
+                Severity::Medium,
+                policy_subject(p),
+                format!(
+                    "backup policy '{}' has no immutable copy ({})",
+                    p.id,
+                    copies(p.copies.len())
                 ),
-                Rule::new(
-                    "backup/unencrypted-offsite-copy",
-                    Severity::High,
-                    "An offsite copy of the backups is not known to be encrypted",
-                    r"
+            )
+            .with_remediation("enable object lock on one copy and mark it `immutable: true`")
+            .at(&p.location)
+        })
+        .collect()
+}
+
+/// `backup/unencrypted-offsite-copy`: an offsite copy not known to be encrypted.
+pub static UNENCRYPTED_OFFSITE_COPY: BuiltinRule = BuiltinRule::new(
+    Rule::from_static(
+        "backup/unencrypted-offsite-copy",
+        Severity::High,
+        "An offsite copy not marked `encrypted: true`",
+        r"
 ## What it checks
 Copies marked `offsite: true` that are not marked `encrypted: true` (left out counts as not
 encrypted: nobody has recorded that it is).
@@ -633,50 +650,17 @@ copies:
 Encrypt the backup client-side (restic and borg do by default) with a key that does not
 live next to the copy, and record it with `encrypted: true`.
 ",
-                ),
-            ],
-        }
-    }
+    ),
+    (),
+    unencrypted_offsite_copy,
+);
 
-    fn find(&self, status: &BackupStatus<'_>, _now: Timestamp) -> Vec<Finding> {
-        let p = status.policy;
-        let mut out = Vec::new();
-        if !p.copies.iter().any(|c| c.offsite) {
-            out.push(
-                Finding::new(
-                    &self.rules[0].id,
-                    Severity::High,
-                    policy_subject(p),
-                    format!(
-                        "backup policy '{}' keeps no copy offsite ({})",
-                        p.id,
-                        copies(p.copies.len())
-                    ),
-                )
-                .with_remediation("replicate to another region and account, and mark that copy `offsite: true`")
-                .at(&p.location),
-            );
-        }
-        if !p.copies.iter().any(|c| c.immutable) {
-            out.push(
-                Finding::new(
-                    &self.rules[1].id,
-                    Severity::Medium,
-                    policy_subject(p),
-                    format!(
-                        "backup policy '{}' has no immutable copy ({})",
-                        p.id,
-                        copies(p.copies.len())
-                    ),
-                )
-                .with_remediation("enable object lock on one copy and mark it `immutable: true`")
-                .at(&p.location),
-            );
-        }
+fn unencrypted_offsite_copy(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for p in ctx.inventory().backup_policies() {
         for c in p.copies.iter().filter(|c| c.offsite && !c.encrypted) {
             out.push(
-                Finding::new(
-                    &self.rules[2].id,
+                rule.finding(
                     Severity::High,
                     policy_subject(p),
                     format!(
@@ -690,26 +674,17 @@ live next to the copy, and record it with `encrypted: true`.
                 .at(&c.location),
             );
         }
-        out
     }
+    out
 }
-check_boilerplate!(CopyPlacement, "backup/copy-placement");
 
 /// `backup/unmonitored`: a policy no monitor watches.
-#[derive(Debug)]
-pub struct Unmonitored {
-    rules: [Rule; 1],
-}
-
-impl Unmonitored {
-    /// The check.
-    pub fn new() -> Self {
-        Unmonitored {
-            rules: [Rule::new(
-                "backup/unmonitored",
-                Severity::High,
-                "No monitor watches the backup",
-                r"
+pub static UNMONITORED: BuiltinRule = BuiltinRule::new(
+    Rule::from_static(
+        "backup/unmonitored",
+        Severity::High,
+        "No monitor watches the backup",
+        r"
 ## What it checks
 Backup policies without a `monitor`.
 
@@ -726,25 +701,31 @@ backup_policies: [{id: nightly, protects: orders-db}]   # no monitor
 Add a dead man's switch that alerts when no fresh artifact of the expected size arrives,
 and name it in `monitor`.
 ",
-            )],
-        }
-    }
+    ),
+    (),
+    unmonitored,
+);
 
-    fn find(&self, status: &BackupStatus<'_>, _now: Timestamp) -> Vec<Finding> {
-        let p = status.policy;
-        if p.monitor.is_some() {
-            return Vec::new();
-        }
-        vec![
-            Finding::new(
-                &self.rules[0].id,
-                Severity::High,
-                policy_subject(p),
-                format!("no monitor watches backup policy '{}'", p.id),
-            )
-            .with_remediation("add a dead man's switch on the artifact's arrival and size, and name it in `monitor`")
-            .at(&p.location),
-        ]
-    }
+fn unmonitored(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
+    ctx.backup_status()
+        .iter()
+        .flat_map(|status| {
+            let p = status.policy;
+            if p.monitor.is_some() {
+                return Vec::new();
+            }
+            vec![
+                Finding::new(
+                    rule.id(),
+                    Severity::High,
+                    policy_subject(p),
+                    format!("no monitor watches backup policy '{}'", p.id),
+                )
+                .with_remediation(
+                    "add a dead man's switch on the artifact's arrival and size, and name it in `monitor`",
+                )
+                .at(&p.location),
+            ]
+        })
+        .collect()
 }
-check_boilerplate!(Unmonitored, "backup/unmonitored");

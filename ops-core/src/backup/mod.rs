@@ -3,19 +3,20 @@
 //! retention engine, `restic snapshots --json` import and storage projection.
 
 mod checks;
-mod model;
 mod projection;
 mod restic;
 mod retention;
 mod schedule;
 mod status;
 
-pub(crate) use checks::all as checks;
-pub use checks::{
-    CopyPlacement, RestoreDrills, ScheduleExceedsRpo, StaleBackup, SuspiciousRun, Unmonitored, UnprotectedData,
-};
-pub use model::{
+pub use crate::model::backup::{
     BackupCopy, BackupPolicy, BackupRun, Deleter, DrillOutcome, RestoreDrill, Retention, RunStatus, StorageTier,
+};
+pub(crate) use checks::RULES;
+pub use checks::{
+    DRILL_ONLY_BY_OWNER, DRILL_SLOWER_THAN_RTO, NO_IMMUTABLE_COPY, NO_OFFSITE_COPY, NO_RECENT_DRILL,
+    NoRecentDrillOptions, SCHEDULE_EXCEEDS_RPO, STALE, SUSPICIOUS_RUN, UNENCRYPTED_OFFSITE_COPY, UNMONITORED,
+    UNPROTECTED_DATA,
 };
 pub use projection::{ProjectedMonth, ProjectionInput, project_storage};
 pub use restic::{ResticSnapshot, ResticSummary, backup_runs_json, parse_restic_snapshots};

@@ -2,11 +2,12 @@
 
 use std::sync::{Mutex, OnceLock};
 
-use super::compiled::{Compiled, Csr};
+use super::compiled::Compiled;
 use super::cone::Cone;
 use super::kill::{Closure, KillGraph};
 use super::outage::Outage;
 use super::propagate::{Propagator, Scratch};
+use crate::csr::Csr;
 use crate::inventory::FailureTarget;
 use crate::{Component, Domain, Idx, Inventory};
 

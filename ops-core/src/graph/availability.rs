@@ -47,12 +47,15 @@
 use std::collections::BTreeMap;
 
 use super::analysis::FailureAnalysis;
-use super::compiled::{Compiled, Csr};
+use super::compiled::Compiled;
 use super::propagate::Propagator;
 use super::scc::sccs;
-use crate::check::{Check, CheckError, Context, Rule};
+use crate::check::BuiltinRule;
+use crate::check::Context;
+use crate::csr::Csr;
 use crate::finding::{EntityKind, Finding, Severity, Subject};
-use crate::synth::SplitMix64;
+use crate::rng::SplitMix64;
+use crate::rule::Rule;
 use crate::{Component, Idx, Inventory};
 
 /// How [`FailureAnalysis::availability`] computes its answers.
@@ -92,13 +95,19 @@ impl AvailabilityOptions {
 
 impl Default for AvailabilityOptions {
     fn default() -> Self {
-        AvailabilityOptions {
-            samples: 100_000,
-            seed: Self::DEFAULT_SEED,
-            exact_limit: 20,
-            confidence: 0.95,
-        }
+        AvailabilityOptions::DEFAULT
     }
+}
+
+impl AvailabilityOptions {
+    /// The defaults: 100 000 samples, the default seed, exact up to 20
+    /// components that can fail, 95% confidence.
+    pub const DEFAULT: AvailabilityOptions = AvailabilityOptions {
+        samples: 100_000,
+        seed: Self::DEFAULT_SEED,
+        exact_limit: 20,
+        confidence: 0.95,
+    };
 }
 
 /// How an availability was computed.
@@ -706,28 +715,15 @@ fn wilson(x: u64, n: u64, z: f64) -> (f64, f64) {
     ((center - half).clamp(0.0, 1.0), (center + half).clamp(0.0, 1.0))
 }
 
-/// `availability/below-slo`: an entry point whose availability, computed from
-/// its dependencies' availabilities, is below its SLO.
-#[derive(Debug)]
-pub struct AvailabilityBelowSlo {
-    rules: [Rule; 1],
-    options: AvailabilityOptions,
-}
-
-impl AvailabilityBelowSlo {
-    /// The check, with the default [`AvailabilityOptions`].
-    pub fn new() -> Self {
-        Self::with_options(AvailabilityOptions::default())
-    }
-
-    /// The check, computing availabilities with `options`.
-    pub fn with_options(options: AvailabilityOptions) -> Self {
-        AvailabilityBelowSlo {
-            rules: [Rule {
-                id: "availability/below-slo".to_owned(),
-                default_severity: Severity::High,
-                summary: "An entry point's availability, computed from its dependencies, is below its SLO".to_owned(),
-                explanation: r"
+/// `graph/below-slo`: an entry point whose availability, computed from its
+/// dependencies' availabilities, is below its SLO. Its options are the
+/// [`AvailabilityOptions`] the availabilities are computed with.
+pub static BELOW_SLO: BuiltinRule<AvailabilityOptions> = BuiltinRule::new(
+    Rule::from_static(
+        "graph/below-slo",
+        Severity::High,
+        "An entry whose availability, computed from its dependencies' `availability`, is below its `slo` (medium when only the Monte Carlo estimate is, not its whole confidence interval)",
+        r"
 ## What it checks
 Entry points with an `slo`. Their availability is computed from the `availability` of
 every component they depend on, directly or not (a component without one counts as
@@ -756,104 +752,94 @@ Checkout needs both: 0.9995 × 0.999 ≈ 99.85%, below its SLO of 99.9%.
 Make the weakest dependencies redundant (`requires: any` over replicas in different
 zones), raise their availability, remove dependencies the entry does not need, or
 agree on an SLO the design can meet.
-"
-                .trim()
-                .to_owned(),
-            }],
-            options,
-        }
+",
+    ),
+    AvailabilityOptions::DEFAULT,
+    below_slo,
+);
+
+fn below_slo(rule: &Rule, ctx: &Context<'_>, options: &AvailabilityOptions) -> Vec<Finding> {
+    let inv = ctx.inventory();
+    let with_slo: Vec<u32> = inv
+        .components()
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.entry && c.slo.is_some())
+        .map(|(i, _)| i as u32)
+        .collect();
+    if with_slo.is_empty() {
+        return Vec::new();
     }
+    let analysis = ctx.failure_analysis();
+    let estimates = availability_of(inv, analysis.compiled(), &with_slo, options);
+    estimates
+        .iter()
+        .filter_map(|a| below_slo_finding(rule, options, inv, a))
+        .collect()
 }
 
-impl Default for AvailabilityBelowSlo {
-    fn default() -> Self {
-        Self::new()
+/// The finding for entry availability `a`, if it is below its SLO.
+fn below_slo_finding(
+    rule: &Rule,
+    options: &AvailabilityOptions,
+    inv: &Inventory,
+    a: &EntryAvailability,
+) -> Option<Finding> {
+    let slo = a.slo?;
+    if a.estimate >= slo {
+        return None;
     }
-}
-
-impl Check for AvailabilityBelowSlo {
-    fn name(&self) -> &str {
-        "availability/below-slo"
+    let c = inv.component(a.entry);
+    let certain = a.high < slo;
+    let severity = if certain { Severity::High } else { Severity::Medium };
+    // Enough decimals that the numbers below the SLO do not print as the SLO.
+    let mut decimals = decimals_to_tell_apart(a.estimate, slo);
+    if certain {
+        decimals = decimals.max(decimals_to_tell_apart(a.high, slo));
     }
-    fn rules(&self) -> &[Rule] {
-        &self.rules
-    }
-    fn run(&self, ctx: &Context<'_>) -> Result<Vec<Finding>, CheckError> {
-        let inv = ctx.inventory();
-        let with_slo: Vec<u32> = inv
-            .components()
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| c.entry && c.slo.is_some())
-            .map(|(i, _)| i as u32)
-            .collect();
-        if with_slo.is_empty() {
-            return Ok(Vec::new());
-        }
-        let analysis = ctx.failure_analysis();
-        let estimates = availability_of(inv, analysis.compiled(), &with_slo, &self.options);
-        Ok(estimates.iter().filter_map(|a| self.finding(inv, a)).collect())
-    }
-}
-
-impl AvailabilityBelowSlo {
-    fn finding(&self, inv: &Inventory, a: &EntryAvailability) -> Option<Finding> {
-        let slo = a.slo?;
-        if a.estimate >= slo {
-            return None;
-        }
-        let c = inv.component(a.entry);
-        let certain = a.high < slo;
-        let severity = if certain { Severity::High } else { Severity::Medium };
-        // Enough decimals that the numbers below the SLO do not print as the SLO.
-        let mut decimals = decimals_to_tell_apart(a.estimate, slo);
-        if certain {
-            decimals = decimals.max(decimals_to_tell_apart(a.high, slo));
-        }
-        let pct = |x: f64| format!("{:.*}%", decimals, x * 100.0);
-        let (how, samples, confidence) = match a.method {
-            AvailabilityMethod::Exact => (
-                format!("is {} available (computed exactly)", pct(a.estimate)),
-                serde_json::Value::Null,
-                serde_json::Value::Null,
+    let pct = |x: f64| format!("{:.*}%", decimals, x * 100.0);
+    let (how, samples, confidence) = match a.method {
+        AvailabilityMethod::Exact => (
+            format!("is {} available (computed exactly)", pct(a.estimate)),
+            serde_json::Value::Null,
+            serde_json::Value::Null,
+        ),
+        AvailabilityMethod::MonteCarlo { samples } => (
+            format!(
+                "is estimated at {} available ({} CI {}–{})",
+                pct(a.estimate),
+                confidence_label(options.confidence),
+                pct(a.low),
+                pct(a.high)
             ),
-            AvailabilityMethod::MonteCarlo { samples } => (
-                format!(
-                    "is estimated at {} available ({} CI {}–{})",
-                    pct(a.estimate),
-                    confidence_label(self.options.confidence),
-                    pct(a.low),
-                    pct(a.high)
-                ),
-                samples.into(),
-                self.options.confidence.into(),
-            ),
-        };
-        let method = match a.method {
-            AvailabilityMethod::Exact => "exact",
-            AvailabilityMethod::MonteCarlo { .. } => "monte_carlo",
-        };
-        Some(
-            Finding::new(
-                &self.rules[0].id,
-                severity,
-                Subject::new(EntityKind::Component, &c.id),
-                format!("entry '{}' {how}, below its SLO of {}", c.id, pct(slo)),
-            )
-            .with_evidence("estimate", a.estimate)
-            .with_evidence("low", a.low)
-            .with_evidence("high", a.high)
-            .with_evidence("slo", slo)
-            .with_evidence("method", method)
-            .with_evidence("samples", samples)
-            .with_evidence("confidence", confidence)
-            .with_remediation(
-                "make the weakest dependencies redundant or more available (its single points of failure first), \
-                 or agree on an SLO the design can meet",
-            )
-            .at(&c.location),
+            samples.into(),
+            options.confidence.into(),
+        ),
+    };
+    let method = match a.method {
+        AvailabilityMethod::Exact => "exact",
+        AvailabilityMethod::MonteCarlo { .. } => "monte_carlo",
+    };
+    Some(
+        Finding::new(
+            rule.id(),
+            severity,
+            Subject::new(EntityKind::Component, &c.id),
+            format!("entry '{}' {how}, below its SLO of {}", c.id, pct(slo)),
         )
-    }
+        .with_evidence("estimate", a.estimate)
+        .with_evidence("low", a.low)
+        .with_evidence("high", a.high)
+        .with_evidence("slo", slo)
+        .with_evidence("method", method)
+        .with_evidence("samples", samples)
+        .with_evidence("confidence", confidence)
+        .with_remediation(
+            "make the weakest dependencies redundant or more available (its single points of failure first), \
+             or agree on an SLO the design can meet",
+        )
+        .at(&c.location),
+    )
 }
 
 /// The fewest decimals (2 to 6) at which `a` and `b` print differently as percentages.

@@ -12,9 +12,9 @@
 use std::sync::OnceLock;
 
 use super::compiled::{Compiled, NEVER};
+use super::dominators::{ROOT, semi_nca};
 use super::kill::{Closure, KillGraph};
 use super::scc::sccs;
-use super::structure::{ROOT, semi_nca};
 use crate::Inventory;
 
 /// Marks a component outside the cone.

@@ -1,7 +1,7 @@
 //! Strongly connected components of the dependency graph (iterative Tarjan,
 //! so a million-deep chain does not overflow the stack).
 
-use super::compiled::Csr;
+use crate::csr::Csr;
 
 /// Components grouped into SCCs, numbered so that an SCC's dependencies
 /// outside it always have smaller numbers ("bottom-up" order).

@@ -1254,7 +1254,7 @@ impl BackstageCatalog {
     ) -> Result<BackstageCatalog, crate::Error> {
         let paths: Vec<std::path::PathBuf> = paths.iter().cloned().map(Into::into).collect();
         let mut diags = crate::Diagnostics::default();
-        let texts = crate::inventory::read_catalog_files(&paths, limits, &mut diags);
+        let texts = crate::source::files::read_catalog_files(&paths, limits, &mut diags);
         if texts.is_empty() && diags.is_empty() {
             diags.push(Diagnostic::new(
                 None,

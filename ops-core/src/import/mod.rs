@@ -36,8 +36,8 @@
 mod aws_credential_report;
 pub(crate) mod backstage;
 mod grants_csv;
+pub(crate) mod problem;
 
-use std::fmt;
 use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
@@ -49,6 +49,7 @@ use crate::{CredentialKind, Error, Level, Limits, Timestamp};
 pub use aws_credential_report::{AwsCredentialReportOptions, ROOT_USER, aws_credential_report};
 pub use backstage::BackstageCatalog;
 pub use grants_csv::{GrantsCsvOptions, grants_csv};
+pub use problem::ImportProblem;
 
 /// What an importer produced: inventory entities, in the order of the input.
 ///
@@ -158,48 +159,6 @@ fn opt_level_name<S: Serializer>(level: &Option<Level>, s: S) -> Result<S::Ok, S
         Some(l) => level_name(l, s),
         None => s.serialize_none(),
     }
-}
-
-/// One problem in an import's input: where (file, CSV line, column name) and what.
-///
-/// Displays as `file:line: column 'name': message`, leaving out what is unknown.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[non_exhaustive]
-pub struct ImportProblem {
-    /// The input, as named by the caller.
-    pub file: Arc<str>,
-    /// 1-based line where the CSV record starts; `None` for problems of the
-    /// whole input (too large, empty) or of the options.
-    pub line: Option<u64>,
-    /// The column's header name, when the problem is in one field.
-    pub column: Option<String>,
-    /// What is wrong and what was expected, naming the offending value.
-    pub message: String,
-}
-
-impl fmt::Display for ImportProblem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file)?;
-        if let Some(line) = self.line {
-            write!(f, ":{line}")?;
-        }
-        f.write_str(": ")?;
-        if let Some(column) = &self.column {
-            write!(f, "column '{column}': ")?;
-        }
-        f.write_str(&self.message)
-    }
-}
-
-/// The message of [`Error::Import`]: a count, then one problem per line.
-pub(crate) fn describe(problems: &[ImportProblem]) -> String {
-    let n = problems.len();
-    let mut out = format!("the import found {n} problem{}:", if n == 1 { "" } else { "s" });
-    for p in problems {
-        out.push('\n');
-        out.push_str(&p.to_string());
-    }
-    out
 }
 
 /// Reads an input file for an importer: at most `limits.max_file_bytes`
@@ -491,7 +450,7 @@ pub(crate) fn require_columns(table: &Table, required: &[&str], problems: &mut P
 
 /// Whether `id` is a valid inventory id; the reason if not.
 pub(crate) fn check_id(id: &str) -> Result<(), String> {
-    crate::inventory::check_id(id)
+    crate::ids::check_id(id)
 }
 
 #[cfg(test)]

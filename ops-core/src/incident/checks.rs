@@ -10,22 +10,27 @@ use std::collections::BTreeMap;
 
 use chrono::TimeDelta;
 
-use crate::check::{Check, CheckError, Context, Rule};
+use crate::check::BuiltinRule;
+use crate::check::{Check, Context};
 use crate::finding::{EntityKind, Finding, Severity, Subject};
-use crate::{Detection, Idx, Incident, IncidentSeverity, Inventory, Principal, Timestamp, format_duration};
+use crate::rule::Rule;
+use crate::{
+    Action, Detection, Idx, Incident, IncidentSeverity, Inventory, PostmortemIssue, Principal, Timestamp,
+    format_duration,
+};
 
-/// Every built-in incident check, with default thresholds.
-pub(crate) fn all() -> Vec<Box<dyn Check>> {
-    vec![
-        Box::new(MissingPostmortem::new()),
-        Box::new(IssueWithoutAction::new()),
-        Box::new(PostmortemActions::new()),
-        Box::new(CustomerDetected::new()),
-        Box::new(ChangeBeforeIncident::new()),
-        Box::new(Recurrence::new()),
-        Box::new(SpofIncident::new()),
-    ]
-}
+/// The incident rules, in the order of the README's table.
+pub(crate) static RULES: &[&dyn Check] = &[
+    &SPOF_INCIDENT,
+    &MISSING_POSTMORTEM,
+    &ISSUE_WITHOUT_ACTION,
+    &ACTION_UNOWNED,
+    &ACTION_UNDATED,
+    &ACTION_OVERDUE,
+    &CUSTOMER_DETECTED,
+    &RECURRENCE,
+    &CHANGE_BEFORE_INCIDENT,
+];
 
 /// Incidents detected at or before `now`, with their index.
 fn past(inv: &Inventory, now: Timestamp) -> impl Iterator<Item = (Idx<Incident>, &Incident)> {
@@ -67,46 +72,15 @@ fn days(n: i64) -> String {
     }
 }
 
-macro_rules! check_impl {
-    ($t:ident, $name:literal) => {
-        impl Default for $t {
-            fn default() -> Self {
-                Self::new()
-            }
-        }
-        impl Check for $t {
-            fn name(&self) -> &str {
-                $name
-            }
-            fn rules(&self) -> &[Rule] {
-                &self.rules
-            }
-            fn run(&self, ctx: &Context<'_>) -> Result<Vec<Finding>, CheckError> {
-                Ok(self.find(ctx))
-            }
-        }
-    };
-}
-
 /// `incident/missing-postmortem`: a resolved incident at or above a severity
 /// (default `sev2`) with no completed post-mortem some time (default 7 days)
 /// after it was resolved.
-#[derive(Debug)]
-pub struct MissingPostmortem {
-    rules: [Rule; 1],
-    min_severity: IncidentSeverity,
-    grace: TimeDelta,
-}
-
-impl MissingPostmortem {
-    /// The check with the defaults: incidents of `sev2` or worse, 7 days after resolution.
-    pub fn new() -> Self {
-        MissingPostmortem {
-            rules: [Rule::new(
-                "incident/missing-postmortem",
-                Severity::Medium,
-                "A resolved serious incident has no completed post-mortem",
-                r"
+pub static MISSING_POSTMORTEM: BuiltinRule<MissingPostmortemOptions> = BuiltinRule::new(
+    Rule::from_static(
+        "incident/missing-postmortem",
+        Severity::Medium,
+        "A resolved sev1/sev2 incident with no completed post-mortem 7 days later (high for sev1)",
+        r"
 ## What it checks
 Incidents of severity `sev2` or worse (`sev1`, `sev2`) resolved more than 7 days before the
 evaluation instant whose `postmortem_done_at` is not set (or is later than that instant).
@@ -133,11 +107,27 @@ incident:
 Hold the post-mortem: write the `postmortem:` section (what happened, why, why monitoring
 and self-healing did not catch it, issues and actions), then set `postmortem_done_at`.
 ",
-            )],
-            min_severity: IncidentSeverity::Sev2,
-            grace: TimeDelta::days(7),
-        }
-    }
+    ),
+    MissingPostmortemOptions::DEFAULT,
+    missing_postmortem,
+);
+
+/// The options of [`MISSING_POSTMORTEM`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct MissingPostmortemOptions {
+    /// Checks incidents of `severity` or worse (`Sev1` is the worst).
+    pub min_severity: IncidentSeverity,
+    /// Allows `grace` after resolution before a missing post-mortem is reported.
+    pub grace: TimeDelta,
+}
+
+impl MissingPostmortemOptions {
+    /// The defaults.
+    pub const DEFAULT: MissingPostmortemOptions = MissingPostmortemOptions {
+        min_severity: IncidentSeverity::Sev2,
+        grace: TimeDelta::days(7),
+    };
 
     /// Checks incidents of `severity` or worse (`Sev1` is the worst).
     pub fn with_min_severity(mut self, severity: IncidentSeverity) -> Self {
@@ -150,70 +140,66 @@ and self-healing did not catch it, issues and actions), then set `postmortem_don
         self.grace = grace;
         self
     }
+}
 
-    fn find(&self, ctx: &Context<'_>) -> Vec<Finding> {
-        let now = ctx.now();
-        let mut out = Vec::new();
-        for (_, i) in past(ctx.inventory(), now) {
-            let Some(resolved) = i.resolved_at else { continue };
-            let done = i.postmortem_done_at.is_some_and(|t| t <= now);
-            if i.severity > self.min_severity || done || now - resolved <= self.grace {
-                continue;
-            }
-            let severity = if i.severity == IncidentSeverity::Sev1 {
-                Severity::High
-            } else {
-                Severity::Medium
-            };
-            let waited = (now - resolved).num_days();
-            let draft = i.postmortem.is_some();
-            out.push(
-                Finding::new(
-                    &self.rules[0].id,
-                    severity,
-                    incident_subject(i),
-                    format!(
-                        "incident '{}' ({}) was resolved on {} and has no completed post-mortem after {} \
-                         (expected within {})",
-                        i.id,
-                        i.severity,
-                        date(resolved),
-                        days(waited),
-                        format_duration(self.grace)
-                    ),
-                )
-                .with_evidence("resolved_at", resolved.to_rfc3339())
-                .with_evidence("days_since_resolved", waited)
-                .with_evidence("draft", draft)
-                .with_remediation(if draft {
-                    "finish the post-mortem and set `postmortem_done_at`"
-                } else {
-                    "hold the post-mortem, write its `postmortem:` section and set `postmortem_done_at`"
-                })
-                .at(&i.location),
-            );
-        }
-        out
+impl Default for MissingPostmortemOptions {
+    fn default() -> Self {
+        MissingPostmortemOptions::DEFAULT
     }
 }
 
-check_impl!(MissingPostmortem, "incident/missing-postmortem");
-
-/// `incident/issue-without-action`: a post-mortem issue with no action.
-#[derive(Debug)]
-pub struct IssueWithoutAction {
-    rules: [Rule; 1],
+fn missing_postmortem(rule: &Rule, ctx: &Context<'_>, options: &MissingPostmortemOptions) -> Vec<Finding> {
+    let now = ctx.now();
+    let mut out = Vec::new();
+    for (_, i) in past(ctx.inventory(), now) {
+        let Some(resolved) = i.resolved_at else { continue };
+        let done = i.postmortem_done_at.is_some_and(|t| t <= now);
+        if i.severity > options.min_severity || done || now - resolved <= options.grace {
+            continue;
+        }
+        let severity = if i.severity == IncidentSeverity::Sev1 {
+            Severity::High
+        } else {
+            Severity::Medium
+        };
+        let waited = (now - resolved).num_days();
+        let draft = i.postmortem.is_some();
+        out.push(
+            Finding::new(
+                rule.id(),
+                severity,
+                incident_subject(i),
+                format!(
+                    "incident '{}' ({}) was resolved on {} and has no completed post-mortem after {} \
+                     (expected within {})",
+                    i.id,
+                    i.severity,
+                    date(resolved),
+                    days(waited),
+                    format_duration(options.grace)
+                ),
+            )
+            .with_evidence("resolved_at", resolved.to_rfc3339())
+            .with_evidence("days_since_resolved", waited)
+            .with_evidence("draft", draft)
+            .with_remediation(if draft {
+                "finish the post-mortem and set `postmortem_done_at`"
+            } else {
+                "hold the post-mortem, write its `postmortem:` section and set `postmortem_done_at`"
+            })
+            .at(&i.location),
+        );
+    }
+    out
 }
 
-impl IssueWithoutAction {
-    /// The check.
-    pub fn new() -> Self {
-        IssueWithoutAction {
-            rules: [Rule::new(
-                "incident/issue-without-action",
-                Severity::Medium,
-                "A post-mortem issue has no action",
-                r"
+/// `incident/issue-without-action`: a post-mortem issue with no action.
+pub static ISSUE_WITHOUT_ACTION: BuiltinRule = BuiltinRule::new(
+    Rule::from_static(
+        "incident/issue-without-action",
+        Severity::Medium,
+        "A post-mortem issue with no action",
+        r"
 ## What it checks
 Issues in an incident's `postmortem.issues` with an empty (or missing) `actions` list.
 
@@ -232,64 +218,93 @@ postmortem:
 Add at least one action to the issue, with one `owner`, an `expected_result` and a `due`
 date. If nothing will be done, say so in an action and have its owner accept the risk.
 ",
-            )],
-        }
-    }
+    ),
+    (),
+    issue_without_action,
+);
 
-    fn find(&self, ctx: &Context<'_>) -> Vec<Finding> {
-        let mut out = Vec::new();
-        for (_, i) in past(ctx.inventory(), ctx.now()) {
-            let Some(pm) = &i.postmortem else { continue };
-            for (n, issue) in pm.issues.iter().enumerate() {
-                if !issue.actions.is_empty() {
-                    continue;
-                }
-                out.push(
-                    Finding::new(
-                        &self.rules[0].id,
-                        Severity::Medium,
-                        incident_subject(i),
-                        format!(
-                            "post-mortem of incident '{}': issue {} '{}' has no action",
-                            i.id,
-                            n + 1,
-                            brief(&issue.description)
-                        ),
-                    )
-                    .with_evidence("issue", issue.description.clone())
-                    .with_remediation("add an action with one owner, an expected result and a due date")
-                    .at(&issue.location),
-                );
+fn issue_without_action(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (_, i) in past(ctx.inventory(), ctx.now()) {
+        let Some(pm) = &i.postmortem else { continue };
+        for (n, issue) in pm.issues.iter().enumerate() {
+            if !issue.actions.is_empty() {
+                continue;
             }
+            out.push(
+                Finding::new(
+                    rule.id(),
+                    Severity::Medium,
+                    incident_subject(i),
+                    format!(
+                        "post-mortem of incident '{}': issue {} '{}' has no action",
+                        i.id,
+                        n + 1,
+                        brief(&issue.description)
+                    ),
+                )
+                .with_evidence("issue", issue.description.clone())
+                .with_remediation("add an action with one owner, an expected result and a due date")
+                .at(&issue.location),
+            );
         }
-        out
+    }
+    out
+}
+
+/// An open post-mortem action (no `done_at`, or one after the evaluation
+/// instant) of an incident detected by then, with its issue and incident.
+struct OpenAction<'a> {
+    incident: &'a Incident,
+    issue: &'a PostmortemIssue,
+    action: &'a Action,
+}
+
+impl OpenAction<'_> {
+    /// "action '...' of incident '...'", for messages.
+    fn what(&self) -> String {
+        format!(
+            "action '{}' of incident '{}'",
+            brief(&self.action.description),
+            self.incident.id
+        )
+    }
+
+    /// A finding of `rule` on this action, with the evidence every action finding carries.
+    fn finding(&self, rule: &Rule, severity: Severity, message: String) -> Finding {
+        rule.finding(severity, incident_subject(self.incident), message)
+            .with_evidence("action", self.action.description.clone())
+            .with_evidence("issue", self.issue.description.clone())
+            .at(&self.action.location)
     }
 }
 
-check_impl!(IssueWithoutAction, "incident/issue-without-action");
-
-/// `incident/action-unowned`, `incident/action-undated` and
-/// `incident/action-overdue`: open post-mortem actions with no single owner,
-/// no due date, or past their due date at the evaluation instant.
-///
-/// One check with three rules, so each can be disabled or re-graded on its
-/// own. An action counts as open until its `done_at`; one action can have
-/// several of these findings at once.
-#[derive(Debug)]
-pub struct PostmortemActions {
-    rules: [Rule; 3],
+/// Every open post-mortem action at the context's instant.
+fn open_actions<'a>(ctx: &Context<'a>) -> impl Iterator<Item = OpenAction<'a>> {
+    let now = ctx.now();
+    past(ctx.inventory(), now)
+        .filter_map(|(_, incident)| incident.postmortem.as_ref().map(|pm| (incident, pm)))
+        .flat_map(|(incident, pm)| {
+            pm.issues.iter().flat_map(move |issue| {
+                issue.actions.iter().map(move |action| OpenAction {
+                    incident,
+                    issue,
+                    action,
+                })
+            })
+        })
+        .filter(move |open| !open.action.done_at.is_some_and(|t| t <= now))
 }
 
-impl PostmortemActions {
-    /// The check.
-    pub fn new() -> Self {
-        PostmortemActions {
-            rules: [
-                Rule::new(
-                    "incident/action-unowned",
-                    Severity::Medium,
-                    "An open post-mortem action has no owner, or is owned by a group",
-                    r"
+/// `incident/action-unowned`: an open post-mortem action with no single owner.
+/// One action can also have `incident/action-undated` or
+/// `incident/action-overdue` findings.
+pub static ACTION_UNOWNED: BuiltinRule = BuiltinRule::new(
+    Rule::from_static(
+        "incident/action-unowned",
+        Severity::Medium,
+        "An open action with no owner, or owned by a group rather than one person (low for a group)",
+        r"
 ## What it checks
 Open post-mortem actions (no `done_at`, or one after the evaluation instant) with no
 `owner` (medium), or whose owner is a group rather than one person (low).
@@ -310,12 +325,44 @@ actions:
 ## How to fix
 Give every action an `owner:` naming one person, who may of course delegate.
 ",
-                ),
-                Rule::new(
-                    "incident/action-undated",
-                    Severity::Medium,
-                    "An open post-mortem action has no due date",
-                    r"
+    ),
+    (),
+    action_unowned,
+);
+
+fn action_unowned(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
+    let inv = ctx.inventory();
+    open_actions(ctx)
+        .filter_map(|open| match open.action.owner {
+            None => Some(
+                open.finding(rule, Severity::Medium, format!("{} has no owner", open.what()))
+                    .with_remediation("add an `owner:` naming one person"),
+            ),
+            Some(g @ Principal::Group(_)) => Some(
+                open.finding(
+                    rule,
+                    Severity::Low,
+                    format!(
+                        "{} is owned by group '{}', not one person",
+                        open.what(),
+                        inv.principal_id(g)
+                    ),
+                )
+                .with_evidence("owner", inv.principal_id(g))
+                .with_remediation("name one person of the group as the `owner:`"),
+            ),
+            Some(_) => None,
+        })
+        .collect()
+}
+
+/// `incident/action-undated`: an open post-mortem action with no due date.
+pub static ACTION_UNDATED: BuiltinRule = BuiltinRule::new(
+    Rule::from_static(
+        "incident/action-undated",
+        Severity::Medium,
+        "An open action with no due date",
+        r"
 ## What it checks
 Open post-mortem actions (no `done_at`, or one after the evaluation instant) with no `due`.
 
@@ -332,12 +379,28 @@ actions:
 ## How to fix
 Agree a `due:` date with the owner, proportionate to the severity of the incident.
 ",
-                ),
-                Rule::new(
-                    "incident/action-overdue",
-                    Severity::Medium,
-                    "An open post-mortem action is past its due date",
-                    r"
+    ),
+    (),
+    action_undated,
+);
+
+fn action_undated(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
+    open_actions(ctx)
+        .filter(|open| open.action.due.is_none())
+        .map(|open| {
+            open.finding(rule, Severity::Medium, format!("{} has no due date", open.what()))
+                .with_remediation("agree a `due:` date with the owner")
+        })
+        .collect()
+}
+
+/// `incident/action-overdue`: an open post-mortem action past its due date.
+pub static ACTION_OVERDUE: BuiltinRule = BuiltinRule::new(
+    Rule::from_static(
+        "incident/action-overdue",
+        Severity::Medium,
+        "An open action past its due date at the evaluation instant",
+        r"
 ## What it checks
 Post-mortem actions whose `due` is before the evaluation instant and which are not done
 by then (no `done_at`, or one after the evaluation instant).
@@ -356,97 +419,47 @@ actions:
 ## How to fix
 Do it and set `done_at`, or agree a new `due` date with the owner (and record why).
 ",
-                ),
-            ],
-        }
-    }
+    ),
+    (),
+    action_overdue,
+);
 
-    fn find(&self, ctx: &Context<'_>) -> Vec<Finding> {
-        let inv = ctx.inventory();
-        let now = ctx.now();
-        let mut out = Vec::new();
-        for (_, i) in past(inv, now) {
-            let Some(pm) = &i.postmortem else { continue };
-            for issue in &pm.issues {
-                for a in &issue.actions {
-                    if a.done_at.is_some_and(|t| t <= now) {
-                        continue;
-                    }
-                    let what = format!("action '{}' of incident '{}'", brief(&a.description), i.id);
-                    let base = |rule: &Rule, severity: Severity, message: String| {
-                        Finding::new(&rule.id, severity, incident_subject(i), message)
-                            .with_evidence("action", a.description.clone())
-                            .with_evidence("issue", issue.description.clone())
-                            .at(&a.location)
-                    };
-                    match a.owner {
-                        None => out.push(
-                            base(&self.rules[0], Severity::Medium, format!("{what} has no owner"))
-                                .with_remediation("add an `owner:` naming one person"),
-                        ),
-                        Some(g @ Principal::Group(_)) => out.push(
-                            base(
-                                &self.rules[0],
-                                Severity::Low,
-                                format!("{what} is owned by group '{}', not one person", inv.principal_id(g)),
-                            )
-                            .with_evidence("owner", inv.principal_id(g))
-                            .with_remediation("name one person of the group as the `owner:`"),
-                        ),
-                        Some(_) => {}
-                    }
-                    match a.due {
-                        None => out.push(
-                            base(&self.rules[1], Severity::Medium, format!("{what} has no due date"))
-                                .with_remediation("agree a `due:` date with the owner"),
-                        ),
-                        Some(due) if due < now => {
-                            let late = (now - due).num_days();
-                            let owner = a.owner.map_or("no owner", |o| inv.principal_id(o));
-                            out.push(
-                                base(
-                                    &self.rules[2],
-                                    Severity::Medium,
-                                    format!(
-                                        "{what} was due on {} and is {} overdue (owner: {owner})",
-                                        date(due),
-                                        days(late)
-                                    ),
-                                )
-                                .with_evidence("due", due.to_rfc3339())
-                                .with_evidence("days_overdue", late)
-                                .with_remediation("do it and set `done_at`, or agree a new `due` date"),
-                            );
-                        }
-                        Some(_) => {}
-                    }
-                }
-            }
-        }
-        out
-    }
+fn action_overdue(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
+    let inv = ctx.inventory();
+    let now = ctx.now();
+    open_actions(ctx)
+        .filter_map(|open| {
+            let due = open.action.due.filter(|&due| due < now)?;
+            let late = (now - due).num_days();
+            let owner = open.action.owner.map_or("no owner", |o| inv.principal_id(o));
+            Some(
+                open.finding(
+                    rule,
+                    Severity::Medium,
+                    format!(
+                        "{} was due on {} and is {} overdue (owner: {owner})",
+                        open.what(),
+                        date(due),
+                        days(late)
+                    ),
+                )
+                .with_evidence("due", due.to_rfc3339())
+                .with_evidence("days_overdue", late)
+                .with_remediation("do it and set `done_at`, or agree a new `due` date"),
+            )
+        })
+        .collect()
 }
-
-check_impl!(PostmortemActions, "incident/actions");
 
 /// `incident/customer-detected`: components impacted by incidents that
 /// customers noticed before any monitor did, within a lookback (default 180
 /// days before the evaluation instant). One finding per component.
-#[derive(Debug)]
-pub struct CustomerDetected {
-    rules: [Rule; 1],
-    lookback: TimeDelta,
-}
-
-impl CustomerDetected {
-    /// The check, looking back 180 days.
-    pub fn new() -> Self {
-        CustomerDetected {
-            rules: [Rule::new(
-                "incident/customer-detected",
-                Severity::Medium,
-                "Customers noticed an incident on a component before monitoring did",
-                r"
+pub static CUSTOMER_DETECTED: BuiltinRule<CustomerDetectedOptions> = BuiltinRule::new(
+    Rule::from_static(
+        "incident/customer-detected",
+        Severity::Medium,
+        "Customers noticed an incident (last 180 days) first: a monitoring gap, on each impacted component",
+        r"
 ## What it checks
 Incidents with `detected_by: customer` detected within the last 180 days before the
 evaluation instant. The finding is pinned on each impacted component (one finding per
@@ -475,107 +488,115 @@ components:
 Add the alert that would have fired first (usually on a symptom users feel: error rate,
 latency, a synthetic check), record it as a post-mortem action, and test that it fires.
 ",
-            )],
-            lookback: TimeDelta::days(180),
-        }
-    }
+    ),
+    CustomerDetectedOptions::DEFAULT,
+    customer_detected,
+);
+
+/// The options of [`CUSTOMER_DETECTED`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CustomerDetectedOptions {
+    /// Looks at incidents detected within `lookback` before the evaluation instant.
+    pub lookback: TimeDelta,
+}
+
+impl CustomerDetectedOptions {
+    /// The defaults.
+    pub const DEFAULT: CustomerDetectedOptions = CustomerDetectedOptions {
+        lookback: TimeDelta::days(180),
+    };
 
     /// Looks at incidents detected within `lookback` before the evaluation instant.
     pub fn with_lookback(mut self, lookback: TimeDelta) -> Self {
         self.lookback = lookback;
         self
     }
+}
 
-    fn find(&self, ctx: &Context<'_>) -> Vec<Finding> {
-        let inv = ctx.inventory();
-        let now = ctx.now();
-        let mut by_component: BTreeMap<Idx<crate::Component>, Vec<&Incident>> = BTreeMap::new();
-        let mut out = Vec::new();
-        for (_, i) in past(inv, now) {
-            if i.detected_by != Some(Detection::Customer) || now - i.detected_at > self.lookback {
-                continue;
-            }
-            if i.impacted.is_empty() {
-                out.push(
-                    Finding::new(
-                        &self.rules[0].id,
-                        Severity::Medium,
-                        incident_subject(i),
-                        format!(
-                            "incident '{}' ({}) was detected by customers, not monitors",
-                            i.id,
-                            date(i.detected_at)
-                        ),
-                    )
-                    .with_evidence("incidents", vec![i.id.clone()])
-                    .with_remediation("record the impacted components, and add the alert that would have fired")
-                    .at(&i.location),
-                );
-            }
-            for &c in &i.impacted {
-                let list = by_component.entry(c).or_default();
-                if !list.iter().any(|x| x.id == i.id) {
-                    list.push(i);
-                }
-            }
-        }
-        for (c, incidents) in by_component {
-            let c = inv.component(c);
-            let names: Vec<String> = incidents
-                .iter()
-                .map(|i| format!("{} ({})", i.id, date(i.detected_at)))
-                .collect();
-            out.push(
-                Finding::new(
-                    &self.rules[0].id,
-                    Severity::Medium,
-                    Subject::new(EntityKind::Component, &c.id),
-                    format!(
-                        "component '{}' had {} detected by customers, not monitors: {}",
-                        c.id,
-                        if incidents.len() == 1 {
-                            "an incident".to_owned()
-                        } else {
-                            format!("{} incidents", incidents.len())
-                        },
-                        names.join(", ")
-                    ),
-                )
-                .with_evidence("incidents", incidents.iter().map(|i| i.id.clone()).collect::<Vec<_>>())
-                .with_remediation(format!(
-                    "add monitoring on '{}' that alerts before customers notice, and test that it fires",
-                    c.id
-                ))
-                .at(&c.location),
-            );
-        }
-        out
+impl Default for CustomerDetectedOptions {
+    fn default() -> Self {
+        CustomerDetectedOptions::DEFAULT
     }
 }
 
-check_impl!(CustomerDetected, "incident/customer-detected");
+fn customer_detected(rule: &Rule, ctx: &Context<'_>, options: &CustomerDetectedOptions) -> Vec<Finding> {
+    let inv = ctx.inventory();
+    let now = ctx.now();
+    let mut by_component: BTreeMap<Idx<crate::Component>, Vec<&Incident>> = BTreeMap::new();
+    let mut out = Vec::new();
+    for (_, i) in past(inv, now) {
+        if i.detected_by != Some(Detection::Customer) || now - i.detected_at > options.lookback {
+            continue;
+        }
+        if i.impacted.is_empty() {
+            out.push(
+                Finding::new(
+                    rule.id(),
+                    Severity::Medium,
+                    incident_subject(i),
+                    format!(
+                        "incident '{}' ({}) was detected by customers, not monitors",
+                        i.id,
+                        date(i.detected_at)
+                    ),
+                )
+                .with_evidence("incidents", vec![i.id.clone()])
+                .with_remediation("record the impacted components, and add the alert that would have fired")
+                .at(&i.location),
+            );
+        }
+        for &c in &i.impacted {
+            let list = by_component.entry(c).or_default();
+            if !list.iter().any(|x| x.id == i.id) {
+                list.push(i);
+            }
+        }
+    }
+    for (c, incidents) in by_component {
+        let c = inv.component(c);
+        let names: Vec<String> = incidents
+            .iter()
+            .map(|i| format!("{} ({})", i.id, date(i.detected_at)))
+            .collect();
+        out.push(
+            Finding::new(
+                rule.id(),
+                Severity::Medium,
+                Subject::new(EntityKind::Component, &c.id),
+                format!(
+                    "component '{}' had {} detected by customers, not monitors: {}",
+                    c.id,
+                    if incidents.len() == 1 {
+                        "an incident".to_owned()
+                    } else {
+                        format!("{} incidents", incidents.len())
+                    },
+                    names.join(", ")
+                ),
+            )
+            .with_evidence("incidents", incidents.iter().map(|i| i.id.clone()).collect::<Vec<_>>())
+            .with_remediation(format!(
+                "add monitoring on '{}' that alerts before customers notice, and test that it fires",
+                c.id
+            ))
+            .at(&c.location),
+        );
+    }
+    out
+}
 
 /// `incident/change-before-incident`: a change to an impacted component
 /// shortly before an incident (default window: 24 hours before the impact
 /// started, or before detection when the start is unknown, up to detection).
 /// Only incidents detected within a lookback (default 365 days) are looked
 /// at. One finding per incident and change.
-#[derive(Debug)]
-pub struct ChangeBeforeIncident {
-    rules: [Rule; 1],
-    window: TimeDelta,
-    lookback: TimeDelta,
-}
-
-impl ChangeBeforeIncident {
-    /// The check, with a 24-hour window.
-    pub fn new() -> Self {
-        ChangeBeforeIncident {
-            rules: [Rule::new(
-                "incident/change-before-incident",
-                Severity::Low,
-                "A change to an impacted component was made shortly before an incident",
-                r"
+pub static CHANGE_BEFORE_INCIDENT: BuiltinRule<ChangeBeforeIncidentOptions> = BuiltinRule::new(
+    Rule::from_static(
+        "incident/change-before-incident",
+        Severity::Low,
+        "A change to an impacted component within 24 hours before an incident (last 365 days)",
+        r"
 ## What it checks
 Changes (section `changes`) to a component an incident impacted, made from 24 hours before
 the impact started (`started_at`, or `detected_at` when the start is not recorded) up to the
@@ -600,11 +621,28 @@ components:
 Check whether the change caused the incident and say so in the post-mortem (`why:`). If it
 did, make such changes safer: canary, automatic rollback, a review for that kind of setting.
 ",
-            )],
-            window: TimeDelta::hours(24),
-            lookback: TimeDelta::days(365),
-        }
-    }
+    ),
+    ChangeBeforeIncidentOptions::DEFAULT,
+    change_before_incident,
+);
+
+/// The options of [`CHANGE_BEFORE_INCIDENT`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ChangeBeforeIncidentOptions {
+    /// Looks for changes up to `window` before the incident.
+    pub window: TimeDelta,
+    /// Looks at incidents detected within `lookback` before the evaluation
+    /// instant (default 365 days), so old history stops producing findings.
+    pub lookback: TimeDelta,
+}
+
+impl ChangeBeforeIncidentOptions {
+    /// The defaults.
+    pub const DEFAULT: ChangeBeforeIncidentOptions = ChangeBeforeIncidentOptions {
+        window: TimeDelta::hours(24),
+        lookback: TimeDelta::days(365),
+    };
 
     /// Looks for changes up to `window` before the incident.
     pub fn with_window(mut self, window: TimeDelta) -> Self {
@@ -618,91 +656,85 @@ did, make such changes safer: canary, automatic rollback, a review for that kind
         self.lookback = lookback;
         self
     }
+}
 
-    fn find(&self, ctx: &Context<'_>) -> Vec<Finding> {
-        let inv = ctx.inventory();
-        // Changes by component, in time order: each incident then costs a
-        // binary search per impacted component rather than a scan of every change.
-        let mut by_component: BTreeMap<Idx<crate::Component>, Vec<&crate::Change>> = BTreeMap::new();
-        for ch in inv.changes() {
-            by_component.entry(ch.component).or_default().push(ch);
-        }
-        for list in by_component.values_mut() {
-            list.sort_by_key(|ch| ch.at);
-        }
-        let mut out = Vec::new();
-        let now = ctx.now();
-        for (_, i) in past(inv, now).filter(|(_, i)| now - i.detected_at <= self.lookback) {
-            let from = i.started_at.unwrap_or(i.detected_at) - self.window;
-            let mut impacted = i.impacted.clone();
-            impacted.sort_unstable();
-            impacted.dedup();
-            let changes = impacted.iter().filter_map(|c| by_component.get(c)).flat_map(|list| {
-                let start = list.partition_point(|ch| ch.at < from);
-                let end = list.partition_point(|ch| ch.at <= i.detected_at);
-                list.get(start..end).unwrap_or_default()
-            });
-            for &ch in changes {
-                let component = &inv.component(ch.component).id;
-                let name = match &ch.id {
-                    Some(id) => format!("change '{id}'"),
-                    None => "a change".to_owned(),
-                };
-                let what = ch
-                    .description
-                    .as_deref()
-                    .map(|d| format!(" ({})", brief(d)))
-                    .unwrap_or_default();
-                let mut f = Finding::new(
-                    &self.rules[0].id,
-                    Severity::Low,
-                    incident_subject(i),
-                    format!(
-                        "{name} to '{component}'{what} at {} came {} before incident '{}' was detected",
-                        minute(ch.at),
-                        format_duration(i.detected_at - ch.at),
-                        i.id
-                    ),
-                )
-                .with_evidence("component", component.as_str())
-                .with_evidence("change_at", ch.at.to_rfc3339())
-                .with_remediation("check whether the change caused the incident and record it in the post-mortem")
-                .at(&i.location);
-                if let Some(id) = &ch.id {
-                    f = f.with_evidence("change", id.as_str());
-                }
-                if let Some(a) = ch.author {
-                    f = f.with_evidence("author", inv.principal_id(a));
-                }
-                out.push(f);
-            }
-        }
-        out
+impl Default for ChangeBeforeIncidentOptions {
+    fn default() -> Self {
+        ChangeBeforeIncidentOptions::DEFAULT
     }
 }
 
-check_impl!(ChangeBeforeIncident, "incident/change-before-incident");
+fn change_before_incident(rule: &Rule, ctx: &Context<'_>, options: &ChangeBeforeIncidentOptions) -> Vec<Finding> {
+    let inv = ctx.inventory();
+    // Changes by component, in time order: each incident then costs a
+    // binary search per impacted component rather than a scan of every change.
+    let mut by_component: BTreeMap<Idx<crate::Component>, Vec<&crate::Change>> = BTreeMap::new();
+    for ch in inv.changes() {
+        by_component.entry(ch.component).or_default().push(ch);
+    }
+    for list in by_component.values_mut() {
+        list.sort_by_key(|ch| ch.at);
+    }
+    let mut out = Vec::new();
+    let now = ctx.now();
+    for (_, i) in past(inv, now).filter(|(_, i)| now - i.detected_at <= options.lookback) {
+        let from = i.started_at.unwrap_or(i.detected_at) - options.window;
+        let mut impacted = i.impacted.clone();
+        impacted.sort_unstable();
+        impacted.dedup();
+        let changes = impacted.iter().filter_map(|c| by_component.get(c)).flat_map(|list| {
+            let start = list.partition_point(|ch| ch.at < from);
+            let end = list.partition_point(|ch| ch.at <= i.detected_at);
+            list.get(start..end).unwrap_or_default()
+        });
+        for &ch in changes {
+            let component = &inv.component(ch.component).id;
+            let name = match &ch.id {
+                Some(id) => format!("change '{id}'"),
+                None => "a change".to_owned(),
+            };
+            let what = ch
+                .description
+                .as_deref()
+                .map(|d| format!(" ({})", brief(d)))
+                .unwrap_or_default();
+            let mut f = Finding::new(
+                rule.id(),
+                Severity::Low,
+                incident_subject(i),
+                format!(
+                    "{name} to '{component}'{what} at {} came {} before incident '{}' was detected",
+                    minute(ch.at),
+                    format_duration(i.detected_at - ch.at),
+                    i.id
+                ),
+            )
+            .with_evidence("component", component.as_str())
+            .with_evidence("change_at", ch.at.to_rfc3339())
+            .with_remediation("check whether the change caused the incident and record it in the post-mortem")
+            .at(&i.location);
+            if let Some(id) = &ch.id {
+                f = f.with_evidence("change", id.as_str());
+            }
+            if let Some(a) = ch.author {
+                f = f.with_evidence("author", inv.principal_id(a));
+            }
+            out.push(f);
+        }
+    }
+    out
+}
 
 /// `incident/recurrence`: an incident on the same component, or with the
 /// same `cause`, as an earlier one within a window (default 90 days), when
 /// no problem links the two. One finding per later incident detected within
 /// a lookback (default 365 days).
-#[derive(Debug)]
-pub struct Recurrence {
-    rules: [Rule; 1],
-    window: TimeDelta,
-    lookback: TimeDelta,
-}
-
-impl Recurrence {
-    /// The check, with a 90-day window.
-    pub fn new() -> Self {
-        Recurrence {
-            rules: [Rule::new(
-                "incident/recurrence",
-                Severity::Medium,
-                "An incident recurs on the same component or cause, and no problem links the incidents",
-                r"
+pub static RECURRENCE: BuiltinRule<RecurrenceOptions> = BuiltinRule::new(
+    Rule::from_static(
+        "incident/recurrence",
+        Severity::Medium,
+        "Incidents on the same component or `cause` within 90 days that no problem links (last 365 days)",
+        r"
 ## What it checks
 Pairs of incidents detected at most 90 days apart that share an impacted component or the
 same `cause` (compared case-insensitively), unless both are linked to the same problem. The
@@ -732,11 +764,28 @@ Open a problem listing both incidents (or add the new one to the existing proble
 `incidents`), with a `plan:` for the next occurrence. If they are unrelated, give them
 different `cause` values.
 ",
-            )],
-            window: TimeDelta::days(90),
-            lookback: TimeDelta::days(365),
-        }
-    }
+    ),
+    RecurrenceOptions::DEFAULT,
+    recurrence,
+);
+
+/// The options of [`RECURRENCE`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RecurrenceOptions {
+    /// Counts incidents detected at most `window` apart as recurring.
+    pub window: TimeDelta,
+    /// Looks at incidents detected within `lookback` before the evaluation
+    /// instant (default 365 days), so old history stops producing findings.
+    pub lookback: TimeDelta,
+}
+
+impl RecurrenceOptions {
+    /// The defaults.
+    pub const DEFAULT: RecurrenceOptions = RecurrenceOptions {
+        window: TimeDelta::days(90),
+        lookback: TimeDelta::days(365),
+    };
 
     /// Counts incidents detected at most `window` apart as recurring.
     pub fn with_window(mut self, window: TimeDelta) -> Self {
@@ -750,87 +799,91 @@ different `cause` values.
         self.lookback = lookback;
         self
     }
+}
 
-    fn find(&self, ctx: &Context<'_>) -> Vec<Finding> {
-        let inv = ctx.inventory();
-        let mut incidents: Vec<(Idx<Incident>, &Incident)> = past(inv, ctx.now()).collect();
-        incidents.sort_by_key(|(n, i)| (i.detected_at, *n));
-        let cause = |i: &Incident| i.cause.as_ref().map(|c| c.to_lowercase());
-        let mut out = Vec::new();
-        for (k, &(_, later)) in incidents.iter().enumerate() {
-            // The earlier incident may be older than the lookback; the later one may not.
-            if ctx.now() - later.detected_at > self.lookback {
-                continue;
-            }
-            let mut reasons: Vec<String> = Vec::new();
-            let mut earlier_ids: Vec<String> = Vec::new();
-            for &(_, earlier) in incidents[..k].iter().rev() {
-                let apart = later.detected_at - earlier.detected_at;
-                if apart > self.window {
-                    break;
-                }
-                if later.problem.is_some() && later.problem == earlier.problem {
-                    continue;
-                }
-                let (l, e) = (specific(inv, later), specific(inv, earlier));
-                let mut shared: Vec<&str> = l
-                    .iter()
-                    .filter(|c| e.contains(c))
-                    .map(|&c| inv.component(c).id.as_str())
-                    .collect();
-                shared.sort_unstable();
-                shared.dedup();
-                let same_cause = cause(later).is_some() && cause(later) == cause(earlier);
-                if shared.is_empty() && !same_cause {
-                    continue;
-                }
-                let mut why = Vec::new();
-                if !shared.is_empty() {
-                    let s = if shared.len() == 1 { "" } else { "s" };
-                    why.push(format!("same component{s} {}", shared.join(", ")));
-                }
-                if same_cause {
-                    why.push(format!("same cause '{}'", later.cause.as_deref().unwrap_or_default()));
-                }
-                reasons.push(format!(
-                    "'{}' of {} ({} earlier; {})",
-                    earlier.id,
-                    date(earlier.detected_at),
-                    match apart.num_days() {
-                        0 => "less than a day".to_owned(),
-                        n => days(n),
-                    },
-                    why.join(", ")
-                ));
-                earlier_ids.push(earlier.id.clone());
-            }
-            if reasons.is_empty() {
-                continue;
-            }
-            out.push(
-                Finding::new(
-                    &self.rules[0].id,
-                    Severity::Medium,
-                    incident_subject(later),
-                    format!(
-                        "incident '{}' recurs {}, and no problem links them",
-                        later.id,
-                        reasons.join("; ")
-                    ),
-                )
-                .with_evidence("earlier", earlier_ids)
-                .with_remediation(
-                    "open a problem listing these incidents (or add this one to the existing problem) \
-                     with a plan for the next occurrence",
-                )
-                .at(&later.location),
-            );
-        }
-        out
+impl Default for RecurrenceOptions {
+    fn default() -> Self {
+        RecurrenceOptions::DEFAULT
     }
 }
 
-check_impl!(Recurrence, "incident/recurrence");
+fn recurrence(rule: &Rule, ctx: &Context<'_>, options: &RecurrenceOptions) -> Vec<Finding> {
+    let inv = ctx.inventory();
+    let mut incidents: Vec<(Idx<Incident>, &Incident)> = past(inv, ctx.now()).collect();
+    incidents.sort_by_key(|(n, i)| (i.detected_at, *n));
+    let cause = |i: &Incident| i.cause.as_ref().map(|c| c.to_lowercase());
+    let mut out = Vec::new();
+    for (k, &(_, later)) in incidents.iter().enumerate() {
+        // The earlier incident may be older than the lookback; the later one may not.
+        if ctx.now() - later.detected_at > options.lookback {
+            continue;
+        }
+        let mut reasons: Vec<String> = Vec::new();
+        let mut earlier_ids: Vec<String> = Vec::new();
+        for &(_, earlier) in incidents[..k].iter().rev() {
+            let apart = later.detected_at - earlier.detected_at;
+            if apart > options.window {
+                break;
+            }
+            if later.problem.is_some() && later.problem == earlier.problem {
+                continue;
+            }
+            let (l, e) = (specific(inv, later), specific(inv, earlier));
+            let mut shared: Vec<&str> = l
+                .iter()
+                .filter(|c| e.contains(c))
+                .map(|&c| inv.component(c).id.as_str())
+                .collect();
+            shared.sort_unstable();
+            shared.dedup();
+            let same_cause = cause(later).is_some() && cause(later) == cause(earlier);
+            if shared.is_empty() && !same_cause {
+                continue;
+            }
+            let mut why = Vec::new();
+            if !shared.is_empty() {
+                let s = if shared.len() == 1 { "" } else { "s" };
+                why.push(format!("same component{s} {}", shared.join(", ")));
+            }
+            if same_cause {
+                why.push(format!("same cause '{}'", later.cause.as_deref().unwrap_or_default()));
+            }
+            reasons.push(format!(
+                "'{}' of {} ({} earlier; {})",
+                earlier.id,
+                date(earlier.detected_at),
+                match apart.num_days() {
+                    0 => "less than a day".to_owned(),
+                    n => days(n),
+                },
+                why.join(", ")
+            ));
+            earlier_ids.push(earlier.id.clone());
+        }
+        if reasons.is_empty() {
+            continue;
+        }
+        out.push(
+            Finding::new(
+                rule.id(),
+                Severity::Medium,
+                incident_subject(later),
+                format!(
+                    "incident '{}' recurs {}, and no problem links them",
+                    later.id,
+                    reasons.join("; ")
+                ),
+            )
+            .with_evidence("earlier", earlier_ids)
+            .with_remediation(
+                "open a problem listing these incidents (or add this one to the existing problem) \
+                 with a plan for the next occurrence",
+            )
+            .at(&later.location),
+        );
+    }
+    out
+}
 
 /// The impacted components that say where an incident was: those that are
 /// not entry points, or all of them when the incident names only entries.
@@ -849,21 +902,12 @@ fn specific(inv: &Inventory, i: &Incident) -> Vec<Idx<crate::Component>> {
 /// `incident/spof-incident`: an incident that impacted a component the
 /// failure analysis finds to be a single point of failure of some entry
 /// point, within a lookback (default 365 days). One finding per incident.
-#[derive(Debug)]
-pub struct SpofIncident {
-    rules: [Rule; 1],
-    lookback: TimeDelta,
-}
-
-impl SpofIncident {
-    /// The check, looking back 365 days.
-    pub fn new() -> Self {
-        SpofIncident {
-            rules: [Rule::new(
-                "incident/spof-incident",
-                Severity::High,
-                "An incident impacted a component that is still a single point of failure",
-                r"
+pub static SPOF_INCIDENT: BuiltinRule<SpofIncidentOptions> = BuiltinRule::new(
+    Rule::from_static(
+        "incident/spof-incident",
+        Severity::High,
+        "An incident (last 365 days) impacted a component that is still a single point of failure",
+        r"
 ## What it checks
 Incidents detected within the last 365 days before the evaluation instant that impacted a
 component whose failure alone takes an entry point down (see `graph/spof`), as the
@@ -888,73 +932,91 @@ incidents:
 Give the component redundancy in another failure domain (a replica, a second instance
 behind `requires: any`), and track that work as an action of the incident's post-mortem.
 ",
-            )],
-            lookback: TimeDelta::days(365),
-        }
-    }
+    ),
+    SpofIncidentOptions::DEFAULT,
+    spof_incident,
+);
+
+/// The options of [`SPOF_INCIDENT`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SpofIncidentOptions {
+    /// Looks at incidents detected within `lookback` before the evaluation instant.
+    pub lookback: TimeDelta,
+}
+
+impl SpofIncidentOptions {
+    /// The defaults.
+    pub const DEFAULT: SpofIncidentOptions = SpofIncidentOptions {
+        lookback: TimeDelta::days(365),
+    };
 
     /// Looks at incidents detected within `lookback` before the evaluation instant.
     pub fn with_lookback(mut self, lookback: TimeDelta) -> Self {
         self.lookback = lookback;
         self
     }
+}
 
-    fn find(&self, ctx: &Context<'_>) -> Vec<Finding> {
-        let inv = ctx.inventory();
-        let now = ctx.now();
-        let recent: Vec<&Incident> = past(inv, now)
-            .map(|(_, i)| i)
-            .filter(|i| now - i.detected_at <= self.lookback && !i.impacted.is_empty())
-            .collect();
-        if recent.is_empty() {
-            return Vec::new(); // spare the failure analysis
-        }
-        let spofs = ctx.failure_analysis().spofs();
-        let mut out = Vec::new();
-        for i in recent {
-            let mut parts: Vec<String> = Vec::new();
-            let mut components: Vec<String> = Vec::new();
-            let mut impacted = i.impacted.clone();
-            impacted.sort_by(|a, b| inv.component(*a).id.cmp(&inv.component(*b).id));
-            impacted.dedup();
-            for c in impacted {
-                let mut entries: Vec<&str> = spofs
-                    .entries_taken_down_by(c)
-                    .map(|e| inv.component(e).id.as_str())
-                    .collect();
-                if entries.is_empty() {
-                    continue;
-                }
-                entries.sort_unstable();
-                let id = &inv.component(c).id;
-                parts.push(format!("'{id}' (takes down {})", entries.join(", ")));
-                components.push(id.clone());
-            }
-            if parts.is_empty() {
-                continue;
-            }
-            let s = if parts.len() == 1 { "" } else { "s" };
-            out.push(
-                Finding::new(
-                    &self.rules[0].id,
-                    Severity::High,
-                    incident_subject(i),
-                    format!(
-                        "incident '{}' ({}) impacted single point{s} of failure {}",
-                        i.id,
-                        date(i.detected_at),
-                        parts.join(", ")
-                    ),
-                )
-                .with_evidence("spofs", components)
-                .with_remediation(
-                    "give the component redundancy in another failure domain, tracked as a post-mortem action",
-                )
-                .at(&i.location),
-            );
-        }
-        out
+impl Default for SpofIncidentOptions {
+    fn default() -> Self {
+        SpofIncidentOptions::DEFAULT
     }
 }
 
-check_impl!(SpofIncident, "incident/spof-incident");
+fn spof_incident(rule: &Rule, ctx: &Context<'_>, options: &SpofIncidentOptions) -> Vec<Finding> {
+    let inv = ctx.inventory();
+    let now = ctx.now();
+    let recent: Vec<&Incident> = past(inv, now)
+        .map(|(_, i)| i)
+        .filter(|i| now - i.detected_at <= options.lookback && !i.impacted.is_empty())
+        .collect();
+    if recent.is_empty() {
+        return Vec::new(); // spare the failure analysis
+    }
+    let spofs = ctx.failure_analysis().spofs();
+    let mut out = Vec::new();
+    for i in recent {
+        let mut parts: Vec<String> = Vec::new();
+        let mut components: Vec<String> = Vec::new();
+        let mut impacted = i.impacted.clone();
+        impacted.sort_by(|a, b| inv.component(*a).id.cmp(&inv.component(*b).id));
+        impacted.dedup();
+        for c in impacted {
+            let mut entries: Vec<&str> = spofs
+                .entries_taken_down_by(c)
+                .map(|e| inv.component(e).id.as_str())
+                .collect();
+            if entries.is_empty() {
+                continue;
+            }
+            entries.sort_unstable();
+            let id = &inv.component(c).id;
+            parts.push(format!("'{id}' (takes down {})", entries.join(", ")));
+            components.push(id.clone());
+        }
+        if parts.is_empty() {
+            continue;
+        }
+        let s = if parts.len() == 1 { "" } else { "s" };
+        out.push(
+            Finding::new(
+                rule.id(),
+                Severity::High,
+                incident_subject(i),
+                format!(
+                    "incident '{}' ({}) impacted single point{s} of failure {}",
+                    i.id,
+                    date(i.detected_at),
+                    parts.join(", ")
+                ),
+            )
+            .with_evidence("spofs", components)
+            .with_remediation(
+                "give the component redundancy in another failure domain, tracked as a post-mortem action",
+            )
+            .at(&i.location),
+        );
+    }
+    out
+}

@@ -3,17 +3,17 @@
 
 mod checks;
 mod metrics;
-mod model;
 mod postmortem;
 
-pub(crate) use checks::all as checks;
-pub use checks::{
-    ChangeBeforeIncident, CustomerDetected, IssueWithoutAction, MissingPostmortem, PostmortemActions, Recurrence,
-    SpofIncident,
-};
-pub use metrics::{DetectionCounts, DurationStats, IncidentMetric, IncidentMetrics, MetricsGroup, nearest_rank};
-pub use model::{
+pub use crate::model::incident::{
     Action, Change, Detection, Incident, IncidentPhase, IncidentSeverity, Postmortem, PostmortemIssue, Problem,
     ProblemPlan, TimelineEvent,
 };
+pub(crate) use checks::RULES;
+pub use checks::{
+    ACTION_OVERDUE, ACTION_UNDATED, ACTION_UNOWNED, CHANGE_BEFORE_INCIDENT, CUSTOMER_DETECTED,
+    ChangeBeforeIncidentOptions, CustomerDetectedOptions, ISSUE_WITHOUT_ACTION, MISSING_POSTMORTEM,
+    MissingPostmortemOptions, RECURRENCE, RecurrenceOptions, SPOF_INCIDENT, SpofIncidentOptions,
+};
+pub use metrics::{DetectionCounts, DurationStats, IncidentMetric, IncidentMetrics, MetricsGroup, nearest_rank};
 pub use postmortem::postmortem_markdown;

@@ -1,13 +1,13 @@
-//! Built-in checks on the inventory itself: ownership, cross-references and
-//! structure. The domain issues (failure analysis, backups, access,
-//! incidents) add their own checks beside these.
-
-use petgraph::graph::{DiGraph, NodeIndex};
+//! Built-in rules on the inventory itself: ownership, entry points, and what
+//! nothing uses. The domains (graph, backup, access, incident) own their
+//! rules beside these.
 
 use crate::Inventory;
 use crate::access::{PersonStatus, Principal};
-use crate::check::{Check, CheckError, Context, Rule};
+use crate::check::BuiltinRule;
+use crate::check::{Check, Context};
 use crate::finding::{EntityKind, Finding, Severity, Subject};
+use crate::rule::Rule;
 
 /// For each component, whether an entry point is it or depends on it,
 /// directly or indirectly. Linear in components plus dependencies.
@@ -25,33 +25,22 @@ fn reachable_from_entries(inv: &Inventory) -> Vec<bool> {
     reached
 }
 
-/// Every built-in inventory check.
-pub(crate) fn all() -> Vec<Box<dyn Check>> {
-    vec![
-        Box::new(UnownedComponent::new()),
-        Box::new(DepartedOwner::new()),
-        Box::new(NoEntry::new()),
-        Box::new(UnreachableComponent::new()),
-        Box::new(DependencyCycle::new()),
-        Box::new(EmptyDomain::new()),
-    ]
-}
+/// The inventory's built-in rules, in the order of the README's table.
+pub(crate) static RULES: &[&dyn Check] = &[
+    &DEPARTED_OWNER,
+    &UNOWNED_COMPONENT,
+    &NO_ENTRY,
+    &UNREACHABLE_COMPONENT,
+    &EMPTY_DOMAIN,
+];
 
 /// `inventory/unowned-component`: a component nobody owns.
-#[derive(Debug)]
-pub struct UnownedComponent {
-    rules: [Rule; 1],
-}
-
-impl UnownedComponent {
-    /// The check.
-    pub fn new() -> Self {
-        UnownedComponent {
-            rules: [Rule::new(
-                "inventory/unowned-component",
-                Severity::Medium,
-                "A component has no owner",
-                r"
+pub static UNOWNED_COMPONENT: BuiltinRule = BuiltinRule::new(
+    Rule::from_static(
+        "inventory/unowned-component",
+        Severity::Medium,
+        "Components with no owner (low if nothing user-facing needs them)",
+        r"
 ## What it checks
 Components with an empty `owners` list. Entry points, stateful components and anything an
 entry point depends on (directly or indirectly) are reported at medium severity, others at low.
@@ -69,66 +58,43 @@ components:
 ## How to fix
 Add `owners: [team-or-person]` naming a person, group or service account defined in the inventory.
 ",
-            )],
-        }
-    }
-}
+    ),
+    (),
+    unowned_component,
+);
 
-impl Default for UnownedComponent {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl Check for UnownedComponent {
-    fn name(&self) -> &str {
-        "inventory/unowned-component"
-    }
-    fn rules(&self) -> &[Rule] {
-        &self.rules
-    }
-    fn run(&self, ctx: &Context<'_>) -> Result<Vec<Finding>, CheckError> {
-        let inv = ctx.inventory();
-        let used = reachable_from_entries(inv);
-        Ok(inv
-            .components()
-            .iter()
-            .zip(&used)
-            .filter(|(c, _)| c.owners.is_empty())
-            .map(|(c, &used)| {
-                let important = c.entry || c.stateful || used;
-                let severity = if important { Severity::Medium } else { Severity::Low };
-                Finding::new(
-                    &self.rules[0].id,
-                    severity,
-                    Subject::new(EntityKind::Component, &c.id),
-                    format!("component '{}' has no owner", c.id),
-                )
-                .with_evidence("entry", c.entry)
-                .with_evidence("stateful", c.stateful)
-                .with_evidence("entries_depend_on_it", used && !c.entry)
-                .with_remediation("add an `owners:` list naming a person, group or service account")
-                .at(&c.location)
-            })
-            .collect())
-    }
+fn unowned_component(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
+    let inv = ctx.inventory();
+    let used = reachable_from_entries(inv);
+    inv.components()
+        .iter()
+        .zip(&used)
+        .filter(|(c, _)| c.owners.is_empty())
+        .map(|(c, &used)| {
+            let important = c.entry || c.stateful || used;
+            let severity = if important { Severity::Medium } else { Severity::Low };
+            Finding::new(
+                rule.id(),
+                severity,
+                Subject::new(EntityKind::Component, &c.id),
+                format!("component '{}' has no owner", c.id),
+            )
+            .with_evidence("entry", c.entry)
+            .with_evidence("stateful", c.stateful)
+            .with_evidence("entries_depend_on_it", used && !c.entry)
+            .with_remediation("add an `owners:` list naming a person, group or service account")
+            .at(&c.location)
+        })
+        .collect()
 }
 
 /// `inventory/departed-owner`: something owned by a person who has left.
-#[derive(Debug)]
-pub struct DepartedOwner {
-    rules: [Rule; 1],
-}
-
-impl DepartedOwner {
-    /// The check.
-    pub fn new() -> Self {
-        DepartedOwner {
-            rules: [Rule::new(
-                "inventory/departed-owner",
-                Severity::High,
-                "A component or backup policy is owned by someone who has left",
-                r"
+pub static DEPARTED_OWNER: BuiltinRule = BuiltinRule::new(
+    Rule::from_static(
+        "inventory/departed-owner",
+        Severity::High,
+        "Components and backup policies owned by someone who has left",
+        r"
 ## What it checks
 Components and backup policies whose owners include a person with `status: departed`, and
 groups that own something while every person in them has departed.
@@ -148,16 +114,10 @@ components:
 ## How to fix
 Hand the component or policy to a current owner and update `owners:`.
 ",
-            )],
-        }
-    }
-}
-
-impl Default for DepartedOwner {
-    fn default() -> Self {
-        Self::new()
-    }
-}
+    ),
+    (),
+    departed_owner,
+);
 
 /// The departed people behind an owner: the person itself, or every person
 /// of a group in which nobody (directly or in nested groups) is still here.
@@ -206,67 +166,51 @@ fn departed_people(inv: &Inventory, owner: Principal) -> Vec<String> {
     }
 }
 
-impl Check for DepartedOwner {
-    fn name(&self) -> &str {
-        "inventory/departed-owner"
-    }
-    fn rules(&self) -> &[Rule] {
-        &self.rules
-    }
-    fn run(&self, ctx: &Context<'_>) -> Result<Vec<Finding>, CheckError> {
-        let inv = ctx.inventory();
-        let mut out = Vec::new();
-        let mut report = |kind: EntityKind, id: &str, what: &str, owner: Principal, at: &crate::Location| {
-            let departed = departed_people(inv, owner);
-            if departed.is_empty() {
-                return;
-            }
-            let owner_id = inv.principal_id(owner);
-            let message = if matches!(owner, Principal::Person(_)) {
-                format!("{what} '{id}' is owned by '{owner_id}', who has departed")
-            } else {
-                format!(
-                    "{what} '{id}' is owned by group '{owner_id}', whose members have all departed ({})",
-                    departed.join(", ")
-                )
-            };
-            out.push(
-                Finding::new(&self.rules[0].id, Severity::High, Subject::new(kind, id), message)
-                    .with_evidence("owner", owner_id)
-                    .with_evidence("departed", departed)
-                    .with_remediation(format!("hand '{id}' to a current owner and update its owners"))
-                    .at(at),
-            );
+fn departed_owner(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
+    let inv = ctx.inventory();
+    let mut out = Vec::new();
+    let mut report = |kind: EntityKind, id: &str, what: &str, owner: Principal, at: &crate::Location| {
+        let departed = departed_people(inv, owner);
+        if departed.is_empty() {
+            return;
+        }
+        let owner_id = inv.principal_id(owner);
+        let message = if matches!(owner, Principal::Person(_)) {
+            format!("{what} '{id}' is owned by '{owner_id}', who has departed")
+        } else {
+            format!(
+                "{what} '{id}' is owned by group '{owner_id}', whose members have all departed ({})",
+                departed.join(", ")
+            )
         };
-        for c in inv.components() {
-            for &o in &c.owners {
-                report(EntityKind::Component, &c.id, "component", o, &c.location);
-            }
+        out.push(
+            Finding::new(rule.id(), Severity::High, Subject::new(kind, id), message)
+                .with_evidence("owner", owner_id)
+                .with_evidence("departed", departed)
+                .with_remediation(format!("hand '{id}' to a current owner and update its owners"))
+                .at(at),
+        );
+    };
+    for c in inv.components() {
+        for &o in &c.owners {
+            report(EntityKind::Component, &c.id, "component", o, &c.location);
         }
-        for p in inv.backup_policies() {
-            if let Some(o) = p.owner {
-                report(EntityKind::BackupPolicy, &p.id, "backup policy", o, &p.location);
-            }
-        }
-        Ok(out)
     }
+    for p in inv.backup_policies() {
+        if let Some(o) = p.owner {
+            report(EntityKind::BackupPolicy, &p.id, "backup policy", o, &p.location);
+        }
+    }
+    out
 }
 
 /// `inventory/no-entry`: components exist but none is an entry point.
-#[derive(Debug)]
-pub struct NoEntry {
-    rules: [Rule; 1],
-}
-
-impl NoEntry {
-    /// The check.
-    pub fn new() -> Self {
-        NoEntry {
-            rules: [Rule::new(
-                "inventory/no-entry",
-                Severity::Medium,
-                "No component is marked as a user-facing entry point",
-                r"
+pub static NO_ENTRY: BuiltinRule = BuiltinRule::new(
+    Rule::from_static(
+        "inventory/no-entry",
+        Severity::Medium,
+        "An inventory with no `entry: true` component",
+        r"
 ## What it checks
 An inventory with components of which none has `entry: true`.
 
@@ -284,58 +228,36 @@ components:
 ## How to fix
 Mark the products, APIs and sites your users reach with `entry: true`.
 ",
-            )],
-        }
-    }
-}
+    ),
+    (),
+    no_entry,
+);
 
-impl Default for NoEntry {
-    fn default() -> Self {
-        Self::new()
+fn no_entry(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
+    let components = ctx.inventory().components();
+    if components.is_empty() || components.iter().any(|c| c.entry) {
+        return Vec::new();
     }
-}
-
-impl Check for NoEntry {
-    fn name(&self) -> &str {
-        "inventory/no-entry"
-    }
-    fn rules(&self) -> &[Rule] {
-        &self.rules
-    }
-    fn run(&self, ctx: &Context<'_>) -> Result<Vec<Finding>, CheckError> {
-        let components = ctx.inventory().components();
-        if components.is_empty() || components.iter().any(|c| c.entry) {
-            return Ok(Vec::new());
-        }
-        Ok(vec![
-            Finding::new(
-                &self.rules[0].id,
-                Severity::Medium,
-                Subject::new(EntityKind::Inventory, "inventory"),
-                format!("none of the {} components is an entry point", components.len()),
-            )
-            .with_evidence("components", components.len())
-            .with_remediation("mark user-facing components with `entry: true`")
-            .at(&components[0].location),
-        ])
-    }
+    vec![
+        Finding::new(
+            rule.id(),
+            Severity::Medium,
+            Subject::new(EntityKind::Inventory, "inventory"),
+            format!("none of the {} components is an entry point", components.len()),
+        )
+        .with_evidence("components", components.len())
+        .with_remediation("mark user-facing components with `entry: true`")
+        .at(&components[0].location),
+    ]
 }
 
 /// `inventory/unreachable-component`: a component no entry point depends on.
-#[derive(Debug)]
-pub struct UnreachableComponent {
-    rules: [Rule; 1],
-}
-
-impl UnreachableComponent {
-    /// The check.
-    pub fn new() -> Self {
-        UnreachableComponent {
-            rules: [Rule::new(
-                "inventory/unreachable-component",
-                Severity::Info,
-                "A component that no entry point depends on, directly or indirectly",
-                r"
+pub static UNREACHABLE_COMPONENT: BuiltinRule = BuiltinRule::new(
+    Rule::from_static(
+        "inventory/unreachable-component",
+        Severity::Info,
+        "Components no entry point needs",
+        r"
 ## What it checks
 Components that are not entry points and that no entry point reaches through `depends_on`.
 Only runs when at least one entry point exists.
@@ -355,151 +277,41 @@ components:
 ## How to fix
 Add the missing `depends_on` edge, mark it as an entry, or decommission it.
 ",
-            )],
-        }
-    }
-}
+    ),
+    (),
+    unreachable_component,
+);
 
-impl Default for UnreachableComponent {
-    fn default() -> Self {
-        Self::new()
+fn unreachable_component(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
+    let components = ctx.inventory().components();
+    if !components.iter().any(|c| c.entry) {
+        return Vec::new();
     }
-}
-
-impl Check for UnreachableComponent {
-    fn name(&self) -> &str {
-        "inventory/unreachable-component"
-    }
-    fn rules(&self) -> &[Rule] {
-        &self.rules
-    }
-    fn run(&self, ctx: &Context<'_>) -> Result<Vec<Finding>, CheckError> {
-        let components = ctx.inventory().components();
-        if !components.iter().any(|c| c.entry) {
-            return Ok(Vec::new());
-        }
-        let reached = reachable_from_entries(ctx.inventory());
-        Ok(components
-            .iter()
-            .zip(&reached)
-            .filter(|(_, r)| !**r)
-            .map(|(c, _)| {
-                Finding::new(
-                    &self.rules[0].id,
-                    Severity::Info,
-                    Subject::new(EntityKind::Component, &c.id),
-                    format!("no entry point depends on component '{}'", c.id),
-                )
-                .with_remediation("add the missing depends_on edge, mark it entry: true, or remove it")
-                .at(&c.location)
-            })
-            .collect())
-    }
-}
-
-/// `inventory/dependency-cycle`: components that depend on each other in a cycle.
-#[derive(Debug)]
-pub struct DependencyCycle {
-    rules: [Rule; 1],
-}
-
-impl DependencyCycle {
-    /// The check.
-    pub fn new() -> Self {
-        DependencyCycle {
-            rules: [Rule::new(
-                "inventory/dependency-cycle",
-                Severity::Low,
-                "Components depend on each other in a cycle",
-                r"
-## What it checks
-Groups of components that reach each other through `depends_on` (strongly connected
-components of more than one member).
-
-## Why it matters
-A cycle means none of its members can start cold on its own: after a full outage the
-estate cannot be brought back up in any order. A failure anywhere in the cycle
-propagates around it.
-
-## Example
-```yaml
-components:
-  - {id: auth, depends_on: [config]}
-  - {id: config, depends_on: [auth]}
-```
-
-## How to fix
-Break the cycle: cache what one side needs, make one dependency optional (`requires: any`
-over a fallback), or split the component.
-",
-            )],
-        }
-    }
-}
-
-impl Default for DependencyCycle {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl Check for DependencyCycle {
-    fn name(&self) -> &str {
-        "inventory/dependency-cycle"
-    }
-    fn rules(&self) -> &[Rule] {
-        &self.rules
-    }
-    fn run(&self, ctx: &Context<'_>) -> Result<Vec<Finding>, CheckError> {
-        let components = ctx.inventory().components();
-        let mut graph: DiGraph<(), (), u32> = DiGraph::with_capacity(components.len(), 0);
-        for _ in components {
-            graph.add_node(());
-        }
-        for (i, c) in components.iter().enumerate() {
-            for d in &c.depends_on {
-                graph.add_edge(NodeIndex::new(i), NodeIndex::new(d.index()), ());
-            }
-        }
-        let mut out = Vec::new();
-        for mut scc in petgraph::algo::tarjan_scc(&graph) {
-            if scc.len() < 2 {
-                continue;
-            }
-            scc.sort();
-            let members: Vec<&str> = scc.iter().map(|n| components[n.index()].id.as_str()).collect();
-            let first = &components[scc[0].index()];
-            out.push(
-                Finding::new(
-                    &self.rules[0].id,
-                    Severity::Low,
-                    Subject::new(EntityKind::Component, &first.id),
-                    format!("components depend on each other in a cycle: {}", members.join(", ")),
-                )
-                .with_evidence("members", members)
-                .with_remediation("break the cycle so the estate can be started cold in some order")
-                .at(&first.location),
-            );
-        }
-        Ok(out)
-    }
+    let reached = reachable_from_entries(ctx.inventory());
+    components
+        .iter()
+        .zip(&reached)
+        .filter(|(_, r)| !**r)
+        .map(|(c, _)| {
+            Finding::new(
+                rule.id(),
+                Severity::Info,
+                Subject::new(EntityKind::Component, &c.id),
+                format!("no entry point depends on component '{}'", c.id),
+            )
+            .with_remediation("add the missing depends_on edge, mark it entry: true, or remove it")
+            .at(&c.location)
+        })
+        .collect()
 }
 
 /// `inventory/empty-domain`: a failure domain with no members.
-#[derive(Debug)]
-pub struct EmptyDomain {
-    rules: [Rule; 1],
-}
-
-impl EmptyDomain {
-    /// The check.
-    pub fn new() -> Self {
-        EmptyDomain {
-            rules: [Rule::new(
-                "inventory/empty-domain",
-                Severity::Info,
-                "A failure domain contains no component and no other domain",
-                r"
+pub static EMPTY_DOMAIN: BuiltinRule = BuiltinRule::new(
+    Rule::from_static(
+        "inventory/empty-domain",
+        Severity::Info,
+        "Failure domains nothing lives in",
+        r"
 ## What it checks
 Domains that no component lists in `domains:` and that are no other domain's `parent`.
 
@@ -516,52 +328,37 @@ domains:
 ## How to fix
 Add the domain to the `domains:` of the components that live in it, or remove it.
 ",
-            )],
-        }
-    }
-}
+    ),
+    (),
+    empty_domain,
+);
 
-impl Default for EmptyDomain {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl Check for EmptyDomain {
-    fn name(&self) -> &str {
-        "inventory/empty-domain"
-    }
-    fn rules(&self) -> &[Rule] {
-        &self.rules
-    }
-    fn run(&self, ctx: &Context<'_>) -> Result<Vec<Finding>, CheckError> {
-        let inv = ctx.inventory();
-        let mut used = vec![false; inv.domains().len()];
-        for c in inv.components() {
-            for d in &c.domains {
-                used[d.index()] = true;
-            }
+fn empty_domain(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
+    let inv = ctx.inventory();
+    let mut used = vec![false; inv.domains().len()];
+    for c in inv.components() {
+        for d in &c.domains {
+            used[d.index()] = true;
         }
-        for d in inv.domains() {
-            if let Some(p) = d.parent {
-                used[p.index()] = true;
-            }
-        }
-        Ok(inv
-            .domains()
-            .iter()
-            .zip(&used)
-            .filter(|(_, u)| !**u)
-            .map(|(d, _)| {
-                Finding::new(
-                    &self.rules[0].id,
-                    Severity::Info,
-                    Subject::new(EntityKind::Domain, &d.id),
-                    format!("{} '{}' contains no component and no domain", d.kind.as_str(), d.id),
-                )
-                .with_remediation("list the domain under the `domains:` of the components that live in it")
-                .at(&d.location)
-            })
-            .collect())
     }
+    for d in inv.domains() {
+        if let Some(p) = d.parent {
+            used[p.index()] = true;
+        }
+    }
+    inv.domains()
+        .iter()
+        .zip(&used)
+        .filter(|(_, u)| !**u)
+        .map(|(d, _)| {
+            Finding::new(
+                rule.id(),
+                Severity::Info,
+                Subject::new(EntityKind::Domain, &d.id),
+                format!("{} '{}' contains no component and no domain", d.kind.as_str(), d.id),
+            )
+            .with_remediation("list the domain under the `domains:` of the components that live in it")
+            .at(&d.location)
+        })
+        .collect()
 }

@@ -15,6 +15,7 @@ use crate::access::*;
 use crate::backup::*;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::graph::*;
+use crate::ids::check_id;
 use crate::incident::*;
 use crate::source::de::{Placed, Pos, Spanned};
 use crate::suggest::did_you_mean;
@@ -315,26 +316,6 @@ impl Validator {
             );
         }
     }
-}
-
-/// Letters, digits and `-_.:/@`, starting with a letter or digit, 1 to 128 characters.
-pub(crate) fn check_id(id: &str) -> Result<(), String> {
-    if id.is_empty() {
-        return Err("ids must not be empty".to_owned());
-    }
-    if id.len() > 128 {
-        return Err("ids are at most 128 characters".to_owned());
-    }
-    if !id.starts_with(|c: char| c.is_ascii_alphanumeric()) {
-        return Err("ids start with a letter or digit".to_owned());
-    }
-    if let Some(c) = id
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || "-_.:/@".contains(*c)))
-    {
-        return Err(format!("'{c}' is not allowed; use letters, digits and - _ . : / @"));
-    }
-    Ok(())
 }
 
 /// Which failure-analysis entity an id names.
@@ -728,7 +709,7 @@ pub(crate) fn validate(mut raw: RawInventory) -> Result<Inventory, Diagnostics> 
     if !v.diags.is_empty() {
         return Err(v.diags.finish());
     }
-    let mut inventory = Inventory::assemble(
+    let inventory = Inventory::assemble(
         components,
         entries,
         domains,
@@ -746,7 +727,6 @@ pub(crate) fn validate(mut raw: RawInventory) -> Result<Inventory, Diagnostics> 
         problems,
         changes,
     );
-    inventory.add_person_domains();
     Ok(inventory)
 }
 

@@ -117,7 +117,7 @@ fn summary(out: &mut String, report: &Report) {
 }
 
 fn findings(out: &mut String, report: &Report) {
-    let rules: HashMap<&str, &Rule> = report.rules.iter().map(|r| (r.id.as_str(), r)).collect();
+    let rules: HashMap<&str, &Rule> = report.rules.iter().map(|r| (r.id(), r)).collect();
     out.push_str("<section id=\"findings\">\n<h2>Findings</h2>\n");
     if report.findings.is_empty() {
         out.push_str("<p>No findings.</p>\n");
@@ -166,9 +166,9 @@ fn finding(out: &mut String, f: &Finding, rule: Option<&Rule>) {
         let _ = writeln!(
             out,
             "<details class=\"explanation\"><summary>About <code>{}</code>: {}</summary>\n{}</details>",
-            escape(&rule.id),
-            escape(&rule.summary),
-            markdown(&rule.explanation)
+            escape(&rule.id()),
+            escape(&rule.summary()),
+            markdown(&rule.explanation())
         );
     }
     out.push_str("</article>\n");

@@ -13,19 +13,19 @@ pub fn to_sarif(report: &Report) -> Value {
         .iter()
         .map(|r| {
             json!({
-                "id": r.id,
-                "shortDescription": {"text": r.summary},
-                "fullDescription": {"text": r.summary},
-                "help": {"text": r.explanation, "markdown": r.explanation},
-                "defaultConfiguration": {"level": level(r.default_severity)},
-                "properties": {"severity": r.default_severity},
+                "id": r.id(),
+                "shortDescription": {"text": r.summary()},
+                "fullDescription": {"text": r.summary()},
+                "help": {"text": r.explanation(), "markdown": r.explanation()},
+                "defaultConfiguration": {"level": level(r.default_severity())},
+                "properties": {"severity": r.default_severity()},
             })
         })
         .collect();
     let results: Vec<Value> = report
         .findings
         .iter()
-        .map(|f| result(f, report.rules.iter().position(|r| r.id == f.check)))
+        .map(|f| result(f, report.rules.iter().position(|r| r.id() == f.check)))
         .collect();
     let notifications: Vec<Value> = report
         .failures

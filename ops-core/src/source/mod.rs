@@ -2,6 +2,7 @@
 //! into typed values.
 
 pub(crate) mod de;
+pub(crate) mod files;
 mod json;
 mod json_fast;
 pub(crate) mod node;

@@ -1,149 +1,16 @@
-//! The `Check` trait, and the runner that turns checks into a [`Report`].
+//! The runner: runs checks (in parallel if asked), applies severity
+//! overrides and disabled rules in one place, and collects the [`Report`].
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::fmt;
 use std::num::NonZeroUsize;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::Serialize;
 
-use crate::{BackupStatus, EffectiveAccess, FailureAnalysis, Finding, Inventory, Severity, Timestamp};
-
-/// A rule a check can report: its stable id, default severity and a summary.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Rule {
-    /// Stable kebab-case id: `area/what-is-wrong` for built-ins,
-    /// `plugin:<name>/<rule>` for plugins.
-    pub id: String,
-    /// Severity of its findings unless the runner overrides it.
-    pub default_severity: Severity,
-    /// One line: what it finds.
-    pub summary: String,
-    /// Longer documentation in Markdown, under the headings
-    /// *What it checks*, *Why it matters*, *Example* and *How to fix*.
-    pub explanation: String,
-}
-
-impl Rule {
-    /// A rule; `explanation` is trimmed of surrounding blank lines.
-    ///
-    /// ```
-    /// use ops_core::{Rule, Severity};
-    /// let r = Rule::new("example/no-description", Severity::Low, "A component has no description",
-    ///     "\n## What it checks\nComponents without a description.\n");
-    /// assert_eq!(r.explanation, "## What it checks\nComponents without a description.");
-    /// ```
-    pub fn new(id: &str, default_severity: Severity, summary: &str, explanation: &str) -> Rule {
-        Rule {
-            id: id.to_owned(),
-            default_severity,
-            summary: summary.to_owned(),
-            explanation: explanation.trim().to_owned(),
-        }
-    }
-}
-
-/// What a check gets to look at.
-#[derive(Clone, Debug)]
-pub struct Context<'a> {
-    inventory: &'a Inventory,
-    now: Timestamp,
-    /// Built on first use and shared by every check of one run.
-    analysis: std::sync::Arc<OnceLock<FailureAnalysis<'a>>>,
-    /// Likewise.
-    access: std::sync::Arc<OnceLock<EffectiveAccess<'a>>>,
-    /// Likewise: every backup policy's status at `now`.
-    backups: std::sync::Arc<OnceLock<Vec<BackupStatus<'a>>>>,
-}
-
-impl<'a> Context<'a> {
-    /// A context for evaluating `inventory` at the instant `now`.
-    pub fn new(inventory: &'a Inventory, now: Timestamp) -> Self {
-        Context {
-            inventory,
-            now,
-            analysis: std::sync::Arc::default(),
-            access: std::sync::Arc::default(),
-            backups: std::sync::Arc::default(),
-        }
-    }
-    /// The inventory under check.
-    pub fn inventory(&self) -> &'a Inventory {
-        self.inventory
-    }
-    /// The instant to evaluate at. Checks never read the wall clock.
-    pub fn now(&self) -> Timestamp {
-        self.now
-    }
-    /// The failure analysis of the inventory, built on first use and shared
-    /// by every check that runs with this context (and its clones).
-    pub fn failure_analysis(&self) -> &FailureAnalysis<'a> {
-        self.analysis.get_or_init(|| FailureAnalysis::new(self.inventory))
-    }
-    /// The inventory's effective access (nested groups resolved), built on
-    /// first use and shared like [`Context::failure_analysis`].
-    pub fn effective_access(&self) -> &EffectiveAccess<'a> {
-        self.access.get_or_init(|| EffectiveAccess::new(self.inventory))
-    }
-    /// The status of every backup policy at [`Context::now`], in definition
-    /// order ([`BackupStatus::all`]), built on first use and shared like
-    /// [`Context::failure_analysis`].
-    pub fn backup_status(&self) -> &[BackupStatus<'a>] {
-        self.backups.get_or_init(|| BackupStatus::all(self.inventory, self.now))
-    }
-}
-
-/// Why a check could not run. Findings are not errors.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum CheckError {
-    /// The check failed (a plugin trapped, a built-in hit a bug).
-    #[error("{0}")]
-    Failed(String),
-    /// The check ran out of a resource it was given (CPU, memory, stack).
-    #[error("resource limit: {0}")]
-    ResourceLimit(String),
-    /// The check returned something malformed.
-    #[error("invalid output: {0}")]
-    InvalidOutput(String),
-}
-
-/// A check: one or more rules evaluated together over an inventory.
-///
-/// Built-in checks and WebAssembly plugin checks both implement this trait;
-/// the runner cannot tell them apart.
-///
-/// ```
-/// use ops_core::{Check, CheckError, Context, EntityKind, Finding, Rule, Severity, Subject};
-///
-/// #[derive(Debug)]
-/// struct NoDescription { rules: Vec<Rule> }
-///
-/// impl Check for NoDescription {
-///     fn name(&self) -> &str { "example" }
-///     fn rules(&self) -> &[Rule] { &self.rules }
-///     fn run(&self, ctx: &Context<'_>) -> Result<Vec<Finding>, CheckError> {
-///         Ok(ctx.inventory().components().iter()
-///             .filter(|c| c.description.is_none())
-///             .map(|c| Finding::new("example/no-description", Severity::Low,
-///                 Subject::new(EntityKind::Component, &c.id), "no description").at(&c.location))
-///             .collect())
-///     }
-/// }
-/// ```
-pub trait Check: Send + Sync + fmt::Debug {
-    /// The check's name, used in error reports (`inventory`, `plugin:zones`).
-    fn name(&self) -> &str;
-    /// The rules it may report. Findings for any other rule id are refused.
-    fn rules(&self) -> &[Rule];
-    /// Evaluates the check.
-    ///
-    /// # Errors
-    /// [`CheckError`] when the check cannot produce a result at all.
-    fn run(&self, ctx: &Context<'_>) -> Result<Vec<Finding>, CheckError>;
-}
+use super::{Check, CheckError, Context};
+use crate::rule::Rule;
+use crate::{Finding, Inventory, Severity, Timestamp};
 
 /// A check that could not run, and why.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -207,15 +74,6 @@ impl Runner {
     /// A runner with no checks.
     pub fn new() -> Self {
         Runner::default()
-    }
-
-    /// A runner with every built-in check.
-    pub fn with_builtin_checks() -> Self {
-        let mut r = Runner::new();
-        for c in crate::builtin_checks() {
-            r.add(c);
-        }
-        r
     }
 
     /// Adds a check.
@@ -330,7 +188,7 @@ impl Runner {
         });
         let rules = self
             .rules()
-            .filter(|r| !self.disabled.contains(&r.id))
+            .filter(|r| !self.disabled.contains(r.id()))
             .cloned()
             .collect();
         Report {
@@ -344,7 +202,7 @@ impl Runner {
     /// Checks that every finding names one of the check's rules, drops
     /// disabled rules and applies overrides.
     fn accept(&self, check: &dyn Check, found: Vec<Finding>) -> Result<Vec<Finding>, CheckError> {
-        let declared: HashSet<&str> = check.rules().iter().map(|r| r.id.as_str()).collect();
+        let declared: HashSet<&str> = check.rules().iter().map(Rule::id).collect();
         if let Some(f) = found.iter().find(|f| !declared.contains(f.check.as_str())) {
             return Err(CheckError::InvalidOutput(format!(
                 "finding for undeclared rule '{}'",

@@ -4,8 +4,8 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use super::{Format, Limits};
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::source::{Format, Limits};
 
 /// One file's text, named as the user named it.
 #[derive(Debug)]
@@ -163,4 +163,17 @@ fn io_reason(e: &std::io::Error) -> String {
         std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
         _ => e.to_string(),
     }
+}
+
+/// Reads Backstage catalog files: `(name, text)` of every `.yaml` and `.yml`
+/// file under `paths`, each problem reported.
+pub(crate) fn read_catalog_files(
+    paths: &[PathBuf],
+    limits: &Limits,
+    diags: &mut Diagnostics,
+) -> Vec<(Arc<str>, String)> {
+    read_all(paths, limits, true, diags)
+        .into_iter()
+        .map(|t| (t.name, t.text))
+        .collect()
 }

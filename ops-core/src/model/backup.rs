@@ -2,7 +2,8 @@
 
 use chrono::TimeDelta;
 
-use super::{KeepCount, Schedule};
+use crate::Error;
+use crate::backup::{KeepCount, ResticDuration, ResticVersion, RetentionPolicy, Schedule, TagList};
 use crate::{Component, Idx, Location, Principal, Timestamp};
 
 /// A backup policy.
@@ -176,4 +177,41 @@ pub struct RestoreDrill {
     pub notes: Option<String>,
     /// Where recorded.
     pub location: Location,
+}
+
+/// The inventory's retention as the retention engine's policy: defined here,
+/// beside [`Retention`], so the engine does not depend on the model.
+impl RetentionPolicy {
+    /// A policy from an inventory [`Retention`](crate::Retention), for the
+    /// current restic release. Durations are parsed with
+    /// [`ResticDuration::parse`] (the inventory validated their syntax).
+    pub fn from_retention(r: &Retention) -> Result<RetentionPolicy, Error> {
+        let count = |c: Option<KeepCount>| match c {
+            None | Some(KeepCount::Count(0)) => KeepCount::Off,
+            Some(c) => c,
+        };
+        let duration = |field: &str, d: &Option<String>| -> Result<ResticDuration, Error> {
+            d.as_deref()
+                .map_or(Ok(ResticDuration::default()), ResticDuration::parse)
+                .map_err(|e| Error::InvalidRetention(format!("{field}: {e}")))
+        };
+        let policy = RetentionPolicy {
+            last: count(r.keep_last),
+            hourly: count(r.keep_hourly),
+            daily: count(r.keep_daily),
+            weekly: count(r.keep_weekly),
+            monthly: count(r.keep_monthly),
+            yearly: count(r.keep_yearly),
+            within: duration("keep_within", &r.keep_within)?,
+            within_hourly: duration("keep_within_hourly", &r.keep_within_hourly)?,
+            within_daily: duration("keep_within_daily", &r.keep_within_daily)?,
+            within_weekly: duration("keep_within_weekly", &r.keep_within_weekly)?,
+            within_monthly: duration("keep_within_monthly", &r.keep_within_monthly)?,
+            within_yearly: duration("keep_within_yearly", &r.keep_within_yearly)?,
+            tags: r.keep_tags.iter().map(|t| TagList::parse(t)).collect(),
+            version: ResticVersion::Current,
+        };
+        policy.check()?;
+        Ok(policy)
+    }
 }

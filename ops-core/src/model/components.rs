@@ -1,5 +1,6 @@
 //! Components, redundancy rules and failure domains.
 
+use super::people::Principal;
 use crate::{Idx, Location};
 
 /// Anything that can fail and that others can depend on.
@@ -23,7 +24,7 @@ pub struct Component {
     /// Criticality, 1 (most critical) to 4; `None` if not stated.
     pub tier: Option<u8>,
     /// Owning principals.
-    pub owners: Vec<crate::Principal>,
+    pub owners: Vec<Principal>,
     /// Failure domains it lives in directly (not their parents).
     pub domains: Vec<Idx<Domain>>,
     /// Holds data that must be backed up.

@@ -1,0 +1,129 @@
+//! The `Check` trait and what a check sees ([`Context`]); the runner that
+//! turns checks into a [`Report`]; and [`BuiltinRule`], the adapter every
+//! built-in rule is defined with.
+
+mod builtin_rule;
+mod runner;
+
+use std::fmt;
+use std::sync::OnceLock;
+
+use crate::rule::Rule;
+use crate::{BackupStatus, EffectiveAccess, FailureAnalysis, Finding, Inventory, Timestamp};
+
+pub use builtin_rule::{BuiltinRule, FindFn};
+pub use runner::{CheckFailure, Report, Runner};
+
+/// What a check gets to look at.
+#[derive(Clone, Debug)]
+pub struct Context<'a> {
+    inventory: &'a Inventory,
+    now: Timestamp,
+    /// Built on first use and shared by every check of one run.
+    analysis: std::sync::Arc<OnceLock<FailureAnalysis<'a>>>,
+    /// Likewise.
+    access: std::sync::Arc<OnceLock<EffectiveAccess<'a>>>,
+    /// Likewise: every backup policy's status at `now`.
+    backups: std::sync::Arc<OnceLock<Vec<BackupStatus<'a>>>>,
+}
+
+impl<'a> Context<'a> {
+    /// A context for evaluating `inventory` at the instant `now`.
+    pub fn new(inventory: &'a Inventory, now: Timestamp) -> Self {
+        Context {
+            inventory,
+            now,
+            analysis: std::sync::Arc::default(),
+            access: std::sync::Arc::default(),
+            backups: std::sync::Arc::default(),
+        }
+    }
+    /// The inventory under check.
+    pub fn inventory(&self) -> &'a Inventory {
+        self.inventory
+    }
+    /// The instant to evaluate at. Checks never read the wall clock.
+    pub fn now(&self) -> Timestamp {
+        self.now
+    }
+    /// The failure analysis of the inventory, built on first use and shared
+    /// by every check that runs with this context (and its clones).
+    pub fn failure_analysis(&self) -> &FailureAnalysis<'a> {
+        self.analysis.get_or_init(|| FailureAnalysis::new(self.inventory))
+    }
+    /// The inventory's effective access (nested groups resolved), built on
+    /// first use and shared like [`Context::failure_analysis`].
+    pub fn effective_access(&self) -> &EffectiveAccess<'a> {
+        self.access.get_or_init(|| EffectiveAccess::new(self.inventory))
+    }
+    /// The status of every backup policy at [`Context::now`], in definition
+    /// order ([`BackupStatus::all`]), built on first use and shared like
+    /// [`Context::failure_analysis`].
+    pub fn backup_status(&self) -> &[BackupStatus<'a>] {
+        self.backups.get_or_init(|| BackupStatus::all(self.inventory, self.now))
+    }
+}
+
+/// Why a check could not run. Findings are not errors.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CheckError {
+    /// The check failed (a plugin trapped, a built-in hit a bug).
+    #[error("{0}")]
+    Failed(String),
+    /// The check ran out of a resource it was given (CPU, memory, stack).
+    #[error("resource limit: {0}")]
+    ResourceLimit(String),
+    /// The check returned something malformed.
+    #[error("invalid output: {0}")]
+    InvalidOutput(String),
+}
+
+/// A check: one or more rules evaluated together over an inventory.
+///
+/// Built-in checks and WebAssembly plugin checks both implement this trait;
+/// the runner cannot tell them apart.
+///
+/// ```
+/// use ops_core::{Check, CheckError, Context, EntityKind, Finding, Rule, Severity, Subject};
+///
+/// #[derive(Debug)]
+/// struct NoDescription { rules: Vec<Rule> }
+///
+/// impl Check for NoDescription {
+///     fn name(&self) -> &str { "example" }
+///     fn rules(&self) -> &[Rule] { &self.rules }
+///     fn run(&self, ctx: &Context<'_>) -> Result<Vec<Finding>, CheckError> {
+///         Ok(ctx.inventory().components().iter()
+///             .filter(|c| c.description.is_none())
+///             .map(|c| Finding::new("example/no-description", Severity::Low,
+///                 Subject::new(EntityKind::Component, &c.id), "no description").at(&c.location))
+///             .collect())
+///     }
+/// }
+/// ```
+pub trait Check: Send + Sync + fmt::Debug {
+    /// The check's name, used in error reports (`inventory`, `plugin:zones`).
+    fn name(&self) -> &str;
+    /// The rules it may report. Findings for any other rule id are refused.
+    fn rules(&self) -> &[Rule];
+    /// Evaluates the check.
+    ///
+    /// # Errors
+    /// [`CheckError`] when the check cannot produce a result at all.
+    fn run(&self, ctx: &Context<'_>) -> Result<Vec<Finding>, CheckError>;
+}
+
+/// A reference to a check is a check: the registry's `static` rules are
+/// added to a [`Runner`] without copying them.
+impl<C: Check + ?Sized> Check for &C {
+    fn name(&self) -> &str {
+        (**self).name()
+    }
+    fn rules(&self) -> &[Rule] {
+        (**self).rules()
+    }
+    fn run(&self, ctx: &Context<'_>) -> Result<Vec<Finding>, CheckError> {
+        (**self).run(ctx)
+    }
+}

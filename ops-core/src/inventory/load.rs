@@ -1,0 +1,156 @@
+//! Loading: files and in-memory texts in, a validated [`Inventory`] out.
+//! Reads the sources (and any Backstage catalog) into the raw sections,
+//! validates them into the model, then derives the `person` failure domains.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use super::raw;
+use super::sections::RawInventory;
+use super::validate;
+use super::{Inventory, LoadOptions};
+use crate::Error;
+use crate::access;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::import::backstage;
+use crate::source::de::Sink;
+use crate::source::files;
+use crate::source::{self, Format, Limits};
+
+impl Inventory {
+    /// Loads and validates the files and directories at `paths`, with default limits.
+    ///
+    /// Directories are read recursively, in name order, skipping hidden
+    /// entries and files that are not `.yaml`, `.yml`, `.toml` or `.json`.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] with every problem found, each with its location.
+    pub fn load<P: Into<PathBuf> + Clone>(paths: &[P]) -> Result<Inventory, Error> {
+        Inventory::load_with(paths, &LoadOptions::default())
+    }
+
+    /// Like [`Inventory::load`], with explicit options.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] with every problem found.
+    pub fn load_with<P: Into<PathBuf> + Clone>(paths: &[P], options: &LoadOptions) -> Result<Inventory, Error> {
+        let paths: Vec<PathBuf> = paths.iter().cloned().map(Into::into).collect();
+        let mut diags = Diagnostics::default();
+        let texts = files::read_all(&paths, &options.limits, false, &mut diags);
+        let catalog = files::read_all(&options.backstage, &options.limits, true, &mut diags);
+        if !options.backstage.is_empty() && catalog.is_empty() && diags.is_empty() {
+            diags.push(Diagnostic::new(
+                None,
+                "no Backstage catalog files found (expected .yaml or .yml files)",
+            ));
+        }
+        if texts.is_empty() && catalog.is_empty() && diags.is_empty() {
+            diags.push(Diagnostic::new(
+                None,
+                "no inventory files found (expected .yaml, .yml, .toml or .json files)",
+            ));
+        }
+        let sources: Vec<(Arc<str>, Format, &str)> = texts
+            .iter()
+            .map(|t| (t.name.clone(), t.format, t.text.as_str()))
+            .collect();
+        let catalog: Vec<(Arc<str>, &str)> = catalog.iter().map(|t| (t.name.clone(), t.text.as_str())).collect();
+        Inventory::build(&sources, &catalog, &options.limits, diags)
+    }
+
+    /// Loads an inventory from one in-memory text; `name` is used in locations.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] with every problem found.
+    pub fn from_text(name: &str, format: Format, text: &str) -> Result<Inventory, Error> {
+        let limits = Limits::default();
+        let mut diags = Diagnostics::default();
+        let size = text.len() as u64;
+        if size > limits.max_file_bytes {
+            diags.push(Diagnostic::new(
+                None,
+                format!(
+                    "{name}: file is {size} bytes, over the limit of {} bytes",
+                    limits.max_file_bytes
+                ),
+            ));
+            return Err(Error::Invalid(diags));
+        }
+        Inventory::build(&[(Arc::from(name), format, text)], &[], &limits, diags)
+    }
+
+    /// Loads `sources` (inventory files) and `catalog` (Backstage catalog
+    /// files, name and text), the catalog first so the files can overlay it.
+    fn build<'t>(
+        sources: &[(Arc<str>, Format, &'t str)],
+        catalog: &[(Arc<str>, &str)],
+        limits: &Limits,
+        mut diags: Diagnostics,
+    ) -> Result<Inventory, Error> {
+        let sink = Sink::default();
+        let mut raw = RawInventory::default();
+        let mut notes = Vec::new();
+        let mut imported = None;
+        if !catalog.is_empty() {
+            let mut docs = Vec::new();
+            for (name, text) in catalog {
+                let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+                match source::parse(name, text, Format::Yaml, limits, None) {
+                    Ok(d) => docs.extend(d),
+                    Err(d) => {
+                        diags.push(d);
+                        raw.incomplete = true;
+                    }
+                }
+            }
+            let converted = backstage::convert(&docs, &sink);
+            raw.add_document(&converted.document, &sink);
+            raw.broken.extend(converted.broken);
+            notes = converted.notes;
+            imported = Some(raw.imported());
+        }
+        for (name, format, text) in sources {
+            // Some editors start files with a byte-order mark; it is not content.
+            let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+            let mut item = |section: &str, item: source::Item<'_, 't>| raw.add_item(section, item, &sink);
+            let stream = source::Stream {
+                keys: raw::LIST_SECTIONS,
+                item: &mut item,
+            };
+            let parsed = source::parse(name, text, *format, limits, Some(stream));
+            match parsed {
+                Ok(docs) => {
+                    for doc in &docs {
+                        raw.add_document(doc, &sink);
+                    }
+                }
+                Err(d) => {
+                    diags.push(d);
+                    // Its ids are unknown: references into it cannot be judged.
+                    raw.incomplete = true;
+                }
+            }
+        }
+        if let Some(imported) = imported {
+            raw.apply_overlay(imported);
+        }
+        // A file that could not be read at all hides ids the same way.
+        raw.incomplete |= !diags.is_empty();
+        diags.extend(sink.take());
+        if !diags.is_empty() {
+            // References cannot be checked reliably when entities are missing;
+            // still report the reference problems among what did parse.
+            if let Err(more) = validate::validate(raw) {
+                diags.extend(more.iter().cloned());
+            }
+            return Err(Error::Invalid(diags.finish()));
+        }
+        let mut inventory = validate::validate(raw).map_err(Error::Invalid)?;
+        inventory.notes = notes;
+        // The one derived step: who alone administers a component becomes a
+        // failure domain of kind `person` (see `access/single-admin`).
+        let sole = access::sole_admins(&inventory);
+        inventory.add_person_domains(sole);
+        Ok(inventory)
+    }
+}
