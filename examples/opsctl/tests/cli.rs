@@ -168,8 +168,9 @@ fn text_output_is_grouped_and_plain_when_piped() {
         "45 findings: 10 critical, 18 high, 13 medium, 2 low, 2 info (evaluated at 2026-11-22T09:00:00Z).\n"
     ));
     let coloured = stdout(&opsctl(&["check", &example(), "--at", AT, "--color", "always"]));
-    assert!(coloured.contains("\x1b[1;31mHIGH\x1b[0m"));
-    assert!(coloured.contains("\x1b[1;35mCRITICAL\x1b[0m"));
+    // anstyle writes bold and the colour as two sequences (ESC[1m ESC[31m).
+    assert!(coloured.contains("\x1b[1m\x1b[31mHIGH\x1b[0m"));
+    assert!(coloured.contains("\x1b[1m\x1b[35mCRITICAL\x1b[0m"));
 }
 
 #[test]
