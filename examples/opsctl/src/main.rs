@@ -1,27 +1,25 @@
 //! `opsctl`: the command-line front end of ops.
+//!
+//! This file holds the top-level command line, the dispatch to one module
+//! per command (`commands/`, each with its arguments next to its handler)
+//! and the printing of errors; what commands share (inputs, `--at`, output,
+//! colour, exit codes, atomic writes) is in `shared/`.
 
-mod access;
-mod analysis;
-mod backup;
-mod cli;
-mod import;
-mod incident;
-mod man;
-mod plugins;
-mod report;
-mod retention;
-mod text;
-mod write;
+mod commands;
+mod shared;
 
-use std::io::IsTerminal;
+use std::io::Write as _;
 use std::process::ExitCode;
 
-use anyhow::{Result, bail};
-use clap::{CommandFactory, FromArgMatches};
-use ops_core::{Error, Inventory, LoadOptions, Runner, render};
+use anyhow::Result;
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+use ops_core::Error;
 
-use cli::{AccessCommand, BackupCommand, CheckArgs, Cli, ColorChoice, Command, OutputFormat, PluginCommand};
-use text::Style;
+use commands::{
+    access, backup, blast_radius, check, completions, explain, export, graph, import, incident, man, offboard, plugin,
+    postmortem, report, schema, simulate, spof, validate,
+};
+use shared::color::{self, ColorChoice};
 
 /// mimalloc rather than the system allocator: loading a large inventory makes
 /// and frees millions of small allocations, which glibc's malloc handles
@@ -29,232 +27,214 @@ use text::Style;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// Exit code for findings at or above the threshold.
-const EXIT_FINDINGS: u8 = 1;
-/// Exit code for usage and input errors (clap uses 2 for usage errors too).
-const EXIT_ERROR: u8 = 2;
+const AFTER_HELP: &str = "\
+Exit codes:
+  0  no finding at or above --fail-on (or, for validate, the inventory is valid)
+  1  findings at or above --fail-on
+  2  usage error, the inventory or a plugin could not be loaded, or a check could not run
+
+Examples:
+  opsctl validate examples/inventories/startup
+  opsctl check examples/inventories/startup
+  opsctl check inventory/ --format sarif --output ops.sarif
+  opsctl check inventory/ --fail-on medium --at 2026-11-22T09:00:00Z
+  opsctl check inventory/ --plugin zone_spof.wasm --plugin-config zone-spof.toml
+  opsctl explain inventory/departed-owner
+  opsctl offboard examples/inventories/startup dana
+  opsctl access review examples/inventories/startup --format csv
+  opsctl incident report examples/inventories/startup
+  opsctl postmortem examples/inventories/startup INC-2026-014
+  opsctl check --backstage catalog/ overlay/
+  opsctl schema > inventory.schema.json
+  opsctl import aws-credential-report report.csv --system aws-prod --output inventory/aws.json";
+
+/// Operations knowledge as data: check an inventory of components, failure
+/// domains, access, backups and incidents for what fails quietly.
+#[derive(Debug, Parser)]
+#[command(name = "opsctl", version, after_help = AFTER_HELP)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+    /// When to colour error messages and check's text report (auto: on a
+    /// terminal, unless NO_COLOR is set and not empty).
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub(crate) color: ColorChoice,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Load and validate an inventory; print every problem with its location.
+    #[command(after_help = "Example:\n  opsctl validate examples/inventories/startup")]
+    Validate(validate::ValidateArgs),
+    /// Run every check and report the findings.
+    #[command(after_help = AFTER_HELP)]
+    Check(check::CheckArgs),
+    /// Single points of failure: components and failure domains whose failure
+    /// alone takes an entry point down.
+    #[command(after_help = "Exit codes: 0 no single point of failure, 1 some, 2 input error.\n\n\
+        Examples:\n  opsctl spof examples/inventories/startup\n  \
+        opsctl spof inventory/ --entry checkout --explain\n  opsctl spof inventory/ --format json")]
+    Spof(spof::SpofArgs),
+    /// What fails when one component fails, and why.
+    #[command(
+        name = "blast-radius",
+        after_help = "Example:\n  opsctl blast-radius examples/inventories/startup postgres-primary"
+    )]
+    BlastRadius(blast_radius::BlastArgs),
+    /// Fail components or domains and show what goes down, and why.
+    #[command(
+        after_help = "Exit codes: 0 no entry point down, 1 some entry point down, 2 input error.\n\n\
+        Examples:\n  opsctl simulate examples/inventories/startup --fail eu-west-1a\n  \
+        opsctl simulate inventory/ --fail web-1,web-2 --format json"
+    )]
+    Simulate(simulate::SimulateArgs),
+    /// Draw the dependency graph (Graphviz dot or Mermaid), single points of failure highlighted.
+    #[command(
+        after_help = "Examples:\n  opsctl graph examples/inventories/startup --format dot | dot -Tsvg > estate.svg\n  \
+        opsctl graph inventory/ --format mermaid"
+    )]
+    Graph(graph::GraphArgs),
+    /// Everything a person can reach, through which groups, and the checklist
+    /// that removes it: grants, group memberships, credentials to rotate,
+    /// things to hand over.
+    #[command(after_help = "Examples:\n  opsctl offboard examples/inventories/startup dana\n  \
+        opsctl offboard inventory/ dana --format json --at 2026-11-22T09:00:00Z\n  \
+        opsctl offboard inventory/ dana --output offboarding-dana.md")]
+    Offboard(offboard::OffboardArgs),
+    /// Access inventory commands.
+    Access {
+        #[command(subcommand)]
+        command: access::AccessCommand,
+    },
+    /// Incidents: metrics over an inventory, or a new incident file.
+    #[command(subcommand)]
+    Incident(incident::IncidentCommand),
+    /// Render an incident's post-mortem as a document ready to share.
+    #[command(
+        after_help = "Writes header, impact, the four standard questions, timeline, and the issues \
+        with their actions (owner, due date, expected result). Missing parts are shown as missing.\n\n\
+        Examples:\n  opsctl postmortem examples/inventories/startup INC-2026-014\n  \
+        opsctl postmortem inventory/ INC-2026-019 --output INC-2026-019.md"
+    )]
+    Postmortem(postmortem::PostmortemArgs),
+    /// Print the JSON Schema of inventory files (for editor completion).
+    #[command(after_help = "Example:\n  opsctl schema > inventory.schema.json\n  \
+        # then, at the top of a YAML file:\n  \
+        # yaml-language-server: $schema=./inventory.schema.json")]
+    Schema,
+    /// Turn another tool's export into an inventory file (JSON).
+    #[command(subcommand, after_help = import::IMPORT_HELP)]
+    Import(import::ImportCommand),
+    /// Backup commands: where each policy stands, when it runs, and what
+    /// restic's retention would keep.
+    #[command(subcommand)]
+    Backup(Box<backup::BackupCommand>),
+    /// WebAssembly check plugins.
+    Plugin {
+        #[command(subcommand)]
+        command: plugin::PluginCommand,
+    },
+    /// Write a self-contained HTML report: findings with explanations, the
+    /// dependency graph, backups, access review and incident metrics.
+    #[command(
+        after_help = "The page loads nothing and runs no script; send it by mail or attach it to a ticket.\n\n\
+        Exit codes: 0 written, 2 usage or input error.\n\n\
+        Examples:\n  opsctl report examples/inventories/startup --html report.html\n  \
+        opsctl report inventory/ --html report.html --entry public-api --at 2026-11-22T09:00:00Z"
+    )]
+    Report(report::ReportArgs),
+    /// Export the failure model for other tools.
+    #[command(subcommand)]
+    Export(export::ExportCommand),
+    /// Print a shell completion script for opsctl.
+    #[command(
+        after_help = "Examples:\n  opsctl completions bash > /etc/bash_completion.d/opsctl\n  \
+        opsctl completions zsh > \"${fpath[1]}/_opsctl\"\n  \
+        opsctl completions fish > ~/.config/fish/completions/opsctl.fish"
+    )]
+    Completions(completions::CompletionsArgs),
+    /// Print the man page of opsctl (roff), or write one page per command into DIR.
+    #[command(after_help = "Examples:\n  opsctl man | man -l -\n  opsctl man --output share/man/man1")]
+    Man(man::ManArgs),
+    /// Explain a check: what it finds, why it matters, how to fix it.
+    /// Without a rule id, list every rule (with `--plugin`, the plugins' too).
+    #[command(
+        after_help = "Examples:\n  opsctl explain\n  opsctl explain inventory/departed-owner\n  \
+                            opsctl explain --plugin zone_spof.wasm\n  \
+                            opsctl explain --plugin zone_spof.wasm plugin:zone-spof/zone-loss"
+    )]
+    Explain(explain::ExplainArgs),
+}
 
 fn main() -> ExitCode {
     // Parsed through ArgMatches so `--plugin-config` can be paired with the
     // `--plugin` it follows.
     let matches = Cli::command().get_matches();
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    cli.color.apply();
     // An importer's input is not checked, it is imported.
     let not_done = if matches!(cli.command, Command::Import(_)) {
         "nothing was imported"
     } else {
         "nothing was checked"
     };
-    let style = Style {
-        color: std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-    };
-    match run(cli, &matches) {
+    match run(cli.command, &matches) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            match e.downcast_ref::<Error>() {
-                Some(Error::Invalid(problems)) => {
-                    for p in problems {
-                        eprintln!("{} {p}", style.error("error:"));
-                    }
-                    let n = problems.len();
-                    eprintln!("{n} problem{} found; {not_done}", if n == 1 { "" } else { "s" });
-                }
-                Some(Error::Import(problems)) => {
-                    for p in problems {
-                        eprintln!("{} {p}", style.error("error:"));
-                    }
-                    let n = problems.len();
-                    eprintln!(
-                        "{n} problem{} found; nothing was imported",
-                        if n == 1 { "" } else { "s" }
-                    );
-                }
-                _ => eprintln!("{} {e:#}", style.error("error:")),
-            }
-            ExitCode::from(EXIT_ERROR)
+            print_error(&e, not_done);
+            ExitCode::from(shared::EXIT_ERROR)
         }
     }
 }
 
-fn run(cli: Cli, matches: &clap::ArgMatches) -> Result<u8> {
-    match cli.command {
-        Command::Validate { inputs } => {
-            let inv = load(&inputs)?;
-            write::emit(
-                None,
-                &format!(
-                    "valid: {} components, {} domains, {} people, {} grants, {} backup policies, {} incidents\n",
-                    inv.components().len(),
-                    inv.domains().len(),
-                    inv.people().len(),
-                    inv.grants().len(),
-                    inv.backup_policies().len(),
-                    inv.incidents().len(),
-                ),
-            )?;
-            Ok(0)
+/// Prints an error to standard error, every problem of an inventory or an
+/// import on its own line.
+fn print_error(e: &anyhow::Error, not_done: &str) {
+    let mut err = anstream::stderr().lock();
+    let prefix = color::paint(color::ERROR, "error:");
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    // Nothing more can be done if standard error is closed.
+    let _ = match e.downcast_ref::<Error>() {
+        Some(Error::Invalid(problems)) => {
+            for p in problems {
+                let _ = writeln!(err, "{prefix} {p}");
+            }
+            let n = problems.len();
+            writeln!(err, "{n} problem{} found; {not_done}", plural(n))
         }
-        Command::Check(args) => {
-            let configs =
-                plugins::pair_configs(matches.subcommand_matches("check"), &args.plugins, &args.plugin_configs)?;
-            check(args, configs)
+        Some(Error::Import(problems)) => {
+            for p in problems {
+                let _ = writeln!(err, "{prefix} {p}");
+            }
+            let n = problems.len();
+            writeln!(err, "{n} problem{} found; nothing was imported", plural(n))
         }
-        Command::Spof(args) => analysis::spof(&args),
-        Command::BlastRadius(args) => analysis::blast_radius(&args),
-        Command::Simulate(args) => analysis::simulate(&args),
-        Command::Graph(args) => analysis::graph(&args),
-        Command::Offboard(args) => access::offboard(&args),
-        Command::Access {
-            command: AccessCommand::Review(args),
-        } => access::review(&args),
-        Command::Incident(cli::IncidentCommand::Report(args)) => incident::report(&args),
-        Command::Incident(cli::IncidentCommand::New(args)) => incident::new(&args),
-        Command::Postmortem(args) => incident::postmortem(&args),
-        Command::Schema => {
-            let schema = serde_json::to_string_pretty(&ops_core::inventory_schema())?;
-            write::emit(None, &(schema + "\n"))?;
-            Ok(0)
-        }
+        _ => writeln!(err, "{prefix} {e:#}"),
+    };
+}
+
+/// Runs one command; its exit code, or the error that stopped it.
+fn run(command: Command, matches: &clap::ArgMatches) -> Result<u8> {
+    match command {
+        Command::Validate(args) => validate::run(&args),
+        Command::Check(args) => check::run(args, matches.subcommand_matches("check")),
+        Command::Spof(args) => spof::run(&args),
+        Command::BlastRadius(args) => blast_radius::run(&args),
+        Command::Simulate(args) => simulate::run(&args),
+        Command::Graph(args) => graph::run(&args),
+        Command::Offboard(args) => offboard::run(&args),
+        Command::Access { command } => access::run(command),
+        Command::Incident(command) => incident::run(command),
+        Command::Postmortem(args) => postmortem::run(&args),
+        Command::Schema => schema::run(),
         Command::Import(command) => import::run(command),
-        Command::Backup(command) => match *command {
-            BackupCommand::Status(args) => backup::status(&args),
-            BackupCommand::Schedule(args) => backup::schedule(&args),
-            BackupCommand::Retention(args) => retention::run(&args),
-        },
-        Command::Plugin {
-            command: PluginCommand::Inspect { file },
-        } => plugins::inspect(&file),
-        Command::Report(args) => report::report(&args),
-        Command::Export(cli::ExportCommand::Mef(args)) => report::mef(&args),
-        Command::Completions { shell } => {
-            let shell = match shell {
-                cli::Shell::Bash => clap_complete::Shell::Bash,
-                cli::Shell::Zsh => clap_complete::Shell::Zsh,
-                cli::Shell::Fish => clap_complete::Shell::Fish,
-            };
-            let mut script = Vec::new();
-            clap_complete::generate(shell, &mut Cli::command(), "opsctl", &mut script);
-            write::emit(None, &String::from_utf8(script)?)?;
-            Ok(0)
-        }
-        Command::Man { output } => man::run(output.as_deref()),
-        Command::Explain {
-            rule,
-            plugins,
-            no_plugin_cache,
-        } => explain(rule.as_deref(), &plugins, no_plugin_cache),
-    }
-}
-
-/// Inventory files and Backstage catalogs named on the command line.
-pub(crate) struct Sources<'a> {
-    paths: &'a [std::path::PathBuf],
-    backstage: &'a [std::path::PathBuf],
-}
-
-impl<'a> From<&'a cli::Inputs> for Sources<'a> {
-    fn from(i: &'a cli::Inputs) -> Self {
-        Sources {
-            paths: &i.paths,
-            backstage: &i.backstage,
-        }
-    }
-}
-
-impl<'a> From<&'a cli::InputsBeforeId> for Sources<'a> {
-    fn from(i: &'a cli::InputsBeforeId) -> Self {
-        Sources {
-            paths: &i.paths,
-            backstage: &i.backstage,
-        }
-    }
-}
-
-/// Loads the inventory named on the command line; notes of what was skipped
-/// (Backstage kinds ops does not import) go to standard error.
-pub(crate) fn load<'a>(inputs: impl Into<Sources<'a>>) -> Result<Inventory> {
-    let inputs: Sources<'_> = inputs.into();
-    let mut options = LoadOptions::default();
-    options.backstage = inputs.backstage.to_vec();
-    let inventory = Inventory::load_with(inputs.paths, &options)?;
-    for note in inventory.notes() {
-        eprintln!("note: {note}");
-    }
-    Ok(inventory)
-}
-
-fn check(args: CheckArgs, configs: Vec<Option<std::path::PathBuf>>) -> Result<u8> {
-    // Plugins first: a plugin that does not load is a usage error, found
-    // before the inventory is read.
-    let plugins = plugins::load(&args.plugins, configs, args.no_plugin_cache)?;
-    let inventory = crate::load(&args.inputs)?;
-    let now = args.at.unwrap_or_else(chrono::Utc::now);
-    let mut runner = Runner::with_builtin_checks();
-    for plugin in plugins {
-        runner.add(Box::new(plugin));
-    }
-    // Checks (plugins included, on one engine) run on every core; the report
-    // does not depend on which finishes first.
-    let threads = std::thread::available_parallelism().unwrap_or(std::num::NonZeroUsize::MIN);
-    let report = runner.run_parallel(&inventory, now, threads);
-    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
-    let color = match args.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none(),
-    };
-    let rendered = match args.format {
-        OutputFormat::Text => text::render(&report, Style { color }),
-        OutputFormat::Json => serde_json::to_string_pretty(&render::to_json(&report))? + "\n",
-        OutputFormat::Sarif => serde_json::to_string_pretty(&render::to_sarif(&report))? + "\n",
-        OutputFormat::Markdown => render::to_markdown(&report),
-    };
-    write::emit(args.output.as_deref(), &rendered)?;
-    let failed_checks = !report.failures.is_empty();
-    let over = match (args.fail_on.threshold(), report.worst()) {
-        (Some(threshold), Some(worst)) => worst >= threshold,
-        _ => false,
-    };
-    // A check that could not run means the report is incomplete: never "clean".
-    Ok(if failed_checks {
-        EXIT_ERROR
-    } else if over {
-        EXIT_FINDINGS
-    } else {
-        0
-    })
-}
-
-fn explain(rule: Option<&str>, plugins: &[std::path::PathBuf], no_plugin_cache: bool) -> Result<u8> {
-    let mut runner = Runner::with_builtin_checks();
-    let configs = vec![None; plugins.len()];
-    for plugin in plugins::load(plugins, configs, no_plugin_cache)? {
-        runner.add(Box::new(plugin));
-    }
-    let Some(id) = rule else {
-        let width = runner.rules().map(|r| r.id.len()).max().unwrap_or(0).max(36);
-        let list: String = runner
-            .rules()
-            .map(|r| format!("{:<width$} {:<8} {}\n", r.id, r.default_severity, r.summary))
-            .collect();
-        write::emit(None, &list)?;
-        return Ok(0);
-    };
-    match runner.rules().find(|r| r.id == id) {
-        Some(r) => {
-            let mut doc = format!(
-                "# {}\n\n{} (default severity: {})\n",
-                r.id, r.summary, r.default_severity
-            );
-            if !r.explanation.is_empty() {
-                doc += &format!("\n{}\n", r.explanation);
-            }
-            write::emit(None, &doc)?;
-            Ok(0)
-        }
-        None if id.starts_with("plugin:") && plugins.is_empty() => {
-            bail!("unknown rule '{id}': plugin rules are listed with `opsctl explain --plugin FILE.wasm`")
-        }
-        None => bail!("unknown rule '{id}'; `opsctl explain` lists every rule"),
+        Command::Backup(command) => backup::run(*command),
+        Command::Plugin { command } => plugin::run(command),
+        Command::Report(args) => report::run(&args),
+        Command::Export(command) => export::run(command),
+        Command::Completions(args) => completions::run(&args),
+        Command::Man(args) => man::run(&args),
+        Command::Explain(args) => explain::run(&args),
     }
 }

@@ -168,8 +168,9 @@ fn text_output_is_grouped_and_plain_when_piped() {
         "45 findings: 10 critical, 18 high, 13 medium, 2 low, 2 info (evaluated at 2026-11-22T09:00:00Z).\n"
     ));
     let coloured = stdout(&opsctl(&["check", &example(), "--at", AT, "--color", "always"]));
-    assert!(coloured.contains("\x1b[1;31mHIGH\x1b[0m"));
-    assert!(coloured.contains("\x1b[1;35mCRITICAL\x1b[0m"));
+    // anstyle writes bold and the colour as two sequences (ESC[1m ESC[31m).
+    assert!(coloured.contains("\x1b[1m\x1b[31mHIGH\x1b[0m"));
+    assert!(coloured.contains("\x1b[1m\x1b[35mCRITICAL\x1b[0m"));
 }
 
 #[test]
@@ -458,4 +459,109 @@ fn graph_dot_and_mermaid_highlight_spofs() {
     let mermaid = stdout(&opsctl(&["graph", &example(), "--format", "mermaid"]));
     assert!(mermaid.starts_with("flowchart TD\n"));
     assert!(mermaid.contains("classDef spof"));
+}
+
+/// Runs opsctl with `NO_COLOR` and `CLICOLOR_FORCE` as given (unset when
+/// `None`), and `CLICOLOR` unset.
+fn opsctl_with_env(args: &[&str], no_color: Option<&str>, clicolor_force: Option<&str>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_opsctl"));
+    cmd.args(args).current_dir(root()).env_remove("CLICOLOR");
+    for (name, value) in [("NO_COLOR", no_color), ("CLICOLOR_FORCE", clicolor_force)] {
+        match value {
+            Some(v) => cmd.env(name, v),
+            None => cmd.env_remove(name),
+        };
+    }
+    cmd.output().expect("opsctl runs")
+}
+
+#[test]
+fn check_colours_by_color_flag_and_non_empty_no_color() {
+    let base = ["check", "examples/inventories/startup", "--at", AT];
+    let coloured = |extra: &[&str], no_color: Option<&str>, force: Option<&str>| {
+        let args: Vec<&str> = base.iter().chain(extra).copied().collect();
+        let out = opsctl_with_env(&args, no_color, force);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
+        stdout(&out).contains('\x1b')
+    };
+    assert!(coloured(&["--color", "always"], None, None));
+    assert!(
+        coloured(&["--color", "always"], Some("1"), None),
+        "the flag beats NO_COLOR"
+    );
+    assert!(
+        !coloured(&["--color", "never"], None, Some("1")),
+        "the flag beats CLICOLOR_FORCE"
+    );
+    assert!(!coloured(&[], None, None), "auto: a pipe is not a terminal");
+    assert!(!coloured(&[], Some("1"), Some("1")), "auto: NO_COLOR=1 wins");
+    // no-color.org: an empty NO_COLOR is as if unset, so CLICOLOR_FORCE colours.
+    assert!(
+        coloured(&[], Some(""), Some("1")),
+        "auto: an empty NO_COLOR does not count"
+    );
+    // --color is global: also accepted before the command.
+    let out = opsctl_with_env(&["--color", "always", "check", base[1], "--at", AT], None, None);
+    assert!(stdout(&out).contains("\x1b[1m\x1b[35mCRITICAL\x1b[0m"));
+    // Machine formats never carry colour.
+    let json = opsctl_with_env(
+        &["check", base[1], "--at", AT, "--format", "json", "--color", "always"],
+        None,
+        None,
+    );
+    assert!(!stdout(&json).contains('\x1b'));
+}
+
+#[test]
+fn every_command_colours_its_errors_by_color_flag_and_non_empty_no_color() {
+    let example = "examples/inventories/startup";
+    let failing: Vec<Vec<&str>> = vec![
+        vec!["validate", "no/such"],
+        vec!["check", "no/such"],
+        vec!["spof", example, "--entry", "nope"],
+        vec!["blast-radius", example, "nope"],
+        vec!["simulate", example, "--fail", "nope"],
+        vec!["graph", "no/such"],
+        vec!["offboard", example, "nope"],
+        vec!["access", "review", example, "--system", "nope"],
+        vec!["incident", "report", "no/such"],
+        vec!["incident", "new", "no/such/dir", "--title", "x"],
+        vec!["postmortem", example, "nope"],
+        vec!["backup", "status", "no/such"],
+        vec!["backup", "schedule", example, "nope"],
+        vec!["backup", "retention", "--keep-last", "1"],
+        vec!["report", "no/such", "--html", "no/such/report.html"],
+        vec!["export", "mef", example, "--entry", "nope"],
+        vec!["explain", "nope"],
+        vec!["plugin", "inspect", "no/such.wasm"],
+        vec!["import", "grants-csv", "no/such.csv"],
+    ];
+    for args in failing {
+        let run = |color: Option<&str>, no_color: Option<&str>, force: Option<&str>| {
+            let mut all = args.clone();
+            if let Some(c) = color {
+                all.extend(["--color", c]);
+            }
+            let out = opsctl_with_env(&all, no_color, force);
+            assert_eq!(out.status.code(), Some(2), "{all:?}");
+            stderr(&out)
+        };
+        let always = run(Some("always"), None, None);
+        assert!(
+            always.starts_with("\x1b[1m\x1b[31merror:\x1b[0m "),
+            "{args:?}: {always:?}"
+        );
+        for plain in [
+            run(Some("never"), None, Some("1")),
+            run(None, Some("1"), Some("1")),
+            run(None, None, None),
+        ] {
+            assert!(!plain.contains('\x1b'), "{args:?}: {plain:?}");
+            assert!(plain.starts_with("error: "), "{args:?}: {plain:?}");
+        }
+        assert!(
+            run(None, Some(""), Some("1")).starts_with("\x1b[1m\x1b[31merror:"),
+            "{args:?}"
+        );
+    }
 }

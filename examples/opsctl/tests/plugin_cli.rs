@@ -168,6 +168,60 @@ fn inspect_shows_metadata_imports_and_sandbox_status() {
 }
 
 #[test]
+fn inspect_json_describes_the_plugin_as_data() {
+    let unowned = wasm("unowned");
+    let out = opsctl(&["plugin", "inspect", &unowned, "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        doc,
+        serde_json::json!({
+            "file": unowned,
+            "plugin": {
+                "name": "unowned",
+                "version": "0.1.0",
+                "check": "plugin:unowned",
+                "rules": [{
+                    "id": "plugin:unowned/no-owner",
+                    "default_severity": "medium",
+                    "summary": "A component has no owner",
+                    "explanation": "",
+                }],
+                "config_schema": null,
+            },
+            "imports": ["ops:plugin/types@0.1.1", "ops:plugin/inventory@0.1.1", "ops:plugin/log@0.1.1"],
+            "exports": ["ops:plugin/plugin@0.1.1"],
+            "refused_imports": [],
+            "sandbox_clean": true,
+            "load_error": null,
+        })
+    );
+
+    // A plugin that does not load: the document, then exit 2 with the error.
+    let hostile = wasm("hostile-wasi-import");
+    let out = opsctl(&["plugin", "inspect", &hostile, "--format", "json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let why = format!(
+        "{hostile}: imports `wasi:cli/environment@0.2.6`, which this host does not provide \
+         (plugins may import only ops:plugin/{{inventory,analysis,backups,access,incidents,log,types}}@0.1; no WASI)"
+    );
+    assert_eq!(
+        doc,
+        serde_json::json!({
+            "file": hostile,
+            "plugin": null,
+            "imports": ["ops:plugin/types@0.1.1", "wasi:cli/environment@0.2.6"],
+            "exports": ["ops:plugin/plugin@0.1.1"],
+            "refused_imports": ["wasi:cli/environment@0.2.6"],
+            "sandbox_clean": false,
+            "load_error": why,
+        })
+    );
+    assert_eq!(text(&out.stderr), format!("error: {why}\n"));
+}
+
+#[test]
 fn explain_lists_and_explains_plugin_rules() {
     let zone_spof = wasm("zone-spof");
     let unowned = wasm("unowned");

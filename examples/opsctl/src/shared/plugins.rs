@@ -1,6 +1,7 @@
-//! `--plugin` for `opsctl check`, and `opsctl plugin inspect`.
+//! Loading WebAssembly check plugins: `--plugin` and `--plugin-config` of
+//! `opsctl check`, `opsctl explain --plugin`, `opsctl plugin inspect`.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{Context as _, Result, bail};
 use clap::ArgMatches;
@@ -51,7 +52,7 @@ fn cache_dir() -> Option<PathBuf> {
 }
 
 /// A plugin host, caching compiled plugins unless `no_cache`.
-fn host(no_cache: bool) -> Result<PluginHost> {
+pub(crate) fn host(no_cache: bool) -> Result<PluginHost> {
     let mut config = HostConfig::default();
     config.cache_dir = if no_cache { None } else { cache_dir() };
     Ok(PluginHost::with_config(config)?)
@@ -74,44 +75,4 @@ pub(crate) fn load(plugins: &[PathBuf], configs: Vec<Option<PathBuf>>, no_cache:
         checks.push(check);
     }
     Ok(checks)
-}
-
-/// `opsctl plugin inspect FILE`.
-pub(crate) fn inspect(file: &Path) -> Result<u8> {
-    let wasm = std::fs::read(file).with_context(|| format!("cannot read plugin {}", file.display()))?;
-    let info = host(false)?.inspect(&file.display().to_string(), &wasm)?;
-    let mut out = String::new();
-    if let Some(m) = &info.metadata {
-        out += &format!("plugin:   {} {}\n", m.name, m.version);
-        out += &format!("check:    plugin:{}\n", m.name);
-        out += "rules:\n";
-        for r in &m.rules {
-            out += &format!("  {:<40} {:<8} {}\n", r.id, r.default_severity.as_str(), r.summary);
-        }
-        if let Some(schema) = &m.config_schema {
-            out += &format!("config:   {schema}\n");
-        }
-    }
-    out += "imports:\n";
-    for i in &info.imports {
-        let refused = info.refused_imports.contains(i);
-        out += &format!("  {i}{}\n", if refused { "   (not provided by this host)" } else { "" });
-    }
-    out += "exports:\n";
-    for e in &info.exports {
-        out += &format!("  {e}\n");
-    }
-    out += &format!(
-        "sandbox:  {}\n",
-        if info.refused_imports.is_empty() {
-            "clean (imports only ops:plugin interfaces: no files, network, clock, environment or randomness)"
-        } else {
-            "NOT clean: imports interfaces this host does not provide"
-        }
-    );
-    crate::write::emit(None, &out)?;
-    match info.load_error {
-        None => Ok(0),
-        Some(e) => bail!("{e}"),
-    }
 }

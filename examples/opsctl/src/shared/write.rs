@@ -7,21 +7,6 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
-/// Writes `text` to `output` atomically, or to standard output when there
-/// is none. A closed pipe (`opsctl check | head`) is not an error.
-pub(crate) fn emit(output: Option<&Path>, text: &str) -> Result<()> {
-    match output {
-        Some(path) => atomic_write(path, text.as_bytes()),
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
-                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e).context("cannot write the output"),
-                _ => Ok(()),
-            }
-        }
-    }
-}
-
 /// Writes `bytes` to `path` through a temporary file in the same directory,
 /// flushed to disk and then renamed over the target.
 pub(crate) fn atomic_write(path: &Path, bytes: &[u8]) -> Result<()> {

@@ -1,49 +1,48 @@
-//! `opsctl incident report`, `opsctl incident new` and `opsctl postmortem`.
-//! The metrics and the post-mortem document come from ops-core; this module
-//! only loads, prints and writes files.
+//! `opsctl incident new`: a new incident file from a template.
 
 use std::path::PathBuf;
 
 use anyhow::{Result, bail};
-use ops_core::{IncidentMetrics, Timestamp, postmortem_markdown};
+use ops_core::Timestamp;
 
-use crate::cli::{IncidentNewArgs, IncidentReportArgs, PostmortemArgs, PostmortemFormat, ReportFormat};
-use crate::write;
+use crate::shared::{self, parse_at, write};
 
-pub(crate) fn report(args: &IncidentReportArgs) -> Result<u8> {
-    let inventory = crate::load(&args.inputs)?;
-    let metrics = IncidentMetrics::new(&inventory, args.since);
-    let text = match args.format {
-        ReportFormat::Text => metrics.to_text(),
-        ReportFormat::Markdown => metrics.to_markdown(),
-    };
-    write::emit(None, &text)?;
-    Ok(0)
+/// Arguments of `opsctl incident new`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct IncidentNewArgs {
+    /// The directory to write the incident file into (it must exist).
+    pub(crate) dir: PathBuf,
+    /// One-line title; also gives the file name.
+    #[arg(long)]
+    pub(crate) title: String,
+    /// Severity, sev1 (worst) to sev5.
+    #[arg(long, default_value = "sev3", value_parser = parse_severity)]
+    pub(crate) severity: ops_core::IncidentSeverity,
+    /// The incident commander (a person id of the inventory).
+    #[arg(long, value_name = "PERSON")]
+    pub(crate) commander: Option<String>,
+    /// Impacted components, comma-separated.
+    #[arg(long, value_name = "ID[,ID...]", value_delimiter = ',')]
+    pub(crate) impacted: Vec<String>,
+    /// When it was detected (RFC 3339); default now.
+    #[arg(long, value_name = "INSTANT", value_parser = parse_at)]
+    pub(crate) at: Option<ops_core::Timestamp>,
+    /// The incident id; default INC-DATE-SLUG.
+    #[arg(long)]
+    pub(crate) id: Option<String>,
 }
 
-pub(crate) fn postmortem(args: &PostmortemArgs) -> Result<u8> {
-    let inventory = crate::load(&args.inputs)?;
-    let Some(idx) = inventory.incident_by_id(&args.incident) else {
-        let mut known: Vec<&str> = inventory.incidents().iter().map(|i| i.id.as_str()).collect();
-        known.sort_unstable();
-        if known.is_empty() {
-            bail!("unknown incident '{}': the inventory has no incidents", args.incident);
-        }
-        bail!("unknown incident '{}'; known: {}", args.incident, known.join(", "));
-    };
-    let incident = &inventory.incidents()[idx.index()];
-    let doc = match args.format {
-        PostmortemFormat::Markdown => postmortem_markdown(&inventory, incident),
-    };
-    write::emit(args.output.as_deref(), &doc)?;
-    Ok(0)
+/// The value parser of `--severity`.
+fn parse_severity(s: &str) -> Result<ops_core::IncidentSeverity, String> {
+    s.parse()
 }
 
-pub(crate) fn new(args: &IncidentNewArgs) -> Result<u8> {
+/// Writes the file and prints its path; never overwrites.
+pub(crate) fn run(args: &IncidentNewArgs) -> Result<u8> {
     if !args.dir.is_dir() {
         bail!("{} is not a directory", args.dir.display());
     }
-    let at = args.at.unwrap_or_else(chrono::Utc::now);
+    let at = shared::at_or_now(args.at);
     // Whole seconds: the file is for people.
     let at = chrono::DateTime::from_timestamp(at.timestamp(), 0).unwrap_or(at);
     let date = at.format("%Y-%m-%d").to_string();
@@ -52,7 +51,7 @@ pub(crate) fn new(args: &IncidentNewArgs) -> Result<u8> {
     let path: PathBuf = args.dir.join(format!("{date}-{slug}.yaml"));
     let text = template(&id, args, at);
     write::create_new(&path, text.as_bytes())?;
-    crate::write::emit(None, &format!("{}\n", path.display()))?;
+    shared::emit(None, &format!("{}\n", path.display()))?;
     Ok(0)
 }
 
@@ -86,6 +85,7 @@ fn quoted(s: &str) -> String {
     serde_json::Value::from(s).to_string()
 }
 
+/// The incident file: what is known filled in, the rest as comments.
 fn template(id: &str, args: &IncidentNewArgs, at: Timestamp) -> String {
     let at = at.format("%Y-%m-%dT%H:%M:%SZ");
     let commander = match &args.commander {

@@ -1,20 +1,30 @@
 //! `opsctl man`: man pages generated from the clap definition, so they list
 //! exactly the flags the binary accepts.
 
-use std::path::Path;
+use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::CommandFactory;
 
-use crate::cli::Cli;
-use crate::write;
+use crate::Cli;
+use crate::shared::{self, write};
 
-pub(crate) fn run(output: Option<&Path>) -> Result<u8> {
+/// Arguments of `opsctl man`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct ManArgs {
+    /// Write opsctl.1 and a page per subcommand (opsctl-check.1, ...) into DIR.
+    #[arg(long, short, value_name = "DIR")]
+    pub(crate) output: Option<PathBuf>,
+}
+
+/// The page to standard output, or every page into `--output`.
+pub(crate) fn run(args: &ManArgs) -> Result<u8> {
+    let output = args.output.as_deref();
     let mut cmd = Cli::command();
     // Propagates the version and global settings into the subcommands.
     cmd.build();
     match output {
-        None => write::emit(None, &render(&cmd)?)?,
+        None => shared::emit(None, &render(&cmd)?)?,
         Some(dir) => {
             let mut pages = Vec::new();
             collect(&cmd, &mut pages);
@@ -42,6 +52,7 @@ fn collect(cmd: &clap::Command, pages: &mut Vec<(String, clap::Command)>) {
     }
 }
 
+/// One command's page, in roff.
 fn render(cmd: &clap::Command) -> Result<String> {
     let mut page = Vec::new();
     clap_mangen::Man::new(cmd.clone())

@@ -1,18 +1,137 @@
 //! `opsctl backup retention`: what `restic forget` would keep and remove.
 
 use std::collections::BTreeMap;
-use std::io::Write as _;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result, anyhow, bail};
+use clap::ValueEnum;
 use ops_core::{
     Bucket, GroupBy, GroupDecision, Inventory, KeepCount, Limits, ResticDuration, ResticVersion, RetentionPolicy,
     RetentionSnapshot, RunStatus, SnapshotFilter, TagList, did_you_mean, forget, parse_restic_snapshots,
 };
 use serde::Serialize;
 
-use crate::cli::{ResticVersionArg, RetentionArgs, RetentionFormat};
+use crate::shared::{self, parse_at};
 
+/// The long help of `opsctl backup retention`.
+pub(crate) const RETENTION_HELP: &str = "\
+Snapshots come from --snapshots (the output of `restic snapshots --json`) or,
+without it, from the policy's backup_runs in the inventory (read in UTC). The
+policy is the inventory policy's retention, if PATH... POLICY are given, with
+any --keep-* flag given here replacing that rule; without an inventory the
+flags alone are the policy. Values use restic's syntax: counts are numbers or
+`unlimited`, durations are like 1y6m3d12h (m is months), --keep-tag a,b keeps
+snapshots with both tags. --host, --tag and --path choose the snapshots
+considered; they are grouped by host and paths, as restic does (--group-by).
+--restic-version 0.14 reproduces restic 0.14 (Debian 12). --keep-within*
+cut-offs use each newest snapshot's recorded offset, as `TZ=UTC restic forget`.
+
+Exit codes: 0 computed (whatever it removes), 2 usage error, unreadable input,
+or a policy restic refuses (empty, or removing every snapshot of a group).
+
+Examples:
+  restic snapshots --json > snapshots.json
+  opsctl backup retention --snapshots snapshots.json --keep-daily 7 --keep-weekly 5 --keep-monthly 12
+  opsctl backup retention --snapshots snapshots.json --keep-within 1y2m --keep-tag monthly --format json
+  opsctl backup retention inventory/ orders-db-nightly --snapshots snapshots.json";
+
+/// Arguments of `opsctl backup retention`: restic forget's flags.
+#[derive(Debug, clap::Args)]
+pub(crate) struct RetentionArgs {
+    /// Inventory files or directories, then the id of a backup policy (optional).
+    #[arg(value_name = "PATH... POLICY")]
+    pub(crate) inventory: Vec<PathBuf>,
+    /// The output of `restic snapshots --json`.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) snapshots: Option<PathBuf>,
+    /// Keep the last n snapshots.
+    #[arg(long, short = 'l', value_name = "n", allow_hyphen_values = true)]
+    pub(crate) keep_last: Option<String>,
+    /// Keep the last n hourly snapshots.
+    #[arg(long, short = 'H', value_name = "n", allow_hyphen_values = true)]
+    pub(crate) keep_hourly: Option<String>,
+    /// Keep the last n daily snapshots.
+    #[arg(long, short = 'd', value_name = "n", allow_hyphen_values = true)]
+    pub(crate) keep_daily: Option<String>,
+    /// Keep the last n weekly (ISO week) snapshots.
+    #[arg(long, short = 'w', value_name = "n", allow_hyphen_values = true)]
+    pub(crate) keep_weekly: Option<String>,
+    /// Keep the last n monthly snapshots.
+    #[arg(long, short = 'm', value_name = "n", allow_hyphen_values = true)]
+    pub(crate) keep_monthly: Option<String>,
+    /// Keep the last n yearly snapshots.
+    #[arg(long, short = 'y', value_name = "n", allow_hyphen_values = true)]
+    pub(crate) keep_yearly: Option<String>,
+    /// Keep snapshots newer than duration relative to the newest snapshot.
+    #[arg(long, value_name = "duration", allow_hyphen_values = true)]
+    pub(crate) keep_within: Option<String>,
+    /// Keep hourly snapshots newer than duration relative to the newest snapshot.
+    #[arg(long, value_name = "duration", allow_hyphen_values = true)]
+    pub(crate) keep_within_hourly: Option<String>,
+    /// Keep daily snapshots newer than duration relative to the newest snapshot.
+    #[arg(long, value_name = "duration", allow_hyphen_values = true)]
+    pub(crate) keep_within_daily: Option<String>,
+    /// Keep weekly snapshots newer than duration relative to the newest snapshot.
+    #[arg(long, value_name = "duration", allow_hyphen_values = true)]
+    pub(crate) keep_within_weekly: Option<String>,
+    /// Keep monthly snapshots newer than duration relative to the newest snapshot.
+    #[arg(long, value_name = "duration", allow_hyphen_values = true)]
+    pub(crate) keep_within_monthly: Option<String>,
+    /// Keep yearly snapshots newer than duration relative to the newest snapshot.
+    #[arg(long, value_name = "duration", allow_hyphen_values = true)]
+    pub(crate) keep_within_yearly: Option<String>,
+    /// Keep snapshots with this taglist, `tag[,tag...]` (repeatable).
+    #[arg(long, value_name = "taglist")]
+    pub(crate) keep_tag: Vec<String>,
+    /// Only consider snapshots of this host (repeatable; restic 0.14's `--hostname` too).
+    #[arg(long, value_name = "host", alias = "hostname")]
+    pub(crate) host: Vec<String>,
+    /// Only consider snapshots with this taglist, `tag[,tag...]` (repeatable: any of them).
+    #[arg(long, value_name = "taglist")]
+    pub(crate) tag: Vec<String>,
+    /// Only consider snapshots that include this path (repeatable: all of them).
+    #[arg(long, value_name = "path")]
+    pub(crate) path: Vec<String>,
+    /// Accepted for restic compatibility: this command never removes anything.
+    #[arg(long, short = 'n')]
+    pub(crate) dry_run: bool,
+    /// Accepted for restic compatibility (no effect).
+    #[arg(long, short = 'c')]
+    pub(crate) compact: bool,
+    /// Group snapshots by host, paths and/or tags, separated by commas ('' for no grouping).
+    #[arg(long, short = 'g', value_name = "group", default_value = "host,paths")]
+    pub(crate) group_by: String,
+    /// Whose semantics: `current` (restic 0.18 and later) or `0.14`.
+    #[arg(long, value_enum, default_value_t = ResticVersionArg::Current)]
+    pub(crate) restic_version: ResticVersionArg,
+    /// The instant of the run: snapshots after it are in the future (default: now).
+    #[arg(long, value_name = "INSTANT", value_parser = parse_at)]
+    pub(crate) at: Option<ops_core::Timestamp>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = RetentionFormat::Text)]
+    pub(crate) format: RetentionFormat,
+}
+
+/// restic release semantics.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ResticVersionArg {
+    /// restic 0.18 and later.
+    Current,
+    /// restic 0.14 (Debian 12).
+    #[value(name = "0.14")]
+    V0_14,
+}
+
+/// Output of `backup retention`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum RetentionFormat {
+    /// Tables of kept snapshots with reasons and of removed snapshots.
+    Text,
+    /// `{"keep": [ids], "remove": [ids], "groups": [...]}`.
+    Json,
+}
+
+/// What would be kept and removed; exit 0 once computed, whatever it removes.
 pub(crate) fn run(args: &RetentionArgs) -> Result<u8> {
     let version = match args.restic_version {
         ResticVersionArg::Current => ResticVersion::Current,
@@ -48,17 +167,11 @@ pub(crate) fn run(args: &RetentionArgs) -> Result<u8> {
     filter.paths.clone_from(&args.path);
     let snapshots: Vec<RetentionSnapshot> = snapshots.into_iter().filter(|s| filter.matches(s)).collect();
     let group_by = GroupBy::parse(&args.group_by).map_err(|e| anyhow!("--group-by: {e}"))?;
-    let now = args.at.unwrap_or_else(chrono::Utc::now);
+    let now = shared::at_or_now(args.at);
     let groups = forget(&snapshots, &policy, group_by, now)?;
-    let out = match args.format {
-        RetentionFormat::Text => text(&snapshots, &groups),
-        RetentionFormat::Json => serde_json::to_string_pretty(&to_json(&snapshots, &groups))? + "\n",
-    };
-    let mut stdout = std::io::stdout().lock();
-    if let Err(e) = stdout.write_all(out.as_bytes()).and_then(|()| stdout.flush())
-        && e.kind() != std::io::ErrorKind::BrokenPipe
-    {
-        return Err(e).context("cannot write the result");
+    match args.format {
+        RetentionFormat::Text => shared::emit(None, &text(&snapshots, &groups))?,
+        RetentionFormat::Json => shared::emit_json(None, &to_json(&snapshots, &groups))?,
     }
     Ok(0)
 }
@@ -138,6 +251,7 @@ fn short(id: &str) -> &str {
     }
 }
 
+/// A snapshot's time in its own recorded offset, as restic prints it.
 fn time(s: &RetentionSnapshot) -> String {
     s.time.format("%Y-%m-%d %H:%M:%S %:z").to_string()
 }
@@ -193,6 +307,7 @@ fn text(snapshots: &[RetentionSnapshot], groups: &[GroupDecision]) -> String {
     out
 }
 
+/// A restic-like table: columns padded to their widest cell, a rule under the header.
 fn table(header: &[&str], rows: &[Vec<String>]) -> String {
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for row in rows {
@@ -221,6 +336,7 @@ fn table(header: &[&str], rows: &[Vec<String>]) -> String {
     out
 }
 
+/// The JSON document: kept and removed ids, and each group's decisions.
 #[derive(Serialize)]
 struct Output<'a> {
     keep: Vec<&'a str>,
@@ -228,6 +344,7 @@ struct Output<'a> {
     groups: Vec<Group<'a>>,
 }
 
+/// One group of snapshots (same host and paths, by default) and its decisions.
 #[derive(Serialize)]
 struct Group<'a> {
     host: &'a str,
@@ -237,6 +354,7 @@ struct Group<'a> {
     remove: Vec<Snapshot<'a>>,
 }
 
+/// A snapshot in the JSON document; kept ones with their reasons and counters.
 #[derive(Serialize)]
 struct Snapshot<'a> {
     id: &'a str,
@@ -251,6 +369,7 @@ struct Snapshot<'a> {
     counters: Option<BTreeMap<&'static str, i64>>,
 }
 
+/// The JSON document of a decision.
 fn to_json<'a>(snapshots: &'a [RetentionSnapshot], groups: &'a [GroupDecision]) -> Output<'a> {
     let snapshot = |i: usize| {
         let s = &snapshots[i];

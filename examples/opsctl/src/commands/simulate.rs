@@ -1,0 +1,99 @@
+//! `opsctl simulate`: fail components and domains together and show what
+//! goes down, and why. The outage's text and JSON are shared with
+//! `blast-radius`, which simulates one component's failure.
+
+use std::fmt::Write as _;
+
+use anyhow::{Result, bail};
+use ops_core::{FailureAnalysis, Inventory, Outage};
+use serde_json::{Value, json};
+
+use crate::shared::{self, AnalysisFormat, Inputs};
+
+/// Arguments of `opsctl simulate`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct SimulateArgs {
+    #[command(flatten)]
+    pub(crate) inputs: Inputs,
+    /// Components or domains to fail, comma-separated (repeatable).
+    #[arg(long, value_name = "ID[,ID...]", value_delimiter = ',', required = true)]
+    pub(crate) fail: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = AnalysisFormat::Text)]
+    pub(crate) format: AnalysisFormat,
+}
+
+/// Exit 1 if an entry point goes down.
+pub(crate) fn run(args: &SimulateArgs) -> Result<u8> {
+    let inv = shared::load(&args.inputs)?;
+    let mut targets = Vec::new();
+    for id in &args.fail {
+        let id = id.trim();
+        match inv.target_by_id(id) {
+            Some(t) => targets.push(t),
+            None => bail!("no component or domain '{id}' in the inventory"),
+        }
+    }
+    let outage = FailureAnalysis::new(&inv).simulate(&targets);
+    emit(&inv, &outage, &args.fail, args.format)?;
+    Ok(u8::from(!outage.entries_down().is_empty()))
+}
+
+/// Writes an outage caused by failing `failed`, as text or JSON.
+pub(crate) fn emit(inv: &Inventory, outage: &Outage, failed: &[String], format: AnalysisFormat) -> Result<()> {
+    match format {
+        AnalysisFormat::Json => {
+            let mut doc = to_json(inv, outage);
+            doc["failed"] = json!(failed);
+            shared::emit_json(None, &doc)
+        }
+        AnalysisFormat::Text => shared::emit(None, &text(inv, outage)),
+    }
+}
+
+fn to_json(inv: &Inventory, outage: &Outage) -> Value {
+    let down: Vec<Value> = outage
+        .down()
+        .into_iter()
+        .map(|c| {
+            let chain = outage.explain(inv, c).unwrap_or_default();
+            json!({
+                "component": inv.component(c).id,
+                "entry": inv.component(c).entry,
+                "why": chain.iter().map(|s| s.describe(inv)).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    json!({
+        "entries_down": shared::sorted_ids(inv, outage.entries_down().iter().copied()),
+        "down": down,
+    })
+}
+
+fn text(inv: &Inventory, outage: &Outage) -> String {
+    let mut out = String::new();
+    let entries = shared::sorted_ids(inv, outage.entries_down().iter().copied());
+    let _ = writeln!(
+        out,
+        "{} component{} down; entry points down: {}",
+        outage.len(),
+        if outage.len() == 1 { "" } else { "s" },
+        if entries.is_empty() {
+            "none".to_owned()
+        } else {
+            entries.join(", ")
+        }
+    );
+    let mut down = outage.down();
+    down.sort_by(|a, b| {
+        let (ca, cb) = (inv.component(*a), inv.component(*b));
+        cb.entry.cmp(&ca.entry).then_with(|| ca.id.cmp(&cb.id))
+    });
+    for c in down {
+        let chain = outage.explain(inv, c).unwrap_or_default();
+        let why = chain.first().map(|s| s.describe(inv)).unwrap_or_default();
+        let marker = if inv.component(c).entry { "entry " } else { "" };
+        let _ = writeln!(out, "  {marker}{}: {why}", inv.component(c).id);
+    }
+    out
+}

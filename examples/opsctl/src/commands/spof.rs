@@ -1,0 +1,96 @@
+//! `opsctl spof`: the single points of failure of every entry point.
+
+use std::fmt::Write as _;
+
+use anyhow::Result;
+use ops_core::FailureAnalysis;
+use serde_json::json;
+
+use crate::shared::{self, AnalysisFormat, Inputs};
+
+/// Arguments of `opsctl spof`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct SpofArgs {
+    #[command(flatten)]
+    pub(crate) inputs: Inputs,
+    /// Only this entry point.
+    #[arg(long, value_name = "ID")]
+    pub(crate) entry: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = AnalysisFormat::Text)]
+    pub(crate) format: AnalysisFormat,
+    /// With text output, show for each single point of failure the chain of
+    /// violated rules that takes the entry down.
+    #[arg(long)]
+    pub(crate) explain: bool,
+}
+
+/// Exit 1 if any (selected) entry has a single point of failure.
+pub(crate) fn run(args: &SpofArgs) -> Result<u8> {
+    let inv = shared::load(&args.inputs)?;
+    let only = args
+        .entry
+        .as_deref()
+        .map(|id| shared::entry_point(&inv, id))
+        .transpose()?;
+    let analysis = FailureAnalysis::new(&inv);
+    let spofs = analysis.spofs();
+    let domains = analysis.domain_spofs();
+    let mut out = String::new();
+    let mut rows = Vec::new();
+    let mut any = false;
+    for (rec, dom) in spofs.entries().iter().zip(&domains) {
+        if only.is_some_and(|e| e != rec.entry) {
+            continue;
+        }
+        let spof_ids = shared::sorted_ids(&inv, rec.spofs.iter().copied());
+        let mut domain_ids: Vec<String> = dom.domains.iter().map(|&d| inv.domain(d).id.clone()).collect();
+        domain_ids.sort();
+        any |= !spof_ids.is_empty() || !domain_ids.is_empty();
+        let entry = inv.component(rec.entry);
+        match args.format {
+            AnalysisFormat::Json => rows.push(json!({
+                "entry": entry.id,
+                "tier": entry.tier,
+                "spofs": spof_ids,
+                "domain_spofs": domain_ids,
+            })),
+            AnalysisFormat::Text => {
+                let tier = entry.tier.map(|t| format!(" (tier {t})")).unwrap_or_default();
+                if spof_ids.is_empty() && domain_ids.is_empty() {
+                    let _ = writeln!(out, "{}{tier}: no single point of failure", entry.id);
+                    continue;
+                }
+                let _ = writeln!(out, "{}{tier}:", entry.id);
+                if !spof_ids.is_empty() {
+                    let _ = writeln!(out, "  components: {}", spof_ids.join(", "));
+                }
+                if !domain_ids.is_empty() {
+                    let _ = writeln!(out, "  domains:    {}", domain_ids.join(", "));
+                }
+                if args.explain {
+                    let mut sorted = rec.spofs.clone();
+                    sorted.sort_by(|a, b| inv.component(*a).id.cmp(&inv.component(*b).id));
+                    for x in sorted {
+                        let outage = analysis.blast_radius(x);
+                        if let Some(chain) = outage.explain(&inv, rec.entry) {
+                            let _ = writeln!(out, "  - {}:", inv.component(x).id);
+                            for step in chain.iter().rev() {
+                                let _ = writeln!(out, "      {}", step.describe(&inv));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    match args.format {
+        AnalysisFormat::Json => shared::emit_json(None, &json!({"entries": rows}))?,
+        AnalysisFormat::Text => shared::emit(None, &out)?,
+    }
+    // The process ends here: freeing a million components one by one would
+    // only delay the exit the operating system reclaims them at anyway.
+    std::mem::forget(analysis);
+    std::mem::forget(inv);
+    Ok(u8::from(any))
+}

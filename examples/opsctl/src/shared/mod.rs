@@ -1,0 +1,220 @@
+//! What every command shares: where the inventory comes from (`Inputs`,
+//! `--backstage`), `--at`, `--fail-on` and exit codes, writing output (to
+//! standard output or atomically to a file, coloured or not) and the
+//! conventions of machine output (instants in RFC 3339 UTC, durations in
+//! whole seconds).
+
+pub(crate) mod color;
+pub(crate) mod plugins;
+pub(crate) mod write;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result, bail};
+use chrono::TimeDelta;
+use clap::ValueEnum;
+use ops_core::{Component, FailureTarget, Idx, Inventory, LoadOptions, Severity, Timestamp};
+
+/// Exit code for findings at or above the threshold (and, for the analysis
+/// commands, "something is down or a single point of failure").
+pub(crate) const EXIT_FINDINGS: u8 = 1;
+/// Exit code for usage and input errors (clap uses 2 for usage errors too).
+pub(crate) const EXIT_ERROR: u8 = 2;
+
+/// Where an inventory comes from: inventory files, and Backstage catalogs.
+#[derive(Debug, clap::Args)]
+pub(crate) struct Inputs {
+    /// Inventory files or directories (read recursively). With --backstage,
+    /// they may overlay the catalog's entities (docs/backstage.md).
+    #[arg(value_name = "PATH", required_unless_present = "backstage")]
+    pub(crate) paths: Vec<PathBuf>,
+    /// Also read the Backstage catalog files (.yaml, .yml) under DIR as
+    /// components, people and groups (repeatable).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) backstage: Vec<PathBuf>,
+}
+
+/// [`Inputs`] for commands that take an id after the paths: clap cannot
+/// leave out a list of positional arguments that a required one follows, so
+/// here at least one PATH is needed even with --backstage (an overlay, or
+/// any other inventory file).
+#[derive(Debug, clap::Args)]
+pub(crate) struct InputsBeforeId {
+    /// Inventory files or directories (read recursively). With --backstage,
+    /// they may overlay the catalog's entities (docs/backstage.md).
+    #[arg(value_name = "PATH", required = true)]
+    pub(crate) paths: Vec<PathBuf>,
+    /// Also read the Backstage catalog files (.yaml, .yml) under DIR as
+    /// components, people and groups (repeatable).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) backstage: Vec<PathBuf>,
+}
+
+/// Inventory files and Backstage catalogs named on the command line.
+pub(crate) struct Sources<'a> {
+    paths: &'a [PathBuf],
+    backstage: &'a [PathBuf],
+}
+
+impl<'a> From<&'a Inputs> for Sources<'a> {
+    fn from(i: &'a Inputs) -> Self {
+        Sources {
+            paths: &i.paths,
+            backstage: &i.backstage,
+        }
+    }
+}
+
+impl<'a> From<&'a InputsBeforeId> for Sources<'a> {
+    fn from(i: &'a InputsBeforeId) -> Self {
+        Sources {
+            paths: &i.paths,
+            backstage: &i.backstage,
+        }
+    }
+}
+
+/// Loads the inventory named on the command line; notes of what was skipped
+/// (Backstage kinds ops does not import) go to standard error.
+pub(crate) fn load<'a>(inputs: impl Into<Sources<'a>>) -> Result<Inventory> {
+    let inputs: Sources<'_> = inputs.into();
+    let mut options = LoadOptions::default();
+    options.backstage = inputs.backstage.to_vec();
+    let inventory = Inventory::load_with(inputs.paths, &options)?;
+    for note in inventory.notes() {
+        eprintln!("note: {note}");
+    }
+    Ok(inventory)
+}
+
+/// The value parser of `--at`, `--since` and other instants: RFC 3339, or a
+/// date (midnight UTC).
+pub(crate) fn parse_at(s: &str) -> Result<Timestamp, String> {
+    ops_core::parse_instant(s)
+}
+
+/// The instant of `--at`, or now: checks never read the clock themselves.
+pub(crate) fn at_or_now(at: Option<Timestamp>) -> Timestamp {
+    at.unwrap_or_else(chrono::Utc::now)
+}
+
+/// `--fail-on`: the severity from which findings make the exit code 1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum FailOn {
+    Critical,
+    High,
+    Medium,
+    Low,
+    Info,
+    /// Never fail because of findings.
+    Never,
+}
+
+impl FailOn {
+    /// The threshold, or `None` for `never`.
+    pub(crate) fn threshold(self) -> Option<Severity> {
+        match self {
+            FailOn::Critical => Some(Severity::Critical),
+            FailOn::High => Some(Severity::High),
+            FailOn::Medium => Some(Severity::Medium),
+            FailOn::Low => Some(Severity::Low),
+            FailOn::Info => Some(Severity::Info),
+            FailOn::Never => None,
+        }
+    }
+
+    /// Whether the worst finding of a report reaches the threshold.
+    pub(crate) fn is_reached_by(self, worst: Option<Severity>) -> bool {
+        match (self.threshold(), worst) {
+            (Some(threshold), Some(worst)) => worst >= threshold,
+            _ => false,
+        }
+    }
+}
+
+/// `--format text|json` of the commands that report for people and programs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum AnalysisFormat {
+    /// For people.
+    Text,
+    /// For programs.
+    Json,
+}
+
+/// Writes `text` to `output` atomically, or to standard output when there
+/// is none. A closed pipe (`opsctl check | head`) is not an error. The text
+/// is written as is: use [`emit_styled`] for text that may carry colour.
+pub(crate) fn emit(output: Option<&Path>, text: &str) -> Result<()> {
+    match output {
+        Some(path) => write::atomic_write(path, text.as_bytes()),
+        None => to_stdout(&mut std::io::stdout().lock(), text),
+    }
+}
+
+/// Like [`emit`] for text with ANSI styles: they reach standard output as
+/// `--color` and the terminal decide (see [`color`]), and a file only with
+/// `--color always`.
+pub(crate) fn emit_styled(output: Option<&Path>, text: &str) -> Result<()> {
+    match output {
+        Some(path) if color::always() => write::atomic_write(path, text.as_bytes()),
+        Some(path) => write::atomic_write(path, anstream::adapter::strip_str(text).to_string().as_bytes()),
+        None => to_stdout(&mut anstream::stdout().lock(), text),
+    }
+}
+
+fn to_stdout(out: &mut impl std::io::Write, text: &str) -> Result<()> {
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e).context("cannot write the output"),
+        _ => Ok(()),
+    }
+}
+
+/// Writes a JSON document, pretty-printed and ending with a line break, as
+/// [`emit`] does.
+pub(crate) fn emit_json(output: Option<&Path>, doc: &impl serde::Serialize) -> Result<()> {
+    emit(output, &(serde_json::to_string_pretty(doc)? + "\n"))
+}
+
+/// An instant as machine output writes it: RFC 3339 in UTC (`Z`), with a
+/// fraction of a second only when there is one.
+pub(crate) fn instant(t: Timestamp) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+}
+
+/// A duration as machine output writes it: whole seconds (truncated toward
+/// zero), under a key ending in `_seconds`.
+pub(crate) fn seconds(d: TimeDelta) -> i64 {
+    d.num_seconds()
+}
+
+/// " (did you mean 'x'?)" when one of `known` is close to `id`, else "".
+pub(crate) fn hint<'a>(id: &str, known: impl IntoIterator<Item = &'a str>) -> String {
+    ops_core::did_you_mean(id, known)
+        .map(|m| format!(" (did you mean '{m}'?)"))
+        .unwrap_or_default()
+}
+
+/// The component named `id`, or an error saying why there is none.
+pub(crate) fn component(inv: &Inventory, id: &str) -> Result<Idx<Component>> {
+    match inv.target_by_id(id) {
+        Some(FailureTarget::Component(c)) => Ok(c),
+        Some(FailureTarget::Domain(_)) => bail!("'{id}' is a domain, not a component"),
+        None => bail!("no component '{id}' in the inventory"),
+    }
+}
+
+/// The entry point named `id`, or an error saying why it is not one.
+pub(crate) fn entry_point(inv: &Inventory, id: &str) -> Result<Idx<Component>> {
+    let c = component(inv, id)?;
+    if !inv.component(c).entry {
+        bail!("'{id}' is not an entry point (entry: true)");
+    }
+    Ok(c)
+}
+
+/// The ids of components, sorted.
+pub(crate) fn sorted_ids(inv: &Inventory, cs: impl IntoIterator<Item = Idx<Component>>) -> Vec<String> {
+    let mut v: Vec<String> = cs.into_iter().map(|c| inv.component(c).id.clone()).collect();
+    v.sort();
+    v
+}
