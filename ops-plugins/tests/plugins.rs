@@ -155,7 +155,7 @@ fn plugin_rules_are_namespaced_and_documented() {
     let m = check.metadata();
     assert_eq!(m.name, "zone-spof");
     assert_eq!(m.version, "0.1.0");
-    let ids: Vec<&str> = m.rules.iter().map(|r| r.id.as_str()).collect();
+    let ids: Vec<&str> = m.rules.iter().map(|r| r.id()).collect();
     assert_eq!(
         ids,
         [
@@ -164,8 +164,8 @@ fn plugin_rules_are_namespaced_and_documented() {
             "plugin:zone-spof/unzoned-spof"
         ]
     );
-    assert_eq!(m.rules[0].default_severity, Severity::High);
-    assert!(m.rules[0].explanation.starts_with("## What it checks"));
+    assert_eq!(m.rules[0].default_severity(), Severity::High);
+    assert!(m.rules[0].explanation().starts_with("## What it checks"));
     assert_eq!(ops_core::Check::name(&check), "plugin:zone-spof");
 }
 

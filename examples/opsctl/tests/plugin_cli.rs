@@ -239,7 +239,7 @@ fn explain_lists_and_explains_plugin_rules() {
         ]
     );
     // The built-in rules are still listed, first.
-    assert!(list.starts_with("inventory/"), "{list}");
+    assert!(list.starts_with("graph/spof "), "{list}");
 
     let out = opsctl(&["explain", "--plugin", &zone_spof, "plugin:zone-spof/zone-loss"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));

@@ -293,7 +293,7 @@ fn open_actions<'a>(ctx: &Context<'a>) -> impl Iterator<Item = OpenAction<'a>> {
                 })
             })
         })
-        .filter(move |open| !open.action.done_at.is_some_and(|t| t <= now))
+        .filter(move |open| open.action.done_at.is_none_or(|t| t > now))
 }
 
 /// `incident/action-unowned`: an open post-mortem action with no single owner.

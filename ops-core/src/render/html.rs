@@ -166,9 +166,9 @@ fn finding(out: &mut String, f: &Finding, rule: Option<&Rule>) {
         let _ = writeln!(
             out,
             "<details class=\"explanation\"><summary>About <code>{}</code>: {}</summary>\n{}</details>",
-            escape(&rule.id()),
-            escape(&rule.summary()),
-            markdown(&rule.explanation())
+            escape(rule.id()),
+            escape(rule.summary()),
+            markdown(rule.explanation())
         );
     }
     out.push_str("</article>\n");

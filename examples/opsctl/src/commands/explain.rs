@@ -35,10 +35,10 @@ pub(crate) fn run(args: &ExplainArgs) -> Result<u8> {
     let Some(id) = args.rule.as_deref() else {
         match args.format {
             AnalysisFormat::Text => {
-                let width = runner.rules().map(|r| r.id.len()).max().unwrap_or(0).max(36);
+                let width = runner.rules().map(|r| r.id().len()).max().unwrap_or(0).max(36);
                 let list: String = runner
                     .rules()
-                    .map(|r| format!("{:<width$} {:<8} {}\n", r.id, r.default_severity, r.summary))
+                    .map(|r| format!("{:<width$} {:<8} {}\n", r.id(), r.default_severity(), r.summary()))
                     .collect();
                 shared::emit(None, &list)?;
             }
@@ -49,22 +49,27 @@ pub(crate) fn run(args: &ExplainArgs) -> Result<u8> {
         }
         return Ok(0);
     };
-    match runner.rules().find(|r| r.id == id) {
+    match runner.rules().find(|r| r.id() == id) {
         Some(r) => {
             match args.format {
                 AnalysisFormat::Text => {
                     let mut doc = format!(
                         "# {}\n\n{} (default severity: {})\n",
-                        r.id, r.summary, r.default_severity
+                        r.id(),
+                        r.summary(),
+                        r.default_severity()
                     );
-                    if !r.explanation.is_empty() {
-                        doc += &format!("\n{}\n", r.explanation);
+                    if !r.explanation().is_empty() {
+                        doc += &format!("\n{}\n", r.explanation());
                     }
                     shared::emit(None, &doc)?;
                 }
                 AnalysisFormat::Json => shared::emit_json(None, &rule_json(r))?,
             }
             Ok(0)
+        }
+        None if let Some((_, new)) = ops_core::builtin::RENAMED.iter().find(|(old, _)| *old == id) => {
+            bail!("rule '{id}' was renamed to '{new}'; `opsctl explain {new}` documents it")
         }
         None if id.starts_with("plugin:") && args.plugins.is_empty() => {
             bail!("unknown rule '{id}': plugin rules are listed with `opsctl explain --plugin FILE.wasm`")
@@ -77,9 +82,9 @@ pub(crate) fn run(args: &ExplainArgs) -> Result<u8> {
 /// `explanation` (Markdown, "" when there is none).
 pub(crate) fn rule_json(r: &Rule) -> Value {
     json!({
-        "id": r.id,
-        "default_severity": r.default_severity.as_str(),
-        "summary": r.summary,
-        "explanation": r.explanation,
+        "id": r.id(),
+        "default_severity": r.default_severity().as_str(),
+        "summary": r.summary(),
+        "explanation": r.explanation(),
     })
 }

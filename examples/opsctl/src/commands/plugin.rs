@@ -60,7 +60,12 @@ fn text(info: &PluginInfo) -> String {
         out += &format!("check:    plugin:{}\n", m.name);
         out += "rules:\n";
         for r in &m.rules {
-            out += &format!("  {:<40} {:<8} {}\n", r.id, r.default_severity.as_str(), r.summary);
+            out += &format!(
+                "  {:<40} {:<8} {}\n",
+                r.id(),
+                r.default_severity().as_str(),
+                r.summary()
+            );
         }
         if let Some(schema) = &m.config_schema {
             out += &format!("config:   {schema}\n");

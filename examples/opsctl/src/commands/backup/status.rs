@@ -33,7 +33,7 @@ pub(crate) fn run(args: &BackupStatusArgs) -> Result<u8> {
     let now = shared::at_or_now(args.at);
     let mut runner = Runner::new();
     for check in builtin_checks() {
-        if check.rules().iter().all(|r| r.id.starts_with("backup/")) {
+        if check.rules().iter().all(|r| r.id().starts_with("backup/")) {
             runner.add(check);
         }
     }
