@@ -6,7 +6,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use ops_core::import::BackstageCatalog;
-use ops_core::{Error, Format, Inventory, Limits};
+use ops_core::{Error, Format, Inventory, LoadLimits};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
@@ -22,7 +22,7 @@ fuzz_target!(|data: &[u8]| {
         }
         assert!(!d.message.is_empty());
     };
-    match BackstageCatalog::from_texts(&[("catalog-info.yaml", text)], &Limits::default()) {
+    match BackstageCatalog::from_texts(&[("catalog-info.yaml", text)], &LoadLimits::default()) {
         Ok(catalog) => {
             catalog.notes().iter().for_each(located);
             let json = catalog.to_inventory_json();

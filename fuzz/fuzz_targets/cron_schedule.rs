@@ -9,7 +9,9 @@
 
 use chrono::{DateTime, TimeDelta};
 use libfuzzer_sys::fuzz_target;
-use ops_core::{CronExpr, CronSchedule, Schedule, Timestamp, parse_duration};
+use ops_core::Timestamp;
+use ops_core::backup::{CronExpr, CronSchedule, Schedule};
+use ops_core::time::parse_duration;
 
 /// UTC, a one-hour DST at 01:00 UTC, one at local 02:00, a half-hour DST,
 /// a 45-minute offset, DST changes at midnight, no DST at all.

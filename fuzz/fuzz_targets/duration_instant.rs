@@ -5,7 +5,7 @@
 
 use chrono::TimeDelta;
 use libfuzzer_sys::fuzz_target;
-use ops_core::{format_duration, parse_duration, parse_instant};
+use ops_core::time::{format_duration, parse_duration, parse_instant};
 
 fuzz_target!(|data: &[u8]| {
     // Any non-negative duration chrono can hold, in whole seconds.

@@ -12,7 +12,8 @@ use std::collections::BTreeSet;
 
 use libfuzzer_sys::arbitrary::{Result, Unstructured};
 use libfuzzer_sys::fuzz_target;
-use ops_core::{EffectiveAccess, Error, Format, Inventory, Principal};
+use ops_core::{Error, Format, Inventory};
+use ops_core::access::{EffectiveAccess, Principal};
 
 const SYSTEMS: usize = 3;
 const LEVELS: [&str; 4] = ["read", "write", "admin", "owner"];

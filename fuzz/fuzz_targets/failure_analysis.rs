@@ -13,7 +13,9 @@ use std::fmt::Write;
 
 use libfuzzer_sys::arbitrary::{Result, Unstructured};
 use libfuzzer_sys::fuzz_target;
-use ops_core::{FailureAnalysis, FailureTarget, Format, Inventory, Requirement};
+use ops_core::{Format, Inventory};
+use ops_core::graph::{FailureAnalysis, Requirement};
+use ops_core::inventory::FailureTarget;
 
 #[derive(Debug)]
 enum Rule {

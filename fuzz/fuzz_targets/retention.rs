@@ -16,10 +16,9 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone, Utc};
 use libfuzzer_sys::arbitrary::{Result, Unstructured};
 use libfuzzer_sys::fuzz_target;
-use ops_core::{
-    Bucket, Error, GroupBy, KeepCount, ResticDuration, ResticVersion, RetentionPolicy, RetentionSnapshot, TagList,
-    forget,
-};
+use ops_core::Error;
+use ops_core::backup::{KeepCount, ResticDuration, ResticVersion, RetentionPolicy, RetentionSnapshot, forget};
+use ops_core::backup::retention::{Bucket, GroupBy, TagList};
 
 // ---------------------------------------------------------------------------
 // The reference: a proleptic Gregorian calendar on plain integers.

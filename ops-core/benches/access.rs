@@ -8,8 +8,10 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)] // benchmarks stop on bad fixtures
 
 use divan::Bencher;
+use ops_core::access::EffectiveAccess;
+use ops_core::builtin::checks;
 use ops_core::synth::{OrgShape, generate_access_json};
-use ops_core::{EffectiveAccess, Format, Inventory, Runner, builtin_checks};
+use ops_core::{Format, Inventory, Runner};
 
 fn main() {
     divan::main();
@@ -52,7 +54,7 @@ fn access_checks(bencher: Bencher, size: (usize, usize, usize)) {
     let inv = org(size);
     let now = "2026-11-22T09:00:00Z".parse().unwrap();
     let mut runner = Runner::new();
-    for check in builtin_checks() {
+    for check in checks() {
         // crosscheck/delete-data-and-backups was access/ before the rename; it is measured here still.
         if check
             .rules()

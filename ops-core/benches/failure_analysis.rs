@@ -12,8 +12,9 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)] // benchmarks stop on bad fixtures
 
 use divan::Bencher;
+use ops_core::graph::FailureAnalysis;
 use ops_core::synth::{Rules, estate_json, generate, generate_served};
-use ops_core::{FailureAnalysis, Format, Inventory};
+use ops_core::{Format, Inventory};
 
 fn main() {
     divan::main();

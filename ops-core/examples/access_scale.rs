@@ -7,8 +7,9 @@
 
 use std::time::Instant;
 
+use ops_core::access::EffectiveAccess;
 use ops_core::synth::{OrgShape, generate_access_json};
-use ops_core::{EffectiveAccess, Format, Inventory};
+use ops_core::{Format, Inventory};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<usize> = std::env::args().skip(1).map(|a| a.parse()).collect::<Result<_, _>>()?;

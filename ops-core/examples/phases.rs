@@ -28,7 +28,8 @@ fn report(name: &str, wall: Instant, cpu: u64, extra: &str) {
     );
 }
 
-use ops_core::{FailureAnalysis, Inventory};
+use ops_core::Inventory;
+use ops_core::graph::FailureAnalysis;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let paths: Vec<String> = std::env::args().skip(1).collect();

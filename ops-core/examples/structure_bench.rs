@@ -30,7 +30,8 @@
 
 use std::time::Instant;
 
-use ops_core::{FailureAnalysis, Inventory};
+use ops_core::Inventory;
+use ops_core::graph::FailureAnalysis;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut paths = Vec::new();
@@ -147,7 +148,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-fn component(inv: &Inventory, i: usize) -> ops_core::Idx<ops_core::Component> {
+fn component(inv: &Inventory, i: usize) -> ops_core::Idx<ops_core::graph::Component> {
     // Components are indexed in definition order; look the index up by id
     // (the public way to make an Idx) only once per component.
     inv.component_by_id(&inv.components()[i].id)

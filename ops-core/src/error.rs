@@ -45,12 +45,12 @@ pub enum Error {
         message: String,
     },
     /// Writing a fault tree would need more gates than the limit: unfolding
-    /// large dependency cycles grows quickly (see [`open_psa_mef`](crate::open_psa_mef)).
+    /// large dependency cycles grows quickly (see [`open_psa_mef`](crate::graph::open_psa_mef)).
     #[error(
         "the fault tree would need more than {limit} gates: dependency cycles are unfolded per path, and these cycles are too large"
     )]
     FaultTreeTooLarge {
-        /// The limit, [`MEF_GATE_LIMIT`](crate::MEF_GATE_LIMIT).
+        /// The limit, [`MEF_GATE_LIMIT`](crate::graph::MEF_GATE_LIMIT).
         limit: usize,
     },
 }

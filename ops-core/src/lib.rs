@@ -40,12 +40,26 @@
 //!            "estate.yaml:2:28: unknown component 'dbb' (did you mean 'db'?)");
 //! ```
 //!
-//! Backup retention is computed as restic computes it: [`forget`] and
-//! [`RetentionPolicy::apply`] decide which snapshots `restic forget` keeps,
-//! with restic's reasons, for the current release or 0.14
-//! ([`ResticVersion`]); [`parse_restic_snapshots`] reads
-//! `restic snapshots --json`; [`project_storage`] projects what a policy
-//! holds and costs month by month.
+//! ## Where things are
+//!
+//! The root holds the core nouns: loading ([`Inventory`], [`LoadOptions`],
+//! [`LoadLimits`], [`Format`]), checking ([`Check`], [`Context`], [`Runner`],
+//! [`Report`], [`Rule`], [`BuiltinRule`]), findings ([`Finding`], [`Severity`],
+//! [`Subject`], [`EntityKind`]) and errors ([`Error`], [`Diagnostic`]). The rest
+//! is in the module of its domain:
+//!
+//! | module | what |
+//! |---|---|
+//! | [`graph`] | components, failure domains and redundancy; [`graph::FailureAnalysis`] (single points of failure, blast radius, simulated outages, dominators, availability); the `graph/` rules |
+//! | [`access`] | people, groups, systems, grants, credentials; [`access::EffectiveAccess`], offboarding plans, access reviews; the `access/` rules |
+//! | [`backup`] | policies, runs, drills, schedules (cron as cronie runs it), [`backup::BackupStatus`]; restic-exact retention ([`backup::forget`], [`backup::retention`]); storage projection; the `backup/` rules |
+//! | [`incident`] | incidents, post-mortems, problems, changes, metrics; the `incident/` rules |
+//! | [`inventory`] | the loader's options, the JSON Schema, the `inventory/` rules |
+//! | [`crosscheck`] | rules that span two domains |
+//! | [`builtin`] | the registry of every built-in rule |
+//! | [`import`] | readers of other tools' exports (AWS, CSV grants, Backstage) |
+//! | [`render`] | JSON, SARIF, Markdown and HTML reports |
+//! | [`time`] | instants, durations and their text forms |
 
 pub mod access;
 pub mod backup;
@@ -68,50 +82,38 @@ pub mod render;
 mod rng;
 mod rule;
 mod source;
-mod suggest;
+pub mod suggest;
+#[doc(hidden)]
 pub mod synth;
-mod time;
+pub mod time;
 
-pub use access::{
-    AccessEvent, AccessReview, Credential, CredentialKind, EffectiveAccess, EffectiveGrant, Grant, Group, Level,
-    OffboardingPlan, Period, Person, PersonStatus, PlanCredential, PlanGrant, PlanMembership, PlanOwnership, Principal,
-    ReviewRow, ServiceAccount, System,
-};
-pub use backup::{
-    BackupCopy, BackupPolicy, BackupRun, BackupStatus, CronExpr, CronSchedule, Deleter, DrillOutcome, RECENT_RUNS,
-    RestoreDrill, Retention, RunStatus, Schedule, StorageTier, SuspiciousBackupRun,
-};
-pub use backup::{
-    Bucket, Counters, Decision, GroupBy, GroupDecision, GroupKey, KeepCount, KeepReason, Kept, ResticDuration,
-    ResticVersion, RetentionPolicy, RetentionSnapshot, SnapshotFilter, TagList, forget,
-};
-pub use backup::{ProjectedMonth, ProjectionInput, project_storage};
-pub use backup::{ResticSnapshot, ResticSummary, backup_runs_json, parse_restic_snapshots};
-pub use check::{BuiltinRule, Check, CheckError, CheckFailure, Context, FindFn, Report, Runner};
+// The core nouns; everything else is reached through its module
+// (`ops_core::graph::FailureAnalysis`, `ops_core::backup::forget`).
+pub use check::{BuiltinRule, Check, CheckError, CheckFailure, Context, Report, Runner};
 pub use diagnostic::{Diagnostic, Diagnostics};
 pub use error::Error;
 pub use finding::{EntityKind, Finding, Severity, Subject};
-pub use graph::{AvailabilityMethod, AvailabilityOptions, EntryAvailability};
-pub use graph::{
-    Component, ComponentKind, Domain, DomainKind, Dominators, DoubleFaults, EntryDomainSpofs, EntrySpofs,
-    FailureAnalysis, Outage, Requirement, SpofReport, Step,
-};
-pub use graph::{MEF_GATE_LIMIT, open_psa_mef};
 pub use ids::Idx;
-pub use incident::{
-    Action, Change, Detection, Incident, IncidentSeverity, Postmortem, PostmortemIssue, Problem, ProblemPlan,
-    TimelineEvent,
-};
-pub use incident::{
-    DetectionCounts, DurationStats, IncidentMetric, IncidentMetrics, IncidentPhase, MetricsGroup, nearest_rank,
-    postmortem_markdown,
-};
-pub use inventory::{FailureTarget, Inventory, LoadOptions, inventory_schema};
+pub use inventory::{Inventory, LoadOptions};
 pub use location::Location;
 pub use rule::Rule;
-pub use source::{Format, Limits};
-pub use suggest::did_you_mean;
-pub use time::{Timestamp, format_duration, format_span, parse_duration, parse_instant};
+pub use source::{Format, LoadLimits};
+pub use time::Timestamp;
+
+// Crate-internal shorthands for items whose public home is a module.
+pub(crate) use access::{
+    AccessReview, Credential, CredentialKind, EffectiveAccess, Grant, Group, Level, Person, Principal, System,
+};
+pub(crate) use backup::{
+    BackupCopy, BackupPolicy, BackupStatus, CronExpr, CronSchedule, Deleter, Schedule, StorageTier,
+};
+pub(crate) use graph::{Component, Domain, DomainKind, FailureAnalysis, Requirement};
+pub(crate) use incident::{
+    Action, Change, Detection, Incident, IncidentMetric, IncidentMetrics, IncidentSeverity, MetricsGroup,
+    PostmortemIssue,
+};
+pub(crate) use inventory::FailureTarget;
+pub(crate) use time::{format_duration, format_span, parse_instant};
 
 /// The README's Rust snippets compile as doctests, so they cannot rot.
 #[cfg(doctest)]
@@ -121,8 +123,3 @@ struct ReadmeDoctests;
 /// Hash maps keyed by ids: foldhash is several times faster than SipHash on
 /// short keys and still seeded per process, so crafted ids cannot force collisions.
 pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
-
-/// Every built-in check, ready to add to a [`Runner`]: [`builtin::checks`].
-pub fn builtin_checks() -> Vec<Box<dyn Check>> {
-    builtin::checks()
-}

@@ -6,8 +6,8 @@
 /// for longer ones. Ties go to the first candidate.
 ///
 /// ```
-/// assert_eq!(ops_core::did_you_mean("dbb", ["db", "web"]), Some("db"));
-/// assert_eq!(ops_core::did_you_mean("cache", ["db", "web"]), None);
+/// assert_eq!(ops_core::suggest::did_you_mean("dbb", ["db", "web"]), Some("db"));
+/// assert_eq!(ops_core::suggest::did_you_mean("cache", ["db", "web"]), None);
 /// ```
 pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let len = word.chars().count();

@@ -9,7 +9,8 @@
 //!
 //! ```
 //! use ops_core::synth::{Rules, generate_json};
-//! use ops_core::{FailureAnalysis, Format, Inventory};
+//! use ops_core::{Format, Inventory};
+//! use ops_core::graph::FailureAnalysis;
 //! let text = generate_json(2_000, 7, Rules::Mixed);
 //! let inv = Inventory::from_text("synthetic.json", Format::Json, &text)?;
 //! assert_eq!(inv.components().len(), 2_000);
@@ -257,7 +258,8 @@ pub struct OrgShape {
 ///
 /// ```
 /// use ops_core::synth::{OrgShape, generate_access_json};
-/// use ops_core::{EffectiveAccess, Format, Inventory};
+/// use ops_core::{Format, Inventory};
+/// use ops_core::access::EffectiveAccess;
 /// let shape = OrgShape { principals: 1_000, groups: 100, grants: 5_000, systems: 50 };
 /// let inv = Inventory::from_text("org.json", Format::Json, &generate_access_json(shape, 7))?;
 /// assert_eq!(inv.grants().len(), 5_000);

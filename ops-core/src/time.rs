@@ -13,7 +13,7 @@ pub type Timestamp = DateTime<Utc>;
 /// (taken as 00:00:00 UTC that day).
 ///
 /// ```
-/// use ops_core::parse_instant;
+/// use ops_core::time::parse_instant;
 /// let t = parse_instant("2026-03-29T01:30:00+01:00")?;
 /// assert_eq!(t.to_rfc3339(), "2026-03-29T00:30:00+00:00");
 /// let leap = parse_instant("2016-12-31T23:59:60Z")?;
@@ -89,7 +89,7 @@ pub fn parse_instant(text: &str) -> Result<Timestamp, String> {
 /// Months and years are refused: they have no fixed length.
 ///
 /// ```
-/// use ops_core::parse_duration;
+/// use ops_core::time::parse_duration;
 /// assert_eq!(parse_duration("1d12h")?.num_hours(), 36);
 /// assert!(parse_duration("1y").is_err());
 /// # Ok::<(), String>(())
@@ -144,7 +144,7 @@ pub fn parse_duration(text: &str) -> Result<TimeDelta, String> {
 ///
 /// ```
 /// use chrono::TimeDelta;
-/// use ops_core::format_span;
+/// use ops_core::time::format_span;
 /// assert_eq!(format_span(TimeDelta::minutes(210)), "3h30m");
 /// assert_eq!(format_span(TimeDelta::hours(78) + TimeDelta::minutes(5)), "3d6h");
 /// assert_eq!(format_span(TimeDelta::days(3612) + TimeDelta::hours(9)), "3612 days");

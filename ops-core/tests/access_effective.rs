@@ -5,10 +5,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use ops_core::{
-    AccessReview, DomainKind, EffectiveAccess, FailureAnalysis, FailureTarget, Format, Inventory, OffboardingPlan,
-    Principal,
-};
+use ops_core::access::{AccessReview, EffectiveAccess, OffboardingPlan, Principal};
+use ops_core::graph::{DomainKind, FailureAnalysis};
+use ops_core::inventory::FailureTarget;
+use ops_core::{Format, Inventory};
 use proptest::prelude::*;
 
 /// People, service accounts, groups (members by principal name; a group

@@ -6,10 +6,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use ops_core::{
-    AvailabilityMethod, AvailabilityOptions, Check, Context, EntityKind, EntryAvailability, FailureAnalysis, Format,
-    Inventory, Runner, Severity,
-};
+use ops_core::graph::{AvailabilityMethod, AvailabilityOptions, EntryAvailability, FailureAnalysis};
+use ops_core::{Check, Context, EntityKind, Format, Inventory, Runner, Severity};
 use proptest::prelude::*;
 
 fn inv(yaml: &str) -> Inventory {

@@ -6,8 +6,9 @@
 
 use std::path::{Path, PathBuf};
 
+use ops_core::graph::Requirement;
 use ops_core::import::BackstageCatalog;
-use ops_core::{Error, Inventory, Limits, LoadOptions, Requirement};
+use ops_core::{Error, Inventory, LoadLimits, LoadOptions};
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/backstage")
@@ -122,7 +123,7 @@ fn references_follow_backstage_default_kinds_and_namespaces() {
         &[("domains.yaml", DOMAINS)],
     )
     .unwrap();
-    let ids = |list: &[ops_core::Idx<ops_core::Component>]| -> Vec<String> {
+    let ids = |list: &[ops_core::Idx<ops_core::graph::Component>]| -> Vec<String> {
         list.iter().map(|&c| inv.component(c).id.clone()).collect()
     };
     let ids_of: Vec<&str> = inv.components().iter().map(|c| c.id.as_str()).collect();
@@ -139,8 +140,9 @@ fn references_follow_backstage_default_kinds_and_namespaces() {
     // dependencyOf on the database adds the edge to the API.
     let api = inv.component(inv.component_by_id("shop/api").unwrap());
     assert_eq!(ids(&api.depends_on), ["orders-db"]);
-    let owner =
-        |c: &ops_core::Component| -> Vec<String> { c.owners.iter().map(|&p| inv.principal_id(p).to_owned()).collect() };
+    let owner = |c: &ops_core::graph::Component| -> Vec<String> {
+        c.owners.iter().map(|&p| inv.principal_id(p).to_owned()).collect()
+    };
     assert_eq!(owner(api), ["bo"]);
     assert_eq!(owner(storefront), ["shop/web"]);
 
@@ -196,7 +198,7 @@ groups:
     assert_eq!(deps, ["orders-db", "replica"]);
     assert_eq!(api.tags, ["overlaid"]);
     let bo = inv.person(inv.person_by_id("bo").unwrap());
-    assert_eq!(bo.status, ops_core::PersonStatus::Departed);
+    assert_eq!(bo.status, ops_core::access::PersonStatus::Departed);
     let platform = inv.groups().iter().find(|g| g.id == "platform").unwrap();
     let members: Vec<&str> = platform.members.iter().map(|&p| inv.principal_id(p)).collect();
     assert_eq!(members, ["shop/web", "bo", "shop/ann"]);
@@ -277,12 +279,13 @@ fn every_problem_is_reported_at_once_with_its_location() {
 
 #[test]
 fn the_importer_reports_catalog_problems_and_writes_loadable_json() {
-    let err = BackstageCatalog::load(&[fixtures().join("broken")], &Limits::default()).unwrap_err();
+    let err = BackstageCatalog::load(&[fixtures().join("broken")], &LoadLimits::default()).unwrap_err();
     // Only what the catalog alone shows: unknown failure domains and the
     // impossible at_least need the rest of the inventory.
     assert_eq!(problems(err).len(), 16);
 
-    let catalog = BackstageCatalog::from_texts(&[("org.yaml", ORG), ("shop.yaml", SHOP)], &Limits::default()).unwrap();
+    let catalog =
+        BackstageCatalog::from_texts(&[("org.yaml", ORG), ("shop.yaml", SHOP)], &LoadLimits::default()).unwrap();
     assert_eq!((catalog.components(), catalog.people(), catalog.groups()), (4, 2, 2));
     let json = catalog.to_inventory_json();
     let text = format!("{}\n", json.trim_end().trim_end_matches('}').trim_end())
@@ -310,7 +313,7 @@ fn yaml_bounds_apply_to_catalogs() {
             "x-a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
         ));
     }
-    let err = BackstageCatalog::from_texts(&[("bomb.yaml", &bomb)], &Limits::default()).unwrap_err();
+    let err = BackstageCatalog::from_texts(&[("bomb.yaml", &bomb)], &LoadLimits::default()).unwrap_err();
     assert_eq!(
         problems(err),
         ["bomb.yaml:7:47: YAML aliases expand to more than 100000 nodes; refusing to expand further (an alias bomb?)"]
@@ -332,7 +335,7 @@ metadata:
     backstage.io/techdocs-ref: dir:.
 spec: {type: database}
 ";
-    let err = BackstageCatalog::from_texts(&[("c.yaml", catalog)], &Limits::default()).unwrap_err();
+    let err = BackstageCatalog::from_texts(&[("c.yaml", catalog)], &LoadLimits::default()).unwrap_err();
     assert_eq!(
         problems(err),
         [

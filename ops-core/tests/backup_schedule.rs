@@ -8,7 +8,8 @@ use std::collections::BTreeSet;
 
 use chrono::{Datelike, Duration, LocalResult, TimeDelta, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
-use ops_core::{CronExpr, CronSchedule, Schedule, Timestamp};
+use ops_core::Timestamp;
+use ops_core::backup::{CronExpr, CronSchedule, Schedule};
 use proptest::prelude::*;
 
 fn cron(expr: &str, tz: &str) -> Schedule {

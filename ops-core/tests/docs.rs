@@ -8,7 +8,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use ops_core::{Format, Inventory, inventory_schema};
+use ops_core::inventory::schema;
+use ops_core::{Format, Inventory};
 use serde_json::Value;
 
 const DOC_PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/inventory-format.md");
@@ -226,7 +227,7 @@ fn names_in(schema: &Value, fields: &mut BTreeSet<String>, values: &mut BTreeSet
 #[test]
 fn every_section_field_and_value_is_documented() {
     let doc = doc();
-    let schema = inventory_schema();
+    let schema = schema();
     let mentioned = |name: &str| doc.contains(&format!("`{name}`"));
 
     let sections = schema["properties"].as_object().expect("the schema has properties");
@@ -307,7 +308,7 @@ fn code_name(cell: &str) -> Option<&str> {
 #[test]
 fn field_tables_match_the_types() {
     let doc = doc();
-    let schema = inventory_schema();
+    let schema = schema();
     let tables = tables(&doc);
     let mut problems = Vec::new();
 

@@ -7,10 +7,9 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
-use ops_core::{
-    CronExpr, Format, Inventory, ResticDuration, ResticVersion, RetentionPolicy, RetentionSnapshot, Runner, Schedule,
-    parse_duration, parse_instant,
-};
+use ops_core::backup::{CronExpr, ResticDuration, ResticVersion, RetentionPolicy, RetentionSnapshot, Schedule};
+use ops_core::time::{parse_duration, parse_instant};
+use ops_core::{Format, Inventory, Runner};
 
 /// Runs `f` on another thread and fails if it has not finished in `secs`
 /// seconds (a hang fails the test instead of stalling the suite).

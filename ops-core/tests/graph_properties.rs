@@ -6,7 +6,9 @@
 
 use std::collections::BTreeSet;
 
-use ops_core::{FailureAnalysis, FailureTarget, Format, Inventory, Requirement};
+use ops_core::graph::{FailureAnalysis, Requirement};
+use ops_core::inventory::FailureTarget;
+use ops_core::{Format, Inventory};
 use proptest::prelude::*;
 
 #[derive(Clone, Debug)]

@@ -6,8 +6,9 @@
 
 use std::path::{Path, PathBuf};
 
+use ops_core::access::{CredentialKind, Level};
 use ops_core::import::{self, AwsCredentialReportOptions, GrantsCsvOptions, Imported, ROOT_USER};
-use ops_core::{CredentialKind, Error, Format, Inventory, Level, Limits};
+use ops_core::{Error, Format, Inventory, LoadLimits};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
@@ -18,7 +19,7 @@ fn fixture(name: &str) -> PathBuf {
 }
 
 fn read(name: &str) -> String {
-    import::read_input(&fixture(name), &Limits::default()).unwrap()
+    import::read_input(&fixture(name), &LoadLimits::default()).unwrap()
 }
 
 /// The problems of a failed import, as displayed.
@@ -351,9 +352,9 @@ fn inputs_are_bounded() {
         problems(import::grants_csv("g.csv", "principal,system,level\n", &options)),
         ["g.csv: file is over the limit of 10 bytes"]
     );
-    let limits = Limits {
+    let limits = LoadLimits {
         max_file_bytes: 10,
-        ..Limits::default()
+        ..LoadLimits::default()
     };
     let err = import::read_input(&fixture("grants.csv"), &limits).unwrap_err();
     assert!(
@@ -361,7 +362,7 @@ fn inputs_are_bounded() {
             .ends_with("grants.csv: file is over the limit of 10 bytes"),
         "{err}"
     );
-    let err = import::read_input(&fixture("no-such.csv"), &Limits::default()).unwrap_err();
+    let err = import::read_input(&fixture("no-such.csv"), &LoadLimits::default()).unwrap_err();
     assert!(
         err.to_string().ends_with("no-such.csv: no such file or directory"),
         "{err}"

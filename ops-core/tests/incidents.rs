@@ -5,10 +5,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail by panicking
 
 use chrono::TimeDelta;
-use ops_core::{
-    Check, EntityKind, Format, IncidentMetric, IncidentMetrics, IncidentPhase, IncidentSeverity, Inventory, Runner,
-    Severity, Timestamp, nearest_rank, parse_instant, postmortem_markdown,
+use ops_core::incident::{
+    IncidentMetric, IncidentMetrics, IncidentPhase, IncidentSeverity, nearest_rank, postmortem_markdown,
 };
+use ops_core::time::parse_instant;
+use ops_core::{Check, EntityKind, Format, Inventory, Runner, Severity, Timestamp};
 
 const NOW: &str = "2026-11-22T09:00:00Z";
 
@@ -194,7 +195,7 @@ fn mins(m: i64) -> TimeDelta {
 }
 
 /// (count, mean, median, p90) of one metric of one group.
-fn stats(group: &ops_core::MetricsGroup, m: IncidentMetric) -> (usize, TimeDelta, TimeDelta, TimeDelta) {
+fn stats(group: &ops_core::incident::MetricsGroup, m: IncidentMetric) -> (usize, TimeDelta, TimeDelta, TimeDelta) {
     let s = group.stats(m).unwrap();
     (s.count, s.mean, s.median, s.p90)
 }
@@ -234,7 +235,8 @@ fn overall_metrics_match_hand_computed_values() {
 fn grouped_metrics_match_hand_computed_values() {
     let inv = load(&format!("{ESTATE}{METRICS}"));
     let m = IncidentMetrics::new(&inv, None);
-    let keys = |gs: &[ops_core::MetricsGroup]| gs.iter().map(|g| (g.key.clone(), g.incidents)).collect::<Vec<_>>();
+    let keys =
+        |gs: &[ops_core::incident::MetricsGroup]| gs.iter().map(|g| (g.key.clone(), g.incidents)).collect::<Vec<_>>();
     assert_eq!(
         keys(&m.by_severity),
         [("sev1".into(), 2), ("sev2".into(), 2), ("sev3".into(), 1)]

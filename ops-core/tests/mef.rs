@@ -8,7 +8,9 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use ops_core::{FailureAnalysis, FailureTarget, Format, Inventory, open_psa_mef};
+use ops_core::graph::{FailureAnalysis, open_psa_mef};
+use ops_core::inventory::FailureTarget;
+use ops_core::{Format, Inventory};
 use proptest::prelude::*;
 
 /// A basic event: what fails, by kind and ops id.
@@ -486,7 +488,7 @@ fn unfolding_a_large_cycle_stops_at_the_gate_limit() {
     assert!(matches!(
         err,
         ops_core::Error::FaultTreeTooLarge {
-            limit: ops_core::MEF_GATE_LIMIT
+            limit: ops_core::graph::MEF_GATE_LIMIT
         }
     ));
     assert_eq!(

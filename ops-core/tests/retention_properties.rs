@@ -6,7 +6,8 @@
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, FixedOffset, TimeZone, Utc};
-use ops_core::{Bucket, KeepCount, ResticDuration, ResticVersion, RetentionPolicy, RetentionSnapshot, TagList};
+use ops_core::backup::retention::{Bucket, TagList};
+use ops_core::backup::{KeepCount, ResticDuration, ResticVersion, RetentionPolicy, RetentionSnapshot};
 use proptest::prelude::*;
 
 fn snapshots() -> impl Strategy<Value = Vec<RetentionSnapshot>> {

@@ -6,7 +6,8 @@
 
 use std::collections::BTreeSet;
 
-use ops_core::{FailureAnalysis, Format, Inventory};
+use ops_core::graph::FailureAnalysis;
+use ops_core::{Format, Inventory};
 use proptest::prelude::*;
 
 #[derive(Clone, Copy, Debug)]
@@ -173,7 +174,7 @@ fn flow_reachable(s: &Spec, removed: Option<usize>) -> Vec<bool> {
     }
 }
 
-fn ids(v: impl IntoIterator<Item = ops_core::Idx<ops_core::Component>>) -> Vec<usize> {
+fn ids(v: impl IntoIterator<Item = ops_core::Idx<ops_core::graph::Component>>) -> Vec<usize> {
     v.into_iter().map(|c| c.index()).collect()
 }
 
@@ -358,7 +359,7 @@ components:
     )
     .unwrap();
     let analysis = FailureAnalysis::new(&inv);
-    let name = |c: ops_core::Idx<ops_core::Component>| inv.component(c).id.as_str();
+    let name = |c: ops_core::Idx<ops_core::graph::Component>| inv.component(c).id.as_str();
     // a <-> b is one edge and a bridge, as are a - c and b - d.
     let bridges: Vec<(&str, &str)> = analysis
         .bridges()

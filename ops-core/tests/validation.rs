@@ -8,10 +8,12 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use ops_core::{
-    Bucket, ComponentKind, CronSchedule, DomainKind, Error, Format, Inventory, KeepCount, LoadOptions, Location,
-    PersonStatus, Principal, Requirement, RetentionPolicy, Schedule, parse_instant,
-};
+use ops_core::access::{PersonStatus, Principal};
+use ops_core::backup::retention::Bucket;
+use ops_core::backup::{CronSchedule, KeepCount, RetentionPolicy, Schedule};
+use ops_core::graph::{ComponentKind, DomainKind, Requirement};
+use ops_core::time::parse_instant;
+use ops_core::{Error, Format, Inventory, LoadOptions, Location};
 
 // ---------------------------------------------------------------- helpers
 

@@ -15,7 +15,8 @@ use std::marker::PhantomData;
 use std::ptr::NonNull;
 use std::rc::Rc;
 
-use ops_core::{Context, FailureAnalysis, Inventory, Timestamp};
+use ops_core::graph::FailureAnalysis;
+use ops_core::{Context, Inventory, Timestamp};
 
 /// A run-time-checked loan of an inventory and its failure analysis.
 ///

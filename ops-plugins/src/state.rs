@@ -3,10 +3,11 @@
 use std::collections::HashMap;
 
 use chrono::TimeDelta;
-use ops_core::{
-    Component, Deleter, DrillOutcome, FailureAnalysis, FailureTarget, Idx, Inventory, Level, RunStatus, Schedule,
-    StorageTier, Timestamp,
-};
+use ops_core::access::Level;
+use ops_core::backup::{Deleter, DrillOutcome, RunStatus, Schedule, StorageTier};
+use ops_core::graph::{Component, FailureAnalysis};
+use ops_core::inventory::FailureTarget;
+use ops_core::{Idx, Inventory, Timestamp};
 use wasmtime::{ResourceLimiter, format_err};
 
 use crate::Limits;
@@ -205,7 +206,7 @@ fn drill_outcome(o: DrillOutcome) -> &'static str {
 fn schedule(s: &Schedule) -> Option<String> {
     match s {
         Schedule::Cron(c) => Some(format!("{} {}", c.expression(), c.timezone())),
-        Schedule::Every(d) => Some(format!("every {}", ops_core::format_duration(*d))),
+        Schedule::Every(d) => Some(format!("every {}", ops_core::time::format_duration(*d))),
         _ => None,
     }
 }
@@ -370,7 +371,7 @@ impl backups::Host for RunState {
 
     fn runs(&mut self, policy: u32, start: u32, count: u32) -> wasmtime::Result<Vec<types::BackupRun>> {
         self.with("runs", |inv, _| {
-            let mut runs: Vec<&ops_core::BackupRun> = inv
+            let mut runs: Vec<&ops_core::backup::BackupRun> = inv
                 .backup_runs()
                 .iter()
                 .filter(|r| r.policy.index() == policy as usize)
@@ -391,7 +392,7 @@ impl backups::Host for RunState {
 
     fn drills(&mut self, policy: u32, start: u32, count: u32) -> wasmtime::Result<Vec<types::RestoreDrill>> {
         self.with("drills", |inv, _| {
-            let mut drills: Vec<&ops_core::RestoreDrill> = inv
+            let mut drills: Vec<&ops_core::backup::RestoreDrill> = inv
                 .restore_drills()
                 .iter()
                 .filter(|d| d.policy.index() == policy as usize)
@@ -504,7 +505,7 @@ impl access::Host for RunState {
         self.with("credential-at", |inv, _| {
             Ok(inv.credentials().get(index as usize).map(|c| types::Credential {
                 id: c.id.clone(),
-                shared: c.kind == ops_core::CredentialKind::Shared,
+                shared: c.kind == ops_core::access::CredentialKind::Shared,
                 system: c.system.map(|s| to_u32(s.index())),
                 level: c.level.map(level),
                 holders: c.holders.iter().map(|&h| inv.principal_id(h).to_owned()).collect(),

@@ -537,8 +537,8 @@ fn probe(id: &str) -> std::collections::BTreeMap<String, serde_json::Value> {
 #[test]
 fn the_host_queries_answer_as_ops_core_does() {
     let inv = startup();
-    let analysis = ops_core::FailureAnalysis::new(inv);
-    let names = |v: Vec<ops_core::Idx<ops_core::Component>>| -> Vec<String> {
+    let analysis = ops_core::graph::FailureAnalysis::new(inv);
+    let names = |v: Vec<ops_core::Idx<ops_core::graph::Component>>| -> Vec<String> {
         let mut v: Vec<usize> = v.into_iter().map(|c| c.index()).collect();
         v.sort_unstable();
         v.into_iter().map(|i| inv.components()[i].id.clone()).collect()
@@ -819,19 +819,19 @@ fn every_0_1_0_query_answers_the_same_for_an_old_plugin() {
 #[test]
 fn simulate_answers_as_ops_core_does() {
     let inv = startup();
-    let analysis = ops_core::FailureAnalysis::new(inv);
-    let names = |v: Vec<ops_core::Idx<ops_core::Component>>| -> serde_json::Value {
+    let analysis = ops_core::graph::FailureAnalysis::new(inv);
+    let names = |v: Vec<ops_core::Idx<ops_core::graph::Component>>| -> serde_json::Value {
         serde_json::json!(v.into_iter().map(|c| inv.component(c).id.clone()).collect::<Vec<_>>())
     };
     for id in ["storefront", "web-1", "postgres-primary", "redis", "uploads"] {
         let got = probe(id);
         let c = inv.component_by_id(id).unwrap();
         assert_eq!(got["simulate_self"], names(analysis.blast_radius(c).down()), "{id}");
-        let domains: Vec<ops_core::FailureTarget> = inv
+        let domains: Vec<ops_core::inventory::FailureTarget> = inv
             .component(c)
             .domains
             .iter()
-            .map(|&d| ops_core::FailureTarget::Domain(d))
+            .map(|&d| ops_core::inventory::FailureTarget::Domain(d))
             .collect();
         let want = if domains.is_empty() {
             serde_json::json!([])

@@ -3,7 +3,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail by panicking
 
-use ops_core::{Inventory, open_psa_mef};
+use ops_core::Inventory;
+use ops_core::graph::open_psa_mef;
 
 use std::path::Path;
 

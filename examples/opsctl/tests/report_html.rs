@@ -17,7 +17,8 @@ use std::process::{Command, Stdio};
 use common::{opsctl, root};
 use std::time::{Duration, Instant};
 
-use ops_core::{FailureAnalysis, Inventory, Runner};
+use ops_core::graph::FailureAnalysis;
+use ops_core::{Inventory, Runner};
 use serde_json::Value;
 
 const AT: &str = "2026-11-22T09:00:00Z";

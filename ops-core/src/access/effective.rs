@@ -16,7 +16,8 @@ const DIRECT: u32 = u32::MAX;
 /// [`EffectiveAccess::membership_paths`] lists them all.
 ///
 /// ```
-/// use ops_core::{EffectiveAccess, Format, Inventory};
+/// use ops_core::{Format, Inventory};
+/// use ops_core::access::EffectiveAccess;
 /// let inv = Inventory::from_text("inv.yaml", Format::Yaml, "
 /// people: [{id: ana}]
 /// groups:

@@ -16,7 +16,8 @@ const MAX_PATHS: usize = 100;
 /// [`OffboardingPlan::to_markdown`] or serialise it as JSON.
 ///
 /// ```
-/// use ops_core::{EffectiveAccess, Format, Inventory, OffboardingPlan};
+/// use ops_core::{Format, Inventory};
+/// use ops_core::access::{EffectiveAccess, OffboardingPlan};
 /// let inv = Inventory::from_text("inv.yaml", Format::Yaml, "
 /// people: [{id: dana, status: departed, departed_at: 2026-06-30}]
 /// groups: [{id: web, members: [dana]}]

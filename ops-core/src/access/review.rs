@@ -43,7 +43,8 @@ pub struct ReviewRow {
 /// system, principal and source.
 ///
 /// ```
-/// use ops_core::{AccessReview, EffectiveAccess, Format, Inventory};
+/// use ops_core::{Format, Inventory};
+/// use ops_core::access::{AccessReview, EffectiveAccess};
 /// let inv = Inventory::from_text("inv.yaml", Format::Yaml, "
 /// people: [{id: ana}]
 /// systems: [{id: github}]

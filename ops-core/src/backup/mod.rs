@@ -5,7 +5,7 @@
 mod checks;
 mod projection;
 mod restic;
-mod retention;
+pub mod retention;
 mod schedule;
 mod status;
 
@@ -20,9 +20,8 @@ pub use checks::{
 };
 pub use projection::{ProjectedMonth, ProjectionInput, project_storage};
 pub use restic::{ResticSnapshot, ResticSummary, backup_runs_json, parse_restic_snapshots};
-pub use retention::{
-    Bucket, Counters, Decision, GroupBy, GroupDecision, GroupKey, KeepCount, KeepReason, Kept, ResticDuration,
-    ResticVersion, RetentionPolicy, RetentionSnapshot, SnapshotFilter, TagList, forget,
-};
+// The retention engine's entry points; its result and bucket types are in
+// `backup::retention`.
+pub use retention::{KeepCount, ResticDuration, ResticVersion, RetentionPolicy, RetentionSnapshot, forget};
 pub use schedule::{CronExpr, CronSchedule, Schedule};
-pub use status::{BackupStatus, RECENT_RUNS, SuspiciousRun as SuspiciousBackupRun};
+pub use status::{BackupStatus, RECENT_RUNS, SuspiciousRun};

@@ -111,7 +111,7 @@ pub struct ProjectedMonth {
 ///
 /// ```
 /// use chrono::TimeDelta;
-/// use ops_core::{KeepCount, ProjectionInput, RetentionPolicy, StorageTier, project_storage};
+/// use ops_core::backup::{KeepCount, ProjectionInput, RetentionPolicy, StorageTier, project_storage};
 /// let mut policy = RetentionPolicy::default();
 /// policy.daily = KeepCount::Count(7);
 /// let mut input = ProjectionInput::new("2026-01-01T02:00:00Z".parse()?, TimeDelta::days(1), 10 << 30);
@@ -215,7 +215,7 @@ pub fn project_storage(policy: &RetentionPolicy, input: &ProjectionInput) -> Res
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{KeepCount, ResticVersion};
+    use crate::backup::{KeepCount, ResticVersion};
 
     fn input(interval: TimeDelta) -> ProjectionInput {
         let mut i = ProjectionInput::new("2026-01-01T02:00:00Z".parse().unwrap(), interval, 10 << 30);

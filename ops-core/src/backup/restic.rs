@@ -114,9 +114,9 @@ fn null_as_empty<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Erro
 /// ```
 /// let json = r#"[{"time":"2026-11-20T02:30:00.5+01:00","tree":"aa","paths":["/srv"],
 ///   "hostname":"db1","tags":["nightly"],"id":"8b1f","short_id":"8b1f","new_field":1}]"#;
-/// let snapshots = ops_core::parse_restic_snapshots("snapshots.json", json)?;
+/// let snapshots = ops_core::backup::parse_restic_snapshots("snapshots.json", json)?;
 /// assert_eq!(snapshots[0].time.offset().local_minus_utc(), 3600);
-/// let err = ops_core::parse_restic_snapshots("s.json", r#"[{"id": "8b1f"}]"#).unwrap_err();
+/// let err = ops_core::backup::parse_restic_snapshots("s.json", r#"[{"id": "8b1f"}]"#).unwrap_err();
 /// assert_eq!(err.to_string(), "s.json:1:15: missing field `time`");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```

@@ -113,7 +113,7 @@ impl KeepCount {
     /// [`ResticVersion::V0_14`] only, where such a rule keeps nothing.
     ///
     /// ```
-    /// use ops_core::{KeepCount, ResticVersion};
+    /// use ops_core::backup::{KeepCount, ResticVersion};
     /// assert_eq!(KeepCount::parse("7", ResticVersion::Current), Ok(KeepCount::Count(7)));
     /// assert_eq!(KeepCount::parse("unlimited", ResticVersion::Current), Ok(KeepCount::Unlimited));
     /// assert!(KeepCount::parse("-1", ResticVersion::Current).is_err());
@@ -186,7 +186,7 @@ impl ResticDuration {
     /// (which only restic 0.14 then accepts, see [`RetentionPolicy::check`]).
     ///
     /// ```
-    /// use ops_core::ResticDuration;
+    /// use ops_core::backup::ResticDuration;
     /// let d = ResticDuration::parse("1y2m3d4h")?;
     /// assert_eq!((d.years, d.months, d.days, d.hours), (1, 2, 3, 4));
     /// assert_eq!(d.to_string(), "1y2m3d4h");
@@ -670,7 +670,7 @@ impl RetentionPolicy {
     /// # Example
     ///
     /// ```
-    /// use ops_core::{KeepCount, RetentionPolicy, RetentionSnapshot};
+    /// use ops_core::backup::{KeepCount, RetentionPolicy, RetentionSnapshot};
     /// let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s);
     /// let snapshots = vec![
     ///     RetentionSnapshot::new("a", at("2026-11-20T23:30:00-05:00")?), // 21 Nov in UTC, 20 Nov locally
@@ -922,7 +922,8 @@ pub struct GroupDecision {
 /// # Example
 ///
 /// ```
-/// use ops_core::{GroupBy, KeepCount, RetentionPolicy, RetentionSnapshot, TagList, forget};
+/// use ops_core::backup::{KeepCount, RetentionPolicy, RetentionSnapshot, forget};
+/// use ops_core::backup::retention::{GroupBy, TagList};
 /// let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s);
 /// let snapshots = vec![
 ///     RetentionSnapshot::new("a", at("2026-11-20T10:00:00Z")?).with_host_paths("db1", ["/srv"]),

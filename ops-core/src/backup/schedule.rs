@@ -35,7 +35,7 @@ const SEARCH_DAYS: i64 = 9 * 366;
 /// day of week are restricted, a day matching either runs (as in every cron).
 ///
 /// ```
-/// use ops_core::CronExpr;
+/// use ops_core::backup::CronExpr;
 /// let c: CronExpr = "30 2 * * mon-fri".parse()?;
 /// assert_eq!(c.to_string(), "30 2 * * mon-fri");
 /// assert!("61 * * * *".parse::<CronExpr>().is_err());
@@ -244,7 +244,7 @@ fn end_of_gap(tz: Tz, local: NaiveDateTime) -> Option<Timestamp> {
 /// A cron expression read in an IANA time zone.
 ///
 /// ```
-/// use ops_core::CronSchedule;
+/// use ops_core::backup::CronSchedule;
 /// let s = CronSchedule::new("30 1 * * *".parse()?, "Europe/London".parse()?);
 /// // 01:30 does not exist on 2026-03-29 in London: the job runs when the clocks jump.
 /// let next = s.next_after("2026-03-28T02:00:00Z".parse()?).expect("runs daily");
@@ -317,7 +317,7 @@ impl Schedule {
     /// `last_run` (the start of the previous run) when given, else from `after`.
     ///
     /// ```
-    /// use ops_core::Schedule;
+    /// use ops_core::backup::Schedule;
     /// let every = Schedule::Every(chrono::TimeDelta::hours(6));
     /// let runs = every.next_runs("2026-11-22T09:00:00Z".parse()?, Some("2026-11-22T08:00:00Z".parse()?), 2);
     /// assert_eq!(runs[0].to_rfc3339(), "2026-11-22T14:00:00+00:00");
@@ -372,7 +372,7 @@ impl Schedule {
     /// long, and this is where they show.
     ///
     /// ```
-    /// use ops_core::{CronSchedule, Schedule};
+    /// use ops_core::backup::{CronSchedule, Schedule};
     /// let nightly = Schedule::Cron(CronSchedule::new("30 2 * * *".parse()?, "Europe/London".parse()?));
     /// let (gap, _) = nightly.longest_gap("2026-01-01T00:00:00Z".parse()?).expect("runs");
     /// assert_eq!(gap, chrono::TimeDelta::hours(25)); // the night the clocks go back

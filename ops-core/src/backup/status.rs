@@ -28,7 +28,8 @@ pub struct SuspiciousRun<'a> {
 /// A backup policy's state at an instant.
 ///
 /// ```
-/// use ops_core::{BackupStatus, Format, Inventory};
+/// use ops_core::{Format, Inventory};
+/// use ops_core::backup::BackupStatus;
 /// let inv = Inventory::from_text("inv.yaml", Format::Yaml, "
 /// components: [{id: db, kind: database}]
 /// backup_policies: [{id: nightly, protects: db, rpo: 24h, schedule: {cron: '30 2 * * *'}}]

@@ -11,7 +11,7 @@ use crate::rule::Rule;
 
 /// How a built-in rule finds its findings: given the rule itself, the context
 /// and the rule's options.
-pub type FindFn<O> = fn(&Rule, &Context<'_>, &O) -> Vec<Finding>;
+pub(crate) type FindFn<O> = fn(&Rule, &Context<'_>, &O) -> Vec<Finding>;
 
 /// A built-in rule: its definition as data, the options it runs with, and the
 /// function that finds its findings. It is a [`Check`] of one rule, named

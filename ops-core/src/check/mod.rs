@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 use crate::rule::Rule;
 use crate::{BackupStatus, EffectiveAccess, FailureAnalysis, Finding, Inventory, Timestamp};
 
-pub use builtin_rule::{BuiltinRule, FindFn};
+pub use builtin_rule::BuiltinRule;
 pub use runner::{CheckFailure, Report, Runner};
 
 /// What a check gets to look at.

@@ -22,7 +22,8 @@ use crate::{Component, Domain, Idx, Inventory};
 /// their other dependencies fail.
 ///
 /// ```
-/// use ops_core::{FailureAnalysis, Format, Inventory};
+/// use ops_core::{Format, Inventory};
+/// use ops_core::graph::FailureAnalysis;
 /// let inv = Inventory::from_text("inv.yaml", Format::Yaml, "
 /// components:
 ///   - {id: shop, entry: true, depends_on: [lb]}
@@ -169,7 +170,9 @@ impl<'a> FailureAnalysis<'a> {
     /// SPOF) or a double fault (`failed` = the pair).
     ///
     /// ```
-    /// use ops_core::{FailureAnalysis, FailureTarget, Format, Inventory};
+    /// use ops_core::{Format, Inventory};
+    /// use ops_core::graph::FailureAnalysis;
+    /// use ops_core::inventory::FailureTarget;
     /// let inv = Inventory::from_text("inv.yaml", Format::Yaml, "
     /// components:
     ///   - {id: shop, entry: true, requires: any, depends_on: [a, b]}

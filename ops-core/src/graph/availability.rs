@@ -61,7 +61,7 @@ use crate::{Component, Idx, Inventory};
 /// How [`FailureAnalysis::availability`] computes its answers.
 ///
 /// ```
-/// use ops_core::AvailabilityOptions;
+/// use ops_core::graph::AvailabilityOptions;
 /// let mut options = AvailabilityOptions::default();
 /// options.samples = 20_000;
 /// options.confidence = 0.99;
@@ -176,7 +176,8 @@ impl<'a> FailureAnalysis<'a> {
     /// take down.
     ///
     /// ```
-    /// use ops_core::{AvailabilityMethod, AvailabilityOptions, FailureAnalysis, Format, Inventory};
+    /// use ops_core::{Format, Inventory};
+    /// use ops_core::graph::{AvailabilityMethod, AvailabilityOptions, FailureAnalysis};
     /// let inv = Inventory::from_text("inv.yaml", Format::Yaml, "
     /// components:
     ///   - {id: shop, entry: true, slo: 0.999, depends_on: [lb, db]}

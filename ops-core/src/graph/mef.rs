@@ -64,7 +64,8 @@ pub const MEF_GATE_LIMIT: usize = 100_000;
 /// # Example
 ///
 /// ```
-/// use ops_core::{Format, Inventory, open_psa_mef};
+/// use ops_core::{Format, Inventory};
+/// use ops_core::graph::open_psa_mef;
 /// let inv = Inventory::from_text("inv.yaml", Format::Yaml, "
 /// components:
 ///   - {id: shop, entry: true, requires: any, depends_on: [web-1, web-2]}

@@ -35,7 +35,8 @@ impl FailureAnalysis<'_> {
     /// Tarjan's low points) over the adjacency arrays, plus O(V) scratch.
     ///
     /// ```
-    /// use ops_core::{FailureAnalysis, Format, Inventory};
+    /// use ops_core::{Format, Inventory};
+    /// use ops_core::graph::FailureAnalysis;
     /// let inv = Inventory::from_text("inv.yaml", Format::Yaml, "
     /// components:
     ///   - {id: shop, entry: true, depends_on: [api]}
@@ -74,7 +75,8 @@ impl FailureAnalysis<'_> {
     /// adjacency arrays, plus O(B log B) to sort the B bridges.
     ///
     /// ```
-    /// use ops_core::{FailureAnalysis, Format, Inventory};
+    /// use ops_core::{Format, Inventory};
+    /// use ops_core::graph::FailureAnalysis;
     /// let inv = Inventory::from_text("inv.yaml", Format::Yaml, "
     /// components:
     ///   - {id: shop, entry: true, depends_on: [api]}
@@ -112,7 +114,8 @@ impl FailureAnalysis<'_> {
     /// Complexity: O(V + E), one iterative Tarjan search.
     ///
     /// ```
-    /// use ops_core::{FailureAnalysis, Format, Inventory};
+    /// use ops_core::{Format, Inventory};
+    /// use ops_core::graph::FailureAnalysis;
     /// let inv = Inventory::from_text("inv.yaml", Format::Yaml, "
     /// components:
     ///   - {id: shop, entry: true, depends_on: [a]}
@@ -154,7 +157,8 @@ impl FailureAnalysis<'_> {
     /// h and close to linear on real graphs. Memory: six arrays of V words.
     ///
     /// ```
-    /// use ops_core::{FailureAnalysis, Format, Inventory};
+    /// use ops_core::{Format, Inventory};
+    /// use ops_core::graph::FailureAnalysis;
     /// let inv = Inventory::from_text("inv.yaml", Format::Yaml, "
     /// components:
     ///   - {id: shop, entry: true, depends_on: [lb]}

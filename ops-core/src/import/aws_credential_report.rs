@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::{CsvReader, Imported, ImportedCredential, Problems, Row, Table, check_id, require_columns};
 use crate::suggest::did_you_mean;
-use crate::{CredentialKind, Error, Level, Limits, Timestamp, parse_instant};
+use crate::{CredentialKind, Error, Level, LoadLimits, Timestamp, parse_instant};
 
 /// The `user` value of the root user's row.
 pub const ROOT_USER: &str = "<root_account>";
@@ -48,7 +48,7 @@ pub struct AwsCredentialReportOptions {
     /// default, since the root password is usually known to several people.
     pub root_kind: CredentialKind,
     /// Bounds on the input (only `max_file_bytes` applies).
-    pub limits: Limits,
+    pub limits: LoadLimits,
 }
 
 impl AwsCredentialReportOptions {
@@ -59,7 +59,7 @@ impl AwsCredentialReportOptions {
             system: system.into(),
             holders: BTreeMap::new(),
             root_kind: CredentialKind::Shared,
-            limits: Limits::default(),
+            limits: LoadLimits::default(),
         }
     }
 

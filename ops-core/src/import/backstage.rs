@@ -1227,7 +1227,7 @@ impl serde::Serialize for AsJson<'_> {
 /// kind: API
 /// metadata: {name: shop-api}
 /// spec: {type: openapi, lifecycle: production, owner: web, definition: '...'}
-/// ")], &ops_core::Limits::default())?;
+/// ")], &ops_core::LoadLimits::default())?;
 /// assert_eq!((catalog.components(), catalog.groups()), (2, 1));
 /// assert_eq!(catalog.notes()[0].to_string(),
 ///     "catalog-info.yaml:19:7: skipped API 'shop-api': ops imports only Component, Resource, System, Domain, Group and User");
@@ -1250,7 +1250,7 @@ impl BackstageCatalog {
     /// each with its file, line and column.
     pub fn load<P: Into<std::path::PathBuf> + Clone>(
         paths: &[P],
-        limits: &crate::Limits,
+        limits: &crate::LoadLimits,
     ) -> Result<BackstageCatalog, crate::Error> {
         let paths: Vec<std::path::PathBuf> = paths.iter().cloned().map(Into::into).collect();
         let mut diags = crate::Diagnostics::default();
@@ -1269,13 +1269,13 @@ impl BackstageCatalog {
     ///
     /// # Errors
     /// [`Error::Invalid`](crate::Error::Invalid) with every problem found.
-    pub fn from_texts(sources: &[(&str, &str)], limits: &crate::Limits) -> Result<BackstageCatalog, crate::Error> {
+    pub fn from_texts(sources: &[(&str, &str)], limits: &crate::LoadLimits) -> Result<BackstageCatalog, crate::Error> {
         BackstageCatalog::read(sources, limits, crate::Diagnostics::default())
     }
 
     fn read(
         sources: &[(&str, &str)],
-        limits: &crate::Limits,
+        limits: &crate::LoadLimits,
         mut diags: crate::Diagnostics,
     ) -> Result<BackstageCatalog, crate::Error> {
         let mut docs = Vec::new();

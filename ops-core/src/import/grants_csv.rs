@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use super::{CsvReader, Imported, ImportedGrant, Problems, Row, Table, check_id, require_columns};
 use crate::suggest::did_you_mean;
-use crate::{Error, Level, Limits, Timestamp, parse_instant};
+use crate::{Error, Level, LoadLimits, Timestamp, parse_instant};
 
 const REQUIRED: &[&str] = &["principal", "system", "level"];
 const OPTIONAL: &[&str] = &["role", "granted_at", "last_used_at", "expires_at", "id"];
@@ -14,7 +14,7 @@ const OPTIONAL: &[&str] = &["role", "granted_at", "last_used_at", "expires_at", 
 #[non_exhaustive]
 pub struct GrantsCsvOptions {
     /// Bounds on the input (only `max_file_bytes` applies).
-    pub limits: Limits,
+    pub limits: LoadLimits,
 }
 
 /// Reads a CSV of grants with a header row.

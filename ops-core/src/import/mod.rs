@@ -44,7 +44,7 @@ use std::sync::Arc;
 
 use serde::{Serialize, Serializer};
 
-use crate::{CredentialKind, Error, Level, Limits, Timestamp};
+use crate::{CredentialKind, Error, Level, LoadLimits, Timestamp};
 
 pub use aws_credential_report::{AwsCredentialReportOptions, ROOT_USER, aws_credential_report};
 pub use backstage::BackstageCatalog;
@@ -167,7 +167,7 @@ fn opt_level_name<S: Serializer>(level: &Option<Level>, s: S) -> Result<S::Ok, S
 /// # Errors
 /// [`Error::Import`] naming the file when it cannot be read, is too large or
 /// is not UTF-8.
-pub fn read_input(path: &Path, limits: &Limits) -> Result<String, Error> {
+pub fn read_input(path: &Path, limits: &LoadLimits) -> Result<String, Error> {
     let name: Arc<str> = Arc::from(path.display().to_string());
     let fail = |line: Option<u64>, message: String| {
         Error::Import(vec![ImportProblem {

@@ -99,7 +99,7 @@ impl DurationStats {
     ///
     /// ```
     /// use chrono::TimeDelta;
-    /// use ops_core::DurationStats;
+    /// use ops_core::incident::DurationStats;
     /// let v: Vec<TimeDelta> = [40, 10, 30, 20].map(TimeDelta::minutes).to_vec();
     /// let s = DurationStats::of(&v).ok_or("no values")?;
     /// assert_eq!((s.count, s.mean, s.median, s.p90),
@@ -128,7 +128,7 @@ impl DurationStats {
 /// Complexity: O(1); the caller sorts.
 ///
 /// ```
-/// use ops_core::nearest_rank;
+/// use ops_core::incident::nearest_rank;
 /// let v = [15, 20, 35, 40, 50];
 /// assert_eq!(nearest_rank(&v, 30), Some(20)); // rank ⌈1.5⌉ = 2
 /// assert_eq!(nearest_rank(&v, 100), Some(50));
@@ -223,7 +223,8 @@ impl MetricsGroup {
 ///
 /// ```
 /// use chrono::TimeDelta;
-/// use ops_core::{Format, IncidentMetrics, Inventory, IncidentMetric};
+/// use ops_core::{Format, Inventory};
+/// use ops_core::incident::{IncidentMetrics, IncidentMetric};
 /// let inv = Inventory::from_text("i.yaml", Format::Yaml, "
 /// incidents:
 ///   - {id: A, title: a, severity: sev2, detected_by: customer,
@@ -362,7 +363,8 @@ impl IncidentMetrics {
     /// each metric as `mean / median / p90 (n)`.
     ///
     /// ```
-    /// use ops_core::{Format, IncidentMetrics, Inventory};
+    /// use ops_core::{Format, Inventory};
+    /// use ops_core::incident::IncidentMetrics;
     /// let inv = Inventory::from_text("i.yaml", Format::Yaml, "
     /// incident: {id: A, title: a, severity: sev2, detected_by: monitor,
     ///            detected_at: 2026-05-04T10:00:00Z, resolved_at: 2026-05-04T11:30:00Z}

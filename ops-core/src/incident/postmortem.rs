@@ -16,7 +16,8 @@ use crate::{Incident, Inventory, Principal, Timestamp, format_duration};
 /// instants are shown in UTC.
 ///
 /// ```
-/// use ops_core::{Format, Inventory, postmortem_markdown};
+/// use ops_core::{Format, Inventory};
+/// use ops_core::incident::postmortem_markdown;
 /// let inv = Inventory::from_text("i.yaml", Format::Yaml, "
 /// incident:
 ///   id: INC-1

@@ -15,7 +15,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::import::backstage;
 use crate::source::de::Sink;
 use crate::source::files;
-use crate::source::{self, Format, Limits};
+use crate::source::{self, Format, LoadLimits};
 
 impl Inventory {
     /// Loads and validates the files and directories at `paths`, with default limits.
@@ -63,7 +63,7 @@ impl Inventory {
     /// # Errors
     /// [`Error::Invalid`] with every problem found.
     pub fn from_text(name: &str, format: Format, text: &str) -> Result<Inventory, Error> {
-        let limits = Limits::default();
+        let limits = LoadLimits::default();
         let mut diags = Diagnostics::default();
         let size = text.len() as u64;
         if size > limits.max_file_bytes {
@@ -84,7 +84,7 @@ impl Inventory {
     fn build<'t>(
         sources: &[(Arc<str>, Format, &'t str)],
         catalog: &[(Arc<str>, &str)],
-        limits: &Limits,
+        limits: &LoadLimits,
         mut diags: Diagnostics,
     ) -> Result<Inventory, Error> {
         let sink = Sink::default();

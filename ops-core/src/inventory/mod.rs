@@ -16,7 +16,7 @@ use crate::backup::{BackupPolicy, BackupRun, RestoreDrill};
 use crate::diagnostic::Diagnostic;
 use crate::graph::{Component, Domain, DomainKind};
 use crate::incident::{Change, Incident, Problem};
-use crate::source::Limits;
+use crate::source::LoadLimits;
 use crate::{FastMap, Idx};
 
 pub(crate) use checks::RULES;
@@ -155,7 +155,7 @@ impl Lookups {
 #[non_exhaustive]
 pub struct LoadOptions {
     /// Bounds on file size, nesting and alias expansion.
-    pub limits: Limits,
+    pub limits: LoadLimits,
     /// Backstage catalog files or directories (`.yaml`, `.yml`, read
     /// recursively) to load as a source of components, people and groups.
     /// Entities that the inventory files define with the same id as an
@@ -426,10 +426,10 @@ impl Inventory {
 /// types the loader reads, for editor completion and validation.
 ///
 /// ```
-/// let schema = ops_core::inventory_schema();
+/// let schema = ops_core::inventory::schema();
 /// assert!(schema["properties"]["components"].is_object());
 /// ```
-pub fn inventory_schema() -> serde_json::Value {
+pub fn schema() -> serde_json::Value {
     let schema = schemars::schema_for!(raw::RawFile<'static>);
     schema.to_value()
 }

@@ -3,7 +3,8 @@
 use chrono::TimeDelta;
 
 use crate::Error;
-use crate::backup::{KeepCount, ResticDuration, ResticVersion, RetentionPolicy, Schedule, TagList};
+use crate::backup::retention::TagList;
+use crate::backup::{KeepCount, ResticDuration, ResticVersion, RetentionPolicy, Schedule};
 use crate::{Component, Idx, Location, Principal, Timestamp};
 
 /// A backup policy.
@@ -182,7 +183,7 @@ pub struct RestoreDrill {
 /// The inventory's retention as the retention engine's policy: defined here,
 /// beside [`Retention`], so the engine does not depend on the model.
 impl RetentionPolicy {
-    /// A policy from an inventory [`Retention`](crate::Retention), for the
+    /// A policy from an inventory [`Retention`], for the
     /// current restic release. Durations are parsed with
     /// [`ResticDuration::parse`] (the inventory validated their syntax).
     pub fn from_retention(r: &Retention) -> Result<RetentionPolicy, Error> {

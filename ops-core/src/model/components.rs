@@ -118,7 +118,7 @@ impl Requirement {
     /// How many dependencies must be up, out of `n`.
     ///
     /// ```
-    /// use ops_core::Requirement;
+    /// use ops_core::graph::Requirement;
     /// assert_eq!(Requirement::All.needed(3), 3);
     /// assert_eq!(Requirement::Any.needed(3), 1);
     /// assert_eq!(Requirement::AtLeast(2).needed(3), 2);

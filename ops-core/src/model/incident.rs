@@ -53,7 +53,7 @@ impl fmt::Display for IncidentSeverity {
 impl FromStr for IncidentSeverity {
     type Err = String;
     /// ```
-    /// use ops_core::IncidentSeverity;
+    /// use ops_core::incident::IncidentSeverity;
     /// assert_eq!("SEV2".parse::<IncidentSeverity>(), Ok(IncidentSeverity::Sev2));
     /// assert!("p1".parse::<IncidentSeverity>().is_err());
     /// ```
@@ -174,7 +174,8 @@ impl Incident {
     /// order. Phases whose instant is not recorded are left out.
     ///
     /// ```
-    /// use ops_core::{Format, IncidentPhase, Inventory};
+    /// use ops_core::{Format, Inventory};
+    /// use ops_core::incident::IncidentPhase;
     /// let inv = Inventory::from_text("i.yaml", Format::Yaml, "
     /// incident: {id: INC-1, title: Down, severity: sev2, detected_at: 2026-05-04T10:00:00Z,
     ///            resolved_at: 2026-05-04T11:00:00Z}

@@ -662,7 +662,7 @@ mod tests {
     use serde::Deserialize;
 
     use super::*;
-    use crate::source::node::Limits;
+    use crate::source::node::LoadLimits;
 
     #[derive(Debug, Deserialize, PartialEq)]
     #[serde(deny_unknown_fields)]
@@ -684,7 +684,7 @@ mod tests {
     }
 
     fn run(text: &str) -> (Option<Thing>, Vec<String>) {
-        let docs = super::super::yaml::parse(&Arc::from("t.yaml"), text, &Limits::default(), None).unwrap();
+        let docs = super::super::yaml::parse(&Arc::from("t.yaml"), text, &LoadLimits::default(), None).unwrap();
         let sink = Sink::default();
         let thing = entity::<Thing>(&docs[0], &sink);
         (thing, sink.take().iter().map(ToString::to_string).collect())

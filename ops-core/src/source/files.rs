@@ -4,7 +4,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::{Format, Limits};
+use super::{Format, LoadLimits};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 
 /// One file's text, named as the user named it.
@@ -20,7 +20,7 @@ pub(crate) struct SourceText {
 /// With `yaml_only` (Backstage catalogs), only `.yaml` and `.yml` files are read.
 pub(crate) fn read_all(
     paths: &[PathBuf],
-    limits: &Limits,
+    limits: &LoadLimits,
     yaml_only: bool,
     diags: &mut Diagnostics,
 ) -> Vec<SourceText> {
@@ -169,7 +169,7 @@ fn io_reason(e: &std::io::Error) -> String {
 /// file under `paths`, each problem reported.
 pub(crate) fn read_catalog_files(
     paths: &[PathBuf],
-    limits: &Limits,
+    limits: &LoadLimits,
     diags: &mut Diagnostics,
 ) -> Vec<(Arc<str>, String)> {
     read_all(paths, limits, true, diags)

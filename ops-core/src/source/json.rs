@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use super::Item;
 use super::json_fast;
-use super::node::{Limits, Node, Value};
+use super::node::{LoadLimits, Node, Value};
 use crate::Location;
 use crate::diagnostic::Diagnostic;
 use crate::location::LineIndex;
@@ -21,7 +21,7 @@ use std::cell::Cell;
 pub(crate) fn parse<'t>(
     file: &Arc<str>,
     text: &'t str,
-    limits: &Limits,
+    limits: &LoadLimits,
     stream: Option<super::Stream<'_, 't>>,
 ) -> Result<Node, Diagnostic> {
     let lines = LineIndex::new(text);
@@ -446,7 +446,7 @@ mod tests {
     use super::*;
 
     fn parse_str(text: &str) -> Result<Node, Diagnostic> {
-        parse(&Arc::from("t.json"), text, &Limits::default(), None)
+        parse(&Arc::from("t.json"), text, &LoadLimits::default(), None)
     }
 
     #[test]
@@ -455,7 +455,7 @@ mod tests {
         let doc = parse(
             &Arc::from("t.json"),
             "{\"a\": [1, {\"b\": [2]}], \"c\": 3, \"d\": [4]}",
-            &Limits::default(),
+            &LoadLimits::default(),
             Some(super::super::Stream {
                 keys: &["a"],
                 item: &mut |k, item| {

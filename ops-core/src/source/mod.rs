@@ -11,7 +11,7 @@ mod yaml;
 
 use std::sync::Arc;
 
-pub use node::Limits;
+pub use node::LoadLimits;
 pub(crate) use node::Node;
 
 use crate::diagnostic::Diagnostic;
@@ -75,7 +75,7 @@ pub(crate) fn parse<'t>(
     file: &Arc<str>,
     text: &'t str,
     format: Format,
-    limits: &Limits,
+    limits: &LoadLimits,
     stream: Option<Stream<'_, 't>>,
 ) -> Result<Vec<Node>, Diagnostic> {
     match format {

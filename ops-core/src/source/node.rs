@@ -64,7 +64,7 @@ impl Node {
 /// (a huge file, a 10,000-deep nesting, a YAML "billion laughs") quickly and
 /// with a clear error.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Limits {
+pub struct LoadLimits {
     /// Largest file accepted, in bytes.
     pub max_file_bytes: u64,
     /// Largest total over all files of one load, in bytes.
@@ -75,9 +75,9 @@ pub struct Limits {
     pub max_alias_nodes: usize,
 }
 
-impl Default for Limits {
+impl Default for LoadLimits {
     fn default() -> Self {
-        Limits {
+        LoadLimits {
             max_file_bytes: 128 * 1024 * 1024,
             max_total_bytes: 512 * 1024 * 1024,
             max_depth: 64,

@@ -5,13 +5,13 @@ use std::sync::Arc;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use super::node::{Limits, Node, Value};
+use super::node::{LoadLimits, Node, Value};
 use crate::Location;
 use crate::diagnostic::Diagnostic;
 use crate::location::LineIndex;
 
 /// Parses a TOML document (always exactly one).
-pub(crate) fn parse(file: &Arc<str>, text: &str, limits: &Limits) -> Result<Node, Diagnostic> {
+pub(crate) fn parse(file: &Arc<str>, text: &str, limits: &LoadLimits) -> Result<Node, Diagnostic> {
     let lines = LineIndex::new(text);
     let at = |offset: usize| {
         let (line, column) = lines.position(offset);
@@ -186,7 +186,7 @@ mod tests {
     use super::*;
 
     fn parse_str(text: &str) -> Result<Node, Diagnostic> {
-        parse(&Arc::from("t.toml"), text, &Limits::default())
+        parse(&Arc::from("t.toml"), text, &LoadLimits::default())
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, Tag};
 
-use super::node::{Limits, Node, Value};
+use super::node::{LoadLimits, Node, Value};
 use crate::Location;
 use crate::diagnostic::Diagnostic;
 use crate::location::to_u32;
@@ -16,7 +16,7 @@ use crate::location::to_u32;
 pub(crate) fn parse<'t>(
     file: &Arc<str>,
     text: &'t str,
-    limits: &Limits,
+    limits: &LoadLimits,
     stream: Option<super::Stream<'_, 't>>,
 ) -> Result<Vec<Node>, Diagnostic> {
     let mut builder = Builder {
@@ -85,7 +85,7 @@ enum Open {
 
 struct Builder<'a, 'f, 't> {
     file: &'a Arc<str>,
-    limits: &'a Limits,
+    limits: &'a LoadLimits,
     stack: Vec<Open>,
     anchors: HashMap<usize, Node>,
     alias_nodes: usize,
@@ -365,7 +365,7 @@ mod tests {
 
     fn one(text: &str) -> Result<Node, Diagnostic> {
         let file: Arc<str> = Arc::from("t.yaml");
-        parse(&file, text, &Limits::default(), None).map(|mut d| d.remove(0))
+        parse(&file, text, &LoadLimits::default(), None).map(|mut d| d.remove(0))
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! `opsctl blast-radius`: what fails when one component fails, and why.
 
 use anyhow::Result;
-use ops_core::FailureAnalysis;
+use ops_core::graph::FailureAnalysis;
 
 use crate::shared::{self, AnalysisFormat, InputsBeforeId};
 

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::{Result, bail};
 use clap::Subcommand;
-use ops_core::open_psa_mef;
+use ops_core::graph::open_psa_mef;
 
 use crate::shared::{self, Inputs};
 

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use anyhow::Result;
 use clap::ValueEnum;
-use ops_core::{Component, FailureAnalysis};
+use ops_core::graph::{Component, FailureAnalysis};
 
 use crate::shared::{self, Inputs};
 
@@ -42,9 +42,9 @@ pub(crate) fn run(args: &GraphArgs) -> Result<u8> {
     let mut out = String::new();
     let label = |c: &Component| -> String {
         let rule = match c.requires {
-            ops_core::Requirement::All => String::new(),
-            ops_core::Requirement::Any => "\\n(any)".to_owned(),
-            ops_core::Requirement::AtLeast(k) => format!("\\n(at least {k})"),
+            ops_core::graph::Requirement::All => String::new(),
+            ops_core::graph::Requirement::Any => "\\n(any)".to_owned(),
+            ops_core::graph::Requirement::AtLeast(k) => format!("\\n(at least {k})"),
         };
         format!("{}{rule}", c.id)
     };

@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use clap::{Subcommand, ValueEnum};
+use ops_core::LoadLimits;
+use ops_core::access::CredentialKind;
 use ops_core::import::{self, AwsCredentialReportOptions, BackstageCatalog, GrantsCsvOptions, Imported};
-use ops_core::{CredentialKind, Limits};
 
 use crate::shared;
 
@@ -150,7 +151,7 @@ fn parse_mapping(s: &str) -> Result<(String, Option<String>), String> {
 pub(crate) fn run(command: ImportCommand) -> Result<u8> {
     let (imported, output) = match command {
         ImportCommand::Backstage(args) => {
-            let catalog = BackstageCatalog::load(&args.paths, &Limits::default())?;
+            let catalog = BackstageCatalog::load(&args.paths, &LoadLimits::default())?;
             for note in catalog.notes() {
                 eprintln!("note: {note}");
             }
@@ -169,9 +170,9 @@ pub(crate) fn run(command: ImportCommand) -> Result<u8> {
             return Ok(0);
         }
         ImportCommand::ResticSnapshots(args) => {
-            let text = import::read_input(&args.file, &Limits::default())?;
-            let snapshots = ops_core::parse_restic_snapshots(&args.file.display().to_string(), &text)?;
-            let json = ops_core::backup_runs_json(&snapshots, &args.policy);
+            let text = import::read_input(&args.file, &LoadLimits::default())?;
+            let snapshots = ops_core::backup::parse_restic_snapshots(&args.file.display().to_string(), &text)?;
+            let json = ops_core::backup::backup_runs_json(&snapshots, &args.policy);
             shared::emit(args.output.as_deref(), &json)?;
             if let Some(path) = &args.output {
                 let n = snapshots.len();
@@ -198,7 +199,7 @@ pub(crate) fn run(command: ImportCommand) -> Result<u8> {
         }
         ImportCommand::GrantsCsv(args) => {
             let options = GrantsCsvOptions::default();
-            let text = import::read_input(&args.file, &Limits::default())?;
+            let text = import::read_input(&args.file, &LoadLimits::default())?;
             let name = args.file.display().to_string();
             (import::grants_csv(&name, &text, &options)?, args.output)
         }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::{Result, bail};
 use clap::ValueEnum;
-use ops_core::{EffectiveAccess, OffboardingPlan};
+use ops_core::access::{EffectiveAccess, OffboardingPlan};
 
 use crate::shared::{self, InputsBeforeId, parse_at};
 

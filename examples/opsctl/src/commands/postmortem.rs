@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::{Result, bail};
 use clap::ValueEnum;
-use ops_core::postmortem_markdown;
+use ops_core::incident::postmortem_markdown;
 
 use crate::shared::{self, InputsBeforeId};
 

@@ -5,7 +5,8 @@
 use std::fmt::Write as _;
 
 use anyhow::{Result, bail};
-use ops_core::{FailureAnalysis, Inventory, Outage};
+use ops_core::Inventory;
+use ops_core::graph::{FailureAnalysis, Outage};
 use serde_json::{Value, json};
 
 use crate::shared::{self, AnalysisFormat, Inputs};

@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use anyhow::Result;
-use ops_core::FailureAnalysis;
+use ops_core::graph::FailureAnalysis;
 use serde_json::json;
 
 use crate::shared::{self, AnalysisFormat, Inputs};

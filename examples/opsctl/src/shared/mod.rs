@@ -13,7 +13,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, Result, bail};
 use chrono::TimeDelta;
 use clap::ValueEnum;
-use ops_core::{Component, FailureTarget, Idx, Inventory, LoadOptions, Severity, Timestamp};
+use ops_core::graph::Component;
+use ops_core::inventory::FailureTarget;
+use ops_core::{Idx, Inventory, LoadOptions, Severity, Timestamp};
 
 /// Exit code for findings at or above the threshold (and, for the analysis
 /// commands, "something is down or a single point of failure").
@@ -90,7 +92,7 @@ pub(crate) fn load<'a>(inputs: impl Into<Sources<'a>>) -> Result<Inventory> {
 /// The value parser of `--at`, `--since` and other instants: RFC 3339, or a
 /// date (midnight UTC).
 pub(crate) fn parse_at(s: &str) -> Result<Timestamp, String> {
-    ops_core::parse_instant(s)
+    ops_core::time::parse_instant(s)
 }
 
 /// The instant of `--at`, or now: checks never read the clock themselves.
@@ -189,7 +191,7 @@ pub(crate) fn seconds(d: TimeDelta) -> i64 {
 
 /// " (did you mean 'x'?)" when one of `known` is close to `id`, else "".
 pub(crate) fn hint<'a>(id: &str, known: impl IntoIterator<Item = &'a str>) -> String {
-    ops_core::did_you_mean(id, known)
+    ops_core::suggest::did_you_mean(id, known)
         .map(|m| format!(" (did you mean '{m}'?)"))
         .unwrap_or_default()
 }

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::{Result, bail};
 use clap::ValueEnum;
-use ops_core::{AccessReview, EffectiveAccess};
+use ops_core::access::{AccessReview, EffectiveAccess};
 
 use crate::shared::{self, Inputs, parse_at};
 

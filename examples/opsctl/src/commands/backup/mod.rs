@@ -7,7 +7,9 @@ pub(crate) mod status;
 
 use anyhow::Result;
 use clap::Subcommand;
-use ops_core::{Schedule, Timestamp, format_duration};
+use ops_core::Timestamp;
+use ops_core::backup::Schedule;
+use ops_core::time::format_duration;
 use serde_json::{Value, json};
 
 use crate::shared;

@@ -5,10 +5,13 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result, anyhow, bail};
 use clap::ValueEnum;
-use ops_core::{
-    Bucket, GroupBy, GroupDecision, Inventory, KeepCount, Limits, ResticDuration, ResticVersion, RetentionPolicy,
-    RetentionSnapshot, RunStatus, SnapshotFilter, TagList, did_you_mean, forget, parse_restic_snapshots,
+use ops_core::backup::retention::{Bucket, GroupBy, GroupDecision, SnapshotFilter, TagList};
+use ops_core::backup::{
+    KeepCount, ResticDuration, ResticVersion, RetentionPolicy, RetentionSnapshot, RunStatus, forget,
+    parse_restic_snapshots,
 };
+use ops_core::suggest::did_you_mean;
+use ops_core::{Inventory, LoadLimits};
 use serde::Serialize;
 
 use crate::shared::{self, parse_at};
@@ -150,7 +153,7 @@ pub(crate) fn run(args: &RetentionArgs) -> Result<u8> {
 
     let snapshots = match (&args.snapshots, runs) {
         (Some(file), _) => {
-            let text = ops_core::import::read_input(file, &Limits::default())?;
+            let text = ops_core::import::read_input(file, &LoadLimits::default())?;
             parse_restic_snapshots(&file.display().to_string(), &text)?
                 .iter()
                 .map(|s| s.to_retention_snapshot())

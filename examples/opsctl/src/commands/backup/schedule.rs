@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use anyhow::{Result, bail};
 use chrono::Offset;
-use ops_core::Schedule;
+use ops_core::backup::Schedule;
 use serde_json::{Value, json};
 
 use super::{minute, schedule_json, schedule_text};

@@ -3,9 +3,10 @@
 use std::fmt::Write as _;
 
 use anyhow::Result;
-use ops_core::{
-    BackupStatus, Finding, Inventory, Report, Runner, Timestamp, builtin_checks, format_duration, format_span,
-};
+use ops_core::backup::BackupStatus;
+use ops_core::builtin::checks;
+use ops_core::time::{format_duration, format_span};
+use ops_core::{Finding, Inventory, Report, Runner, Timestamp};
 use serde_json::{Value, json};
 
 use super::{minute, schedule_json, schedule_text};
@@ -32,7 +33,7 @@ pub(crate) fn run(args: &BackupStatusArgs) -> Result<u8> {
     let inv = shared::load(&args.inputs)?;
     let now = shared::at_or_now(args.at);
     let mut runner = Runner::new();
-    for check in builtin_checks() {
+    for check in checks() {
         if check.rules().iter().all(|r| r.id().starts_with("backup/")) {
             runner.add(check);
         }

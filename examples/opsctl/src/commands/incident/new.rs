@@ -17,7 +17,7 @@ pub(crate) struct IncidentNewArgs {
     pub(crate) title: String,
     /// Severity, sev1 (worst) to sev5.
     #[arg(long, default_value = "sev3", value_parser = parse_severity)]
-    pub(crate) severity: ops_core::IncidentSeverity,
+    pub(crate) severity: ops_core::incident::IncidentSeverity,
     /// The incident commander (a person id of the inventory).
     #[arg(long, value_name = "PERSON")]
     pub(crate) commander: Option<String>,
@@ -33,7 +33,7 @@ pub(crate) struct IncidentNewArgs {
 }
 
 /// The value parser of `--severity`.
-fn parse_severity(s: &str) -> Result<ops_core::IncidentSeverity, String> {
+fn parse_severity(s: &str) -> Result<ops_core::incident::IncidentSeverity, String> {
     s.parse()
 }
 

@@ -3,7 +3,7 @@
 
 use anyhow::Result;
 use clap::ValueEnum;
-use ops_core::{DurationStats, IncidentMetric, IncidentMetrics, MetricsGroup};
+use ops_core::incident::{DurationStats, IncidentMetric, IncidentMetrics, MetricsGroup};
 use serde_json::{Map, Value, json};
 
 use crate::shared::{self, Inputs, parse_at};
