@@ -14,7 +14,7 @@ use std::fmt::Write;
 use libfuzzer_sys::arbitrary::{Result, Unstructured};
 use libfuzzer_sys::fuzz_target;
 use ops_core::{Format, Inventory};
-use ops_core::graph::{FailureAnalysis, Requirement};
+use ops_core::graph::FailureAnalysis;
 use ops_core::inventory::FailureTarget;
 
 #[derive(Debug)]
@@ -134,54 +134,7 @@ fn to_json(s: &Spec) -> String {
     out
 }
 
-/// The definition: start from `failed`, add every component whose rule is
-/// violated, until nothing changes.
-fn brute_down(inv: &Inventory, failed: &BTreeSet<usize>) -> BTreeSet<usize> {
-    let cs = inv.components();
-    let mut down: Vec<bool> = (0..cs.len()).map(|i| failed.contains(&i)).collect();
-    loop {
-        let mut changed = false;
-        for (i, c) in cs.iter().enumerate() {
-            if down[i] || c.depends_on.is_empty() {
-                continue;
-            }
-            let n = c.depends_on.len();
-            let up = c.depends_on.iter().filter(|d| !down[d.index()]).count();
-            let violated = match c.requires {
-                Requirement::All => up < n,
-                Requirement::Any => up == 0,
-                Requirement::AtLeast(k) => up < k as usize,
-            };
-            if violated {
-                down[i] = true;
-                changed = true;
-            }
-        }
-        if !changed {
-            return (0..cs.len()).filter(|&i| down[i]).collect();
-        }
-    }
-}
-
-/// The components in domain `d` or in a domain nested in it, by walking up
-/// from each component's domains.
-fn domain_members(inv: &Inventory, d: usize) -> BTreeSet<usize> {
-    let within = |mut x: usize| loop {
-        if x == d {
-            return true;
-        }
-        match inv.domains()[x].parent {
-            Some(p) => x = p.index(),
-            None => return false,
-        }
-    };
-    inv.components()
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| c.domains.iter().any(|dd| within(dd.index())))
-        .map(|(i, _)| i)
-        .collect()
-}
+use ops_testkit::{domain_members, down_set as brute_down};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(s) = spec(&mut Unstructured::new(data)) else {

@@ -4,7 +4,7 @@
 //!
 //! [`Runner::with_builtin_checks`](crate::Runner::with_builtin_checks),
 //! `opsctl explain`, the README's rule table and the rules meta-test
-//! (`ops-core/tests/rules.rs`) all read this list, so a new rule is one
+//! (`ops-core/tests/core/rules.rs`) all read this list, so a new rule is one
 //! definition, one line in its module's `RULES`, and its two fixtures.
 //!
 //! ```

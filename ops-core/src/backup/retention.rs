@@ -54,7 +54,7 @@
 //!
 //! Both modes are tested against restic: 0.14 against 161 `restic forget`
 //! runs of the real 0.14.0 binary and 0.14.0's `TestApplyPolicy` golden
-//! files, current against 0.19.1's golden files (`ops-core/tests/restic_retention.rs`).
+//! files, current against 0.19.1's golden files (`ops-core/tests/core/restic_retention.rs`).
 //!
 //! One difference from restic is deliberate: restic parses a snapshot time
 //! whose offset equals the local offset of the machine running `forget` into

@@ -3,8 +3,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail by panicking
 
-#[path = "../../../ops-plugins/tests/common/mod.rs"]
-mod common;
+// The plugin builder ops-plugins' tests use: one way to build the example plugins.
+#[path = "../../../../ops-plugins/tests/common/mod.rs"]
+mod plugins;
 
 use std::process::{Command, Output};
 
@@ -14,7 +15,7 @@ const AT: &str = "2026-11-22T09:00:00Z";
 
 /// Builds the plugins (once) and returns the path of `name`'s component.
 fn wasm(name: &str) -> String {
-    let _ = common::plugin(name);
+    let _ = plugins::plugin(name);
     format!(
         "examples/plugins/target/wasm32-unknown-unknown/release/{}.wasm",
         name.replace('-', "_")
@@ -29,7 +30,7 @@ fn cache() -> std::path::PathBuf {
 fn opsctl(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_opsctl"))
         .args(args)
-        .current_dir(common::root())
+        .current_dir(plugins::root())
         .env_remove("NO_COLOR")
         .env("OPS_PLUGIN_CACHE", cache())
         .output()

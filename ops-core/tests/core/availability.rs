@@ -466,57 +466,7 @@ fn random_inventory(spec: &[Spec]) -> Inventory {
     Inventory::from_text("random.json", Format::Json, &text).unwrap()
 }
 
-/// The definition: start from `failed`, add every component whose rule is
-/// violated, until nothing changes.
-fn brute_down(inv: &Inventory, failed: &[usize]) -> Vec<bool> {
-    let cs = inv.components();
-    let mut down: Vec<bool> = (0..cs.len()).map(|i| failed.contains(&i)).collect();
-    loop {
-        let mut changed = false;
-        for (i, c) in cs.iter().enumerate() {
-            if down[i] || c.depends_on.is_empty() {
-                continue;
-            }
-            let up = c.depends_on.iter().filter(|d| !down[d.index()]).count();
-            if up < c.requires.needed(c.depends_on.len()) {
-                down[i] = true;
-                changed = true;
-            }
-        }
-        if !changed {
-            return down;
-        }
-    }
-}
-
-/// Every entry's availability by brute force over all combinations of failures.
-fn brute_availability(inv: &Inventory) -> BTreeMap<usize, f64> {
-    let cs = inv.components();
-    let fallible: Vec<usize> = (0..cs.len())
-        .filter(|&i| cs[i].availability.is_some_and(|a| a < 1.0))
-        .collect();
-    let mut up: BTreeMap<usize, f64> = (0..cs.len()).filter(|&i| cs[i].entry).map(|i| (i, 0.0)).collect();
-    for mask in 0..1u32 << fallible.len() {
-        let failed: Vec<usize> = (0..fallible.len())
-            .filter(|j| mask >> j & 1 == 1)
-            .map(|j| fallible[j])
-            .collect();
-        let weight: f64 = fallible
-            .iter()
-            .map(|&c| {
-                let a = cs[c].availability.unwrap();
-                if failed.contains(&c) { 1.0 - a } else { a }
-            })
-            .product();
-        let down = brute_down(inv, &failed);
-        for (&e, p) in up.iter_mut() {
-            if !down[e] {
-                *p += weight;
-            }
-        }
-    }
-    up
-}
+use ops_testkit::availability as brute_availability;
 
 fn spec() -> impl Strategy<Value = Vec<Spec>> {
     (2usize..10).prop_flat_map(|n| {

@@ -8,7 +8,7 @@ use ops_core::graph::open_psa_mef;
 
 use std::path::Path;
 
-mod common;
+use crate::common;
 use common::{opsctl, root};
 
 #[test]

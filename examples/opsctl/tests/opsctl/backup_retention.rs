@@ -4,8 +4,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail by panicking
 
+use crate::common;
 use std::collections::BTreeSet;
-mod common;
 
 use common::{opsctl, root, stderr, stdout};
 

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use std::process::{Command, Output};
 
-mod common;
+use crate::common;
 use common::{opsctl, root, stderr, stdout, temp_dir};
 
 const STARTUP: &str = "examples/inventories/startup";

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeSet;
 
-use ops_core::graph::{FailureAnalysis, Requirement};
+use ops_core::graph::FailureAnalysis;
 use ops_core::inventory::FailureTarget;
 use ops_core::{Format, Inventory};
 use proptest::prelude::*;
@@ -100,52 +100,7 @@ fn to_inventory(s: &Spec) -> Inventory {
     Inventory::from_text("random.json", Format::Json, &text).unwrap()
 }
 
-/// The definition: start from `failed`, add every component whose rule is
-/// violated, until nothing changes.
-fn brute_down(inv: &Inventory, failed: &BTreeSet<usize>) -> BTreeSet<usize> {
-    let cs = inv.components();
-    let mut down: Vec<bool> = (0..cs.len()).map(|i| failed.contains(&i)).collect();
-    loop {
-        let mut changed = false;
-        for (i, c) in cs.iter().enumerate() {
-            if down[i] || c.depends_on.is_empty() {
-                continue;
-            }
-            let n = c.depends_on.len();
-            let up = c.depends_on.iter().filter(|d| !down[d.index()]).count();
-            let violated = match c.requires {
-                Requirement::All => up < n,
-                Requirement::Any => up == 0,
-                Requirement::AtLeast(k) => up < k as usize,
-            };
-            if violated {
-                down[i] = true;
-                changed = true;
-            }
-        }
-        if !changed {
-            return (0..cs.len()).filter(|&i| down[i]).collect();
-        }
-    }
-}
-
-fn domain_members(inv: &Inventory, d: usize) -> BTreeSet<usize> {
-    let within = |mut x: usize| loop {
-        if x == d {
-            return true;
-        }
-        match inv.domains()[x].parent {
-            Some(p) => x = p.index(),
-            None => return false,
-        }
-    };
-    inv.components()
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| c.domains.iter().any(|dd| within(dd.index())))
-        .map(|(i, _)| i)
-        .collect()
-}
+use ops_testkit::{domain_members, down_set as brute_down};
 
 /// 512 cases unless PROPTEST_CASES says otherwise.
 fn cases(default: u32) -> ProptestConfig {

@@ -5,7 +5,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail by panicking
 
-mod common;
+use crate::common;
 
 use common::{opsctl, stderr, stdout, temp_dir};
 use serde_json::{Value, json};

@@ -6,7 +6,7 @@
 
 use serde_json::Value;
 
-mod common;
+use crate::common;
 use common::{opsctl, root, stderr, stdout, temp_dir};
 
 const FIXTURES: &str = "ops-core/tests/fixtures/import";

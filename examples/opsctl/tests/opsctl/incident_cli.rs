@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 const EXAMPLE: &str = "examples/inventories/startup";
 
-mod common;
+use crate::common;
 use common::{opsctl, root, stderr, stdout, temp_dir};
 
 fn copy_dir(from: &Path, to: &Path) {

@@ -1,0 +1,25 @@
+//! ops-core's integration tests, one module per area, linked into one test
+//! binary instead of one binary per file, so the workspace links a handful.
+//! `resources.rs` stays its own binary: CI runs it in release.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail by panicking
+
+mod access_checks;
+mod access_effective;
+mod availability;
+mod backstage;
+mod backup_checks;
+mod backup_schedule;
+mod docs;
+mod fuzz_regressions;
+mod graph_checks;
+mod graph_properties;
+mod import;
+mod incidents;
+mod mef;
+mod restic_retention;
+mod retention_properties;
+mod rules;
+mod runner;
+mod structure;
+mod validation;
