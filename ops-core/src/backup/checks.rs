@@ -25,6 +25,7 @@ pub(crate) static RULES: &[&dyn Check] = &[
     &DRILL_ONLY_BY_OWNER,
     &NO_IMMUTABLE_COPY,
     &SCHEDULE_EXCEEDS_RPO,
+    &UNOWNED_POLICY,
 ];
 
 fn minute(t: Timestamp) -> String {
@@ -726,6 +727,51 @@ fn unmonitored(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
                 )
                 .at(&p.location),
             ]
+        })
+        .collect()
+}
+
+/// `backup/unowned-policy`: a backup policy nobody owns.
+pub static UNOWNED_POLICY: BuiltinRule = BuiltinRule::new(
+    Rule::from_static(
+        "backup/unowned-policy",
+        Severity::Medium,
+        "A backup policy has no owner",
+        r"
+## What it checks
+Backup policies without an `owner`.
+
+## Why it matters
+A backup job nobody owns is nobody's alert when it fails, nobody's drill when it is due,
+and nobody's decision when its storage bill or retention needs to change. Its runs keep
+reporting success long after the data stopped arriving.
+
+## Example
+```yaml
+backup_policies: [{id: nightly, protects: orders-db, rpo: 1d}]   # no owner
+```
+
+## How to fix
+Name the person or team who answers for it in `owner`.
+",
+    ),
+    (),
+    unowned_policy,
+);
+
+fn unowned_policy(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
+    ctx.inventory()
+        .backup_policies()
+        .iter()
+        .filter(|p| p.owner.is_none())
+        .map(|p| {
+            rule.finding(
+                Severity::Medium,
+                policy_subject(p),
+                format!("backup policy '{}' has no owner", p.id),
+            )
+            .with_remediation("name the person or team who answers for it in `owner`")
+            .at(&p.location)
         })
         .collect()
 }

@@ -16,7 +16,7 @@ pub(crate) use checks::RULES;
 pub use checks::{
     DRILL_ONLY_BY_OWNER, DRILL_SLOWER_THAN_RTO, NO_IMMUTABLE_COPY, NO_OFFSITE_COPY, NO_RECENT_DRILL,
     NoRecentDrillOptions, SCHEDULE_EXCEEDS_RPO, STALE, SUSPICIOUS_RUN, UNENCRYPTED_OFFSITE_COPY, UNMONITORED,
-    UNPROTECTED_DATA,
+    UNOWNED_POLICY, UNPROTECTED_DATA,
 };
 pub use projection::{ProjectedMonth, ProjectionInput, project_storage};
 pub use restic::{ResticSnapshot, ResticSummary, backup_runs_json, parse_restic_snapshots};
