@@ -64,6 +64,7 @@ impl Node {
 /// (a huge file, a 10,000-deep nesting, a YAML "billion laughs") quickly and
 /// with a clear error.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct LoadLimits {
     /// Largest file accepted, in bytes.
     pub max_file_bytes: u64,

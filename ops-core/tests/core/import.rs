@@ -352,10 +352,8 @@ fn inputs_are_bounded() {
         problems(import::grants_csv("g.csv", "principal,system,level\n", &options)),
         ["g.csv: file is over the limit of 10 bytes"]
     );
-    let limits = LoadLimits {
-        max_file_bytes: 10,
-        ..LoadLimits::default()
-    };
+    let mut limits = LoadLimits::default();
+    limits.max_file_bytes = 10;
     let err = import::read_input(&fixture("grants.csv"), &limits).unwrap_err();
     assert!(
         err.to_string()
