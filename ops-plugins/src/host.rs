@@ -14,7 +14,7 @@ use crate::cache;
 use crate::check::{PluginMetadata, WasmCheck};
 use crate::lend::Lent;
 use crate::state::RunState;
-use crate::{HostConfig, Limits, PluginError, Pooling};
+use crate::{HostConfig, PluginError, PluginLimits, Pooling};
 
 /// The interfaces of `ops:plugin` a plugin may import.
 const PROVIDED: &[&str] = &[
@@ -127,7 +127,7 @@ impl PluginHost {
         self.inner.pooling.as_ref()
     }
 
-    /// Loads the plugin in `path` with the default [`Limits`].
+    /// Loads the plugin in `path` with the default [`PluginLimits`].
     ///
     /// # Errors
     /// See [`PluginHost::load`]; also [`PluginError::Io`].
@@ -140,7 +140,7 @@ impl PluginHost {
     }
 
     /// Loads a plugin from the bytes of a WebAssembly component, with the
-    /// default [`Limits`]. `label` names it in errors until its metadata is
+    /// default [`PluginLimits`]. `label` names it in errors until its metadata is
     /// known (a file name, say).
     ///
     /// # Errors
@@ -148,7 +148,7 @@ impl PluginHost {
     /// but the ops interfaces, do not implement the `check` world, or their
     /// `metadata()` fails or is malformed.
     pub fn load(&self, label: &str, wasm: &[u8]) -> Result<WasmCheck, PluginError> {
-        self.load_with_limits(label, wasm, Limits::default())
+        self.load_with_limits(label, wasm, PluginLimits::default())
     }
 
     /// Like [`PluginHost::load`], with `limits` for this plugin (they apply to
@@ -156,7 +156,7 @@ impl PluginHost {
     ///
     /// # Errors
     /// As for [`PluginHost::load`].
-    pub fn load_with_limits(&self, label: &str, wasm: &[u8], limits: Limits) -> Result<WasmCheck, PluginError> {
+    pub fn load_with_limits(&self, label: &str, wasm: &[u8], limits: PluginLimits) -> Result<WasmCheck, PluginError> {
         let (component, outcome) = self.compile(label, wasm)?;
         let refused = refused_imports(&self.inner.engine, &component);
         if let Some(import) = refused.into_iter().next() {
@@ -310,7 +310,7 @@ impl Stop {
         matches!(self, Stop::Cpu | Stop::Memory { .. } | Stop::Stack)
     }
 
-    pub(crate) fn describe(&self, limits: &Limits, config: &HostConfig) -> String {
+    pub(crate) fn describe(&self, limits: &PluginLimits, config: &HostConfig) -> String {
         match self {
             Stop::Cpu => format!("exceeded its CPU time budget of {} ms", limits.cpu_time.as_millis()),
             Stop::Memory { requested, cap } => format!(
@@ -333,7 +333,7 @@ impl Stop {
 pub(crate) fn call<R>(
     host: &HostInner,
     pre: &bindings::CheckPre<RunState>,
-    limits: &Limits,
+    limits: &PluginLimits,
     lent: Option<Lent>,
     f: impl FnOnce(&bindings::Check, &mut Store<RunState>) -> wasmtime::Result<R>,
 ) -> Result<R, Stop> {

@@ -20,10 +20,10 @@
 //!
 //! ```no_run
 //! use ops_core::{Inventory, Runner};
-//! use ops_plugins::{Limits, PluginHost};
+//! use ops_plugins::{PluginHost, PluginLimits};
 //!
 //! let host = PluginHost::new()?; // one engine, shared by every plugin and thread
-//! let mut limits = Limits::default();
+//! let mut limits = PluginLimits::default();
 //! limits.cpu_time = std::time::Duration::from_millis(250);
 //! let wasm = std::fs::read("zone_spof.wasm")?;
 //! let check = host.load_with_limits("zone_spof.wasm", &wasm, limits)?.with_config("max_tier = 2");
@@ -39,7 +39,7 @@
 //!
 //! ## The sandbox
 //!
-//! On by default, per plugin ([`Limits`]): a CPU time budget enforced with
+//! On by default, per plugin ([`PluginLimits`]): a CPU time budget enforced with
 //! epoch interruption (default 1 s), a memory cap over all of the plugin's
 //! memories (default 64 MiB; growing past it traps), caps on tables, on the
 //! number and size of findings and on log output; and per host
@@ -73,7 +73,7 @@ mod state;
 pub use check::{PluginMetadata, WasmCheck};
 pub use error::PluginError;
 pub use host::{PluginHost, PluginInfo};
-pub use limits::{HostConfig, Limits, Pooling};
+pub use limits::{HostConfig, PluginLimits, Pooling};
 
 /// The WIT package plugins implement, for tools that generate bindings.
 pub const WIT: &str = include_str!("../wit/plugin.wit");

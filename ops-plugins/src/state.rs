@@ -10,7 +10,7 @@ use ops_core::inventory::FailureTarget;
 use ops_core::{Idx, Inventory, Timestamp};
 use wasmtime::{ResourceLimiter, format_err};
 
-use crate::Limits;
+use crate::PluginLimits;
 use crate::bindings::ops::plugin::{access, analysis, backups, incidents, inventory, log, types};
 use crate::lend::Lent;
 
@@ -32,7 +32,7 @@ pub(crate) struct RunState {
 impl RunState {
     /// With a pool, memories cannot grow past its slots, so the cap is the
     /// smaller of the two (and errors report that).
-    pub(crate) fn new(limits: &Limits, pooling: Option<&crate::Pooling>, lent: Option<Lent>) -> Self {
+    pub(crate) fn new(limits: &PluginLimits, pooling: Option<&crate::Pooling>, lent: Option<Lent>) -> Self {
         let memory_cap = pooling.map_or(limits.memory, |p| limits.memory.min(p.max_memory));
         RunState {
             lent,
