@@ -8,7 +8,7 @@ use ops_core::{Check, CheckError, Context, EntityKind, Finding, Inventory, Rule,
 use crate::PluginLimits;
 use crate::bindings;
 use crate::bindings::ops::plugin::types;
-use crate::host::{self, HostInner};
+use crate::engine::{self, HostInner};
 use crate::state::RunState;
 
 /// Longest plugin name and rule id, in bytes.
@@ -288,7 +288,7 @@ impl Check for WasmCheck {
 
     fn run(&self, ctx: &Context<'_>) -> Result<Vec<Finding>, CheckError> {
         let outcome = crate::lend::lend(ctx, |lent| {
-            host::call(&self.host, &self.pre, &self.limits, Some(lent), |check, store| {
+            engine::call(&self.host, &self.pre, &self.limits, Some(lent), |check, store| {
                 check.ops_plugin_plugin().call_run(store, &self.config)
             })
         });

@@ -64,16 +64,17 @@ mod bindings {
 
 mod cache;
 mod check;
+mod engine;
 mod error;
-mod host;
 mod lend;
 mod limits;
+mod plugin_host;
 mod state;
 
 pub use check::{PluginMetadata, WasmCheck};
 pub use error::PluginError;
-pub use host::{PluginHost, PluginInfo};
 pub use limits::{HostConfig, PluginLimits, Pooling};
+pub use plugin_host::{PluginHost, PluginInfo};
 
 /// The WIT package plugins implement, for tools that generate bindings.
 pub const WIT: &str = include_str!("../wit/plugin.wit");
