@@ -62,14 +62,19 @@ mod bindings {
     });
 }
 
-mod cache;
-mod check;
-mod engine;
-mod error;
-mod lend;
-mod limits;
-mod plugin_host;
-mod state;
+// Each file imports only files after it in this order, so there are no
+// import cycles: plugin_host, check, engine, host/, state, limiter, cache,
+// lend, limits, error (and `bindings` above, which imports none of them).
+mod cache; // the on-disk cache of compiled plugins
+mod check; // WasmCheck, PluginMetadata: a loaded plugin as an ops_core::Check
+mod engine; // the engine, its epoch ticker and linker, one sandboxed call
+mod error; // PluginError
+mod host; // the host side of the imports, one file per WIT interface
+mod lend; // the inventory lent to a store for one call
+mod limiter; // Limiter: the ResourceLimiter of a store
+mod limits; // PluginLimits, HostConfig, Pooling
+mod plugin_host; // PluginHost: loading and inspecting plugins
+mod state; // RunState: the data of a store
 
 pub use check::{PluginMetadata, WasmCheck};
 pub use error::PluginError;
