@@ -109,10 +109,10 @@ fn check_id(what: &str, id: &str) -> Result<(), String> {
 
 /// A WebAssembly plugin, ready to run as an [`ops_core::Check`].
 ///
-/// Made by [`PluginHost::load`](crate::PluginHost::load). Each run gets a
-/// fresh store within the plugin's [`PluginLimits`]; a trap, a panic or an
-/// exhausted limit becomes a [`CheckError`] naming the plugin, and the
-/// runner's other checks still run.
+/// Made by `PluginHost`'s `load` methods. Each run gets a fresh store within
+/// the plugin's [`PluginLimits`]; a trap, a panic or an exhausted limit
+/// becomes a [`CheckError`] naming the plugin, and the runner's other checks
+/// still run.
 ///
 /// Cloning is cheap and shares the compiled code, so one plugin can run with
 /// several configurations.

@@ -57,7 +57,7 @@ impl Default for PluginLimits {
     }
 }
 
-/// Settings shared by every plugin of one [`PluginHost`](crate::PluginHost).
+/// Settings shared by every plugin of one host (`PluginHost::with_config`).
 ///
 /// ```
 /// use ops_plugins::HostConfig;
@@ -84,7 +84,7 @@ pub struct HostConfig {
     /// allocator): cheaper runs, a fixed reservation of virtual address
     /// space. `None` allocates on demand. Default: [`Pooling::default`]. If
     /// the pool cannot be reserved (a tight `ulimit -v`), the host falls back
-    /// to allocating on demand; [`PluginHost::pooling`](crate::PluginHost::pooling) says which.
+    /// to allocating on demand; `PluginHost::pooling` says which.
     pub pooling: Option<Pooling>,
 }
 
