@@ -6,9 +6,8 @@ use std::time::Duration;
 /// What one plugin may use in one call. On by default; every field can be
 /// changed per plugin.
 ///
-/// Named apart from ops-core's limits on reading inventory files, which are
-/// another type: both are imported side by side in programs embedding both
-/// crates.
+/// Not to be confused with [`ops_core::LoadLimits`], the caps on reading
+/// inventory files: programs embedding both crates import both.
 ///
 /// ```
 /// use std::time::Duration;
