@@ -21,11 +21,11 @@ use std::time::{Duration, Instant};
 use libfuzzer_sys::arbitrary::Unstructured;
 use libfuzzer_sys::fuzz_target;
 use ops_core::{Check, CheckError, Context, Format, Inventory};
-use ops_plugins::{HostConfig, Limits, PluginError, PluginHost};
+use ops_plugins::{HostConfig, PluginError, PluginHost, PluginLimits};
 
 /// Small budgets keep runs fast; hitting them is what is being tested.
-fn limits() -> Limits {
-    let mut limits = Limits::default();
+fn limits() -> PluginLimits {
+    let mut limits = PluginLimits::default();
     limits.cpu_time = Duration::from_millis(50);
     limits.memory = 8 << 20;
     limits.table_elements = 10_000;

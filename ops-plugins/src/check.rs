@@ -5,10 +5,10 @@ use std::sync::Arc;
 
 use ops_core::{Check, CheckError, Context, EntityKind, Finding, Inventory, Rule, Severity, Subject};
 
-use crate::Limits;
+use crate::PluginLimits;
 use crate::bindings;
 use crate::bindings::ops::plugin::types;
-use crate::host::{self, HostInner};
+use crate::engine::{self, HostInner};
 use crate::state::RunState;
 
 /// Longest plugin name and rule id, in bytes.
@@ -33,7 +33,7 @@ pub struct PluginMetadata {
 }
 
 impl PluginMetadata {
-    pub(crate) fn validate(raw: types::PluginMetadata, limits: &Limits) -> Result<PluginMetadata, String> {
+    pub(crate) fn validate(raw: types::PluginMetadata, limits: &PluginLimits) -> Result<PluginMetadata, String> {
         check_id("plugin name", &raw.name)?;
         if raw.version.is_empty() || raw.version.len() > MAX_ID_LEN {
             return Err(format!("version must be 1 to {MAX_ID_LEN} bytes"));
@@ -109,10 +109,10 @@ fn check_id(what: &str, id: &str) -> Result<(), String> {
 
 /// A WebAssembly plugin, ready to run as an [`ops_core::Check`].
 ///
-/// Made by [`PluginHost::load`](crate::PluginHost::load). Each run gets a
-/// fresh store within the plugin's [`Limits`]; a trap, a panic or an
-/// exhausted limit becomes a [`CheckError`] naming the plugin, and the
-/// runner's other checks still run.
+/// Made by `PluginHost`'s `load` methods. Each run gets a fresh store within
+/// the plugin's [`PluginLimits`]; a trap, a panic or an exhausted limit
+/// becomes a [`CheckError`] naming the plugin, and the runner's other checks
+/// still run.
 ///
 /// Cloning is cheap and shares the compiled code, so one plugin can run with
 /// several configurations.
@@ -122,7 +122,7 @@ pub struct WasmCheck {
     pre: bindings::CheckPre<RunState>,
     metadata: PluginMetadata,
     check_name: String,
-    limits: Limits,
+    limits: PluginLimits,
     config: String,
     from_cache: bool,
 }
@@ -141,7 +141,7 @@ impl WasmCheck {
         host: Arc<HostInner>,
         pre: bindings::CheckPre<RunState>,
         metadata: PluginMetadata,
-        limits: Limits,
+        limits: PluginLimits,
         from_cache: bool,
     ) -> Self {
         WasmCheck {
@@ -167,12 +167,12 @@ impl WasmCheck {
     }
 
     /// The limits each run gets.
-    pub fn limits(&self) -> &Limits {
+    pub fn limits(&self) -> &PluginLimits {
         &self.limits
     }
 
     /// Changes the limits of later runs.
-    pub fn set_limits(&mut self, limits: Limits) -> &mut Self {
+    pub fn set_limits(&mut self, limits: PluginLimits) -> &mut Self {
         self.limits = limits;
         self
     }
@@ -266,7 +266,7 @@ impl WasmCheck {
     }
 }
 
-fn parse_evidence(text: &str, limits: &Limits) -> Result<BTreeMap<String, serde_json::Value>, String> {
+fn parse_evidence(text: &str, limits: &PluginLimits) -> Result<BTreeMap<String, serde_json::Value>, String> {
     if text.len() > limits.max_evidence_len {
         return Err(format!(
             "evidence is {} bytes, more than the limit of {}",
@@ -288,7 +288,7 @@ impl Check for WasmCheck {
 
     fn run(&self, ctx: &Context<'_>) -> Result<Vec<Finding>, CheckError> {
         let outcome = crate::lend::lend(ctx, |lent| {
-            host::call(&self.host, &self.pre, &self.limits, Some(lent), |check, store| {
+            engine::call(&self.host, &self.pre, &self.limits, Some(lent), |check, store| {
                 check.ops_plugin_plugin().call_run(store, &self.config)
             })
         });

@@ -20,10 +20,10 @@
 //!
 //! ```no_run
 //! use ops_core::{Inventory, Runner};
-//! use ops_plugins::{Limits, PluginHost};
+//! use ops_plugins::{PluginHost, PluginLimits};
 //!
 //! let host = PluginHost::new()?; // one engine, shared by every plugin and thread
-//! let mut limits = Limits::default();
+//! let mut limits = PluginLimits::default();
 //! limits.cpu_time = std::time::Duration::from_millis(250);
 //! let wasm = std::fs::read("zone_spof.wasm")?;
 //! let check = host.load_with_limits("zone_spof.wasm", &wasm, limits)?.with_config("max_tier = 2");
@@ -39,7 +39,7 @@
 //!
 //! ## The sandbox
 //!
-//! On by default, per plugin ([`Limits`]): a CPU time budget enforced with
+//! On by default, per plugin ([`PluginLimits`]): a CPU time budget enforced with
 //! epoch interruption (default 1 s), a memory cap over all of the plugin's
 //! memories (default 64 MiB; growing past it traps), caps on tables, on the
 //! number and size of findings and on log output; and per host
@@ -62,18 +62,24 @@ mod bindings {
     });
 }
 
-mod cache;
-mod check;
-mod error;
-mod host;
-mod lend;
-mod limits;
-mod state;
+// Each file imports only files after it in this order, so there are no
+// import cycles: plugin_host, check, engine, host/, state, limiter, cache,
+// lend, limits, error (and `bindings` above, which imports none of them).
+mod cache; // the on-disk cache of compiled plugins
+mod check; // WasmCheck, PluginMetadata: a loaded plugin as an ops_core::Check
+mod engine; // the engine, its epoch ticker and linker, one sandboxed call
+mod error; // PluginError
+mod host; // the host side of the imports, one file per WIT interface
+mod lend; // the inventory lent to a store for one call
+mod limiter; // Limiter: the ResourceLimiter of a store
+mod limits; // PluginLimits, HostConfig, Pooling
+mod plugin_host; // PluginHost: loading and inspecting plugins
+mod state; // RunState: the data of a store
 
 pub use check::{PluginMetadata, WasmCheck};
 pub use error::PluginError;
-pub use host::{PluginHost, PluginInfo};
-pub use limits::{HostConfig, Limits, Pooling};
+pub use limits::{HostConfig, PluginLimits, Pooling};
+pub use plugin_host::{PluginHost, PluginInfo};
 
 /// The WIT package plugins implement, for tools that generate bindings.
 pub const WIT: &str = include_str!("../wit/plugin.wit");

@@ -6,17 +6,20 @@ use std::time::Duration;
 /// What one plugin may use in one call. On by default; every field can be
 /// changed per plugin.
 ///
+/// Not to be confused with [`ops_core::LoadLimits`], the caps on reading
+/// inventory files: programs embedding both crates import both.
+///
 /// ```
 /// use std::time::Duration;
-/// use ops_plugins::Limits;
-/// let mut limits = Limits::default();
+/// use ops_plugins::PluginLimits;
+/// let mut limits = PluginLimits::default();
 /// assert_eq!(limits.cpu_time, Duration::from_secs(1));
 /// assert_eq!(limits.memory, 64 << 20);
 /// limits.cpu_time = Duration::from_millis(200);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct Limits {
+pub struct PluginLimits {
     /// Wall-clock time the plugin may spend in one call (`metadata` or `run`),
     /// measured in epoch ticks of the host (see [`HostConfig::epoch_tick`](crate::HostConfig::epoch_tick)),
     /// so it is enforced to within one tick. Default 1 s.
@@ -39,9 +42,9 @@ pub struct Limits {
     pub max_log_messages: usize,
 }
 
-impl Default for Limits {
+impl Default for PluginLimits {
     fn default() -> Self {
-        Limits {
+        PluginLimits {
             cpu_time: Duration::from_secs(1),
             memory: 64 << 20,
             table_elements: 100_000,
@@ -53,7 +56,7 @@ impl Default for Limits {
     }
 }
 
-/// Settings shared by every plugin of one [`PluginHost`](crate::PluginHost).
+/// Settings shared by every plugin of one host (`PluginHost::with_config`).
 ///
 /// ```
 /// use ops_plugins::HostConfig;
@@ -80,7 +83,7 @@ pub struct HostConfig {
     /// allocator): cheaper runs, a fixed reservation of virtual address
     /// space. `None` allocates on demand. Default: [`Pooling::default`]. If
     /// the pool cannot be reserved (a tight `ulimit -v`), the host falls back
-    /// to allocating on demand; [`PluginHost::pooling`](crate::PluginHost::pooling) says which.
+    /// to allocating on demand; `PluginHost::pooling` says which.
     pub pooling: Option<Pooling>,
 }
 
@@ -112,7 +115,7 @@ pub struct Pooling {
     /// Default 32.
     pub max_concurrent_runs: u32,
     /// Bytes of linear memory one plugin may have: a plugin's
-    /// [`Limits::memory`] above it is capped to it. Default 64 MiB, the
+    /// [`PluginLimits::memory`] above it is capped to it. Default 64 MiB, the
     /// default memory limit.
     pub max_memory: usize,
 }

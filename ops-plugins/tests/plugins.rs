@@ -11,7 +11,7 @@ use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use ops_core::{CheckFailure, Inventory, Report, Runner, Severity};
-use ops_plugins::{Limits, PluginError, PluginHost, WasmCheck};
+use ops_plugins::{PluginError, PluginHost, PluginLimits, WasmCheck};
 
 const AT: &str = "2026-11-22T09:00:00Z";
 
@@ -36,7 +36,7 @@ fn load(name: &str) -> WasmCheck {
         .clone()
 }
 
-fn load_with(name: &str, limits: Limits) -> WasmCheck {
+fn load_with(name: &str, limits: PluginLimits) -> WasmCheck {
     let mut check = load(name);
     check.set_limits(limits);
     check
@@ -183,7 +183,7 @@ fn configuration_reaches_the_plugin_and_its_errors_are_reported() {
 
 #[test]
 fn a_busy_loop_is_stopped_within_its_cpu_budget_and_the_other_checks_complete() {
-    let mut limits = Limits::default();
+    let mut limits = PluginLimits::default();
     limits.cpu_time = Duration::from_millis(300);
     let check = load_with("hostile-busy-loop", limits);
     let started = Instant::now();
@@ -350,7 +350,7 @@ fn bytes_that_are_not_a_component_are_refused() {
 
 #[test]
 fn every_hostile_plugin_is_contained_while_the_other_checks_complete() {
-    let mut limits = Limits::default();
+    let mut limits = PluginLimits::default();
     limits.cpu_time = Duration::from_millis(200);
     let mut runner = Runner::with_builtin_checks();
     for name in [
@@ -932,7 +932,7 @@ fn an_index_past_the_end_passed_to_simulate_fails_that_plugin_alone() {
 
 #[test]
 fn plugins_run_in_parallel_on_one_engine_give_the_sequential_report() {
-    let mut limits = Limits::default();
+    let mut limits = PluginLimits::default();
     limits.cpu_time = Duration::from_millis(200);
     let mut runner = Runner::with_builtin_checks();
     runner.add(Box::new(load("zone-spof")));

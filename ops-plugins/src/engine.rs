@@ -1,62 +1,34 @@
-//! The engine, its epoch ticker, the linker, and loading plugins.
+//! The wasmtime engine, its epoch ticker and linker, and one sandboxed call.
+//!
+//! Both the loader (`PluginHost`, which calls a plugin's `metadata()`) and
+//! each loaded check (which calls its `run()`) go through [`call`]; keeping
+//! it here, apart from both, lets them depend on it without depending on
+//! each other.
 
-use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use wasmtime::component::{Component, HasSelf, Linker};
+use wasmtime::component::{HasSelf, Linker};
 use wasmtime::{Engine, Store, Trap};
 
 use crate::bindings;
-use crate::cache;
-use crate::check::{PluginMetadata, WasmCheck};
 use crate::lend::Lent;
 use crate::state::RunState;
-use crate::{HostConfig, Limits, PluginError, Pooling};
-
-/// The interfaces of `ops:plugin` a plugin may import.
-const PROVIDED: &[&str] = &[
-    "types",
-    "inventory",
-    "analysis",
-    "backups",
-    "access",
-    "incidents",
-    "log",
-];
-
-/// Loads plugins and runs them in a sandbox.
-///
-/// One host holds one wasmtime engine (compiled code, settings) and a thread
-/// that advances the engine's epoch for CPU budgets. It is cheap to clone and
-/// can be shared across threads; every [`WasmCheck`] it loads keeps what it
-/// needs alive, so checks may outlive the host value.
-///
-/// ```no_run
-/// use ops_core::{Inventory, Runner};
-/// use ops_plugins::PluginHost;
-///
-/// let host = PluginHost::new()?;
-/// let check = host.load_file("zone_spof.wasm".as_ref())?;
-/// let mut runner = Runner::with_builtin_checks();
-/// runner.add(Box::new(check));
-/// let report = runner.run(&Inventory::load(&["inventory/"])?, "2026-11-22T09:00:00Z".parse()?);
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-#[derive(Clone, Debug)]
-pub struct PluginHost {
-    inner: Arc<HostInner>,
-}
+use crate::{HostConfig, PluginError, PluginLimits, Pooling};
 
 /// What a host and all its checks share.
 pub(crate) struct HostInner {
+    /// Compiled code and settings, one per host.
     pub(crate) engine: Engine,
     /// The pool in use, if the pooling allocator could be set up.
     pub(crate) pooling: Option<Pooling>,
-    linker: Linker<RunState>,
+    /// Defines the ops imports, and nothing else.
+    pub(crate) linker: Linker<RunState>,
+    /// The settings the host was created with.
     pub(crate) config: HostConfig,
+    /// Advances the engine's epoch while calls run.
     ticker: Ticker,
 }
 
@@ -68,20 +40,12 @@ impl std::fmt::Debug for HostInner {
     }
 }
 
-impl PluginHost {
-    /// A host with the default [`HostConfig`].
+impl HostInner {
+    /// The engine, linker and ticker for `config`.
     ///
     /// # Errors
     /// [`PluginError::Engine`] if the engine cannot be created.
-    pub fn new() -> Result<PluginHost, PluginError> {
-        PluginHost::with_config(HostConfig::default())
-    }
-
-    /// A host with `config`.
-    ///
-    /// # Errors
-    /// [`PluginError::Engine`] if the engine cannot be created.
-    pub fn with_config(config: HostConfig) -> Result<PluginHost, PluginError> {
+    pub(crate) fn new(config: HostConfig) -> Result<HostInner, PluginError> {
         let (engine, pooling) = match &config.pooling {
             // The pool reserves its address space up front; where that is
             // refused, run without it rather than not at all.
@@ -104,149 +68,18 @@ impl PluginHost {
             .map_err(|e| PluginError::Engine(e.to_string()))?;
         let ticker = Ticker::start(engine.clone(), config.epoch_tick)
             .map_err(|e| PluginError::Engine(format!("cannot start the epoch ticker thread: {e}")))?;
-        Ok(PluginHost {
-            inner: Arc::new(HostInner {
-                engine,
-                pooling,
-                linker,
-                config,
-                ticker,
-            }),
-        })
-    }
-
-    /// The settings this host was created with.
-    pub fn config(&self) -> &HostConfig {
-        &self.inner.config
-    }
-
-    /// The pool runs take their instances from, or `None` when they
-    /// allocate on demand ([`HostConfig::pooling`] was `None`, or the pool
-    /// could not be reserved).
-    pub fn pooling(&self) -> Option<&Pooling> {
-        self.inner.pooling.as_ref()
-    }
-
-    /// Loads the plugin in `path` with the default [`Limits`].
-    ///
-    /// # Errors
-    /// See [`PluginHost::load`]; also [`PluginError::Io`].
-    pub fn load_file(&self, path: &Path) -> Result<WasmCheck, PluginError> {
-        let wasm = std::fs::read(path).map_err(|source| PluginError::Io {
-            path: path.to_owned(),
-            source,
-        })?;
-        self.load(&path.display().to_string(), &wasm)
-    }
-
-    /// Loads a plugin from the bytes of a WebAssembly component, with the
-    /// default [`Limits`]. `label` names it in errors until its metadata is
-    /// known (a file name, say).
-    ///
-    /// # Errors
-    /// [`PluginError`] when the bytes are not a component, import anything
-    /// but the ops interfaces, do not implement the `check` world, or their
-    /// `metadata()` fails or is malformed.
-    pub fn load(&self, label: &str, wasm: &[u8]) -> Result<WasmCheck, PluginError> {
-        self.load_with_limits(label, wasm, Limits::default())
-    }
-
-    /// Like [`PluginHost::load`], with `limits` for this plugin (they apply to
-    /// `metadata()` here and to every later run).
-    ///
-    /// # Errors
-    /// As for [`PluginHost::load`].
-    pub fn load_with_limits(&self, label: &str, wasm: &[u8], limits: Limits) -> Result<WasmCheck, PluginError> {
-        let (component, outcome) = self.compile(label, wasm)?;
-        let refused = refused_imports(&self.inner.engine, &component);
-        if let Some(import) = refused.into_iter().next() {
-            return Err(PluginError::UnknownImport {
-                plugin: label.to_owned(),
-                import,
-            });
-        }
-        let incompatible = |e: wasmtime::Error| PluginError::Incompatible {
-            plugin: label.to_owned(),
-            message: format!("{e:#}"),
-        };
-        let pre = self.inner.linker.instantiate_pre(&component).map_err(incompatible)?;
-        let pre = bindings::CheckPre::new(pre).map_err(incompatible)?;
-        let raw = call(&self.inner, &pre, &limits, None, |check, store| {
-            check.ops_plugin_plugin().call_metadata(store)
-        })
-        .map_err(|stop| PluginError::Metadata {
-            plugin: label.to_owned(),
-            message: stop.describe(&limits, &self.inner.config),
-        })?;
-        let metadata = PluginMetadata::validate(raw, &limits).map_err(|message| PluginError::InvalidMetadata {
-            plugin: label.to_owned(),
-            message,
-        })?;
-        Ok(WasmCheck::new(
-            Arc::clone(&self.inner),
-            pre,
-            metadata,
-            limits,
-            outcome == cache::Outcome::Hit,
-        ))
-    }
-
-    /// What a component imports and exports, whether this host would load
-    /// it, and its metadata if it loads.
-    ///
-    /// # Errors
-    /// [`PluginError::InvalidComponent`] when the bytes are not a component;
-    /// other problems are reported in the [`PluginInfo`].
-    pub fn inspect(&self, label: &str, wasm: &[u8]) -> Result<PluginInfo, PluginError> {
-        let (component, _) = self.compile(label, wasm)?;
-        let ty = component.component_type();
-        let engine = &self.inner.engine;
-        let imports: Vec<String> = ty.imports(engine).map(|(name, _)| name.to_owned()).collect();
-        let exports: Vec<String> = ty.exports(engine).map(|(name, _)| name.to_owned()).collect();
-        let refused_imports = refused_imports(engine, &component);
-        let (metadata, load_error) = match self.load(label, wasm) {
-            Ok(check) => (Some(check.metadata().clone()), None),
-            Err(e) => (None, Some(e.to_string())),
-        };
-        Ok(PluginInfo {
-            imports,
-            exports,
-            refused_imports,
-            metadata,
-            load_error,
-        })
-    }
-
-    fn compile(&self, label: &str, wasm: &[u8]) -> Result<(Component, cache::Outcome), PluginError> {
-        let engine = &self.inner.engine;
-        match &self.inner.config.cache_dir {
-            Some(dir) => cache::load_or_compile(engine, dir, wasm),
-            None => Component::new(engine, wasm).map(|c| (c, cache::Outcome::Compiled)),
-        }
-        .map_err(|e| PluginError::InvalidComponent {
-            plugin: label.to_owned(),
-            message: format!("{e:#}"),
+        Ok(HostInner {
+            engine,
+            pooling,
+            linker,
+            config,
+            ticker,
         })
     }
 }
 
-/// What [`PluginHost::inspect`] found.
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct PluginInfo {
-    /// Every import of the component, by name.
-    pub imports: Vec<String>,
-    /// Every export, by name.
-    pub exports: Vec<String>,
-    /// Imports this host does not provide (WASI, say). Empty means the
-    /// plugin is sandbox-clean: it can reach nothing but the ops interfaces.
-    pub refused_imports: Vec<String>,
-    /// The plugin's metadata, if it loads.
-    pub metadata: Option<PluginMetadata>,
-    /// Why it does not load, if it does not.
-    pub load_error: Option<String>,
-}
-
+/// wasmtime's settings for a host: the component model, epoch interruption
+/// for CPU budgets, the stack cap and, with `pooling`, a small pool.
 fn engine_config(config: &HostConfig, pooling: Option<&Pooling>) -> wasmtime::Config {
     let mut c = wasmtime::Config::new();
     c.wasm_component_model(true);
@@ -270,32 +103,18 @@ fn engine_config(config: &HostConfig, pooling: Option<&Pooling>) -> wasmtime::Co
     c
 }
 
-/// Imports of `component` this host does not define: anything outside
-/// `ops:plugin/{types,inventory,analysis,backups,access,incidents,log}@0.1.*`.
-fn refused_imports(engine: &Engine, component: &Component) -> Vec<String> {
-    component
-        .component_type()
-        .imports(engine)
-        .filter(|(name, _)| !is_provided(name))
-        .map(|(name, _)| name.to_owned())
-        .collect()
-}
-
-fn is_provided(name: &str) -> bool {
-    let Some(rest) = name.strip_prefix("ops:plugin/") else {
-        return false;
-    };
-    let (interface, version) = rest.split_once('@').unwrap_or((rest, ""));
-    PROVIDED.contains(&interface) && version.starts_with("0.1.")
-}
-
 /// Why a call did not return.
 #[derive(Debug)]
 pub(crate) enum Stop {
     /// The epoch deadline passed.
     Cpu,
     /// Memory growth past the limit was refused.
-    Memory { requested: usize, cap: usize },
+    Memory {
+        /// The total the refused growth asked for, in bytes.
+        requested: usize,
+        /// The cap it would have passed, in bytes.
+        cap: usize,
+    },
     /// The wasm stack overflowed.
     Stack,
     /// The guest panicked (trapped with a panic message logged first).
@@ -310,7 +129,8 @@ impl Stop {
         matches!(self, Stop::Cpu | Stop::Memory { .. } | Stop::Stack)
     }
 
-    pub(crate) fn describe(&self, limits: &Limits, config: &HostConfig) -> String {
+    /// What happened, for an error message that names the plugin before it.
+    pub(crate) fn describe(&self, limits: &PluginLimits, config: &HostConfig) -> String {
         match self {
             Stop::Cpu => format!("exceeded its CPU time budget of {} ms", limits.cpu_time.as_millis()),
             Stop::Memory { requested, cap } => format!(
@@ -333,7 +153,7 @@ impl Stop {
 pub(crate) fn call<R>(
     host: &HostInner,
     pre: &bindings::CheckPre<RunState>,
-    limits: &Limits,
+    limits: &PluginLimits,
     lent: Option<Lent>,
     f: impl FnOnce(&bindings::Check, &mut Store<RunState>) -> wasmtime::Result<R>,
 ) -> Result<R, Stop> {
@@ -354,6 +174,8 @@ fn deadline_ticks(budget: Duration, tick: Duration) -> u64 {
         .max(1)
 }
 
+/// Why the call that ended in `e` stopped. The limiter's record comes first:
+/// a refused memory growth surfaces as an ordinary error, not as a trap.
 fn classify(e: &wasmtime::Error, state: &RunState) -> Stop {
     if let Some(requested) = state.limiter.memory_refused {
         return Stop::Memory {
@@ -379,12 +201,17 @@ fn classify(e: &wasmtime::Error, state: &RunState) -> Stop {
 
 /// A thread advancing the engine's epoch while any call runs; parked otherwise.
 struct Ticker {
+    /// The counters the thread reads.
     shared: Arc<TickerShared>,
+    /// The thread, joined on drop.
     thread: Option<JoinHandle<()>>,
 }
 
+/// What the ticker thread and the calls share.
 struct TickerShared {
+    /// Calls in progress: the ticker sleeps while there are none.
     active: AtomicUsize,
+    /// Set when the host is dropped: the thread ends.
     stop: AtomicBool,
 }
 
@@ -398,6 +225,7 @@ impl Drop for Active<'_> {
 }
 
 impl Ticker {
+    /// Starts the thread that advances `engine`'s epoch every `tick`.
     fn start(engine: Engine, tick: Duration) -> std::io::Result<Ticker> {
         let shared = Arc::new(TickerShared {
             active: AtomicUsize::new(0),
@@ -423,6 +251,7 @@ impl Ticker {
         })
     }
 
+    /// Marks a call as running until the returned guard drops.
     fn activate(&self) -> Active<'_> {
         self.shared.active.fetch_add(1, Ordering::SeqCst);
         if let Some(t) = &self.thread {

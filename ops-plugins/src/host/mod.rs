@@ -1,0 +1,28 @@
+//! The host side of the plugin's imports: one file per interface of
+//! `wit/plugin.wit`, each an `impl <interface>::Host for RunState`.
+//!
+//! Every query reads the inventory lent to the store for the call (through
+//! [`RunState::with`](crate::state::RunState::with)) and answers in the WIT's types: indices as `u32`,
+//! instants as RFC 3339 text, lists paged where they can be long. A plugin
+//! calling a query outside `run()` traps with an error naming the query.
+
+mod access;
+mod analysis;
+mod backups;
+mod incidents;
+mod inventory;
+mod log;
+mod types;
+
+use ops_core::Timestamp;
+
+/// A count or an index as the WIT's `u32`. Saturates rather than panics:
+/// no inventory comes near 2^32 entities, and host code must not panic.
+fn to_u32(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(u32::MAX)
+}
+
+/// An instant as plugins see it: RFC 3339, UTC, whole seconds.
+fn instant(t: Timestamp) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
