@@ -26,8 +26,10 @@ fn built() -> &'static Result<PathBuf, String> {
     BUILT.get_or_init(build)
 }
 
-/// `cargo build --release` in examples/plugins, with a clear error when the
-/// wasm32 target is missing.
+/// `cargo build --release` in examples/plugins. The wasm32 target comes by
+/// itself: `rust-toolchain.toml` names it, but rustup adds a file's targets
+/// only when it installs the toolchain, so a toolchain the machine already
+/// had is given the target here (once, with rustup) before a clear error.
 fn build() -> Result<PathBuf, String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".to_owned());
@@ -36,12 +38,20 @@ fn build() -> Result<PathBuf, String> {
         .output()
         .map_err(|e| format!("cannot run {rustc}: {e}"))?;
     let sysroot = PathBuf::from(String::from_utf8_lossy(&sysroot.stdout).trim());
-    if !sysroot.join("lib/rustlib/wasm32-unknown-unknown").is_dir() {
-        return Err(format!(
-            "the plugin tests build WebAssembly plugins, but the wasm32-unknown-unknown target is not \
-             installed in {}: run `rustup target add wasm32-unknown-unknown`",
-            sysroot.display()
-        ));
+    let target = sysroot.join("lib/rustlib/wasm32-unknown-unknown");
+    if !target.is_dir() {
+        eprintln!("the plugin tests build WebAssembly plugins: adding the wasm32-unknown-unknown target with rustup");
+        let added = Command::new("rustup")
+            .current_dir(root())
+            .args(["target", "add", "wasm32-unknown-unknown"])
+            .status();
+        if !added.is_ok_and(|s| s.success()) || !target.is_dir() {
+            return Err(format!(
+                "the plugin tests build WebAssembly plugins, but the wasm32-unknown-unknown target is not \
+                 installed in {} and rustup could not add it: run `rustup target add wasm32-unknown-unknown`",
+                sysroot.display()
+            ));
+        }
     }
     let plugins = root().join("examples/plugins");
     let target_dir = plugins.join("target");
