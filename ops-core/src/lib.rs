@@ -86,7 +86,7 @@ pub use backup::{
     ResticVersion, RetentionPolicy, RetentionSnapshot, SnapshotFilter, TagList, forget,
 };
 pub use backup::{ProjectedMonth, ProjectionInput, project_storage};
-pub use backup::{ResticSnapshot, ResticSummary, backup_runs_json, parse_restic_snapshots};
+pub use import::{ResticSnapshot, ResticSummary, backup_runs_json, parse_restic_snapshots};
 pub use check::{BuiltinRule, Check, CheckError, CheckFailure, Context, FindFn, Report, Runner};
 pub use diagnostic::{Diagnostic, Diagnostics};
 pub use error::Error;

@@ -37,6 +37,7 @@ mod aws_credential_report;
 pub(crate) mod backstage;
 mod grants_csv;
 pub(crate) mod problem;
+mod restic;
 
 use std::io::Read;
 use std::path::Path;
@@ -50,6 +51,7 @@ pub use aws_credential_report::{AwsCredentialReportOptions, ROOT_USER, aws_crede
 pub use backstage::BackstageCatalog;
 pub use grants_csv::{GrantsCsvOptions, grants_csv};
 pub use problem::ImportProblem;
+pub use restic::{ResticSnapshot, ResticSummary, backup_runs_json, parse_restic_snapshots};
 
 /// What an importer produced: inventory entities, in the order of the input.
 ///

@@ -12,7 +12,7 @@
 use chrono::{DateTime, FixedOffset, Utc};
 use serde::{Deserialize, Deserializer};
 
-use super::retention::RetentionSnapshot;
+use crate::backup::RetentionSnapshot;
 use crate::Error;
 
 /// One snapshot of `restic snapshots --json`.
