@@ -38,9 +38,9 @@ fuzz_target!(|data: &[u8]| {
         Err(Error::Import(problems)) => {
             assert!(!problems.is_empty());
             for p in &problems {
-                assert_eq!(&*p.file, name);
+                assert_eq!(p.place.file.as_deref(), Some(name));
                 assert!(!p.message.is_empty());
-                if let Some(line) = p.line {
+                if let Some(line) = p.place.line {
                     assert!(line >= 1 && line <= lines, "line {line} of {lines}: {p}");
                 }
             }

@@ -86,7 +86,6 @@ pub use backup::{
     ResticVersion, RetentionPolicy, RetentionSnapshot, SnapshotFilter, TagList, forget,
 };
 pub use backup::{ProjectedMonth, ProjectionInput, project_storage};
-pub use import::{ResticSnapshot, ResticSummary, backup_runs_json, parse_restic_snapshots};
 pub use check::{BuiltinRule, Check, CheckError, CheckFailure, Context, FindFn, Report, Runner};
 pub use diagnostic::{Diagnostic, Diagnostics};
 pub use error::Error;
@@ -98,6 +97,7 @@ pub use graph::{
 };
 pub use graph::{MEF_GATE_LIMIT, open_psa_mef};
 pub use ids::Idx;
+pub use import::{ResticSnapshot, ResticSummary, backup_runs_json, parse_restic_snapshots};
 pub use incident::{
     Action, Change, Detection, Incident, IncidentSeverity, Postmortem, PostmortemIssue, Problem, ProblemPlan,
     TimelineEvent,

@@ -4,8 +4,8 @@
 //! [`Imported`]: inventory entities, ready to be written as an inventory JSON
 //! file with [`Imported::to_inventory_json`] and loaded together with the rest
 //! of the inventory. An importer never guesses: every value it cannot read is a
-//! problem, reported with its file, CSV line and column name, and all of a
-//! file's problems come back together in [`Error::Import`].
+//! problem, reported with its [`Place`] (file, CSV line and column name), and
+//! all of a file's problems come back together in [`Error::Import`].
 //!
 //! | importer | reads | produces |
 //! |---|---|---|
@@ -50,7 +50,7 @@ use crate::{CredentialKind, Error, Level, Limits, Timestamp};
 pub use aws_credential_report::{AwsCredentialReportOptions, ROOT_USER, aws_credential_report};
 pub use backstage::BackstageCatalog;
 pub use grants_csv::{GrantsCsvOptions, grants_csv};
-pub use problem::ImportProblem;
+pub use problem::{Column, ImportNote, ImportProblem, Place};
 pub use restic::{ResticSnapshot, ResticSummary, backup_runs_json, parse_restic_snapshots};
 
 /// What an importer produced: inventory entities, in the order of the input.
@@ -172,12 +172,9 @@ fn opt_level_name<S: Serializer>(level: &Option<Level>, s: S) -> Result<S::Ok, S
 pub fn read_input(path: &Path, limits: &Limits) -> Result<String, Error> {
     let name: Arc<str> = Arc::from(path.display().to_string());
     let fail = |line: Option<u64>, message: String| {
-        Error::Import(vec![ImportProblem {
-            file: name.clone(),
-            line,
-            column: None,
-            message,
-        }])
+        let mut place = Place::file(name.clone());
+        place.line = line;
+        Error::Import(vec![ImportProblem::new(place, message)])
     };
     let file = std::fs::File::open(path).map_err(|e| fail(None, io_reason(&e)))?;
     let mut bytes = Vec::new();
@@ -233,12 +230,12 @@ impl Problems {
             self.dropped += 1;
             return;
         }
-        self.list.push(ImportProblem {
-            file: self.file.clone(),
+        let place = Place {
+            file: Some(self.file.clone()),
             line,
-            column: column.map(str::to_owned),
-            message: message.into(),
-        });
+            column: column.map(|c| Column::Named(c.to_owned())),
+        };
+        self.list.push(ImportProblem::new(place, message));
     }
 
     /// `Ok` with `value` if nothing is wrong, else every problem, sorted by line
@@ -247,18 +244,13 @@ impl Problems {
         if self.list.is_empty() {
             return Ok(value);
         }
-        self.list.sort_by_key(|p| p.line);
+        self.list.sort_by_key(|p| p.place.line);
         if self.dropped > 0 {
             let message = format!(
                 "{} more problems not shown; fix the first {MAX_PROBLEMS} and run again",
                 self.dropped
             );
-            self.list.push(ImportProblem {
-                file: self.file.clone(),
-                line: None,
-                column: None,
-                message,
-            });
+            self.list.push(ImportProblem::new(Place::file(self.file), message));
         }
         Err(Error::Import(self.list))
     }

@@ -12,8 +12,8 @@
 use chrono::{DateTime, FixedOffset, Utc};
 use serde::{Deserialize, Deserializer};
 
-use crate::backup::RetentionSnapshot;
 use crate::Error;
+use crate::backup::RetentionSnapshot;
 
 /// One snapshot of `restic snapshots --json`.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
