@@ -5,7 +5,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use ops_core::Error;
-use ops_core::import::{self, AwsCredentialReportOptions, GrantsCsvOptions};
+use ops_core::import::{AwsCredentialReport, AwsCredentialReportOptions, GrantsCsv, GrantsCsvOptions, Importer, Input};
 
 fuzz_target!(|data: &[u8]| {
     let Some((&selector, rest)) = data.split_first() else {
@@ -16,12 +16,12 @@ fuzz_target!(|data: &[u8]| {
         let options = AwsCredentialReportOptions::new("aws").map_user("alice", Some("p-alice"));
         (
             "report.csv",
-            import::aws_credential_report("report.csv", text, &options),
+            AwsCredentialReport.import(&[Input::new("report.csv", text)], &options),
         )
     } else {
         (
             "grants.csv",
-            import::grants_csv("grants.csv", text, &GrantsCsvOptions::default()),
+            GrantsCsv.import(&[Input::new("grants.csv", text)], &GrantsCsvOptions::default()),
         )
     };
     // Lines as the CSV reader counts them: a final line without a newline still counts.

@@ -32,7 +32,9 @@ pub enum Error {
     /// A storage projection input out of range: which value, what was found.
     #[error("invalid storage projection: {0}")]
     InvalidProjection(String),
-    /// `restic snapshots --json` output that cannot be read.
+    /// `restic snapshots --json` output that cannot be read by
+    /// [`parse_restic_snapshots`](crate::import::parse_restic_snapshots)
+    /// (the restic importer reports it as an [`ImportProblem`](crate::import::ImportProblem)).
     #[error("{file}:{line}:{column}: {message}")]
     ResticJson {
         /// The file name given.

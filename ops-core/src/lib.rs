@@ -9,8 +9,9 @@
 //! an inventory at a given instant and produce [`Finding`]s; a [`Runner`]
 //! runs many checks and collects a [`Report`], which [`render`] writes as
 //! JSON, SARIF or Markdown. The [`import`] module turns what other tools
-//! export (an AWS IAM credential report, a CSV of grants, a Backstage catalog)
-//! into inventory files; a Backstage catalog can also be loaded directly, with
+//! export (a Backstage catalog, an AWS IAM credential report, a CSV of
+//! grants, `restic snapshots --json`) into inventory files, every importer in
+//! one shape; a Backstage catalog can also be loaded directly, with
 //! [`LoadOptions::backstage`].
 //!
 //! ```
@@ -43,7 +44,7 @@
 //! Backup retention is computed as restic computes it: [`forget`] and
 //! [`RetentionPolicy::apply`] decide which snapshots `restic forget` keeps,
 //! with restic's reasons, for the current release or 0.14
-//! ([`ResticVersion`]); [`parse_restic_snapshots`] reads
+//! ([`ResticVersion`]) on snapshots that [`parse_restic_snapshots`] reads from
 //! `restic snapshots --json`; [`project_storage`] projects what a policy
 //! holds and costs month by month.
 
@@ -97,7 +98,7 @@ pub use graph::{
 };
 pub use graph::{MEF_GATE_LIMIT, open_psa_mef};
 pub use ids::Idx;
-pub use import::{ResticSnapshot, ResticSummary, backup_runs_json, parse_restic_snapshots};
+pub use import::{ResticSnapshot, ResticSummary, parse_restic_snapshots};
 pub use incident::{
     Action, Change, Detection, Incident, IncidentSeverity, Postmortem, PostmortemIssue, Problem, ProblemPlan,
     TimelineEvent,

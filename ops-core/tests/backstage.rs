@@ -6,8 +6,8 @@
 
 use std::path::{Path, PathBuf};
 
-use ops_core::import::BackstageCatalog;
-use ops_core::{Error, Inventory, Limits, LoadOptions, Requirement};
+use ops_core::import::{Backstage, BackstageOptions, Importer, Input, Section};
+use ops_core::{Error, Inventory, LoadOptions, Requirement};
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/backstage")
@@ -42,11 +42,19 @@ fn load(name: &str, catalog: &[(&str, &str)], native: &[(&str, &str)]) -> Result
 
 /// Problems, with the file path made relative to the fixtures.
 fn problems(err: Error) -> Vec<String> {
-    let Error::Invalid(list) = err else {
-        panic!("expected validation problems, got {err}")
+    let list: Vec<String> = match err {
+        Error::Invalid(list) => list.iter().map(ToString::to_string).collect(),
+        Error::Import(list) => list.iter().map(ToString::to_string).collect(),
+        other => panic!("expected validation or import problems, got {other}"),
     };
     let base = format!("{}/", fixtures().display());
-    list.iter().map(|d| d.to_string().replace(&base, "")).collect()
+    list.iter().map(|d| d.replace(&base, "")).collect()
+}
+
+/// The Backstage importer on catalog files given as (name, text).
+fn import(files: &[(&str, &str)]) -> Result<ops_core::import::Imported, Error> {
+    let inputs: Vec<Input<'_>> = files.iter().map(|(name, text)| Input::new(name, text)).collect();
+    Backstage.import(&inputs, &BackstageOptions::default())
 }
 
 const ORG: &str = "\
@@ -277,13 +285,18 @@ fn every_problem_is_reported_at_once_with_its_location() {
 
 #[test]
 fn the_importer_reports_catalog_problems_and_writes_loadable_json() {
-    let err = BackstageCatalog::load(&[fixtures().join("broken")], &Limits::default()).unwrap_err();
+    let err = Backstage
+        .import_paths(&[fixtures().join("broken")], &BackstageOptions::default())
+        .unwrap_err();
     // Only what the catalog alone shows: unknown failure domains and the
     // impossible at_least need the rest of the inventory.
     assert_eq!(problems(err).len(), 16);
 
-    let catalog = BackstageCatalog::from_texts(&[("org.yaml", ORG), ("shop.yaml", SHOP)], &Limits::default()).unwrap();
-    assert_eq!((catalog.components(), catalog.people(), catalog.groups()), (4, 2, 2));
+    let catalog = import(&[("org.yaml", ORG), ("shop.yaml", SHOP)]).unwrap();
+    assert_eq!(
+        catalog.sections().collect::<Vec<_>>(),
+        [(Section::Components, 4), (Section::People, 2), (Section::Groups, 2)]
+    );
     let json = catalog.to_inventory_json();
     let text = format!("{}\n", json.trim_end().trim_end_matches('}').trim_end())
         + ",\n\"domains\": [{\"id\": \"zone-a\", \"kind\": \"zone\"}, {\"id\": \"zone-b\", \"kind\": \"zone\"}]}\n";
@@ -310,7 +323,7 @@ fn yaml_bounds_apply_to_catalogs() {
             "x-a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
         ));
     }
-    let err = BackstageCatalog::from_texts(&[("bomb.yaml", &bomb)], &Limits::default()).unwrap_err();
+    let err = import(&[("bomb.yaml", &bomb)]).unwrap_err();
     assert_eq!(
         problems(err),
         ["bomb.yaml:7:47: YAML aliases expand to more than 100000 nodes; refusing to expand further (an alias bomb?)"]
@@ -332,7 +345,7 @@ metadata:
     backstage.io/techdocs-ref: dir:.
 spec: {type: database}
 ";
-    let err = BackstageCatalog::from_texts(&[("c.yaml", catalog)], &Limits::default()).unwrap_err();
+    let err = import(&[("c.yaml", catalog)]).unwrap_err();
     assert_eq!(
         problems(err),
         [

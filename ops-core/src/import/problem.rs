@@ -8,6 +8,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::Location;
+use crate::diagnostic::Diagnostic;
 
 /// The column of a place in an importer's input.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -67,6 +68,19 @@ impl Place {
     /// `true` when nothing about the place is known.
     pub fn is_none(&self) -> bool {
         self.file.is_none()
+    }
+
+    /// The place as an inventory [`Location`], when it is a position in text
+    /// (file, line and character column all known).
+    pub(crate) fn location(&self) -> Option<Location> {
+        match (&self.file, self.line, &self.column) {
+            (Some(file), Some(line), Some(Column::Char(column))) => Some(Location {
+                file: file.clone(),
+                line: u32::try_from(line).unwrap_or(u32::MAX),
+                column: *column,
+            }),
+            _ => None,
+        }
     }
 }
 
@@ -172,6 +186,23 @@ impl fmt::Display for ImportNote {
     }
 }
 
+/// The place and message of an inventory diagnostic, displayed the same way.
+pub(crate) fn from_diagnostic(d: Diagnostic) -> (Place, String) {
+    let place = d.location.as_ref().map(Place::from).unwrap_or_default();
+    (place, d.message)
+}
+
+/// An importer's message as an inventory diagnostic (for importers the
+/// loader runs, such as a Backstage catalog loaded with the inventory),
+/// displayed the same way.
+pub(crate) fn to_diagnostic(place: &Place, message: &str) -> Diagnostic {
+    match place.location() {
+        Some(at) => Diagnostic::new(Some(at), message),
+        None if place.is_none() => Diagnostic::new(None, message),
+        None => Diagnostic::new(None, format!("{place}: {message}")),
+    }
+}
+
 /// The message of [`Error::Import`](crate::Error::Import): a count, then one problem per line.
 pub(crate) fn describe(problems: &[ImportProblem]) -> String {
     let n = problems.len();
@@ -213,5 +244,22 @@ mod tests {
             assert_eq!(ImportProblem::new(at.clone(), "msg").to_string(), expected);
             assert_eq!(ImportNote::new(at, "msg").to_string(), expected);
         }
+    }
+
+    #[test]
+    fn diagnostics_convert_both_ways_and_display_the_same() {
+        let located = Diagnostic::new(Some(Location::new("c.yaml", 4, 2)), "bad");
+        let unlocated = Diagnostic::new(None, "c.yaml: file is over the limit of 1 bytes");
+        for d in [located, unlocated] {
+            let (at, message) = from_diagnostic(d.clone());
+            assert_eq!(
+                ImportProblem::new(at.clone(), message.clone()).to_string(),
+                d.to_string()
+            );
+            assert_eq!(to_diagnostic(&at, &message), d);
+        }
+        // A CSV place has no text position: the diagnostic carries it in its message.
+        let csv = place(Some("g.csv"), Some(3), Some(Column::Named("level".to_owned())));
+        assert_eq!(to_diagnostic(&csv, "bad").to_string(), "g.csv:3: column 'level': bad");
     }
 }

@@ -6,8 +6,11 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use clap::{Subcommand, ValueEnum};
-use ops_core::import::{self, AwsCredentialReportOptions, BackstageCatalog, GrantsCsvOptions, Imported};
-use ops_core::{CredentialKind, Limits};
+use ops_core::CredentialKind;
+use ops_core::import::{
+    AwsCredentialReport, AwsCredentialReportOptions, Backstage, BackstageOptions, GrantsCsv, GrantsCsvOptions,
+    Imported, Importer, ResticSnapshots, ResticSnapshotsOptions, Section,
+};
 
 use crate::shared;
 
@@ -148,40 +151,16 @@ fn parse_mapping(s: &str) -> Result<(String, Option<String>), String> {
 
 /// Runs an importer; exit 0 once written.
 pub(crate) fn run(command: ImportCommand) -> Result<u8> {
-    let (imported, output) = match command {
+    match command {
         ImportCommand::Backstage(args) => {
-            let catalog = BackstageCatalog::load(&args.paths, &Limits::default())?;
-            for note in catalog.notes() {
-                eprintln!("note: {note}");
-            }
-            shared::emit(args.output.as_deref(), &catalog.to_inventory_json())?;
-            if let Some(path) = &args.output {
-                let plural = |n: usize| if n == 1 { "" } else { "s" };
-                let (c, p, g) = (catalog.components(), catalog.people(), catalog.groups());
-                eprintln!(
-                    "wrote {c} component{}, {p} {} and {g} group{} to {}",
-                    plural(c),
-                    if p == 1 { "person" } else { "people" },
-                    plural(g),
-                    path.display()
-                );
-            }
-            return Ok(0);
+            let imported = Backstage.import_paths(&args.paths, &BackstageOptions::default())?;
+            let sections = [Section::Components, Section::People, Section::Groups];
+            emit(&imported, args.output.as_deref(), &sections)
         }
         ImportCommand::ResticSnapshots(args) => {
-            let text = import::read_input(&args.file, &Limits::default())?;
-            let snapshots = ops_core::parse_restic_snapshots(&args.file.display().to_string(), &text)?;
-            let json = ops_core::backup_runs_json(&snapshots, &args.policy);
-            shared::emit(args.output.as_deref(), &json)?;
-            if let Some(path) = &args.output {
-                let n = snapshots.len();
-                eprintln!(
-                    "wrote {n} backup run{} to {}",
-                    if n == 1 { "" } else { "s" },
-                    path.display()
-                );
-            }
-            return Ok(0);
+            let options = ResticSnapshotsOptions::new(args.policy);
+            let imported = ResticSnapshots.import_paths(&[args.file], &options)?;
+            emit(&imported, args.output.as_deref(), &[Section::BackupRuns])
         }
         ImportCommand::AwsCredentialReport(args) => {
             let mut options = AwsCredentialReportOptions::new(args.system);
@@ -192,33 +171,39 @@ pub(crate) fn run(command: ImportCommand) -> Result<u8> {
                 RootKind::Shared => CredentialKind::Shared,
                 RootKind::Personal => CredentialKind::Personal,
             };
-            let text = import::read_input(&args.file, &options.limits)?;
-            let name = args.file.display().to_string();
-            (import::aws_credential_report(&name, &text, &options)?, args.output)
+            let imported = AwsCredentialReport.import_paths(&[args.file], &options)?;
+            emit(
+                &imported,
+                args.output.as_deref(),
+                &[Section::Credentials, Section::Grants],
+            )
         }
         ImportCommand::GrantsCsv(args) => {
-            let options = GrantsCsvOptions::default();
-            let text = import::read_input(&args.file, &Limits::default())?;
-            let name = args.file.display().to_string();
-            (import::grants_csv(&name, &text, &options)?, args.output)
+            let imported = GrantsCsv.import_paths(&[args.file], &GrantsCsvOptions::default())?;
+            emit(
+                &imported,
+                args.output.as_deref(),
+                &[Section::Credentials, Section::Grants],
+            )
         }
-    };
-    emit(&imported, output.as_deref())?;
-    Ok(0)
+    }
 }
 
-/// Writes credentials and grants, and says on standard error what was written to a file.
-fn emit(imported: &Imported, output: Option<&Path>) -> Result<()> {
+/// Prints the notes, writes the inventory file, and says on standard error
+/// what was written to a file.
+fn emit(imported: &Imported, output: Option<&Path>, sections: &[Section]) -> Result<u8> {
+    for note in imported.notes() {
+        eprintln!("note: {note}");
+    }
     shared::emit(output, &imported.to_inventory_json())?;
     if let Some(path) = output {
-        eprintln!(
-            "wrote {} credential{} and {} grant{} to {}",
-            imported.credentials.len(),
-            if imported.credentials.len() == 1 { "" } else { "s" },
-            imported.grants.len(),
-            if imported.grants.len() == 1 { "" } else { "s" },
-            path.display()
-        );
+        let counts: Vec<String> = sections.iter().map(|&s| s.count(imported.count(s))).collect();
+        let summary = match counts.split_last() {
+            Some((last, [])) => last.clone(),
+            Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+            None => "nothing".to_owned(),
+        };
+        eprintln!("wrote {summary} to {}", path.display());
     }
-    Ok(())
+    Ok(0)
 }
