@@ -119,6 +119,11 @@ pub use time::{Timestamp, format_duration, format_span, parse_duration, parse_in
 #[doc = include_str!("../../README.md")]
 struct ReadmeDoctests;
 
+/// So do those of docs/importers.md.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/importers.md")]
+struct ImportersDoctests;
+
 /// Hash maps keyed by ids: foldhash is several times faster than SipHash on
 /// short keys and still seeded per process, so crafted ids cannot force collisions.
 pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;

@@ -7,8 +7,8 @@
 use std::path::{Path, PathBuf};
 
 use ops_core::import::{
-    self, AwsCredentialReport, AwsCredentialReportOptions, GrantsCsv, GrantsCsvOptions, Imported, Importer, Input,
-    ROOT_USER, Section,
+    self, AwsCredentialReport, AwsCredentialReportOptions, Backstage, BackstageOptions, GrantsCsv, GrantsCsvOptions,
+    Imported, Importer, Input, ROOT_USER, ResticSnapshots, ResticSnapshotsOptions, Section,
 };
 use ops_core::{CredentialKind, Error, Format, Inventory, Level, Limits};
 use proptest::prelude::*;
@@ -466,4 +466,75 @@ fn docs_examples_are_what_the_importers_produce() {
     for (imported, documented) in produced.iter().zip(json) {
         assert_eq!(imported.to_inventory_json(), documented);
     }
+}
+
+#[test]
+fn the_docs_table_lists_every_importer() {
+    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/importers.md")).unwrap();
+    let rows: Vec<&str> = doc
+        .lines()
+        .skip_while(|l| *l != "| importer | reads | produces |")
+        .skip(2)
+        .take_while(|l| l.starts_with('|'))
+        .collect();
+    let expected: Vec<String> = import::IMPORTERS
+        .iter()
+        .map(|i| {
+            let produces: Vec<String> = i.produces.iter().map(|s| format!("`{s}`")).collect();
+            format!("| `{}` | {} | {} |", i.name, i.reads, produces.join(", "))
+        })
+        .collect();
+    assert_eq!(rows, expected);
+}
+
+#[test]
+fn read_keeps_what_could_be_read_next_to_every_problem() {
+    let csv = "principal,system,level\nmaya,aws-prod,admin\ntom,github,root\nsam,,read\n";
+    let imported = GrantsCsv.read(&[Input::new("g.csv", csv)], &GrantsCsvOptions::default());
+    assert_eq!(imported.sections().collect::<Vec<_>>(), [(Section::Grants, 1)]);
+    let problems: Vec<String> = imported.problems().iter().map(ToString::to_string).collect();
+    assert_eq!(
+        problems,
+        [
+            "g.csv:3: column 'level': expected read, write, admin or owner, found 'root'",
+            "g.csv:4: column 'system': expected an id, found nothing",
+        ]
+    );
+    let Err(Error::Import(list)) = imported.into_result() else {
+        panic!("problems make the import fail")
+    };
+    assert_eq!(list.len(), 2);
+}
+
+#[test]
+fn files_that_cannot_be_read_are_problems_like_any_other() {
+    let base = format!("{}/", fixture("x").parent().unwrap().display());
+    let relative = |result: Result<Imported, Error>| -> Vec<String> {
+        problems(result).iter().map(|p| p.replace(&base, "")).collect()
+    };
+    assert_eq!(
+        relative(GrantsCsv.import_paths(&[fixture("no-such.csv")], &GrantsCsvOptions::default())),
+        ["no-such.csv: no such file or directory"]
+    );
+    // A one-file importer given two files reads them, then says so.
+    let options = ResticSnapshotsOptions::new("p");
+    let two = [fixture("grants.csv"), fixture("grants.csv")];
+    assert_eq!(
+        relative(ResticSnapshots.import_paths(&two, &options)),
+        ["restic-snapshots reads one file at a time, but was given 2: grants.csv, grants.csv"]
+    );
+    // A tree importer: files of other formats, and nothing to read at all.
+    assert_eq!(
+        relative(Backstage.import_paths(&[fixture("grants.csv")], &BackstageOptions::default())),
+        ["grants.csv: unsupported file type for a Backstage catalog: expected .yaml or .yml"]
+    );
+    let empty = std::env::temp_dir().join(format!("ops-import-empty-{}", std::process::id()));
+    std::fs::create_dir_all(&empty).unwrap();
+    std::fs::write(empty.join("notes.txt"), "not a catalog").unwrap();
+    let result = Backstage.import_paths(&[&empty], &BackstageOptions::default());
+    let _ = std::fs::remove_dir_all(&empty);
+    assert_eq!(
+        problems(result),
+        ["no Backstage catalog files found (expected .yaml or .yml files)"]
+    );
 }
