@@ -356,3 +356,72 @@ spec: {type: database}
         ]
     );
 }
+
+/// Problems of a load from [`load`], with its temporary directory left out.
+fn load_problems(name: &str, catalog: &[(&str, &str)], native: &[(&str, &str)]) -> Vec<String> {
+    let base = format!("{}/", temp_dir(name).display());
+    match load(name, catalog, native) {
+        Ok(_) => panic!("expected problems"),
+        Err(e) => problems(e).iter().map(|p| p.replace(&base, "")).collect(),
+    }
+}
+
+#[test]
+fn references_to_what_the_catalog_could_not_read_are_not_reported_again() {
+    // The database is defined, but unreadably: the native file's reference to
+    // it is not a second problem, and the catalog's own reference neither.
+    let catalog = "\
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata: {name: shop}
+spec: {type: service, lifecycle: production, dependsOn: ['resource:payment-db']}
+---
+apiVersion: backstage.io/v1beta9
+kind: Resource
+metadata: {name: payment-db}
+spec: {type: database}
+";
+    let native = "components:\n  - {id: reports, depends_on: [payment-db, paymnt-db]}\n";
+    assert_eq!(
+        load_problems("unreadable", &[("c.yaml", catalog)], &[("reports.yaml", native)]),
+        [
+            "catalog/c.yaml:6:13: unsupported apiVersion 'backstage.io/v1beta9' for kind Resource; expected \
+             backstage.io/v1alpha1 or backstage.io/v1beta1",
+            "inventory/reports.yaml:2:44: unknown component 'paymnt-db'",
+        ]
+    );
+}
+
+#[test]
+fn a_catalog_file_that_does_not_parse_hides_its_ids() {
+    // Its entities are unknown, so no reference can be called dangling.
+    let catalog = "apiVersion: backstage.io/v1alpha1\nkind: Resource\nmetadata: {name: [payment-db}\n";
+    let native = "components:\n  - {id: reports, depends_on: [payment-db]}\n";
+    assert_eq!(
+        load_problems("unparsable", &[("c.yaml", catalog)], &[("reports.yaml", native)]),
+        ["catalog/c.yaml:3:29: invalid YAML: while parsing a flow sequence, expected ',' or ']'"]
+    );
+}
+
+#[test]
+fn a_catalog_file_that_cannot_be_read_hides_its_ids_too() {
+    let dir = temp_dir("unreadable-file");
+    std::fs::create_dir_all(dir.join("catalog")).unwrap();
+    std::fs::write(
+        dir.join("catalog/c.yaml"),
+        b"kind: Resource\nmetadata: {name: payment-\xff}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("reports.yaml"),
+        "components:\n  - {id: reports, depends_on: [payment-db]}\n",
+    )
+    .unwrap();
+    let mut options = LoadOptions::default();
+    options.backstage = vec![dir.join("catalog")];
+    let err = Inventory::load_with(&[dir.join("reports.yaml")], &options).unwrap_err();
+    let base = format!("{}/", dir.display());
+    let _ = std::fs::remove_dir_all(&dir);
+    let list: Vec<String> = problems(err).iter().map(|p| p.replace(&base, "")).collect();
+    assert_eq!(list, ["catalog/c.yaml: not valid UTF-8 (at byte 40)"]);
+}
