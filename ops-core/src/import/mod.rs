@@ -109,6 +109,7 @@ pub enum Files {
 /// One input of an importer: its text, and the name problems and notes use
 /// for it (usually the path it was read from).
 #[derive(Clone, Copy, Debug)]
+#[non_exhaustive]
 pub struct Input<'a> {
     /// The name in messages.
     pub name: &'a str,
