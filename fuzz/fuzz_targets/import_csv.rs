@@ -5,7 +5,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use ops_core::Error;
-use ops_core::import::{self, AwsCredentialReportOptions, GrantsCsvOptions};
+use ops_core::import::{AwsCredentialReport, AwsCredentialReportOptions, GrantsCsv, GrantsCsvOptions, Importer, Input};
 
 fuzz_target!(|data: &[u8]| {
     let Some((&selector, rest)) = data.split_first() else {
@@ -16,12 +16,12 @@ fuzz_target!(|data: &[u8]| {
         let options = AwsCredentialReportOptions::new("aws").map_user("alice", Some("p-alice"));
         (
             "report.csv",
-            import::aws_credential_report("report.csv", text, &options),
+            AwsCredentialReport.import(&[Input::new("report.csv", text)], &options),
         )
     } else {
         (
             "grants.csv",
-            import::grants_csv("grants.csv", text, &GrantsCsvOptions::default()),
+            GrantsCsv.import(&[Input::new("grants.csv", text)], &GrantsCsvOptions::default()),
         )
     };
     // Lines as the CSV reader counts them: a final line without a newline still counts.
@@ -38,9 +38,9 @@ fuzz_target!(|data: &[u8]| {
         Err(Error::Import(problems)) => {
             assert!(!problems.is_empty());
             for p in &problems {
-                assert_eq!(&*p.file, name);
+                assert_eq!(p.place.file.as_deref(), Some(name));
                 assert!(!p.message.is_empty());
-                if let Some(line) = p.line {
+                if let Some(line) = p.place.line {
                     assert!(line >= 1 && line <= lines, "line {line} of {lines}: {p}");
                 }
             }

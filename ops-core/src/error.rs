@@ -13,9 +13,9 @@ pub enum Error {
     #[error("the inventory has {n} problem{s}:\n{0}", n = .0.len(), s = if .0.len() == 1 { "" } else { "s" })]
     Invalid(Diagnostics),
     /// An importer could not read its input: every problem found, each with
-    /// its file, CSV line and column name where it has them.
+    /// its place (file, and line and column where known).
     #[error("{}", crate::import::problem::describe(.0))]
-    Import(Vec<crate::import::problem::ImportProblem>),
+    Import(Vec<crate::import::ImportProblem>),
     /// A retention policy value that the chosen restic version does not
     /// accept: which flag, what was found, what is expected.
     #[error("invalid retention policy: {0}")]
@@ -32,7 +32,9 @@ pub enum Error {
     /// A storage projection input out of range: which value, what was found.
     #[error("invalid storage projection: {0}")]
     InvalidProjection(String),
-    /// `restic snapshots --json` output that cannot be read.
+    /// `restic snapshots --json` output that cannot be read by
+    /// [`parse_restic_snapshots`](crate::import::parse_restic_snapshots)
+    /// (the restic importer reports it as an [`ImportProblem`](crate::import::ImportProblem)).
     #[error("{file}:{line}:{column}: {message}")]
     ResticJson {
         /// The file name given.

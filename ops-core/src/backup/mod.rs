@@ -1,10 +1,10 @@
 //! Backup policies, runs and restore drills: schedules, the state of each
 //! policy at an instant, the built-in backup checks, the restic-compatible
-//! retention engine, `restic snapshots --json` import and storage projection.
+//! retention engine and storage projection. Reading `restic snapshots --json`
+//! is an importer: [`crate::import::ResticSnapshot`].
 
 mod checks;
 mod projection;
-mod restic;
 pub mod retention;
 mod schedule;
 mod status;
@@ -19,7 +19,6 @@ pub use checks::{
     UNOWNED_POLICY, UNPROTECTED_DATA,
 };
 pub use projection::{ProjectedMonth, ProjectionInput, project_storage};
-pub use restic::{ResticSnapshot, ResticSummary, backup_runs_json, parse_restic_snapshots};
 // The retention engine's entry points; its result and bucket types are in
 // `backup::retention`.
 pub use retention::{KeepCount, ResticDuration, ResticVersion, RetentionPolicy, RetentionSnapshot, forget};

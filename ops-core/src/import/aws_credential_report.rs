@@ -4,9 +4,13 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::{CsvReader, Imported, ImportedCredential, Problems, Row, Table, check_id, require_columns};
+use super::csv::{CsvReader, Problems, Row, Table, require_columns};
+use super::{
+    EntityBuilder, Files, Imported, Importer, ImporterInfo, Input, Section, check_id, one_input, within_limit,
+};
+use crate::source::Node;
 use crate::suggest::did_you_mean;
-use crate::{CredentialKind, Error, Level, LoadLimits, Timestamp, parse_instant};
+use crate::{CredentialKind, Level, LoadLimits, Location, Timestamp, parse_instant};
 
 /// The `user` value of the root user's row.
 pub const ROOT_USER: &str = "<root_account>";
@@ -87,7 +91,14 @@ impl AwsCredentialReportOptions {
     }
 }
 
-/// Reads an AWS IAM credential report (CSV) into credentials on
+impl AsRef<LoadLimits> for AwsCredentialReportOptions {
+    fn as_ref(&self) -> &LoadLimits {
+        &self.limits
+    }
+}
+
+/// The AWS IAM credential report importer (`aws-credential-report`): the
+/// CSV of `aws iam get-credential-report` as credentials on
 /// `options.system`.
 ///
 /// For each IAM user:
@@ -110,24 +121,81 @@ impl AwsCredentialReportOptions {
 /// report's placeholders `N/A`, `not_supported` and `no_information`, which
 /// all mean "no value".
 ///
-/// # Errors
-/// [`Error::Import`] with every problem: a missing column, a malformed
-/// boolean or instant (with its line and column), an invalid system or
-/// principal id, a mapping for a user that is not in the report, a user listed
-/// twice, two users whose credential ids would collide.
+/// Problems: a missing column, a malformed boolean or instant (with its line
+/// and column), an invalid system or principal id, a mapping for a user that
+/// is not in the report, a user listed twice, two users whose credential ids
+/// would collide.
 ///
 /// # Complexity
 /// Linear in the size of the input.
-pub fn aws_credential_report(name: &str, text: &str, options: &AwsCredentialReportOptions) -> Result<Imported, Error> {
-    let mut problems = Problems::new(name);
-    if text.len() as u64 > options.limits.max_file_bytes {
-        problems.add(
-            None,
-            None,
-            format!("file is over the limit of {} bytes", options.limits.max_file_bytes),
-        );
-        return problems.finish(Imported::default());
+#[derive(Clone, Copy, Debug, Default)]
+pub struct AwsCredentialReport;
+
+const INFO: ImporterInfo = ImporterInfo {
+    name: "aws-credential-report",
+    reads: "an AWS IAM credential report (CSV), from `aws iam get-credential-report`",
+    files: Files::One,
+    produces: &[Section::Credentials],
+};
+
+impl Importer for AwsCredentialReport {
+    type Options = AwsCredentialReportOptions;
+    const INFO: &'static ImporterInfo = &INFO;
+
+    fn read(&self, inputs: &[Input<'_>], options: &AwsCredentialReportOptions) -> Imported {
+        let mut out = Imported::new();
+        if let Some(input) = one_input(&INFO, inputs, &mut out)
+            && within_limit(input, &options.limits, &mut out)
+        {
+            let mut problems = Problems::new(input.name);
+            for credential in read_report(input.text, options, &mut problems) {
+                out.push(Section::Credentials, credential.entity());
+            }
+            problems.finish(&mut out);
+        }
+        out
     }
+}
+
+/// A credential as the `credentials` section writes it, and where it comes from.
+struct Credential {
+    id: String,
+    kind: CredentialKind,
+    system: String,
+    level: Option<Level>,
+    holders: Vec<String>,
+    mfa: bool,
+    created_at: Option<Timestamp>,
+    rotated_at: Option<Timestamp>,
+    last_used_at: Option<Timestamp>,
+    description: String,
+    /// The report row.
+    at: Location,
+}
+
+impl Credential {
+    fn entity(self) -> Node {
+        let kind = match self.kind {
+            CredentialKind::Personal => "personal",
+            CredentialKind::Shared => "shared",
+        };
+        EntityBuilder::new(self.at)
+            .str("id", self.id)
+            .str("kind", kind)
+            .str("system", self.system)
+            .opt_str("level", self.level.map(Level::as_str))
+            .strs("holders", self.holders)
+            .bool("mfa", self.mfa)
+            .instant("created_at", self.created_at)
+            .instant("rotated_at", self.rotated_at)
+            .instant("last_used_at", self.last_used_at)
+            .str("description", self.description)
+            .build()
+    }
+}
+
+/// The credentials of a report, in its order; every problem into `problems`.
+fn read_report(text: &str, options: &AwsCredentialReportOptions, problems: &mut Problems) -> Vec<Credential> {
     if let Err(why) = check_id(&options.system) {
         problems.add(None, None, format!("invalid system id '{}': {why}", options.system));
     }
@@ -143,22 +211,22 @@ pub fn aws_credential_report(name: &str, text: &str, options: &AwsCredentialRepo
         }
     }
     let mut reader = CsvReader::new(text);
-    let Some(table) = reader.header(&mut problems) else {
-        return problems.finish(Imported::default());
+    let Some(table) = reader.header(problems) else {
+        return Vec::new();
     };
-    if !require_columns(&table, REQUIRED, &mut problems) {
-        return problems.finish(Imported::default());
+    if !require_columns(&table, REQUIRED, problems) {
+        return Vec::new();
     }
-    let mut out = Imported::default();
+    let mut out = Vec::new();
     let mut users: BTreeMap<String, u64> = BTreeMap::new();
     // Credential id -> (IAM user, line), to report collisions.
     let mut ids: HashMap<String, (String, u64)> = HashMap::new();
     // An invalid system id makes every derived id invalid: reported once, above.
     let system_ok = check_id(&options.system).is_ok();
-    while let Some(row) = reader.next_row(&mut problems) {
-        let before = out.credentials.len();
-        let user = import_row(&table, &row, options, &mut users, &mut out, &mut problems);
-        let new = &out.credentials[before..];
+    while let Some(row) = reader.next_row(problems) {
+        let before = out.len();
+        let user = import_row(&table, &row, options, &mut users, &mut out, problems);
+        let new = &out[before..];
         if let Some((c, why)) = new
             .iter()
             .find_map(|c| check_id(&c.id).err().map(|why| (c, why)))
@@ -201,7 +269,7 @@ pub fn aws_credential_report(name: &str, text: &str, options: &AwsCredentialRepo
             );
         }
     }
-    problems.finish(out)
+    out
 }
 
 /// A field reader for one row that records every problem it meets.
@@ -269,7 +337,7 @@ fn import_row<'t>(
     row: &'t Row,
     options: &AwsCredentialReportOptions,
     users: &mut BTreeMap<String, u64>,
-    out: &mut Imported,
+    out: &mut Vec<Credential>,
     problems: &mut Problems,
 ) -> &'t str {
     let f = Fields { table, row };
@@ -316,32 +384,32 @@ fn import_row<'t>(
         } else {
             ""
         };
-        out.credentials.push(ImportedCredential {
+        out.push(Credential {
             id: format!("{system}:root"),
             kind: options.root_kind,
-            system: Some(system.clone()),
+            system: system.clone(),
             level: Some(Level::Owner),
             holders: holders.clone(),
             mfa: mfa.unwrap_or(false),
             created_at: created,
             rotated_at: password_changed,
             last_used_at: password_last_used,
-            description: Some(format!("AWS account root user{describe_arn}{unheld}")),
+            description: format!("AWS account root user{describe_arn}{unheld}"),
+            at: row.location(problems.file()),
         });
         for (n, rotated, used) in keys {
-            out.credentials.push(ImportedCredential {
+            out.push(Credential {
                 id: format!("{system}:root-key{n}"),
                 kind: options.root_kind,
-                system: Some(system.clone()),
+                system: system.clone(),
                 level: Some(Level::Owner),
                 holders: holders.clone(),
                 mfa: false,
                 created_at: None,
                 rotated_at: rotated,
                 last_used_at: used,
-                description: Some(format!(
-                    "access key {n} of the AWS account root user{describe_arn}{unheld}"
-                )),
+                description: format!("access key {n} of the AWS account root user{describe_arn}{unheld}"),
+                at: row.location(problems.file()),
             });
         }
         return user;
@@ -385,31 +453,33 @@ fn import_row<'t>(
     };
     let id_part = id_safe(user);
     if has_password {
-        out.credentials.push(ImportedCredential {
+        out.push(Credential {
             id: format!("{system}:{id_part}:password"),
             kind: CredentialKind::Personal,
-            system: Some(system.clone()),
+            system: system.clone(),
             level: None,
             holders: holders.clone(),
             mfa: mfa.unwrap_or(false),
             created_at: created,
             rotated_at: password_changed,
             last_used_at: password_last_used,
-            description: Some(format!("console password of IAM user '{user}'{describe_arn}{unheld}")),
+            description: format!("console password of IAM user '{user}'{describe_arn}{unheld}"),
+            at: row.location(problems.file()),
         });
     }
     for (n, rotated, used) in keys {
-        out.credentials.push(ImportedCredential {
+        out.push(Credential {
             id: format!("{system}:{id_part}:key{n}"),
             kind: CredentialKind::Personal,
-            system: Some(system.clone()),
+            system: system.clone(),
             level: None,
             holders: holders.clone(),
             mfa: false,
             created_at: None,
             rotated_at: rotated,
             last_used_at: used,
-            description: Some(format!("access key {n} of IAM user '{user}'{describe_arn}{unheld}")),
+            description: format!("access key {n} of IAM user '{user}'{describe_arn}{unheld}"),
+            at: row.location(problems.file()),
         });
     }
     user

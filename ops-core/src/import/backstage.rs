@@ -13,15 +13,17 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
+use std::sync::Arc;
 
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 
-use crate::Location;
-use crate::diagnostic::Diagnostic;
+use super::{Files, Imported, Importer, ImporterInfo, Input, Section, problem};
+use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::source::de::{Sink, Spanned, entity};
 use crate::source::node::{Node, Value};
 use crate::suggest::did_you_mean;
+use crate::{Format, LoadLimits, Location};
 
 /// The `apiVersion`s of the built-in kinds this reader understands.
 const API_VERSIONS: &[&str] = &["backstage.io/v1alpha1", "backstage.io/v1beta1"];
@@ -247,56 +249,27 @@ fn key(kind: Kind, namespace: &str, name: &str) -> Key {
     (kind, namespace.to_ascii_lowercase(), name.to_ascii_lowercase())
 }
 
-/// The catalog converted: a located inventory document and the notes.
-#[derive(Debug)]
-pub(crate) struct Converted {
-    /// `{components: [...], people: [...], groups: [...]}`, every value
-    /// located where the catalog wrote what it came from.
-    pub(crate) document: Node,
-    /// What was skipped on purpose, with where.
-    pub(crate) notes: Vec<Diagnostic>,
-    /// How many components, people and groups the document holds.
-    pub(crate) counts: Counts,
-    /// Inventory ids of entities that could not be read: references to them
-    /// are not reported again.
-    pub(crate) broken: Vec<String>,
-}
-
-/// Numbers of imported entities.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub(crate) struct Counts {
-    pub(crate) components: usize,
-    pub(crate) people: usize,
-    pub(crate) groups: usize,
-}
-
 /// Reads the documents of catalog files (as parsed, several per file) and
-/// builds the inventory document. Problems go to `sink`; entities with
-/// problems are left out, and the rest is still converted.
-pub(crate) fn convert(docs: &[Node], sink: &Sink) -> Converted {
-    let mut notes = Vec::new();
+/// adds their components, people and groups to `out`. Problems go to
+/// `sink`, notes (kinds ops skips) to `notes`; entities with problems are
+/// left out (their ids go to `out.unreadable`), and the rest is still converted.
+fn convert(docs: &[Node], sink: &Sink, notes: &mut Vec<Diagnostic>, out: &mut Imported) {
     let mut entities: Vec<Entity> = Vec::new();
     let mut broken = Vec::new();
     for doc in docs {
-        match read_entity(doc, sink, &mut notes) {
+        match read_entity(doc, sink, notes) {
             Ok(e) => entities.push(e),
             Err(Some(b)) => broken.push(b),
             Err(None) => {}
         }
     }
     let mut catalog = Catalog::new(entities, sink);
-    let broken_ids = broken.iter().map(|b| b.3.clone()).collect();
+    out.unreadable.extend(broken.iter().map(|b| b.3.clone()));
     catalog.broken = broken
         .into_iter()
         .map(|(k, ns, name, id)| (key(k, &ns, &name), id))
         .collect();
-    let (document, counts) = catalog.document(sink);
-    Converted {
-        document,
-        notes,
-        counts,
-        broken: broken_ids,
-    }
+    catalog.document(sink, out);
 }
 
 /// An entity that could not be read: kind, namespace, name and inventory id.
@@ -848,8 +821,8 @@ impl Catalog {
         Some(Found::Entity(target))
     }
 
-    /// Builds the inventory document, resolving every reference.
-    fn document(&self, sink: &Sink) -> (Node, Counts) {
+    /// Adds the catalog's components, people and groups to `out`, resolving every reference.
+    fn document(&self, sink: &Sink, out: &mut Imported) {
         let n = self.entities.len();
         // Reverse edges: dependencyOf, memberOf, parent; each with where it was written.
         let mut depended_by: Vec<Vec<(String, Location)>> = vec![Vec::new(); n];
@@ -979,22 +952,15 @@ impl Catalog {
                 Spec::System(_) | Spec::Domain(_) => {}
             }
         }
-        let counts = Counts {
-            components: components.len(),
-            people: people.len(),
-            groups: groups.len(),
-        };
-        let at = self
-            .entities
-            .first()
-            .map_or_else(|| Location::new("<backstage>", 1, 1), |e| e.at.clone());
-        let mut sections = Vec::new();
-        for (name, list) in [("components", components), ("people", people), ("groups", groups)] {
-            if !list.is_empty() {
-                sections.push((name, Node::new(Value::Seq(list), at.clone())));
+        for (section, list) in [
+            (Section::Components, components),
+            (Section::People, people),
+            (Section::Groups, groups),
+        ] {
+            for entity in list {
+                out.push(section, entity);
             }
         }
-        (map_node(sections, &at), counts)
     }
 
     fn component(
@@ -1164,48 +1130,41 @@ fn requires(v: &Spanned<String>, sink: &Sink) -> Option<Node> {
     None
 }
 
-/// Serializes a document tree as JSON, keeping the order of mapping keys.
-pub(crate) struct AsJson<'a>(pub(crate) &'a Node);
+/// How to read a Backstage catalog.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct BackstageOptions {
+    /// Bounds on the catalog files: size, nesting, YAML alias expansion.
+    pub limits: LoadLimits,
+}
 
-impl serde::Serialize for AsJson<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::{SerializeMap, SerializeSeq};
-        match &self.0.value {
-            Value::Null => s.serialize_unit(),
-            Value::Bool(b) => s.serialize_bool(*b),
-            Value::Int(i) => s.serialize_i64(*i),
-            Value::Float(f) => s.serialize_f64(*f),
-            Value::Str(t) => s.serialize_str(t),
-            Value::Seq(items) => {
-                let mut seq = s.serialize_seq(Some(items.len()))?;
-                for item in items {
-                    seq.serialize_element(&AsJson(item))?;
-                }
-                seq.end()
-            }
-            Value::Map(entries) => {
-                let mut map = s.serialize_map(Some(entries.len()))?;
-                for (k, v) in entries {
-                    map.serialize_entry(&AsJson(k), &AsJson(v))?;
-                }
-                map.end()
-            }
-        }
+impl AsRef<LoadLimits> for BackstageOptions {
+    fn as_ref(&self) -> &LoadLimits {
+        &self.limits
     }
 }
 
-/// A Backstage catalog read as inventory entities, for writing out as an
-/// inventory file (`opsctl import backstage`).
+/// The Backstage importer (`backstage`): catalog files (`catalog-info.yaml`,
+/// several entities per file) as components, people and groups.
 ///
-/// To analyse a catalog directly, load it with the rest of the inventory
-/// instead ([`LoadOptions::backstage`](crate::LoadOptions::backstage)): then
-/// problems that only the whole inventory reveals (an unknown failure domain
-/// in `ops.dev/domains`) are reported at the catalog's lines too.
+/// Components and Resources become components, Users people, Groups groups;
+/// Systems and Domains become tags of the components in them. Other kinds
+/// (API, Location, Template, ...) are skipped with a note. The mapping and
+/// the `ops.dev/*` annotations are documented in `docs/backstage.md`.
+///
+/// Problems are what the catalog alone shows (a malformed entity, an unknown
+/// field or annotation, a reference to nothing, two entities with one id),
+/// each with its line and column. To analyse a catalog directly, load it with
+/// the rest of the inventory instead
+/// ([`LoadOptions::backstage`](crate::LoadOptions::backstage), which runs
+/// this importer): then problems that only the whole inventory reveals (an
+/// unknown failure domain in `ops.dev/domains`) are reported at the
+/// catalog's lines too.
 ///
 /// ```
-/// use ops_core::import::BackstageCatalog;
+/// use ops_core::import::{Backstage, Importer, Input, Section};
 ///
-/// let catalog = BackstageCatalog::from_texts(&[("catalog-info.yaml", "\
+/// let catalog = Backstage.import(&[Input::new("catalog-info.yaml", "\
 /// apiVersion: backstage.io/v1alpha1
 /// kind: Component
 /// metadata:
@@ -1227,8 +1186,8 @@ impl serde::Serialize for AsJson<'_> {
 /// kind: API
 /// metadata: {name: shop-api}
 /// spec: {type: openapi, lifecycle: production, owner: web, definition: '...'}
-/// ")], &ops_core::LoadLimits::default())?;
-/// assert_eq!((catalog.components(), catalog.groups()), (2, 1));
+/// ")], &Default::default())?;
+/// assert_eq!((catalog.count(Section::Components), catalog.count(Section::Groups)), (2, 1));
 /// assert_eq!(catalog.notes()[0].to_string(),
 ///     "catalog-info.yaml:19:7: skipped API 'shop-api': ops imports only Component, Resource, System, Domain, Group and User");
 /// assert!(catalog.to_inventory_json().contains(r#""depends_on": [
@@ -1236,101 +1195,65 @@ impl serde::Serialize for AsJson<'_> {
 ///       ]"#));
 /// # Ok::<(), ops_core::Error>(())
 /// ```
-#[derive(Debug)]
-pub struct BackstageCatalog {
-    converted: Converted,
-}
+///
+/// # Complexity
+/// Linear in the size of the catalog, plus a did-you-mean search over the
+/// entities of the right kinds for each reference that resolves to nothing.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Backstage;
 
-impl BackstageCatalog {
-    /// Reads the catalog files and directories at `paths` (directories
-    /// recursively, `.yaml` and `.yml` files only, hidden entries skipped).
-    ///
-    /// # Errors
-    /// [`Error::Invalid`](crate::Error::Invalid) with every problem found,
-    /// each with its file, line and column.
-    pub fn load<P: Into<std::path::PathBuf> + Clone>(
-        paths: &[P],
-        limits: &crate::LoadLimits,
-    ) -> Result<BackstageCatalog, crate::Error> {
-        let paths: Vec<std::path::PathBuf> = paths.iter().cloned().map(Into::into).collect();
-        let mut diags = crate::Diagnostics::default();
-        let texts = crate::source::files::read_catalog_files(&paths, limits, &mut diags);
-        if texts.is_empty() && diags.is_empty() {
-            diags.push(Diagnostic::new(
-                None,
-                "no Backstage catalog files found (expected .yaml or .yml files)",
-            ));
-        }
-        let sources: Vec<(&str, &str)> = texts.iter().map(|(n, t)| (&**n, t.as_str())).collect();
-        BackstageCatalog::read(&sources, limits, diags)
-    }
+const INFO: ImporterInfo = ImporterInfo {
+    name: "backstage",
+    reads: "Backstage catalog files (catalog-info.yaml)",
+    files: Files::Tree {
+        formats: &[Format::Yaml],
+        what: "Backstage catalog",
+    },
+    produces: &[Section::Components, Section::People, Section::Groups],
+};
 
-    /// Reads catalog files given as `(name, text)`; `name` is used in locations.
-    ///
-    /// # Errors
-    /// [`Error::Invalid`](crate::Error::Invalid) with every problem found.
-    pub fn from_texts(sources: &[(&str, &str)], limits: &crate::LoadLimits) -> Result<BackstageCatalog, crate::Error> {
-        BackstageCatalog::read(sources, limits, crate::Diagnostics::default())
-    }
+impl Importer for Backstage {
+    type Options = BackstageOptions;
+    const INFO: &'static ImporterInfo = &INFO;
 
-    fn read(
-        sources: &[(&str, &str)],
-        limits: &crate::LoadLimits,
-        mut diags: crate::Diagnostics,
-    ) -> Result<BackstageCatalog, crate::Error> {
+    fn read(&self, inputs: &[Input<'_>], options: &BackstageOptions) -> Imported {
+        let limits = &options.limits;
+        let mut out = Imported::new();
+        let mut diags = Diagnostics::default();
         let mut docs = Vec::new();
-        for (name, text) in sources {
-            let name: std::sync::Arc<str> = std::sync::Arc::from(*name);
-            if text.len() as u64 > limits.max_file_bytes {
+        for input in inputs {
+            let name: Arc<str> = Arc::from(input.name);
+            if input.text.len() as u64 > limits.max_file_bytes {
                 diags.push(Diagnostic::new(
                     None,
                     format!("{name}: file is over the limit of {} bytes", limits.max_file_bytes),
                 ));
+                out.incomplete = true;
                 continue;
             }
-            let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-            match crate::source::parse(&name, text, crate::Format::Yaml, limits, None) {
+            let text = input.text.strip_prefix('\u{feff}').unwrap_or(input.text);
+            match crate::source::parse(&name, text, Format::Yaml, limits, None) {
                 Ok(d) => docs.extend(d),
-                Err(d) => diags.push(d),
+                Err(d) => {
+                    diags.push(d);
+                    // Its ids are unknown: references into it cannot be judged.
+                    out.incomplete = true;
+                }
             }
         }
         let sink = Sink::default();
-        let converted = convert(&docs, &sink);
+        let mut notes = Vec::new();
+        convert(&docs, &sink, &mut notes, &mut out);
         diags.extend(sink.take());
-        if diags.is_empty() {
-            Ok(BackstageCatalog { converted })
-        } else {
-            Err(crate::Error::Invalid(diags.finish()))
+        for d in diags.finish().iter() {
+            let (place, message) = problem::from_diagnostic(d.clone());
+            out.problem(place, message);
         }
-    }
-
-    /// What was skipped on purpose (entities of kinds ops does not import), with where.
-    pub fn notes(&self) -> &[Diagnostic] {
-        &self.converted.notes
-    }
-
-    /// How many components (Components and Resources) were imported.
-    pub fn components(&self) -> usize {
-        self.converted.counts.components
-    }
-
-    /// How many people (Users) were imported.
-    pub fn people(&self) -> usize {
-        self.converted.counts.people
-    }
-
-    /// How many groups were imported.
-    pub fn groups(&self) -> usize {
-        self.converted.counts.groups
-    }
-
-    /// The text of an inventory JSON file holding the imported entities
-    /// (`components`, `people`, `groups`), pretty-printed, ending with a newline.
-    pub fn to_inventory_json(&self) -> String {
-        // Strings, numbers and booleans from a parsed document: cannot fail.
-        let mut text = serde_json::to_string_pretty(&AsJson(&self.converted.document)).unwrap_or_default();
-        text.push('\n');
-        text
+        for d in notes {
+            let (place, message) = problem::from_diagnostic(d);
+            out.note(place, message);
+        }
+        out
     }
 }
 

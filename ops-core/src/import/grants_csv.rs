@@ -2,9 +2,12 @@
 
 use std::collections::HashMap;
 
-use super::{CsvReader, Imported, ImportedGrant, Problems, Row, Table, check_id, require_columns};
+use super::csv::{CsvReader, Problems, Row, Table, require_columns};
+use super::{
+    EntityBuilder, Files, Imported, Importer, ImporterInfo, Input, Section, check_id, one_input, within_limit,
+};
 use crate::suggest::did_you_mean;
-use crate::{Error, Level, LoadLimits, Timestamp, parse_instant};
+use crate::{Level, LoadLimits, Location, Timestamp, parse_instant};
 
 const REQUIRED: &[&str] = &["principal", "system", "level"];
 const OPTIONAL: &[&str] = &["role", "granted_at", "last_used_at", "expires_at", "id"];
@@ -17,46 +20,99 @@ pub struct GrantsCsvOptions {
     pub limits: LoadLimits,
 }
 
-/// Reads a CSV of grants with a header row.
+impl AsRef<LoadLimits> for GrantsCsvOptions {
+    fn as_ref(&self) -> &LoadLimits {
+        &self.limits
+    }
+}
+
+/// The grants CSV importer (`grants-csv`): a CSV of grants with a header
+/// row, one grant per row, such as an access review spreadsheet.
 ///
 /// Columns `principal`, `system` and `level` (`read`, `write`, `admin` or
 /// `owner`) are required; `role`, `granted_at`, `last_used_at`, `expires_at`
 /// and `id` are optional, in any order. Instants are RFC 3339 with an offset
 /// or a date alone (`2026-03-01`, midnight UTC); an empty optional field
-/// means no value.
+/// means no value. Each row becomes one grant of the `grants` section, with
+/// the fields in that order.
+///
+/// Problems, each with its line and column: an unknown column (with a hint
+/// for a likely typo), a missing required column or value, an invalid id or
+/// level, a malformed instant, a grant id used twice.
 ///
 /// ```
-/// use ops_core::import::{self, GrantsCsvOptions};
-/// let imported = import::grants_csv("grants.csv", "\
-/// principal,system,level,granted_at
-/// maya,aws-prod,admin,2025-04-01
-/// ", &GrantsCsvOptions::default())?;
-/// assert_eq!(imported.grants[0].principal, "maya");
-/// assert_eq!(imported.grants[0].granted_at.map(|t| t.to_rfc3339()).as_deref(), Some("2025-04-01T00:00:00+00:00"));
+/// use ops_core::import::{GrantsCsv, Importer, Input};
+/// let csv = "principal,system,level,granted_at\nmaya,aws-prod,admin,2025-04-01\n";
+/// let imported = GrantsCsv.import(&[Input::new("grants.csv", csv)], &Default::default())?;
+/// assert!(imported.to_inventory_json().contains(r#""granted_at": "2025-04-01T00:00:00Z""#));
+///
+/// let bad = "principal,system,level\nmaya,aws-prod,root\n";
+/// let err = GrantsCsv.import(&[Input::new("grants.csv", bad)], &Default::default()).unwrap_err();
+/// assert_eq!(err.to_string(), "the import found 1 problem:\n\
+///     grants.csv:2: column 'level': expected read, write, admin or owner, found 'root'");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///
-/// # Errors
-/// [`Error::Import`] with every problem, each with its line and column: an
-/// unknown column (with a hint for a likely typo), a missing required column
-/// or value, an invalid id or level, a malformed instant, a grant id used
-/// twice.
-///
 /// # Complexity
 /// Linear in the size of the input.
-pub fn grants_csv(name: &str, text: &str, options: &GrantsCsvOptions) -> Result<Imported, Error> {
-    let mut problems = Problems::new(name);
-    if text.len() as u64 > options.limits.max_file_bytes {
-        problems.add(
-            None,
-            None,
-            format!("file is over the limit of {} bytes", options.limits.max_file_bytes),
-        );
-        return problems.finish(Imported::default());
+#[derive(Clone, Copy, Debug, Default)]
+pub struct GrantsCsv;
+
+const INFO: ImporterInfo = ImporterInfo {
+    name: "grants-csv",
+    reads: "a CSV of grants with a header row, such as an access review spreadsheet",
+    files: Files::One,
+    produces: &[Section::Grants],
+};
+
+impl Importer for GrantsCsv {
+    type Options = GrantsCsvOptions;
+    const INFO: &'static ImporterInfo = &INFO;
+
+    fn read(&self, inputs: &[Input<'_>], options: &GrantsCsvOptions) -> Imported {
+        let mut out = Imported::new();
+        if let Some(input) = one_input(&INFO, inputs, &mut out)
+            && within_limit(input, &options.limits, &mut out)
+        {
+            let mut problems = Problems::new(input.name);
+            read_grants(input, &mut problems, &mut out);
+            problems.finish(&mut out);
+        }
+        out
     }
-    let mut reader = CsvReader::new(text);
-    let Some(table) = reader.header(&mut problems) else {
-        return problems.finish(Imported::default());
+}
+
+/// A grant as the `grants` section writes it.
+struct Grant {
+    id: Option<String>,
+    principal: String,
+    system: String,
+    role: Option<String>,
+    level: Level,
+    granted_at: Option<Timestamp>,
+    last_used_at: Option<Timestamp>,
+    expires_at: Option<Timestamp>,
+}
+
+impl Grant {
+    fn entity(self, at: Location) -> crate::source::Node {
+        EntityBuilder::new(at)
+            .opt_str("id", self.id)
+            .str("principal", self.principal)
+            .str("system", self.system)
+            .opt_str("role", self.role)
+            .str("level", self.level.as_str())
+            .instant("granted_at", self.granted_at)
+            .instant("last_used_at", self.last_used_at)
+            .instant("expires_at", self.expires_at)
+            .build()
+    }
+}
+
+fn read_grants(input: &Input<'_>, problems: &mut Problems, out: &mut Imported) {
+    let mut reader = CsvReader::new(input.text);
+    let Some(table) = reader.header(problems) else {
+        return;
     };
     let known = || REQUIRED.iter().chain(OPTIONAL).copied();
     let mut header_ok = true;
@@ -77,24 +133,23 @@ pub fn grants_csv(name: &str, text: &str, options: &GrantsCsvOptions) -> Result<
         }
     }
     // Rows under a header we do not understand would only add noise.
-    if !require_columns(&table, REQUIRED, &mut problems) || !header_ok {
-        return problems.finish(Imported::default());
+    if !require_columns(&table, REQUIRED, problems) || !header_ok {
+        return;
     }
-    let mut out = Imported::default();
     let mut ids: HashMap<String, u64> = HashMap::new();
-    while let Some(row) = reader.next_row(&mut problems) {
+    while let Some(row) = reader.next_row(problems) {
         let f = Fields {
             table: &table,
             row: &row,
         };
-        let principal = f.id("principal", true, &mut problems);
-        let system = f.id("system", true, &mut problems);
-        let level = f.level(&mut problems);
+        let principal = f.id("principal", true, problems);
+        let system = f.id("system", true, problems);
+        let level = f.level(problems);
         let role = f.text("role").filter(|r| !r.is_empty()).map(str::to_owned);
-        let granted_at = f.instant("granted_at", &mut problems);
-        let last_used_at = f.instant("last_used_at", &mut problems);
-        let expires_at = f.instant("expires_at", &mut problems);
-        let id = f.id("id", false, &mut problems);
+        let granted_at = f.instant("granted_at", problems);
+        let last_used_at = f.instant("last_used_at", problems);
+        let expires_at = f.instant("expires_at", problems);
+        let id = f.id("id", false, problems);
         if let Some(id) = &id {
             if let Some(first) = ids.get(id) {
                 problems.add(
@@ -107,7 +162,7 @@ pub fn grants_csv(name: &str, text: &str, options: &GrantsCsvOptions) -> Result<
             }
         }
         if let (Some(principal), Some(system), Some(level)) = (principal, system, level) {
-            out.grants.push(ImportedGrant {
+            let grant = Grant {
                 id,
                 principal,
                 system,
@@ -116,10 +171,10 @@ pub fn grants_csv(name: &str, text: &str, options: &GrantsCsvOptions) -> Result<
                 granted_at,
                 last_used_at,
                 expires_at,
-            });
+            };
+            out.push(Section::Grants, grant.entity(row.location(input.name)));
         }
     }
-    problems.finish(out)
 }
 
 struct Fields<'a> {

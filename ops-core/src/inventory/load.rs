@@ -12,9 +12,9 @@ use super::{Inventory, LoadOptions};
 use crate::Error;
 use crate::access;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::import::backstage;
+use crate::import::{Backstage, BackstageOptions, Imported, Importer, problem};
 use crate::source::de::Sink;
-use crate::source::files;
+use crate::source::files::{self, Wanted};
 use crate::source::{self, Format, LoadLimits};
 
 impl Inventory {
@@ -36,15 +36,16 @@ impl Inventory {
     pub fn load_with<P: Into<PathBuf> + Clone>(paths: &[P], options: &LoadOptions) -> Result<Inventory, Error> {
         let paths: Vec<PathBuf> = paths.iter().cloned().map(Into::into).collect();
         let mut diags = Diagnostics::default();
-        let texts = files::read_all(&paths, &options.limits, false, &mut diags);
-        let catalog = files::read_all(&options.backstage, &options.limits, true, &mut diags);
-        if !options.backstage.is_empty() && catalog.is_empty() && diags.is_empty() {
-            diags.push(Diagnostic::new(
-                None,
-                "no Backstage catalog files found (expected .yaml or .yml files)",
-            ));
+        let texts = files::read_all(&paths, &options.limits, Wanted::Inventory, &mut diags);
+        // Other tools' exports that load as they are, through their importers.
+        let mut imports = Vec::new();
+        if !options.backstage.is_empty() {
+            let backstage = BackstageOptions {
+                limits: options.limits.clone(),
+            };
+            imports.push(Backstage.read_paths(&options.backstage, &backstage));
         }
-        if texts.is_empty() && catalog.is_empty() && diags.is_empty() {
+        if texts.is_empty() && imports.is_empty() && diags.is_empty() {
             diags.push(Diagnostic::new(
                 None,
                 "no inventory files found (expected .yaml, .yml, .toml or .json files)",
@@ -54,8 +55,7 @@ impl Inventory {
             .iter()
             .map(|t| (t.name.clone(), t.format, t.text.as_str()))
             .collect();
-        let catalog: Vec<(Arc<str>, &str)> = catalog.iter().map(|t| (t.name.clone(), t.text.as_str())).collect();
-        Inventory::build(&sources, &catalog, &options.limits, diags)
+        Inventory::build(&sources, imports, &options.limits, diags)
     }
 
     /// Loads an inventory from one in-memory text; `name` is used in locations.
@@ -76,14 +76,15 @@ impl Inventory {
             ));
             return Err(Error::Invalid(diags));
         }
-        Inventory::build(&[(Arc::from(name), format, text)], &[], &limits, diags)
+        Inventory::build(&[(Arc::from(name), format, text)], Vec::new(), &limits, diags)
     }
 
-    /// Loads `sources` (inventory files) and `catalog` (Backstage catalog
-    /// files, name and text), the catalog first so the files can overlay it.
+    /// Loads `sources` (inventory files) and `imports` (what importers read
+    /// from other tools' exports, such as a Backstage catalog), the imports
+    /// first so the files can overlay them.
     fn build<'t>(
         sources: &[(Arc<str>, Format, &'t str)],
-        catalog: &[(Arc<str>, &str)],
+        imports: Vec<Imported>,
         limits: &LoadLimits,
         mut diags: Diagnostics,
     ) -> Result<Inventory, Error> {
@@ -91,22 +92,21 @@ impl Inventory {
         let mut raw = RawInventory::default();
         let mut notes = Vec::new();
         let mut imported = None;
-        if !catalog.is_empty() {
-            let mut docs = Vec::new();
-            for (name, text) in catalog {
-                let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-                match source::parse(name, text, Format::Yaml, limits, None) {
-                    Ok(d) => docs.extend(d),
-                    Err(d) => {
-                        diags.push(d);
-                        raw.incomplete = true;
-                    }
-                }
+        for import in imports {
+            let (document, import_notes, problems, unreadable, incomplete) = import.into_parts();
+            raw.add_document(&document, &sink);
+            raw.broken.extend(unreadable);
+            raw.incomplete |= incomplete;
+            // To the sink, not to `diags`, which would make the whole inventory
+            // incomplete: the import says itself whether it is.
+            for p in &problems {
+                sink.push(problem::to_diagnostic(&p.place, &p.message));
             }
-            let converted = backstage::convert(&docs, &sink);
-            raw.add_document(&converted.document, &sink);
-            raw.broken.extend(converted.broken);
-            notes = converted.notes;
+            notes.extend(
+                import_notes
+                    .iter()
+                    .map(|n| problem::to_diagnostic(&n.place, &n.message)),
+            );
             imported = Some(raw.imported());
         }
         for (name, format, text) in sources {

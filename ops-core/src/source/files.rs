@@ -15,29 +15,73 @@ pub(crate) struct SourceText {
     pub(crate) format: Format,
 }
 
+/// Which files a walk reads.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Wanted<'a> {
+    /// Inventory files: every format.
+    Inventory,
+    /// The input of an importer: files of these formats only, for a `what`
+    /// (`Backstage catalog`) in messages.
+    Formats {
+        /// The formats read.
+        formats: &'a [Format],
+        /// What the files are, as in "no Backstage catalog files found".
+        what: &'a str,
+    },
+}
+
+impl Wanted<'_> {
+    fn accepts(self, format: Format) -> bool {
+        match self {
+            Wanted::Inventory => true,
+            Wanted::Formats { formats, .. } => formats.contains(&format),
+        }
+    }
+}
+
+/// The file name extensions of `formats`, as a person reads them:
+/// `.yaml or .yml`, `.yaml, .yml or .json`.
+pub(crate) fn extensions(formats: &[Format]) -> String {
+    let list: Vec<&str> = formats
+        .iter()
+        .flat_map(|f| match f {
+            Format::Yaml => &[".yaml", ".yml"][..],
+            Format::Toml => &[".toml"][..],
+            Format::Json => &[".json"][..],
+        })
+        .copied()
+        .collect();
+    match list.split_last() {
+        Some((last, [])) => (*last).to_owned(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
 /// Expands directories (recursively, sorted, skipping hidden entries and
 /// files of other types) and reads every file, reporting each problem.
-/// With `yaml_only` (Backstage catalogs), only `.yaml` and `.yml` files are read.
+/// `wanted` says which formats are read (an importer may read only some).
 pub(crate) fn read_all(
     paths: &[PathBuf],
     limits: &LoadLimits,
-    yaml_only: bool,
+    wanted: Wanted<'_>,
     diags: &mut Diagnostics,
 ) -> Vec<SourceText> {
     let mut files = Vec::new();
     for path in paths {
         match std::fs::metadata(path) {
-            Ok(meta) if meta.is_dir() => collect_dir(path, 0, yaml_only, &mut files, diags),
-            Ok(_) => match Format::from_path(path) {
-                Some(format) if !yaml_only || format == Format::Yaml => files.push((path.clone(), format)),
-                _ if yaml_only => diags.push(Diagnostic::new(
+            Ok(meta) if meta.is_dir() => collect_dir(path, 0, wanted, &mut files, diags),
+            Ok(_) => match (Format::from_path(path), wanted) {
+                (Some(format), _) if wanted.accepts(format) => files.push((path.clone(), format)),
+                (_, Wanted::Formats { formats, what }) => diags.push(Diagnostic::new(
                     None,
                     format!(
-                        "{}: unsupported file type for a Backstage catalog: expected .yaml or .yml",
-                        path.display()
+                        "{}: unsupported file type for a {what}: expected {}",
+                        path.display(),
+                        extensions(formats)
                     ),
                 )),
-                _ => diags.push(Diagnostic::new(
+                (_, Wanted::Inventory) => diags.push(Diagnostic::new(
                     None,
                     format!(
                         "{}: unsupported file type: expected .yaml, .yml, .toml or .json",
@@ -118,7 +162,13 @@ pub(crate) fn read_all(
 /// Directories nested deeper than this are not read (a symlink loop, most likely).
 const MAX_DIR_DEPTH: usize = 32;
 
-fn collect_dir(dir: &Path, depth: usize, yaml_only: bool, files: &mut Vec<(PathBuf, Format)>, diags: &mut Diagnostics) {
+fn collect_dir(
+    dir: &Path,
+    depth: usize,
+    wanted: Wanted<'_>,
+    files: &mut Vec<(PathBuf, Format)>,
+    diags: &mut Diagnostics,
+) {
     if depth > MAX_DIR_DEPTH {
         diags.push(Diagnostic::new(
             None,
@@ -148,32 +198,19 @@ fn collect_dir(dir: &Path, depth: usize, yaml_only: bool, files: &mut Vec<(PathB
     paths.sort();
     for path in paths {
         if path.is_dir() {
-            collect_dir(&path, depth + 1, yaml_only, files, diags);
+            collect_dir(&path, depth + 1, wanted, files, diags);
         } else if let Some(format) = Format::from_path(&path)
-            && (!yaml_only || format == Format::Yaml)
+            && wanted.accepts(format)
         {
             files.push((path, format));
         }
     }
 }
 
-fn io_reason(e: &std::io::Error) -> String {
+pub(crate) fn io_reason(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "no such file or directory".to_owned(),
         std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
         _ => e.to_string(),
     }
-}
-
-/// Reads Backstage catalog files: `(name, text)` of every `.yaml` and `.yml`
-/// file under `paths`, each problem reported.
-pub(crate) fn read_catalog_files(
-    paths: &[PathBuf],
-    limits: &LoadLimits,
-    diags: &mut Diagnostics,
-) -> Vec<(Arc<str>, String)> {
-    read_all(paths, limits, true, diags)
-        .into_iter()
-        .map(|t| (t.name, t.text))
-        .collect()
 }

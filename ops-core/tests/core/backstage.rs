@@ -7,8 +7,8 @@
 use std::path::{Path, PathBuf};
 
 use ops_core::graph::Requirement;
-use ops_core::import::BackstageCatalog;
-use ops_core::{Error, Inventory, LoadLimits, LoadOptions};
+use ops_core::import::{Backstage, BackstageOptions, Importer, Input, Section};
+use ops_core::{Error, Inventory, LoadOptions};
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/backstage")
@@ -43,11 +43,19 @@ fn load(name: &str, catalog: &[(&str, &str)], native: &[(&str, &str)]) -> Result
 
 /// Problems, with the file path made relative to the fixtures.
 fn problems(err: Error) -> Vec<String> {
-    let Error::Invalid(list) = err else {
-        panic!("expected validation problems, got {err}")
+    let list: Vec<String> = match err {
+        Error::Invalid(list) => list.iter().map(ToString::to_string).collect(),
+        Error::Import(list) => list.iter().map(ToString::to_string).collect(),
+        other => panic!("expected validation or import problems, got {other}"),
     };
     let base = format!("{}/", fixtures().display());
-    list.iter().map(|d| d.to_string().replace(&base, "")).collect()
+    list.iter().map(|d| d.replace(&base, "")).collect()
+}
+
+/// The Backstage importer on catalog files given as (name, text).
+fn import(files: &[(&str, &str)]) -> Result<ops_core::import::Imported, Error> {
+    let inputs: Vec<Input<'_>> = files.iter().map(|(name, text)| Input::new(name, text)).collect();
+    Backstage.import(&inputs, &BackstageOptions::default())
 }
 
 const ORG: &str = "\
@@ -279,14 +287,18 @@ fn every_problem_is_reported_at_once_with_its_location() {
 
 #[test]
 fn the_importer_reports_catalog_problems_and_writes_loadable_json() {
-    let err = BackstageCatalog::load(&[fixtures().join("broken")], &LoadLimits::default()).unwrap_err();
+    let err = Backstage
+        .import_paths(&[fixtures().join("broken")], &BackstageOptions::default())
+        .unwrap_err();
     // Only what the catalog alone shows: unknown failure domains and the
     // impossible at_least need the rest of the inventory.
     assert_eq!(problems(err).len(), 16);
 
-    let catalog =
-        BackstageCatalog::from_texts(&[("org.yaml", ORG), ("shop.yaml", SHOP)], &LoadLimits::default()).unwrap();
-    assert_eq!((catalog.components(), catalog.people(), catalog.groups()), (4, 2, 2));
+    let catalog = import(&[("org.yaml", ORG), ("shop.yaml", SHOP)]).unwrap();
+    assert_eq!(
+        catalog.sections().collect::<Vec<_>>(),
+        [(Section::Components, 4), (Section::People, 2), (Section::Groups, 2)]
+    );
     let json = catalog.to_inventory_json();
     let text = format!("{}\n", json.trim_end().trim_end_matches('}').trim_end())
         + ",\n\"domains\": [{\"id\": \"zone-a\", \"kind\": \"zone\"}, {\"id\": \"zone-b\", \"kind\": \"zone\"}]}\n";
@@ -313,7 +325,7 @@ fn yaml_bounds_apply_to_catalogs() {
             "x-a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
         ));
     }
-    let err = BackstageCatalog::from_texts(&[("bomb.yaml", &bomb)], &LoadLimits::default()).unwrap_err();
+    let err = import(&[("bomb.yaml", &bomb)]).unwrap_err();
     assert_eq!(
         problems(err),
         ["bomb.yaml:7:47: YAML aliases expand to more than 100000 nodes; refusing to expand further (an alias bomb?)"]
@@ -335,7 +347,7 @@ metadata:
     backstage.io/techdocs-ref: dir:.
 spec: {type: database}
 ";
-    let err = BackstageCatalog::from_texts(&[("c.yaml", catalog)], &LoadLimits::default()).unwrap_err();
+    let err = import(&[("c.yaml", catalog)]).unwrap_err();
     assert_eq!(
         problems(err),
         [
@@ -345,4 +357,73 @@ spec: {type: database}
             "c.yaml:9:22: annotations.ops.dev/domains: expected a string, found a list",
         ]
     );
+}
+
+/// Problems of a load from [`load`], with its temporary directory left out.
+fn load_problems(name: &str, catalog: &[(&str, &str)], native: &[(&str, &str)]) -> Vec<String> {
+    let base = format!("{}/", temp_dir(name).display());
+    match load(name, catalog, native) {
+        Ok(_) => panic!("expected problems"),
+        Err(e) => problems(e).iter().map(|p| p.replace(&base, "")).collect(),
+    }
+}
+
+#[test]
+fn references_to_what_the_catalog_could_not_read_are_not_reported_again() {
+    // The database is defined, but unreadably: the native file's reference to
+    // it is not a second problem, and the catalog's own reference neither.
+    let catalog = "\
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata: {name: shop}
+spec: {type: service, lifecycle: production, dependsOn: ['resource:payment-db']}
+---
+apiVersion: backstage.io/v1beta9
+kind: Resource
+metadata: {name: payment-db}
+spec: {type: database}
+";
+    let native = "components:\n  - {id: reports, depends_on: [payment-db, paymnt-db]}\n";
+    assert_eq!(
+        load_problems("unreadable", &[("c.yaml", catalog)], &[("reports.yaml", native)]),
+        [
+            "catalog/c.yaml:6:13: unsupported apiVersion 'backstage.io/v1beta9' for kind Resource; expected \
+             backstage.io/v1alpha1 or backstage.io/v1beta1",
+            "inventory/reports.yaml:2:44: unknown component 'paymnt-db'",
+        ]
+    );
+}
+
+#[test]
+fn a_catalog_file_that_does_not_parse_hides_its_ids() {
+    // Its entities are unknown, so no reference can be called dangling.
+    let catalog = "apiVersion: backstage.io/v1alpha1\nkind: Resource\nmetadata: {name: [payment-db}\n";
+    let native = "components:\n  - {id: reports, depends_on: [payment-db]}\n";
+    assert_eq!(
+        load_problems("unparsable", &[("c.yaml", catalog)], &[("reports.yaml", native)]),
+        ["catalog/c.yaml:3:29: invalid YAML: while parsing a flow sequence, expected ',' or ']'"]
+    );
+}
+
+#[test]
+fn a_catalog_file_that_cannot_be_read_hides_its_ids_too() {
+    let dir = temp_dir("unreadable-file");
+    std::fs::create_dir_all(dir.join("catalog")).unwrap();
+    std::fs::write(
+        dir.join("catalog/c.yaml"),
+        b"kind: Resource\nmetadata: {name: payment-\xff}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("reports.yaml"),
+        "components:\n  - {id: reports, depends_on: [payment-db]}\n",
+    )
+    .unwrap();
+    let mut options = LoadOptions::default();
+    options.backstage = vec![dir.join("catalog")];
+    let err = Inventory::load_with(&[dir.join("reports.yaml")], &options).unwrap_err();
+    let base = format!("{}/", dir.display());
+    let _ = std::fs::remove_dir_all(&dir);
+    let list: Vec<String> = problems(err).iter().map(|p| p.replace(&base, "")).collect();
+    assert_eq!(list, ["catalog/c.yaml: not valid UTF-8 (at byte 40)"]);
 }

@@ -7,7 +7,10 @@
 use std::path::{Path, PathBuf};
 
 use ops_core::access::{CredentialKind, Level};
-use ops_core::import::{self, AwsCredentialReportOptions, GrantsCsvOptions, Imported, ROOT_USER};
+use ops_core::import::{
+    self, AwsCredentialReport, AwsCredentialReportOptions, Backstage, BackstageOptions, GrantsCsv, GrantsCsvOptions,
+    Imported, Importer, Input, ROOT_USER, ResticSnapshots, ResticSnapshotsOptions, Section,
+};
 use ops_core::{Error, Format, Inventory, LoadLimits};
 use proptest::prelude::*;
 use serde_json::{Value, json};
@@ -20,6 +23,16 @@ fn fixture(name: &str) -> PathBuf {
 
 fn read(name: &str) -> String {
     import::read_input(&fixture(name), &LoadLimits::default()).unwrap()
+}
+
+/// The AWS credential report importer on `text`, named `name`.
+fn import_aws(name: &str, text: &str, options: &AwsCredentialReportOptions) -> Result<Imported, Error> {
+    AwsCredentialReport.import(&[Input::new(name, text)], options)
+}
+
+/// The grants CSV importer on `text`, named `name`.
+fn import_grants(name: &str, text: &str, options: &GrantsCsvOptions) -> Result<Imported, Error> {
+    GrantsCsv.import(&[Input::new(name, text)], options)
 }
 
 /// The problems of a failed import, as displayed.
@@ -56,9 +69,8 @@ const ARN: &str = "arn:aws:iam::123456789012";
 
 #[test]
 fn aws_credential_report_produces_exactly_these_credentials() {
-    let imported =
-        import::aws_credential_report("report.csv", &read("aws-credential-report.csv"), &aws_options()).unwrap();
-    assert!(imported.grants.is_empty());
+    let imported = import_aws("report.csv", &read("aws-credential-report.csv"), &aws_options()).unwrap();
+    assert_eq!(imported.sections().collect::<Vec<_>>(), [(Section::Credentials, 9)]);
     let doc: Value = serde_json::from_str(&imported.to_inventory_json()).unwrap();
     let expected = json!({"credentials": [
         {"id": "aws-prod:root", "kind": "shared", "system": "aws-prod", "level": "owner",
@@ -91,15 +103,15 @@ fn aws_credential_report_produces_exactly_these_credentials() {
          "description": format!("access key 2 of IAM user 'ci-deployer' ({ARN}:user/automation/ci-deployer)")},
     ]});
     assert_eq!(doc, expected, "{}", serde_json::to_string_pretty(&doc).unwrap());
-    // The typed result says the same.
-    let root = &imported.credentials[0];
+    // The typed result, loaded, says the same.
+    let inv = load_with_estate(&imported, "aws-typed");
+    let root = &inv.credentials()[0];
     assert_eq!((root.kind, root.level), (CredentialKind::Shared, Some(Level::Owner)));
 }
 
 #[test]
 fn aws_import_loads_with_the_estate() {
-    let imported =
-        import::aws_credential_report("report.csv", &read("aws-credential-report.csv"), &aws_options()).unwrap();
+    let imported = import_aws("report.csv", &read("aws-credential-report.csv"), &aws_options()).unwrap();
     let inv = load_with_estate(&imported, "aws");
     assert_eq!(inv.credentials().len(), 9);
     let root = &inv.credentials()[inv.credential_by_id("aws-prod:root").unwrap().index()];
@@ -122,39 +134,41 @@ legacy-admin,arn:aws:iam::1:user/legacy-admin,2018-01-01T00:00:00+00:00,false,N/
         .map_user("maya.okafor@shop.example", Some("maya"))
         .map_user("legacy-admin", None);
     options.root_kind = CredentialKind::Personal;
-    let imported = import::aws_credential_report("r.csv", report, &options).unwrap();
-    let summary: Vec<(&str, CredentialKind, &[String], &str)> = imported
-        .credentials
+    let imported = import_aws("r.csv", report, &options).unwrap();
+    // Typed, as loaded with the people and systems they refer to.
+    let inv = load_with_estate(&imported, "aws-mapping");
+    let summary: Vec<(&str, CredentialKind, Vec<&str>, &str)> = inv
+        .credentials()
         .iter()
         .map(|c| {
             (
                 c.id.as_str(),
                 c.kind,
-                c.holders.as_slice(),
+                c.holders.iter().map(|&p| inv.principal_id(p)).collect(),
                 c.description.as_deref().unwrap(),
             )
         })
         .collect();
-    let none: &[String] = &[];
+    let none: Vec<&str> = vec![];
     assert_eq!(
         summary,
         [
             (
                 "aws-prod:maya.okafor@shop.example:password",
                 CredentialKind::Personal,
-                &["maya".to_owned()][..],
+                vec!["maya"],
                 "console password of IAM user 'maya.okafor@shop.example' (arn:aws:iam::1:user/maya.okafor@shop.example)"
             ),
             (
                 "aws-prod:legacy-admin:key1",
                 CredentialKind::Personal,
-                none,
+                none.clone(),
                 "access key 1 of IAM user 'legacy-admin' (arn:aws:iam::1:user/legacy-admin); not mapped to a principal"
             ),
             (
                 "aws-prod:root",
                 CredentialKind::Personal,
-                none,
+                none.clone(),
                 "AWS account root user (arn:aws:iam::1:root); holders not on file"
             ),
             (
@@ -166,7 +180,7 @@ legacy-admin,arn:aws:iam::1:user/legacy-admin,2018-01-01T00:00:00+00:00,false,N/
         ]
     );
     assert_eq!(
-        imported.credentials[3].last_used_at.unwrap().to_rfc3339(),
+        inv.credentials()[3].last_used_at.unwrap().to_rfc3339(),
         "2019-05-05T05:05:05+00:00"
     );
 }
@@ -184,7 +198,7 @@ dave+ops,arn:aws:iam::1:user/dave+ops,2024-01-01T00:00:00+00:00,true,N/A,N/A,fal
 ";
     let options = AwsCredentialReportOptions::new("aws-prod").map_user("alcie", Some("alice"));
     assert_eq!(
-        problems(import::aws_credential_report("report.csv", report, &options)),
+        problems(import_aws("report.csv", report, &options)),
         [
             "report.csv: the holder mapping names IAM user 'alcie', who is not in the report (did you mean 'alice'?)",
             "report.csv:2: column 'user_creation_time': expected an ISO 8601 instant such as 2025-03-04T10:21:07+00:00, \
@@ -206,7 +220,7 @@ fn aws_missing_columns_bad_system_and_mapping() {
     let report = "user,arn,password_enabled\nalice,arn,true\n";
     let options = AwsCredentialReportOptions::new("aws prod").map_user("alice", Some("Alice Smith"));
     assert_eq!(
-        problems(import::aws_credential_report("report.csv", report, &options)),
+        problems(import_aws("report.csv", report, &options)),
         [
             "report.csv: invalid system id 'aws prod': ' ' is not allowed; use letters, digits and - _ . : / @",
             "report.csv: IAM user 'alice' is mapped to 'Alice Smith', which is not a valid principal id: \
@@ -237,7 +251,7 @@ fn aws_colliding_ids_and_multiple_holders_are_reported() {
         .map_user("a=b", Some("x"))
         .map_user("a=b", Some("y"));
     assert_eq!(
-        problems(import::aws_credential_report("r.csv", &report, &options)),
+        problems(import_aws("r.csv", &report, &options)),
         [
             "r.csv:3: column 'user': IAM user 'a=b' is mapped to 2 principals (x, y), but its credentials are personal: map it to one",
             "r.csv:3: column 'user': credential id 'aws:a-b:password' of IAM user 'a=b' is also that of IAM user 'a+b' (line 2); rename one of them",
@@ -247,7 +261,7 @@ fn aws_colliding_ids_and_multiple_holders_are_reported() {
 
 #[test]
 fn grants_csv_produces_exactly_these_grants_and_they_load() {
-    let imported = import::grants_csv("grants.csv", &read("grants.csv"), &GrantsCsvOptions::default()).unwrap();
+    let imported = import_grants("grants.csv", &read("grants.csv"), &GrantsCsvOptions::default()).unwrap();
     let doc: Value = serde_json::from_str(&imported.to_inventory_json()).unwrap();
     let expected = json!({"grants": [
         {"id": "GR-0140", "principal": "team-web", "system": "aws-prod", "role": "PowerUserAccess", "level": "write",
@@ -287,7 +301,7 @@ fn grants_csv_produces_exactly_these_grants_and_they_load() {
 fn grants_csv_bad_header_is_reported_with_hints() {
     let text = "principle,system,levl,Role,colour,expires\nmaya,aws-prod,read,,,\n";
     assert_eq!(
-        problems(import::grants_csv("g.csv", text, &GrantsCsvOptions::default())),
+        problems(import_grants("g.csv", text, &GrantsCsvOptions::default())),
         [
             "g.csv:1: column 'principle': unknown column (did you mean 'principal'?)",
             "g.csv:1: column 'levl': unknown column (did you mean 'level'?)",
@@ -311,7 +325,7 @@ tom,github,write,,,-bad
 \"x\",\"unterminated
 ";
     assert_eq!(
-        problems(import::grants_csv("g.csv", text, &GrantsCsvOptions::default())),
+        problems(import_grants("g.csv", text, &GrantsCsvOptions::default())),
         [
             "g.csv:2: column 'level': expected read, write, admin or owner, found 'superuser'",
             "g.csv:2: column 'granted_at': invalid date '2026-02-30': expected YYYY-MM-DD",
@@ -329,17 +343,17 @@ tom,github,write,,,-bad
 fn empty_and_header_only_inputs() {
     let options = GrantsCsvOptions::default();
     assert_eq!(
-        problems(import::grants_csv("g.csv", "", &options)),
+        problems(import_grants("g.csv", "", &options)),
         ["g.csv: the file is empty: expected a header row, then one row per record"]
     );
-    let header_only = import::grants_csv("g.csv", "\u{feff}principal,system,level\r\n", &options).unwrap();
+    let header_only = import_grants("g.csv", "\u{feff}principal,system,level\r\n", &options).unwrap();
     assert!(header_only.is_empty());
     assert_eq!(header_only.to_inventory_json(), "{}\n");
     // An empty import still loads.
     Inventory::from_text("g.json", Format::Json, &header_only.to_inventory_json()).unwrap();
     let aws = AwsCredentialReportOptions::new("aws");
     assert_eq!(
-        problems(import::aws_credential_report("r.csv", "\n", &aws)),
+        problems(import_aws("r.csv", "\n", &aws)),
         ["r.csv: the file is empty: expected a header row, then one row per record"]
     );
 }
@@ -349,7 +363,7 @@ fn inputs_are_bounded() {
     let mut options = GrantsCsvOptions::default();
     options.limits.max_file_bytes = 10;
     assert_eq!(
-        problems(import::grants_csv("g.csv", "principal,system,level\n", &options)),
+        problems(import_grants("g.csv", "principal,system,level\n", &options)),
         ["g.csv: file is over the limit of 10 bytes"]
     );
     let mut limits = LoadLimits::default();
@@ -369,7 +383,7 @@ fn inputs_are_bounded() {
 
 #[test]
 fn error_display_counts_the_problems() {
-    let err = import::grants_csv("g.csv", "a\n", &GrantsCsvOptions::default()).unwrap_err();
+    let err = import_grants("g.csv", "a\n", &GrantsCsvOptions::default()).unwrap_err();
     assert_eq!(
         err.to_string(),
         "the import found 4 problems:\n\
@@ -404,12 +418,12 @@ proptest! {
     /// document or fails with at least one problem.
     #[test]
     fn importers_never_panic_and_their_output_is_well_formed(text in hostile_text()) {
-        if let Ok(imported) = import::grants_csv("g.csv", &text, &GrantsCsvOptions::default()) {
+        if let Ok(imported) = import_grants("g.csv", &text, &GrantsCsvOptions::default()) {
             let doc: Value = serde_json::from_str(&imported.to_inventory_json()).unwrap();
             prop_assert!(doc.is_object());
         }
         let options = AwsCredentialReportOptions::new("aws");
-        match import::aws_credential_report("r.csv", &text, &options) {
+        match import_aws("r.csv", &text, &options) {
             Ok(imported) => {
                 let doc: Value = serde_json::from_str(&imported.to_inventory_json()).unwrap();
                 prop_assert!(doc.is_object());
@@ -445,10 +459,81 @@ fn docs_examples_are_what_the_importers_produce() {
         .map_user(ROOT_USER, Some("tom"))
         .map_user("maya.okafor", Some("maya"));
     let produced = [
-        import::aws_credential_report("report.csv", csv[0], &options).unwrap(),
-        import::grants_csv("grants.csv", csv[1], &GrantsCsvOptions::default()).unwrap(),
+        import_aws("report.csv", csv[0], &options).unwrap(),
+        import_grants("grants.csv", csv[1], &GrantsCsvOptions::default()).unwrap(),
     ];
     for (imported, documented) in produced.iter().zip(json) {
         assert_eq!(imported.to_inventory_json(), documented);
     }
+}
+
+#[test]
+fn the_docs_table_lists_every_importer() {
+    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/importers.md")).unwrap();
+    let rows: Vec<&str> = doc
+        .lines()
+        .skip_while(|l| *l != "| importer | reads | produces |")
+        .skip(2)
+        .take_while(|l| l.starts_with('|'))
+        .collect();
+    let expected: Vec<String> = import::IMPORTERS
+        .iter()
+        .map(|i| {
+            let produces: Vec<String> = i.produces.iter().map(|s| format!("`{s}`")).collect();
+            format!("| `{}` | {} | {} |", i.name, i.reads, produces.join(", "))
+        })
+        .collect();
+    assert_eq!(rows, expected);
+}
+
+#[test]
+fn read_keeps_what_could_be_read_next_to_every_problem() {
+    let csv = "principal,system,level\nmaya,aws-prod,admin\ntom,github,root\nsam,,read\n";
+    let imported = GrantsCsv.read(&[Input::new("g.csv", csv)], &GrantsCsvOptions::default());
+    assert_eq!(imported.sections().collect::<Vec<_>>(), [(Section::Grants, 1)]);
+    let problems: Vec<String> = imported.problems().iter().map(ToString::to_string).collect();
+    assert_eq!(
+        problems,
+        [
+            "g.csv:3: column 'level': expected read, write, admin or owner, found 'root'",
+            "g.csv:4: column 'system': expected an id, found nothing",
+        ]
+    );
+    let Err(Error::Import(list)) = imported.into_result() else {
+        panic!("problems make the import fail")
+    };
+    assert_eq!(list.len(), 2);
+}
+
+#[test]
+fn files_that_cannot_be_read_are_problems_like_any_other() {
+    let base = format!("{}/", fixture("x").parent().unwrap().display());
+    let relative = |result: Result<Imported, Error>| -> Vec<String> {
+        problems(result).iter().map(|p| p.replace(&base, "")).collect()
+    };
+    assert_eq!(
+        relative(GrantsCsv.import_paths(&[fixture("no-such.csv")], &GrantsCsvOptions::default())),
+        ["no-such.csv: no such file or directory"]
+    );
+    // A one-file importer given two files reads them, then says so.
+    let options = ResticSnapshotsOptions::new("p");
+    let two = [fixture("grants.csv"), fixture("grants.csv")];
+    assert_eq!(
+        relative(ResticSnapshots.import_paths(&two, &options)),
+        ["restic-snapshots reads one file at a time, but was given 2: grants.csv, grants.csv"]
+    );
+    // A tree importer: files of other formats, and nothing to read at all.
+    assert_eq!(
+        relative(Backstage.import_paths(&[fixture("grants.csv")], &BackstageOptions::default())),
+        ["grants.csv: unsupported file type for a Backstage catalog: expected .yaml or .yml"]
+    );
+    let empty = std::env::temp_dir().join(format!("ops-import-empty-{}", std::process::id()));
+    std::fs::create_dir_all(&empty).unwrap();
+    std::fs::write(empty.join("notes.txt"), "not a catalog").unwrap();
+    let result = Backstage.import_paths(&[&empty], &BackstageOptions::default());
+    let _ = std::fs::remove_dir_all(&empty);
+    assert_eq!(
+        problems(result),
+        ["no Backstage catalog files found (expected .yaml or .yml files)"]
+    );
 }

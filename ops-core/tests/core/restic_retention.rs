@@ -10,7 +10,7 @@
 //! never runs restic: it only reads these files.
 //!
 //! Each test here loads one repository's snapshots with
-//! [`ops_core::backup::parse_restic_snapshots`], runs [`ops_core::backup::forget`] in
+//! [`ops_core::import::parse_restic_snapshots`], runs [`ops_core::backup::forget`] in
 //! [`ResticVersion::V0_14`] mode with the same flags, and requires exactly
 //! restic's groups, keep and remove lists (in restic's order), reasons and
 //! counters. Every disagreement of a repository is reported at once.
@@ -25,9 +25,8 @@ use std::path::Path;
 
 use ops_core::Error;
 use ops_core::backup::retention::{Bucket, GroupBy, SnapshotFilter, TagList};
-use ops_core::backup::{
-    KeepCount, ResticDuration, ResticVersion, RetentionPolicy, RetentionSnapshot, forget, parse_restic_snapshots,
-};
+use ops_core::backup::{KeepCount, ResticDuration, ResticVersion, RetentionPolicy, RetentionSnapshot, forget};
+use ops_core::import::parse_restic_snapshots;
 use serde_json::Value;
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/restic");

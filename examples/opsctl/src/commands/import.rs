@@ -1,14 +1,20 @@
-//! `opsctl import`: other tools' exports to inventory files. One module for
-//! every importer: they are one table of importers, each its arguments and a
-//! branch of `run`.
+//! `opsctl import`: other tools' exports to inventory files, through one
+//! table. Each importer of `ops_core::import` is an entry of [`IMPORTERS`]:
+//! its arguments (a clap `Args` struct implementing [`ImportArgs`]), its
+//! help, and how the arguments become the importer's options. Parsing,
+//! reading the files, printing notes, writing the output and the summary
+//! line are the same for all of them, in [`run`]; adding an importer is its
+//! arguments and one line in the table.
 
 use std::path::{Path, PathBuf};
 
-use anyhow::Result;
-use clap::{Subcommand, ValueEnum};
-use ops_core::LoadLimits;
+use anyhow::{Result, anyhow};
+use clap::{ArgMatches, Command, FromArgMatches, Subcommand, ValueEnum};
 use ops_core::access::CredentialKind;
-use ops_core::import::{self, AwsCredentialReportOptions, BackstageCatalog, GrantsCsvOptions, Imported};
+use ops_core::import::{
+    AwsCredentialReport, AwsCredentialReportOptions, Backstage, BackstageOptions, GrantsCsv, GrantsCsvOptions,
+    Imported, Importer, ImporterInfo, ResticSnapshots, ResticSnapshotsOptions, Section,
+};
 
 use crate::shared;
 
@@ -31,43 +37,129 @@ Examples:
       --output inventory/aws-prod-credentials.json
   opsctl import grants-csv access-review.csv --output inventory/grants.json";
 
-/// The importers.
-#[derive(Debug, Subcommand)]
-pub(crate) enum ImportCommand {
-    /// Backstage catalog files (catalog-info.yaml; every .yaml and .yml file
-    /// under DIR) as components, people and groups.
-    #[command(
-        after_help = "Components and Resources become components (kind from spec.type, so databases are \
-        stateful; dependencies from spec.dependsOn and spec.dependencyOf; owner from spec.owner), Users \
-        people, Groups groups (members from spec.members, spec.children, spec.memberOf and spec.parent); \
-        Systems and Domains become tags. ops.dev/* annotations add what Backstage has no words for: \
-        entry, tier, requires, domains, kind, stateful, availability, slo, id. Kinds ops does not import \
-        (API, Location, Template, ...) are skipped with a note on standard error.\n\n\
-        To analyse a catalog without converting it, use --backstage DIR with any command that reads an \
-        inventory. See docs/backstage.md.\n\n\
-        Exit codes: 0 imported, 2 a problem in the catalog (every one printed with file:line:column).\n\n\
-        Examples:\n  opsctl import backstage catalog/ --output inventory/backstage.json\n  \
-        opsctl check --backstage catalog/ inventory/"
-    )]
-    Backstage(BackstageImportArgs),
-    /// An AWS IAM credential report (CSV): console passwords, access keys and
-    /// the root user as credentials on one system.
-    #[command(name = "aws-credential-report", after_help = IMPORT_HELP)]
-    AwsCredentialReport(AwsImportArgs),
-    /// A CSV of grants with a header row: principal,system,level and optionally
-    /// role,granted_at,last_used_at,expires_at,id.
-    #[command(name = "grants-csv", after_help = IMPORT_HELP)]
-    GrantsCsv(GrantsImportArgs),
-    /// The output of `restic snapshots --json` as backup runs of a policy.
-    #[command(
-        name = "restic-snapshots",
-        after_help = "Each snapshot becomes a successful run: started at the summary's backup_start (restic 0.17+)\n\
-        or the snapshot time, finished at backup_end, size_bytes from total_bytes_processed, checksum\n\
-        sha256:<tree>. The policy must be defined in the inventory you load the file with.\n\n\
-        Example:\n  restic snapshots --json > snapshots.json\n  \
-        opsctl import restic-snapshots snapshots.json --policy orders-db-nightly --output inventory/runs.json"
-    )]
-    ResticSnapshots(ResticImportArgs),
+/// Every importer opsctl offers, in the order `opsctl import --help` lists them.
+const IMPORTERS: &[Entry] = &[
+    entry::<BackstageImportArgs>(),
+    entry::<AwsImportArgs>(),
+    entry::<GrantsImportArgs>(),
+    entry::<ResticImportArgs>(),
+];
+
+/// An importer's command line: its arguments, its help, and how the
+/// arguments become the importer's input files and options.
+trait ImportArgs: clap::Args + FromArgMatches {
+    /// The importer.
+    type Importer: Importer + Default;
+    /// The one-line help.
+    const ABOUT: &'static str;
+    /// The help after the arguments: what becomes what, exit codes, examples.
+    const AFTER_HELP: &'static str;
+    /// The sections the line on standard error counts after writing to a file.
+    const SUMMARY: &'static [Section] = <Self::Importer as Importer>::INFO.produces;
+    /// The files and directories to import.
+    fn paths(&self) -> &[PathBuf];
+    /// `--output`: where to write instead of standard output.
+    fn output(&self) -> Option<&Path>;
+    /// The importer's options.
+    fn options(&self) -> <Self::Importer as Importer>::Options;
+}
+
+/// One row of [`IMPORTERS`]: what clap and [`run`] need, without the types.
+struct Entry {
+    info: &'static ImporterInfo,
+    about: &'static str,
+    after_help: &'static str,
+    augment: fn(Command) -> Command,
+    run: fn(&ArgMatches) -> Result<u8>,
+}
+
+const fn entry<A: ImportArgs>() -> Entry {
+    Entry {
+        info: <A::Importer as Importer>::INFO,
+        about: A::ABOUT,
+        after_help: A::AFTER_HELP,
+        augment: A::augment_args,
+        run: import::<A>,
+    }
+}
+
+/// `opsctl import NAME ...`: the importer's name and its parsed arguments.
+#[derive(Debug)]
+pub(crate) struct ImportCommand {
+    name: String,
+    matches: ArgMatches,
+}
+
+impl FromArgMatches for ImportCommand {
+    fn from_arg_matches(matches: &ArgMatches) -> Result<Self, clap::Error> {
+        match matches.subcommand() {
+            Some((name, sub)) => Ok(ImportCommand {
+                name: name.to_owned(),
+                matches: sub.clone(),
+            }),
+            None => Err(clap::Error::new(clap::error::ErrorKind::MissingSubcommand)),
+        }
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &ArgMatches) -> Result<(), clap::Error> {
+        *self = ImportCommand::from_arg_matches(matches)?;
+        Ok(())
+    }
+}
+
+impl Subcommand for ImportCommand {
+    fn augment_subcommands(cmd: Command) -> Command {
+        IMPORTERS.iter().fold(cmd, |cmd, e| {
+            // As clap's derive builds a subcommand: the arguments, then the help.
+            let sub = (e.augment)(Command::new(e.info.name))
+                .about(e.about)
+                .long_about(None)
+                .after_help(e.after_help);
+            cmd.subcommand(sub)
+        })
+    }
+
+    fn augment_subcommands_for_update(cmd: Command) -> Command {
+        ImportCommand::augment_subcommands(cmd)
+    }
+
+    fn has_subcommand(name: &str) -> bool {
+        IMPORTERS.iter().any(|e| e.info.name == name)
+    }
+}
+
+/// Runs the importer named on the command line; exit 0 once written.
+pub(crate) fn run(command: ImportCommand) -> Result<u8> {
+    let entry = IMPORTERS
+        .iter()
+        .find(|e| e.info.name == command.name)
+        .ok_or_else(|| anyhow!("no importer '{}'", command.name))?;
+    (entry.run)(&command.matches)
+}
+
+/// Reads the files, prints the notes on standard error, writes the inventory
+/// file, and says on standard error what was written to a file.
+fn import<A: ImportArgs>(matches: &ArgMatches) -> Result<u8> {
+    let args = A::from_arg_matches(matches)?;
+    let imported = A::Importer::default().import_paths(args.paths(), &args.options())?;
+    for note in imported.notes() {
+        eprintln!("note: {note}");
+    }
+    shared::emit(args.output(), &imported.to_inventory_json())?;
+    if let Some(path) = args.output() {
+        eprintln!("wrote {} to {}", summary(&imported, A::SUMMARY), path.display());
+    }
+    Ok(0)
+}
+
+/// `9 credentials and 0 grants`, `14 components, 4 people and 2 groups`.
+fn summary(imported: &Imported, sections: &[Section]) -> String {
+    let counts: Vec<String> = sections.iter().map(|&s| s.count(imported.count(s))).collect();
+    match counts.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => "nothing".to_owned(),
+    }
 }
 
 /// Arguments of `opsctl import backstage`.
@@ -147,79 +239,126 @@ fn parse_mapping(s: &str) -> Result<(String, Option<String>), String> {
     Ok((user.to_owned(), principal))
 }
 
-/// Runs an importer; exit 0 once written.
-pub(crate) fn run(command: ImportCommand) -> Result<u8> {
-    let (imported, output) = match command {
-        ImportCommand::Backstage(args) => {
-            let catalog = BackstageCatalog::load(&args.paths, &LoadLimits::default())?;
-            for note in catalog.notes() {
-                eprintln!("note: {note}");
-            }
-            shared::emit(args.output.as_deref(), &catalog.to_inventory_json())?;
-            if let Some(path) = &args.output {
-                let plural = |n: usize| if n == 1 { "" } else { "s" };
-                let (c, p, g) = (catalog.components(), catalog.people(), catalog.groups());
-                eprintln!(
-                    "wrote {c} component{}, {p} {} and {g} group{} to {}",
-                    plural(c),
-                    if p == 1 { "person" } else { "people" },
-                    plural(g),
-                    path.display()
-                );
-            }
-            return Ok(0);
-        }
-        ImportCommand::ResticSnapshots(args) => {
-            let text = import::read_input(&args.file, &LoadLimits::default())?;
-            let snapshots = ops_core::backup::parse_restic_snapshots(&args.file.display().to_string(), &text)?;
-            let json = ops_core::backup::backup_runs_json(&snapshots, &args.policy);
-            shared::emit(args.output.as_deref(), &json)?;
-            if let Some(path) = &args.output {
-                let n = snapshots.len();
-                eprintln!(
-                    "wrote {n} backup run{} to {}",
-                    if n == 1 { "" } else { "s" },
-                    path.display()
-                );
-            }
-            return Ok(0);
-        }
-        ImportCommand::AwsCredentialReport(args) => {
-            let mut options = AwsCredentialReportOptions::new(args.system);
-            for (user, principal) in args.map {
-                options = options.map_user(user, principal.as_deref());
-            }
-            options.root_kind = match args.root_kind {
-                RootKind::Shared => CredentialKind::Shared,
-                RootKind::Personal => CredentialKind::Personal,
-            };
-            let text = import::read_input(&args.file, &options.limits)?;
-            let name = args.file.display().to_string();
-            (import::aws_credential_report(&name, &text, &options)?, args.output)
-        }
-        ImportCommand::GrantsCsv(args) => {
-            let options = GrantsCsvOptions::default();
-            let text = import::read_input(&args.file, &LoadLimits::default())?;
-            let name = args.file.display().to_string();
-            (import::grants_csv(&name, &text, &options)?, args.output)
-        }
-    };
-    emit(&imported, output.as_deref())?;
-    Ok(0)
+impl ImportArgs for BackstageImportArgs {
+    type Importer = Backstage;
+    const ABOUT: &'static str = "Backstage catalog files (catalog-info.yaml; every .yaml and .yml file under DIR) as \
+        components, people and groups";
+    const AFTER_HELP: &'static str = "Components and Resources become components (kind from spec.type, so \
+        databases are stateful; dependencies from spec.dependsOn and spec.dependencyOf; owner from spec.owner), \
+        Users people, Groups groups (members from spec.members, spec.children, spec.memberOf and spec.parent); \
+        Systems and Domains become tags. ops.dev/* annotations add what Backstage has no words for: \
+        entry, tier, requires, domains, kind, stateful, availability, slo, id. Kinds ops does not import \
+        (API, Location, Template, ...) are skipped with a note on standard error.\n\n\
+        To analyse a catalog without converting it, use --backstage DIR with any command that reads an \
+        inventory. See docs/backstage.md.\n\n\
+        Exit codes: 0 imported, 2 a problem in the catalog (every one printed with file:line:column).\n\n\
+        Examples:\n  opsctl import backstage catalog/ --output inventory/backstage.json\n  \
+        opsctl check --backstage catalog/ inventory/";
+
+    fn paths(&self) -> &[PathBuf] {
+        &self.paths
+    }
+
+    fn output(&self) -> Option<&Path> {
+        self.output.as_deref()
+    }
+
+    fn options(&self) -> BackstageOptions {
+        BackstageOptions::default()
+    }
 }
 
-/// Writes credentials and grants, and says on standard error what was written to a file.
-fn emit(imported: &Imported, output: Option<&Path>) -> Result<()> {
-    shared::emit(output, &imported.to_inventory_json())?;
-    if let Some(path) = output {
-        eprintln!(
-            "wrote {} credential{} and {} grant{} to {}",
-            imported.credentials.len(),
-            if imported.credentials.len() == 1 { "" } else { "s" },
-            imported.grants.len(),
-            if imported.grants.len() == 1 { "" } else { "s" },
-            path.display()
-        );
+impl ImportArgs for AwsImportArgs {
+    type Importer = AwsCredentialReport;
+    const ABOUT: &'static str = "An AWS IAM credential report (CSV): console passwords, access keys and the root \
+        user as credentials on one system";
+    const AFTER_HELP: &'static str = IMPORT_HELP;
+    /// The line both CSV importers have always written.
+    const SUMMARY: &'static [Section] = &[Section::Credentials, Section::Grants];
+
+    fn paths(&self) -> &[PathBuf] {
+        std::slice::from_ref(&self.file)
     }
-    Ok(())
+
+    fn output(&self) -> Option<&Path> {
+        self.output.as_deref()
+    }
+
+    fn options(&self) -> AwsCredentialReportOptions {
+        let mut options = AwsCredentialReportOptions::new(self.system.clone());
+        for (user, principal) in &self.map {
+            options = options.map_user(user.clone(), principal.as_deref());
+        }
+        options.root_kind = match self.root_kind {
+            RootKind::Shared => CredentialKind::Shared,
+            RootKind::Personal => CredentialKind::Personal,
+        };
+        options
+    }
+}
+
+impl ImportArgs for GrantsImportArgs {
+    type Importer = GrantsCsv;
+    const ABOUT: &'static str = "A CSV of grants with a header row: principal,system,level and optionally \
+        role,granted_at,last_used_at,expires_at,id";
+    const AFTER_HELP: &'static str = IMPORT_HELP;
+    /// The line both CSV importers have always written.
+    const SUMMARY: &'static [Section] = &[Section::Credentials, Section::Grants];
+
+    fn paths(&self) -> &[PathBuf] {
+        std::slice::from_ref(&self.file)
+    }
+
+    fn output(&self) -> Option<&Path> {
+        self.output.as_deref()
+    }
+
+    fn options(&self) -> GrantsCsvOptions {
+        GrantsCsvOptions::default()
+    }
+}
+
+impl ImportArgs for ResticImportArgs {
+    type Importer = ResticSnapshots;
+    const ABOUT: &'static str = "The output of `restic snapshots --json` as backup runs of a policy";
+    const AFTER_HELP: &'static str = "Each snapshot becomes a successful run: started at the summary's \
+        backup_start (restic 0.17+)\n\
+        or the snapshot time, finished at backup_end, size_bytes from total_bytes_processed, checksum\n\
+        sha256:<tree>. The policy must be defined in the inventory you load the file with.\n\n\
+        Example:\n  restic snapshots --json > snapshots.json\n  \
+        opsctl import restic-snapshots snapshots.json --policy orders-db-nightly --output inventory/runs.json";
+
+    fn paths(&self) -> &[PathBuf] {
+        std::slice::from_ref(&self.file)
+    }
+
+    fn output(&self) -> Option<&Path> {
+        self.output.as_deref()
+    }
+
+    fn options(&self) -> ResticSnapshotsOptions {
+        ResticSnapshotsOptions::new(self.policy.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_offers_every_importer_of_ops_core_in_its_order() {
+        let ours: Vec<&str> = IMPORTERS.iter().map(|e| e.info.name).collect();
+        let core: Vec<&str> = ops_core::import::IMPORTERS.iter().map(|i| i.name).collect();
+        assert_eq!(ours, core);
+    }
+
+    #[test]
+    fn summaries_count_each_section() {
+        let imported = Imported::default();
+        assert_eq!(
+            summary(&imported, &[Section::Components, Section::People, Section::Groups]),
+            "0 components, 0 people and 0 groups"
+        );
+        assert_eq!(summary(&imported, &[Section::BackupRuns]), "0 backup runs");
+    }
 }

@@ -161,3 +161,23 @@ fn usage_errors_exit_2() {
         "error: no-such.csv: no such file or directory\n1 problem found; nothing was imported\n"
     );
 }
+
+#[test]
+fn restic_problems_are_reported_like_every_importers() {
+    let dir = temp_dir("restic");
+    let file = dir.join("snapshots.json");
+    std::fs::write(&file, "[\n  {\"id\": \"8b1f\", \"time\": \"yesterday\"}\n]\n").unwrap();
+    let out = opsctl(&["import", "restic-snapshots", file.to_str().unwrap(), "--policy", "p"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stdout(&out), "");
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "error: {}:2:37: invalid time 'yesterday' (premature end of input): expected RFC 3339 with an offset, \
+             such as 2026-11-20T02:30:00.123456789+01:00\n\
+             1 problem found; nothing was imported\n",
+            file.display()
+        )
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -8,8 +8,8 @@ use clap::ValueEnum;
 use ops_core::backup::retention::{Bucket, GroupBy, GroupDecision, SnapshotFilter, TagList};
 use ops_core::backup::{
     KeepCount, ResticDuration, ResticVersion, RetentionPolicy, RetentionSnapshot, RunStatus, forget,
-    parse_restic_snapshots,
 };
+use ops_core::import::parse_restic_snapshots;
 use ops_core::suggest::did_you_mean;
 use ops_core::{Inventory, LoadLimits};
 use serde::Serialize;

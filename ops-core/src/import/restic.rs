@@ -1,4 +1,6 @@
-//! Reading `restic snapshots --json`.
+//! Reading `restic snapshots --json`: the snapshots themselves (for the
+//! retention engine, [`crate::backup::forget`]), and the importer that turns
+//! them into backup runs.
 //!
 //! The output is a JSON array of snapshot objects such as
 //! `{"time": "2026-11-20T02:30:00.123456789+01:00", "tree": "…", "paths":
@@ -12,8 +14,12 @@
 use chrono::{DateTime, FixedOffset, Utc};
 use serde::{Deserialize, Deserializer};
 
-use super::retention::RetentionSnapshot;
-use crate::Error;
+use super::{
+    Column, EntityBuilder, Files, Imported, Importer, ImporterInfo, Input, Place, Section, one_input, within_limit,
+};
+use crate::backup::RetentionSnapshot;
+use crate::source::Node;
+use crate::{Error, LoadLimits, Location};
 
 /// One snapshot of `restic snapshots --json`.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
@@ -114,9 +120,9 @@ fn null_as_empty<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Erro
 /// ```
 /// let json = r#"[{"time":"2026-11-20T02:30:00.5+01:00","tree":"aa","paths":["/srv"],
 ///   "hostname":"db1","tags":["nightly"],"id":"8b1f","short_id":"8b1f","new_field":1}]"#;
-/// let snapshots = ops_core::backup::parse_restic_snapshots("snapshots.json", json)?;
+/// let snapshots = ops_core::import::parse_restic_snapshots("snapshots.json", json)?;
 /// assert_eq!(snapshots[0].time.offset().local_minus_utc(), 3600);
-/// let err = ops_core::backup::parse_restic_snapshots("s.json", r#"[{"id": "8b1f"}]"#).unwrap_err();
+/// let err = ops_core::import::parse_restic_snapshots("s.json", r#"[{"id": "8b1f"}]"#).unwrap_err();
 /// assert_eq!(err.to_string(), "s.json:1:15: missing field `time`");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -176,60 +182,125 @@ impl ResticSnapshot {
             None => self.id.get(..8).unwrap_or(&self.id),
         }
     }
+}
 
-    /// The snapshot as an inventory `backup_runs` entry (JSON), for `policy`.
-    ///
-    /// A snapshot exists only once its backup completed, so the status is
-    /// `success`; `started_at` is the summary's `backup_start` or else the
-    /// snapshot time, `finished_at` the summary's `backup_end`, `size_bytes`
-    /// its `total_bytes_processed`, and `checksum` the tree id
-    /// (`sha256:<tree>`, a hash of the backed-up content) when present.
-    pub fn to_backup_run(&self, policy: &str) -> serde_json::Value {
-        let utc = |t: DateTime<FixedOffset>| {
-            t.with_timezone(&Utc)
-                .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
-        };
-        let summary = self.summary.as_ref();
-        let started = summary.and_then(|s| s.backup_start).unwrap_or(self.time);
-        let mut run = serde_json::json!({
-            "id": self.id,
-            "policy": policy,
-            "started_at": utc(started),
-            "status": "success",
-        });
-        let fields = [
-            (
-                "finished_at",
-                summary
-                    .and_then(|s| s.backup_end)
-                    .filter(|end| *end >= started)
-                    .map(|t| utc(t).into()),
-            ),
-            (
-                "size_bytes",
-                summary.and_then(|s| s.total_bytes_processed).map(Into::into),
-            ),
-            ("checksum", self.tree.as_ref().map(|t| format!("sha256:{t}").into())),
-        ];
-        if let Some(map) = run.as_object_mut() {
-            for (name, value) in fields {
-                if let Some(value) = value {
-                    map.insert(name.to_owned(), value);
-                }
-            }
+/// How to import restic snapshots.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct ResticSnapshotsOptions {
+    /// Id of the inventory backup policy the snapshots belong to, such as
+    /// `orders-db-nightly`; the policy must be defined in the inventory.
+    pub policy: String,
+    /// Bounds on the input (only `max_file_bytes` applies).
+    pub limits: LoadLimits,
+}
+
+impl ResticSnapshotsOptions {
+    /// Options for the runs of backup policy `policy`.
+    pub fn new(policy: impl Into<String>) -> Self {
+        ResticSnapshotsOptions {
+            policy: policy.into(),
+            limits: LoadLimits::default(),
         }
-        run
     }
 }
 
-/// An inventory JSON document, `{"backup_runs": [...]}`, holding these
-/// snapshots as runs of `policy` (see [`ResticSnapshot::to_backup_run`]),
-/// pretty-printed and ending with a newline.
-pub fn backup_runs_json(snapshots: &[ResticSnapshot], policy: &str) -> String {
-    let runs: Vec<serde_json::Value> = snapshots.iter().map(|s| s.to_backup_run(policy)).collect();
-    let mut text = serde_json::to_string_pretty(&serde_json::json!({ "backup_runs": runs })).unwrap_or_default();
-    text.push('\n');
-    text
+impl AsRef<LoadLimits> for ResticSnapshotsOptions {
+    fn as_ref(&self) -> &LoadLimits {
+        &self.limits
+    }
+}
+
+/// The restic importer (`restic-snapshots`): the output of `restic snapshots
+/// --json` (any restic version, grouped or not) as `backup_runs` of one
+/// policy, one run per snapshot, in the order given.
+///
+/// A snapshot exists only once its backup completed, so the status is
+/// `success`; `started_at` is the summary's `backup_start` or else the
+/// snapshot time, `finished_at` the summary's `backup_end`, `size_bytes` its
+/// `total_bytes_processed`, and `checksum` the tree id (`sha256:<tree>`, a
+/// hash of the backed-up content) when present. Instants are written in UTC.
+///
+/// A problem is what [`parse_restic_snapshots`] cannot read, with its line
+/// and column.
+///
+/// ```
+/// use ops_core::import::{Importer, Input, ResticSnapshots, ResticSnapshotsOptions};
+/// let json = r#"[{"time":"2026-11-20T02:30:00.5+01:00","tree":"aa","id":"8b1f","paths":["/srv"]}]"#;
+/// let options = ResticSnapshotsOptions::new("srv-nightly");
+/// let imported = ResticSnapshots.import(&[Input::new("snapshots.json", json)], &options)?;
+/// assert!(imported.to_inventory_json().contains(r#""started_at": "2026-11-20T01:30:00.500Z""#));
+/// let err = ResticSnapshots.import(&[Input::new("s.json", r#"[{"id": "8b1f"}]"#)], &options).unwrap_err();
+/// assert_eq!(err.to_string(), "the import found 1 problem:\ns.json:1:15: missing field `time`");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Complexity
+/// Linear in the size of the input.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ResticSnapshots;
+
+const INFO: ImporterInfo = ImporterInfo {
+    name: "restic-snapshots",
+    reads: "the output of `restic snapshots --json`",
+    files: Files::One,
+    produces: &[Section::BackupRuns],
+};
+
+impl Importer for ResticSnapshots {
+    type Options = ResticSnapshotsOptions;
+    const INFO: &'static ImporterInfo = &INFO;
+
+    fn read(&self, inputs: &[Input<'_>], options: &ResticSnapshotsOptions) -> Imported {
+        let mut out = Imported::new();
+        let Some(input) = one_input(&INFO, inputs, &mut out) else {
+            return out;
+        };
+        if !within_limit(input, &options.limits, &mut out) {
+            return out;
+        }
+        match parse_restic_snapshots(input.name, input.text) {
+            Ok(snapshots) => {
+                let at = Location::new(input.name, 1, 1);
+                for s in &snapshots {
+                    out.push(Section::BackupRuns, backup_run(s, &options.policy, at.clone()));
+                }
+            }
+            Err(Error::ResticJson {
+                file,
+                line,
+                column,
+                message,
+            }) => {
+                let place = Place {
+                    file: Some(file.into()),
+                    line: Some(line as u64),
+                    column: Some(Column::Char(u32::try_from(column).unwrap_or(u32::MAX))),
+                };
+                out.problem(place, message);
+            }
+            Err(other) => out.problem(Place::file(input.name), other.to_string()),
+        }
+        out
+    }
+}
+
+/// A snapshot as a `backup_runs` entry of `policy` (see [`ResticSnapshots`]).
+fn backup_run(snapshot: &ResticSnapshot, policy: &str, at: Location) -> Node {
+    let utc = |t: DateTime<FixedOffset>| t.with_timezone(&Utc);
+    let summary = snapshot.summary.as_ref();
+    let started = summary.and_then(|s| s.backup_start).unwrap_or(snapshot.time);
+    let finished = summary.and_then(|s| s.backup_end).filter(|end| *end >= started);
+    // Fields in name order: the order this importer has always written.
+    EntityBuilder::new(at)
+        .opt_str("checksum", snapshot.tree.as_ref().map(|t| format!("sha256:{t}")))
+        .instant("finished_at", finished.map(utc))
+        .str("id", snapshot.id.clone())
+        .str("policy", policy)
+        .opt_u64("size_bytes", summary.and_then(|s| s.total_bytes_processed))
+        .instant("started_at", Some(utc(started)))
+        .str("status", "success")
+        .build()
 }
 
 #[cfg(test)]
@@ -290,8 +361,9 @@ mod tests {
 
     #[test]
     fn snapshots_become_backup_runs_that_load() {
-        let s = parse_restic_snapshots("s.json", REAL).unwrap();
-        let doc = backup_runs_json(&s, "srv-nightly");
+        let options = ResticSnapshotsOptions::new("srv-nightly");
+        let imported = ResticSnapshots.import(&[Input::new("s.json", REAL)], &options).unwrap();
+        let doc = imported.to_inventory_json();
         let run = &serde_json::from_str::<serde_json::Value>(&doc).unwrap()["backup_runs"][0];
         assert_eq!(run["started_at"], "2021-03-28T01:17:00.100Z");
         assert_eq!(run["finished_at"], "2021-03-28T01:19:30Z");
@@ -303,5 +375,27 @@ mod tests {
         );
         let inv = crate::Inventory::from_text("runs.json", crate::Format::Json, &inventory).unwrap();
         assert_eq!(inv.backup_runs().len(), 2);
+    }
+
+    #[test]
+    fn a_run_is_written_field_by_field_in_name_order() {
+        let options = ResticSnapshotsOptions::new("p");
+        let imported = ResticSnapshots.import(&[Input::new("s.json", REAL)], &options).unwrap();
+        assert_eq!(
+            serde_json::to_string(&imported).unwrap(),
+            r#"{"backup_runs":[{"checksum":"sha256:20fe5ce6","finished_at":"2021-03-28T01:19:30Z","id":"47845ab382c4d741ff6b756c078321167e416472ce64b3857d69bbdf62f128e7","policy":"p","size_bytes":4096,"started_at":"2021-03-28T01:17:00.100Z","status":"success"},{"checksum":"sha256:bb","id":"0e20d7c394d1851f90a29b95b0d32c98bd175fc6b488d1ea1f72194e69d00789","policy":"p","started_at":"2021-03-27T23:00:00Z","status":"success"}]}"#
+        );
+    }
+
+    #[test]
+    fn unreadable_json_is_one_problem_with_line_and_column() {
+        let options = ResticSnapshotsOptions::new("p");
+        let imported = ResticSnapshots.read(
+            &[Input::new("s.json", "[\n{\"time\": \"2021-03-27T23:00:00Z\"}]")],
+            &options,
+        );
+        let problems: Vec<String> = imported.problems().iter().map(ToString::to_string).collect();
+        assert_eq!(problems, ["s.json:2:32: missing field `id`"]);
+        assert!(imported.is_empty());
     }
 }
