@@ -57,7 +57,7 @@
 //! | [`inventory`] | the loader's options, the JSON Schema, the `inventory/` rules |
 //! | [`crosscheck`] | rules that span two domains |
 //! | [`builtin`] | the registry of every built-in rule |
-//! | [`import`] | readers of other tools' exports (AWS, CSV grants, Backstage) |
+//! | [`import`] | readers of other tools' exports, one shape ([`import::Importer`]): AWS credential reports, CSV grants, Backstage catalogs, restic snapshots |
 //! | [`render`] | JSON, SARIF, Markdown and HTML reports |
 //! | [`time`] | instants, durations and their text forms |
 
