@@ -1,9 +1,18 @@
-//! Escaping text for XML and HTML, shared by the MEF export and the HTML report.
+//! Text that XML and HTML documents can hold. The MEF export escapes with
+//! [`escape`]; the HTML report is built with maud, which escapes every
+//! spliced value itself, and only passes the finished page through
+//! [`replace_forbidden`].
+
+/// Whether XML 1.0 forbids `c` in a document: C0 controls other than tab,
+/// line feed and carriage return, and the non-characters U+FFFE and U+FFFF.
+/// (HTML calls the same characters parse errors.)
+fn forbidden(c: char) -> bool {
+    (c < '\u{20}' && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{FFFE}' || c == '\u{FFFF}'
+}
 
 /// Escapes `text` for XML or HTML element content and quoted attribute
-/// values. Characters XML 1.0 forbids (C0 controls other than tab, line feed
-/// and carriage return) become U+FFFD, so any inventory string yields a
-/// well-formed document.
+/// values. Characters XML 1.0 forbids become U+FFFD, so any inventory string
+/// yields a well-formed document.
 pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -13,17 +22,29 @@ pub(crate) fn escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
+            c if forbidden(c) => out.push('\u{FFFD}'),
             c => out.push(c),
         }
     }
     out
 }
 
+/// `document` with every character XML 1.0 forbids replaced by U+FFFD; the
+/// same string, without copying, when it has none.
+pub(crate) fn replace_forbidden(document: String) -> String {
+    if document.contains(forbidden) {
+        document
+            .chars()
+            .map(|c| if forbidden(c) { '\u{FFFD}' } else { c })
+            .collect()
+    } else {
+        document
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::escape;
+    use super::{escape, replace_forbidden};
 
     #[test]
     fn escapes_markup_and_quotes_and_replaces_controls() {
@@ -32,5 +53,14 @@ mod tests {
             "&lt;script&gt;alert(&quot;x&quot; &amp; &#39;y&#39;)&lt;/script&gt;\u{FFFD}"
         );
         assert_eq!(escape("plain text\n"), "plain text\n");
+    }
+
+    #[test]
+    fn replaces_only_forbidden_characters() {
+        assert_eq!(
+            replace_forbidden("<p>a\u{0}b\u{1b}c\u{FFFF}\t\n\r\u{7f}é</p>".to_owned()),
+            "<p>a\u{FFFD}b\u{FFFD}c\u{FFFD}\t\n\r\u{7f}é</p>"
+        );
+        assert_eq!(replace_forbidden("plain\n".to_owned()), "plain\n");
     }
 }

@@ -1,6 +1,7 @@
 //! The periodic access review: who can reach each system, how, and what
 //! deserves a second look.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use serde::Serialize;
@@ -173,14 +174,29 @@ impl AccessReview {
         }
     }
 
-    /// The review as CSV (RFC 4180, with a header row). Fields that a
-    /// spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`)
-    /// are prefixed with `'`.
+    /// The review as CSV (RFC 4180 quoting, with a header row, records ended
+    /// by `\n`). Fields that a spreadsheet would run as a formula (starting
+    /// with `=`, `+`, `-`, `@`, a tab or a carriage return) are prefixed with `'`.
     pub fn to_csv(&self) -> String {
-        let mut out = String::from(
-            "system,principal,principal_kind,status,level,role,source,via,last_used_at,expires_at,flags\n",
-        );
+        const HEADER: [&str; 11] = [
+            "system",
+            "principal",
+            "principal_kind",
+            "status",
+            "level",
+            "role",
+            "source",
+            "via",
+            "last_used_at",
+            "expires_at",
+            "flags",
+        ];
         let time = |t: Option<Timestamp>| t.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true));
+        // The csv crate quotes a field when it holds the delimiter, a quote or
+        // a line break, and doubles its quotes. Writing to memory cannot fail,
+        // so its errors are ignored like `write!`'s to a String.
+        let mut csv = csv::Writer::from_writer(Vec::new());
+        let _ = csv.write_record(HEADER);
         for r in &self.rows {
             let fields = [
                 r.system.clone(),
@@ -195,11 +211,12 @@ impl AccessReview {
                 time(r.expires_at).unwrap_or_default(),
                 r.flags.join(" "),
             ];
-            let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
-            out.push_str(&line.join(","));
-            out.push('\n');
+            let defused: Vec<Cow<'_, str>> = fields.iter().map(|f| defuse_formula(f)).collect();
+            let _ = csv.write_record(defused.iter().map(|f| f.as_bytes()));
         }
-        out
+        let _ = csv.flush();
+        // Every field is a str, so the bytes are UTF-8.
+        String::from_utf8_lossy(csv.get_ref()).into_owned()
     }
 
     /// The review as a Markdown document, one table per system, with a
@@ -242,17 +259,101 @@ impl AccessReview {
     }
 }
 
-/// One CSV field: quoted when it holds a comma, quote or line break; a
-/// leading formula character is neutralised with `'`.
-fn csv_field(text: &str) -> String {
-    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
+/// A field as a spreadsheet should see it: one that starts with a
+/// character that would make a spreadsheet read it as a formula is prefixed
+/// with `'`, which spreadsheets show as text.
+fn defuse_formula(text: &str) -> Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        Cow::Owned(format!("'{text}"))
     } else {
-        text.to_owned()
-    };
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text
+        Cow::Borrowed(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Format, Inventory};
+
+    /// One grant on system `s` per role, held by `p0`, `p1`, ...
+    fn review_of_roles(roles: &[&str]) -> AccessReview {
+        let people: Vec<String> = (0..roles.len()).map(|i| format!("{{\"id\": \"p{i:02}\"}}")).collect();
+        let grants: Vec<String> = roles
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                format!(
+                    "{{\"principal\": \"p{i:02}\", \"system\": \"s\", \"level\": \"read\", \"role\": {}}}",
+                    serde_json::Value::from(*r)
+                )
+            })
+            .collect();
+        let text = format!(
+            "{{\"people\": [{}], \"systems\": [{{\"id\": \"s\"}}], \"grants\": [{}]}}",
+            people.join(","),
+            grants.join(",")
+        );
+        let inv = Inventory::from_text("inv.json", Format::Json, &text).unwrap();
+        AccessReview::new(
+            &EffectiveAccess::new(&inv),
+            None,
+            "2026-11-22T09:00:00Z".parse().unwrap(),
+        )
+    }
+
+    const ROLES: [&str; 16] = [
+        "=1+1",
+        "+x",
+        "-x",
+        "@x",
+        "\tx",
+        "\rx",
+        "a,b",
+        "say \"hi\"",
+        "line\nbreak",
+        "cr\rinside",
+        " =after a space",
+        "'quoted",
+        "tab\tinside",
+        "=HYPERLINK(\"x\"), admin",
+        "ünï",
+        "\"",
+    ];
+
+    #[test]
+    fn csv_quotes_per_rfc_4180_and_defuses_formulas() {
+        let csv = review_of_roles(&ROLES).to_csv();
+        let expected = [
+            "system,principal,principal_kind,status,level,role,source,via,last_used_at,expires_at,flags",
+            "s,p00,person,active,read,'=1+1,grant:p00->s,directly,,,",
+            "s,p01,person,active,read,'+x,grant:p01->s,directly,,,",
+            "s,p02,person,active,read,'-x,grant:p02->s,directly,,,",
+            "s,p03,person,active,read,'@x,grant:p03->s,directly,,,",
+            "s,p04,person,active,read,'\tx,grant:p04->s,directly,,,",
+            "s,p05,person,active,read,\"'\rx\",grant:p05->s,directly,,,",
+            "s,p06,person,active,read,\"a,b\",grant:p06->s,directly,,,",
+            "s,p07,person,active,read,\"say \"\"hi\"\"\",grant:p07->s,directly,,,",
+            "s,p08,person,active,read,\"line\nbreak\",grant:p08->s,directly,,,",
+            "s,p09,person,active,read,\"cr\rinside\",grant:p09->s,directly,,,",
+            "s,p10,person,active,read, =after a space,grant:p10->s,directly,,,",
+            "s,p11,person,active,read,'quoted,grant:p11->s,directly,,,",
+            "s,p12,person,active,read,tab\tinside,grant:p12->s,directly,,,",
+            "s,p13,person,active,read,\"'=HYPERLINK(\"\"x\"\"), admin\",grant:p13->s,directly,,,",
+            "s,p14,person,active,read,ünï,grant:p14->s,directly,,,",
+            "s,p15,person,active,read,\"\"\"\",grant:p15->s,directly,,,",
+        ];
+        assert_eq!(csv, expected.map(|l| format!("{l}\n")).concat());
+
+        // A CSV reader gets every role back, defused where it starts a formula.
+        let mut reader = csv::Reader::from_reader(csv.as_bytes());
+        let roles: Vec<String> = reader.records().map(|r| r.unwrap()[5].to_owned()).collect();
+        let defused: Vec<String> = ROLES
+            .iter()
+            .map(|r| match r.chars().next() {
+                Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{r}"),
+                _ => (*r).to_owned(),
+            })
+            .collect();
+        assert_eq!(roles, defused);
     }
 }

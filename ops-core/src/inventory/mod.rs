@@ -263,6 +263,12 @@ impl Inventory {
     pub fn components(&self) -> &[Component] {
         &self.components
     }
+    /// The components, for tests that give one an id loading would refuse
+    /// (renderers must escape it all the same).
+    #[cfg(test)]
+    pub(crate) fn components_mut(&mut self) -> &mut [Component] {
+        &mut self.components
+    }
     /// The entry points (components with `entry: true`), in definition order.
     ///
     /// ```

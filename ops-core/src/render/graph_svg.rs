@@ -4,8 +4,9 @@
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
-use super::layout::{Spacing, layered_layout};
-use crate::markup::escape;
+use maud::{Markup, html};
+
+use super::layout::{Placed, Spacing, layered_layout};
 use crate::{Component, FailureAnalysis, FailureTarget, Idx, Inventory, Requirement};
 
 /// Graphs larger than this are not drawn: a picture of thousands of boxes
@@ -83,12 +84,17 @@ fn rule_label(c: &Component) -> Option<String> {
     }
 }
 
+/// A coordinate as the drawing writes it: one decimal.
+fn coord(v: f64) -> String {
+    format!("{v:.1}")
+}
+
 /// The SVG element, or `None` when the graph is too large to draw usefully.
 pub(crate) fn dependency_svg(
     inv: &Inventory,
     highlights: &Highlights,
     selected: Option<Idx<Component>>,
-) -> Option<String> {
+) -> Option<Markup> {
     let components = inv.components();
     if components.len() > MAX_DRAWN_COMPONENTS {
         return None;
@@ -110,29 +116,9 @@ pub(crate) fn dependency_svg(
         ..Spacing::default()
     };
     let layout = layered_layout(&widths, &edges, spacing);
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"dependency-graph\" role=\"img\" \
-         aria-labelledby=\"graph-title\" width=\"{w:.0}\" height=\"{h:.0}\" viewBox=\"0 0 {w:.0} {h:.0}\">",
-        w = layout.width.ceil(),
-        h = layout.height.ceil()
-    );
-    let selected_id = selected.map(|e| inv.component(e).id.as_str());
-    let _ = writeln!(
-        out,
-        "<title id=\"graph-title\">Dependency graph: {} components, {} dependencies{}</title>",
-        components.len(),
-        edges.len(),
-        selected_id
-            .map(|id| format!("; failure paths of {}", escape(id)))
-            .unwrap_or_default()
-    );
-    out.push_str(
-        "<defs>\
-         <marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerUnits=\"userSpaceOnUse\" markerWidth=\"8\" markerHeight=\"8\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" class=\"arrow\"/></marker>\
-         <marker id=\"arrow-hot\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerUnits=\"userSpaceOnUse\" markerWidth=\"11\" markerHeight=\"11\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" class=\"arrow-hot\"/></marker>\
-         </defs>\n",
+    let (width, height) = (
+        format!("{:.0}", layout.width.ceil()),
+        format!("{:.0}", layout.height.ceil()),
     );
     // Edges first, so boxes cover their ends; highlighted ones last, on top.
     let mut routes: Vec<(bool, usize)> = layout
@@ -141,12 +127,9 @@ pub(crate) fn dependency_svg(
         .map(|r| (highlights.path_edges.contains(&edges[r.edge]), r.edge))
         .collect();
     routes.sort();
-    out.push_str("<g class=\"edges\">\n");
-    for (hot, k) in routes {
+    let edge = |hot: bool, k: usize| {
         let route = &layout.edges[k];
-        let Some(&(x0, y0)) = route.points.first() else {
-            continue;
-        };
+        let &(x0, y0) = route.points.first()?;
         let mut d = format!("M{x0:.1},{y0:.1}");
         for w in route.points.windows(2) {
             let ((ax, ay), (bx, by)) = (w[0], w[1]);
@@ -160,76 +143,78 @@ pub(crate) fn dependency_svg(
             (false, false) => "edge",
         };
         let marker = if hot { "arrow-hot" } else { "arrow" };
-        let _ = writeln!(
-            out,
-            "<path class=\"{class}\" d=\"{d}\" marker-end=\"url(#{marker})\"><title>{} depends on {}</title></path>",
-            escape(&components[from].id),
-            escape(&components[to].id)
-        );
-    }
-    out.push_str("</g>\n<g class=\"nodes\">\n");
-    for (i, (c, p)) in components.iter().zip(&layout.nodes).enumerate() {
-        let mut class = String::from("node");
-        if highlights.spofs.contains(&i) {
-            class.push_str(" spof");
-        }
-        if highlights.on_path.contains(&i) {
-            class.push_str(" on-path");
-        }
-        if c.entry {
-            class.push_str(" entry");
-        }
-        if selected.is_some_and(|e| e.index() == i) {
-            class.push_str(" selected");
-        }
+        Some(html! {
+            path class=(class) d=(d) marker-end={ "url(#" (marker) ")" } {
+                title { (components[from].id) " depends on " (components[to].id) }
+            }
+            "\n"
+        })
+    };
+    let node = |i: usize, c: &Component, p: &Placed| {
+        let spof = highlights.spofs.contains(&i);
         let mut tip = c.id.clone();
         if let Some(name) = &c.name {
             let _ = write!(tip, " — {name}");
         }
         let _ = write!(tip, " ({})", c.kind.as_str());
-        if highlights.spofs.contains(&i) {
+        if spof {
             tip.push_str("; single point of failure");
         }
         if !c.domains.is_empty() {
             let ds: Vec<&str> = c.domains.iter().map(|&d| inv.domain(d).id.as_str()).collect();
             let _ = write!(tip, "; in {}", ds.join(", "));
         }
-        let _ = writeln!(
-            out,
-            "<g class=\"{class}\" data-id=\"{}\"><title>{}</title>\
-             <rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" rx=\"6\"/>",
-            escape(&c.id),
-            escape(&tip),
-            p.x,
-            p.y,
-            p.width,
-            p.height
-        );
-        let cx = p.center_x();
-        match rule_label(c) {
-            Some(rule) => {
-                let _ = writeln!(
-                    out,
-                    "<text x=\"{cx:.1}\" y=\"{:.1}\">{}</text><text class=\"rule\" x=\"{cx:.1}\" y=\"{:.1}\">{}</text>",
-                    p.y + 17.0,
-                    escape(&c.id),
-                    p.y + 32.0,
-                    escape(&rule)
-                );
+        let cx = coord(p.center_x());
+        html! {
+            g.node.spof[spof].on-path[highlights.on_path.contains(&i)].entry[c.entry]
+                .selected[selected.is_some_and(|e| e.index() == i)] data-id=(c.id) {
+                title { (tip) }
+                // maud writes no `/>`: empty SVG elements get an end tag,
+                // which HTML parsers read exactly like `<rect .../>`.
+                rect x=(coord(p.x)) y=(coord(p.y)) width=(coord(p.width)) height=(coord(p.height)) rx="6" {}
+                "\n"
+                @match rule_label(c) {
+                    Some(rule) => {
+                        text x=(cx) y=(coord(p.y + 17.0)) { (c.id) }
+                        text.rule x=(cx) y=(coord(p.y + 32.0)) { (rule) }
+                    }
+                    None => { text x=(cx) y=(coord(p.y + 25.0)) { (c.id) } }
+                }
+                "\n"
             }
-            None => {
-                let _ = writeln!(
-                    out,
-                    "<text x=\"{cx:.1}\" y=\"{:.1}\">{}</text>",
-                    p.y + 25.0,
-                    escape(&c.id)
-                );
-            }
+            "\n"
         }
-        out.push_str("</g>\n");
-    }
-    out.push_str("</g>\n</svg>\n");
-    Some(out)
+    };
+    Some(html! {
+        svg xmlns="http://www.w3.org/2000/svg" class="dependency-graph" role="img" aria-labelledby="graph-title"
+            width=(width) height=(height) viewBox={ "0 0 " (width) " " (height) } {
+            "\n"
+            title id="graph-title" {
+                "Dependency graph: " (components.len()) " components, " (edges.len()) " dependencies"
+                @if let Some(e) = selected { "; failure paths of " (inv.component(e).id) }
+            }
+            "\n"
+            defs {
+                marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerUnits="userSpaceOnUse"
+                    markerWidth="8" markerHeight="8" orient="auto-start-reverse" {
+                    path d="M0,0 L10,5 L0,10 z" class="arrow" {}
+                }
+                marker id="arrow-hot" viewBox="0 0 10 10" refX="10" refY="5" markerUnits="userSpaceOnUse"
+                    markerWidth="11" markerHeight="11" orient="auto-start-reverse" {
+                    path d="M0,0 L10,5 L0,10 z" class="arrow-hot" {}
+                }
+            }
+            "\n"
+            g.edges { "\n" @for (hot, k) in routes { @if let Some(e) = edge(hot, k) { (e) } } }
+            "\n"
+            g.nodes {
+                "\n"
+                @for (i, (c, p)) in components.iter().zip(&layout.nodes).enumerate() { (node(i, c, p)) }
+            }
+            "\n"
+        }
+        "\n"
+    })
 }
 
 /// Maps each dependency edge to its position, for tests.
@@ -289,7 +274,7 @@ components:
         );
         assert_eq!(edge_index(&inv).len(), 6);
 
-        let svg = dependency_svg(&inv, &h, shop).unwrap();
+        let svg = dependency_svg(&inv, &h, shop).unwrap().into_string();
         assert_eq!(svg.matches("class=\"edge on-path\"").count(), 5);
         assert_eq!(svg.matches(" data-id=").count(), 6);
         assert!(svg.contains("<g class=\"node spof on-path\" data-id=\"db\">"), "{svg}");
@@ -309,10 +294,13 @@ components:
         )
         .unwrap();
         let analysis = FailureAnalysis::new(&inv);
-        let svg = dependency_svg(&inv, &Highlights::new(&analysis, None), None).unwrap();
+        let svg = dependency_svg(&inv, &Highlights::new(&analysis, None), None)
+            .unwrap()
+            .into_string();
         assert!(!svg.contains("<script>"));
         assert!(
-            svg.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &quot;q&quot;"),
+            // maud leaves ' as is: it is text here, and maud quotes attributes with ".
+            svg.contains("&lt;script&gt;alert('x')&lt;/script&gt; &quot;q&quot;"),
             "{svg}"
         );
 
@@ -326,6 +314,6 @@ components:
         )
         .unwrap();
         let analysis = FailureAnalysis::new(&big);
-        assert_eq!(dependency_svg(&big, &Highlights::new(&analysis, None), None), None);
+        assert!(dependency_svg(&big, &Highlights::new(&analysis, None), None).is_none());
     }
 }

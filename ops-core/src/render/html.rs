@@ -2,18 +2,22 @@
 //! explanations, the dependency graph, backups, access and incidents.
 
 use std::collections::HashMap;
-use std::fmt::Write;
+
+use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use super::graph_svg::{Highlights, MAX_DRAWN_COMPONENTS, dependency_svg};
-use super::html_tables;
-use crate::markup::escape;
+use super::html_tables::{self, badge};
+use crate::markup::replace_forbidden;
 use crate::{Component, FailureAnalysis, Finding, Idx, Inventory, Report, Rule, Severity};
 
 /// The report as a single HTML document that needs nothing else: styles are
 /// inline, the dependency graph is an inline SVG laid out here (see
 /// [`layered_layout`](super::layered_layout)), there is no script, and a
-/// Content-Security-Policy forbids the page from loading anything. Every
-/// string from the inventory is escaped.
+/// Content-Security-Policy forbids the page from loading anything. The page
+/// is built with [maud](https://docs.rs/maud) templates, which escape every
+/// value spliced into them, so every string from the inventory, a check or a
+/// plugin is text in the page, never markup; characters XML forbids (C0
+/// controls other than tab, line feed and carriage return) become U+FFFD.
 ///
 /// Sections: findings by severity (each with its rule's explanation and the
 /// remediation), the dependency graph (single points of failure in red; the
@@ -39,139 +43,154 @@ pub fn to_html(inventory: &Inventory, report: &Report, entry: Option<Idx<Compone
     let analysis = FailureAnalysis::new(inventory);
     let selected = entry.or_else(|| analysis.spofs().entries().first().map(|e| e.entry));
     let at = report.evaluated_at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
-    let mut out = String::with_capacity(64 * 1024);
-    out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
-    out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-    // Nothing to fetch, nothing to run: the page is complete as it is.
-    out.push_str(
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n",
-    );
-    let _ = writeln!(out, "<title>ops report, {}</title>", escape(&at));
-    let _ = writeln!(out, "<style>{STYLE}</style>\n</head>\n<body>");
-    let _ = writeln!(
-        out,
-        "<header><h1>ops report</h1><p class=\"meta\">Evaluated at <time datetime=\"{at}\">{at}</time> · \
-         {} · {} · {} · {} · {}</p>",
-        count(inventory.components().len(), "component", "components"),
-        count(inventory.domains().len(), "domain", "domains"),
-        count(inventory.people().len(), "person", "people"),
-        count(inventory.backup_policies().len(), "backup policy", "backup policies"),
-        count(inventory.incidents().len(), "incident", "incidents"),
-        at = escape(&at),
-    );
     let backups = html_tables::backups(inventory, report);
     let access = html_tables::access(inventory, report.evaluated_at);
     let incidents = html_tables::incidents(inventory);
-    out.push_str("<nav><a href=\"#summary\">Summary</a> <a href=\"#findings\">Findings</a> <a href=\"#graph\">Dependency graph</a>");
-    for (present, id, name) in [
+    let sections = [
         (backups.is_some(), "backups", "Backups"),
         (access.is_some(), "access", "Access review"),
         (incidents.is_some(), "incidents", "Incidents"),
-    ] {
-        if present {
-            let _ = write!(out, " <a href=\"#{id}\">{name}</a>");
+    ];
+    // The "\n" literals keep one element per line in the page's source, as a
+    // person reading or diffing it expects; browsers ignore them.
+    let page = html! {
+        (DOCTYPE) "\n"
+        html lang="en" {
+            "\n"
+            head {
+                "\n"
+                meta charset="utf-8"; "\n"
+                meta name="viewport" content="width=device-width, initial-scale=1"; "\n"
+                // Nothing to fetch, nothing to run: the page is complete as it is.
+                meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'"; "\n"
+                title { "ops report, " (at) } "\n"
+                // PreEscaped is safe: STYLE is a constant of this file with no
+                // `</style`; a <style> element's text is not entity-decoded, so
+                // escaping it would break the CSS instead of protecting it.
+                style { (PreEscaped(STYLE)) } "\n"
+            }
+            "\n"
+            body {
+                "\n"
+                header {
+                    h1 { "ops report" }
+                    p.meta {
+                        "Evaluated at " time datetime=(at) { (at) } " · "
+                        (count(inventory.components().len(), "component", "components")) " · "
+                        (count(inventory.domains().len(), "domain", "domains")) " · "
+                        (count(inventory.people().len(), "person", "people")) " · "
+                        (count(inventory.backup_policies().len(), "backup policy", "backup policies")) " · "
+                        (count(inventory.incidents().len(), "incident", "incidents"))
+                    }
+                    "\n"
+                    nav {
+                        a href="#summary" { "Summary" } " " a href="#findings" { "Findings" } " "
+                        a href="#graph" { "Dependency graph" }
+                        @for (present, id, name) in sections {
+                            @if present { " " a href={ "#" (id) } { (name) } }
+                        }
+                    }
+                }
+                "\n"
+                main {
+                    "\n"
+                    (summary(report))
+                    (findings(report))
+                    (graph(inventory, &analysis, selected))
+                    @for section in [backups, access, incidents].into_iter().flatten() { (section) }
+                }
+                "\n"
+                footer { "Written by ops. This page is self-contained: it loads nothing and runs no script." }
+                "\n"
+            }
+            "\n"
         }
-    }
-    out.push_str("</nav></header>\n<main>\n");
-    summary(&mut out, report);
-    findings(&mut out, report);
-    graph(&mut out, inventory, &analysis, selected);
-    for section in [backups, access, incidents].into_iter().flatten() {
-        out.push_str(&section);
-    }
-    out.push_str("</main>\n<footer>Written by ops. This page is self-contained: it loads nothing and runs no script.</footer>\n</body>\n</html>\n");
-    out
+        "\n"
+    };
+    replace_forbidden(page.into_string())
 }
 
 fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-fn summary(out: &mut String, report: &Report) {
-    out.push_str("<section id=\"summary\">\n<h2>Summary</h2>\n<table class=\"summary\">\n<thead><tr><th>Severity</th><th>Findings</th></tr></thead>\n<tbody>\n");
-    for (severity, n) in report.counts().iter().rev() {
-        let _ = writeln!(
-            out,
-            "<tr><td><span class=\"badge sev-{s}\">{s}</span></td><td class=\"num\">{n}</td></tr>",
-            s = severity.as_str()
-        );
-    }
-    let _ = writeln!(
-        out,
-        "</tbody>\n<tfoot><tr><th>Total</th><td class=\"num\">{}</td></tr></tfoot>\n</table>",
-        report.findings.len()
-    );
-    if !report.failures.is_empty() {
-        out.push_str("<div class=\"failures\"><h3>Checks that could not run</h3><ul>\n");
-        for f in &report.failures {
-            let _ = writeln!(
-                out,
-                "<li><code>{}</code>: {}</li>",
-                escape(&f.check),
-                escape(&f.message)
-            );
+fn summary(report: &Report) -> Markup {
+    html! {
+        section id="summary" {
+            "\n" h2 { "Summary" } "\n"
+            table.summary {
+                "\n" thead { tr { th { "Severity" } th { "Findings" } } } "\n"
+                tbody {
+                    "\n"
+                    @for (&severity, n) in report.counts().iter().rev() {
+                        tr { td { (badge(severity)) } td.num { (n) } } "\n"
+                    }
+                }
+                "\n" tfoot { tr { th { "Total" } td.num { (report.findings.len()) } } } "\n"
+            }
+            "\n"
+            @if !report.failures.is_empty() {
+                div.failures {
+                    h3 { "Checks that could not run" }
+                    ul {
+                        "\n"
+                        @for f in &report.failures {
+                            li { code { (f.check) } ": " (f.message) } "\n"
+                        }
+                    }
+                    p { "The report is incomplete without them." }
+                }
+                "\n"
+            }
         }
-        out.push_str("</ul><p>The report is incomplete without them.</p></div>\n");
+        "\n"
     }
-    out.push_str("</section>\n");
 }
 
-fn findings(out: &mut String, report: &Report) {
+fn findings(report: &Report) -> Markup {
     let rules: HashMap<&str, &Rule> = report.rules.iter().map(|r| (r.id(), r)).collect();
-    out.push_str("<section id=\"findings\">\n<h2>Findings</h2>\n");
-    if report.findings.is_empty() {
-        out.push_str("<p>No findings.</p>\n");
-    }
-    for severity in Severity::ALL {
-        let of: Vec<&Finding> = report.findings.iter().filter(|f| f.severity == severity).collect();
-        if of.is_empty() {
-            continue;
+    html! {
+        section id="findings" {
+            "\n" h2 { "Findings" } "\n"
+            @if report.findings.is_empty() { p { "No findings." } "\n" }
+            @for severity in Severity::ALL {
+                @let of: Vec<&Finding> = report.findings.iter().filter(|f| f.severity == severity).collect();
+                @if !of.is_empty() {
+                    h3.sev-heading {
+                        (badge(severity)) " " (of.len()) " finding" @if of.len() != 1 { "s" }
+                    }
+                    "\n"
+                    @for f in of { (finding(f, rules.get(f.check.as_str()).copied())) }
+                }
+            }
         }
-        let _ = writeln!(
-            out,
-            "<h3 class=\"sev-heading\"><span class=\"badge sev-{s}\">{s}</span> {n} finding{plural}</h3>",
-            s = severity.as_str(),
-            n = of.len(),
-            plural = if of.len() == 1 { "" } else { "s" }
-        );
-        for f in of {
-            finding(out, f, rules.get(f.check.as_str()).copied());
-        }
+        "\n"
     }
-    out.push_str("</section>\n");
 }
 
-fn finding(out: &mut String, f: &Finding, rule: Option<&Rule>) {
-    let _ = writeln!(
-        out,
-        "<article class=\"finding sev-{s}\">\n<p class=\"message\"><span class=\"badge sev-{s}\">{s}</span> {}</p>",
-        escape(&f.message),
-        s = f.severity.as_str()
-    );
-    let _ = write!(
-        out,
-        "<p class=\"where\"><code>{}</code> · {} <code>{}</code>",
-        escape(&f.check),
-        escape(&kind_name(f.subject.kind)),
-        escape(&f.subject.id)
-    );
-    if let Some(at) = &f.location {
-        let _ = write!(out, " · <span class=\"location\">{}</span>", escape(&at.to_string()));
+fn finding(f: &Finding, rule: Option<&Rule>) -> Markup {
+    html! {
+        article class={ "finding sev-" (f.severity.as_str()) } {
+            "\n"
+            p.message { (badge(f.severity)) " " (f.message) } "\n"
+            p.where {
+                code { (f.check) } " · " (kind_name(f.subject.kind)) " " code { (f.subject.id) }
+                @if let Some(at) = &f.location { " · " span.location { (at) } }
+            }
+            "\n"
+            @if let Some(r) = &f.remediation {
+                p.remediation { strong { "Fix:" } " " (inline(r)) } "\n"
+            }
+            @if let Some(rule) = rule {
+                details.explanation {
+                    summary { "About " code { (rule.id()) } ": " (rule.summary()) } "\n"
+                    (markdown(rule.explanation()))
+                }
+                "\n"
+            }
+        }
+        "\n"
     }
-    out.push_str("</p>\n");
-    if let Some(r) = &f.remediation {
-        let _ = writeln!(out, "<p class=\"remediation\"><strong>Fix:</strong> {}</p>", inline(r));
-    }
-    if let Some(rule) = rule {
-        let _ = writeln!(
-            out,
-            "<details class=\"explanation\"><summary>About <code>{}</code>: {}</summary>\n{}</details>",
-            escape(rule.id()),
-            escape(rule.summary()),
-            markdown(rule.explanation())
-        );
-    }
-    out.push_str("</article>\n");
 }
 
 /// The snake_case name the JSON output uses (`backup_policy`).
@@ -182,102 +201,101 @@ fn kind_name(kind: crate::EntityKind) -> String {
     }
 }
 
-fn graph(out: &mut String, inv: &Inventory, analysis: &FailureAnalysis<'_>, selected: Option<Idx<Component>>) {
-    out.push_str("<section id=\"graph\">\n<h2>Dependency graph</h2>\n");
+fn graph(inv: &Inventory, analysis: &FailureAnalysis<'_>, selected: Option<Idx<Component>>) -> Markup {
     let highlights = Highlights::new(analysis, selected);
-    out.push_str(
-        "<p>Arrows point from a component to what it depends on; bold boxes are entry points, dashed arrows \
-         close a cycle. <span class=\"key spof\">Red</span>: a single point of failure of some entry point.",
-    );
-    if let Some(e) = selected {
-        let _ = write!(
-            out,
-            " <span class=\"key path\">Orange</span>: how each single point of failure of <strong>{}</strong> \
-             takes it down (components and domains).",
-            escape(&inv.component(e).id)
-        );
-    }
-    out.push_str("</p>\n");
-    match dependency_svg(inv, &highlights, selected) {
-        Some(svg) => {
-            out.push_str("<div class=\"graph\">\n");
-            out.push_str(&svg);
-            out.push_str("</div>\n");
-        }
-        None => {
-            let _ = writeln!(
-                out,
-                "<p>{} components are too many to draw here (the limit is {MAX_DRAWN_COMPONENTS}); \
-                 <code>opsctl graph</code> exports the graph for Graphviz or Mermaid.</p>",
-                inv.components().len()
-            );
-        }
-    }
-    out.push_str(
-        "<table class=\"spofs\">\n<thead><tr><th>Entry point</th><th>Single points of failure</th><th>Domains</th></tr></thead>\n<tbody>\n",
-    );
+    let spofs = analysis.spofs();
     let domains = analysis.domain_spofs();
-    for (rec, dom) in analysis.spofs().entries().iter().zip(&domains) {
+    let rows = spofs.entries().iter().zip(&domains).map(|(rec, dom)| {
         let mut ids: Vec<&str> = rec.spofs.iter().map(|&c| inv.component(c).id.as_str()).collect();
         ids.sort_unstable();
         let mut ds: Vec<&str> = dom.domains.iter().map(|&d| inv.domain(d).id.as_str()).collect();
         ds.sort_unstable();
-        let list = |v: &[&str]| {
-            if v.is_empty() {
-                "none".to_owned()
-            } else {
-                v.iter()
-                    .map(|s| format!("<code>{}</code>", escape(s)))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+        (rec.entry, ids, ds)
+    });
+    let list = |ids: &[&str]| {
+        html! {
+            @if ids.is_empty() { "none" }
+            @for (i, id) in ids.iter().enumerate() { @if i > 0 { ", " } code { (id) } }
+        }
+    };
+    html! {
+        section id="graph" {
+            "\n" h2 { "Dependency graph" } "\n"
+            p {
+                "Arrows point from a component to what it depends on; bold boxes are entry points, dashed arrows \
+                 close a cycle. " span.key.spof { "Red" } ": a single point of failure of some entry point."
+                @if let Some(e) = selected {
+                    " " span.key.path { "Orange" } ": how each single point of failure of "
+                    strong { (inv.component(e).id) } " takes it down (components and domains)."
+                }
             }
-        };
-        let _ = writeln!(
-            out,
-            "<tr{}><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
-            if Some(rec.entry) == selected {
-                " class=\"selected\""
-            } else {
-                ""
-            },
-            escape(&inv.component(rec.entry).id),
-            list(&ids),
-            list(&ds)
-        );
+            "\n"
+            @match dependency_svg(inv, &highlights, selected) {
+                Some(svg) => { div.graph { "\n" (svg) } "\n" }
+                None => {
+                    p {
+                        (inv.components().len()) " components are too many to draw here (the limit is "
+                        (MAX_DRAWN_COMPONENTS) "); " code { "opsctl graph" }
+                        " exports the graph for Graphviz or Mermaid."
+                    }
+                    "\n"
+                }
+            }
+            table.spofs {
+                "\n"
+                thead { tr { th { "Entry point" } th { "Single points of failure" } th { "Domains" } } } "\n"
+                tbody {
+                    "\n"
+                    @for (entry, ids, ds) in rows {
+                        tr class=[(Some(entry) == selected).then_some("selected")] {
+                            td { code { (inv.component(entry).id) } } td { (list(&ids)) } td { (list(&ds)) }
+                        }
+                        "\n"
+                    }
+                }
+                "\n"
+            }
+            "\n"
+        }
+        "\n"
     }
-    out.push_str("</tbody>\n</table>\n</section>\n");
 }
 
 /// Inline Markdown: `code` spans; everything else is text.
-fn inline(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for (i, part) in text.split('`').enumerate() {
-        if i % 2 == 1 {
-            let _ = write!(out, "<code>{}</code>", escape(part));
-        } else {
-            out.push_str(&escape(part));
+fn inline(text: &str) -> Markup {
+    html! {
+        @for (i, part) in text.split('`').enumerate() {
+            @if i % 2 == 1 { code { (part) } } @else { (part) }
         }
     }
-    out
 }
 
-/// The small Markdown of rule explanations: `##` headings, fenced code
-/// blocks, paragraphs, `- ` lists and `code` spans. Anything else is text.
-fn markdown(text: &str) -> String {
-    let mut out = String::new();
+/// A block of the small Markdown of rule explanations.
+#[derive(Debug, PartialEq)]
+enum Block<'a> {
+    Heading(&'a str),
+    Paragraph(String),
+    List(Vec<&'a str>),
+    Code(String),
+}
+
+/// The blocks of the small Markdown of rule explanations: `##` headings,
+/// fenced code blocks, paragraphs and `- ` lists. Anything else is text.
+fn blocks(text: &str) -> Vec<Block<'_>> {
+    let mut blocks = Vec::new();
     let mut paragraph: Vec<&str> = Vec::new();
-    let mut list = false;
+    let mut list: Option<Vec<&str>> = None;
     let mut code: Option<Vec<&str>> = None;
-    let flush = |out: &mut String, paragraph: &mut Vec<&str>| {
+    let flush = |blocks: &mut Vec<Block<'_>>, paragraph: &mut Vec<&str>| {
         if !paragraph.is_empty() {
-            let _ = writeln!(out, "<p>{}</p>", inline(&paragraph.join(" ")));
+            blocks.push(Block::Paragraph(paragraph.join(" ")));
             paragraph.clear();
         }
     };
     for line in text.lines() {
         if let Some(block) = &mut code {
             if line.trim_start().starts_with("```") {
-                let _ = writeln!(out, "<pre><code>{}</code></pre>", escape(&block.join("\n")));
+                blocks.push(Block::Code(block.join("\n")));
                 code = None;
             } else {
                 block.push(line);
@@ -285,38 +303,52 @@ fn markdown(text: &str) -> String {
             continue;
         }
         let trimmed = line.trim();
-        let is_item = trimmed.starts_with("- ");
-        if list && !is_item {
-            out.push_str("</ul>\n");
-            list = false;
+        if let Some(item) = trimmed.strip_prefix("- ") {
+            flush(&mut blocks, &mut paragraph);
+            list.get_or_insert_with(Vec::new).push(item);
+            continue;
+        }
+        if let Some(items) = list.take() {
+            blocks.push(Block::List(items));
         }
         if trimmed.starts_with("```") {
-            flush(&mut out, &mut paragraph);
+            flush(&mut blocks, &mut paragraph);
             code = Some(Vec::new());
         } else if let Some(h) = trimmed.strip_prefix('#') {
-            flush(&mut out, &mut paragraph);
-            let _ = writeln!(out, "<h4>{}</h4>", inline(h.trim_start_matches('#').trim()));
+            flush(&mut blocks, &mut paragraph);
+            blocks.push(Block::Heading(h.trim_start_matches('#').trim()));
         } else if trimmed.is_empty() {
-            flush(&mut out, &mut paragraph);
-        } else if let Some(item) = trimmed.strip_prefix("- ") {
-            flush(&mut out, &mut paragraph);
-            if !list {
-                out.push_str("<ul>\n");
-                list = true;
-            }
-            let _ = writeln!(out, "<li>{}</li>", inline(item));
+            flush(&mut blocks, &mut paragraph);
         } else {
             paragraph.push(trimmed);
         }
     }
     if let Some(block) = code {
-        let _ = writeln!(out, "<pre><code>{}</code></pre>", escape(&block.join("\n")));
+        blocks.push(Block::Code(block.join("\n")));
     }
-    flush(&mut out, &mut paragraph);
-    if list {
-        out.push_str("</ul>\n");
+    flush(&mut blocks, &mut paragraph);
+    if let Some(items) = list {
+        blocks.push(Block::List(items));
     }
-    out
+    blocks
+}
+
+/// The small Markdown of rule explanations as HTML: `##` headings, fenced
+/// code blocks, paragraphs, `- ` lists and `code` spans. The text of every
+/// block is spliced into the template, so it is escaped like any other.
+fn markdown(text: &str) -> Markup {
+    html! {
+        @for block in blocks(text) {
+            @match block {
+                Block::Heading(h) => { h4 { (inline(h)) } "\n" }
+                Block::Paragraph(p) => { p { (inline(&p)) } "\n" }
+                Block::List(items) => {
+                    ul { "\n" @for item in items { li { (inline(item)) } "\n" } } "\n"
+                }
+                Block::Code(code) => { pre { code { (code) } } "\n" }
+            }
+        }
+    }
 }
 
 const STYLE: &str = "
@@ -376,15 +408,204 @@ footer{padding:16px 32px;color:var(--muted);font-size:13px;border-top:1px solid 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::CheckFailure;
+    use crate::{EntityKind, Format, Runner, Subject};
 
     #[test]
     fn explanations_render_headings_code_and_lists() {
         let html = markdown("## What it checks\nA `db` and <b>.\n\n```yaml\na: <1>\n```\n- one\n- two\nafter");
         assert_eq!(
-            html,
+            html.into_string(),
             "<h4>What it checks</h4>\n<p>A <code>db</code> and &lt;b&gt;.</p>\n<pre><code>a: &lt;1&gt;</code></pre>\n\
              <ul>\n<li>one</li>\n<li>two</li>\n</ul>\n<p>after</p>\n"
         );
+    }
+
+    #[test]
+    fn explanation_blocks_end_where_the_old_renderer_ended_them() {
+        use Block::*;
+        // A blank line ends a list; a list item ends a paragraph; an
+        // unclosed fence runs to the end; `#` headings of any depth.
+        assert_eq!(
+            blocks("- a\n\n- b\ntext\nmore\n- c\n# One\n### Three\n```\nx\n  y"),
+            [
+                List(vec!["a"]),
+                List(vec!["b"]),
+                Paragraph("text more".to_owned()),
+                List(vec!["c"]),
+                Heading("One"),
+                Heading("Three"),
+                Code("x\n  y".to_owned()),
+            ]
+        );
+    }
+
+    /// Markup, quotes of both kinds, an entity and an end tag that would
+    /// close the explanation early, with a control character for good measure.
+    const HOSTILE: &str = "<script>alert('x')</script>\"&amp;</details>\u{1}";
+
+    /// The page for two components whose ids (refused by loading, set here
+    /// directly), names and file are `payload`, with a grant's role, a
+    /// backup monitor, a finding, a rule and a failed check whose every
+    /// string holds it too.
+    fn page_with(payload: &str) -> String {
+        let file = format!("{payload}.json");
+        let estate = serde_json::json!({
+            "domains": [{"id": "zone", "kind": "zone"}],
+            "components": [
+                {"id": "shop", "entry": true, "depends_on": ["db"]},
+                {"id": "db", "domains": ["zone"], "owners": ["ana"]},
+            ],
+            "people": [{"id": "ana"}],
+            "systems": [{"id": "github"}],
+            "grants": [{"principal": "ana", "system": "github", "level": "write", "role": payload}],
+            "backup_policies": [{"id": "nightly", "protects": "db", "rpo": "24h", "monitor": payload}],
+            "incidents": [{
+                "id": "INC-1", "title": payload, "severity": "sev2", "impacted": ["shop"],
+                "started_at": "2026-11-01T09:00:00Z", "detected_at": "2026-11-01T09:30:00Z",
+            }],
+        });
+        let mut inv = Inventory::from_text(&file, Format::Json, &estate.to_string()).unwrap();
+        for c in inv.components_mut() {
+            c.id = format!("{}{payload}", c.id);
+            c.name = Some(payload.to_owned());
+        }
+        let mut report = Runner::with_builtin_checks().run(&inv, "2026-11-22T09:00:00Z".parse().unwrap());
+        let rule_id = format!("custom/{payload}");
+        report.rules.push(Rule::new(
+            &rule_id,
+            Severity::High,
+            payload,
+            &format!("## {payload}\n{payload} `{payload}`\n\n```\n{payload}\n```\n- {payload}\n"),
+        ));
+        report.findings.push(
+            Finding::new(
+                &rule_id,
+                Severity::High,
+                Subject::new(EntityKind::Component, payload),
+                payload,
+            )
+            .with_remediation(format!("run `{payload}`, then {payload}"))
+            .with_evidence("why", format!("evidence {payload}")),
+        );
+        report.failures.push(CheckFailure {
+            check: payload.to_owned(),
+            message: payload.to_owned(),
+        });
+        to_html(&inv, &report, Some(Idx::new(0)))
+    }
+
+    /// The page's tags in order, each with the names of its attributes (not
+    /// their values): the structure that text, however hostile, must not change.
+    fn tags(html: &str) -> Vec<String> {
+        html.split('<')
+            .skip(1)
+            .map(|t| {
+                let tag = t.split_once('>').map_or(t, |(tag, _)| tag);
+                // Values are quoted and, escaped, hold no quote: drop them.
+                let unquoted: String = tag.split('"').step_by(2).collect();
+                unquoted
+                    .split_whitespace()
+                    .map(|w| w.trim_end_matches('='))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect()
+    }
+
+    /// Text and attribute values as a browser reads them.
+    fn decode(text: &str) -> String {
+        text.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&amp;", "&")
+    }
+
+    /// How many text nodes and attribute values hold `payload`, as a
+    /// browser decodes them.
+    fn places(html: &str, payload: &str) -> (usize, usize) {
+        let (mut texts, mut values) = (0, 0);
+        for piece in html.split('<').skip(1) {
+            let (tag, text) = piece.split_once('>').unwrap_or((piece, ""));
+            texts += usize::from(decode(text).contains(payload));
+            values += tag
+                .split('"')
+                .skip(1)
+                .step_by(2)
+                .filter(|v| decode(v).contains(payload))
+                .count();
+        }
+        (texts, values)
+    }
+
+    #[test]
+    fn hostile_text_lands_as_text_in_elements_attributes_and_svg() {
+        let benign_payload = "x".repeat(HOSTILE.chars().count());
+        let hostile = page_with(HOSTILE);
+        let benign = page_with(&benign_payload);
+        let (hostile_tags, benign_tags) = (tags(&hostile), tags(&benign));
+        if let Some(at) =
+            (0..hostile_tags.len().max(benign_tags.len())).find(|&i| hostile_tags.get(i) != benign_tags.get(i))
+        {
+            let around = |t: &[String]| t[at.saturating_sub(6)..(at + 6).min(t.len())].join("> <");
+            panic!(
+                "hostile text changed the page's structure at tag {at}:
+  hostile: <{}>
+  benign:  <{}>",
+                around(&hostile_tags),
+                around(&benign_tags)
+            );
+        }
+        assert!(!hostile.contains("<script") && !hostile.contains('\u{1}'));
+
+        // Wherever harmless text shows, the hostile text shows too, as text:
+        // messages, the failed check, the rule's summary and explanation, the
+        // remediation, subjects, file names, the SVG's labels, tooltips and
+        // edge titles, and the components' data-id attributes.
+        let seen = HOSTILE.replace('\u{1}', "\u{FFFD}");
+        let (texts, values) = places(&hostile, &seen);
+        assert_eq!((texts, values), places(&benign, &benign_payload));
+        assert!(
+            texts >= 40 && values == 2,
+            "{texts} text nodes, {values} attribute values"
+        );
+
+        let esc = escaped(&seen);
+        for context in [
+            format!("<p class=\"message\"><span class=\"badge sev-high\">high</span> {esc}</p>"),
+            format!("<li><code>{esc}</code>: {esc}</li>"),
+            format!("<summary>About <code>custom/{esc}</code>: {esc}</summary>"),
+            format!("<strong>Fix:</strong> run <code>{esc}</code>, then {esc}</p>"),
+            format!(
+                "<h4>{esc}</h4>\n<p>{esc} <code>{esc}</code></p>\n<pre><code>{esc}</code></pre>\n<ul>\n<li>{esc}</li>"
+            ),
+            format!("<span class=\"location\">{esc}.json:"),
+            format!("<tr><td><code>nightly</code></td><td><code>db{esc}</code></td>"),
+            format!("<td>{esc}</td><td class=\"findings\">"),
+            format!("<td>write</td><td>{esc}</td><td><code>grant:ana-&gt;github</code></td>"),
+            format!("<tr><td><code>shop{esc}</code></td><td class=\"num\">1</td>"),
+            format!("<g class=\"node spof on-path\" data-id=\"db{esc}\"><title>db{esc} — {esc} (service)"),
+            format!("\">db{esc}</text>"),
+            format!("<title>shop{esc} depends on db{esc}</title>"),
+            format!(
+                "<title id=\"graph-title\">Dependency graph: 2 components, 1 dependencies; failure paths of shop{esc}</title>"
+            ),
+            format!("<tr class=\"selected\"><td><code>shop{esc}</code></td><td><code>db{esc}</code></td>"),
+        ] {
+            assert!(hostile.contains(&context), "{context}");
+        }
+
+        // Evidence is for machines: the page does not show it.
+        assert!(!decode(&hostile).contains("evidence <script>"));
+    }
+
+    /// What maud writes for `text`: `&`, `<`, `>` and `"` escaped, `'` as is
+    /// (safe in text and in the double-quoted attributes maud writes).
+    fn escaped(text: &str) -> String {
+        text.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
     }
 }
 

@@ -1,15 +1,20 @@
 //! The HTML report's tables: backups, the access review, incident metrics.
 //! Each is `None` when the inventory has nothing for it.
 
-use std::fmt::Write;
-
 use chrono::TimeDelta;
+use maud::{Markup, html};
 
-use crate::markup::escape;
 use crate::{
     AccessReview, BackupStatus, EffectiveAccess, IncidentMetric, IncidentMetrics, Inventory, MetricsGroup, Report,
-    Schedule, Timestamp, format_duration, format_span,
+    Schedule, Severity, Timestamp, format_duration, format_span,
 };
+
+/// A severity as a coloured label (here rather than in html.rs, which
+/// imports this file, so that the two do not import each other).
+pub(crate) fn badge(severity: Severity) -> Markup {
+    let s = severity.as_str();
+    html! { span class={ "badge sev-" (s) } { (s) } }
+}
 
 fn minute(t: Timestamp) -> String {
     t.format("%Y-%m-%d %H:%M UTC").to_string()
@@ -24,17 +29,12 @@ fn schedule(s: &Schedule) -> String {
 
 /// Where every backup policy stands at the report's instant, with the
 /// backup findings about it.
-pub(crate) fn backups(inv: &Inventory, report: &Report) -> Option<String> {
+pub(crate) fn backups(inv: &Inventory, report: &Report) -> Option<Markup> {
     if inv.backup_policies().is_empty() {
         return None;
     }
     let now = report.evaluated_at;
-    let mut out = String::from(
-        "<section id=\"backups\">\n<h2>Backups</h2>\n<table class=\"backups\">\n<thead><tr><th>Policy</th>\
-         <th>Protects</th><th>Schedule</th><th>Last good run</th><th>Age / RPO</th><th>Runs without data</th>\
-         <th>Last drill</th><th>Copies</th><th>Monitor</th><th>Findings</th></tr></thead>\n<tbody>\n",
-    );
-    for s in BackupStatus::all(inv, now) {
+    let row = |s: &BackupStatus<'_>| {
         let p = s.policy;
         let age = s.age(now);
         let stale = matches!((age, p.rpo), (Some(a), Some(r)) if a > r) || (age.is_none() && p.rpo.is_some());
@@ -58,88 +58,111 @@ pub(crate) fn backups(inv: &Inventory, report: &Report) -> Option<String> {
             None => "never".to_owned(),
         };
         let prefix = format!("{}@", p.id);
-        let findings: Vec<String> = report
+        let findings = report
             .findings
             .iter()
-            .filter(|f| f.check.starts_with("backup/") && (f.subject.id == p.id || f.subject.id.starts_with(&prefix)))
-            .map(|f| {
-                format!(
-                    "<span class=\"badge sev-{s}\">{s}</span> <code>{}</code>",
-                    escape(&f.check),
-                    s = f.severity.as_str()
-                )
-            })
-            .collect();
-        let _ = writeln!(
-            out,
-            "<tr><td><code>{}</code></td><td><code>{}</code></td><td>{}</td><td>{}</td><td class=\"{}\">{}</td>\
-             <td>{}</td><td>{}</td><td>{} ({} offsite, {} immutable)</td><td>{}</td><td class=\"findings\">{}</td></tr>",
-            escape(&p.id),
-            escape(&inv.component(p.protects).id),
-            p.schedule.as_ref().map_or("none".to_owned(), |x| escape(&schedule(x))),
-            s.last_good_run.map_or("none".to_owned(), |r| minute(r.started_at)),
-            if stale { "bad" } else { "ok" },
-            escape(&age_text),
-            if suspicious.is_empty() {
-                "none".to_owned()
-            } else {
-                suspicious.iter().map(|x| escape(x)).collect::<Vec<_>>().join("<br>")
-            },
-            escape(&drill),
-            p.copies.len(),
-            p.copies.iter().filter(|c| c.offsite).count(),
-            p.copies.iter().filter(|c| c.immutable).count(),
-            p.monitor.as_deref().map_or("none".to_owned(), escape),
-            findings.join("<br>"),
-        );
-    }
-    out.push_str("</tbody>\n</table>\n</section>\n");
-    Some(out)
+            .filter(|f| f.check.starts_with("backup/") && (f.subject.id == p.id || f.subject.id.starts_with(&prefix)));
+        html! {
+            tr {
+                td { code { (p.id) } }
+                td { code { (inv.component(p.protects).id) } }
+                td { @match &p.schedule { Some(x) => (schedule(x)), None => "none" } }
+                td { @match s.last_good_run { Some(r) => (minute(r.started_at)), None => "none" } }
+                td class=(if stale { "bad" } else { "ok" }) { (age_text) }
+                td {
+                    @if suspicious.is_empty() { "none" }
+                    @for (i, x) in suspicious.iter().enumerate() { @if i > 0 { br; } (x) }
+                }
+                td { (drill) }
+                td {
+                    (p.copies.len()) " (" (p.copies.iter().filter(|c| c.offsite).count()) " offsite, "
+                    (p.copies.iter().filter(|c| c.immutable).count()) " immutable)"
+                }
+                td { (p.monitor.as_deref().unwrap_or("none")) }
+                td.findings {
+                    @for (i, f) in findings.enumerate() {
+                        @if i > 0 { br; }
+                        (badge(f.severity)) " " code { (f.check) }
+                    }
+                }
+            }
+            "\n"
+        }
+    };
+    Some(html! {
+        section id="backups" {
+            "\n" h2 { "Backups" } "\n"
+            table.backups {
+                "\n"
+                thead {
+                    tr {
+                        th { "Policy" } th { "Protects" } th { "Schedule" } th { "Last good run" } th { "Age / RPO" }
+                        th { "Runs without data" } th { "Last drill" } th { "Copies" } th { "Monitor" } th { "Findings" }
+                    }
+                }
+                "\n"
+                tbody { "\n" @for s in BackupStatus::all(inv, now) { (row(&s)) } }
+                "\n"
+            }
+            "\n"
+        }
+        "\n"
+    })
 }
 
 /// The access review at `now`, rows to question first.
-pub(crate) fn access(inv: &Inventory, now: Timestamp) -> Option<String> {
+pub(crate) fn access(inv: &Inventory, now: Timestamp) -> Option<Markup> {
     let review = AccessReview::new(&EffectiveAccess::new(inv), None, now);
     if review.rows.is_empty() {
         return None;
     }
     let flagged = review.rows.iter().filter(|r| !r.flags.is_empty()).count();
-    let mut out = format!(
-        "<section id=\"access\">\n<h2>Access review</h2>\n<p>{} rows, {flagged} flagged for a second look (listed first).</p>\n\
-         <table class=\"access\">\n<thead><tr><th>System</th><th>Principal</th><th>Status</th><th>Level</th>\
-         <th>Role</th><th>Source</th><th>Via</th><th>Last used</th><th>Flags</th></tr></thead>\n<tbody>\n",
-        review.rows.len()
-    );
     let rows = review
         .rows
         .iter()
         .filter(|r| !r.flags.is_empty())
         .chain(review.rows.iter().filter(|r| r.flags.is_empty()));
-    for r in rows {
-        let flags: String = r
-            .flags
-            .iter()
-            .map(|f| format!("<span class=\"flag\">{}</span>", escape(f)))
-            .collect();
-        let _ = writeln!(
-            out,
-            "<tr{}><td><code>{}</code></td><td><code>{}</code> ({})</td><td>{}</td><td>{}</td><td>{}</td>\
-             <td><code>{}</code></td><td>{}</td><td>{}</td><td>{flags}</td></tr>",
-            if r.flags.is_empty() { "" } else { " class=\"flagged\"" },
-            escape(&r.system),
-            escape(&r.principal),
-            r.principal_kind.replace('_', " "),
-            r.status.replace('_', " "),
-            r.level,
-            r.role.as_deref().map_or(String::new(), escape),
-            escape(&r.source),
-            escape(&r.via),
-            r.last_used_at
-                .map_or("never".to_owned(), |t| t.format("%Y-%m-%d").to_string()),
-        );
-    }
-    out.push_str("</tbody>\n</table>\n</section>\n");
-    Some(out)
+    Some(html! {
+        section id="access" {
+            "\n" h2 { "Access review" } "\n"
+            p { (review.rows.len()) " rows, " (flagged) " flagged for a second look (listed first)." } "\n"
+            table.access {
+                "\n"
+                thead {
+                    tr {
+                        th { "System" } th { "Principal" } th { "Status" } th { "Level" } th { "Role" }
+                        th { "Source" } th { "Via" } th { "Last used" } th { "Flags" }
+                    }
+                }
+                "\n"
+                tbody {
+                    "\n"
+                    @for r in rows {
+                        tr class=[(!r.flags.is_empty()).then_some("flagged")] {
+                            td { code { (r.system) } }
+                            td { code { (r.principal) } " (" (r.principal_kind.replace('_', " ")) ")" }
+                            td { (r.status.replace('_', " ")) }
+                            td { (r.level) }
+                            td { (r.role.as_deref().unwrap_or_default()) }
+                            td { code { (r.source) } }
+                            td { (r.via) }
+                            td {
+                                @match r.last_used_at {
+                                    Some(t) => (t.format("%Y-%m-%d")),
+                                    None => "never",
+                                }
+                            }
+                            td { @for f in &r.flags { span.flag { (f) } } }
+                        }
+                        "\n"
+                    }
+                }
+                "\n"
+            }
+            "\n"
+        }
+        "\n"
+    })
 }
 
 fn stat(d: Option<TimeDelta>) -> String {
@@ -148,51 +171,56 @@ fn stat(d: Option<TimeDelta>) -> String {
 
 /// Incident metrics: median and p90 of each duration, overall, by severity
 /// and by component.
-pub(crate) fn incidents(inv: &Inventory) -> Option<String> {
+pub(crate) fn incidents(inv: &Inventory) -> Option<Markup> {
     if inv.incidents().is_empty() {
         return None;
     }
     let m = IncidentMetrics::new(inv, None);
-    let mut out = String::from(
-        "<section id=\"incidents\">\n<h2>Incidents</h2>\n<p>Time to detect runs from the start of impact; the \
-         others from detection. Median and p90 are nearest-rank.</p>\n<table class=\"incidents\">\n<thead><tr>\
-         <th rowspan=\"2\">Group</th><th rowspan=\"2\">Incidents</th><th rowspan=\"2\">Customer-detected</th>",
-    );
-    for metric in IncidentMetric::ALL {
-        let _ = write!(out, "<th colspan=\"2\">Time to {}</th>", metric.as_str());
-    }
-    out.push_str("</tr>\n<tr>");
-    for _ in IncidentMetric::ALL {
-        out.push_str("<th>median</th><th>p90</th>");
-    }
-    out.push_str("</tr></thead>\n<tbody>\n");
     let groups = std::iter::once(&m.overall).chain(&m.by_severity).chain(&m.by_component);
-    for g in groups {
-        row(&mut out, g);
-    }
-    out.push_str("</tbody>\n</table>\n</section>\n");
-    Some(out)
+    Some(html! {
+        section id="incidents" {
+            "\n" h2 { "Incidents" } "\n"
+            p {
+                "Time to detect runs from the start of impact; the others from detection. Median and p90 are \
+                 nearest-rank."
+            }
+            "\n"
+            table.incidents {
+                "\n"
+                thead {
+                    tr {
+                        th rowspan="2" { "Group" } th rowspan="2" { "Incidents" } th rowspan="2" { "Customer-detected" }
+                        @for metric in IncidentMetric::ALL { th colspan="2" { "Time to " (metric.as_str()) } }
+                    }
+                    "\n"
+                    tr { @for _ in IncidentMetric::ALL { th { "median" } th { "p90" } } }
+                }
+                "\n"
+                tbody { "\n" @for g in groups { (row(g)) } }
+                "\n"
+            }
+            "\n"
+        }
+        "\n"
+    })
 }
 
-fn row(out: &mut String, g: &MetricsGroup) {
+fn row(g: &MetricsGroup) -> Markup {
     let share = g
         .detection
         .customer_share()
         .map_or("–".to_owned(), |s| format!("{:.0}%", s * 100.0));
-    let _ = write!(
-        out,
-        "<tr><td><code>{}</code></td><td class=\"num\">{}</td><td class=\"num\">{share}</td>",
-        escape(&g.key),
-        g.incidents
-    );
-    for metric in IncidentMetric::ALL {
-        let s = g.stats(metric);
-        let _ = write!(
-            out,
-            "<td class=\"num\">{}</td><td class=\"num\">{}</td>",
-            stat(s.map(|s| s.median)),
-            stat(s.map(|s| s.p90))
-        );
+    html! {
+        tr {
+            td { code { (g.key) } }
+            td.num { (g.incidents) }
+            td.num { (share) }
+            @for metric in IncidentMetric::ALL {
+                @let s = g.stats(metric);
+                td.num { (stat(s.map(|s| s.median))) }
+                td.num { (stat(s.map(|s| s.p90))) }
+            }
+        }
+        "\n"
     }
-    out.push_str("</tr>\n");
 }

@@ -18,7 +18,7 @@ use common::{opsctl, root};
 use std::time::{Duration, Instant};
 
 use ops_core::graph::FailureAnalysis;
-use ops_core::{Inventory, Runner};
+use ops_core::{CheckFailure, EntityKind, Finding, Format, Inventory, Rule, Runner, Severity, Subject, render};
 use serde_json::Value;
 
 const AT: &str = "2026-11-22T09:00:00Z";
@@ -162,7 +162,7 @@ components:
   - {id: db, kind: database, owners: [ana]}
 systems: [{id: github}]
 grants:
-  - {principal: ana, system: github, level: write, role: "<script>alert('role')</script> & \"q\""}
+  - {principal: ana, system: github, level: write, role: "<script>alert('role')</script> & \"q\" </details>"}
 backup_policies:
   - {id: nightly, protects: db, rpo: 24h, schedule: {cron: "30 2 * * *"}, monitor: "<b>\"mon\"</b>"}
 incidents:
@@ -188,10 +188,13 @@ fn hostile_report() -> (PathBuf, String) {
 fn inventory_text_is_escaped() {
     let (_, html) = hostile_report();
     assert_self_contained(&html);
+    // The page is built with maud, which escapes & < > and " but leaves ' as
+    // is: it is plain text in element content and in the double-quoted
+    // attributes maud writes.
     for escaped in [
         "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;",
-        "&lt;script&gt;alert(&#39;role&#39;)&lt;/script&gt; &amp; &quot;q&quot;",
-        "&lt;b&gt;&quot;mon&quot;&lt;/b&gt;",
+        "<td>&lt;script&gt;alert('role')&lt;/script&gt; &amp; &quot;q&quot; &lt;/details&gt;</td>",
+        "<td>&lt;b&gt;&quot;mon&quot;&lt;/b&gt;</td>",
     ] {
         assert!(html.contains(escaped), "{escaped}: {html}");
     }
@@ -294,10 +297,8 @@ const CHECKS: &[(&str, &str)] = &[
 /// the copy only to let the probe run).
 fn probe_page(html: &str, path: &Path) {
     let checks = serde_json::to_string(CHECKS).unwrap();
-    let script = format!(
-        r#"<pre id="ops-probe"></pre><script>
-(function () {{
-  const out = {{}};
+    let measure = format!(
+        r#"
   const visible = (el) => {{
     const r = el.getBoundingClientRect();
     const s = getComputedStyle(el);
@@ -316,8 +317,20 @@ fn probe_page(html: &str, path: &Path) {
     }}
   }}
   out.label_overflow = overflow;
+  out.height = document.documentElement.scrollHeight;"#
+    );
+    with_probe(html, path, &measure);
+}
+
+/// A copy of the page that runs `measure` (JavaScript filling the object
+/// `out`) and writes `out` as JSON into the DOM, with the page's number of
+/// scripts (1: the probe's own).
+fn with_probe(html: &str, path: &Path, measure: &str) {
+    let script = format!(
+        r#"<pre id="ops-probe"></pre><script>
+(function () {{
+  const out = {{}};{measure}
   out.scripts = document.scripts.length;
-  out.height = document.documentElement.scrollHeight;
   document.getElementById('ops-probe').textContent = JSON.stringify(out);
 }})();
 </script>
@@ -423,8 +436,97 @@ fn hostile_text_runs_no_script_in_chromium() {
     assert!(dom.contains("<section id=\"findings\">"), "the page loaded: {dom}");
     assert!(!dom.contains("<script"), "no script element in the DOM");
     assert!(
-        dom.contains("&lt;script&gt;alert('role')&lt;/script&gt; &amp; \"q\""),
+        dom.contains("<td>&lt;script&gt;alert('role')&lt;/script&gt; &amp; \"q\" &lt;/details&gt;</td>"),
         "{dom}"
     );
     assert!(dom.contains("&lt;b&gt;\"mon\"&lt;/b&gt;"), "{dom}");
+}
+
+/// Markup, quotes of both kinds, an entity and an end tag that would close an
+/// explanation early.
+const PAYLOAD: &str = "<script>alert('x')</script>\"&amp;</details>";
+
+/// A report from a check, or a plugin, whose every string is `PAYLOAD`, on
+/// an estate whose components are named `PAYLOAD`: in a browser, each is
+/// text where it belongs, including the SVG's tooltips, and the structure
+/// around it is whole.
+#[test]
+fn hostile_report_strings_are_text_in_chromium() {
+    let Some(browser) = chromium() else { return };
+    let name = serde_json::to_string(PAYLOAD).unwrap();
+    let inv = Inventory::from_text(
+        "estate.json",
+        Format::Json,
+        &format!(
+            r#"{{"components": [{{"id": "shop", "name": {name}, "entry": true, "depends_on": ["db"]}}, {{"id": "db", "name": {name}}}]}}"#
+        ),
+    )
+    .unwrap();
+    let mut report = Runner::with_builtin_checks().run(&inv, AT.parse().unwrap());
+    let rule = format!("custom/{PAYLOAD}");
+    report.rules.push(Rule::new(
+        &rule,
+        Severity::High,
+        PAYLOAD,
+        &format!("## {PAYLOAD}\n{PAYLOAD} `{PAYLOAD}`\n"),
+    ));
+    report.findings.insert(
+        0,
+        Finding::new(
+            &rule,
+            Severity::Critical,
+            Subject::new(EntityKind::Component, PAYLOAD),
+            PAYLOAD,
+        )
+        .with_remediation(PAYLOAD),
+    );
+    report.failures.push(CheckFailure {
+        check: PAYLOAD.to_owned(),
+        message: PAYLOAD.to_owned(),
+    });
+    let html = render::to_html(&inv, &report, None);
+    assert_self_contained(&html);
+
+    let probe = artifacts().join("hostile-strings-probe.html");
+    with_probe(
+        &html,
+        &probe,
+        r#"
+  const texts = (sel) => Array.from(document.querySelectorAll(sel), (e) => e.textContent);
+  out.message = texts('.finding .message')[0];
+  out.where = texts('.finding .where')[0];
+  out.remediation = texts('.finding .remediation')[0];
+  out.summary = texts('details.explanation > summary')[0];
+  out.heading = texts('details.explanation > h4')[0];
+  out.paragraph = texts('details.explanation > p')[0];
+  out.failure = texts('.failures li')[0];
+  out.tooltips = texts('#graph svg .node > title');
+  out.findings = document.querySelectorAll('#findings > article.finding').length;
+  out.explanations = document.querySelectorAll('#findings > article.finding > details.explanation').length;"#,
+    );
+    let r = probe_results(&run_chromium(&browser, &probe, &["--dump-dom".to_owned()]));
+    eprintln!("probe: {r}");
+    assert_eq!(r["scripts"], 1, "only the probe runs: {r}");
+    assert_eq!(r["message"], format!("critical {PAYLOAD}"));
+    assert_eq!(r["where"], format!("custom/{PAYLOAD} · component {PAYLOAD}"));
+    assert_eq!(r["remediation"], format!("Fix: {PAYLOAD}"));
+    assert_eq!(r["summary"], format!("About custom/{PAYLOAD}: {PAYLOAD}"));
+    assert_eq!(r["heading"], PAYLOAD);
+    assert_eq!(r["paragraph"], format!("{PAYLOAD} {PAYLOAD}"));
+    assert_eq!(r["failure"], format!("{PAYLOAD}: {PAYLOAD}"));
+    assert_eq!(
+        r["tooltips"],
+        serde_json::json!([
+            format!("shop — {PAYLOAD} (service)"),
+            format!("db — {PAYLOAD} (service); single point of failure")
+        ])
+    );
+    // Every finding is a whole article in the findings section, each with its
+    // explanation: no </details> or </script> in the text closed anything.
+    let n = report.findings.len() as u64;
+    assert_eq!(
+        (r["findings"].as_u64(), r["explanations"].as_u64()),
+        (Some(n), Some(n)),
+        "{r}"
+    );
 }
