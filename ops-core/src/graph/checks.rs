@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::Outage;
 use super::scc::sccs;
 use crate::check::BuiltinRule;
 use crate::check::{Check, Context};
@@ -46,6 +47,18 @@ fn one_lower(s: Severity) -> Severity {
         Severity::Medium => Severity::Low,
         Severity::Low | Severity::Info => Severity::Info,
     }
+}
+
+/// How `outage` reaches `entry`, from the first failure to the entry, one
+/// sentence a step (the `explanation` evidence of the SPOF rules).
+fn failure_path(outage: &Outage, inv: &Inventory, entry: Idx<Component>) -> Vec<String> {
+    outage
+        .explain(inv, entry)
+        .unwrap_or_default()
+        .iter()
+        .rev()
+        .map(|s| s.describe(inv))
+        .collect()
 }
 
 /// The most critical entry among `entries` and its severity.
@@ -106,14 +119,7 @@ fn spof(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
             continue;
         };
         let names = ids(inv, &entries);
-        let chain: Vec<String> = analysis
-            .blast_radius(x)
-            .explain(inv, entry)
-            .unwrap_or_default()
-            .iter()
-            .rev()
-            .map(|s| s.describe(inv))
-            .collect();
+        let chain = failure_path(&analysis.blast_radius(x), inv, entry);
         out.push(
             Finding::new(
                 rule.id(),
@@ -195,13 +201,7 @@ fn domain_spof(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
         };
         let names = ids(inv, &entries);
         let outage = analysis.simulate(&[crate::FailureTarget::Domain(Idx::new(d))]);
-        let chain: Vec<String> = outage
-            .explain(inv, entry)
-            .unwrap_or_default()
-            .iter()
-            .rev()
-            .map(|s| s.describe(inv))
-            .collect();
+        let chain = failure_path(&outage, inv, entry);
         out.push(
             Finding::new(
                 rule.id(),
