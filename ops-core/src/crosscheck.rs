@@ -105,7 +105,10 @@ fn delete_data_and_backups(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Findin
                 for d in &copy.deletable_by {
                     match *d {
                         Deleter::Principal(Principal::Group(g)) => {
-                            who.extend(access.members_of(g).into_iter().map(|(m, _)| m));
+                            access.visit_members(g, |m| {
+                                who.insert(m);
+                                true
+                            });
                         }
                         Deleter::Principal(p) => {
                             who.insert(p);

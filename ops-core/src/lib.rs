@@ -75,6 +75,7 @@ mod ids;
 pub mod import;
 pub mod incident;
 pub mod inventory;
+pub mod listing;
 mod location;
 mod markup;
 mod model;

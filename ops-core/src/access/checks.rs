@@ -11,6 +11,7 @@ use super::{CredentialKind, Level, Person, Principal};
 use crate::check::BuiltinRule;
 use crate::check::{Check, Context};
 use crate::finding::{EntityKind, Finding, Severity, Subject};
+use crate::listing;
 use crate::rule::Rule;
 use crate::{Idx, Inventory, Timestamp};
 
@@ -130,11 +131,11 @@ fn departed_with_access(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> 
                 format!(
                     "'{}' left on {departed} but still has access: {}",
                     person.id,
-                    list.join("; ")
+                    listing::join(&list, "; ")
                 ),
             )
             .with_evidence("departed_at", departed)
-            .with_evidence("grants", evidence)
+            .with_evidence_list("grants", evidence)
             .with_remediation(format!(
                 "revoke these grants or group memberships; `opsctl offboard PATH {}` lists them all",
                 person.id
@@ -228,7 +229,7 @@ fn unrotated_shared_credential(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Fi
                 format!(
                     "shared credential '{}' was {rotated}, before these holders left: {}",
                     credential.id,
-                    names.join(", ")
+                    listing::join(&names, ", ")
                 ),
             )
             .with_evidence(
@@ -297,10 +298,10 @@ fn shared_admin_credential(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Findin
                     c.id,
                     holders.len(),
                     if holders.len() == 1 { "" } else { "s" },
-                    holders.join(", ")
+                    listing::join(&holders, ", ")
                 ),
             )
-            .with_evidence("holders", holders)
+            .with_evidence_list("holders", holders)
             .with_evidence("level", level)
             .with_remediation(
                 "replace it with personal credentials with MFA; keep a break-glass account vaulted and alerted",
@@ -394,9 +395,9 @@ fn admin_without_mfa(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
                 rule.id(),
                 Severity::High,
                 Subject::new(EntityKind::Person, &person.id),
-                format!("'{}' has no MFA but holds {}", person.id, list.join(", ")),
+                format!("'{}' has no MFA but holds {}", person.id, listing::join(&list, ", ")),
             )
-            .with_evidence("systems", systems.keys().copied().collect::<Vec<_>>())
+            .with_evidence_list("systems", systems.keys().copied().collect::<Vec<_>>())
             .with_remediation("enrol a second factor and record `mfa: true`, or reduce the access")
             .at(&person.location),
         );

@@ -1,6 +1,9 @@
 //! Effective access: nested groups resolved into each principal's grants,
 //! each with the chain of memberships that gives it.
 
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+
 use crate::csr::Csr;
 use crate::{Credential, Grant, Group, Idx, Inventory, Level, Principal, System, Timestamp};
 
@@ -9,11 +12,13 @@ const DIRECT: u32 = u32::MAX;
 
 /// Every principal's access, direct and through (nested) groups.
 ///
-/// Built once per inventory in time linear in the sum, over principals, of
-/// the groups each belongs to transitively (plus grants and memberships);
-/// queries then cost what they return. A membership can reach a group along
-/// several chains; each answer carries one shortest chain, and
-/// [`EffectiveAccess::membership_paths`] lists them all.
+/// Built once per inventory; queries then cost what they return. Only the
+/// groups that lead to a grant are kept for each person and service account
+/// (a group that holds a grant, or is nested in one that does), and people
+/// with the same direct memberships share one list, so a deep or wide
+/// nesting of groups costs its size once, not once per member. A membership
+/// can reach a group along several chains; each answer carries one shortest
+/// chain, and [`EffectiveAccess::membership_paths`] lists them all.
 ///
 /// ```
 /// use ops_core::{Format, Inventory};
@@ -48,11 +53,14 @@ pub struct EffectiveAccess<'a> {
     grants_on: Csr,
     /// `credentials_on.row(system)`: credential indices that open the system.
     credentials_on: Csr,
-    /// `closure_start[slot]..closure_start[slot + 1]` indexes `closure`.
-    closure_start: Vec<u32>,
-    /// Each slot's groups, transitively, in breadth-first order, each with
-    /// the position (within the same row) of the group it was reached
-    /// through, or [`DIRECT`].
+    /// Per group: it holds a grant or is nested (transitively) in a group that does.
+    leads_to_grant: Vec<bool>,
+    /// Per person and service account: its range of `closure`, possibly
+    /// shared with others that have the same direct memberships.
+    rows: Vec<(u32, u32)>,
+    /// The groups leading to grants that each row's members are in,
+    /// transitively, in breadth-first order, each with the position (within
+    /// the same row) of the group it was reached through, or [`DIRECT`].
     closure: Vec<(u32, u32)>,
 }
 
@@ -77,13 +85,15 @@ impl EffectiveGrant {
 impl<'a> EffectiveAccess<'a> {
     /// Resolves `inventory`'s groups.
     ///
-    /// Complexity: O(P + G + M + A + Σ closure), where M is the number of
-    /// memberships, A of grants, and Σ closure the number of (principal,
-    /// group) pairs such that the principal is in the group transitively.
+    /// Complexity: O(P + G + M + A + Σ rows), where M is the number of
+    /// memberships, A of grants, and Σ rows, over the distinct sets of
+    /// direct memberships of people and service accounts, the number of
+    /// groups leading to a grant that such a set is in transitively.
     pub fn new(inventory: &'a Inventory) -> Self {
         let people = inventory.people().len() as u32;
         let accounts = inventory.service_accounts().len() as u32;
-        let slots = (people + accounts) as usize + inventory.groups().len();
+        let groups = inventory.groups().len();
+        let slots = (people + accounts) as usize + groups;
         let slot = |p: Principal| slot_of(people, accounts, p);
         let memberships = inventory
             .groups()
@@ -116,34 +126,8 @@ impl<'a> EffectiveAccess<'a> {
                 .filter_map(|(i, c)| Some((c.system?.index() as u32, i as u32))),
         );
         let group_base = people + accounts;
-        let mut closure_start = Vec::with_capacity(slots + 1);
-        let mut closure: Vec<(u32, u32)> = Vec::with_capacity(member_of.targets.len());
-        // stamp[g] == s + 1 when group g is already in slot s's row.
-        let mut stamp = vec![0u32; inventory.groups().len()];
-        closure_start.push(0);
-        for s in 0..slots as u32 {
-            let row_start = closure.len();
-            for &g in member_of.row(s) {
-                if stamp[g as usize] != s + 1 {
-                    stamp[g as usize] = s + 1;
-                    closure.push((g, DIRECT));
-                }
-            }
-            // Breadth first: the row is its own queue.
-            let mut next = row_start;
-            while next < closure.len() {
-                let (g, _) = closure[next];
-                for &parent in member_of.row(group_base + g) {
-                    if stamp[parent as usize] != s + 1 {
-                        stamp[parent as usize] = s + 1;
-                        closure.push((parent, (next - row_start) as u32));
-                    }
-                }
-                next += 1;
-            }
-            closure_start.push(closure.len() as u32);
-        }
-        EffectiveAccess {
+        let leads_to_grant = leads_to_grant(&member_of, &grants_of, group_base, groups);
+        let mut access = EffectiveAccess {
             inv: inventory,
             people,
             accounts,
@@ -151,8 +135,60 @@ impl<'a> EffectiveAccess<'a> {
             grants_of,
             grants_on,
             credentials_on,
-            closure_start,
-            closure,
+            leads_to_grant,
+            rows: Vec::with_capacity(group_base as usize),
+            closure: Vec::new(),
+        };
+        let mut shared: HashMap<Vec<u32>, (u32, u32)> = HashMap::new();
+        let mut stamp = vec![0u32; groups];
+        let mut scratch = Vec::new();
+        for s in 0..group_base {
+            let direct: Vec<u32> = access
+                .member_of
+                .row(s)
+                .iter()
+                .copied()
+                .filter(|&g| access.leads_to_grant[g as usize])
+                .collect();
+            let range = match shared.get(&direct) {
+                Some(&range) => range,
+                None => {
+                    let from = access.closure.len() as u32;
+                    let mark = s + 1;
+                    let first = |g: u32| std::mem::replace(&mut stamp[g as usize], mark) != mark;
+                    access.up_from(&direct, first, &mut scratch);
+                    access.closure.append(&mut scratch);
+                    let range = (from, access.closure.len() as u32);
+                    shared.insert(direct, range);
+                    range
+                }
+            };
+            access.rows.push(range);
+        }
+        access
+    }
+
+    /// Breadth first up from the groups `direct`, through groups leading to
+    /// a grant only, into `out` as (group, position reached through);
+    /// `first(g)` is true the first time it is asked about `g`.
+    fn up_from(&self, direct: &[u32], mut first: impl FnMut(u32) -> bool, out: &mut Vec<(u32, u32)>) {
+        let group_base = self.people + self.accounts;
+        out.clear();
+        for &g in direct {
+            if first(g) {
+                out.push((g, DIRECT));
+            }
+        }
+        // The row is its own queue.
+        let mut next = 0;
+        while next < out.len() {
+            let (g, _) = out[next];
+            for &parent in self.member_of.row(group_base + g) {
+                if self.leads_to_grant[parent as usize] && first(parent) {
+                    out.push((parent, next as u32));
+                }
+            }
+            next += 1;
         }
     }
 
@@ -165,15 +201,52 @@ impl<'a> EffectiveAccess<'a> {
         slot_of(self.people, self.accounts, p)
     }
 
-    fn row(&self, p: Principal) -> &[(u32, u32)] {
-        let s = self.slot(p) as usize;
-        &self.closure[self.closure_start[s] as usize..self.closure_start[s + 1] as usize]
+    /// The groups leading to a grant that `p` is in, transitively, breadth
+    /// first: shared for people and service accounts, worked out for a group.
+    fn row(&self, p: Principal) -> Cow<'_, [(u32, u32)]> {
+        match p {
+            Principal::Group(_) => {
+                let direct: Vec<u32> = self
+                    .member_of
+                    .row(self.slot(p))
+                    .iter()
+                    .copied()
+                    .filter(|&x| self.leads_to_grant[x as usize])
+                    .collect();
+                let mut seen = HashSet::new();
+                let mut out = Vec::new();
+                self.up_from(&direct, |g| seen.insert(g), &mut out);
+                Cow::Owned(out)
+            }
+            leaf => {
+                let (from, to) = self.rows[self.slot(leaf) as usize];
+                Cow::Borrowed(&self.closure[from as usize..to as usize])
+            }
+        }
     }
 
     /// The groups `principal` is in, directly or through nested groups,
-    /// nearest first.
+    /// nearest first. Costs what it returns.
     pub fn groups_of(&self, principal: Principal) -> impl Iterator<Item = Idx<Group>> + '_ {
-        self.row(principal).iter().map(|&(g, _)| Idx::new(g as usize))
+        let group_base = self.people + self.accounts;
+        let mut seen = HashSet::new();
+        let mut order: Vec<u32> = Vec::new();
+        for &g in self.member_of.row(self.slot(principal)) {
+            if seen.insert(g) {
+                order.push(g);
+            }
+        }
+        let mut next = 0;
+        while next < order.len() {
+            let g = order[next];
+            for &parent in self.member_of.row(group_base + g) {
+                if seen.insert(parent) {
+                    order.push(parent);
+                }
+            }
+            next += 1;
+        }
+        order.into_iter().map(|g| Idx::new(g as usize))
     }
 
     /// Every grant `principal` holds: its own, then those of its groups,
@@ -188,14 +261,19 @@ impl<'a> EffectiveAccess<'a> {
                 grant: Idx::new(a as usize),
                 through: DIRECT,
             });
-        let inherited = self.row(principal).iter().enumerate().flat_map(move |(pos, &(g, _))| {
-            let group = self.people + self.accounts + g;
-            self.grants_of.row(group).iter().map(move |&a| EffectiveGrant {
-                principal,
-                grant: Idx::new(a as usize),
-                through: pos as u32,
+        let row = self.row(principal);
+        let inherited: Vec<EffectiveGrant> = row
+            .iter()
+            .enumerate()
+            .flat_map(|(pos, &(g, _))| {
+                let group = self.people + self.accounts + g;
+                self.grants_of.row(group).iter().map(move |&a| EffectiveGrant {
+                    principal,
+                    grant: Idx::new(a as usize),
+                    through: pos as u32,
+                })
             })
-        });
+            .collect();
         own.chain(inherited)
     }
 
@@ -219,36 +297,54 @@ impl<'a> EffectiveAccess<'a> {
     /// (each starting with `principal` and ending with `group`), at most
     /// `limit` of them, in depth-first order. Membership cycles are refused
     /// at load time, so every chain is finite.
+    ///
+    /// Complexity: the groups `principal` is in, plus the chains returned.
     pub fn membership_paths(&self, principal: Principal, group: Idx<Group>, limit: usize) -> Vec<Vec<Principal>> {
         let target = group.index() as u32;
-        // Only groups that can reach the target are worth descending into:
-        // those in the principal's closure whose own closure holds it.
-        let mut out = Vec::new();
-        let mut chain = vec![principal];
-        self.walk_up(self.slot(principal), target, &mut chain, &mut out, limit);
-        out
-    }
-
-    fn walk_up(&self, slot: u32, target: u32, chain: &mut Vec<Principal>, out: &mut Vec<Vec<Principal>>, limit: usize) {
         let base = self.people + self.accounts;
-        for &g in self.member_of.row(slot) {
-            if out.len() >= limit {
-                return;
-            }
-            let gp = Principal::Group(Idx::new(g as usize));
-            if g == target {
-                let mut found = chain.clone();
-                found.push(gp);
-                out.push(found);
-                continue;
-            }
-            let reaches = self.row(gp).iter().any(|&(a, _)| a == target);
-            if reaches {
-                chain.push(gp);
-                self.walk_up(base + g, target, chain, out, limit);
-                chain.pop();
+        // The groups that reach the target going up: breadth first down from
+        // it, through groups `principal` is in (no other can be on a chain).
+        let above: HashSet<u32> = self.groups_of(principal).map(|g| g.index() as u32).collect();
+        let mut reaches = HashSet::from([target]);
+        let mut queue = vec![target];
+        while let Some(g) = queue.pop() {
+            for &m in &self.inv.groups()[g as usize].members {
+                if let Principal::Group(sub) = m {
+                    let sub = sub.index() as u32;
+                    if above.contains(&sub) && reaches.insert(sub) {
+                        queue.push(sub);
+                    }
+                }
             }
         }
+        // Depth first up from the principal, with an explicit stack of
+        // (slot, next membership to try); `chain` is the path so far.
+        let mut out = Vec::new();
+        let mut chain = vec![principal];
+        let mut stack: Vec<(u32, usize)> = vec![(self.slot(principal), 0)];
+        while let Some(top) = stack.last_mut() {
+            if out.len() >= limit {
+                break;
+            }
+            let (slot, next) = *top;
+            let Some(&g) = self.member_of.row(slot).get(next) else {
+                stack.pop();
+                chain.pop();
+                continue;
+            };
+            top.1 += 1;
+            if !reaches.contains(&g) {
+                continue;
+            }
+            chain.push(Principal::Group(Idx::new(g as usize)));
+            if g == target {
+                out.push(chain.clone());
+                chain.pop();
+            } else {
+                stack.push((base + g, 0));
+            }
+        }
+        out
     }
 
     /// The people and service accounts in `group`, directly or through
@@ -343,20 +439,19 @@ impl<'a> EffectiveAccess<'a> {
         for &a in self.grants_on.row(system.index() as u32) {
             let grant = Idx::<Grant>::new(a as usize);
             match self.inv.grants()[a as usize].principal {
-                Principal::Group(g) => {
-                    for (member, _) in self.members_of(g) {
-                        let through = self
-                            .row(member)
-                            .iter()
-                            .position(|&(x, _)| x as usize == g.index())
-                            .map_or(DIRECT, |p| p as u32);
-                        out.push(EffectiveGrant {
-                            principal: member,
-                            grant,
-                            through,
-                        });
-                    }
-                }
+                Principal::Group(g) => self.visit_members(g, |member| {
+                    let through = self
+                        .row(member)
+                        .iter()
+                        .position(|&(x, _)| x as usize == g.index())
+                        .map_or(DIRECT, |p| p as u32);
+                    out.push(EffectiveGrant {
+                        principal: member,
+                        grant,
+                        through,
+                    });
+                    true
+                }),
                 direct => out.push(EffectiveGrant {
                     principal: direct,
                     grant,
@@ -392,8 +487,8 @@ impl<'a> EffectiveAccess<'a> {
         let leaves = self.people + self.accounts;
         (0..leaves)
             .map(|s| {
-                let row =
-                    &self.closure[self.closure_start[s as usize] as usize..self.closure_start[s as usize + 1] as usize];
+                let (from, to) = self.rows[s as usize];
+                let row = &self.closure[from as usize..to as usize];
                 self.grants_of.row(s).len()
                     + row
                         .iter()
@@ -402,6 +497,45 @@ impl<'a> EffectiveAccess<'a> {
             })
             .sum()
     }
+}
+
+/// For every group, whether it holds a grant or is nested, transitively, in
+/// a group that does: one pass over the groups in an order where every group
+/// comes after the groups it is a member of (memberships are acyclic; a
+/// cycle, refused at load time, would only be cut short, not loop).
+fn leads_to_grant(member_of: &Csr, grants_of: &Csr, group_base: u32, groups: usize) -> Vec<bool> {
+    const UNSEEN: u8 = 0;
+    const OPEN: u8 = 1;
+    const DONE: u8 = 2;
+    let mut state = vec![UNSEEN; groups];
+    let mut leads = vec![false; groups];
+    let mut stack: Vec<(u32, usize)> = Vec::new();
+    for root in 0..groups as u32 {
+        if state[root as usize] != UNSEEN {
+            continue;
+        }
+        state[root as usize] = OPEN;
+        stack.push((root, 0));
+        while let Some(top) = stack.last_mut() {
+            let (g, next) = *top;
+            match member_of.row(group_base + g).get(next) {
+                Some(&parent) => {
+                    top.1 += 1;
+                    if state[parent as usize] == UNSEEN {
+                        state[parent as usize] = OPEN;
+                        stack.push((parent, 0));
+                    }
+                }
+                None => {
+                    stack.pop();
+                    state[g as usize] = DONE;
+                    leads[g as usize] = !grants_of.row(group_base + g).is_empty()
+                        || member_of.row(group_base + g).iter().any(|&p| leads[p as usize]);
+                }
+            }
+        }
+    }
+    leads
 }
 
 fn slot_of(people: u32, accounts: u32, p: Principal) -> u32 {

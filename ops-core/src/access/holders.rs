@@ -20,8 +20,20 @@ pub(crate) fn grant_label(inv: &Inventory, grant: &Grant) -> String {
     }
 }
 
+/// How many ids [`path_ids`] keeps at each end of a long chain.
+const PATH_ENDS: usize = 4;
+
+/// The ids along a chain of memberships; a chain longer than
+/// `2 * PATH_ENDS + 1` keeps its ends, with one `... N more ...` in the middle.
 pub(crate) fn path_ids(inv: &Inventory, path: &[Principal]) -> Vec<String> {
-    path.iter().map(|&p| inv.principal_id(p).to_owned()).collect()
+    let id = |p: &Principal| inv.principal_id(*p).to_owned();
+    if path.len() <= 2 * PATH_ENDS + 1 {
+        return path.iter().map(id).collect();
+    }
+    let mut out: Vec<String> = path[..PATH_ENDS].iter().map(id).collect();
+    out.push(format!("... {} more ...", path.len() - 2 * PATH_ENDS));
+    out.extend(path[path.len() - PATH_ENDS..].iter().map(id));
+    out
 }
 
 /// "directly" or "through team-web, engineering".
@@ -38,7 +50,10 @@ pub(crate) fn credential_holders(access: &EffectiveAccess<'_>, credential: &Cred
     let mut out = BTreeSet::new();
     for &h in &credential.holders {
         match h {
-            Principal::Group(g) => out.extend(access.members_of(g).into_iter().map(|(m, _)| m)),
+            Principal::Group(g) => access.visit_members(g, |m| {
+                out.insert(m);
+                true
+            }),
             leaf => {
                 out.insert(leaf);
             }

@@ -3,7 +3,7 @@
 use std::sync::{Mutex, OnceLock};
 
 use super::compiled::Compiled;
-use super::cone::Cone;
+use super::cone::{Cone, PathScratch};
 use super::kill::{Closure, KillGraph};
 use super::outage::Outage;
 use super::propagate::{Propagator, Scratch};
@@ -107,6 +107,20 @@ pub struct DoubleFaults {
     pub pairs: Vec<(Idx<Component>, Idx<Component>)>,
     /// Whether the list stopped at the limit.
     pub truncated: bool,
+}
+
+/// How one single failure takes an entry point down, kept short: a shortest
+/// chain of links "`down` is down because `because` is", of which the links
+/// nearest the failure and nearest the entry are kept.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct FailurePath {
+    /// How many links the whole chain has.
+    pub(crate) links: usize,
+    /// `(down, because)` links from the failure upwards.
+    pub(crate) near_failure: Vec<(Idx<Component>, Idx<Component>)>,
+    /// `(down, because)` links ending at the entry, upwards; empty when
+    /// `near_failure` is the whole chain.
+    pub(crate) near_entry: Vec<(Idx<Component>, Idx<Component>)>,
 }
 
 impl<'a> FailureAnalysis<'a> {
@@ -232,6 +246,45 @@ impl<'a> FailureAnalysis<'a> {
         }
         let takes_down = Csr::from_pairs(self.inv.components().len(), pairs.iter().copied());
         SpofReport { entries, takes_down }
+    }
+
+    /// For each of `spofs` (single points of failure of entry point
+    /// `entry`), a bounded account of how its failure takes the entry down:
+    /// the links nearest each end of a shortest chain, `keep` at each end,
+    /// and the chain's length. `None` for a component that is not one of
+    /// the entry's single points of failure.
+    ///
+    /// Complexity: one search over the entry's single points of failure,
+    /// plus `O(keep)` per component asked about; `scratch` carries the search's
+    /// arrays from one entry to the next.
+    pub(crate) fn failure_paths(
+        &self,
+        entry: Idx<Component>,
+        spofs: &[Idx<Component>],
+        keep: usize,
+        scratch: &mut PathScratch,
+    ) -> Vec<Option<FailurePath>> {
+        let cone = self.entry_cone();
+        let Some(e) = cone.node(entry.index() as u32) else {
+            return vec![None; spofs.len()];
+        };
+        let targets: Vec<u32> = spofs.iter().map(|x| cone.node(x.index() as u32).unwrap_or(e)).collect();
+        let global = |(down, because): (u32, u32)| {
+            (
+                Idx::new(cone.global(down) as usize),
+                Idx::new(cone.global(because) as usize),
+            )
+        };
+        cone.kill_paths(e, &targets, keep, scratch)
+            .into_iter()
+            .map(|p| {
+                p.map(|p| FailurePath {
+                    links: p.links,
+                    near_failure: p.near_failure.into_iter().map(global).collect(),
+                    near_entry: p.near_entry.into_iter().map(global).collect(),
+                })
+            })
+            .collect()
     }
 
     /// The single points of failure of one component (usually an entry point):

@@ -5,11 +5,14 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::Outage;
+use super::analysis::FailurePath;
+use super::cone::PathScratch;
 use super::scc::sccs;
 use crate::check::BuiltinRule;
 use crate::check::{Check, Context};
 use crate::csr::Csr;
 use crate::finding::{EntityKind, Finding, Severity, Subject};
+use crate::listing;
 use crate::rule::Rule;
 use crate::{Component, DomainKind, Idx, Inventory, Requirement};
 
@@ -49,16 +52,74 @@ fn one_lower(s: Severity) -> Severity {
     }
 }
 
+/// How many links of a failure chain a finding shows at each end.
+const KEEP_LINKS: usize = 3;
+
 /// How `outage` reaches `entry`, from the first failure to the entry, one
-/// sentence a step (the `explanation` evidence of the SPOF rules).
-fn failure_path(outage: &Outage, inv: &Inventory, entry: Idx<Component>) -> Vec<String> {
-    outage
-        .explain(inv, entry)
-        .unwrap_or_default()
-        .iter()
-        .rev()
-        .map(|s| s.describe(inv))
-        .collect()
+/// sentence a step (the `explanation` evidence of `graph/domain-spof`), cut
+/// in the middle when long; with the number of steps in the whole chain.
+fn failure_path(outage: &Outage, inv: &Inventory, entry: Idx<Component>) -> (Vec<String>, usize) {
+    let Some((near_entry, left_out, near_failure)) = outage.explain_cut(inv, entry, KEEP_LINKS) else {
+        return (Vec::new(), 0);
+    };
+    let describe = |s: &super::Step| s.describe(inv);
+    let mut out: Vec<String> = near_failure.iter().rev().map(describe).collect();
+    if left_out > 0 {
+        out.push(elided(left_out));
+    }
+    out.extend(near_entry.iter().rev().map(describe));
+    (out, outage.chain_len(entry).unwrap_or_default())
+}
+
+/// The line standing for the steps a cut explanation leaves out.
+fn elided(n: usize) -> String {
+    format!("... {n} more step{} ...", if n == 1 { "" } else { "s" })
+}
+
+/// One link of a SPOF's failure chain as a sentence: `down` is down because
+/// `because` failed or went down.
+fn describe_link(inv: &Inventory, (down, because): (Idx<Component>, Idx<Component>)) -> String {
+    let c = inv.component(down);
+    let n = c.depends_on.len();
+    let cause = &inv.component(because).id;
+    let direct = c.depends_on.contains(&because);
+    let deps = || listing::join(c.depends_on.iter().map(|&d| &inv.component(d).id), ", ");
+    match c.requires {
+        _ if n == 1 && direct => format!("{} is down: it requires {cause}, which is down", c.id),
+        Requirement::All if direct => {
+            format!(
+                "{} is down: it requires all of its {n} dependencies, and {cause} is down",
+                c.id
+            )
+        }
+        Requirement::All => format!(
+            "{} is down: it requires all of its {n} dependencies, and the failure of {cause} takes one of them down",
+            c.id
+        ),
+        Requirement::Any => format!(
+            "{} is down: it requires any one of its {n} dependencies ({}), and the failure of {cause} takes all of them down",
+            c.id,
+            deps()
+        ),
+        Requirement::AtLeast(k) => format!(
+            "{} is down: it requires at least {k} of its {n} dependencies ({}), and the failure of {cause} takes down {} or more of them",
+            c.id,
+            deps(),
+            n - (k as usize).min(n) + 1
+        ),
+    }
+}
+
+/// A SPOF's chain from its failure to the entry, in sentences (cut in the
+/// middle when long), and the number of sentences in the whole chain.
+fn spof_explanation(inv: &Inventory, x: Idx<Component>, path: &FailurePath) -> (Vec<String>, usize) {
+    let mut out = vec![format!("{} failed", inv.component(x).id)];
+    out.extend(path.near_failure.iter().map(|&l| describe_link(inv, l)));
+    if !path.near_entry.is_empty() {
+        out.push(elided(path.links - path.near_failure.len() - path.near_entry.len()));
+        out.extend(path.near_entry.iter().map(|&l| describe_link(inv, l)));
+    }
+    (out, path.links + 1)
 }
 
 /// The most critical entry among `entries` and its severity.
@@ -111,15 +172,43 @@ fn spof(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
     let analysis = ctx.failure_analysis();
     let inv = analysis.inventory();
     let report = analysis.spofs();
-    let mut out = Vec::new();
-    for (i, c) in inv.components().iter().enumerate() {
+    // Each SPOF is explained against its most critical entry: one search
+    // per such entry finds the chains of all the SPOFs explained against it.
+    // (the SPOF, its most critical entry, the severity, every entry it takes down)
+    type Row = (Idx<Component>, Idx<Component>, Severity, Vec<Idx<Component>>);
+    let mut worst_of: Vec<Row> = Vec::new();
+    for i in 0..inv.components().len() {
         let x = Idx::new(i);
-        let entries: Vec<Idx<Component>> = report.entries_taken_down_by(x).collect();
+        let mut entries: Vec<Idx<Component>> = report.entries_taken_down_by(x).collect();
         let Some((entry, severity)) = worst(inv, &entries) else {
             continue;
         };
-        let names = ids(inv, &entries);
-        let chain = failure_path(&analysis.blast_radius(x), inv, entry);
+        entries.sort_by(|a, b| inv.component(*a).id.cmp(&inv.component(*b).id));
+        worst_of.push((x, entry, severity, entries));
+    }
+    let mut by_entry: BTreeMap<Idx<Component>, Vec<usize>> = BTreeMap::new();
+    for (i, (_, entry, _, _)) in worst_of.iter().enumerate() {
+        by_entry.entry(*entry).or_default().push(i);
+    }
+    let mut paths: Vec<Option<FailurePath>> = vec![None; worst_of.len()];
+    let mut scratch = PathScratch::default();
+    for (entry, rows) in by_entry {
+        let xs: Vec<Idx<Component>> = rows.iter().map(|&i| worst_of[i].0).collect();
+        for (&i, path) in rows
+            .iter()
+            .zip(analysis.failure_paths(entry, &xs, KEEP_LINKS, &mut scratch))
+        {
+            paths[i] = path;
+        }
+    }
+    let mut out = Vec::with_capacity(worst_of.len());
+    for ((x, entry, severity, entries), path) in worst_of.into_iter().zip(paths) {
+        let c = inv.component(x);
+        let names: Vec<&str> = entries.iter().map(|&e| inv.component(e).id.as_str()).collect();
+        let (chain, steps) = match &path {
+            Some(p) => spof_explanation(inv, x, p),
+            None => (Vec::new(), 0),
+        };
         out.push(
             Finding::new(
                 rule.id(),
@@ -128,11 +217,13 @@ fn spof(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
                 format!(
                     "component '{}' is a single point of failure: its failure alone takes down {}",
                     c.id,
-                    names.join(", ")
+                    listing::join(&names, ", ")
                 ),
             )
-            .with_evidence("entries", names)
+            .with_evidence_list("entries", names)
+            .with_evidence("explained_entry", inv.component(entry).id.as_str())
             .with_evidence("explanation", chain)
+            .with_evidence("explanation_steps", steps)
             .with_remediation(format!(
                 "give '{}' a peer in another failure domain behind `requires: any` (or `at_least`), \
                  or change what depends on it",
@@ -201,7 +292,7 @@ fn domain_spof(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
         };
         let names = ids(inv, &entries);
         let outage = analysis.simulate(&[crate::FailureTarget::Domain(Idx::new(d))]);
-        let chain = failure_path(&outage, inv, entry);
+        let (chain, steps) = failure_path(&outage, inv, entry);
         out.push(
             Finding::new(
                 rule.id(),
@@ -216,12 +307,14 @@ fn domain_spof(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
                     } else {
                         "it"
                     },
-                    names.join(", ")
+                    listing::join(&names, ", ")
                 ),
             )
             .with_evidence("kind", domain.kind.as_str())
-            .with_evidence("entries", names)
+            .with_evidence("explained_entry", inv.component(entry).id.as_str())
+            .with_evidence_list("entries", names)
             .with_evidence("explanation", chain)
+            .with_evidence("explanation_steps", steps)
             .with_remediation(format!(
                 "spread what these entries need over more than one {}",
                 domain.kind.as_str()
@@ -307,10 +400,10 @@ fn nominal_redundancy(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
                     format!(
                         "component '{}' requires {rule_text} dependencies, but a single failure of {} takes enough of them down",
                         c.id,
-                        names.iter().map(|s| format!("'{s}'")).collect::<Vec<_>>().join(" or ")
+                        listing::join(names.iter().map(|s| format!("'{s}'")), " or ")
                     ),
                 )
-                .with_evidence("shared", names)
+                .with_evidence_list("shared", names)
                 .with_evidence("tolerates", tolerate)
                 .with_remediation("remove the shared dependency or make it redundant too")
                 .at(&c.location),
@@ -435,7 +528,7 @@ fn no_redundancy(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
                     spofs.len()
                 ),
             )
-            .with_evidence("spofs", ids(inv, &rec.spofs))
+            .with_evidence_list("spofs", ids(inv, &rec.spofs))
             .with_remediation("make the most shared of its dependencies redundant first")
             .at(&entry.location),
         );
@@ -495,9 +588,13 @@ fn dependency_cycle(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
             rule.finding(
                 Severity::Low,
                 Subject::new(EntityKind::Component, &first.id),
-                format!("components depend on each other in a cycle: {}", members.join(", ")),
+                format!(
+                    "{} components depend on each other in a cycle: {}",
+                    members.len(),
+                    listing::join(&members, ", ")
+                ),
             )
-            .with_evidence("members", members)
+            .with_evidence_list("members", members)
             .with_remediation("break the cycle so the estate can be started cold in some order")
             .at(&first.location),
         );

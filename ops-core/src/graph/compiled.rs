@@ -99,7 +99,8 @@ fn threshold(c: &Component) -> u32 {
 }
 
 /// For every domain, its members and the members of every domain nested in
-/// it, sorted and without repeats, from `(domain, node)` memberships. Linear in memberships times nesting depth.
+/// it, sorted and without repeats, from `(domain, node)` memberships. Linear in
+/// the domains plus memberships times nesting depth (the size of the answer).
 fn expand_domains(domains: &[Domain], memberships: &[(u32, u32)]) -> Csr {
     let direct = Csr::from_pairs(domains.len(), memberships.iter().copied());
     // Each domain's direct members count for it and for every ancestor.
@@ -108,7 +109,10 @@ fn expand_domains(domains: &[Domain], memberships: &[(u32, u32)]) -> Csr {
         std::iter::successors(Some(Idx::<Domain>::new(d)), |&d| domains[d.index()].parent).map(|d| d.index() as u32)
     };
     let direct = &direct;
+    // Only domains with members of their own walk up: a deep nesting of
+    // empty domains costs its length, not its length times its depth.
     let pairs: Vec<(u32, u32)> = (0..domains.len())
+        .filter(|&d| !direct.row(d as u32).is_empty())
         .flat_map(|d| ancestors(d).flat_map(move |a| direct.row(d as u32).iter().map(move |&m| (a, m))))
         .collect();
     let mut rows = Csr::from_pairs(domains.len(), pairs.iter().copied());

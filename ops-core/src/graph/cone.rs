@@ -154,3 +154,135 @@ impl Cone {
         }
     }
 }
+
+/// A bounded account of how one single failure takes an entry down: a
+/// shortest chain of "takes down" links in the kill graph (or the dominator
+/// tree), of which only the ends are kept.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct KillPath {
+    /// How many links the whole chain has.
+    pub(crate) links: usize,
+    /// Links `(down, because)` from the failure upwards, at most `keep`.
+    pub(crate) near_failure: Vec<(u32, u32)>,
+    /// Links `(down, because)` that end at the entry, ordered upwards (the
+    /// last is the entry's), at most `keep`; empty when the whole chain is
+    /// in `near_failure`.
+    pub(crate) near_entry: Vec<(u32, u32)>,
+}
+
+/// Scratch for [`Cone::kill_paths`], reused across entries (stamped, so
+/// one search costs what it reaches, not the cone's size).
+#[derive(Debug, Default)]
+pub(crate) struct PathScratch {
+    stamp: Vec<u32>,
+    epoch: u32,
+    parent: Vec<u32>,
+    depth: Vec<u32>,
+    /// The node at depth `keep` on the chain from the entry (or the node
+    /// itself while shallower).
+    anchor: Vec<u32>,
+    queue: Vec<u32>,
+}
+
+impl Cone {
+    /// For each node of `targets` that takes node `e` down alone, a
+    /// [`KillPath`] from it to `e` with at most `keep` links at each end
+    /// (`None` for a target that does not). One breadth-first search from
+    /// `e` over what takes it down: linear in the size of `e`'s answer,
+    /// plus `O(keep)` per target.
+    pub(crate) fn kill_paths(
+        &self,
+        e: u32,
+        targets: &[u32],
+        keep: usize,
+        s: &mut PathScratch,
+    ) -> Vec<Option<KillPath>> {
+        let n = self.g.len();
+        if s.stamp.len() != n {
+            *s = PathScratch {
+                stamp: vec![0; n],
+                parent: vec![0; n],
+                depth: vec![0; n],
+                anchor: vec![0; n],
+                ..PathScratch::default()
+            };
+        }
+        s.epoch = s.epoch.wrapping_add(1);
+        if s.epoch == 0 {
+            s.stamp.fill(0);
+            s.epoch = 1;
+        }
+        let killers = self.killers.get_or_init(|| self.prepare());
+        let keep_depth = keep as u32;
+        s.queue.clear();
+        s.queue.push(e);
+        s.stamp[e as usize] = s.epoch;
+        s.depth[e as usize] = 0;
+        s.anchor[e as usize] = e;
+        let mut next = 0;
+        while next < s.queue.len() {
+            let u = s.queue[next];
+            next += 1;
+            let idom_slot;
+            let generators: &[u32] = match killers {
+                Killers::Dominators(idom) => {
+                    let x = idom[u as usize];
+                    if x == ROOT || x as usize >= idom.len() {
+                        &[]
+                    } else {
+                        idom_slot = [x];
+                        &idom_slot
+                    }
+                }
+                Killers::Kill(kill) => kill.generators(&self.g, u),
+            };
+            for &w in generators {
+                if s.stamp[w as usize] == s.epoch {
+                    continue;
+                }
+                s.stamp[w as usize] = s.epoch;
+                s.parent[w as usize] = u;
+                let d = s.depth[u as usize] + 1;
+                s.depth[w as usize] = d;
+                s.anchor[w as usize] = if d <= keep_depth { w } else { s.anchor[u as usize] };
+                s.queue.push(w);
+            }
+        }
+        targets
+            .iter()
+            .map(|&x| {
+                if x == e || s.stamp[x as usize] != s.epoch {
+                    return None;
+                }
+                let links = s.depth[x as usize] as usize;
+                let mut near_failure = Vec::new();
+                let mut at = x;
+                while at != e && near_failure.len() < keep.max(1) * 2 {
+                    let up = s.parent[at as usize];
+                    near_failure.push((up, at));
+                    at = up;
+                }
+                if links <= keep.max(1) * 2 {
+                    return Some(KillPath {
+                        links,
+                        near_failure,
+                        near_entry: Vec::new(),
+                    });
+                }
+                near_failure.truncate(keep);
+                let mut near_entry = Vec::new();
+                let mut at = s.anchor[x as usize];
+                while at != e {
+                    let up = s.parent[at as usize];
+                    near_entry.push((up, at));
+                    at = up;
+                }
+                Some(KillPath {
+                    links,
+                    near_failure,
+                    near_entry,
+                })
+            })
+            .collect()
+    }
+}

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use super::propagate::{DIRECT, Propagator};
 use crate::inventory::FailureTarget;
+use crate::listing;
 use crate::{Component, Idx, Inventory, Requirement};
 
 /// The result of failing some components or domains: everything that goes
@@ -14,8 +15,17 @@ pub struct Outage {
     /// Down components in the order they went down, with the dependency that tipped each.
     order: Vec<(u32, u32)>,
     position: HashMap<u32, usize>,
+    /// Per position in `order`: how many steps its chain of triggers has
+    /// down to a direct failure (0 for a failed component).
+    depth: Vec<u32>,
+    /// Per position in `order`: the position of the component at depth
+    /// [`ANCHOR_DEPTH`] on its chain (itself while shallower).
+    anchor: Vec<u32>,
     entries: Vec<Idx<Component>>,
 }
+
+/// The depth at which [`Outage::explain_cut`] resumes a long chain.
+const ANCHOR_DEPTH: u32 = 3;
 
 /// One link of an explanation: why one component is down.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -71,7 +81,7 @@ impl Step {
                     "{} is down: it requires {rule}, and {} of {dependencies} {verb} down ({})",
                     id(*component),
                     down.len(),
-                    names.join(", ")
+                    listing::join(&names, ", ")
                 )
             }
         }
@@ -81,7 +91,21 @@ impl Step {
 impl Outage {
     pub(crate) fn capture(inv: &Inventory, p: &Propagator<'_>, failed: Vec<FailureTarget>) -> Outage {
         let order: Vec<(u32, u32)> = p.down().iter().map(|&c| (c, p.trigger(c))).collect();
-        let position = order.iter().enumerate().map(|(i, &(c, _))| (c, i)).collect();
+        let position: HashMap<u32, usize> = order.iter().enumerate().map(|(i, &(c, _))| (c, i)).collect();
+        // A trigger went down before what it tipped over: one pass in order.
+        let mut depth = Vec::with_capacity(order.len());
+        let mut anchor = Vec::with_capacity(order.len());
+        for (i, &(_, trigger)) in order.iter().enumerate() {
+            let (d, a) = match position.get(&trigger) {
+                Some(&t) if trigger != DIRECT => {
+                    let d = depth[t] + 1;
+                    (d, if d <= ANCHOR_DEPTH { i as u32 } else { anchor[t] })
+                }
+                _ => (0, i as u32),
+            };
+            depth.push(d);
+            anchor.push(a);
+        }
         let mut entries: Vec<Idx<Component>> = order
             .iter()
             .filter(|&&(c, _)| inv.components()[c as usize].entry)
@@ -92,6 +116,8 @@ impl Outage {
             failed,
             order,
             position,
+            depth,
+            anchor,
             entries,
         }
     }
@@ -128,18 +154,54 @@ impl Outage {
         &self.entries
     }
 
+    /// How many steps [`Outage::explain`] would return for `c`: the length
+    /// of its chain, known without walking it. `None` if `c` is up.
+    pub fn chain_len(&self, c: Idx<Component>) -> Option<usize> {
+        let &i = self.position.get(&(c.index() as u32))?;
+        Some(self.depth[i] as usize + 1)
+    }
+
+    /// [`Outage::explain`] cut to its ends: the first `near` steps from `c`
+    /// down, and the last [`ANCHOR_DEPTH`] + 1 steps down to the failure
+    /// (empty when nothing was left out), with the number of steps left out
+    /// in between. Costs O(`near`), not the chain's length.
+    pub fn explain_cut(
+        &self,
+        inv: &Inventory,
+        c: Idx<Component>,
+        near: usize,
+    ) -> Option<(Vec<Step>, usize, Vec<Step>)> {
+        let &i = self.position.get(&(c.index() as u32))?;
+        let len = self.depth[i] as usize + 1;
+        let tail = ANCHOR_DEPTH as usize + 1;
+        if len <= near + tail + 1 {
+            return Some((self.explain(inv, c)?, 0, Vec::new()));
+        }
+        let head = self.walk(inv, c.index() as u32, near);
+        let (anchor, _) = self.order[self.anchor[i] as usize];
+        let end = self.walk(inv, anchor, tail);
+        Some((head, len - near - tail, end))
+    }
+
     /// Why `c` is down: the chain of violated rules from `c` back to a
     /// component that was failed directly. `None` if `c` is up.
     pub fn explain(&self, inv: &Inventory, c: Idx<Component>) -> Option<Vec<Step>> {
+        self.position.get(&(c.index() as u32))?;
+        Some(self.walk(inv, c.index() as u32, usize::MAX))
+    }
+
+    /// Up to `limit` steps of the chain from `cur` (which is down) down.
+    fn walk(&self, inv: &Inventory, mut cur: u32, limit: usize) -> Vec<Step> {
         let mut steps = Vec::new();
-        let mut cur = c.index() as u32;
-        loop {
-            let &i = self.position.get(&cur)?;
+        while steps.len() < limit {
+            let Some(&i) = self.position.get(&cur) else {
+                break;
+            };
             let (_, trigger) = self.order[i];
             let component = Idx::new(cur as usize);
             if trigger == DIRECT {
                 steps.push(Step::Failed { component });
-                return Some(steps);
+                break;
             }
             let comp = inv.component(component);
             // Dependencies that went down before this component did.
@@ -158,5 +220,6 @@ impl Outage {
             });
             cur = trigger;
         }
+        steps
     }
 }

@@ -55,6 +55,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::diagnostic::Diagnostics;
+use crate::listing;
 use crate::source::files::{self, Wanted};
 use crate::{Error, Format, LoadLimits};
 
@@ -279,7 +280,7 @@ pub(crate) fn one_input<'i, 'a>(
                     if names.is_empty() {
                         String::new()
                     } else {
-                        format!(": {}", names.join(", "))
+                        format!(": {}", listing::join(&names, ", "))
                     }
                 ),
             );

@@ -13,6 +13,7 @@ use chrono::TimeDelta;
 use crate::check::BuiltinRule;
 use crate::check::{Check, Context};
 use crate::finding::{EntityKind, Finding, Severity, Subject};
+use crate::listing;
 use crate::rule::Rule;
 use crate::{
     Action, Detection, Idx, Incident, IncidentSeverity, Inventory, PostmortemIssue, Principal, Timestamp,
@@ -572,10 +573,10 @@ fn customer_detected(rule: &Rule, ctx: &Context<'_>, options: &CustomerDetectedO
                     } else {
                         format!("{} incidents", incidents.len())
                     },
-                    names.join(", ")
+                    listing::join(&names, ", ")
                 ),
             )
-            .with_evidence("incidents", incidents.iter().map(|i| i.id.clone()).collect::<Vec<_>>())
+            .with_evidence_list("incidents", incidents.iter().map(|i| i.id.clone()).collect::<Vec<_>>())
             .with_remediation(format!(
                 "add monitoring on '{}' that alerts before customers notice, and test that it fires",
                 c.id
@@ -843,7 +844,7 @@ fn recurrence(rule: &Rule, ctx: &Context<'_>, options: &RecurrenceOptions) -> Ve
             let mut why = Vec::new();
             if !shared.is_empty() {
                 let s = if shared.len() == 1 { "" } else { "s" };
-                why.push(format!("same component{s} {}", shared.join(", ")));
+                why.push(format!("same component{s} {}", listing::join(&shared, ", ")));
             }
             if same_cause {
                 why.push(format!("same cause '{}'", later.cause.as_deref().unwrap_or_default()));
@@ -992,7 +993,7 @@ fn spof_incident(rule: &Rule, ctx: &Context<'_>, options: &SpofIncidentOptions) 
             }
             entries.sort_unstable();
             let id = &inv.component(c).id;
-            parts.push(format!("'{id}' (takes down {})", entries.join(", ")));
+            parts.push(format!("'{id}' (takes down {})", listing::join(&entries, ", ")));
             components.push(id.clone());
         }
         if parts.is_empty() {
@@ -1008,10 +1009,10 @@ fn spof_incident(rule: &Rule, ctx: &Context<'_>, options: &SpofIncidentOptions) 
                     "incident '{}' ({}) impacted single point{s} of failure {}",
                     i.id,
                     date(i.detected_at),
-                    parts.join(", ")
+                    listing::join(&parts, ", ")
                 ),
             )
-            .with_evidence("spofs", components)
+            .with_evidence_list("spofs", components)
             .with_remediation(
                 "give the component redundancy in another failure domain, tracked as a post-mortem action",
             )

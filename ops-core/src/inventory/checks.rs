@@ -7,6 +7,7 @@ use crate::access::{PersonStatus, Principal};
 use crate::check::BuiltinRule;
 use crate::check::{Check, Context};
 use crate::finding::{EntityKind, Finding, Severity, Subject};
+use crate::listing;
 use crate::rule::Rule;
 
 /// For each component, whether an entry point is it or depends on it,
@@ -180,13 +181,13 @@ fn departed_owner(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
         } else {
             format!(
                 "{what} '{id}' is owned by group '{owner_id}', whose members have all departed ({})",
-                departed.join(", ")
+                listing::join(&departed, ", ")
             )
         };
         out.push(
             Finding::new(rule.id(), Severity::High, Subject::new(kind, id), message)
                 .with_evidence("owner", owner_id)
-                .with_evidence("departed", departed)
+                .with_evidence_list("departed", departed)
                 .with_remediation(format!("hand '{id}' to a current owner and update its owners"))
                 .at(at),
         );

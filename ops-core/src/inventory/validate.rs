@@ -17,6 +17,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::graph::*;
 use crate::ids::check_id;
 use crate::incident::*;
+use crate::listing;
 use crate::source::de::{Placed, Pos, Spanned};
 use crate::suggest::did_you_mean;
 use crate::time::{parse_duration, parse_instant};
@@ -941,7 +942,10 @@ fn check_domain_nesting(v: &mut Validator, domains: &[Domain]) {
                     let at = domains[path[from..].iter().copied().min().unwrap_or(i)]
                         .location
                         .clone();
-                    v.error(&at, format!("domains nest in a cycle: {}", names.join(" -> ")));
+                    v.error(
+                        &at,
+                        format!("domains nest in a cycle: {}", listing::join(&names, " -> ")),
+                    );
                     break;
                 }
                 _ => {
@@ -989,7 +993,7 @@ fn check_group_nesting(v: &mut Validator, groups: &[Group]) {
                             names.push(&groups[c].id);
                             v.error(
                                 &groups[c].location,
-                                format!("group membership forms a cycle: {}", names.join(" -> ")),
+                                format!("group membership forms a cycle: {}", listing::join(&names, " -> ")),
                             );
                         }
                         _ => {}

@@ -37,6 +37,50 @@ components:
   - {id: dns}
 ";
 
+/// A chain `c0 -> c1 -> ... -> c{n-1}`, `c0` the entry.
+fn chain(n: usize) -> String {
+    let mut y = String::from("components:\n  - {id: c0, entry: true, depends_on: [c1]}\n");
+    for i in 1..n - 1 {
+        y.push_str(&format!("  - {{id: c{i}, depends_on: [c{}]}}\n", i + 1));
+    }
+    y.push_str(&format!("  - {{id: c{}}}\n", n - 1));
+    y
+}
+
+#[test]
+fn a_deep_chain_explains_each_spof_by_the_ends_of_its_chain() {
+    let found = run(&ops_core::graph::SPOF, &chain(2_000));
+    assert_eq!(found.len(), 1_999);
+    let last = found.iter().find(|f| f.subject.id == "c1999").unwrap();
+    assert_eq!(last.evidence["explanation_steps"], 2_000);
+    assert_eq!(
+        last.evidence["explanation"],
+        serde_json::json!([
+            "c1999 failed",
+            "c1998 is down: it requires c1999, which is down",
+            "c1997 is down: it requires c1998, which is down",
+            "c1996 is down: it requires c1997, which is down",
+            "... 1993 more steps ...",
+            "c2 is down: it requires c3, which is down",
+            "c1 is down: it requires c2, which is down",
+            "c0 is down: it requires c1, which is down",
+        ])
+    );
+    // Short chains are whole: c7 is 7 links from the entry.
+    let c7 = found.iter().find(|f| f.subject.id == "c7").unwrap();
+    assert_eq!(c7.evidence["explanation"].as_array().unwrap().len(), 8);
+    assert_eq!(c7.evidence["explanation_steps"], 8);
+    let c8 = found.iter().find(|f| f.subject.id == "c8").unwrap();
+    assert_eq!(c8.evidence["explanation"][4], "... 2 more steps ...");
+    // Every finding's evidence is bounded, whatever the depth.
+    let largest = found
+        .iter()
+        .map(|f| serde_json::to_string(f).unwrap().len())
+        .max()
+        .unwrap();
+    assert!(largest < 1_200, "largest finding is {largest} bytes");
+}
+
 #[test]
 fn spof_findings_name_every_entry_and_take_the_worst_tier() {
     let found = run(&ops_core::graph::SPOF, SHOP);
@@ -66,11 +110,13 @@ fn spof_findings_name_every_entry_and_take_the_worst_tier() {
         db.evidence["explanation"],
         serde_json::json!([
             "db failed",
-            "web-2 is down: it requires all of its dependencies, and 1 of 1 is down (db)",
-            "lb is down: it requires any one of its dependencies, and 2 of 2 are down (web-1, web-2)",
-            "shop is down: it requires all of its dependencies, and 1 of 2 is down (lb)",
+            // web-1 and web-2 both depend on db alone: db dominates lb.
+            "lb is down: it requires any one of its 2 dependencies (web-1, web-2), and the failure of db takes all of them down",
+            "shop is down: it requires all of its 2 dependencies, and lb is down",
         ])
     );
+    assert_eq!(db.evidence["explanation_steps"], 3);
+    assert_eq!(db.evidence["explained_entry"], "shop");
     assert_eq!(
         (db.location.as_ref().unwrap().line, db.location.as_ref().unwrap().column),
         (11, 10)

@@ -52,16 +52,29 @@ pub(crate) fn emit(inv: &Inventory, outage: &Outage, failed: &[String], format: 
     }
 }
 
+/// How many steps of a component's chain `down[].why` shows from its end.
+const WHY_STEPS: usize = 4;
+
 fn to_json(inv: &Inventory, outage: &Outage) -> Value {
     let down: Vec<Value> = outage
         .down()
         .into_iter()
         .map(|c| {
-            let chain = outage.explain(inv, c).unwrap_or_default();
+            // Cut in the middle when long: each component's chain is a
+            // suffix of others', so whole chains would be quadratic output.
+            let (near, left_out, far) = outage.explain_cut(inv, c, WHY_STEPS).unwrap_or_default();
+            let mut why: Vec<String> = near.iter().map(|s| s.describe(inv)).collect();
+            if left_out > 0 {
+                why.push(format!(
+                    "... {left_out} more step{} ...",
+                    if left_out == 1 { "" } else { "s" }
+                ));
+            }
+            why.extend(far.iter().map(|s| s.describe(inv)));
             json!({
                 "component": inv.component(c).id,
                 "entry": inv.component(c).entry,
-                "why": chain.iter().map(|s| s.describe(inv)).collect::<Vec<_>>(),
+                "why": why,
             })
         })
         .collect();

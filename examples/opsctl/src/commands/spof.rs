@@ -23,6 +23,10 @@ pub(crate) struct SpofArgs {
     /// violated rules that takes the entry down.
     #[arg(long)]
     pub(crate) explain: bool,
+    /// With `--explain`, only this single point of failure: its whole chain,
+    /// however long (a finding's evidence shows only the ends).
+    #[arg(long, value_name = "ID", requires = "explain")]
+    pub(crate) spof: Option<String>,
 }
 
 /// Exit 1 if any (selected) entry has a single point of failure.
@@ -33,6 +37,7 @@ pub(crate) fn run(args: &SpofArgs) -> Result<u8> {
         .as_deref()
         .map(|id| shared::entry_point(&inv, id))
         .transpose()?;
+    let only_spof = args.spof.as_deref().map(|id| shared::component(&inv, id)).transpose()?;
     let analysis = FailureAnalysis::new(&inv);
     let spofs = analysis.spofs();
     let domains = analysis.domain_spofs();
@@ -71,7 +76,7 @@ pub(crate) fn run(args: &SpofArgs) -> Result<u8> {
                 if args.explain {
                     let mut sorted = rec.spofs.clone();
                     sorted.sort_by(|a, b| inv.component(*a).id.cmp(&inv.component(*b).id));
-                    for x in sorted {
+                    for x in sorted.into_iter().filter(|&x| only_spof.is_none_or(|o| o == x)) {
                         let outage = analysis.blast_radius(x);
                         if let Some(chain) = outage.explain(&inv, rec.entry) {
                             let _ = writeln!(out, "  - {}:", inv.component(x).id);
