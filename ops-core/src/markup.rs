@@ -29,13 +29,16 @@ pub(crate) fn escape(text: &str) -> String {
     out
 }
 
-/// `document` with every character XML 1.0 forbids replaced by U+FFFD; the
-/// same string, without copying, when it has none.
+/// `document` with every character XML 1.0 forbids replaced by U+FFFD, and
+/// so are the other control characters (DEL, C1) and the bidirectional
+/// controls, which would let an inventory string reorder what a browser
+/// shows; the same string, without copying, when it has none.
 pub(crate) fn replace_forbidden(document: String) -> String {
-    if document.contains(forbidden) {
+    let replaced = |c: char| forbidden(c) || (!matches!(c, '\t' | '\n' | '\r') && crate::render::is_unsafe(c));
+    if document.contains(replaced) {
         document
             .chars()
-            .map(|c| if forbidden(c) { '\u{FFFD}' } else { c })
+            .map(|c| if replaced(c) { '\u{FFFD}' } else { c })
             .collect()
     } else {
         document
@@ -56,10 +59,10 @@ mod tests {
     }
 
     #[test]
-    fn replaces_only_forbidden_characters() {
+    fn replaces_controls_and_bidi_overrides_but_not_white_space() {
         assert_eq!(
-            replace_forbidden("<p>a\u{0}b\u{1b}c\u{FFFF}\t\n\r\u{7f}é</p>".to_owned()),
-            "<p>a\u{FFFD}b\u{FFFD}c\u{FFFD}\t\n\r\u{7f}é</p>"
+            replace_forbidden("<p>a\u{0}b\u{1b}c\u{FFFF}\t\n\r\u{7f}\u{9b}\u{202e}é</p>".to_owned()),
+            "<p>a\u{FFFD}b\u{FFFD}c\u{FFFD}\t\n\r\u{FFFD}\u{FFFD}\u{FFFD}é</p>"
         );
         assert_eq!(replace_forbidden("plain\n".to_owned()), "plain\n");
     }

@@ -189,8 +189,11 @@ fn main() -> ExitCode {
 }
 
 /// Prints an error to standard error, every problem of an inventory or an
-/// import on its own line.
+/// import on its own line. Errors quote what they were given (ids, file
+/// contents, plugin output): control and bidirectional characters in it are
+/// escaped, so it cannot rewrite the terminal.
 fn print_error(e: &anyhow::Error, not_done: &str) {
+    use ops_core::render::escape_controls as safe;
     let mut err = anstream::stderr().lock();
     let prefix = color::paint(color::ERROR, "error:");
     let plural = |n: usize| if n == 1 { "" } else { "s" };
@@ -198,19 +201,19 @@ fn print_error(e: &anyhow::Error, not_done: &str) {
     let _ = match e.downcast_ref::<Error>() {
         Some(Error::Invalid(problems)) => {
             for p in problems {
-                let _ = writeln!(err, "{prefix} {p}");
+                let _ = writeln!(err, "{prefix} {}", safe(&p.to_string()));
             }
             let n = problems.len();
             writeln!(err, "{n} problem{} found; {not_done}", plural(n))
         }
         Some(Error::Import(problems)) => {
             for p in problems {
-                let _ = writeln!(err, "{prefix} {p}");
+                let _ = writeln!(err, "{prefix} {}", safe(&p.to_string()));
             }
             let n = problems.len();
             writeln!(err, "{n} problem{} found; nothing was imported", plural(n))
         }
-        _ => writeln!(err, "{prefix} {e:#}"),
+        _ => writeln!(err, "{prefix} {}", safe(&format!("{e:#}"))),
     };
 }
 

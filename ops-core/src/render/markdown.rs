@@ -1,56 +1,76 @@
-use std::fmt::Write;
+use std::io::{self, Write};
 
+use super::controls::escape_controls;
 use crate::{Report, Severity};
 
 /// The report as a Markdown document: a summary table, then each finding
 /// grouped by severity with its location and remediation.
+/// [`write_markdown`] writes the same document as it goes.
 pub fn to_markdown(report: &Report) -> String {
-    let mut out = String::new();
+    let mut out = Vec::new();
+    // Writing to a Vec cannot fail, and every piece written is a str.
+    let _ = write_markdown(report, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Writes the document [`to_markdown`] returns to `out`, one finding at a
+/// time. Text from the inventory or a plugin is escaped: Markdown's inline
+/// syntax, and control and bidirectional characters (as `\u{..}`).
+pub fn write_markdown<W: Write + ?Sized>(report: &Report, out: &mut W) -> io::Result<()> {
     let at = report.evaluated_at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
-    let _ = writeln!(out, "# ops report\n\nEvaluated at {at}.\n");
-    let _ = writeln!(out, "| Severity | Findings |\n|---|---|");
-    for (severity, n) in report.counts().iter().rev() {
-        let _ = writeln!(out, "| {severity} | {n} |");
+    writeln!(out, "# ops report\n\nEvaluated at {at}.\n")?;
+    writeln!(out, "| Severity | Findings |\n|---|---|")?;
+    let counts = report.counts();
+    for (severity, n) in counts.iter().rev() {
+        writeln!(out, "| {severity} | {n} |")?;
     }
     if report.findings.is_empty() {
-        out.push_str("\nNo findings.\n");
+        out.write_all(b"\nNo findings.\n")?;
     }
     for severity in Severity::ALL {
-        let findings: Vec<_> = report.findings.iter().filter(|f| f.severity == severity).collect();
-        if findings.is_empty() {
+        let n = counts.get(&severity).copied().unwrap_or(0);
+        if n == 0 {
             continue;
         }
         let mut title = severity.as_str().to_owned();
         title[..1].make_ascii_uppercase();
-        let _ = writeln!(out, "\n## {title} ({})\n", findings.len());
-        for f in findings {
-            let _ = write!(out, "- **{}** `{}`", escape(&f.message), f.check);
+        writeln!(out, "\n## {title} ({n})\n")?;
+        for f in report.findings.iter().filter(|f| f.severity == severity) {
+            write!(out, "- **{}** `{}`", escape(&f.message), code(&f.check))?;
             if let Some(at) = &f.location {
-                let _ = write!(out, " ({})", escape(&at.to_string()));
+                write!(out, " ({})", escape(&at.to_string()))?;
             }
-            out.push('\n');
+            out.write_all(b"\n")?;
             if let Some(r) = &f.remediation {
-                let _ = writeln!(out, "  - Fix: {}", escape(r));
+                writeln!(out, "  - Fix: {}", escape(r))?;
             }
         }
     }
     if !report.failures.is_empty() {
-        let _ = writeln!(out, "\n## Checks that could not run\n");
+        writeln!(out, "\n## Checks that could not run\n")?;
         for e in &report.failures {
-            let _ = writeln!(out, "- `{}`: {}", e.check, escape(&e.message));
+            writeln!(out, "- `{}`: {}", code(&e.check), escape(&e.message))?;
         }
     }
-    out
+    Ok(())
 }
 
-/// Escapes the characters Markdown would otherwise interpret inline.
+/// Escapes the characters Markdown would otherwise interpret inline, and
+/// control and bidirectional characters.
 fn escape(text: &str) -> String {
+    let text = escape_controls(text);
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#') {
             out.push('\\');
         }
-        out.push(if c == '\n' { ' ' } else { c });
+        out.push(c);
     }
     out
+}
+
+/// Text for inside a code span: control characters escaped, and backticks
+/// (which would end the span) replaced.
+fn code(text: &str) -> String {
+    escape_controls(text).replace('`', "'")
 }

@@ -5,6 +5,7 @@
 //! Plain text with colours is the CLI's business; these formats are what
 //! other tools and browsers read.
 
+mod controls;
 mod graph_svg;
 mod html;
 mod html_tables;
@@ -13,8 +14,9 @@ mod layout;
 mod markdown;
 mod sarif;
 
+pub use controls::{escape_controls, is_unsafe};
 pub use html::to_html;
-pub use json::{JSON_FORMAT_VERSION, to_json};
+pub use json::{JSON_FORMAT_VERSION, to_json, write_json};
 pub use layout::{Layout, Placed, Routed, Spacing, layered_layout};
-pub use markdown::to_markdown;
-pub use sarif::to_sarif;
+pub use markdown::{to_markdown, write_markdown};
+pub use sarif::{to_sarif, write_sarif};

@@ -1,10 +1,11 @@
 //! `opsctl check`: every check, built-in and plugin, and the findings.
 
-use std::fmt::Write as _;
+use std::io::{self, Write};
 use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::ValueEnum;
+use ops_core::render::escape_controls as safe;
 use ops_core::{Report, Runner, Severity, render};
 
 use crate::shared::color::{self, paint};
@@ -74,11 +75,12 @@ pub(crate) fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> Result
     let threads = std::thread::available_parallelism().unwrap_or(std::num::NonZeroUsize::MIN);
     let report = runner.run_parallel(&inventory, now, threads);
     let output = args.output.as_deref();
+    // Every format is written as it is produced, never built whole.
     match args.format {
-        OutputFormat::Text => shared::emit_styled(output, &text(&report))?,
-        OutputFormat::Json => shared::emit_json(output, &render::to_json(&report))?,
-        OutputFormat::Sarif => shared::emit_json(output, &render::to_sarif(&report))?,
-        OutputFormat::Markdown => shared::emit(output, &render::to_markdown(&report))?,
+        OutputFormat::Text => shared::emit_with(output, true, |w| text(&report, w))?,
+        OutputFormat::Json => shared::emit_with(output, false, |w| render::write_json(&report, w))?,
+        OutputFormat::Sarif => shared::emit_with(output, false, |w| render::write_sarif(&report, w))?,
+        OutputFormat::Markdown => shared::emit_with(output, false, |w| render::write_markdown(&report, w))?,
     }
     // A check that could not run means the report is incomplete: never "clean".
     Ok(if !report.failures.is_empty() {
@@ -91,42 +93,43 @@ pub(crate) fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> Result
 }
 
 /// The text report: findings grouped by severity, most severe first, with
-/// styles that [`shared::emit_styled`] keeps or strips.
-fn text(report: &Report) -> String {
-    let mut out = String::new();
+/// styles that [`shared::emit_with`] keeps or strips, written a finding at a
+/// time. Text from the inventory or a plugin has its control and
+/// bidirectional characters escaped, so it cannot rewrite the terminal.
+fn text(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let counts = report.counts();
     for severity in Severity::ALL {
-        let findings: Vec<_> = report.findings.iter().filter(|f| f.severity == severity).collect();
-        if findings.is_empty() {
+        let n = counts.get(&severity).copied().unwrap_or(0);
+        if n == 0 {
             continue;
         }
         let heading = paint(color::severity(severity), &severity.as_str().to_ascii_uppercase());
-        let _ = writeln!(out, "{heading} ({})", findings.len());
-        for f in findings {
-            let _ = writeln!(
+        writeln!(out, "{heading} ({n})")?;
+        for f in report.findings.iter().filter(|f| f.severity == severity) {
+            writeln!(
                 out,
                 "  {} {}",
-                paint(color::BOLD, &f.message),
-                paint(color::DIM, &format!("[{}]", f.check))
-            );
+                paint(color::BOLD, &safe(&f.message)),
+                paint(color::DIM, &format!("[{}]", safe(&f.check)))
+            )?;
             if let Some(at) = &f.location {
-                let _ = writeln!(out, "    at {at}");
+                writeln!(out, "    at {}", safe(&at.to_string()))?;
             }
             if let Some(fix) = &f.remediation {
-                let _ = writeln!(out, "    fix: {fix}");
+                writeln!(out, "    fix: {}", safe(fix))?;
             }
         }
-        out.push('\n');
+        writeln!(out)?;
     }
     for e in &report.failures {
-        let _ = writeln!(
+        writeln!(
             out,
             "{} check '{}' could not run: {}",
             paint(color::ERROR, "error:"),
-            e.check,
-            e.message
-        );
+            safe(&e.check),
+            safe(&e.message)
+        )?;
     }
-    let counts = report.counts();
     let parts: Vec<String> = Severity::ALL
         .iter()
         .filter(|s| counts[s] > 0)
@@ -135,10 +138,50 @@ fn text(report: &Report) -> String {
     let total = report.findings.len();
     let at = shared::instant(report.evaluated_at);
     if total == 0 {
-        let _ = writeln!(out, "No findings (evaluated at {at}).");
+        writeln!(out, "No findings (evaluated at {at}).")
     } else {
         let s = if total == 1 { "" } else { "s" };
-        let _ = writeln!(out, "{total} finding{s}: {} (evaluated at {at}).", parts.join(", "));
+        writeln!(out, "{total} finding{s}: {} (evaluated at {at}).", parts.join(", "))
     }
-    out
+}
+
+#[cfg(test)]
+mod tests {
+    use ops_core::{CheckFailure, EntityKind, Finding, Format, Inventory, Location, Runner, Severity, Subject};
+
+    #[test]
+    fn text_escapes_control_and_bidi_characters_from_findings() {
+        let hostile = "db ok\x1b[2K\rall clear\x07 \x1b]8;;https://evil.example\x1b\\x \u{202E}gnp.exe";
+        let inv = Inventory::from_text("inv.yaml", Format::Yaml, "{}").unwrap();
+        let mut report = Runner::new().run(&inv, "2026-11-22T00:00:00Z".parse().unwrap());
+        report.findings.push(
+            Finding::new(
+                "plugin:evil/x\x1b[31m",
+                Severity::High,
+                Subject::new(EntityKind::Component, "db"),
+                hostile,
+            )
+            .with_remediation(hostile)
+            .at(&Location::new("inv\x1b[2K.yaml", 3, 5)),
+        );
+        report.failures.push(CheckFailure {
+            check: "plugin:evil\r".into(),
+            message: hostile.into(),
+        });
+        let mut out = Vec::new();
+        super::text(&report, &mut out).unwrap();
+        let out = String::from_utf8(out).unwrap();
+        // Styles are opsctl's own (and stripped for files); strip them here
+        // so that only what came from the finding remains.
+        let plain = anstream::adapter::strip_str(&out).to_string();
+        let raw: Vec<char> = plain
+            .chars()
+            .filter(|&c| c != '\n' && ops_core::render::is_unsafe(c))
+            .collect();
+        assert!(raw.is_empty(), "{raw:?} in {plain}");
+        assert!(plain.contains("db ok\\u{1b}[2K\\rall clear\\u{7}"), "{plain}");
+        assert!(plain.contains("[plugin:evil/x\\u{1b}[31m]"), "{plain}");
+        assert!(plain.contains("at inv\\u{1b}[2K.yaml:3:5"), "{plain}");
+        assert!(plain.contains("check 'plugin:evil\\r' could not run"), "{plain}");
+    }
 }

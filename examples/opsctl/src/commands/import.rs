@@ -143,7 +143,7 @@ fn import<A: ImportArgs>(matches: &ArgMatches) -> Result<u8> {
     let args = A::from_arg_matches(matches)?;
     let imported = A::Importer::default().import_paths(args.paths(), &args.options())?;
     for note in imported.notes() {
-        eprintln!("note: {note}");
+        eprintln!("note: {}", ops_core::render::escape_controls(&note.to_string()));
     }
     shared::emit(args.output(), &imported.to_inventory_json())?;
     if let Some(path) = args.output() {

@@ -84,7 +84,7 @@ pub(crate) fn load<'a>(inputs: impl Into<Sources<'a>>) -> Result<Inventory> {
     options.backstage = inputs.backstage.to_vec();
     let inventory = Inventory::load_with(inputs.paths, &options)?;
     for note in inventory.notes() {
-        eprintln!("note: {note}");
+        eprintln!("note: {}", ops_core::render::escape_controls(&note.to_string()));
     }
     Ok(inventory)
 }
@@ -147,34 +147,72 @@ pub(crate) enum AnalysisFormat {
 /// is none. A closed pipe (`opsctl check | head`) is not an error. The text
 /// is written as is: use [`emit_styled`] for text that may carry colour.
 pub(crate) fn emit(output: Option<&Path>, text: &str) -> Result<()> {
-    match output {
-        Some(path) => write::atomic_write(path, text.as_bytes()),
-        None => to_stdout(&mut std::io::stdout().lock(), text),
-    }
+    emit_with(output, false, |w| w.write_all(text.as_bytes()))
 }
 
-/// Like [`emit`] for text with ANSI styles: they reach standard output as
-/// `--color` and the terminal decide (see [`color`]), and a file only with
-/// `--color always`.
-pub(crate) fn emit_styled(output: Option<&Path>, text: &str) -> Result<()> {
-    match output {
-        Some(path) if color::always() => write::atomic_write(path, text.as_bytes()),
-        Some(path) => write::atomic_write(path, anstream::adapter::strip_str(text).to_string().as_bytes()),
-        None => to_stdout(&mut anstream::stdout().lock(), text),
-    }
-}
-
-fn to_stdout(out: &mut impl std::io::Write, text: &str) -> Result<()> {
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+/// Writes what `fill` writes, as it writes it, through a buffer: to `output`
+/// atomically (see [`write`]), or to standard output, where a closed pipe
+/// (`| head`) ends the output quietly. With `styled`, ANSI styles are kept
+/// or stripped: they reach standard output as `--color` and the terminal
+/// decide (see [`color`]), and a file only with `--color always`.
+pub(crate) fn emit_with(
+    output: Option<&Path>,
+    styled: bool,
+    fill: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<()> {
+    use std::io::Write as _;
+    let result = match output {
+        Some(path) if styled && !color::always() => {
+            return write::atomic_write_with(path, |w| {
+                fill(&mut Strip {
+                    inner: w,
+                    state: anstream::adapter::StripBytes::new(),
+                })
+            });
+        }
+        Some(path) => return write::atomic_write_with(path, fill),
+        None if styled => {
+            let mut out = std::io::BufWriter::new(anstream::stdout().lock());
+            fill(&mut out).and_then(|()| out.flush())
+        }
+        None => {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            fill(&mut out).and_then(|()| out.flush())
+        }
+    };
+    match result {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e).context("cannot write the output"),
         _ => Ok(()),
+    }
+}
+
+/// A writer that drops ANSI escape sequences on the way to `inner`, across
+/// however the text is cut into writes.
+struct Strip<'a> {
+    inner: &'a mut dyn std::io::Write,
+    state: anstream::adapter::StripBytes,
+}
+
+impl std::io::Write for Strip<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        for part in self.state.strip_next(buf) {
+            self.inner.write_all(part)?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
     }
 }
 
 /// Writes a JSON document, pretty-printed and ending with a line break, as
 /// [`emit`] does.
 pub(crate) fn emit_json(output: Option<&Path>, doc: &impl serde::Serialize) -> Result<()> {
-    emit(output, &(serde_json::to_string_pretty(doc)? + "\n"))
+    emit_with(output, false, |w| {
+        serde_json::to_writer_pretty(&mut *w, doc)?;
+        w.write_all(b"\n")
+    })
 }
 
 /// An instant as machine output writes it: RFC 3339 in UTC (`Z`), with a
