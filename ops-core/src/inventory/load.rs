@@ -45,7 +45,23 @@ impl Inventory {
             };
             imports.push(Backstage.read_paths(&options.backstage, &backstage));
         }
-        if texts.is_empty() && imports.is_empty() && diags.is_empty() {
+        let mut inline: Vec<&(String, Format, String)> = Vec::new();
+        for text in &options.texts {
+            if text.2.len() as u64 > options.limits.max_file_bytes {
+                diags.push(Diagnostic::new(
+                    None,
+                    format!(
+                        "{}: text is {} bytes, over the limit of {} bytes",
+                        text.0,
+                        text.2.len(),
+                        options.limits.max_file_bytes
+                    ),
+                ));
+            } else {
+                inline.push(text);
+            }
+        }
+        if texts.is_empty() && inline.is_empty() && imports.is_empty() && diags.is_empty() {
             diags.push(Diagnostic::new(
                 None,
                 "no inventory files found (expected .yaml, .yml, .toml or .json files)",
@@ -54,6 +70,11 @@ impl Inventory {
         let sources: Vec<(Arc<str>, Format, &str)> = texts
             .iter()
             .map(|t| (t.name.clone(), t.format, t.text.as_str()))
+            .chain(
+                inline
+                    .iter()
+                    .map(|(name, format, text)| (Arc::from(name.as_str()), *format, text.as_str())),
+            )
             .collect();
         Inventory::build(&sources, imports, &options.limits, diags)
     }

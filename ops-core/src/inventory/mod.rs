@@ -161,6 +161,10 @@ pub struct LoadOptions {
     /// Entities that the inventory files define with the same id as an
     /// imported one are overlays: they add to it (see `docs/backstage.md`).
     pub backstage: Vec<PathBuf>,
+    /// Inventory texts already in memory (such as standard input), each
+    /// with the name its locations use and its format, loaded beside the
+    /// files. Each is held to `limits.max_file_bytes` like a file.
+    pub texts: Vec<(String, crate::Format, String)>,
 }
 
 impl Inventory {

@@ -34,6 +34,10 @@ pub(crate) struct Inputs {
     /// components, people and groups (repeatable).
     #[arg(long, value_name = "DIR")]
     pub(crate) backstage: Vec<PathBuf>,
+    /// The format of the inventory read from standard input (PATH `-` or
+    /// `/dev/stdin`).
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = StdinFormat::Yaml)]
+    pub(crate) stdin_format: StdinFormat,
 }
 
 /// [`Inputs`] for commands that take an id after the paths: clap cannot
@@ -50,12 +54,28 @@ pub(crate) struct InputsBeforeId {
     /// components, people and groups (repeatable).
     #[arg(long, value_name = "DIR")]
     pub(crate) backstage: Vec<PathBuf>,
+    /// The format of the inventory read from standard input (PATH `-` or
+    /// `/dev/stdin`).
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = StdinFormat::Yaml)]
+    pub(crate) stdin_format: StdinFormat,
+}
+
+/// The formats an inventory on standard input can be in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum StdinFormat {
+    /// YAML (JSON is read as YAML too, but `json` is faster and its errors clearer).
+    Yaml,
+    /// JSON.
+    Json,
+    /// TOML.
+    Toml,
 }
 
 /// Inventory files and Backstage catalogs named on the command line.
 pub(crate) struct Sources<'a> {
     paths: &'a [PathBuf],
     backstage: &'a [PathBuf],
+    stdin_format: StdinFormat,
 }
 
 impl<'a> From<&'a Inputs> for Sources<'a> {
@@ -63,6 +83,7 @@ impl<'a> From<&'a Inputs> for Sources<'a> {
         Sources {
             paths: &i.paths,
             backstage: &i.backstage,
+            stdin_format: i.stdin_format,
         }
     }
 }
@@ -72,6 +93,7 @@ impl<'a> From<&'a InputsBeforeId> for Sources<'a> {
         Sources {
             paths: &i.paths,
             backstage: &i.backstage,
+            stdin_format: i.stdin_format,
         }
     }
 }
@@ -82,7 +104,30 @@ pub(crate) fn load<'a>(inputs: impl Into<Sources<'a>>) -> Result<Inventory> {
     let inputs: Sources<'_> = inputs.into();
     let mut options = LoadOptions::default();
     options.backstage = inputs.backstage.to_vec();
-    let inventory = Inventory::load_with(inputs.paths, &options)?;
+    let is_stdin = |p: &PathBuf| p.as_os_str() == "-" || p.as_os_str() == "/dev/stdin";
+    let files: Vec<&PathBuf> = inputs.paths.iter().filter(|p| !is_stdin(p)).collect();
+    if files.len() < inputs.paths.len() {
+        // Read once (naming it twice reads nothing more), up to the file limit.
+        let mut text = Vec::new();
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(std::io::stdin().lock(), options.limits.max_file_bytes.saturating_add(1)),
+            &mut text,
+        )
+        .context("cannot read standard input")?;
+        let text = String::from_utf8(text).map_err(|e| {
+            anyhow::anyhow!(
+                "<stdin>: not UTF-8 text (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            )
+        })?;
+        let format = match inputs.stdin_format {
+            StdinFormat::Yaml => ops_core::Format::Yaml,
+            StdinFormat::Json => ops_core::Format::Json,
+            StdinFormat::Toml => ops_core::Format::Toml,
+        };
+        options.texts.push(("<stdin>".to_owned(), format, text));
+    }
+    let inventory = Inventory::load_with(&files, &options)?;
     for note in inventory.notes() {
         eprintln!("note: {}", ops_core::render::escape_controls(&note.to_string()));
     }
