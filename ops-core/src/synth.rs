@@ -372,3 +372,93 @@ pub fn generate_access_json(shape: OrgShape, seed: u64) -> String {
     out.push_str("\n]}\n");
     out
 }
+
+/// Plain but extreme estate shapes, for the tests that no shape crashes ops
+/// or blows up its output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Extreme {
+    /// `c0 -> c1 -> ... -> c{n-1}`, `c0` the only entry: every component is
+    /// a single point of failure, at every depth.
+    Chain,
+    /// `c0 -> c1 -> ... -> c{n-1} -> c0`, `c0` the entry.
+    Cycle,
+    /// Groups `g0` in `g1` in ... in `g{n-1}`, the person `alice` in `g0`,
+    /// and one admin grant on `prod` (the entry `db`) to `g{n-1}`.
+    NestedGroups,
+    /// Zones `d0` containing `d1` containing ... `d{n-1}`, the entry `web`
+    /// in the innermost.
+    NestedDomains,
+}
+
+/// An [`Extreme`] estate of size `n` (`n ≥ 2`) as an inventory in JSON.
+///
+/// ```
+/// use ops_core::synth::{Extreme, extreme_json};
+/// use ops_core::{Format, Inventory};
+/// for shape in [Extreme::Chain, Extreme::Cycle, Extreme::NestedGroups, Extreme::NestedDomains] {
+///     let inv = Inventory::from_text("x.json", Format::Json, &extreme_json(shape, 50))?;
+///     assert!(!inv.components().is_empty());
+/// }
+/// # Ok::<(), ops_core::Error>(())
+/// ```
+pub fn extreme_json(shape: Extreme, n: usize) -> String {
+    let n = n.max(2);
+    let mut out = String::with_capacity(n * 48);
+    match shape {
+        Extreme::Chain | Extreme::Cycle => {
+            out.push_str("{\"components\": [\n");
+            for i in 0..n {
+                let entry = if i == 0 { ", \"entry\": true" } else { "" };
+                let next = if i + 1 < n {
+                    format!(", \"depends_on\": [\"c{}\"]", i + 1)
+                } else if shape == Extreme::Cycle {
+                    ", \"depends_on\": [\"c0\"]".to_owned()
+                } else {
+                    String::new()
+                };
+                let sep = if i + 1 < n { ",\n" } else { "\n" };
+                let _ = write!(out, "{{\"id\": \"c{i}\"{entry}{next}}}{sep}");
+            }
+            out.push_str("]}\n");
+        }
+        Extreme::NestedGroups => {
+            out.push_str("{\"components\": [{\"id\": \"db\", \"entry\": true}],\n");
+            out.push_str(
+                "\"people\": [{\"id\": \"alice\"}],\n\"systems\": [{\"id\": \"prod\", \"component\": \"db\"}],\n",
+            );
+            let _ = write!(
+                out,
+                "\"grants\": [{{\"principal\": \"g{}\", \"system\": \"prod\", \"level\": \"admin\"}}],\n\"groups\": [\n",
+                n - 1
+            );
+            for i in 0..n {
+                let member = if i == 0 {
+                    "alice".to_owned()
+                } else {
+                    format!("g{}", i - 1)
+                };
+                let sep = if i + 1 < n { ",\n" } else { "\n" };
+                let _ = write!(out, "{{\"id\": \"g{i}\", \"members\": [\"{member}\"]}}{sep}");
+            }
+            out.push_str("]}\n");
+        }
+        Extreme::NestedDomains => {
+            let _ = write!(
+                out,
+                "{{\"components\": [{{\"id\": \"web\", \"entry\": true, \"domains\": [\"d{}\"]}}],\n\"domains\": [\n",
+                n - 1
+            );
+            for i in 0..n {
+                let parent = if i == 0 {
+                    String::new()
+                } else {
+                    format!(", \"parent\": \"d{}\"", i - 1)
+                };
+                let sep = if i + 1 < n { ",\n" } else { "\n" };
+                let _ = write!(out, "{{\"id\": \"d{i}\", \"kind\": \"zone\"{parent}}}{sep}");
+            }
+            out.push_str("]}\n");
+        }
+    }
+    out
+}

@@ -15,6 +15,10 @@ use crate::{Component, Error, Idx, Inventory};
 /// near it.
 pub const MEF_GATE_LIMIT: usize = 100_000;
 
+/// The most entries the unfolded gates' paths may hold together (about
+/// 64 MiB): past it the export stops as it does at [`MEF_GATE_LIMIT`] gates.
+const PATH_CELL_LIMIT: usize = 4_000_000;
+
 /// Writes the failure model of `entry` (or, with `None`, of every entry
 /// point) as an Open-PSA MEF document: one `define-fault-tree` whose top
 /// gates are `down-<entry>`, and the basic events in `model-data`.
@@ -135,6 +139,9 @@ struct Unfolding<'a> {
     gates: Vec<Gate>,
     paths: Vec<Vec<u32>>,
     seen: HashMap<(u32, Vec<u32>), usize>,
+    /// The total length of `paths`: unfolding a long cycle makes a gate per
+    /// component with a path as long as the cycle, quadratic in its length.
+    path_cells: usize,
     /// How many unfolded gates each component has had, for their names.
     copies: HashMap<u32, usize>,
     domains: BTreeSet<u32>,
@@ -152,6 +159,7 @@ impl<'a> Unfolding<'a> {
             gates: Vec::new(),
             paths: Vec::new(),
             seen: HashMap::new(),
+            path_cells: 0,
             copies: HashMap::new(),
             domains: BTreeSet::new(),
         }
@@ -163,7 +171,8 @@ impl<'a> Unfolding<'a> {
         if let Some(&i) = self.seen.get(&key) {
             return Ok(i);
         }
-        if self.gates.len() == MEF_GATE_LIMIT {
+        self.path_cells += key.1.len();
+        if self.gates.len() == MEF_GATE_LIMIT || self.path_cells > PATH_CELL_LIMIT {
             return Err(Error::FaultTreeTooLarge { limit: MEF_GATE_LIMIT });
         }
         let id = ident(&self.inv.component(Idx::new(node as usize)).id);
@@ -262,7 +271,11 @@ impl<'a> Unfolding<'a> {
                     .iter()
                     .map(|&c| self.inv.component(Idx::new(c as usize)).id.as_str())
                     .collect();
-                let _ = write!(label, " (not counting on {}, above it in a cycle)", above.join(", "));
+                let _ = write!(
+                    label,
+                    " (not counting on {}, above it in a cycle)",
+                    crate::listing::join(&above, ", ")
+                );
             }
             let _ = writeln!(out, "      <label>{}</label>", escape(&label));
             if let Some(f) = &gate.formula {
@@ -332,6 +345,8 @@ impl<'a> Unfolding<'a> {
         out
     }
 
+    /// Recursive, but only as deep as a formula nests, which is at most
+    /// two levels: gates refer to one another by name, and `or` flattens.
     fn write_formula(&self, out: &mut String, f: &Formula, indent: usize) {
         let pad = " ".repeat(indent);
         let inv = self.inv;

@@ -36,6 +36,11 @@ impl Highlights {
     pub(crate) fn new(analysis: &FailureAnalysis<'_>, selected: Option<Idx<Component>>) -> Highlights {
         let inv = analysis.inventory();
         let mut h = Highlights::default();
+        // Only a drawn graph is highlighted; a propagation per single point
+        // of failure is quadratic on a large estate.
+        if inv.components().len() > MAX_DRAWN_COMPONENTS {
+            return h;
+        }
         let spofs = analysis.spofs();
         for e in spofs.entries() {
             h.spofs.extend(e.spofs.iter().map(|c| c.index()));

@@ -212,10 +212,13 @@ fn graph(inv: &Inventory, analysis: &FailureAnalysis<'_>, selected: Option<Idx<C
         ds.sort_unstable();
         (rec.entry, ids, ds)
     });
+    // Each list is cut, so the table stays linear in the estate.
     let list = |ids: &[&str]| {
+        let more = ids.len().saturating_sub(crate::listing::EVIDENCE_ITEMS);
         html! {
             @if ids.is_empty() { "none" }
-            @for (i, id) in ids.iter().enumerate() { @if i > 0 { ", " } code { (id) } }
+            @for (i, id) in ids.iter().take(crate::listing::EVIDENCE_ITEMS).enumerate() { @if i > 0 { ", " } code { (id) } }
+            @if more > 0 { " and " (more) " more" }
         }
     };
     html! {

@@ -104,8 +104,9 @@ fn text(inv: &Inventory, outage: &Outage) -> String {
         cb.entry.cmp(&ca.entry).then_with(|| ca.id.cmp(&cb.id))
     });
     for c in down {
-        let chain = outage.explain(inv, c).unwrap_or_default();
-        let why = chain.first().map(|s| s.describe(inv)).unwrap_or_default();
+        // The first step only: walking each whole chain would be quadratic.
+        let (near, _, _) = outage.explain_cut(inv, c, 1).unwrap_or_default();
+        let why = near.first().map(|s| s.describe(inv)).unwrap_or_default();
         let marker = if inv.component(c).entry { "entry " } else { "" };
         let _ = writeln!(out, "  {marker}{}: {why}", inv.component(c).id);
     }
