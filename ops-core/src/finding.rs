@@ -1,12 +1,11 @@
 //! Findings: what checks report.
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
 use serde::{Serialize, Serializer};
 
-use crate::Location;
+use crate::{Evidence, Location};
 
 /// How bad a finding is. Ordered from `Info` (least) to `Critical` (most), so
 /// `severity >= Severity::High` reads as "high or worse".
@@ -157,7 +156,7 @@ pub struct Finding {
     /// One sentence a person can act on.
     pub message: String,
     /// Structured facts behind the message, for machines and for checking the reasoning.
-    pub evidence: BTreeMap<String, serde_json::Value>,
+    pub evidence: Evidence,
     /// How to fix it.
     pub remediation: Option<String>,
     /// Where the subject is defined.
@@ -172,7 +171,7 @@ impl Finding {
             severity,
             subject,
             message: message.into(),
-            evidence: BTreeMap::new(),
+            evidence: Evidence::new(),
             remediation: None,
             location: None,
         }

@@ -247,7 +247,7 @@ impl WasmCheck {
             let kind = entity_kind(f.subject.kind);
             let mut finding = Finding::new(rule.id(), sev, Subject::new(kind, f.subject.id), f.message);
             if let Some(evidence) = f.evidence {
-                finding.evidence = parse_evidence(&evidence, limits).map_err(|e| invalid(i, e))?;
+                finding.evidence = parse_evidence(&evidence, limits).map_err(|e| invalid(i, e))?.into();
             }
             finding.remediation = f.remediation;
             let location = match kind {

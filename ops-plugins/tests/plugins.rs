@@ -526,7 +526,7 @@ fn compiled_plugins_are_cached_on_disk_and_damaged_entries_are_recompiled() {
 }
 
 /// What the probe plugin reports for component `id`.
-fn probe(id: &str) -> std::collections::BTreeMap<String, serde_json::Value> {
+fn probe(id: &str) -> ops_core::Evidence {
     let mut runner = Runner::new();
     runner.add(Box::new(load("probe").with_config(id)));
     let report = runner.run(startup(), AT.parse().unwrap());

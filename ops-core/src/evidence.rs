@@ -1,0 +1,147 @@
+//! The evidence of a finding: a few named facts, stored compactly.
+
+use std::collections::BTreeMap;
+use std::ops::Index;
+
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde_json::Value;
+
+/// Structured facts behind a finding, by name, in name order: a map from
+/// keys to JSON values, serialized as a JSON object.
+///
+/// Kept as a sorted list rather than a tree: a finding holds a handful of
+/// facts, and an estate can have millions of findings, so the few bytes per
+/// fact matter more than logarithmic lookups (a `BTreeMap` allocates a
+/// node for eleven entries however few it holds).
+///
+/// ```
+/// use ops_core::Evidence;
+/// let mut e = Evidence::new();
+/// e.insert("stateful".into(), true.into());
+/// e.insert("entry".into(), false.into());
+/// assert_eq!(e["stateful"], serde_json::json!(true));
+/// assert_eq!(e.keys().collect::<Vec<_>>(), ["entry", "stateful"]);
+/// assert_eq!(serde_json::to_string(&e)?, r#"{"entry":false,"stateful":true}"#);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Evidence {
+    entries: Vec<(String, Value)>,
+}
+
+impl Evidence {
+    /// No facts.
+    pub fn new() -> Self {
+        Evidence::default()
+    }
+
+    fn position(&self, key: &str) -> Result<usize, usize> {
+        self.entries.binary_search_by(|(k, _)| k.as_str().cmp(key))
+    }
+
+    /// Sets `key` to `value`, returning the value it had, if any.
+    pub fn insert(&mut self, key: String, value: Value) -> Option<Value> {
+        match self.position(&key) {
+            Ok(i) => Some(std::mem::replace(&mut self.entries[i].1, value)),
+            Err(i) => {
+                self.entries.insert(i, (key, value));
+                None
+            }
+        }
+    }
+
+    /// The value of `key`, if set.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.position(key).ok().map(|i| &self.entries[i].1)
+    }
+
+    /// Whether `key` is set.
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.position(key).is_ok()
+    }
+
+    /// Removes `key`, returning its value, if it was set.
+    pub fn remove(&mut self, key: &str) -> Option<Value> {
+        self.position(key).ok().map(|i| self.entries.remove(i).1)
+    }
+
+    /// How many facts there are.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The facts, in key order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
+        self.entries.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    /// The keys, in order.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.entries.iter().map(|(k, _)| k.as_str())
+    }
+}
+
+impl Index<&str> for Evidence {
+    type Output = Value;
+
+    /// The value of `key`.
+    ///
+    /// # Panics
+    /// If `key` is not set, as indexing a map does.
+    fn index(&self, key: &str) -> &Value {
+        match self.get(key) {
+            Some(v) => v,
+            None => panic!("no evidence named '{key}'"),
+        }
+    }
+}
+
+impl<'a> IntoIterator for &'a Evidence {
+    type Item = (&'a str, &'a Value);
+    type IntoIter =
+        std::iter::Map<std::slice::Iter<'a, (String, Value)>, fn(&'a (String, Value)) -> (&'a str, &'a Value)>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.entries.iter().map(|(k, v)| (k.as_str(), v))
+    }
+}
+
+impl FromIterator<(String, Value)> for Evidence {
+    fn from_iter<I: IntoIterator<Item = (String, Value)>>(iter: I) -> Self {
+        let mut e = Evidence::new();
+        for (k, v) in iter {
+            e.insert(k, v);
+        }
+        e
+    }
+}
+
+impl From<BTreeMap<String, Value>> for Evidence {
+    /// Already sorted and unique: taken as is.
+    fn from(map: BTreeMap<String, Value>) -> Self {
+        Evidence {
+            entries: map.into_iter().collect(),
+        }
+    }
+}
+
+impl From<serde_json::Map<String, Value>> for Evidence {
+    fn from(map: serde_json::Map<String, Value>) -> Self {
+        map.into_iter().collect()
+    }
+}
+
+impl Serialize for Evidence {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.entries.len()))?;
+        for (k, v) in &self.entries {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
