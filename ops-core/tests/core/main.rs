@@ -19,6 +19,7 @@ mod incidents;
 mod mef;
 mod restic_retention;
 mod retention_properties;
+mod retention_zone;
 mod rules;
 mod runner;
 mod structure;
