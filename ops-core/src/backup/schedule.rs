@@ -310,8 +310,9 @@ impl std::str::FromStr for CronExpr {
     type Err = String;
 
     fn from_str(text: &str) -> Result<Self, String> {
-        let source = text.trim_matches(|c: char| c.is_ascii_whitespace());
-        if source.contains(['\n', '\r']) {
+        // Blanks and line ends around it, as around a crontab line.
+        let source = text.trim_matches([' ', '\t', '\n']);
+        if source.contains('\n') {
             return Err(format!(
                 "cron expression '{source}' spans several lines; it must be one"
             ));
