@@ -282,21 +282,14 @@ fn keep_within_follows_tz_across_a_dst_change() {
     );
     std::fs::write(&file, text).unwrap();
     let file = file.to_str().unwrap();
+    let args = ["backup", "retention", "--snapshots", file, "--keep-within", "7d"];
     let removed = |extra: &[&str], tz: Option<&str>| -> Value {
         let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_opsctl"));
-        cmd.args([
-            "backup",
-            "retention",
-            "--snapshots",
-            file,
-            "--keep-within",
-            "7d",
-            "--format",
-            "json",
-        ])
-        .args(extra)
-        .env("NO_COLOR", "1")
-        .env_remove("TZ");
+        cmd.args(args)
+            .args(["--format", "json"])
+            .args(extra)
+            .env("NO_COLOR", "1")
+            .env_remove("TZ");
         if let Some(tz) = tz {
             cmd.env("TZ", tz);
         }
@@ -318,16 +311,7 @@ fn keep_within_follows_tz_across_a_dst_change() {
     );
     // a TZ that names no zone: Go's local zone is then UTC
     assert_eq!(removed(&[], Some("Mars/Olympus")), serde_json::json!([]));
-    let out = opsctl(&[
-        "backup",
-        "retention",
-        "--snapshots",
-        file,
-        "--keep-within",
-        "7d",
-        "--tz",
-        "Europe/Lodnon",
-    ]);
+    let out = opsctl(&[&args[..], &["--tz", "Europe/Lodnon"]].concat());
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).contains(
