@@ -432,14 +432,20 @@ fn change_between(tz: Tz, lo: Timestamp, hi: Timestamp) -> Change {
 /// local minutes around it when it falls in a gap.
 fn around_gap(tz: Tz, local: NaiveDateTime) -> Option<(Timestamp, Timestamp)> {
     const LIMIT: i64 = 26 * 60;
-    let before = (1..=LIMIT).find_map(|k| match tz.from_local_datetime(&(local - Duration::minutes(k))) {
-        LocalResult::Single(t) | LocalResult::Ambiguous(_, t) => Some(t.with_timezone(&Utc)),
-        LocalResult::None => None,
-    })?;
-    let after = (1..=LIMIT).find_map(|k| match tz.from_local_datetime(&(local + Duration::minutes(k))) {
-        LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => Some(t.with_timezone(&Utc)),
-        LocalResult::None => None,
-    })?;
+    let before =
+        (1..=LIMIT).find_map(
+            |k| match tz.from_local_datetime(&local.checked_sub_signed(Duration::minutes(k))?) {
+                LocalResult::Single(t) | LocalResult::Ambiguous(_, t) => Some(t.with_timezone(&Utc)),
+                LocalResult::None => None,
+            },
+        )?;
+    let after =
+        (1..=LIMIT).find_map(
+            |k| match tz.from_local_datetime(&local.checked_add_signed(Duration::minutes(k))?) {
+                LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => Some(t.with_timezone(&Utc)),
+                LocalResult::None => None,
+            },
+        )?;
     Some((before, after))
 }
 
@@ -529,14 +535,14 @@ impl CronExpr {
                     continue;
                 };
                 if let Some((off, machine)) = steady {
-                    let t = local.and_utc() - TimeDelta::seconds(off);
+                    let Some(t) = local.and_utc().checked_sub_signed(TimeDelta::seconds(off)) else {
+                        continue;
+                    };
                     // The minute of crond's that begins at or after t.
                     let seconds = (t.timestamp() + machine).rem_euclid(60);
-                    out.push(if seconds == 0 {
-                        t
-                    } else {
-                        t + TimeDelta::seconds(60 - seconds)
-                    });
+                    if let Some(wake) = t.checked_add_signed(TimeDelta::seconds((60 - seconds) % 60)) {
+                        out.push(wake);
+                    }
                     continue;
                 }
                 if let Some(zone) = self.cron_tz {
@@ -598,7 +604,7 @@ impl CronExpr {
         let wake = if seconds == 0 && t.timestamp_subsec_nanos() == 0 {
             t
         } else {
-            t + TimeDelta::seconds(60 - seconds)
+            t.checked_add_signed(TimeDelta::seconds(60 - seconds))?
         };
         let local = wake.with_timezone(&tz).naive_local();
         match tz.from_local_datetime(&local) {
@@ -657,7 +663,8 @@ impl CronSchedule {
         // a date's runs may come after the next date's (clocks going back):
         // start two days back, and once a date has a run after `after`, look
         // on while a later date can still have an earlier one.
-        let start = after.with_timezone(&zone).date_naive() - Duration::days(2);
+        let day = after.with_timezone(&zone).date_naive();
+        let start = day.checked_sub_signed(Duration::days(2)).unwrap_or(day);
         let mut runs = Vec::new();
         let mut best: Option<Timestamp> = None;
         let mut extra = 0;
@@ -686,7 +693,8 @@ impl CronSchedule {
     /// of chrono's calendar.
     pub fn prev_before(&self, before: Timestamp) -> Option<Timestamp> {
         let zone = self.expression.date_zone(self.timezone);
-        let start = before.with_timezone(&zone).date_naive() + Duration::days(2);
+        let day = before.with_timezone(&zone).date_naive();
+        let start = day.checked_add_signed(Duration::days(2)).unwrap_or(day);
         let mut runs = Vec::new();
         let mut best: Option<Timestamp> = None;
         let mut extra = 0;
@@ -697,8 +705,9 @@ impl CronSchedule {
             if let Some(b) = best {
                 // A date's runs end before its next day's 03:01 (a skipped
                 // time runs at most 3 hours late).
-                let last = (date + Duration::days(1))
-                    .and_hms_opt(3, 1, 0)
+                let last = date
+                    .checked_add_signed(Duration::days(1))
+                    .and_then(|d| d.and_hms_opt(3, 1, 0))
                     .and_then(|l| zone.from_local_datetime(&l).latest());
                 extra += 1;
                 if last.is_some_and(|l| l.with_timezone(&Utc) < b) || extra > 3 {
@@ -795,14 +804,15 @@ impl Schedule {
             Schedule::Every(step) => Some((*step, from)),
             Schedule::Cron(c) => {
                 let first = c.next_after(from)?;
-                let end = from + Duration::days(366);
+                let end = from.checked_add_signed(Duration::days(366))?;
                 let tz = c.timezone;
                 let zone = c.expression.date_zone(tz);
                 let mut best = (TimeDelta::zero(), first);
                 let mut prev = first;
                 let mut runs = Vec::new();
                 let mut date = first.with_timezone(&zone).date_naive();
-                let last_date = end.with_timezone(&zone).date_naive() + Duration::days(1);
+                let last_date = end.with_timezone(&zone).date_naive();
+                let last_date = last_date.checked_add_signed(Duration::days(1)).unwrap_or(last_date);
                 while date <= last_date {
                     c.expression.runs_on_date(tz, date, &mut runs);
                     for &t in &runs {
@@ -814,9 +824,9 @@ impl Schedule {
                         }
                         prev = t;
                     }
-                    date += Duration::days(1);
-                    if prev > end {
-                        break;
+                    match date.checked_add_signed(Duration::days(1)) {
+                        Some(next) if prev <= end => date = next,
+                        _ => break,
                     }
                 }
                 if best.0 == TimeDelta::zero() {

@@ -214,3 +214,14 @@ fn a_keep_within_cutoff_whose_parts_cancel_is_exact() {
         ]
     );
 }
+
+/// Next and previous runs at the ends of chrono's calendar: no overflow
+/// when looking a few days beyond them.
+#[test]
+fn cron_runs_at_the_ends_of_the_calendar() {
+    let s = ops_core::backup::CronSchedule::new("0 0 * * *".parse().unwrap(), chrono_tz::UTC);
+    assert_eq!(s.next_after(chrono::DateTime::<chrono::Utc>::MAX_UTC), None);
+    assert_eq!(s.prev_before(chrono::DateTime::<chrono::Utc>::MIN_UTC), None);
+    assert!(s.next_after(chrono::DateTime::<chrono::Utc>::MIN_UTC).is_some());
+    assert!(s.prev_before(chrono::DateTime::<chrono::Utc>::MAX_UTC).is_some());
+}
