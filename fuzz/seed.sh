@@ -74,13 +74,18 @@ printf '\x07\x03\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f\x10
 cp "$c/failure_analysis/counting" "$c/effective_access/counting"
 
 # cron_schedule: 8 bytes of instant, 8 of a last run, a zone byte, a mode
-# byte (0 = `every` interval, otherwise cron), then the text.
+# byte (0 = `every` interval, 1 = cron, 2 = cron between 1970 and 2040), then
+# the text. The instant 0x692f5e00 is 2025-12-02; modulo 70 years, the same.
 n=0
 for expr in '30 2 * * *' '*/15 * * * mon-fri' '0 0 29 2 *' '0 9-17/2 1,15 * sun' '30 1 * * *' '@weekly' \
-            '5/15 * * jan-mar 7' '0 0 31 * *' '0 */6 * * *' '59 23 31 12 *'; do
-  { printf '\x00\x5e\x2f\x69\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00'
-    printf "\\x$(printf %02x $((n % 7)))"
-    printf '\x01%s' "$expr"; } > "$c/cron_schedule/cron-$n"
+            '5-59/15 * * jan-mar 7' '0 0 31 * *' '0 */6 * * *' '59 23 31 12 *' '*/30 1 * * *' '0 3 */2 * mon' \
+            '5/15 * * * *' '0 0-23 * * *' 'CRON_TZ=Europe/London 30 1 * * *' 'CRON_TZ=UTC */20 1 * * *' \
+            '0 0 * * fri-sun' '* * * * *'; do
+  for mode in 1 2; do
+    { printf '\x00\x5e\x2f\x69\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00'
+      printf "\\x$(printf %02x $((n % 7)))"
+      printf "\\x0$mode%s" "$expr"; } > "$c/cron_schedule/cron-$n-$mode"
+  done
   n=$((n + 1))
 done
 for d in 90s 1h30m 1d 2w 6h; do

@@ -3,6 +3,8 @@
 //! targets. Each is written for obviousness, not speed (fixpoints and full
 //! enumeration), and is meant for inventories of a few dozen components.
 
+pub mod cronie;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use ops_core::Inventory;

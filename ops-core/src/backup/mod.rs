@@ -6,7 +6,7 @@
 mod checks;
 mod projection;
 pub mod retention;
-mod schedule;
+pub mod schedule;
 mod status;
 
 pub use crate::model::backup::{

@@ -56,19 +56,33 @@
 //! runs of the real 0.14.0 binary and 0.14.0's `TestApplyPolicy` golden
 //! files, current against 0.19.1's golden files (`ops-core/tests/core/restic_retention.rs`).
 //!
-//! One difference from restic is deliberate: restic parses a snapshot time
-//! whose offset equals the local offset of the machine running `forget` into
-//! that machine's time zone, and its `--keep-within*` arithmetic (Go's
-//! `AddDate`) then follows that zone's DST rules. The engine always uses the
-//! newest snapshot's recorded fixed offset, which is what restic does on a
-//! machine whose zone is UTC (the fixtures were made with `TZ=UTC`). Checked
-//! with restic 0.14.0: snapshots at 2021-03-25 11:30 and 12:30 GMT and
-//! 2021-04-01 12:00 BST, `--keep-within 7d`: under `TZ=UTC` restic keeps all
-//! three (cut-off 2021-03-25 12:00+01:00, 11:00 UTC), as the engine does;
-//! under `TZ=Europe/London` it removes the 11:30 one (cut-off 12:00 GMT). The
-//! results differ only when a `--keep-within*` cut-off lands within a DST
-//! shift of a snapshot; run `TZ=UTC restic forget` to get exactly the
-//! engine's answer.
+//! # The machine's time zone
+//!
+//! restic reads a snapshot time with Go's `time.Parse`: a time whose UTC
+//! offset is the one the zone of the machine running `forget` (Go's `Local`,
+//! from `TZ`) has at that instant gets that zone; any other offset gets a
+//! fixed zone, and a time written with `Z` (which is how Go writes every
+//! zero offset, so restic never writes `+00:00`) gets UTC. `--keep-within*`
+//! then subtracts years, months and days (`AddDate`) on the newest
+//! snapshot's calendar *in its zone*: `Date` turns the new wall time back
+//! into an instant with the zone's offset at that wall time, taking for a
+//! time that falls in a DST gap or overlap the offset in force at the wall
+//! time read as UTC, then at that instant (so 01:30 on the night New York
+//! goes back is 01:30 EDT, and `AddDate(0, 0, 0)` of 01:30 EST is an hour
+//! earlier). Hours are subtracted as elapsed time after that.
+//!
+//! [`RetentionPolicy::zone`] is that zone: `None` (the default) uses every
+//! snapshot's recorded fixed offset, which is what restic does under
+//! `TZ=UTC` (the fixtures were made so); `Some(zone)` follows the rule above
+//! for a newest snapshot whose non-zero offset is `zone`'s. Buckets do not
+//! change: a snapshot's recorded offset and the zone's agree on its wall
+//! time. Checked with restic 0.14.0: snapshots at 2021-03-25 11:30 and 12:30
+//! GMT and 2021-04-01 12:00 BST, `--keep-within 7d`: under `TZ=UTC` restic
+//! keeps all three (cut-off 2021-03-25 12:00+01:00, 11:00 UTC); under
+//! `TZ=Europe/London` it removes the 11:30 one (cut-off 12:00 GMT). The zone
+//! database is chrono-tz's, whose rules end with its last listed transition
+//! (2037 and later have no DST there, where Go's zone files go on with the
+//! last rule).
 //!
 //! Another: restic multiplies `--keep-within*` hours into a Go `Duration` of
 //! nanoseconds, which wraps around past 2,562,047 hours (292 years); the
@@ -76,7 +90,8 @@
 
 use std::fmt;
 
-use chrono::{DateTime, Datelike, Days, FixedOffset, NaiveDate, Timelike, Utc};
+use chrono::{DateTime, Datelike, Days, FixedOffset, NaiveDate, Offset, TimeZone, Timelike, Utc};
+use chrono_tz::Tz;
 
 use crate::Error;
 
@@ -236,13 +251,14 @@ impl ResticDuration {
     }
 
     /// `newest` minus this duration, as restic computes it: Go's
-    /// `AddDate(-years, -months, -days)` in the newest snapshot's offset, then
+    /// `AddDate(-years, -months, -days)` in the newest snapshot's zone (`zone`
+    /// when its offset is `zone`'s there, else its fixed offset), then
     /// `hours` subtracted as elapsed time. Returns the cut-off as an
     /// [`Instant`], exact for any duration: Go's times reach far past
     /// chrono's ±262,000 years, and a duration with parts of both signs
     /// (which restic 0.14 accepts) can be huge yet land anywhere. `None`
     /// cannot happen (see the comment inside); callers keep nothing then.
-    fn cutoff(&self, newest: &DateTime<FixedOffset>) -> Option<Instant> {
+    fn cutoff(&self, newest: &DateTime<FixedOffset>, zone: Option<Tz>) -> Option<Instant> {
         let local = newest.naive_local();
         let months = i64::from(local.year()) * 12 + i64::from(local.month0())
             - i64::from(self.years) * 12
@@ -260,11 +276,32 @@ impl ResticDuration {
         )?
         .checked_add_days(Days::new(u64::try_from(days.rem_euclid(DAYS_PER_400_YEARS)).ok()?))?;
         let local_secs = date.and_time(local.time()).and_utc().timestamp();
-        let secs = i128::from(local_secs) + i128::from(cycles) * i128::from(DAYS_PER_400_YEARS) * 86_400
-            - i128::from(newest.offset().local_minus_utc())
-            - i128::from(self.hours) * 3600;
+        let wall = i128::from(local_secs) + i128::from(cycles) * i128::from(DAYS_PER_400_YEARS) * 86_400;
+        let recorded = newest.offset().local_minus_utc();
+        let offset = match zone {
+            // Go's Parse gives the machine's zone only to a non-`Z` time whose
+            // offset is the zone's at that instant.
+            Some(zone) if recorded != 0 && offset_at(zone, i128::from(newest.timestamp())) == recorded => {
+                // Go's Date: the offset in force at the wall time read as UTC,
+                // then at the instant that gives (the second look settles
+                // wall times near a change).
+                offset_at(zone, wall - i128::from(offset_at(zone, wall)))
+            }
+            _ => recorded,
+        };
+        let secs = wall - i128::from(offset) - i128::from(self.hours) * 3600;
         Some((secs, local.nanosecond()))
     }
+}
+
+/// `zone`'s UTC offset in seconds at `secs` since the epoch (clamped to
+/// chrono's range, beyond which the outermost rules hold anyway).
+fn offset_at(zone: Tz, secs: i128) -> i32 {
+    let min = DateTime::<Utc>::MIN_UTC.timestamp();
+    let max = DateTime::<Utc>::MAX_UTC.timestamp();
+    let clamped = i64::try_from(secs.clamp(i128::from(min), i128::from(max))).unwrap_or(0);
+    let utc = DateTime::from_timestamp(clamped, 0).unwrap_or_default().naive_utc();
+    zone.offset_from_utc_datetime(&utc).fix().local_minus_utc()
 }
 
 /// Days in 400 Gregorian years, after which the calendar repeats.
@@ -515,6 +552,11 @@ pub struct RetentionPolicy {
     pub tags: Vec<TagList>,
     /// Whose semantics to follow.
     pub version: ResticVersion,
+    /// The time zone of the machine running `restic forget` (its `TZ`):
+    /// `--keep-within*` arithmetic happens in it when the newest snapshot's
+    /// offset is the zone's (see [the module docs](self#the-machines-time-zone)).
+    /// `None`: always in the recorded offset, as restic under `TZ=UTC`.
+    pub zone: Option<Tz>,
 }
 
 /// The counts a kept snapshot left, as restic's JSON `counters` (`-1`: unlimited).
@@ -705,7 +747,7 @@ impl RetentionPolicy {
                 newest = t;
             }
         }
-        let after_cutoff = |d: &ResticDuration, t: &DateTime<FixedOffset>| match d.cutoff(&newest) {
+        let after_cutoff = |d: &ResticDuration, t: &DateTime<FixedOffset>| match d.cutoff(&newest, self.zone) {
             Some(cut) => instant(t) > cut,
             None => false,
         };
@@ -1232,7 +1274,7 @@ mod tests {
         // years, months and days at once, then hours as elapsed time
         let d = ResticDuration::parse("1y1m1d1h").unwrap();
         assert_eq!(
-            d.cutoff(&at("2024-03-31T00:30:00+01:00")).unwrap(),
+            d.cutoff(&at("2024-03-31T00:30:00+01:00"), None).unwrap(),
             instant(&at("2023-03-01T23:30:00+01:00"))
         );
     }

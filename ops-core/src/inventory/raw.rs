@@ -408,12 +408,14 @@ pub(crate) struct RawBackupPolicy {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawSchedule {
-    /// Five-field cron expression (`minute hour day-of-month month day-of-week`).
+    /// Five-field cron expression as cronie reads it (`minute hour
+    /// day-of-month month day-of-week`), optionally after `CRON_TZ=Zone`.
     pub(crate) cron: Option<Spanned<String>>,
     /// Fixed interval, as an alternative to `cron`.
     #[schemars(extend("pattern" = "^([0-9]+w)?([0-9]+d)?([0-9]+h)?([0-9]+m)?([0-9]+s)?$"))]
     pub(crate) every: Option<RawDuration>,
-    /// IANA time zone the cron expression is read in (default `UTC`).
+    /// IANA time zone of the machine crond runs on, which the cron
+    /// expression is read in unless it sets `CRON_TZ` (default `UTC`).
     pub(crate) timezone: Option<Spanned<String>>,
 }
 

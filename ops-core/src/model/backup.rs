@@ -211,6 +211,7 @@ impl RetentionPolicy {
             within_yearly: duration("keep_within_yearly", &r.keep_within_yearly)?,
             tags: r.keep_tags.iter().map(|t| TagList::parse(t)).collect(),
             version: ResticVersion::Current,
+            zone: None,
         };
         policy.check()?;
         Ok(policy)

@@ -103,17 +103,19 @@ backup_runs:
 }
 
 /// A step larger than the field's range overflowed `u32` while expanding
-/// the field into its bit set (a panic in debug builds).
+/// the field into its bit set (a panic in debug builds). Steps now need a
+/// range or `*` (as in cronie) and stop where cronie's `int` would overflow.
 #[test]
 fn a_huge_cron_step_is_a_single_value() {
-    let c: CronExpr = "59/4294967295 23/4294967295 31/4294967295 12/4294967295 7/4294967295"
+    let c: CronExpr = "59-59/2147483588 23-23/2147483624 31-31/2147483616 12-12/2147483635 7-7/2147483640"
         .parse()
         .unwrap();
     assert_eq!(
         c.to_string(),
-        "59/4294967295 23/4294967295 31/4294967295 12/4294967295 7/4294967295"
+        "59-59/2147483588 23-23/2147483624 31-31/2147483616 12-12/2147483635 7-7/2147483640"
     );
-    assert!("0/4294967296 * * * *".parse::<CronExpr>().is_err());
+    assert!("0-0/4294967296 * * * *".parse::<CronExpr>().is_err());
+    assert!("0-0/2147483589 * * * *".parse::<CronExpr>().is_err());
 }
 
 /// Ids of the snapshots `--keep-within-daily` (restic 0.14) keeps, with their reasons.
@@ -211,4 +213,15 @@ fn a_keep_within_cutoff_whose_parts_cancel_is_exact() {
             ),
         ]
     );
+}
+
+/// Next and previous runs at the ends of chrono's calendar: no overflow
+/// when looking a few days beyond them.
+#[test]
+fn cron_runs_at_the_ends_of_the_calendar() {
+    let s = ops_core::backup::CronSchedule::new("0 0 * * *".parse().unwrap(), chrono_tz::UTC);
+    assert_eq!(s.next_after(chrono::DateTime::<chrono::Utc>::MAX_UTC), None);
+    assert_eq!(s.prev_before(chrono::DateTime::<chrono::Utc>::MIN_UTC), None);
+    assert!(s.next_after(chrono::DateTime::<chrono::Utc>::MIN_UTC).is_some());
+    assert!(s.prev_before(chrono::DateTime::<chrono::Utc>::MAX_UTC).is_some());
 }

@@ -20,6 +20,7 @@ mod mef;
 mod render_output;
 mod restic_retention;
 mod retention_properties;
+mod retention_zone;
 mod rules;
 mod runner;
 mod structure;

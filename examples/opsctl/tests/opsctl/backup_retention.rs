@@ -257,3 +257,67 @@ fn restic_snapshots_import_as_backup_runs_that_validate() {
     assert_eq!(v["remove"].as_array().unwrap().len(), 34);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// `--keep-within` in the machine's zone (`--tz`, else `TZ`), as restic
+/// 0.14.0 computed it for these snapshots (see ops-core's retention docs):
+/// under `TZ=Europe/London` a week before 2021-04-01 12:00 BST is
+/// 2021-03-25 12:00 GMT, so the 11:30 UTC snapshot goes; with the fixed
+/// offset (no zone, or `TZ=UTC`) the cut-off is 11:00 UTC and it stays.
+#[test]
+fn keep_within_follows_tz_across_a_dst_change() {
+    let dir = common::temp_dir("tz");
+    let snapshot = |id: char, time: &str| {
+        let id = id.to_string().repeat(64);
+        format!(
+            r#"{{"time":"{time}","tree":"{id}","paths":["/srv"],"hostname":"h","username":"root","id":"{id}","short_id":"{}"}}"#,
+            &id[..8]
+        )
+    };
+    let file = dir.join("snapshots.json");
+    let text = format!(
+        "[{},{},{}]",
+        snapshot('a', "2021-03-25T11:30:00Z"),
+        snapshot('b', "2021-03-25T12:30:00Z"),
+        snapshot('c', "2021-04-01T12:00:00+01:00")
+    );
+    std::fs::write(&file, text).unwrap();
+    let file = file.to_str().unwrap();
+    let args = ["backup", "retention", "--snapshots", file, "--keep-within", "7d"];
+    let removed = |extra: &[&str], tz: Option<&str>| -> Value {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_opsctl"));
+        cmd.args(args)
+            .args(["--format", "json"])
+            .args(extra)
+            .env("NO_COLOR", "1")
+            .env_remove("TZ");
+        if let Some(tz) = tz {
+            cmd.env("TZ", tz);
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+        v["remove"].clone()
+    };
+    let a = serde_json::json!(["a".repeat(64)]);
+    assert_eq!(removed(&["--tz", "Europe/London"], None), a);
+    assert_eq!(removed(&[], Some("Europe/London")), a);
+    assert_eq!(removed(&[], Some(":Europe/London")), a, "Go strips the colon");
+    assert_eq!(removed(&[], None), serde_json::json!([]));
+    assert_eq!(removed(&[], Some("UTC")), serde_json::json!([]));
+    assert_eq!(
+        removed(&["--tz", "UTC"], Some("Europe/London")),
+        serde_json::json!([]),
+        "--tz wins"
+    );
+    // a TZ that names no zone: Go's local zone is then UTC
+    assert_eq!(removed(&[], Some("Mars/Olympus")), serde_json::json!([]));
+    let out = opsctl(&[&args[..], &["--tz", "Europe/Lodnon"]].concat());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains(
+            "--tz: unknown time zone 'Europe/Lodnon': expected an IANA name such as Europe/London (did you mean 'Europe/London'?)"
+        ),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -27,7 +27,12 @@ flags alone are the policy. Values use restic's syntax: counts are numbers or
 snapshots with both tags. --host, --tag and --path choose the snapshots
 considered; they are grouped by host and paths, as restic does (--group-by).
 --restic-version 0.14 reproduces restic 0.14 (Debian 12). --keep-within*
-cut-offs use each newest snapshot's recorded offset, as `TZ=UTC restic forget`.
+cut-offs are computed as restic computes them on a machine in the zone that
+--tz names, or else the TZ environment variable: when the newest snapshot's
+offset is that zone's, years, months and days go back on that zone's calendar
+(across a daylight-saving change the cut-off moves by the change); otherwise,
+and when neither names a zone, in the snapshot's recorded offset, as
+`TZ=UTC restic forget`. restic with TZ unset uses /etc/localtime: pass --tz.
 
 Exit codes: 0 computed (whatever it removes), 2 usage error, unreadable input,
 or a policy restic refuses (empty, or removing every snapshot of a group).
@@ -107,6 +112,9 @@ pub(crate) struct RetentionArgs {
     /// Whose semantics: `current` (restic 0.18 and later) or `0.14`.
     #[arg(long, value_enum, default_value_t = ResticVersionArg::Current)]
     pub(crate) restic_version: ResticVersionArg,
+    /// The time zone restic runs in, an IANA name (default: the TZ environment variable).
+    #[arg(long, value_name = "ZONE")]
+    pub(crate) tz: Option<String>,
     /// The instant of the run: snapshots after it are in the future (default: now).
     #[arg(long, value_name = "INSTANT", value_parser = parse_at)]
     pub(crate) at: Option<ops_core::Timestamp>,
@@ -150,6 +158,7 @@ pub(crate) fn run(args: &RetentionArgs) -> Result<u8> {
         Some((id, paths)) => from_inventory(paths, &id.to_string_lossy(), version)?,
     };
     apply_flags(&mut policy, args)?;
+    policy.zone = zone(args.tz.as_deref(), std::env::var("TZ").ok().as_deref())?;
 
     let snapshots = match (&args.snapshots, runs) {
         (Some(file), _) => {
@@ -177,6 +186,27 @@ pub(crate) fn run(args: &RetentionArgs) -> Result<u8> {
         RetentionFormat::Json => shared::emit_json(None, &to_json(&snapshots, &groups))?,
     }
     Ok(0)
+}
+
+/// The zone restic's `--keep-within*` arithmetic runs in: `--tz` (which must
+/// name a zone), else `TZ` when it names one (Go reads `TZ=:Europe/London`
+/// too; a `TZ` Go cannot load makes its local zone UTC, where every offset
+/// is fixed, which is what `None` gives).
+fn zone(flag: Option<&str>, env: Option<&str>) -> Result<Option<chrono_tz::Tz>> {
+    if let Some(name) = flag {
+        return match name.parse() {
+            Ok(zone) => Ok(Some(zone)),
+            Err(_) => {
+                let hint = did_you_mean(name, chrono_tz::TZ_VARIANTS.iter().map(|z| z.name()))
+                    .map(|s| format!(" (did you mean '{s}'?)"))
+                    .unwrap_or_default();
+                bail!("--tz: unknown time zone '{name}': expected an IANA name such as Europe/London{hint}")
+            }
+        };
+    }
+    Ok(env
+        .map(|tz| tz.strip_prefix(':').unwrap_or(tz))
+        .and_then(|tz| tz.parse().ok()))
 }
 
 /// The policy's retention, and its successful runs as snapshots (in UTC).

@@ -53,7 +53,8 @@ pub(crate) fn run(args: &BackupScheduleArgs) -> Result<u8> {
     for t in runs {
         match schedule {
             Schedule::Cron(c) => {
-                let local = t.with_timezone(&c.timezone());
+                // In the zone the expression is read in: CRON_TZ's, else the machine's.
+                let local = t.with_timezone(&c.expression().cron_tz().unwrap_or(c.timezone()));
                 let offset = local.offset().fix();
                 let changed = previous_offset.is_some_and(|p| p != offset);
                 let change = match previous_offset {

@@ -11,12 +11,14 @@ pub(crate) fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// Runs opsctl with `args` from the repository root, colours off.
+/// Runs opsctl with `args` from the repository root, colours off, `TZ`
+/// unset (restic's arithmetic depends on it).
 pub(crate) fn opsctl<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_opsctl"))
         .args(args)
         .current_dir(root())
         .env("NO_COLOR", "1")
+        .env_remove("TZ")
         .output()
         .expect("opsctl runs")
 }
