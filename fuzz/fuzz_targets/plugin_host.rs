@@ -179,7 +179,9 @@ fn run(f: &Fixture, wasm: &[u8], must_load: bool) {
             }
         }
         Err(CheckError::Failed(m) | CheckError::ResourceLimit(m) | CheckError::InvalidOutput(m)) => {
-            assert!(m.starts_with(&format!("plugin '{}' ", check.metadata().name)), "{m}");
+            // Named by the label it was loaded with, then by its declared name.
+            let named = format!("plugin 'fuzz.wasm' (calls itself '{}') ", check.metadata().name);
+            assert!(m.starts_with(&named), "{m}");
         }
         Err(e) => panic!("unexpected error kind: {e:?}"),
     }

@@ -9,6 +9,7 @@ use crate::PluginLimits;
 use crate::bindings;
 use crate::bindings::ops::plugin::types;
 use crate::engine::{self, HostInner};
+use crate::quote::{self, quote};
 use crate::state::RunState;
 
 /// Longest plugin name and rule id, in bytes.
@@ -33,10 +34,15 @@ pub struct PluginMetadata {
 }
 
 impl PluginMetadata {
+    /// Checks what a plugin's `metadata()` returned. Errors quote the
+    /// plugin's text cut short ([`quote`]), however long it is.
     pub(crate) fn validate(raw: types::PluginMetadata, limits: &PluginLimits) -> Result<PluginMetadata, String> {
         check_id("plugin name", &raw.name)?;
-        if raw.version.is_empty() || raw.version.len() > MAX_ID_LEN {
-            return Err(format!("version must be 1 to {MAX_ID_LEN} bytes"));
+        if raw.version.is_empty() || raw.version.len() > MAX_ID_LEN || raw.version.contains(char::is_control) {
+            return Err(format!(
+                "version {} must be 1 to {MAX_ID_LEN} bytes with no control characters",
+                quote(&raw.version)
+            ));
         }
         if raw.rules.is_empty() {
             return Err("it declares no rules".to_owned());
@@ -49,7 +55,7 @@ impl PluginMetadata {
         for r in raw.rules {
             check_id("rule id", &r.id)?;
             if !seen.insert(r.id.clone()) {
-                return Err(format!("rule '{}' is declared twice", r.id));
+                return Err(format!("rule {} is declared twice", quote(&r.id)));
             }
             if r.summary.is_empty() || r.summary.len() > limits.max_string_len {
                 return Err(format!(
@@ -101,8 +107,8 @@ fn check_id(what: &str, id: &str) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!(
-            "{what} '{}' is not kebab-case (a-z, 0-9 and single dashes, at most {MAX_ID_LEN} bytes)",
-            id.escape_debug()
+            "{what} {} is not kebab-case (a-z, 0-9 and single dashes, at most {MAX_ID_LEN} bytes)",
+            quote(id)
         ))
     }
 }
@@ -112,7 +118,10 @@ fn check_id(what: &str, id: &str) -> Result<(), String> {
 /// Made by `PluginHost`'s `load` methods. Each run gets a fresh store within
 /// the plugin's [`PluginLimits`]; a trap, a panic or an exhausted limit
 /// becomes a [`CheckError`] naming the plugin, and the runner's other checks
-/// still run.
+/// still run. Errors name the plugin by what the host knows, its
+/// [label](WasmCheck::label) (the file it was loaded from), then by the name
+/// it declares: `plugin 'x.wasm' (calls itself 'x') exceeded its CPU time
+/// budget of 1000 ms`, so a plugin cannot pass its failures off as another's.
 ///
 /// Cloning is cheap and shares the compiled code, so one plugin can run with
 /// several configurations.
@@ -120,6 +129,7 @@ fn check_id(what: &str, id: &str) -> Result<(), String> {
 pub struct WasmCheck {
     host: Arc<HostInner>,
     pre: bindings::CheckPre<RunState>,
+    label: String,
     metadata: PluginMetadata,
     check_name: String,
     limits: PluginLimits,
@@ -130,6 +140,7 @@ pub struct WasmCheck {
 impl std::fmt::Debug for WasmCheck {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("WasmCheck")
+            .field("label", &self.label)
             .field("metadata", &self.metadata)
             .field("limits", &self.limits)
             .finish_non_exhaustive()
@@ -140,6 +151,7 @@ impl WasmCheck {
     pub(crate) fn new(
         host: Arc<HostInner>,
         pre: bindings::CheckPre<RunState>,
+        label: String,
         metadata: PluginMetadata,
         limits: PluginLimits,
         from_cache: bool,
@@ -147,6 +159,7 @@ impl WasmCheck {
         WasmCheck {
             host,
             pre,
+            label,
             check_name: format!("plugin:{}", metadata.name),
             metadata,
             limits,
@@ -159,6 +172,13 @@ impl WasmCheck {
     /// ([`HostConfig::cache_dir`](crate::HostConfig::cache_dir)).
     pub fn loaded_from_cache(&self) -> bool {
         self.from_cache
+    }
+
+    /// What the host knows the plugin by: the label it was loaded with
+    /// (the file's path, for [`PluginHost::load_file`](crate::PluginHost::load_file)).
+    /// Errors name the plugin by it first.
+    pub fn label(&self) -> &str {
+        &self.label
     }
 
     /// The plugin's metadata.
@@ -184,8 +204,9 @@ impl WasmCheck {
         self
     }
 
+    /// An error message about this plugin: its label, its declared name, then `what`.
     fn fail(&self, what: impl std::fmt::Display) -> String {
-        format!("plugin '{}' {what}", self.metadata.name)
+        format!("plugin '{}' (calls itself '{}') {what}", self.label, self.metadata.name)
     }
 
     /// Turns the plugin's findings into ops findings, within the output limits.
@@ -237,8 +258,8 @@ impl WasmCheck {
                 return Err(invalid(
                     i,
                     format!(
-                        "undeclared rule '{}' (it declares: {})",
-                        f.rule.escape_debug(),
+                        "undeclared rule {} (it declares: {})",
+                        quote(&f.rule),
                         declared.join(", ")
                     ),
                 ));
@@ -294,21 +315,13 @@ impl Check for WasmCheck {
         });
         match outcome {
             Ok(Ok(findings)) => self.convert(ctx.inventory(), findings),
-            Ok(Err(message)) => {
-                let mut message = message;
-                if message.len() > self.limits.max_string_len {
-                    let mut cut = self.limits.max_string_len;
-                    while !message.is_char_boundary(cut) {
-                        cut -= 1;
-                    }
-                    message.truncate(cut);
-                    message.push('…');
-                }
-                Err(CheckError::Failed(self.fail(format_args!("failed: {message}"))))
-            }
-            Err(stop) => {
-                let message = self.fail(stop.describe(&self.limits, &self.host.config));
-                Err(if stop.is_limit() {
+            Ok(Err(message)) => Err(CheckError::Failed(self.fail(format_args!(
+                "failed: {}",
+                quote::cut(&message, self.limits.max_string_len)
+            )))),
+            Err(stopped) => {
+                let message = self.fail(stopped.describe(&self.limits, &self.host.config));
+                Err(if stopped.stop.is_limit() {
                     CheckError::ResourceLimit(message)
                 } else {
                     CheckError::Failed(message)

@@ -15,6 +15,7 @@ use wasmtime::{Engine, Store, Trap};
 
 use crate::bindings;
 use crate::lend::Lent;
+use crate::quote::{MAX_MESSAGE, cut};
 use crate::state::RunState;
 use crate::{HostConfig, PluginError, PluginLimits, Pooling};
 
@@ -148,22 +149,52 @@ impl Stop {
     }
 }
 
+/// Why a call did not return, and whether it stopped while the component
+/// was being instantiated (its initialisers run then) or in the call itself.
+#[derive(Debug)]
+pub(crate) struct Stopped {
+    /// What stopped it.
+    pub(crate) stop: Stop,
+    /// Whether it stopped while instantiating, before the call began.
+    pub(crate) starting: bool,
+}
+
+impl Stopped {
+    /// What happened, for an error message that names the plugin before it.
+    pub(crate) fn describe(&self, limits: &PluginLimits, config: &HostConfig) -> String {
+        let what = self.stop.describe(limits, config);
+        if self.starting {
+            format!("{what} while starting (in its initialiser, before any export ran)")
+        } else {
+            what
+        }
+    }
+}
+
 /// Instantiates `pre` in a fresh store (a trapped instance cannot be entered
-/// again, and a fresh store is cheap) and calls `f` within `limits`.
+/// again, and a fresh store is cheap) and calls `f` within `limits`. The
+/// CPU budget covers instantiation too: a component's initialiser that never
+/// returns is stopped like a loop in `run`.
 pub(crate) fn call<R>(
     host: &HostInner,
     pre: &bindings::CheckPre<RunState>,
     limits: &PluginLimits,
     lent: Option<Lent>,
     f: impl FnOnce(&bindings::Check, &mut Store<RunState>) -> wasmtime::Result<R>,
-) -> Result<R, Stop> {
+) -> Result<R, Stopped> {
     let _active = host.ticker.activate();
     let mut store = Store::new(&host.engine, RunState::new(limits, host.pooling.as_ref(), lent));
     store.limiter(|s| &mut s.limiter);
     store.set_epoch_deadline(deadline_ticks(limits.cpu_time, host.config.epoch_tick));
     store.epoch_deadline_trap();
-    let result = pre.instantiate(&mut store).and_then(|check| f(&check, &mut store));
-    result.map_err(|e| classify(&e, store.data()))
+    let check = pre.instantiate(&mut store).map_err(|e| Stopped {
+        stop: classify(&e, store.data()),
+        starting: true,
+    })?;
+    f(&check, &mut store).map_err(|e| Stopped {
+        stop: classify(&e, store.data()),
+        starting: false,
+    })
 }
 
 /// The budget in ticks, rounded up, at least one.
@@ -195,7 +226,9 @@ fn classify(e: &wasmtime::Error, state: &RunState) -> Stop {
             None => Stop::Trap(Trap::UnreachableCodeReached.to_string()),
         },
         Some(t) => Stop::Trap(t.to_string()),
-        None => Stop::Trap(e.root_cause().to_string()),
+        // Host errors, or wasmtime's: none quotes the plugin at length, but
+        // the message is the plugin's doing, so it is bounded all the same.
+        None => Stop::Trap(cut(&e.root_cause().to_string(), MAX_MESSAGE)),
     }
 }
 

@@ -63,21 +63,25 @@ mod bindings {
 }
 
 // Each file imports only files after it in this order, so there are no
-// import cycles: plugin_host, check, engine, host/, state, limiter, cache,
-// lend, limits, error (and `bindings` above, which imports none of them).
+// import cycles: plugin_host, failed, check, engine, host/, state, limiter,
+// cache, lend, limits, quote, error (and `bindings` above, which imports
+// none of them).
 mod cache; // the on-disk cache of compiled plugins
 mod check; // WasmCheck, PluginMetadata: a loaded plugin as an ops_core::Check
 mod engine; // the engine, its epoch ticker and linker, one sandboxed call
 mod error; // PluginError
+mod failed; // FailedPlugin: a plugin that did not load, as a failing check
 mod host; // the host side of the imports, one file per WIT interface
 mod lend; // the inventory lent to a store for one call
 mod limiter; // Limiter: the ResourceLimiter of a store
 mod limits; // PluginLimits, HostConfig, Pooling
 mod plugin_host; // PluginHost: loading and inspecting plugins
+mod quote; // plugin-provided text in error messages, cut short
 mod state; // RunState: the data of a store
 
 pub use check::{PluginMetadata, WasmCheck};
 pub use error::PluginError;
+pub use failed::FailedPlugin;
 pub use limits::{HostConfig, PluginLimits, Pooling};
 pub use plugin_host::{PluginHost, PluginInfo};
 

@@ -11,7 +11,7 @@ use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use ops_core::{CheckFailure, Inventory, Report, Runner, Severity};
-use ops_plugins::{PluginError, PluginHost, PluginLimits, WasmCheck};
+use ops_plugins::{FailedPlugin, PluginError, PluginHost, PluginLimits, WasmCheck};
 
 const AT: &str = "2026-11-22T09:00:00Z";
 
@@ -25,6 +25,12 @@ fn startup() -> &'static Inventory {
     INV.get_or_init(|| Inventory::load(&[common::root().join("examples/inventories/startup")]).unwrap())
 }
 
+/// The file name of plugin crate `name`: what the tests load it as, so
+/// errors name it as they would a file given on the command line.
+fn file(name: &str) -> String {
+    format!("{}.wasm", name.replace('-', "_"))
+}
+
 /// Plugin `name`, compiled once per test binary (a debug build of the host
 /// compiles slowly) and cloned: clones share the compiled code.
 fn load(name: &str) -> WasmCheck {
@@ -32,7 +38,7 @@ fn load(name: &str) -> WasmCheck {
     let mut loaded = LOADED.lock().unwrap();
     loaded
         .entry(name.to_owned())
-        .or_insert_with(|| host().load(name, &common::plugin(name)).unwrap())
+        .or_insert_with(|| host().load(&file(name), &common::plugin(name)).unwrap())
         .clone()
 }
 
@@ -177,7 +183,7 @@ fn configuration_reaches_the_plugin_and_its_errors_are_reported() {
     let failure = only_failure(&report, "plugin:zone-spof");
     assert_eq!(
         failure.message,
-        "plugin 'zone-spof' failed: config line 1: max_tier must be a number from 1 to 255"
+        "plugin 'zone_spof.wasm' (calls itself 'zone-spof') failed: config line 1: max_tier must be a number from 1 to 255"
     );
 }
 
@@ -192,7 +198,7 @@ fn a_busy_loop_is_stopped_within_its_cpu_budget_and_the_other_checks_complete() 
     let failure = only_failure(&report, "plugin:hostile-busy-loop");
     assert_eq!(
         failure.message,
-        "resource limit: plugin 'hostile-busy-loop' exceeded its CPU time budget of 300 ms"
+        "resource limit: plugin 'hostile_busy_loop.wasm' (calls itself 'hostile-busy-loop') exceeded its CPU time budget of 300 ms"
     );
     assert!(elapsed < Duration::from_millis(1300), "took {elapsed:?}");
     assert_eq!(report.findings.len(), builtin_finding_count());
@@ -226,7 +232,7 @@ fn a_memory_bomb_hits_the_memory_cap_with_a_clear_error() {
     assert!(
         failure
             .message
-            .starts_with("resource limit: plugin 'hostile-memory-bomb' exceeded its memory limit of 65536 KiB"),
+            .starts_with("resource limit: plugin 'hostile_memory_bomb.wasm' (calls itself 'hostile-memory-bomb') exceeded its memory limit of 65536 KiB"),
         "{}",
         failure.message
     );
@@ -239,7 +245,7 @@ fn deep_recursion_exhausts_the_stack_cap() {
     let failure = only_failure(&report, "plugin:hostile-deep-recursion");
     assert_eq!(
         failure.message,
-        "resource limit: plugin 'hostile-deep-recursion' exhausted its stack (max_wasm_stack 512 KiB): \
+        "resource limit: plugin 'hostile_deep_recursion.wasm' (calls itself 'hostile-deep-recursion') exhausted its stack (max_wasm_stack 512 KiB): \
          runaway recursion?"
     );
     assert_eq!(report.findings.len(), builtin_finding_count());
@@ -253,7 +259,7 @@ fn a_panic_is_reported_with_its_message() {
     assert_eq!(
         failure.message,
         format!(
-            "plugin 'hostile-panic' panicked: hostile plugin gave up after counting {components} components \
+            "plugin 'hostile_panic.wasm' (calls itself 'hostile-panic') panicked: hostile plugin gave up after counting {components} components \
              (at hostile/panic/src/lib.rs:19:9)"
         )
     );
@@ -283,25 +289,25 @@ fn bad_output(config: &str) -> String {
 fn malformed_output_is_refused_with_a_message_naming_the_plugin() {
     assert_eq!(
         bad_output("undeclared-rule"),
-        "invalid output: plugin 'hostile-bad-output' finding 0: undeclared rule 'sneaky' (it declares: declared)"
+        "invalid output: plugin 'hostile_bad_output.wasm' (calls itself 'hostile-bad-output') finding 0: undeclared rule 'sneaky' (it declares: declared)"
     );
     assert_eq!(
         bad_output("huge-message"),
-        "invalid output: plugin 'hostile-bad-output' finding 0: message is 1048576 bytes, more than the limit of 4096"
+        "invalid output: plugin 'hostile_bad_output.wasm' (calls itself 'hostile-bad-output') finding 0: message is 1048576 bytes, more than the limit of 4096"
     );
     assert!(bad_output("bad-evidence").starts_with(
-        "invalid output: plugin 'hostile-bad-output' finding 0: evidence is not a JSON object: key must be a string"
+        "invalid output: plugin 'hostile_bad_output.wasm' (calls itself 'hostile-bad-output') finding 0: evidence is not a JSON object: key must be a string"
     ));
     assert!(bad_output("evidence-not-object").starts_with(
-        "invalid output: plugin 'hostile-bad-output' finding 0: evidence is not a JSON object: invalid type: sequence"
+        "invalid output: plugin 'hostile_bad_output.wasm' (calls itself 'hostile-bad-output') finding 0: evidence is not a JSON object: invalid type: sequence"
     ));
     assert_eq!(
         bad_output("too-many"),
-        "invalid output: plugin 'hostile-bad-output' returned 100000 findings, more than its limit of 10000"
+        "invalid output: plugin 'hostile_bad_output.wasm' (calls itself 'hostile-bad-output') returned 100000 findings, more than its limit of 10000"
     );
     assert_eq!(
         bad_output("error"),
-        "plugin 'hostile-bad-output' failed: refusing to run: the configuration says so"
+        "plugin 'hostile_bad_output.wasm' (calls itself 'hostile-bad-output') failed: refusing to run: the configuration says so"
     );
 }
 
@@ -316,6 +322,100 @@ fn well_formed_output_of_the_same_plugin_is_accepted() {
     assert_eq!(f.check, "plugin:hostile-bad-output/declared");
     assert_eq!(f.severity, Severity::Low);
     assert_eq!(f.evidence["valid"], serde_json::json!(true));
+}
+
+/// Limits with a CPU budget short enough for tests that wait it out.
+fn short_cpu() -> PluginLimits {
+    let mut limits = PluginLimits::default();
+    limits.cpu_time = Duration::from_millis(200);
+    limits
+}
+
+/// Why plugin `name` does not load (as its file name) within `limits`.
+fn load_error(name: &str, limits: PluginLimits) -> PluginError {
+    host()
+        .load_with_limits(&file(name), &common::plugin(name), limits)
+        .unwrap_err()
+}
+
+#[test]
+fn a_plugin_whose_metadata_spins_is_stopped_at_load_and_named_by_its_file() {
+    let started = Instant::now();
+    let err = load_error("hostile-metadata-spin", short_cpu());
+    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+    assert!(matches!(err, PluginError::Metadata { .. }), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        "hostile_metadata_spin.wasm: metadata() failed: exceeded its CPU time budget of 200 ms"
+    );
+}
+
+#[test]
+fn a_plugin_whose_initialiser_never_returns_is_stopped_at_load() {
+    let err = load_error("hostile-init-spin", short_cpu());
+    assert_eq!(
+        err.to_string(),
+        "hostile_init_spin.wasm: metadata() failed: exceeded its CPU time budget of 200 ms while starting \
+         (in its initialiser, before any export ran)"
+    );
+}
+
+#[test]
+fn a_huge_name_of_control_characters_is_quoted_cut_short() {
+    let err = load_error("hostile-control-name", PluginLimits::default());
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "hostile_control_name.wasm: invalid metadata: plugin name '{}…' (2097152 bytes) is not kebab-case \
+             (a-z, 0-9 and single dashes, at most 64 bytes)",
+            "\\u{1}".repeat(26)
+        )
+    );
+}
+
+#[test]
+fn a_plugin_calling_itself_by_another_plugins_name_is_blamed_by_its_file() {
+    let report = run_with_builtins(load_with("hostile-spoof-name", short_cpu()));
+    assert_eq!(
+        only_failure(&report, "plugin:zone-spof").message,
+        "resource limit: plugin 'hostile_spoof_name.wasm' (calls itself 'zone-spof') exceeded its CPU time budget \
+         of 200 ms"
+    );
+    assert_eq!(report.findings.len(), builtin_finding_count());
+}
+
+#[test]
+fn two_plugins_declaring_one_name_are_both_refused_naming_both_files() {
+    let paths = ["zone-spof", "unowned", "hostile-spoof-name"].map(common::plugin_path);
+    let loaded = host().load_files(&paths);
+    assert_eq!(loaded.len(), 3);
+    assert_eq!(loaded[1].as_ref().unwrap().metadata().name, "unowned");
+    let refused = |i: usize, other: usize| {
+        format!(
+            "{}: declares the name 'zone-spof', as does {}; plugin names must be unique \
+             (rule ids are plugin:<name>/<rule>), so neither is loaded",
+            paths[i].display(),
+            paths[other].display()
+        )
+    };
+    assert_eq!(loaded[0].as_ref().unwrap_err().to_string(), refused(0, 2));
+    assert_eq!(loaded[2].as_ref().unwrap_err().to_string(), refused(2, 0));
+    // Labels are the paths as given.
+    assert_eq!(loaded[1].as_ref().unwrap().label(), paths[1].display().to_string());
+}
+
+#[test]
+fn a_plugin_that_does_not_load_fails_alone_beside_the_other_checks() {
+    let err = load_error("hostile-metadata-spin", short_cpu());
+    let mut runner = Runner::with_builtin_checks();
+    runner.add(Box::new(FailedPlugin::new("hostile_metadata_spin.wasm", err)));
+    runner.add(Box::new(load("zone-spof")));
+    let report = runner.run(startup(), AT.parse().unwrap());
+    assert_eq!(
+        only_failure(&report, "plugin:hostile_metadata_spin.wasm").message,
+        "not loaded: hostile_metadata_spin.wasm: metadata() failed: exceeded its CPU time budget of 200 ms"
+    );
+    assert_eq!(report.findings.len(), builtin_finding_count() + 8);
 }
 
 #[test]
@@ -665,7 +765,7 @@ fn backup_offsite_configuration_exempts_components_and_reports_its_errors() {
     let report = runner.run(startup(), AT.parse().unwrap());
     assert_eq!(
         only_failure(&report, "plugin:backup-offsite").message,
-        "plugin 'backup-offsite' failed: config line 1: offsite_encrypted must be true or false"
+        "plugin 'backup_offsite.wasm' (calls itself 'backup-offsite') failed: config line 1: offsite_encrypted must be true or false"
     );
 }
 
@@ -770,7 +870,7 @@ fn ownership_naming_rules_follow_the_configuration() {
     let report = runner.run(startup(), AT.parse().unwrap());
     assert_eq!(
         only_failure(&report, "plugin:ownership-naming").message,
-        "plugin 'ownership-naming' failed: config line 1: kind.database needs at least one pattern"
+        "plugin 'ownership_naming.wasm' (calls itself 'ownership-naming') failed: config line 1: kind.database needs at least one pattern"
     );
 }
 
@@ -925,7 +1025,7 @@ fn an_index_past_the_end_passed_to_simulate_fails_that_plugin_alone() {
     let report = runner.run(startup(), AT.parse().unwrap());
     assert_eq!(
         only_failure(&report, "plugin:probe").message,
-        "plugin 'probe' trapped: simulate: no component at index 4294967295"
+        "plugin 'probe.wasm' (calls itself 'probe') trapped: simulate: no component at index 4294967295"
     );
     assert_eq!(report.findings.len(), builtin_finding_count());
 }
@@ -968,7 +1068,7 @@ fn the_pooling_allocator_is_on_by_default_and_caps_memory_at_its_slot_size() {
     config.pooling = Some(pooling);
     let small = PluginHost::with_config(config).unwrap();
     let check = small
-        .load("hostile-memory-bomb", &common::plugin("hostile-memory-bomb"))
+        .load("hostile_memory_bomb.wasm", &common::plugin("hostile-memory-bomb"))
         .unwrap();
     let mut runner = Runner::new();
     runner.add(Box::new(check));
@@ -977,7 +1077,7 @@ fn the_pooling_allocator_is_on_by_default_and_caps_memory_at_its_slot_size() {
     assert!(
         failure
             .message
-            .starts_with("resource limit: plugin 'hostile-memory-bomb' exceeded its memory limit of 16384 KiB"),
+            .starts_with("resource limit: plugin 'hostile_memory_bomb.wasm' (calls itself 'hostile-memory-bomb') exceeded its memory limit of 16384 KiB"),
         "{}",
         failure.message
     );
