@@ -1,6 +1,6 @@
 //! `WasmCheck`: a loaded plugin as an `ops_core::Check`.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use ops_core::{Check, CheckError, Context, EntityKind, Finding, Inventory, Rule, Severity, Subject};
@@ -8,7 +8,9 @@ use ops_core::{Check, CheckError, Context, EntityKind, Finding, Inventory, Rule,
 use crate::PluginLimits;
 use crate::bindings;
 use crate::bindings::ops::plugin::types;
+use crate::budget::{self, ALLOC_OVERHEAD, OutputBudget};
 use crate::engine::{self, HostInner};
+use crate::evidence::{self, EvidenceError};
 use crate::quote::{self, quote};
 use crate::state::RunState;
 
@@ -209,9 +211,16 @@ impl WasmCheck {
         format!("plugin '{}' (calls itself '{}') {what}", self.label, self.metadata.name)
     }
 
-    /// Turns the plugin's findings into ops findings, within the output limits.
-    fn convert(&self, inv: &Inventory, raw: Vec<types::Finding>) -> Result<Vec<Finding>, CheckError> {
+    /// Turns the plugin's findings into ops findings, within the output
+    /// limits, charging what they hold to `budget` (what the run's log left).
+    fn convert(
+        &self,
+        inv: &Inventory,
+        raw: Vec<types::Finding>,
+        mut budget: OutputBudget,
+    ) -> Result<Vec<Finding>, CheckError> {
         let limits = &self.limits;
+        let count = raw.len();
         if raw.len() > limits.max_findings {
             return Err(CheckError::InvalidOutput(self.fail(format_args!(
                 "returned {} findings, more than its limit of {}",
@@ -267,10 +276,31 @@ impl WasmCheck {
             let sev = f.severity.map(severity).unwrap_or(rule.default_severity());
             let kind = entity_kind(f.subject.kind);
             let mut finding = Finding::new(rule.id(), sev, Subject::new(kind, f.subject.id), f.message);
-            if let Some(evidence) = f.evidence {
-                finding.evidence = parse_evidence(&evidence, limits).map_err(|e| invalid(i, e))?;
-            }
             finding.remediation = f.remediation;
+            let over_budget = || {
+                CheckError::ResourceLimit(self.fail(format_args!(
+                    "{}, at finding {i} of {count}",
+                    budget::exceeded(limits.max_output_bytes)
+                )))
+            };
+            budget.charge(held(&finding)).map_err(|_| over_budget())?;
+            if let Some(evidence) = f.evidence {
+                if evidence.len() > limits.max_evidence_len {
+                    return Err(invalid(
+                        i,
+                        format!(
+                            "evidence is {} bytes, more than the limit of {}",
+                            evidence.len(),
+                            limits.max_evidence_len
+                        ),
+                    ));
+                }
+                finding.evidence =
+                    evidence::parse(&evidence, limits.max_evidence_nodes, &mut budget).map_err(|e| match e {
+                        EvidenceError::OverBudget => over_budget(),
+                        e => invalid(i, e.to_string()),
+                    })?;
+            }
             let location = match kind {
                 EntityKind::Component => inv
                     .component_by_id(&finding.subject.id)
@@ -287,15 +317,15 @@ impl WasmCheck {
     }
 }
 
-fn parse_evidence(text: &str, limits: &PluginLimits) -> Result<BTreeMap<String, serde_json::Value>, String> {
-    if text.len() > limits.max_evidence_len {
-        return Err(format!(
-            "evidence is {} bytes, more than the limit of {}",
-            text.len(),
-            limits.max_evidence_len
-        ));
-    }
-    serde_json::from_str(text).map_err(|e| format!("evidence is not a JSON object: {e}"))
+/// What the host holds for `finding` apart from its evidence: the record
+/// (in the run's vector of findings) and its strings.
+fn held(finding: &Finding) -> usize {
+    let strings = [&finding.check, &finding.subject.id, &finding.message]
+        .into_iter()
+        .chain(finding.remediation.as_ref())
+        .map(|s| s.capacity() + ALLOC_OVERHEAD)
+        .sum::<usize>();
+    size_of::<Finding>() + strings
 }
 
 impl Check for WasmCheck {
@@ -310,12 +340,13 @@ impl Check for WasmCheck {
     fn run(&self, ctx: &Context<'_>) -> Result<Vec<Finding>, CheckError> {
         let outcome = crate::lend::lend(ctx, |lent| {
             engine::call(&self.host, &self.pre, &self.limits, Some(lent), |check, store| {
-                check.ops_plugin_plugin().call_run(store, &self.config)
+                let returned = check.ops_plugin_plugin().call_run(&mut *store, &self.config)?;
+                Ok((returned, store.data().budget))
             })
         });
         match outcome {
-            Ok(Ok(findings)) => self.convert(ctx.inventory(), findings),
-            Ok(Err(message)) => Err(CheckError::Failed(self.fail(format_args!(
+            Ok((Ok(findings), budget)) => self.convert(ctx.inventory(), findings, budget),
+            Ok((Err(message), _)) => Err(CheckError::Failed(self.fail(format_args!(
                 "failed: {}",
                 quote::cut(&message, self.limits.max_string_len)
             )))),

@@ -14,6 +14,7 @@ use wasmtime::component::{HasSelf, Linker};
 use wasmtime::{Engine, Store, Trap};
 
 use crate::bindings;
+use crate::budget;
 use crate::lend::Lent;
 use crate::quote::{MAX_MESSAGE, cut};
 use crate::state::RunState;
@@ -118,6 +119,8 @@ pub(crate) enum Stop {
     },
     /// The wasm stack overflowed.
     Stack,
+    /// The run's output (here, its log) passed its budget, of this many bytes.
+    Output(usize),
     /// The guest panicked (trapped with a panic message logged first).
     Panic(String),
     /// Another trap or error.
@@ -127,7 +130,7 @@ pub(crate) enum Stop {
 impl Stop {
     /// Whether it is a resource limit rather than a failure of the plugin's code.
     pub(crate) fn is_limit(&self) -> bool {
-        matches!(self, Stop::Cpu | Stop::Memory { .. } | Stop::Stack)
+        matches!(self, Stop::Cpu | Stop::Memory { .. } | Stop::Stack | Stop::Output(_))
     }
 
     /// What happened, for an error message that names the plugin before it.
@@ -143,6 +146,7 @@ impl Stop {
                 "exhausted its stack (max_wasm_stack {} KiB): runaway recursion?",
                 config.max_wasm_stack >> 10
             ),
+            Stop::Output(limit) => budget::exceeded(*limit),
             Stop::Panic(message) => format!("panicked: {message}"),
             Stop::Trap(message) => format!("trapped: {message}"),
         }
@@ -208,6 +212,9 @@ fn deadline_ticks(budget: Duration, tick: Duration) -> u64 {
 /// Why the call that ended in `e` stopped. The limiter's record comes first:
 /// a refused memory growth surfaces as an ordinary error, not as a trap.
 fn classify(e: &wasmtime::Error, state: &RunState) -> Stop {
+    if state.over_budget {
+        return Stop::Output(state.budget.limit());
+    }
     if let Some(requested) = state.limiter.memory_refused {
         return Stop::Memory {
             requested,

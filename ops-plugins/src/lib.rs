@@ -63,13 +63,15 @@ mod bindings {
 }
 
 // Each file imports only files after it in this order, so there are no
-// import cycles: plugin_host, failed, check, engine, host/, state, limiter,
-// cache, lend, limits, quote, error (and `bindings` above, which imports
-// none of them).
+// import cycles: plugin_host, failed, check, evidence, engine, host/, state,
+// budget, limiter, cache, lend, limits, quote, error (and `bindings` above,
+// which imports none of them).
+mod budget; // OutputBudget: what a run's output makes the host hold
 mod cache; // the on-disk cache of compiled plugins
 mod check; // WasmCheck, PluginMetadata: a loaded plugin as an ops_core::Check
 mod engine; // the engine, its epoch ticker and linker, one sandboxed call
 mod error; // PluginError
+mod evidence; // evidence JSON parsed under a value cap and the output budget
 mod failed; // FailedPlugin: a plugin that did not load, as a failing check
 mod host; // the host side of the imports, one file per WIT interface
 mod lend; // the inventory lent to a store for one call

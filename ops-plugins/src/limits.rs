@@ -37,8 +37,20 @@ pub struct PluginLimits {
     pub max_string_len: usize,
     /// Bytes of one finding's evidence JSON. Default 64 KiB.
     pub max_evidence_len: usize,
+    /// JSON values in one finding's evidence, counting objects, arrays,
+    /// keys and scalars: parsing stops past it, so a short text cannot
+    /// expand into a large tree (`[0,0,0,...]` is a 32-byte value per two
+    /// bytes of text). Default 4,096.
+    pub max_evidence_nodes: usize,
+    /// Bytes the host may hold for one run's output, counted as it holds
+    /// them: each finding's record and strings, its evidence as the parsed
+    /// JSON tree (not its text), and the log messages kept. Past it the run
+    /// fails with a resource-limit error naming the plugin; parsing stops
+    /// as soon as it is spent. Default 16 MiB.
+    pub max_output_bytes: usize,
     /// Log messages kept per call (more are dropped), each cut to
-    /// `max_string_len` bytes. Default 100.
+    /// `max_string_len` bytes: the host copies the cut prefix and drops the
+    /// rest, and charges what it keeps to `max_output_bytes`. Default 100.
     pub max_log_messages: usize,
 }
 
@@ -51,6 +63,8 @@ impl Default for PluginLimits {
             max_findings: 10_000,
             max_string_len: 4 << 10,
             max_evidence_len: 64 << 10,
+            max_evidence_nodes: 4096,
+            max_output_bytes: 16 << 20,
             max_log_messages: 100,
         }
     }

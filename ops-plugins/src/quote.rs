@@ -41,7 +41,12 @@ pub(crate) fn cut(text: &str, max: usize) -> String {
     while !text.is_char_boundary(end) {
         end -= 1;
     }
-    format!("{}…[cut: {} bytes in all]", &text[..end], text.len())
+    // Sized once, so the buffer holds no more than the prefix and the mark.
+    let mark = format!("…[cut: {} bytes in all]", text.len());
+    let mut out = String::with_capacity(end + mark.len());
+    out.push_str(&text[..end]);
+    out.push_str(&mark);
+    out
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ use ops_core::{Inventory, Timestamp};
 use wasmtime::format_err;
 
 use crate::bindings::ops::plugin::log;
+use crate::budget::OutputBudget;
 use crate::lend::Lent;
 use crate::limiter::Limiter;
 use crate::{PluginLimits, Pooling};
@@ -30,6 +31,12 @@ pub(crate) struct RunState {
     pub(crate) max_log_messages: usize,
     /// Bytes kept of each message.
     pub(crate) max_log_len: usize,
+    /// What the run has made the host hold: the log here, then the
+    /// findings and their evidence once `run()` returns.
+    pub(crate) budget: OutputBudget,
+    /// Set when a log message took the run past its budget, so the trap
+    /// that follows is reported as that.
+    pub(crate) over_budget: bool,
     /// Domain SPOFs by component: every entry's, computed on first use, and
     /// other components' as they are asked for.
     pub(crate) domain_spofs: Option<HashMap<u32, Vec<u32>>>,
@@ -50,6 +57,8 @@ impl RunState {
             log_dropped: 0,
             max_log_messages: limits.max_log_messages,
             max_log_len: limits.max_string_len,
+            budget: OutputBudget::new(limits.max_output_bytes),
+            over_budget: false,
             domain_spofs: None,
         }
     }

@@ -5,6 +5,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail by panicking
 
 mod common;
+mod heap;
+
+/// Counts what each test thread holds on the heap, for the tests of what a
+/// plugin can make the host hold.
+#[global_allocator]
+static ALLOCATOR: heap::Counting = heap::Counting;
 
 use std::collections::BTreeMap;
 use std::sync::{Mutex, OnceLock};
@@ -1118,4 +1124,102 @@ fn a_component_the_instance_pool_cannot_hold_is_refused_at_load_by_name() {
         message.contains("defined memories count of 2 exceeds the per-instance limit of 1"),
         "{message}"
     );
+}
+
+/// The failure of hostile-amplify run alone with `config` within `limits`,
+/// and the most the host held on the heap during the run.
+fn amplify(config: &str, limits: PluginLimits) -> (String, usize) {
+    let check = load_with("hostile-amplify", limits).with_config(config);
+    let mut runner = Runner::new();
+    runner.add(Box::new(check));
+    let (report, peak) = heap::peak_during(|| runner.run(startup(), AT.parse().unwrap()));
+    (only_failure(&report, "plugin:hostile-amplify").message, peak)
+}
+
+const AMPLIFY: &str = "plugin 'hostile_amplify.wasm' (calls itself 'hostile-amplify')";
+
+#[test]
+fn evidence_that_expands_past_its_cap_on_values_is_refused_while_parsing() {
+    // 880 findings of just under 64 KiB of `{"a":[0,0,...]}` each: 900 MB
+    // once parsed whole, before. Now the first stops after 4,096 values;
+    // what the host holds is the output as the plugin returned it (57 MB of
+    // text, under the copy cap) and one finding's bounded tree.
+    let (message, peak) = amplify("evidence-bomb", PluginLimits::default());
+    assert_eq!(
+        message,
+        format!(
+            "invalid output: {AMPLIFY} finding 0: evidence has more than 4096 JSON values \
+             (objects, arrays, keys and scalars), its limit"
+        )
+    );
+    assert!(peak < 80 << 20, "the host held {} MiB", peak >> 20);
+}
+
+#[test]
+fn evidence_under_its_cap_is_stopped_by_the_run_s_output_budget() {
+    for (config, at) in [("evidence-wide", 130), ("evidence-objects", 15)] {
+        let (message, peak) = amplify(config, PluginLimits::default());
+        assert_eq!(
+            message,
+            format!(
+                "resource limit: {AMPLIFY} exceeded its output budget of 16384 KiB (findings, evidence as parsed \
+                 and log messages, as the host holds them), at finding {at} of 880"
+            ),
+            "{config}"
+        );
+        // The budget, the plugin's output as it returned it, and slack.
+        assert!(peak < 40 << 20, "{config}: the host held {} MiB", peak >> 20);
+    }
+}
+
+#[test]
+fn long_strings_count_against_the_output_budget() {
+    let (message, peak) = amplify("output-flood", PluginLimits::default());
+    assert_eq!(
+        message,
+        format!(
+            "resource limit: {AMPLIFY} exceeded its output budget of 16384 KiB (findings, evidence as parsed \
+             and log messages, as the host holds them), at finding 1983 of 5000"
+        )
+    );
+    assert!(peak < 80 << 20, "the host held {} MiB", peak >> 20);
+}
+
+#[test]
+fn the_log_keeps_only_a_cut_copy_of_each_message() {
+    // A hundred messages of 8 MiB: `String::truncate` kept all 800 MiB.
+    let mut limits = PluginLimits::default();
+    limits.cpu_time = Duration::from_secs(120); // a debug-built host copies slowly
+    let (message, peak) = amplify("log-flood 100 8", limits);
+    assert_eq!(
+        message,
+        format!("{AMPLIFY} failed: logged 100 messages of 8388608 bytes")
+    );
+    // One message in flight, and the kept copies of 4 KiB.
+    assert!(peak < 3 * (8 << 20), "the host held {} MiB", peak >> 20);
+}
+
+#[test]
+fn log_messages_count_against_the_output_budget() {
+    let mut limits = PluginLimits::default();
+    limits.max_output_bytes = 64 << 10;
+    let (message, _) = amplify("log-flood 100 1", limits);
+    assert_eq!(
+        message,
+        format!(
+            "resource limit: {AMPLIFY} exceeded its output budget of 64 KiB (findings, evidence as parsed \
+             and log messages, as the host holds them)"
+        )
+    );
+}
+
+#[test]
+fn an_amplifying_plugin_fails_alone_beside_the_built_in_checks() {
+    let report = run_with_builtins(load("hostile-amplify").with_config("evidence-wide"));
+    assert!(
+        only_failure(&report, "plugin:hostile-amplify")
+            .message
+            .contains("output budget")
+    );
+    assert_eq!(report.findings.len(), builtin_finding_count());
 }

@@ -136,13 +136,25 @@ fn a_plugin_config_before_any_plugin_is_a_usage_error() {
     assert!(text(&out.stderr).contains("--plugin-config x.toml comes before any --plugin"));
 }
 
-/// `opsctl check --format json` on the startup estate with `plugins`: its
+/// `opsctl check --format json` on the startup estate with `plugins` (each
+/// a file, or `FILE=CONFIG`: the plugin with that configuration text): its
 /// exit code, report and standard error.
 fn check_json(plugins: &[&str]) -> (Option<i32>, Value, String) {
-    let mut args = vec!["check", "examples/inventories/startup", "--at", AT, "--format", "json"];
-    for plugin in plugins {
-        args.extend(["--plugin", plugin]);
+    let dir = std::env::temp_dir().join(format!("opsctl-plugin-configs-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut args: Vec<String> = ["check", "examples/inventories/startup", "--at", AT, "--format", "json"]
+        .map(str::to_owned)
+        .to_vec();
+    for (i, plugin) in plugins.iter().enumerate() {
+        let (file, config) = plugin.split_once('=').map_or((*plugin, None), |(f, c)| (f, Some(c)));
+        args.extend(["--plugin".to_owned(), file.to_owned()]);
+        if let Some(config) = config {
+            let path = dir.join(format!("{i}-{}.toml", plugin.len()));
+            std::fs::write(&path, config).unwrap();
+            args.extend(["--plugin-config".to_owned(), path.display().to_string()]);
+        }
     }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let out = opsctl(&args);
     let report = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&out.stdout)));
     (out.status.code(), report, text(&out.stderr))
@@ -377,4 +389,34 @@ fn explain_lists_and_explains_plugin_rules() {
         "error: unknown rule 'plugin:zone-spof/zone-loss': plugin rules are listed with \
          `opsctl explain --plugin FILE.wasm`\n"
     );
+}
+
+#[test]
+fn amplified_output_fails_alone_with_its_cause() {
+    let amplify = wasm("hostile-amplify");
+    let named = format!("plugin '{amplify}' (calls itself 'hostile-amplify')");
+    let budget = "exceeded its output budget of 16384 KiB (findings, evidence as parsed and log messages, \
+                  as the host holds them)";
+    for (config, message) in [
+        (
+            "evidence-bomb",
+            format!(
+                "invalid output: {named} finding 0: evidence has more than 4096 JSON values \
+                 (objects, arrays, keys and scalars), its limit"
+            ),
+        ),
+        (
+            "evidence-wide",
+            format!("resource limit: {named} {budget}, at finding 130 of 880"),
+        ),
+        (
+            "log-flood 100 1",
+            format!("{named} failed: logged 100 messages of 1048576 bytes"),
+        ),
+    ] {
+        assert_contained(
+            &[&format!("{amplify}={config}")],
+            &[("plugin:hostile-amplify".to_owned(), message)],
+        );
+    }
 }
