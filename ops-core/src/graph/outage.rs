@@ -96,6 +96,16 @@ impl Outage {
         }
     }
 
+    /// Nothing down: what a simulation that was never run would show.
+    pub(crate) fn none(failed: Vec<FailureTarget>) -> Outage {
+        Outage {
+            failed,
+            order: Vec::new(),
+            position: HashMap::new(),
+            entries: Vec::new(),
+        }
+    }
+
     /// What was failed.
     pub fn failed(&self) -> &[FailureTarget] {
         &self.failed
