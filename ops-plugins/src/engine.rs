@@ -108,8 +108,12 @@ fn engine_config(config: &HostConfig, pooling: Option<&Pooling>) -> wasmtime::Co
 /// Why a call did not return.
 #[derive(Debug)]
 pub(crate) enum Stop {
-    /// The epoch deadline passed.
-    Cpu,
+    /// The CPU budget ran out: in wasm code (the epoch deadline), or in the
+    /// host call named (which checks the deadline itself).
+    Cpu(Option<&'static str>),
+    /// The plugin made the host copy more than the per-call copy cap (of
+    /// this many bytes) out of its memory in one call.
+    Copy(usize),
     /// Memory growth past the limit was refused.
     Memory {
         /// The total the refused growth asked for, in bytes.
@@ -130,13 +134,25 @@ pub(crate) enum Stop {
 impl Stop {
     /// Whether it is a resource limit rather than a failure of the plugin's code.
     pub(crate) fn is_limit(&self) -> bool {
-        matches!(self, Stop::Cpu | Stop::Memory { .. } | Stop::Stack | Stop::Output(_))
+        matches!(
+            self,
+            Stop::Cpu(_) | Stop::Copy(_) | Stop::Memory { .. } | Stop::Stack | Stop::Output(_)
+        )
     }
 
     /// What happened, for an error message that names the plugin before it.
     pub(crate) fn describe(&self, limits: &PluginLimits, config: &HostConfig) -> String {
         match self {
-            Stop::Cpu => format!("exceeded its CPU time budget of {} ms", limits.cpu_time.as_millis()),
+            Stop::Cpu(None) => format!("exceeded its CPU time budget of {} ms", limits.cpu_time.as_millis()),
+            Stop::Cpu(Some(call)) => format!(
+                "exceeded its CPU time budget of {} ms (in host call {call})",
+                limits.cpu_time.as_millis()
+            ),
+            Stop::Copy(cap) => format!(
+                "made the host copy more than its cap of {} KiB out of its memory in one call \
+                 (a host call's arguments, or run's result)",
+                cap >> 10
+            ),
             Stop::Memory { requested, cap } => format!(
                 "exceeded its memory limit of {} KiB (asked for {} KiB)",
                 cap >> 10,
@@ -191,6 +207,12 @@ pub(crate) fn call<R>(
     store.limiter(|s| &mut s.limiter);
     store.set_epoch_deadline(deadline_ticks(limits.cpu_time, host.config.epoch_tick));
     store.epoch_deadline_trap();
+    // The copy cap (wasmtime's "hostcall fuel", 128 MiB unless set): bytes
+    // the host may copy out of the plugin's memory in one host call's
+    // arguments, or in `run`'s result. The plugin's memory cap: a plugin
+    // passing one buffer as several arguments (or one string in every
+    // finding) cannot make the host copy more than it could hold.
+    store.set_hostcall_fuel(store.data().limiter.memory_cap());
     let check = pre.instantiate(&mut store).map_err(|e| Stopped {
         stop: classify(&e, store.data()),
         starting: true,
@@ -200,6 +222,10 @@ pub(crate) fn call<R>(
         starting: false,
     })
 }
+
+/// What wasmtime says when a call's copy cap is spent (its
+/// `HostcallFuelExhausted`, a private type).
+const COPY_CAP_EXHAUSTED: &str = "fuel allocated for hostcalls has been exhausted";
 
 /// The budget in ticks, rounded up, at least one.
 fn deadline_ticks(budget: Duration, tick: Duration) -> u64 {
@@ -215,6 +241,13 @@ fn classify(e: &wasmtime::Error, state: &RunState) -> Stop {
     if state.over_budget {
         return Stop::Output(state.budget.limit());
     }
+    if let Some(call) = state.out_of_time_in.get() {
+        return Stop::Cpu(Some(call));
+    }
+    // wasmtime's error for an exhausted copy cap has no public type.
+    if e.root_cause().to_string().contains(COPY_CAP_EXHAUSTED) {
+        return Stop::Copy(state.limiter.memory_cap());
+    }
     if let Some(requested) = state.limiter.memory_refused {
         return Stop::Memory {
             requested,
@@ -226,7 +259,7 @@ fn classify(e: &wasmtime::Error, state: &RunState) -> Stop {
         .or_else(|| e.root_cause().downcast_ref::<Trap>())
         .copied();
     match trap {
-        Some(Trap::Interrupt) => Stop::Cpu,
+        Some(Trap::Interrupt) => Stop::Cpu(None),
         Some(Trap::StackOverflow) => Stop::Stack,
         Some(Trap::UnreachableCodeReached) => match state.last_error() {
             Some(message) => Stop::Panic(message.to_owned()),

@@ -20,13 +20,23 @@ use std::time::Duration;
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct PluginLimits {
-    /// Wall-clock time the plugin may spend in one call (`metadata` or `run`),
-    /// measured in epoch ticks of the host (see [`HostConfig::epoch_tick`](crate::HostConfig::epoch_tick)),
-    /// so it is enforced to within one tick. Default 1 s.
+    /// Wall-clock time the plugin may spend in one call (`metadata` or `run`,
+    /// its instantiation and initialisers included), measured in epoch ticks
+    /// of the host (see [`HostConfig::epoch_tick`](crate::HostConfig::epoch_tick)),
+    /// so it is enforced to within one tick in wasm code. Time in host calls
+    /// counts too: each checks the deadline when it starts and when it ends,
+    /// and the host's analyses (`simulate`, `blast-radius`, `domain-spofs`)
+    /// stop at it part way, every few thousand components. Default 1 s.
     pub cpu_time: Duration,
     /// Bytes of linear memory, all memories of the plugin together. Growing
     /// past it traps. Default 64 MiB; a pooling host caps it at
     /// [`Pooling::max_memory`].
+    ///
+    /// It is also the per-call copy cap: the bytes the host copies out of the
+    /// plugin's memory in one host call's arguments, or in `run`'s result
+    /// (wasmtime's hostcall fuel, whose own default is 128 MiB). A plugin
+    /// passing one buffer as two arguments, or one string in every finding,
+    /// cannot make the host copy more than it can hold itself.
     pub memory: usize,
     /// Elements of all tables together. Default 100,000.
     pub table_elements: usize,

@@ -1223,3 +1223,112 @@ fn an_amplifying_plugin_fails_alone_beside_the_built_in_checks() {
     );
     assert_eq!(report.findings.len(), builtin_finding_count());
 }
+
+/// What hostile-host-calls reports (or the failure) when run alone with
+/// `config` on `inventory` within `limits`, the most the host held on the
+/// heap during the run, and how long the run took.
+fn host_calls(inventory: &Inventory, config: &str, limits: PluginLimits) -> (Result<String, String>, usize, Duration) {
+    let check = load_with("hostile-host-calls", limits).with_config(config);
+    let mut runner = Runner::new();
+    runner.add(Box::new(check));
+    let started = Instant::now();
+    let (report, peak) = heap::peak_during(|| runner.run(inventory, AT.parse().unwrap()));
+    let took = started.elapsed();
+    let outcome = match report.failures.as_slice() {
+        [] => Ok(report.findings[0].message.clone()),
+        [failure] => Err(failure.message.clone()),
+        more => panic!("{more:#?}"),
+    };
+    (outcome, peak, took)
+}
+
+const HOST_CALLS: &str = "plugin 'hostile_host_calls.wasm' (calls itself 'hostile-host-calls')";
+
+/// An estate of `members` components in one zone, plus an entry that
+/// depends on the first of them.
+fn one_wide_zone(members: usize) -> Inventory {
+    let mut yaml = String::from(
+        "domains:\n  - {id: zone-a, kind: zone}\ncomponents:\n  - {id: shop, entry: true, depends_on: [m0]}\n",
+    );
+    for i in 0..members {
+        yaml.push_str(&format!("  - {{id: m{i}, domains: [zone-a]}}\n"));
+    }
+    Inventory::from_text("wide.yaml", ops_core::Format::Yaml, &yaml).unwrap()
+}
+
+#[test]
+fn a_domain_given_a_million_times_is_expanded_once() {
+    // Before: 1M x 2,001 members expanded one by one (8 GB; 16M of them
+    // aborted the process on a 4.2 GB allocation).
+    let inv = one_wide_zone(2000);
+    let (outcome, peak, _) = host_calls(&inv, "simulate-domains 1000000", PluginLimits::default());
+    assert_eq!(outcome, Ok("down: 2001".to_owned()));
+    // The list as copied (4 MB) and the answer.
+    assert!(peak < 8 << 20, "the host held {} MiB", peak >> 20);
+}
+
+#[test]
+fn a_list_longer_than_simulate_takes_is_refused_with_a_clear_trap() {
+    let (outcome, peak, _) = host_calls(startup(), "simulate-components 2000000", PluginLimits::default());
+    assert_eq!(
+        outcome,
+        Err(format!(
+            "{HOST_CALLS} trapped: simulate: 2000000 component indices, more than the 1048576 one call takes \
+             (give each component once)"
+        ))
+    );
+    assert!(peak < 12 << 20, "the host held {} MiB", peak >> 20);
+}
+
+#[test]
+fn one_buffer_passed_twice_cannot_make_the_host_copy_more_than_the_plugin_s_memory() {
+    // 15M indices (60 MB) passed as both lists: 120 MB to copy, over the
+    // copy cap, which is the plugin's memory limit (wasmtime's default,
+    // 128 MiB, let it through).
+    let (outcome, peak, _) = host_calls(startup(), "simulate-aliased 15000000", PluginLimits::default());
+    assert_eq!(
+        outcome,
+        Err(format!(
+            "resource limit: {HOST_CALLS} made the host copy more than its cap of 65536 KiB out of its memory \
+             in one call (a host call's arguments, or run's result)"
+        ))
+    );
+    assert!(peak < 64 << 20, "the host held {} MiB", peak >> 20);
+}
+
+/// A chain of `length` components under one entry, its last component in
+/// each of `domains` domains: each domain's failure takes the whole chain
+/// down, so `domain-spofs` of the entry propagates `length` components per
+/// domain.
+fn long_chain_in_many_domains(length: usize, domains: usize) -> Inventory {
+    let mut yaml = String::from("domains:\n");
+    for d in 0..domains {
+        yaml.push_str(&format!("  - {{id: d{d}, kind: zone}}\n"));
+    }
+    yaml.push_str("components:\n  - {id: c0, entry: true, depends_on: [c1]}\n");
+    for i in 1..length - 1 {
+        yaml.push_str(&format!("  - {{id: c{i}, depends_on: [c{}]}}\n", i + 1));
+    }
+    let all: Vec<String> = (0..domains).map(|d| format!("d{d}")).collect();
+    yaml.push_str(&format!("  - {{id: c{}, domains: [{}]}}\n", length - 1, all.join(", ")));
+    Inventory::from_text("chain.yaml", ops_core::Format::Yaml, &yaml).unwrap()
+}
+
+#[test]
+fn a_long_host_analysis_is_stopped_at_the_cpu_deadline() {
+    // 5,000 propagations of 20,000 components: seconds of host work in
+    // one call, which the epoch deadline (checked only in wasm) let run.
+    let inv = long_chain_in_many_domains(20_000, 5_000);
+    let mut limits = PluginLimits::default();
+    limits.cpu_time = Duration::from_millis(100);
+    let (outcome, _, took) = host_calls(&inv, "domain-spofs c0", limits);
+    assert_eq!(
+        outcome,
+        Err(format!(
+            "resource limit: {HOST_CALLS} exceeded its CPU time budget of 100 ms (in host call domain-spofs)"
+        ))
+    );
+    // Instantiation, the analysis's first use (compiling the graph) and
+    // scheduling on a loaded machine, generously.
+    assert!(took < Duration::from_millis(1600), "took {took:?}");
+}

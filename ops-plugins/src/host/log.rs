@@ -12,6 +12,7 @@ impl log::Host for RunState {
     /// rest (`String::truncate` would keep the whole allocation: a hundred
     /// messages of 60 MiB held 1.45 GB), charging the copy to the budget.
     fn log(&mut self, level: log::Level, message: String) -> wasmtime::Result<()> {
+        self.check_deadline("log")?;
         if self.log.len() >= self.max_log_messages {
             self.log_dropped += 1;
             return Ok(());
