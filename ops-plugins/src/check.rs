@@ -13,6 +13,7 @@ use crate::engine::{self, HostInner};
 use crate::evidence::{self, EvidenceError};
 use crate::quote::{self, quote};
 use crate::state::RunState;
+use crate::subject::Subjects;
 
 /// Longest plugin name and rule id, in bytes.
 const MAX_ID_LEN: usize = 64;
@@ -236,6 +237,7 @@ impl WasmCheck {
                 limits.max_string_len
             )
         };
+        let subjects = Subjects::new(inv);
         let mut out = Vec::with_capacity(raw.len());
         for (i, f) in raw.into_iter().enumerate() {
             for (field, value) in [
@@ -275,6 +277,7 @@ impl WasmCheck {
             };
             let sev = f.severity.map(severity).unwrap_or(rule.default_severity());
             let kind = entity_kind(f.subject.kind);
+            subjects.check(kind, &f.subject.id).map_err(|e| invalid(i, e))?;
             let mut finding = Finding::new(rule.id(), sev, Subject::new(kind, f.subject.id), f.message);
             finding.remediation = f.remediation;
             let over_budget = || {

@@ -48,8 +48,9 @@
 //! fresh store, so nothing carries over between runs.
 //!
 //! Plugin findings are namespaced `plugin:<name>/<rule>`; a finding for a
-//! rule the plugin did not declare, an evidence string that is not a JSON
-//! object, or an output over its caps fails that plugin's run with
+//! rule the plugin did not declare, about a subject that is not in the
+//! inventory (or has an empty id), with evidence that is not a JSON object
+//! or over its caps, fails that plugin's run with
 //! [`ops_core::CheckError::InvalidOutput`].
 
 mod bindings {
@@ -63,9 +64,9 @@ mod bindings {
 }
 
 // Each file imports only files after it in this order, so there are no
-// import cycles: plugin_host, failed, check, evidence, engine, host/, state,
-// budget, limiter, cache, lend, limits, quote, error (and `bindings` above,
-// which imports none of them).
+// import cycles: plugin_host, failed, check, subject, evidence, engine,
+// host/, state, budget, limiter, cache, lend, limits, quote, error (and
+// `bindings` above, which imports none of them).
 mod budget; // OutputBudget: what a run's output makes the host hold
 mod cache; // the on-disk cache of compiled plugins
 mod check; // WasmCheck, PluginMetadata: a loaded plugin as an ops_core::Check
@@ -80,6 +81,7 @@ mod limits; // PluginLimits, HostConfig, Pooling
 mod plugin_host; // PluginHost: loading and inspecting plugins
 mod quote; // plugin-provided text in error messages, cut short
 mod state; // RunState: the data of a store
+mod subject; // the subjects of plugin findings, checked against the inventory
 
 pub use check::{PluginMetadata, WasmCheck};
 pub use error::PluginError;

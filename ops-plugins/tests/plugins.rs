@@ -312,6 +312,21 @@ fn malformed_output_is_refused_with_a_message_naming_the_plugin() {
         "invalid output: plugin 'hostile_bad_output.wasm' (calls itself 'hostile-bad-output') returned 100000 findings, more than its limit of 10000"
     );
     assert_eq!(
+        bad_output("empty-subject"),
+        "invalid output: plugin 'hostile_bad_output.wasm' (calls itself 'hostile-bad-output') finding 0: \
+         its subject, component '', has an empty id"
+    );
+    assert_eq!(
+        bad_output("unknown-subject"),
+        "invalid output: plugin 'hostile_bad_output.wasm' (calls itself 'hostile-bad-output') finding 0: \
+         its subject, component 'no-such-component', is not in the inventory"
+    );
+    assert_eq!(
+        bad_output("unknown-grant"),
+        "invalid output: plugin 'hostile_bad_output.wasm' (calls itself 'hostile-bad-output') finding 0: \
+         its subject, grant 'nobody->prod-db', is not in the inventory"
+    );
+    assert_eq!(
         bad_output("error"),
         "plugin 'hostile_bad_output.wasm' (calls itself 'hostile-bad-output') failed: refusing to run: the configuration says so"
     );

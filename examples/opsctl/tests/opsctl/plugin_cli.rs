@@ -420,3 +420,24 @@ fn amplified_output_fails_alone_with_its_cause() {
         );
     }
 }
+
+#[test]
+fn a_finding_about_nothing_fails_its_plugin_alone() {
+    let bad = wasm("hostile-bad-output");
+    let named = format!("plugin '{bad}' (calls itself 'hostile-bad-output')");
+    for (config, subject) in [
+        ("empty-subject", "its subject, component '', has an empty id"),
+        (
+            "unknown-subject",
+            "its subject, component 'no-such-component', is not in the inventory",
+        ),
+    ] {
+        assert_contained(
+            &[&format!("{bad}={config}")],
+            &[(
+                "plugin:hostile-bad-output".to_owned(),
+                format!("invalid output: {named} finding 0: {subject}"),
+            )],
+        );
+    }
+}
