@@ -39,13 +39,23 @@
 //!
 //! ## The sandbox
 //!
-//! On by default, per plugin ([`PluginLimits`]): a CPU time budget enforced with
-//! epoch interruption (default 1 s), a memory cap over all of the plugin's
-//! memories (default 64 MiB; growing past it traps), caps on tables, on the
-//! number and size of findings and on log output; and per host
+//! On by default, per plugin ([`PluginLimits`]): a CPU time budget (default
+//! 1 s) enforced with epoch interruption in wasm code and checked by every
+//! host call, whose long analyses stop at it part way; a memory cap over all
+//! of the plugin's memories (default 64 MiB; growing past it traps), which is
+//! also the cap on what the host copies out of the plugin in one call; caps
+//! on tables, on the number and size of findings, on the values of each
+//! finding's evidence, and one output budget (default 16 MiB) for what the
+//! host holds of a run's findings, parsed evidence and log; and per host
 //! ([`HostConfig`]) a wasm stack cap. A component importing anything but the
-//! ops interfaces is refused at load time, naming the import. Each run gets a
-//! fresh store, so nothing carries over between runs.
+//! ops interfaces is refused at load time, naming the import. Each run gets
+//! a fresh store, so nothing carries over between runs.
+//!
+//! Errors name a plugin by what the host knows first (its file, or the label
+//! it was loaded with), then by the name it declares, and quote any text the
+//! plugin chose cut short. [`PluginHost::load_files`] refuses two plugins
+//! declaring one name; [`FailedPlugin`] turns a plugin that did not load into
+//! a check that fails, so the other checks still run.
 //!
 //! Plugin findings are namespaced `plugin:<name>/<rule>`; a finding for a
 //! rule the plugin did not declare, about a subject that is not in the
