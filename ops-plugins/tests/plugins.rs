@@ -1141,6 +1141,14 @@ fn a_component_the_instance_pool_cannot_hold_is_refused_at_load_by_name() {
     );
 }
 
+/// Limits whose CPU budget a loaded machine running a debug build will not
+/// reach, for tests of the other limits.
+fn no_cpu_limit() -> PluginLimits {
+    let mut limits = PluginLimits::default();
+    limits.cpu_time = Duration::from_secs(120);
+    limits
+}
+
 /// The failure of hostile-amplify run alone with `config` within `limits`,
 /// and the most the host held on the heap during the run.
 fn amplify(config: &str, limits: PluginLimits) -> (String, usize) {
@@ -1159,7 +1167,7 @@ fn evidence_that_expands_past_its_cap_on_values_is_refused_while_parsing() {
     // once parsed whole, before. Now the first stops after 4,096 values;
     // what the host holds is the output as the plugin returned it (57 MB of
     // text, under the copy cap) and one finding's bounded tree.
-    let (message, peak) = amplify("evidence-bomb", PluginLimits::default());
+    let (message, peak) = amplify("evidence-bomb", no_cpu_limit());
     assert_eq!(
         message,
         format!(
@@ -1173,7 +1181,7 @@ fn evidence_that_expands_past_its_cap_on_values_is_refused_while_parsing() {
 #[test]
 fn evidence_under_its_cap_is_stopped_by_the_run_s_output_budget() {
     for (config, at) in [("evidence-wide", 130), ("evidence-objects", 15)] {
-        let (message, peak) = amplify(config, PluginLimits::default());
+        let (message, peak) = amplify(config, no_cpu_limit());
         assert_eq!(
             message,
             format!(
@@ -1189,7 +1197,7 @@ fn evidence_under_its_cap_is_stopped_by_the_run_s_output_budget() {
 
 #[test]
 fn long_strings_count_against_the_output_budget() {
-    let (message, peak) = amplify("output-flood", PluginLimits::default());
+    let (message, peak) = amplify("output-flood", no_cpu_limit());
     assert_eq!(
         message,
         format!(
@@ -1203,9 +1211,7 @@ fn long_strings_count_against_the_output_budget() {
 #[test]
 fn the_log_keeps_only_a_cut_copy_of_each_message() {
     // A hundred messages of 8 MiB: `String::truncate` kept all 800 MiB.
-    let mut limits = PluginLimits::default();
-    limits.cpu_time = Duration::from_secs(120); // a debug-built host copies slowly
-    let (message, peak) = amplify("log-flood 100 8", limits);
+    let (message, peak) = amplify("log-flood 100 8", no_cpu_limit());
     assert_eq!(
         message,
         format!("{AMPLIFY} failed: logged 100 messages of 8388608 bytes")
@@ -1216,7 +1222,7 @@ fn the_log_keeps_only_a_cut_copy_of_each_message() {
 
 #[test]
 fn log_messages_count_against_the_output_budget() {
-    let mut limits = PluginLimits::default();
+    let mut limits = no_cpu_limit();
     limits.max_output_bytes = 64 << 10;
     let (message, _) = amplify("log-flood 100 1", limits);
     assert_eq!(
@@ -1230,7 +1236,7 @@ fn log_messages_count_against_the_output_budget() {
 
 #[test]
 fn an_amplifying_plugin_fails_alone_beside_the_built_in_checks() {
-    let report = run_with_builtins(load("hostile-amplify").with_config("evidence-wide"));
+    let report = run_with_builtins(load_with("hostile-amplify", no_cpu_limit()).with_config("evidence-wide"));
     assert!(
         only_failure(&report, "plugin:hostile-amplify")
             .message
@@ -1276,7 +1282,7 @@ fn a_domain_given_a_million_times_is_expanded_once() {
     // Before: 1M x 2,001 members expanded one by one (8 GB; 16M of them
     // aborted the process on a 4.2 GB allocation).
     let inv = one_wide_zone(2000);
-    let (outcome, peak, _) = host_calls(&inv, "simulate-domains 1000000", PluginLimits::default());
+    let (outcome, peak, _) = host_calls(&inv, "simulate-domains 1000000", no_cpu_limit());
     assert_eq!(outcome, Ok("down: 2001".to_owned()));
     // The list as copied (4 MB) and the answer.
     assert!(peak < 8 << 20, "the host held {} MiB", peak >> 20);
@@ -1284,7 +1290,7 @@ fn a_domain_given_a_million_times_is_expanded_once() {
 
 #[test]
 fn a_list_longer_than_simulate_takes_is_refused_with_a_clear_trap() {
-    let (outcome, peak, _) = host_calls(startup(), "simulate-components 2000000", PluginLimits::default());
+    let (outcome, peak, _) = host_calls(startup(), "simulate-components 2000000", no_cpu_limit());
     assert_eq!(
         outcome,
         Err(format!(
@@ -1300,7 +1306,7 @@ fn one_buffer_passed_twice_cannot_make_the_host_copy_more_than_the_plugin_s_memo
     // 15M indices (60 MB) passed as both lists: 120 MB to copy, over the
     // copy cap, which is the plugin's memory limit (wasmtime's default,
     // 128 MiB, let it through).
-    let (outcome, peak, _) = host_calls(startup(), "simulate-aliased 15000000", PluginLimits::default());
+    let (outcome, peak, _) = host_calls(startup(), "simulate-aliased 15000000", no_cpu_limit());
     assert_eq!(
         outcome,
         Err(format!(

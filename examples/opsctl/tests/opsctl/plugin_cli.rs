@@ -391,6 +391,9 @@ fn explain_lists_and_explains_plugin_rules() {
     );
 }
 
+/// The attacks of hostile-amplify that stay far from the 1 s CPU budget of
+/// opsctl even in a debug build on a loaded machine (the 57 MB evidence bomb
+/// is ops-plugins' test, with a longer budget, and BENCHMARKS.md's §5.3).
 #[test]
 fn amplified_output_fails_alone_with_its_cause() {
     let amplify = wasm("hostile-amplify");
@@ -399,19 +402,16 @@ fn amplified_output_fails_alone_with_its_cause() {
                   as the host holds them)";
     for (config, message) in [
         (
-            "evidence-bomb",
-            format!(
-                "invalid output: {named} finding 0: evidence has more than 4096 JSON values \
-                 (objects, arrays, keys and scalars), its limit"
-            ),
-        ),
-        (
             "evidence-wide",
             format!("resource limit: {named} {budget}, at finding 130 of 880"),
         ),
         (
-            "log-flood 100 1",
-            format!("{named} failed: logged 100 messages of 1048576 bytes"),
+            "evidence-objects",
+            format!("resource limit: {named} {budget}, at finding 15 of 880"),
+        ),
+        (
+            "log-flood 10 1",
+            format!("{named} failed: logged 10 messages of 1048576 bytes"),
         ),
     ] {
         assert_contained(
