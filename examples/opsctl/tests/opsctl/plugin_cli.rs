@@ -140,7 +140,10 @@ fn a_plugin_config_before_any_plugin_is_a_usage_error() {
 /// a file, or `FILE=CONFIG`: the plugin with that configuration text): its
 /// exit code, report and standard error.
 fn check_json(plugins: &[&str]) -> (Option<i32>, Value, String) {
-    let dir = std::env::temp_dir().join(format!("opsctl-plugin-configs-{}", std::process::id()));
+    // One directory per call: tests run in parallel threads of one process.
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("opsctl-plugin-configs-{}-{call}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let mut args: Vec<String> = ["check", "examples/inventories/startup", "--at", AT, "--format", "json"]
         .map(str::to_owned)
@@ -149,13 +152,14 @@ fn check_json(plugins: &[&str]) -> (Option<i32>, Value, String) {
         let (file, config) = plugin.split_once('=').map_or((*plugin, None), |(f, c)| (f, Some(c)));
         args.extend(["--plugin".to_owned(), file.to_owned()]);
         if let Some(config) = config {
-            let path = dir.join(format!("{i}-{}.toml", plugin.len()));
+            let path = dir.join(format!("{i}.toml"));
             std::fs::write(&path, config).unwrap();
             args.extend(["--plugin-config".to_owned(), path.display().to_string()]);
         }
     }
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let out = opsctl(&args);
+    let _ = std::fs::remove_dir_all(&dir);
     let report = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&out.stdout)));
     (out.status.code(), report, text(&out.stderr))
 }
