@@ -7,12 +7,16 @@
 //! - even: the rest is the component's bytes, as a user might pass with
 //!   `--plugin` (seeded with the example and hostile plugins);
 //! - odd: the rest drives `wasm-smith`, which generates a valid core module
-//!   exporting `memory`, `cabi_realloc` and `run(ptr, len) -> ptr` (and
-//!   possibly importing scalar host queries). `plugin_host/wrapper.wat` wraps
-//!   it into a component of the `check` world whose `metadata()` is fixed and
+//!   exporting `memory`, `cabi_realloc` and `run(ptr, len) -> ptr`, and
+//!   importing any of the host's functions, every function of every
+//!   interface (`plugin_host/shape.wat`). `plugin_host/wrapper.wat` wraps it
+//!   into a component of the `check` world whose `metadata()` is fixed and
 //!   valid, so every generated module is loaded and its arbitrary code run as
-//!   the plugin's `run`: it may loop, recurse, grow memory, trap, or return
-//!   pointers to anything.
+//!   the plugin's `run`: it may loop, recurse, grow memory, trap, return
+//!   pointers to anything, and call each host import with arguments of its
+//!   making (indices, string and list pointers and lengths, return pointers,
+//!   and its own `cabi_realloc` for the host to allocate answers with) on
+//!   an estate with one of each kind of entity (`plugin_host/estate.yaml`).
 #![no_main]
 
 use std::sync::OnceLock;
@@ -53,12 +57,8 @@ fn fixture() -> &'static Fixture {
         config.max_wasm_stack = 256 << 10;
         config.epoch_tick = Duration::from_millis(5);
         let host = PluginHost::with_config(config).expect("host");
-        let inventory = Inventory::from_text(
-            "estate.yaml",
-            Format::Yaml,
-            "components:\n  - {id: shop, entry: true, depends_on: [db]}\n  - {id: db, kind: database, domains: [zone-a]}\ndomains:\n  - {id: zone-a, kind: zone}\n",
-        )
-        .expect("inventory");
+        let inventory = Inventory::from_text("estate.yaml", Format::Yaml, include_str!("plugin_host/estate.yaml"))
+            .expect("inventory");
         let wrapper = wat::parse_str(include_str!("plugin_host/wrapper.wat")).expect("wrapper.wat");
         let placeholder = module_section(&wrapper, 1);
         let shape = wat::parse_str(include_str!("plugin_host/shape.wat")).expect("shape.wat");
@@ -179,7 +179,9 @@ fn run(f: &Fixture, wasm: &[u8], must_load: bool) {
             }
         }
         Err(CheckError::Failed(m) | CheckError::ResourceLimit(m) | CheckError::InvalidOutput(m)) => {
-            assert!(m.starts_with(&format!("plugin '{}' ", check.metadata().name)), "{m}");
+            // Named by the label it was loaded with, then by its declared name.
+            let named = format!("plugin 'fuzz.wasm' (calls itself '{}') ", check.metadata().name);
+            assert!(m.starts_with(&named), "{m}");
         }
         Err(e) => panic!("unexpected error kind: {e:?}"),
     }

@@ -1,6 +1,6 @@
 //! `WasmCheck`: a loaded plugin as an `ops_core::Check`.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use ops_core::{Check, CheckError, Context, EntityKind, Finding, Inventory, Rule, Severity, Subject};
@@ -8,8 +8,12 @@ use ops_core::{Check, CheckError, Context, EntityKind, Finding, Inventory, Rule,
 use crate::PluginLimits;
 use crate::bindings;
 use crate::bindings::ops::plugin::types;
+use crate::budget::{self, ALLOC_OVERHEAD, OutputBudget};
 use crate::engine::{self, HostInner};
+use crate::evidence::{self, EvidenceError};
+use crate::quote::{self, quote};
 use crate::state::RunState;
+use crate::subject::Subjects;
 
 /// Longest plugin name and rule id, in bytes.
 const MAX_ID_LEN: usize = 64;
@@ -33,10 +37,15 @@ pub struct PluginMetadata {
 }
 
 impl PluginMetadata {
+    /// Checks what a plugin's `metadata()` returned. Errors quote the
+    /// plugin's text cut short ([`quote`]), however long it is.
     pub(crate) fn validate(raw: types::PluginMetadata, limits: &PluginLimits) -> Result<PluginMetadata, String> {
         check_id("plugin name", &raw.name)?;
-        if raw.version.is_empty() || raw.version.len() > MAX_ID_LEN {
-            return Err(format!("version must be 1 to {MAX_ID_LEN} bytes"));
+        if raw.version.is_empty() || raw.version.len() > MAX_ID_LEN || raw.version.contains(char::is_control) {
+            return Err(format!(
+                "version {} must be 1 to {MAX_ID_LEN} bytes with no control characters",
+                quote(&raw.version)
+            ));
         }
         if raw.rules.is_empty() {
             return Err("it declares no rules".to_owned());
@@ -49,7 +58,7 @@ impl PluginMetadata {
         for r in raw.rules {
             check_id("rule id", &r.id)?;
             if !seen.insert(r.id.clone()) {
-                return Err(format!("rule '{}' is declared twice", r.id));
+                return Err(format!("rule {} is declared twice", quote(&r.id)));
             }
             if r.summary.is_empty() || r.summary.len() > limits.max_string_len {
                 return Err(format!(
@@ -101,8 +110,8 @@ fn check_id(what: &str, id: &str) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!(
-            "{what} '{}' is not kebab-case (a-z, 0-9 and single dashes, at most {MAX_ID_LEN} bytes)",
-            id.escape_debug()
+            "{what} {} is not kebab-case (a-z, 0-9 and single dashes, at most {MAX_ID_LEN} bytes)",
+            quote(id)
         ))
     }
 }
@@ -112,7 +121,10 @@ fn check_id(what: &str, id: &str) -> Result<(), String> {
 /// Made by `PluginHost`'s `load` methods. Each run gets a fresh store within
 /// the plugin's [`PluginLimits`]; a trap, a panic or an exhausted limit
 /// becomes a [`CheckError`] naming the plugin, and the runner's other checks
-/// still run.
+/// still run. Errors name the plugin by what the host knows, its
+/// [label](WasmCheck::label) (the file it was loaded from), then by the name
+/// it declares: `plugin 'x.wasm' (calls itself 'x') exceeded its CPU time
+/// budget of 1000 ms`, so a plugin cannot pass its failures off as another's.
 ///
 /// Cloning is cheap and shares the compiled code, so one plugin can run with
 /// several configurations.
@@ -120,6 +132,7 @@ fn check_id(what: &str, id: &str) -> Result<(), String> {
 pub struct WasmCheck {
     host: Arc<HostInner>,
     pre: bindings::CheckPre<RunState>,
+    label: String,
     metadata: PluginMetadata,
     check_name: String,
     limits: PluginLimits,
@@ -130,6 +143,7 @@ pub struct WasmCheck {
 impl std::fmt::Debug for WasmCheck {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("WasmCheck")
+            .field("label", &self.label)
             .field("metadata", &self.metadata)
             .field("limits", &self.limits)
             .finish_non_exhaustive()
@@ -140,6 +154,7 @@ impl WasmCheck {
     pub(crate) fn new(
         host: Arc<HostInner>,
         pre: bindings::CheckPre<RunState>,
+        label: String,
         metadata: PluginMetadata,
         limits: PluginLimits,
         from_cache: bool,
@@ -147,6 +162,7 @@ impl WasmCheck {
         WasmCheck {
             host,
             pre,
+            label,
             check_name: format!("plugin:{}", metadata.name),
             metadata,
             limits,
@@ -159,6 +175,13 @@ impl WasmCheck {
     /// ([`HostConfig::cache_dir`](crate::HostConfig::cache_dir)).
     pub fn loaded_from_cache(&self) -> bool {
         self.from_cache
+    }
+
+    /// What the host knows the plugin by: the label it was loaded with
+    /// (the file's path, for [`PluginHost::load_file`](crate::PluginHost::load_file)).
+    /// Errors name the plugin by it first.
+    pub fn label(&self) -> &str {
+        &self.label
     }
 
     /// The plugin's metadata.
@@ -184,13 +207,21 @@ impl WasmCheck {
         self
     }
 
+    /// An error message about this plugin: its label, its declared name, then `what`.
     fn fail(&self, what: impl std::fmt::Display) -> String {
-        format!("plugin '{}' {what}", self.metadata.name)
+        format!("plugin '{}' (calls itself '{}') {what}", self.label, self.metadata.name)
     }
 
-    /// Turns the plugin's findings into ops findings, within the output limits.
-    fn convert(&self, inv: &Inventory, raw: Vec<types::Finding>) -> Result<Vec<Finding>, CheckError> {
+    /// Turns the plugin's findings into ops findings, within the output
+    /// limits, charging what they hold to `budget` (what the run's log left).
+    fn convert(
+        &self,
+        inv: &Inventory,
+        raw: Vec<types::Finding>,
+        mut budget: OutputBudget,
+    ) -> Result<Vec<Finding>, CheckError> {
         let limits = &self.limits;
+        let count = raw.len();
         if raw.len() > limits.max_findings {
             return Err(CheckError::InvalidOutput(self.fail(format_args!(
                 "returned {} findings, more than its limit of {}",
@@ -206,6 +237,7 @@ impl WasmCheck {
                 limits.max_string_len
             )
         };
+        let subjects = Subjects::new(inv);
         let mut out = Vec::with_capacity(raw.len());
         for (i, f) in raw.into_iter().enumerate() {
             for (field, value) in [
@@ -237,19 +269,42 @@ impl WasmCheck {
                 return Err(invalid(
                     i,
                     format!(
-                        "undeclared rule '{}' (it declares: {})",
-                        f.rule.escape_debug(),
+                        "undeclared rule {} (it declares: {})",
+                        quote(&f.rule),
                         declared.join(", ")
                     ),
                 ));
             };
             let sev = f.severity.map(severity).unwrap_or(rule.default_severity());
             let kind = entity_kind(f.subject.kind);
+            subjects.check(kind, &f.subject.id).map_err(|e| invalid(i, e))?;
             let mut finding = Finding::new(rule.id(), sev, Subject::new(kind, f.subject.id), f.message);
-            if let Some(evidence) = f.evidence {
-                finding.evidence = parse_evidence(&evidence, limits).map_err(|e| invalid(i, e))?.into();
-            }
             finding.remediation = f.remediation;
+            let over_budget = || {
+                CheckError::ResourceLimit(self.fail(format_args!(
+                    "{}, at finding {i} of {count}",
+                    budget::exceeded(limits.max_output_bytes)
+                )))
+            };
+            budget.charge(held(&finding)).map_err(|_| over_budget())?;
+            if let Some(evidence) = f.evidence {
+                if evidence.len() > limits.max_evidence_len {
+                    return Err(invalid(
+                        i,
+                        format!(
+                            "evidence is {} bytes, more than the limit of {}",
+                            evidence.len(),
+                            limits.max_evidence_len
+                        ),
+                    ));
+                }
+                finding.evidence =
+                    evidence::parse(&evidence, limits.max_evidence_nodes, &mut budget).map_err(|e| match e {
+                        EvidenceError::OverBudget => over_budget(),
+                        e => invalid(i, e.to_string()),
+                    })?
+                    .into();
+            }
             let location = match kind {
                 EntityKind::Component => inv
                     .component_by_id(&finding.subject.id)
@@ -266,15 +321,15 @@ impl WasmCheck {
     }
 }
 
-fn parse_evidence(text: &str, limits: &PluginLimits) -> Result<BTreeMap<String, serde_json::Value>, String> {
-    if text.len() > limits.max_evidence_len {
-        return Err(format!(
-            "evidence is {} bytes, more than the limit of {}",
-            text.len(),
-            limits.max_evidence_len
-        ));
-    }
-    serde_json::from_str(text).map_err(|e| format!("evidence is not a JSON object: {e}"))
+/// What the host holds for `finding` apart from its evidence: the record
+/// (in the run's vector of findings) and its strings.
+fn held(finding: &Finding) -> usize {
+    let strings = [&finding.check, &finding.subject.id, &finding.message]
+        .into_iter()
+        .chain(finding.remediation.as_ref())
+        .map(|s| s.capacity() + ALLOC_OVERHEAD)
+        .sum::<usize>();
+    size_of::<Finding>() + strings
 }
 
 impl Check for WasmCheck {
@@ -289,26 +344,19 @@ impl Check for WasmCheck {
     fn run(&self, ctx: &Context<'_>) -> Result<Vec<Finding>, CheckError> {
         let outcome = crate::lend::lend(ctx, |lent| {
             engine::call(&self.host, &self.pre, &self.limits, Some(lent), |check, store| {
-                check.ops_plugin_plugin().call_run(store, &self.config)
+                let returned = check.ops_plugin_plugin().call_run(&mut *store, &self.config)?;
+                Ok((returned, store.data().budget))
             })
         });
         match outcome {
-            Ok(Ok(findings)) => self.convert(ctx.inventory(), findings),
-            Ok(Err(message)) => {
-                let mut message = message;
-                if message.len() > self.limits.max_string_len {
-                    let mut cut = self.limits.max_string_len;
-                    while !message.is_char_boundary(cut) {
-                        cut -= 1;
-                    }
-                    message.truncate(cut);
-                    message.push('…');
-                }
-                Err(CheckError::Failed(self.fail(format_args!("failed: {message}"))))
-            }
-            Err(stop) => {
-                let message = self.fail(stop.describe(&self.limits, &self.host.config));
-                Err(if stop.is_limit() {
+            Ok((Ok(findings), budget)) => self.convert(ctx.inventory(), findings, budget),
+            Ok((Err(message), _)) => Err(CheckError::Failed(self.fail(format_args!(
+                "failed: {}",
+                quote::cut(&message, self.limits.max_string_len)
+            )))),
+            Err(stopped) => {
+                let message = self.fail(stopped.describe(&self.limits, &self.host.config));
+                Err(if stopped.stop.is_limit() {
                     CheckError::ResourceLimit(message)
                 } else {
                     CheckError::Failed(message)

@@ -14,7 +14,9 @@ use wasmtime::component::{HasSelf, Linker};
 use wasmtime::{Engine, Store, Trap};
 
 use crate::bindings;
+use crate::budget;
 use crate::lend::Lent;
+use crate::quote::{MAX_MESSAGE, cut};
 use crate::state::RunState;
 use crate::{HostConfig, PluginError, PluginLimits, Pooling};
 
@@ -106,8 +108,12 @@ fn engine_config(config: &HostConfig, pooling: Option<&Pooling>) -> wasmtime::Co
 /// Why a call did not return.
 #[derive(Debug)]
 pub(crate) enum Stop {
-    /// The epoch deadline passed.
-    Cpu,
+    /// The CPU budget ran out: in wasm code (the epoch deadline), or in the
+    /// host call named (which checks the deadline itself).
+    Cpu(Option<&'static str>),
+    /// The plugin made the host copy more than the per-call copy cap (of
+    /// this many bytes) out of its memory in one call.
+    Copy(usize),
     /// Memory growth past the limit was refused.
     Memory {
         /// The total the refused growth asked for, in bytes.
@@ -117,6 +123,8 @@ pub(crate) enum Stop {
     },
     /// The wasm stack overflowed.
     Stack,
+    /// The run's output (here, its log) passed its budget, of this many bytes.
+    Output(usize),
     /// The guest panicked (trapped with a panic message logged first).
     Panic(String),
     /// Another trap or error.
@@ -126,13 +134,25 @@ pub(crate) enum Stop {
 impl Stop {
     /// Whether it is a resource limit rather than a failure of the plugin's code.
     pub(crate) fn is_limit(&self) -> bool {
-        matches!(self, Stop::Cpu | Stop::Memory { .. } | Stop::Stack)
+        matches!(
+            self,
+            Stop::Cpu(_) | Stop::Copy(_) | Stop::Memory { .. } | Stop::Stack | Stop::Output(_)
+        )
     }
 
     /// What happened, for an error message that names the plugin before it.
     pub(crate) fn describe(&self, limits: &PluginLimits, config: &HostConfig) -> String {
         match self {
-            Stop::Cpu => format!("exceeded its CPU time budget of {} ms", limits.cpu_time.as_millis()),
+            Stop::Cpu(None) => format!("exceeded its CPU time budget of {} ms", limits.cpu_time.as_millis()),
+            Stop::Cpu(Some(call)) => format!(
+                "exceeded its CPU time budget of {} ms (in host call {call})",
+                limits.cpu_time.as_millis()
+            ),
+            Stop::Copy(cap) => format!(
+                "made the host copy more than its cap of {} KiB out of its memory in one call \
+                 (a host call's arguments, or run's result)",
+                cap >> 10
+            ),
             Stop::Memory { requested, cap } => format!(
                 "exceeded its memory limit of {} KiB (asked for {} KiB)",
                 cap >> 10,
@@ -142,29 +162,70 @@ impl Stop {
                 "exhausted its stack (max_wasm_stack {} KiB): runaway recursion?",
                 config.max_wasm_stack >> 10
             ),
+            Stop::Output(limit) => budget::exceeded(*limit),
             Stop::Panic(message) => format!("panicked: {message}"),
             Stop::Trap(message) => format!("trapped: {message}"),
         }
     }
 }
 
+/// Why a call did not return, and whether it stopped while the component
+/// was being instantiated (its initialisers run then) or in the call itself.
+#[derive(Debug)]
+pub(crate) struct Stopped {
+    /// What stopped it.
+    pub(crate) stop: Stop,
+    /// Whether it stopped while instantiating, before the call began.
+    pub(crate) starting: bool,
+}
+
+impl Stopped {
+    /// What happened, for an error message that names the plugin before it.
+    pub(crate) fn describe(&self, limits: &PluginLimits, config: &HostConfig) -> String {
+        let what = self.stop.describe(limits, config);
+        if self.starting {
+            format!("{what} while starting (in its initialiser, before any export ran)")
+        } else {
+            what
+        }
+    }
+}
+
 /// Instantiates `pre` in a fresh store (a trapped instance cannot be entered
-/// again, and a fresh store is cheap) and calls `f` within `limits`.
+/// again, and a fresh store is cheap) and calls `f` within `limits`. The
+/// CPU budget covers instantiation too: a component's initialiser that never
+/// returns is stopped like a loop in `run`.
 pub(crate) fn call<R>(
     host: &HostInner,
     pre: &bindings::CheckPre<RunState>,
     limits: &PluginLimits,
     lent: Option<Lent>,
     f: impl FnOnce(&bindings::Check, &mut Store<RunState>) -> wasmtime::Result<R>,
-) -> Result<R, Stop> {
+) -> Result<R, Stopped> {
     let _active = host.ticker.activate();
     let mut store = Store::new(&host.engine, RunState::new(limits, host.pooling.as_ref(), lent));
     store.limiter(|s| &mut s.limiter);
     store.set_epoch_deadline(deadline_ticks(limits.cpu_time, host.config.epoch_tick));
     store.epoch_deadline_trap();
-    let result = pre.instantiate(&mut store).and_then(|check| f(&check, &mut store));
-    result.map_err(|e| classify(&e, store.data()))
+    // The copy cap (wasmtime's "hostcall fuel", 128 MiB unless set): bytes
+    // the host may copy out of the plugin's memory in one host call's
+    // arguments, or in `run`'s result. The plugin's memory cap: a plugin
+    // passing one buffer as several arguments (or one string in every
+    // finding) cannot make the host copy more than it could hold.
+    store.set_hostcall_fuel(store.data().limiter.memory_cap());
+    let check = pre.instantiate(&mut store).map_err(|e| Stopped {
+        stop: classify(&e, store.data()),
+        starting: true,
+    })?;
+    f(&check, &mut store).map_err(|e| Stopped {
+        stop: classify(&e, store.data()),
+        starting: false,
+    })
 }
+
+/// What wasmtime says when a call's copy cap is spent (its
+/// `HostcallFuelExhausted`, a private type).
+const COPY_CAP_EXHAUSTED: &str = "fuel allocated for hostcalls has been exhausted";
 
 /// The budget in ticks, rounded up, at least one.
 fn deadline_ticks(budget: Duration, tick: Duration) -> u64 {
@@ -177,6 +238,16 @@ fn deadline_ticks(budget: Duration, tick: Duration) -> u64 {
 /// Why the call that ended in `e` stopped. The limiter's record comes first:
 /// a refused memory growth surfaces as an ordinary error, not as a trap.
 fn classify(e: &wasmtime::Error, state: &RunState) -> Stop {
+    if state.over_budget {
+        return Stop::Output(state.budget.limit());
+    }
+    if let Some(call) = state.out_of_time_in.get() {
+        return Stop::Cpu(Some(call));
+    }
+    // wasmtime's error for an exhausted copy cap has no public type.
+    if e.root_cause().to_string().contains(COPY_CAP_EXHAUSTED) {
+        return Stop::Copy(state.limiter.memory_cap());
+    }
     if let Some(requested) = state.limiter.memory_refused {
         return Stop::Memory {
             requested,
@@ -188,14 +259,16 @@ fn classify(e: &wasmtime::Error, state: &RunState) -> Stop {
         .or_else(|| e.root_cause().downcast_ref::<Trap>())
         .copied();
     match trap {
-        Some(Trap::Interrupt) => Stop::Cpu,
+        Some(Trap::Interrupt) => Stop::Cpu(None),
         Some(Trap::StackOverflow) => Stop::Stack,
         Some(Trap::UnreachableCodeReached) => match state.last_error() {
             Some(message) => Stop::Panic(message.to_owned()),
             None => Stop::Trap(Trap::UnreachableCodeReached.to_string()),
         },
         Some(t) => Stop::Trap(t.to_string()),
-        None => Stop::Trap(e.root_cause().to_string()),
+        // Host errors, or wasmtime's: none quotes the plugin at length, but
+        // the message is the plugin's doing, so it is bounded all the same.
+        None => Stop::Trap(cut(&e.root_cause().to_string(), MAX_MESSAGE)),
     }
 }
 

@@ -5,7 +5,10 @@ use std::path::PathBuf;
 /// Why a plugin could not be loaded, or the host could not start.
 ///
 /// Failures while a loaded plugin runs are [`ops_core::CheckError`]s, reported
-/// by the runner like any other check's.
+/// by the runner like any other check's. Each error names the plugin by what
+/// the host knows (its file, or the label it was loaded with); text the
+/// plugin chose (its name, ids, import names, messages) is quoted cut to a
+/// bounded length, the cut marked.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum PluginError {
@@ -60,6 +63,21 @@ pub enum PluginError {
         plugin: String,
         /// What is wrong.
         message: String,
+    },
+    /// Two plugins declare the same name. Both are refused: their rule ids
+    /// (`plugin:<name>/<rule>`) would clash, and the host cannot tell which
+    /// one is the real one.
+    #[error(
+        "{plugin}: declares the name '{name}', as does {other}; plugin names must be unique \
+         (rule ids are plugin:<name>/<rule>), so neither is loaded"
+    )]
+    DuplicateName {
+        /// The plugin's file name or label.
+        plugin: String,
+        /// The name both declare.
+        name: String,
+        /// The other plugin's file name or label.
+        other: String,
     },
     /// The WebAssembly engine could not be set up.
     #[error("cannot start the WebAssembly engine: {0}")]

@@ -39,17 +39,28 @@
 //!
 //! ## The sandbox
 //!
-//! On by default, per plugin ([`PluginLimits`]): a CPU time budget enforced with
-//! epoch interruption (default 1 s), a memory cap over all of the plugin's
-//! memories (default 64 MiB; growing past it traps), caps on tables, on the
-//! number and size of findings and on log output; and per host
+//! On by default, per plugin ([`PluginLimits`]): a CPU time budget (default
+//! 1 s) enforced with epoch interruption in wasm code and checked by every
+//! host call, whose long analyses stop at it part way; a memory cap over all
+//! of the plugin's memories (default 64 MiB; growing past it traps), which is
+//! also the cap on what the host copies out of the plugin in one call; caps
+//! on tables, on the number and size of findings, on the values of each
+//! finding's evidence, and one output budget (default 16 MiB) for what the
+//! host holds of a run's findings, parsed evidence and log; and per host
 //! ([`HostConfig`]) a wasm stack cap. A component importing anything but the
-//! ops interfaces is refused at load time, naming the import. Each run gets a
-//! fresh store, so nothing carries over between runs.
+//! ops interfaces is refused at load time, naming the import. Each run gets
+//! a fresh store, so nothing carries over between runs.
+//!
+//! Errors name a plugin by what the host knows first (its file, or the label
+//! it was loaded with), then by the name it declares, and quote any text the
+//! plugin chose cut short. [`PluginHost::load_files`] refuses two plugins
+//! declaring one name; [`FailedPlugin`] turns a plugin that did not load into
+//! a check that fails, so the other checks still run.
 //!
 //! Plugin findings are namespaced `plugin:<name>/<rule>`; a finding for a
-//! rule the plugin did not declare, an evidence string that is not a JSON
-//! object, or an output over its caps fails that plugin's run with
+//! rule the plugin did not declare, about a subject that is not in the
+//! inventory (or has an empty id), with evidence that is not a JSON object
+//! or over its caps, fails that plugin's run with
 //! [`ops_core::CheckError::InvalidOutput`].
 
 mod bindings {
@@ -63,21 +74,28 @@ mod bindings {
 }
 
 // Each file imports only files after it in this order, so there are no
-// import cycles: plugin_host, check, engine, host/, state, limiter, cache,
-// lend, limits, error (and `bindings` above, which imports none of them).
+// import cycles: plugin_host, failed, check, subject, evidence, engine,
+// host/, state, budget, limiter, cache, lend, limits, quote, error (and
+// `bindings` above, which imports none of them).
+mod budget; // OutputBudget: what a run's output makes the host hold
 mod cache; // the on-disk cache of compiled plugins
 mod check; // WasmCheck, PluginMetadata: a loaded plugin as an ops_core::Check
 mod engine; // the engine, its epoch ticker and linker, one sandboxed call
 mod error; // PluginError
+mod evidence; // evidence JSON parsed under a value cap and the output budget
+mod failed; // FailedPlugin: a plugin that did not load, as a failing check
 mod host; // the host side of the imports, one file per WIT interface
 mod lend; // the inventory lent to a store for one call
 mod limiter; // Limiter: the ResourceLimiter of a store
 mod limits; // PluginLimits, HostConfig, Pooling
 mod plugin_host; // PluginHost: loading and inspecting plugins
+mod quote; // plugin-provided text in error messages, cut short
 mod state; // RunState: the data of a store
+mod subject; // the subjects of plugin findings, checked against the inventory
 
 pub use check::{PluginMetadata, WasmCheck};
 pub use error::PluginError;
+pub use failed::FailedPlugin;
 pub use limits::{HostConfig, PluginLimits, Pooling};
 pub use plugin_host::{PluginHost, PluginInfo};
 

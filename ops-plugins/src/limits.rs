@@ -20,13 +20,23 @@ use std::time::Duration;
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct PluginLimits {
-    /// Wall-clock time the plugin may spend in one call (`metadata` or `run`),
-    /// measured in epoch ticks of the host (see [`HostConfig::epoch_tick`](crate::HostConfig::epoch_tick)),
-    /// so it is enforced to within one tick. Default 1 s.
+    /// Wall-clock time the plugin may spend in one call (`metadata` or `run`,
+    /// its instantiation and initialisers included), measured in epoch ticks
+    /// of the host (see [`HostConfig::epoch_tick`](crate::HostConfig::epoch_tick)),
+    /// so it is enforced to within one tick in wasm code. Time in host calls
+    /// counts too: each checks the deadline when it starts and when it ends,
+    /// and the host's analyses (`simulate`, `blast-radius`, `domain-spofs`)
+    /// stop at it part way, every few thousand components. Default 1 s.
     pub cpu_time: Duration,
     /// Bytes of linear memory, all memories of the plugin together. Growing
     /// past it traps. Default 64 MiB; a pooling host caps it at
     /// [`Pooling::max_memory`].
+    ///
+    /// It is also the per-call copy cap: the bytes the host copies out of the
+    /// plugin's memory in one host call's arguments, or in `run`'s result
+    /// (wasmtime's hostcall fuel, whose own default is 128 MiB). A plugin
+    /// passing one buffer as two arguments, or one string in every finding,
+    /// cannot make the host copy more than it can hold itself.
     pub memory: usize,
     /// Elements of all tables together. Default 100,000.
     pub table_elements: usize,
@@ -37,8 +47,20 @@ pub struct PluginLimits {
     pub max_string_len: usize,
     /// Bytes of one finding's evidence JSON. Default 64 KiB.
     pub max_evidence_len: usize,
+    /// JSON values in one finding's evidence, counting objects, arrays,
+    /// keys and scalars: parsing stops past it, so a short text cannot
+    /// expand into a large tree (`[0,0,0,...]` is a 32-byte value per two
+    /// bytes of text). Default 4,096.
+    pub max_evidence_nodes: usize,
+    /// Bytes the host may hold for one run's output, counted as it holds
+    /// them: each finding's record and strings, its evidence as the parsed
+    /// JSON tree (not its text), and the log messages kept. Past it the run
+    /// fails with a resource-limit error naming the plugin; parsing stops
+    /// as soon as it is spent. Default 16 MiB.
+    pub max_output_bytes: usize,
     /// Log messages kept per call (more are dropped), each cut to
-    /// `max_string_len` bytes. Default 100.
+    /// `max_string_len` bytes: the host copies the cut prefix and drops the
+    /// rest, and charges what it keeps to `max_output_bytes`. Default 100.
     pub max_log_messages: usize,
 }
 
@@ -51,6 +73,8 @@ impl Default for PluginLimits {
             max_findings: 10_000,
             max_string_len: 4 << 10,
             max_evidence_len: 64 << 10,
+            max_evidence_nodes: 4096,
+            max_output_bytes: 16 << 20,
             max_log_messages: 100,
         }
     }

@@ -1,6 +1,7 @@
 //! `PluginHost`: loading plugins, and inspecting them.
 
-use std::path::Path;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use wasmtime::Engine;
@@ -10,6 +11,7 @@ use crate::bindings;
 use crate::cache;
 use crate::check::{PluginMetadata, WasmCheck};
 use crate::engine::{self, HostInner};
+use crate::quote::{MAX_MESSAGE, MAX_QUOTED, cut};
 use crate::{HostConfig, PluginError, PluginLimits, Pooling};
 
 /// The interfaces of `ops:plugin` a plugin may import.
@@ -77,7 +79,8 @@ impl PluginHost {
         self.inner.pooling.as_ref()
     }
 
-    /// Loads the plugin in `path` with the default [`PluginLimits`].
+    /// Loads the plugin in `path` with the default [`PluginLimits`]. Its
+    /// label, which names it in errors, is the path as given.
     ///
     /// # Errors
     /// See [`PluginHost::load`]; also [`PluginError::Io`].
@@ -89,9 +92,44 @@ impl PluginHost {
         self.load(&path.display().to_string(), &wasm)
     }
 
+    /// Every plugin in `paths`, loaded as [`PluginHost::load_file`] does, one
+    /// result per path in order: the plugins of one run. One that does not
+    /// load does not stop the others. Two that declare the same name are
+    /// both refused with [`PluginError::DuplicateName`], each naming the
+    /// other's file: their rule ids would clash, and which of them is the
+    /// real one is not the host's to guess.
+    ///
+    /// Wrap the errors in [`FailedPlugin`](crate::FailedPlugin)s to report
+    /// them beside the other checks' results.
+    pub fn load_files(&self, paths: &[PathBuf]) -> Vec<Result<WasmCheck, PluginError>> {
+        let mut loaded: Vec<Result<WasmCheck, PluginError>> = paths.iter().map(|p| self.load_file(p)).collect();
+        // (position, label) of the plugins that loaded, by declared name.
+        let mut by_name: HashMap<String, Vec<(usize, String)>> = HashMap::new();
+        for (i, result) in loaded.iter().enumerate() {
+            if let Ok(check) = result {
+                let same = by_name.entry(check.metadata().name.clone()).or_default();
+                same.push((i, check.label().to_owned()));
+            }
+        }
+        for (name, same) in by_name {
+            for (i, label) in &same {
+                // Named after the first other plugin declaring the name.
+                let Some((_, other)) = same.iter().find(|(j, _)| j != i) else {
+                    continue;
+                };
+                loaded[*i] = Err(PluginError::DuplicateName {
+                    plugin: label.clone(),
+                    name: name.clone(),
+                    other: other.clone(),
+                });
+            }
+        }
+        loaded
+    }
+
     /// Loads a plugin from the bytes of a WebAssembly component, with the
-    /// default [`PluginLimits`]. `label` names it in errors until its metadata is
-    /// known (a file name, say).
+    /// default [`PluginLimits`]. `label` names it in errors, before the name
+    /// it declares (a file name, say: what the host knows it by).
     ///
     /// # Errors
     /// [`PluginError`] when the bytes are not a component, import anything
@@ -112,21 +150,21 @@ impl PluginHost {
         if let Some(import) = refused.into_iter().next() {
             return Err(PluginError::UnknownImport {
                 plugin: label.to_owned(),
-                import,
+                import: cut(&import, MAX_QUOTED),
             });
         }
         let incompatible = |e: wasmtime::Error| PluginError::Incompatible {
             plugin: label.to_owned(),
-            message: format!("{e:#}"),
+            message: cut(&format!("{e:#}"), MAX_MESSAGE),
         };
         let pre = self.inner.linker.instantiate_pre(&component).map_err(incompatible)?;
         let pre = bindings::CheckPre::new(pre).map_err(incompatible)?;
         let raw = engine::call(&self.inner, &pre, &limits, None, |check, store| {
             check.ops_plugin_plugin().call_metadata(store)
         })
-        .map_err(|stop| PluginError::Metadata {
+        .map_err(|stopped| PluginError::Metadata {
             plugin: label.to_owned(),
-            message: stop.describe(&limits, &self.inner.config),
+            message: cut(&stopped.describe(&limits, &self.inner.config), MAX_MESSAGE),
         })?;
         let metadata = PluginMetadata::validate(raw, &limits).map_err(|message| PluginError::InvalidMetadata {
             plugin: label.to_owned(),
@@ -135,6 +173,7 @@ impl PluginHost {
         Ok(WasmCheck::new(
             Arc::clone(&self.inner),
             pre,
+            label.to_owned(),
             metadata,
             limits,
             outcome == cache::Outcome::Hit,
@@ -175,7 +214,7 @@ impl PluginHost {
         }
         .map_err(|e| PluginError::InvalidComponent {
             plugin: label.to_owned(),
-            message: format!("{e:#}"),
+            message: cut(&format!("{e:#}"), MAX_MESSAGE),
         })
     }
 }

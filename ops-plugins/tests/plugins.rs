@@ -5,13 +5,19 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail by panicking
 
 mod common;
+mod heap;
+
+/// Counts what each test thread holds on the heap, for the tests of what a
+/// plugin can make the host hold.
+#[global_allocator]
+static ALLOCATOR: heap::Counting = heap::Counting;
 
 use std::collections::BTreeMap;
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use ops_core::{CheckFailure, Inventory, Report, Runner, Severity};
-use ops_plugins::{PluginError, PluginHost, PluginLimits, WasmCheck};
+use ops_plugins::{FailedPlugin, PluginError, PluginHost, PluginLimits, WasmCheck};
 
 const AT: &str = "2026-11-22T09:00:00Z";
 
@@ -25,6 +31,12 @@ fn startup() -> &'static Inventory {
     INV.get_or_init(|| Inventory::load(&[common::root().join("examples/inventories/startup")]).unwrap())
 }
 
+/// The file name of plugin crate `name`: what the tests load it as, so
+/// errors name it as they would a file given on the command line.
+fn file(name: &str) -> String {
+    format!("{}.wasm", name.replace('-', "_"))
+}
+
 /// Plugin `name`, compiled once per test binary (a debug build of the host
 /// compiles slowly) and cloned: clones share the compiled code.
 fn load(name: &str) -> WasmCheck {
@@ -32,7 +44,7 @@ fn load(name: &str) -> WasmCheck {
     let mut loaded = LOADED.lock().unwrap();
     loaded
         .entry(name.to_owned())
-        .or_insert_with(|| host().load(name, &common::plugin(name)).unwrap())
+        .or_insert_with(|| host().load(&file(name), &common::plugin(name)).unwrap())
         .clone()
 }
 
@@ -177,7 +189,7 @@ fn configuration_reaches_the_plugin_and_its_errors_are_reported() {
     let failure = only_failure(&report, "plugin:zone-spof");
     assert_eq!(
         failure.message,
-        "plugin 'zone-spof' failed: config line 1: max_tier must be a number from 1 to 255"
+        "plugin 'zone_spof.wasm' (calls itself 'zone-spof') failed: config line 1: max_tier must be a number from 1 to 255"
     );
 }
 
@@ -192,7 +204,7 @@ fn a_busy_loop_is_stopped_within_its_cpu_budget_and_the_other_checks_complete() 
     let failure = only_failure(&report, "plugin:hostile-busy-loop");
     assert_eq!(
         failure.message,
-        "resource limit: plugin 'hostile-busy-loop' exceeded its CPU time budget of 300 ms"
+        "resource limit: plugin 'hostile_busy_loop.wasm' (calls itself 'hostile-busy-loop') exceeded its CPU time budget of 300 ms"
     );
     assert!(elapsed < Duration::from_millis(1300), "took {elapsed:?}");
     assert_eq!(report.findings.len(), builtin_finding_count());
@@ -226,7 +238,7 @@ fn a_memory_bomb_hits_the_memory_cap_with_a_clear_error() {
     assert!(
         failure
             .message
-            .starts_with("resource limit: plugin 'hostile-memory-bomb' exceeded its memory limit of 65536 KiB"),
+            .starts_with("resource limit: plugin 'hostile_memory_bomb.wasm' (calls itself 'hostile-memory-bomb') exceeded its memory limit of 65536 KiB"),
         "{}",
         failure.message
     );
@@ -239,7 +251,7 @@ fn deep_recursion_exhausts_the_stack_cap() {
     let failure = only_failure(&report, "plugin:hostile-deep-recursion");
     assert_eq!(
         failure.message,
-        "resource limit: plugin 'hostile-deep-recursion' exhausted its stack (max_wasm_stack 512 KiB): \
+        "resource limit: plugin 'hostile_deep_recursion.wasm' (calls itself 'hostile-deep-recursion') exhausted its stack (max_wasm_stack 512 KiB): \
          runaway recursion?"
     );
     assert_eq!(report.findings.len(), builtin_finding_count());
@@ -253,7 +265,7 @@ fn a_panic_is_reported_with_its_message() {
     assert_eq!(
         failure.message,
         format!(
-            "plugin 'hostile-panic' panicked: hostile plugin gave up after counting {components} components \
+            "plugin 'hostile_panic.wasm' (calls itself 'hostile-panic') panicked: hostile plugin gave up after counting {components} components \
              (at hostile/panic/src/lib.rs:19:9)"
         )
     );
@@ -283,25 +295,40 @@ fn bad_output(config: &str) -> String {
 fn malformed_output_is_refused_with_a_message_naming_the_plugin() {
     assert_eq!(
         bad_output("undeclared-rule"),
-        "invalid output: plugin 'hostile-bad-output' finding 0: undeclared rule 'sneaky' (it declares: declared)"
+        "invalid output: plugin 'hostile_bad_output.wasm' (calls itself 'hostile-bad-output') finding 0: undeclared rule 'sneaky' (it declares: declared)"
     );
     assert_eq!(
         bad_output("huge-message"),
-        "invalid output: plugin 'hostile-bad-output' finding 0: message is 1048576 bytes, more than the limit of 4096"
+        "invalid output: plugin 'hostile_bad_output.wasm' (calls itself 'hostile-bad-output') finding 0: message is 1048576 bytes, more than the limit of 4096"
     );
     assert!(bad_output("bad-evidence").starts_with(
-        "invalid output: plugin 'hostile-bad-output' finding 0: evidence is not a JSON object: key must be a string"
+        "invalid output: plugin 'hostile_bad_output.wasm' (calls itself 'hostile-bad-output') finding 0: evidence is not a JSON object: key must be a string"
     ));
     assert!(bad_output("evidence-not-object").starts_with(
-        "invalid output: plugin 'hostile-bad-output' finding 0: evidence is not a JSON object: invalid type: sequence"
+        "invalid output: plugin 'hostile_bad_output.wasm' (calls itself 'hostile-bad-output') finding 0: evidence is not a JSON object: invalid type: sequence"
     ));
     assert_eq!(
         bad_output("too-many"),
-        "invalid output: plugin 'hostile-bad-output' returned 100000 findings, more than its limit of 10000"
+        "invalid output: plugin 'hostile_bad_output.wasm' (calls itself 'hostile-bad-output') returned 100000 findings, more than its limit of 10000"
+    );
+    assert_eq!(
+        bad_output("empty-subject"),
+        "invalid output: plugin 'hostile_bad_output.wasm' (calls itself 'hostile-bad-output') finding 0: \
+         its subject, component '', has an empty id"
+    );
+    assert_eq!(
+        bad_output("unknown-subject"),
+        "invalid output: plugin 'hostile_bad_output.wasm' (calls itself 'hostile-bad-output') finding 0: \
+         its subject, component 'no-such-component', is not in the inventory"
+    );
+    assert_eq!(
+        bad_output("unknown-grant"),
+        "invalid output: plugin 'hostile_bad_output.wasm' (calls itself 'hostile-bad-output') finding 0: \
+         its subject, grant 'nobody->prod-db', is not in the inventory"
     );
     assert_eq!(
         bad_output("error"),
-        "plugin 'hostile-bad-output' failed: refusing to run: the configuration says so"
+        "plugin 'hostile_bad_output.wasm' (calls itself 'hostile-bad-output') failed: refusing to run: the configuration says so"
     );
 }
 
@@ -316,6 +343,100 @@ fn well_formed_output_of_the_same_plugin_is_accepted() {
     assert_eq!(f.check, "plugin:hostile-bad-output/declared");
     assert_eq!(f.severity, Severity::Low);
     assert_eq!(f.evidence["valid"], serde_json::json!(true));
+}
+
+/// Limits with a CPU budget short enough for tests that wait it out.
+fn short_cpu() -> PluginLimits {
+    let mut limits = PluginLimits::default();
+    limits.cpu_time = Duration::from_millis(200);
+    limits
+}
+
+/// Why plugin `name` does not load (as its file name) within `limits`.
+fn load_error(name: &str, limits: PluginLimits) -> PluginError {
+    host()
+        .load_with_limits(&file(name), &common::plugin(name), limits)
+        .unwrap_err()
+}
+
+#[test]
+fn a_plugin_whose_metadata_spins_is_stopped_at_load_and_named_by_its_file() {
+    let started = Instant::now();
+    let err = load_error("hostile-metadata-spin", short_cpu());
+    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+    assert!(matches!(err, PluginError::Metadata { .. }), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        "hostile_metadata_spin.wasm: metadata() failed: exceeded its CPU time budget of 200 ms"
+    );
+}
+
+#[test]
+fn a_plugin_whose_initialiser_never_returns_is_stopped_at_load() {
+    let err = load_error("hostile-init-spin", short_cpu());
+    assert_eq!(
+        err.to_string(),
+        "hostile_init_spin.wasm: metadata() failed: exceeded its CPU time budget of 200 ms while starting \
+         (in its initialiser, before any export ran)"
+    );
+}
+
+#[test]
+fn a_huge_name_of_control_characters_is_quoted_cut_short() {
+    let err = load_error("hostile-control-name", PluginLimits::default());
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "hostile_control_name.wasm: invalid metadata: plugin name '{}…' (2097152 bytes) is not kebab-case \
+             (a-z, 0-9 and single dashes, at most 64 bytes)",
+            "\\u{1}".repeat(26)
+        )
+    );
+}
+
+#[test]
+fn a_plugin_calling_itself_by_another_plugins_name_is_blamed_by_its_file() {
+    let report = run_with_builtins(load_with("hostile-spoof-name", short_cpu()));
+    assert_eq!(
+        only_failure(&report, "plugin:zone-spof").message,
+        "resource limit: plugin 'hostile_spoof_name.wasm' (calls itself 'zone-spof') exceeded its CPU time budget \
+         of 200 ms"
+    );
+    assert_eq!(report.findings.len(), builtin_finding_count());
+}
+
+#[test]
+fn two_plugins_declaring_one_name_are_both_refused_naming_both_files() {
+    let paths = ["zone-spof", "unowned", "hostile-spoof-name"].map(common::plugin_path);
+    let loaded = host().load_files(&paths);
+    assert_eq!(loaded.len(), 3);
+    assert_eq!(loaded[1].as_ref().unwrap().metadata().name, "unowned");
+    let refused = |i: usize, other: usize| {
+        format!(
+            "{}: declares the name 'zone-spof', as does {}; plugin names must be unique \
+             (rule ids are plugin:<name>/<rule>), so neither is loaded",
+            paths[i].display(),
+            paths[other].display()
+        )
+    };
+    assert_eq!(loaded[0].as_ref().unwrap_err().to_string(), refused(0, 2));
+    assert_eq!(loaded[2].as_ref().unwrap_err().to_string(), refused(2, 0));
+    // Labels are the paths as given.
+    assert_eq!(loaded[1].as_ref().unwrap().label(), paths[1].display().to_string());
+}
+
+#[test]
+fn a_plugin_that_does_not_load_fails_alone_beside_the_other_checks() {
+    let err = load_error("hostile-metadata-spin", short_cpu());
+    let mut runner = Runner::with_builtin_checks();
+    runner.add(Box::new(FailedPlugin::new("hostile_metadata_spin.wasm", err)));
+    runner.add(Box::new(load("zone-spof")));
+    let report = runner.run(startup(), AT.parse().unwrap());
+    assert_eq!(
+        only_failure(&report, "plugin:hostile_metadata_spin.wasm").message,
+        "not loaded: hostile_metadata_spin.wasm: metadata() failed: exceeded its CPU time budget of 200 ms"
+    );
+    assert_eq!(report.findings.len(), builtin_finding_count() + 8);
 }
 
 #[test]
@@ -665,7 +786,7 @@ fn backup_offsite_configuration_exempts_components_and_reports_its_errors() {
     let report = runner.run(startup(), AT.parse().unwrap());
     assert_eq!(
         only_failure(&report, "plugin:backup-offsite").message,
-        "plugin 'backup-offsite' failed: config line 1: offsite_encrypted must be true or false"
+        "plugin 'backup_offsite.wasm' (calls itself 'backup-offsite') failed: config line 1: offsite_encrypted must be true or false"
     );
 }
 
@@ -770,7 +891,7 @@ fn ownership_naming_rules_follow_the_configuration() {
     let report = runner.run(startup(), AT.parse().unwrap());
     assert_eq!(
         only_failure(&report, "plugin:ownership-naming").message,
-        "plugin 'ownership-naming' failed: config line 1: kind.database needs at least one pattern"
+        "plugin 'ownership_naming.wasm' (calls itself 'ownership-naming') failed: config line 1: kind.database needs at least one pattern"
     );
 }
 
@@ -925,7 +1046,7 @@ fn an_index_past_the_end_passed_to_simulate_fails_that_plugin_alone() {
     let report = runner.run(startup(), AT.parse().unwrap());
     assert_eq!(
         only_failure(&report, "plugin:probe").message,
-        "plugin 'probe' trapped: simulate: no component at index 4294967295"
+        "plugin 'probe.wasm' (calls itself 'probe') trapped: simulate: no component at index 4294967295"
     );
     assert_eq!(report.findings.len(), builtin_finding_count());
 }
@@ -968,7 +1089,7 @@ fn the_pooling_allocator_is_on_by_default_and_caps_memory_at_its_slot_size() {
     config.pooling = Some(pooling);
     let small = PluginHost::with_config(config).unwrap();
     let check = small
-        .load("hostile-memory-bomb", &common::plugin("hostile-memory-bomb"))
+        .load("hostile_memory_bomb.wasm", &common::plugin("hostile-memory-bomb"))
         .unwrap();
     let mut runner = Runner::new();
     runner.add(Box::new(check));
@@ -977,7 +1098,7 @@ fn the_pooling_allocator_is_on_by_default_and_caps_memory_at_its_slot_size() {
     assert!(
         failure
             .message
-            .starts_with("resource limit: plugin 'hostile-memory-bomb' exceeded its memory limit of 16384 KiB"),
+            .starts_with("resource limit: plugin 'hostile_memory_bomb.wasm' (calls itself 'hostile-memory-bomb') exceeded its memory limit of 16384 KiB"),
         "{}",
         failure.message
     );
@@ -1018,4 +1139,217 @@ fn a_component_the_instance_pool_cannot_hold_is_refused_at_load_by_name() {
         message.contains("defined memories count of 2 exceeds the per-instance limit of 1"),
         "{message}"
     );
+}
+
+/// Limits whose CPU budget a loaded machine running a debug build will not
+/// reach, for tests of the other limits.
+fn no_cpu_limit() -> PluginLimits {
+    let mut limits = PluginLimits::default();
+    limits.cpu_time = Duration::from_secs(120);
+    limits
+}
+
+/// The failure of hostile-amplify run alone with `config` within `limits`,
+/// and the most the host held on the heap during the run.
+fn amplify(config: &str, limits: PluginLimits) -> (String, usize) {
+    let check = load_with("hostile-amplify", limits).with_config(config);
+    let mut runner = Runner::new();
+    runner.add(Box::new(check));
+    let (report, peak) = heap::peak_during(|| runner.run(startup(), AT.parse().unwrap()));
+    (only_failure(&report, "plugin:hostile-amplify").message, peak)
+}
+
+const AMPLIFY: &str = "plugin 'hostile_amplify.wasm' (calls itself 'hostile-amplify')";
+
+#[test]
+fn evidence_that_expands_past_its_cap_on_values_is_refused_while_parsing() {
+    // 880 findings of just under 64 KiB of `{"a":[0,0,...]}` each: 900 MB
+    // once parsed whole, before. Now the first stops after 4,096 values;
+    // what the host holds is the output as the plugin returned it (57 MB of
+    // text, under the copy cap) and one finding's bounded tree.
+    let (message, peak) = amplify("evidence-bomb", no_cpu_limit());
+    assert_eq!(
+        message,
+        format!(
+            "invalid output: {AMPLIFY} finding 0: evidence has more than 4096 JSON values \
+             (objects, arrays, keys and scalars), its limit"
+        )
+    );
+    assert!(peak < 80 << 20, "the host held {} MiB", peak >> 20);
+}
+
+#[test]
+fn evidence_under_its_cap_is_stopped_by_the_run_s_output_budget() {
+    for (config, at) in [("evidence-wide", 130), ("evidence-objects", 15)] {
+        let (message, peak) = amplify(config, no_cpu_limit());
+        assert_eq!(
+            message,
+            format!(
+                "resource limit: {AMPLIFY} exceeded its output budget of 16384 KiB (findings, evidence as parsed \
+                 and log messages, as the host holds them), at finding {at} of 880"
+            ),
+            "{config}"
+        );
+        // The budget, the plugin's output as it returned it, and slack.
+        assert!(peak < 40 << 20, "{config}: the host held {} MiB", peak >> 20);
+    }
+}
+
+#[test]
+fn long_strings_count_against_the_output_budget() {
+    let (message, peak) = amplify("output-flood", no_cpu_limit());
+    assert_eq!(
+        message,
+        format!(
+            "resource limit: {AMPLIFY} exceeded its output budget of 16384 KiB (findings, evidence as parsed \
+             and log messages, as the host holds them), at finding 1983 of 5000"
+        )
+    );
+    assert!(peak < 80 << 20, "the host held {} MiB", peak >> 20);
+}
+
+#[test]
+fn the_log_keeps_only_a_cut_copy_of_each_message() {
+    // A hundred messages of 8 MiB: `String::truncate` kept all 800 MiB.
+    let (message, peak) = amplify("log-flood 100 8", no_cpu_limit());
+    assert_eq!(
+        message,
+        format!("{AMPLIFY} failed: logged 100 messages of 8388608 bytes")
+    );
+    // One message in flight, and the kept copies of 4 KiB.
+    assert!(peak < 3 * (8 << 20), "the host held {} MiB", peak >> 20);
+}
+
+#[test]
+fn log_messages_count_against_the_output_budget() {
+    let mut limits = no_cpu_limit();
+    limits.max_output_bytes = 64 << 10;
+    let (message, _) = amplify("log-flood 100 1", limits);
+    assert_eq!(
+        message,
+        format!(
+            "resource limit: {AMPLIFY} exceeded its output budget of 64 KiB (findings, evidence as parsed \
+             and log messages, as the host holds them)"
+        )
+    );
+}
+
+#[test]
+fn an_amplifying_plugin_fails_alone_beside_the_built_in_checks() {
+    let report = run_with_builtins(load_with("hostile-amplify", no_cpu_limit()).with_config("evidence-wide"));
+    assert!(
+        only_failure(&report, "plugin:hostile-amplify")
+            .message
+            .contains("output budget")
+    );
+    assert_eq!(report.findings.len(), builtin_finding_count());
+}
+
+/// What hostile-host-calls reports (or the failure) when run alone with
+/// `config` on `inventory` within `limits`, the most the host held on the
+/// heap during the run, and how long the run took.
+fn host_calls(inventory: &Inventory, config: &str, limits: PluginLimits) -> (Result<String, String>, usize, Duration) {
+    let check = load_with("hostile-host-calls", limits).with_config(config);
+    let mut runner = Runner::new();
+    runner.add(Box::new(check));
+    let started = Instant::now();
+    let (report, peak) = heap::peak_during(|| runner.run(inventory, AT.parse().unwrap()));
+    let took = started.elapsed();
+    let outcome = match report.failures.as_slice() {
+        [] => Ok(report.findings[0].message.clone()),
+        [failure] => Err(failure.message.clone()),
+        more => panic!("{more:#?}"),
+    };
+    (outcome, peak, took)
+}
+
+const HOST_CALLS: &str = "plugin 'hostile_host_calls.wasm' (calls itself 'hostile-host-calls')";
+
+/// An estate of `members` components in one zone, plus an entry that
+/// depends on the first of them.
+fn one_wide_zone(members: usize) -> Inventory {
+    let mut yaml = String::from(
+        "domains:\n  - {id: zone-a, kind: zone}\ncomponents:\n  - {id: shop, entry: true, depends_on: [m0]}\n",
+    );
+    for i in 0..members {
+        yaml.push_str(&format!("  - {{id: m{i}, domains: [zone-a]}}\n"));
+    }
+    Inventory::from_text("wide.yaml", ops_core::Format::Yaml, &yaml).unwrap()
+}
+
+#[test]
+fn a_domain_given_a_million_times_is_expanded_once() {
+    // Before: 1M x 2,001 members expanded one by one (8 GB; 16M of them
+    // aborted the process on a 4.2 GB allocation).
+    let inv = one_wide_zone(2000);
+    let (outcome, peak, _) = host_calls(&inv, "simulate-domains 1000000", no_cpu_limit());
+    assert_eq!(outcome, Ok("down: 2001".to_owned()));
+    // The list as copied (4 MB) and the answer.
+    assert!(peak < 8 << 20, "the host held {} MiB", peak >> 20);
+}
+
+#[test]
+fn a_list_longer_than_simulate_takes_is_refused_with_a_clear_trap() {
+    let (outcome, peak, _) = host_calls(startup(), "simulate-components 2000000", no_cpu_limit());
+    assert_eq!(
+        outcome,
+        Err(format!(
+            "{HOST_CALLS} trapped: simulate: 2000000 component indices, more than the 1048576 one call takes \
+             (give each component once)"
+        ))
+    );
+    assert!(peak < 12 << 20, "the host held {} MiB", peak >> 20);
+}
+
+#[test]
+fn one_buffer_passed_twice_cannot_make_the_host_copy_more_than_the_plugin_s_memory() {
+    // 15M indices (60 MB) passed as both lists: 120 MB to copy, over the
+    // copy cap, which is the plugin's memory limit (wasmtime's default,
+    // 128 MiB, let it through).
+    let (outcome, peak, _) = host_calls(startup(), "simulate-aliased 15000000", no_cpu_limit());
+    assert_eq!(
+        outcome,
+        Err(format!(
+            "resource limit: {HOST_CALLS} made the host copy more than its cap of 65536 KiB out of its memory \
+             in one call (a host call's arguments, or run's result)"
+        ))
+    );
+    assert!(peak < 64 << 20, "the host held {} MiB", peak >> 20);
+}
+
+/// A chain of `length` components under one entry, its last component in
+/// each of `domains` domains: each domain's failure takes the whole chain
+/// down, so `domain-spofs` of the entry propagates `length` components per
+/// domain.
+fn long_chain_in_many_domains(length: usize, domains: usize) -> Inventory {
+    let mut yaml = String::from("domains:\n");
+    for d in 0..domains {
+        yaml.push_str(&format!("  - {{id: d{d}, kind: zone}}\n"));
+    }
+    yaml.push_str("components:\n  - {id: c0, entry: true, depends_on: [c1]}\n");
+    for i in 1..length - 1 {
+        yaml.push_str(&format!("  - {{id: c{i}, depends_on: [c{}]}}\n", i + 1));
+    }
+    let all: Vec<String> = (0..domains).map(|d| format!("d{d}")).collect();
+    yaml.push_str(&format!("  - {{id: c{}, domains: [{}]}}\n", length - 1, all.join(", ")));
+    Inventory::from_text("chain.yaml", ops_core::Format::Yaml, &yaml).unwrap()
+}
+
+#[test]
+fn a_long_host_analysis_is_stopped_at_the_cpu_deadline() {
+    // 5,000 propagations of 20,000 components: seconds of host work in
+    // one call, which the epoch deadline (checked only in wasm) let run.
+    let inv = long_chain_in_many_domains(20_000, 5_000);
+    let mut limits = PluginLimits::default();
+    limits.cpu_time = Duration::from_millis(100);
+    let (outcome, _, took) = host_calls(&inv, "domain-spofs c0", limits);
+    assert_eq!(
+        outcome,
+        Err(format!(
+            "resource limit: {HOST_CALLS} exceeded its CPU time budget of 100 ms (in host call domain-spofs)"
+        ))
+    );
+    // Instantiation, the analysis's first use (compiling the graph) and
+    // scheduling on a loaded machine, generously.
+    assert!(took < Duration::from_millis(1600), "took {took:?}");
 }

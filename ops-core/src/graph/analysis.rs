@@ -163,6 +163,28 @@ impl<'a> FailureAnalysis<'a> {
     /// another thread) also prepares O(V) scratch space, which later ones
     /// reuse.
     pub fn simulate(&self, targets: &[FailureTarget]) -> Outage {
+        // Never stopped, so there is always an outage.
+        self.simulate_until(targets, &|| false)
+            .unwrap_or_else(|| Outage::none(targets.to_vec()))
+    }
+
+    /// Like [`FailureAnalysis::simulate`], but gives up, returning `None`, as
+    /// soon as `stop` returns true. It is asked as the propagation goes
+    /// (every few thousand components taken down), so a caller on a time
+    /// budget (a plugin host at its deadline) can cancel a question about a
+    /// large estate part way.
+    ///
+    /// ```
+    /// use ops_core::{Format, Inventory};
+    /// use ops_core::graph::FailureAnalysis;
+    /// use ops_core::inventory::FailureTarget;
+    /// let inv = Inventory::from_text("inv.yaml", Format::Yaml, "components: [{id: shop, entry: true}]")?;
+    /// let analysis = FailureAnalysis::new(&inv);
+    /// let shop = FailureTarget::Component(inv.component_by_id("shop").expect("defined"));
+    /// assert_eq!(analysis.simulate_until(&[shop], &|| false).map(|o| o.len()), Some(1));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn simulate_until(&self, targets: &[FailureTarget], stop: &dyn Fn() -> bool) -> Option<Outage> {
         let g = self.compiled();
         let mut p = Propagator::reusing(g, take_scratch(&self.propagation).unwrap_or_default());
         let mut direct = Vec::new();
@@ -172,8 +194,9 @@ impl<'a> FailureAnalysis<'a> {
         for c in direct {
             p.fail(c);
         }
-        p.run();
-        let outage = Outage::capture(self.inv, &p, targets.to_vec());
+        let outage = p
+            .run_until(stop)
+            .then(|| Outage::capture(self.inv, &p, targets.to_vec()));
         put_scratch(&self.propagation, p.into_scratch());
         outage
     }
@@ -317,6 +340,14 @@ impl<'a> FailureAnalysis<'a> {
     /// Complexity: one propagation per domain, within the part of the graph
     /// the entry points depend on.
     pub fn domain_spofs(&self) -> Vec<EntryDomainSpofs> {
+        // Never stopped, so there is always an answer.
+        self.domain_spofs_until(&|| false).unwrap_or_default()
+    }
+
+    /// Like [`FailureAnalysis::domain_spofs`], but gives up, returning
+    /// `None`, as soon as `stop` returns true: it is asked between domains
+    /// and as each propagation goes, for callers on a time budget.
+    pub fn domain_spofs_until(&self, stop: &dyn Fn() -> bool) -> Option<Vec<EntryDomainSpofs>> {
         let cone = self.entry_cone();
         let g = &cone.g;
         let mut per_entry: Vec<Vec<Idx<Domain>>> = vec![Vec::new(); g.entries.len()];
@@ -327,6 +358,9 @@ impl<'a> FailureAnalysis<'a> {
         // Entry nodes are increasing (inventory order): binary search finds an entry's position.
         let mut p = Propagator::new(g);
         for d in 0..self.inv.domains().len() {
+            if stop() {
+                return None;
+            }
             let members = g.members.row(d as u32);
             // A domain every entry lives in (one region, one provider) takes
             // them all down directly: nothing to propagate.
@@ -340,21 +374,25 @@ impl<'a> FailureAnalysis<'a> {
             for &m in members {
                 p.fail(m);
             }
-            p.run();
+            if !p.run_until(stop) {
+                return None;
+            }
             for &c in p.down() {
                 if let Ok(i) = g.entries.binary_search(&c) {
                     per_entry[i].push(Idx::new(d));
                 }
             }
         }
-        g.entries
+        let all = g
+            .entries
             .iter()
             .zip(per_entry)
             .map(|(&e, domains)| EntryDomainSpofs {
                 entry: Idx::new(cone.global(e) as usize),
                 domains,
             })
-            .collect()
+            .collect();
+        Some(all)
     }
 
     /// Pairs of components, neither a single point of failure of `entry`,

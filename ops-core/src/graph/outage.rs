@@ -122,6 +122,18 @@ impl Outage {
         }
     }
 
+    /// Nothing down: what a simulation that was never run would show.
+    pub(crate) fn none(failed: Vec<FailureTarget>) -> Outage {
+        Outage {
+            failed,
+            order: Vec::new(),
+            position: HashMap::new(),
+            depth: Vec::new(),
+            anchor: Vec::new(),
+            entries: Vec::new(),
+        }
+    }
+
     /// What was failed.
     pub fn failed(&self) -> &[FailureTarget] {
         &self.failed

@@ -281,3 +281,55 @@ fn no_redundancy_only_when_every_dependency_is_a_spof() {
         )]
     );
 }
+
+/// A chain of `n` components, each depending on the next, the first an
+/// entry and the last in zone-a.
+fn chain_in_a_zone(n: usize) -> Inventory {
+    let mut yaml = String::from("domains:\n  - {id: zone-a, kind: zone}\ncomponents:\n");
+    for i in 0..n {
+        let entry = if i == 0 { ", entry: true" } else { "" };
+        let below = if i + 1 < n {
+            format!(", depends_on: [c{}]", i + 1)
+        } else {
+            ", domains: [zone-a]".to_owned()
+        };
+        yaml.push_str(&format!("  - {{id: c{i}{entry}{below}}}\n"));
+    }
+    Inventory::from_text("chain.yaml", Format::Yaml, &yaml).unwrap()
+}
+
+#[test]
+fn a_long_simulation_stops_part_way_when_asked_to() {
+    use ops_core::graph::FailureAnalysis;
+    use ops_core::inventory::FailureTarget;
+    use std::cell::Cell;
+
+    let inv = chain_in_a_zone(20_000);
+    let analysis = FailureAnalysis::new(&inv);
+    let last = FailureTarget::Component(inv.component_by_id("c19999").unwrap());
+    // Never stopped: the whole chain goes down, asked every 4,096 components.
+    let asked = Cell::new(0);
+    let never = || {
+        asked.set(asked.get() + 1);
+        false
+    };
+    assert_eq!(analysis.simulate_until(&[last], &never).unwrap().len(), 20_000);
+    assert_eq!(asked.get(), 4);
+    // Stopped at the second question: no outage, and no more work done.
+    asked.set(0);
+    let second = || {
+        asked.set(asked.get() + 1);
+        asked.get() == 2
+    };
+    assert!(analysis.simulate_until(&[last], &second).is_none());
+    assert_eq!(asked.get(), 2);
+    // The next question starts afresh.
+    assert_eq!(analysis.simulate(&[last]).len(), 20_000);
+    assert!(analysis.blast_radius(inv.component_by_id("c5").unwrap()).len() == 6);
+
+    assert!(analysis.domain_spofs_until(&|| true).is_none());
+    let all = analysis.domain_spofs();
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0].domains.len(), 1);
+    assert_eq!(analysis.domain_spofs_until(&|| false).unwrap(), all);
+}

@@ -12,6 +12,11 @@ use super::to_u32;
 use crate::bindings::ops::plugin::analysis;
 use crate::state::RunState;
 
+/// Indices `simulate` takes in one list, or as many as the inventory has
+/// components (domains) if that is more. Repeats count once; the list is
+/// already bounded by the copy cap, this bounds the work and says so.
+const MAX_SIMULATE: usize = 1 << 20;
+
 impl analysis::Host for RunState {
     fn spofs(&mut self, component: u32) -> wasmtime::Result<Vec<u32>> {
         self.with("spofs", |inv, analysis| {
@@ -21,12 +26,15 @@ impl analysis::Host for RunState {
     }
 
     fn domain_spofs(&mut self, component: u32) -> wasmtime::Result<Vec<u32>> {
+        const WHAT: &str = "domain-spofs";
         if self.domain_spofs.is_none() {
             // Every entry's at once: one propagation per domain, then cached
-            // for the rest of the run.
-            let all = self.with("domain-spofs", |_, analysis| {
-                Ok(analysis
-                    .domain_spofs()
+            // for the rest of the run; stopped at the CPU deadline.
+            let all = self.with(WHAT, |_, analysis| {
+                let all = analysis
+                    .domain_spofs_until(&|| self.stop())
+                    .ok_or_else(|| self.out_of_time(WHAT))?;
+                Ok(all
                     .into_iter()
                     .map(|e| {
                         let domains = e.domains.iter().map(|d| to_u32(d.index())).collect();
@@ -39,13 +47,16 @@ impl analysis::Host for RunState {
         if let Some(cached) = self.domain_spofs.as_ref().and_then(|m| m.get(&component)) {
             return Ok(cached.clone());
         }
-        let found = self.with("domain-spofs", |inv, analysis| {
-            let c = component_idx(inv, component).ok_or_else(|| no_component("domain-spofs", component))?;
+        let found = self.with(WHAT, |inv, analysis| {
+            let c = component_idx(inv, component).ok_or_else(|| no_component(WHAT, component))?;
             // Not an entry point: one propagation per domain for this component.
             let mut found = Vec::new();
             for i in 0..inv.domains().len() {
                 let Some(idx) = inv.domain_idx(i) else { continue };
-                if analysis.simulate(&[FailureTarget::Domain(idx)]).is_down(c) {
+                let outage = analysis
+                    .simulate_until(&[FailureTarget::Domain(idx)], &|| self.stop())
+                    .ok_or_else(|| self.out_of_time(WHAT))?;
+                if outage.is_down(c) {
                     found.push(to_u32(i));
                 }
             }
@@ -58,43 +69,69 @@ impl analysis::Host for RunState {
     }
 
     fn blast_radius(&mut self, component: u32) -> wasmtime::Result<Vec<u32>> {
-        self.with("blast-radius", |inv, analysis| {
-            let c = component_idx(inv, component).ok_or_else(|| no_component("blast-radius", component))?;
-            let mut down: Vec<u32> = analysis
-                .blast_radius(c)
-                .down()
-                .into_iter()
-                .map(|x| to_u32(x.index()))
-                .collect();
+        const WHAT: &str = "blast-radius";
+        self.with(WHAT, |inv, analysis| {
+            let c = component_idx(inv, component).ok_or_else(|| no_component(WHAT, component))?;
+            let outage = analysis
+                .simulate_until(&[FailureTarget::Component(c)], &|| self.stop())
+                .ok_or_else(|| self.out_of_time(WHAT))?;
+            let mut down: Vec<u32> = outage.down().into_iter().map(|x| to_u32(x.index())).collect();
             down.sort_unstable();
             Ok(down)
         })
     }
 
     fn simulate(&mut self, components: Vec<u32>, domains: Vec<u32>) -> wasmtime::Result<Vec<u32>> {
-        self.with("simulate", |inv, analysis| {
+        const WHAT: &str = "simulate";
+        self.with(WHAT, |inv, analysis| {
+            // Each component and domain once: a domain given a million times
+            // was expanded a million times (4.2 GB for one of 2,001 members).
+            let components = distinct("component", components, inv.components().len())?;
+            let domains = distinct("domain", domains, inv.domains().len())?;
             let mut targets = Vec::with_capacity(components.len() + domains.len());
             for c in components {
                 targets.push(FailureTarget::Component(
-                    component_idx(inv, c).ok_or_else(|| no_component("simulate", c))?,
+                    component_idx(inv, c).ok_or_else(|| no_component(WHAT, c))?,
                 ));
             }
             for d in domains {
                 targets.push(FailureTarget::Domain(
-                    inv.domain_idx(d as usize).ok_or_else(|| no_domain("simulate", d))?,
+                    inv.domain_idx(d as usize).ok_or_else(|| no_domain(WHAT, d))?,
                 ));
             }
             if targets.is_empty() {
                 return Ok(Vec::new());
             }
-            Ok(analysis
-                .simulate(&targets)
-                .down()
-                .into_iter()
-                .map(|x| to_u32(x.index()))
-                .collect())
+            let outage = analysis
+                .simulate_until(&targets, &|| self.stop())
+                .ok_or_else(|| self.out_of_time(WHAT))?;
+            Ok(outage.down().into_iter().map(|x| to_u32(x.index())).collect())
         })
     }
+}
+
+/// The `what` indices of a `simulate` list, each once, in the order first
+/// given: at most `max(count, MAX_SIMULATE)` of them, each below `count`.
+fn distinct(what: &str, indices: Vec<u32>, count: usize) -> wasmtime::Result<Vec<u32>> {
+    let cap = count.max(MAX_SIMULATE);
+    if indices.len() > cap {
+        return Err(format_err!(
+            "simulate: {} {what} indices, more than the {cap} one call takes (give each {what} once)",
+            indices.len()
+        ));
+    }
+    let mut seen = vec![false; count];
+    let mut once = Vec::new();
+    for i in indices {
+        let Some(slot) = seen.get_mut(i as usize) else {
+            return Err(format_err!("simulate: no {what} at index {i}"));
+        };
+        if !*slot {
+            *slot = true;
+            once.push(i);
+        }
+    }
+    Ok(once)
 }
 
 /// The error for a domain index with no domain.

@@ -65,6 +65,7 @@ impl inventory::Host for RunState {
     }
 
     fn now(&mut self) -> wasmtime::Result<String> {
+        self.check_deadline("now")?;
         match &self.lent {
             Some(lent) => Ok(instant(lent.now())),
             None => Err(format_err!("now: the inventory is only available during run()")),

@@ -23,6 +23,6 @@ fn to_u32(i: usize) -> u32 {
 }
 
 /// An instant as plugins see it: RFC 3339, UTC, whole seconds.
-fn instant(t: Timestamp) -> String {
+pub(crate) fn instant(t: Timestamp) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }

@@ -16,9 +16,14 @@ pub(crate) fn root() -> PathBuf {
 
 /// The wasm file of plugin crate `name` (e.g. `zone-spof`), built on first use.
 pub(crate) fn plugin(name: &str) -> Vec<u8> {
-    let dir = built().as_ref().unwrap_or_else(|e| panic!("{e}"));
-    let path = dir.join(format!("{}.wasm", name.replace('-', "_")));
+    let path = plugin_path(name);
     std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+}
+
+/// Where the wasm file of plugin crate `name` is, built on first use.
+pub(crate) fn plugin_path(name: &str) -> PathBuf {
+    let dir = built().as_ref().unwrap_or_else(|e| panic!("{e}"));
+    dir.join(format!("{}.wasm", name.replace('-', "_")))
 }
 
 fn built() -> &'static Result<PathBuf, String> {

@@ -30,7 +30,8 @@ pub(crate) struct CheckArgs {
     pub(crate) output: Option<PathBuf>,
     /// Also run the WebAssembly check plugin in FILE (repeatable). Plugins run
     /// sandboxed: no files, network, clock or environment; 1 s of CPU time and
-    /// 64 MiB of memory each.
+    /// 64 MiB of memory each. A plugin that fails, or does not load, fails
+    /// alone: every other check still reports, and the exit code is 2.
     #[arg(long = "plugin", value_name = "FILE.wasm")]
     pub(crate) plugins: Vec<PathBuf>,
     /// Configuration for the `--plugin` given just before it: the file's text
@@ -61,14 +62,14 @@ pub(crate) enum OutputFormat {
 /// `--plugin-config` with the `--plugin` before it.
 pub(crate) fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> Result<u8> {
     let configs = plugins::pair_configs(matches, &args.plugins, &args.plugin_configs)?;
-    // Plugins first: a plugin that does not load is a usage error, found
-    // before the inventory is read.
-    let plugins = plugins::load(&args.plugins, configs, args.no_plugin_cache)?;
+    // A plugin that does not load fails alone, reported with the other
+    // checks' results; an unreadable configuration is a usage error.
+    let loaded = plugins::load(&args.plugins, configs, args.no_plugin_cache)?;
     let inventory = shared::load(&args.inputs)?;
     let now = shared::at_or_now(args.at);
     let mut runner = Runner::with_builtin_checks();
-    for plugin in plugins {
-        runner.add(Box::new(plugin));
+    for plugin in plugins::checks(&args.plugins, loaded) {
+        runner.add(plugin);
     }
     // Checks (plugins included, on one engine) run on every core; the report
     // does not depend on which finishes first.

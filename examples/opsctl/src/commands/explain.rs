@@ -30,7 +30,7 @@ pub(crate) fn run(args: &ExplainArgs) -> Result<u8> {
     let mut runner = Runner::with_builtin_checks();
     let configs = vec![None; args.plugins.len()];
     for plugin in plugins::load(&args.plugins, configs, args.no_plugin_cache)? {
-        runner.add(Box::new(plugin));
+        runner.add(Box::new(plugin?));
     }
     let Some(id) = args.rule.as_deref() else {
         match args.format {

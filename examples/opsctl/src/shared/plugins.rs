@@ -5,7 +5,8 @@ use std::path::PathBuf;
 
 use anyhow::{Context as _, Result, bail};
 use clap::ArgMatches;
-use ops_plugins::{HostConfig, PluginHost, WasmCheck};
+use ops_core::Check;
+use ops_plugins::{FailedPlugin, HostConfig, PluginError, PluginHost, WasmCheck};
 
 /// For each `--plugin`, the `--plugin-config` given after it and before the
 /// next `--plugin`, if any.
@@ -58,21 +59,54 @@ pub(crate) fn host(no_cache: bool) -> Result<PluginHost> {
     Ok(PluginHost::with_config(config)?)
 }
 
-/// Loads every plugin, with its configuration.
-pub(crate) fn load(plugins: &[PathBuf], configs: Vec<Option<PathBuf>>, no_cache: bool) -> Result<Vec<WasmCheck>> {
+/// Loads every plugin, each with its configuration, one result per plugin
+/// in order: a plugin that does not load (or declares a name another one
+/// declares) is that plugin's error, not the end of the run. Only what is
+/// the user's to fix stops it: a configuration file that cannot be read, a
+/// host that cannot start.
+pub(crate) fn load(
+    plugins: &[PathBuf],
+    configs: Vec<Option<PathBuf>>,
+    no_cache: bool,
+) -> Result<Vec<Result<WasmCheck, PluginError>>> {
     if plugins.is_empty() {
         return Ok(Vec::new());
     }
+    let texts = configs
+        .into_iter()
+        .map(|config| {
+            config
+                .map(|path| {
+                    std::fs::read_to_string(&path)
+                        .with_context(|| format!("cannot read plugin configuration {}", path.display()))
+                })
+                .transpose()
+        })
+        .collect::<Result<Vec<Option<String>>>>()?;
     let host = host(no_cache)?;
-    let mut checks = Vec::with_capacity(plugins.len());
-    for (path, config) in plugins.iter().zip(configs) {
-        let mut check = host.load_file(path)?;
-        if let Some(config) = config {
-            let text = std::fs::read_to_string(&config)
-                .with_context(|| format!("cannot read plugin configuration {}", config.display()))?;
-            check = check.with_config(text);
-        }
-        checks.push(check);
-    }
-    Ok(checks)
+    Ok(host
+        .load_files(plugins)
+        .into_iter()
+        .zip(texts)
+        .map(|(loaded, text)| match text {
+            Some(text) => loaded.map(|check| check.with_config(text)),
+            None => loaded,
+        })
+        .collect())
+}
+
+/// The plugins of `opsctl check` as checks: each that did not load is a
+/// [`FailedPlugin`], so its failure is reported beside every other check's
+/// results instead of stopping them.
+pub(crate) fn checks(plugins: &[PathBuf], loaded: Vec<Result<WasmCheck, PluginError>>) -> Vec<Box<dyn Check>> {
+    plugins
+        .iter()
+        .zip(loaded)
+        .map(|(path, loaded)| -> Box<dyn Check> {
+            match loaded {
+                Ok(check) => Box::new(check),
+                Err(error) => Box::new(FailedPlugin::new(path.display().to_string(), error)),
+            }
+        })
+        .collect()
 }

@@ -8,6 +8,9 @@
 //! | `bad-evidence` | evidence that is not JSON |
 //! | `evidence-not-object` | evidence that is JSON but not an object |
 //! | `too-many` | 100,000 findings |
+//! | `empty-subject` | a finding about a component with an empty id |
+//! | `unknown-subject` | a finding about a component the inventory does not have |
+//! | `unknown-grant` | a finding about a grant the inventory does not have |
 //! | `error` | `Err` with a message |
 //! | anything else | one valid finding |
 
@@ -20,7 +23,8 @@ impl Plugin for BadOutput {
         Metadata::new("hostile-bad-output", env!("CARGO_PKG_VERSION"))
             .rule(Rule::new("declared", Severity::Low, "The only rule it declares"))
             .config_schema(
-                "one word: undeclared-rule, huge-message, bad-evidence, evidence-not-object, too-many, error",
+                "one word: undeclared-rule, huge-message, bad-evidence, evidence-not-object, too-many, \
+                 empty-subject, unknown-subject, unknown-grant, error",
             )
     }
 
@@ -37,6 +41,19 @@ impl Plugin for BadOutput {
             "bad-evidence" => vec![ok("bad evidence".into()).evidence_json("{not json")],
             "evidence-not-object" => vec![ok("array evidence".into()).evidence_json("[1, 2, 3]")],
             "too-many" => (0..100_000).map(|i| ok(format!("finding {i}"))).collect(),
+            "empty-subject" => vec![Finding::new("declared", EntityKind::Component, "", "about nothing")],
+            "unknown-subject" => vec![Finding::new(
+                "declared",
+                EntityKind::Component,
+                "no-such-component",
+                "about something that is not there",
+            )],
+            "unknown-grant" => vec![Finding::new(
+                "declared",
+                EntityKind::Grant,
+                "nobody->prod-db",
+                "about a grant that is not there",
+            )],
             "error" => return Err("refusing to run: the configuration says so".into()),
             _ => vec![ok("a valid finding".into()).evidence(Evidence::new().boolean("valid", true))],
         })
