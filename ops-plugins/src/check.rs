@@ -298,8 +298,8 @@ impl WasmCheck {
                         ),
                     ));
                 }
-                finding.evidence =
-                    evidence::parse(&evidence, limits.max_evidence_nodes, &mut budget).map_err(|e| match e {
+                finding.evidence = evidence::parse(&evidence, limits.max_evidence_nodes, &mut budget)
+                    .map_err(|e| match e {
                         EvidenceError::OverBudget => over_budget(),
                         e => invalid(i, e.to_string()),
                     })?
