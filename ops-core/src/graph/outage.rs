@@ -174,7 +174,7 @@ impl Outage {
     }
 
     /// [`Outage::explain`] cut to its ends: the first `near` steps from `c`
-    /// down, and the last [`ANCHOR_DEPTH`] + 1 steps down to the failure
+    /// down, and the last 4 steps down to the failure
     /// (empty when nothing was left out), with the number of steps left out
     /// in between. Costs O(`near`), not the chain's length.
     pub fn explain_cut(
