@@ -190,7 +190,7 @@ pub(crate) enum AnalysisFormat {
 
 /// Writes `text` to `output` atomically, or to standard output when there
 /// is none. A closed pipe (`opsctl check | head`) is not an error. The text
-/// is written as is: use [`emit_styled`] for text that may carry colour.
+/// is written as is: use [`emit_with`] with `styled` for text that may carry colour.
 pub(crate) fn emit(output: Option<&Path>, text: &str) -> Result<()> {
     emit_with(output, false, |w| w.write_all(text.as_bytes()))
 }
