@@ -196,7 +196,7 @@ pub(crate) fn emit(output: Option<&Path>, text: &str) -> Result<()> {
 }
 
 /// Writes what `fill` writes, as it writes it, through a buffer: to `output`
-/// atomically (see [`write`]), or to standard output, where a closed pipe
+/// atomically (see [`mod@write`]), or to standard output, where a closed pipe
 /// (`| head`) ends the output quietly. With `styled`, ANSI styles are kept
 /// or stripped: they reach standard output as `--color` and the terminal
 /// decide (see [`color`]), and a file only with `--color always`.
