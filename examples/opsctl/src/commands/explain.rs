@@ -40,7 +40,7 @@ pub(crate) fn run(args: &ExplainArgs) -> Result<u8> {
                     .rules()
                     .map(|r| format!("{:<width$} {:<8} {}\n", r.id(), r.default_severity(), r.summary()))
                     .collect();
-                shared::emit(None, &list)?;
+                shared::emit_untrusted(None, &list)?;
             }
             AnalysisFormat::Json => {
                 let rules: Vec<Value> = runner.rules().map(rule_json).collect();
@@ -62,7 +62,7 @@ pub(crate) fn run(args: &ExplainArgs) -> Result<u8> {
                     if !r.explanation().is_empty() {
                         doc += &format!("\n{}\n", r.explanation());
                     }
-                    shared::emit(None, &doc)?;
+                    shared::emit_untrusted(None, &doc)?;
                 }
                 AnalysisFormat::Json => shared::emit_json(None, &rule_json(r))?,
             }

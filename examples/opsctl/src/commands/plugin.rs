@@ -43,7 +43,7 @@ fn inspect(args: &InspectArgs) -> Result<u8> {
     let wasm = std::fs::read(file).with_context(|| format!("cannot read plugin {}", file.display()))?;
     let info = plugins::host(false)?.inspect(&file.display().to_string(), &wasm)?;
     match args.format {
-        AnalysisFormat::Text => shared::emit(None, &text(&info))?,
+        AnalysisFormat::Text => shared::emit_untrusted(None, &text(&info))?,
         AnalysisFormat::Json => shared::emit_json(None, &to_json(file, &info))?,
     }
     match info.load_error {

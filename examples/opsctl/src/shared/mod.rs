@@ -195,6 +195,21 @@ pub(crate) fn emit(output: Option<&Path>, text: &str) -> Result<()> {
     emit_with(output, false, |w| w.write_all(text.as_bytes()))
 }
 
+/// Like [`emit`] for text that quotes what a plugin declared (rule ids,
+/// titles, explanations, import names): each line's control and
+/// bidirectional characters are escaped, so a plugin cannot rewrite the
+/// terminal with them.
+pub(crate) fn emit_untrusted(output: Option<&Path>, text: &str) -> Result<()> {
+    emit_with(output, false, |w| {
+        for line in text.split_inclusive('\n') {
+            let (body, end) = line.strip_suffix('\n').map_or((line, ""), |b| (b, "\n"));
+            w.write_all(ops_core::render::escape_controls(body).as_bytes())?;
+            w.write_all(end.as_bytes())?;
+        }
+        Ok(())
+    })
+}
+
 /// Writes what `fill` writes, as it writes it, through a buffer: to `output`
 /// atomically (see [`mod@write`]), or to standard output, where a closed pipe
 /// (`| head`) ends the output quietly. With `styled`, ANSI styles are kept
@@ -302,4 +317,16 @@ pub(crate) fn sorted_ids(inv: &Inventory, cs: impl IntoIterator<Item = Idx<Compo
     let mut v: Vec<String> = cs.into_iter().map(|c| inv.component(c).id.clone()).collect();
     v.sort();
     v
+}
+
+#[cfg(test)]
+mod untrusted_tests {
+    #[test]
+    fn plugin_text_keeps_its_lines_but_not_its_control_characters() {
+        let path = std::env::temp_dir().join(format!("opsctl-untrusted-{}.txt", std::process::id()));
+        super::emit_untrusted(Some(&path), "rule\x1b[2K\rforged\u{202E}\nsecond line\n").unwrap();
+        let written = std::fs::read_to_string(&path).unwrap();
+        let _ = std::fs::remove_file(&path);
+        assert_eq!(written, "rule\\u{1b}[2K\\rforged\\u{202e}\nsecond line\n");
+    }
 }
