@@ -179,11 +179,10 @@ fn spof(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
     let mut worst_of: Vec<Row> = Vec::new();
     for i in 0..inv.components().len() {
         let x = Idx::new(i);
-        let mut entries: Vec<Idx<Component>> = report.entries_taken_down_by(x).collect();
+        let entries: Vec<Idx<Component>> = report.entries_taken_down_by(x).collect();
         let Some((entry, severity)) = worst(inv, &entries) else {
             continue;
         };
-        entries.sort_by(|a, b| inv.component(*a).id.cmp(&inv.component(*b).id));
         worst_of.push((x, entry, severity, entries));
     }
     let mut by_entry: BTreeMap<Idx<Component>, Vec<usize>> = BTreeMap::new();
@@ -204,7 +203,7 @@ fn spof(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
     let mut out = Vec::with_capacity(worst_of.len());
     for ((x, entry, severity, entries), path) in worst_of.into_iter().zip(paths) {
         let c = inv.component(x);
-        let names: Vec<&str> = entries.iter().map(|&e| inv.component(e).id.as_str()).collect();
+        let names = ids(inv, &entries);
         let (chain, steps) = match &path {
             Some(p) => spof_explanation(inv, x, p),
             None => (Vec::new(), 0),
