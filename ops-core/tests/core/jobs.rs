@@ -415,3 +415,51 @@ job_runs:
         ]
     );
 }
+
+#[test]
+fn jobs_read_the_same_from_yaml_toml_and_json() {
+    let yaml = "
+jobs:
+  - {id: export, schedule: {cron: 'CRON_TZ=Europe/Paris 0 2 * * *'}, deadline: 2h, delivers_to: 'sftp://p/in', monitor: m}
+job_runs:
+  - {job: export, id: r1, started_at: 2026-11-21T01:00:00Z, status: partial, size_bytes: 12, delivered_at: 2026-11-21T01:05:00Z, checksum: 'sha256:ab'}
+";
+    let toml = r#"
+[[jobs]]
+id = "export"
+schedule = { cron = "CRON_TZ=Europe/Paris 0 2 * * *" }
+deadline = "2h"
+delivers_to = "sftp://p/in"
+monitor = "m"
+
+[[job_runs]]
+job = "export"
+id = "r1"
+started_at = "2026-11-21T01:00:00Z"
+status = "partial"
+size_bytes = 12
+delivered_at = "2026-11-21T01:05:00Z"
+checksum = "sha256:ab"
+"#;
+    let json = r#"{"jobs": [{"id": "export", "schedule": {"cron": "CRON_TZ=Europe/Paris 0 2 * * *"}, "deadline": "2h",
+  "delivers_to": "sftp://p/in", "monitor": "m"}],
+ "job_runs": [{"job": "export", "id": "r1", "started_at": "2026-11-21T01:00:00Z", "status": "partial",
+  "size_bytes": 12, "delivered_at": "2026-11-21T01:05:00Z", "checksum": "sha256:ab"}]}"#;
+    let without_locations = |inv: &Inventory| {
+        let mut jobs = inv.jobs().to_vec();
+        let mut runs = inv.job_runs().to_vec();
+        for j in &mut jobs {
+            j.location = ops_core::Location::new("-", 1, 1);
+        }
+        for r in &mut runs {
+            r.location = ops_core::Location::new("-", 1, 1);
+        }
+        format!("{jobs:?}\n{runs:?}")
+    };
+    let from_yaml = without_locations(&load(yaml));
+    for (name, format, text) in [("inv.toml", Format::Toml, toml), ("inv.json", Format::Json, json)] {
+        let inv = Inventory::from_text(name, format, text).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(without_locations(&inv), from_yaml, "{name}");
+    }
+    assert!(from_yaml.contains("status: Partial"), "{from_yaml}");
+}
