@@ -293,7 +293,12 @@ fn judge_every<'a>(
         while i < runs.len() && runs[i].started_at < next {
             i += 1;
         }
+        // Without a deadline the delivery is due at the next instant, which
+        // the run's start moved: judge only once that has passed too.
         let due_at = due(job, s, next).unwrap_or(due_at);
+        if due_at > now {
+            break;
+        }
         status.judged += 1;
         streaks.push(s, due_at, verdict(&runs[from..i], due_at, now));
         s = next;

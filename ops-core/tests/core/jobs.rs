@@ -463,3 +463,23 @@ checksum = "sha256:ab"
     }
     assert!(from_yaml.contains("status: Partial"), "{from_yaml}");
 }
+
+#[test]
+fn an_interval_without_a_deadline_waits_for_the_next_instant_the_run_moved() {
+    // Every 6h: the 06:00 instant's run started at 06:20, so its delivery
+    // is due at 12:20; at 12:10 it is not judged yet, at 12:30 it is.
+    let yaml = "
+jobs: [{id: sync, schedule: {every: 6h}, monitor: m}]
+job_runs:
+  - {job: sync, started_at: 2026-11-22T00:00:00Z, status: success, delivered_at: 2026-11-22T00:05:00Z}
+  - {job: sync, started_at: 2026-11-22T06:20:00Z, status: success, delivered_at: 2026-11-22T12:25:00Z}
+";
+    let at = |t: &str| messages(&run_at(&ops_core::job::MISSED_DELIVERY, yaml, t));
+    assert_eq!(at("2026-11-22T12:10:00Z"), Vec::<String>::new());
+    assert_eq!(
+        at("2026-11-22T12:30:00Z"),
+        [
+            "medium job 'sync': the delivery scheduled at 2026-11-22 06:00 UTC (due by 2026-11-22 12:20 UTC) was missed: the delivery arrived 5m late"
+        ]
+    );
+}
