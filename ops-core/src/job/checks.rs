@@ -176,7 +176,8 @@ pub static STALE: BuiltinRule = BuiltinRule::new(
 Jobs whose latest delivery (a run's `delivered_at`, not empty) arrived longer ago than the
 longest gap between two scheduled instants over the past year (daylight-saving nights
 included) plus the `deadline` (plus that gap again when there is no deadline), and jobs
-with no delivery on record at all (critical).
+with no delivery on record at all (critical): no run, or runs for longer than that since
+the first of them.
 
 ## Why it matters
 A job that stopped, was disabled during an incident and never re-enabled, or lost its
@@ -223,6 +224,9 @@ fn stale(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
                 ),
             ),
             Some(_) => continue,
+            // Runs, none delivered yet, but the first is recent: a new job
+            // whose first delivery may still come.
+            None if status.judged_from.is_some_and(|from| now - from <= allowed) => continue,
             None => (
                 Severity::Critical,
                 match status.last_run {

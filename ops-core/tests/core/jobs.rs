@@ -483,3 +483,26 @@ job_runs:
         ]
     );
 }
+
+#[test]
+fn a_new_job_is_stale_only_once_its_first_delivery_is_overdue() {
+    let yaml = "
+jobs: [{id: gl, schedule: {every: 1d}, deadline: 4h, monitor: m}]
+job_runs:
+  - {job: gl, started_at: 2026-11-22T07:00:00Z, status: failed}
+";
+    assert_eq!(messages(&run_at(&ops_core::job::STALE, yaml, AT)), Vec::<String>::new());
+    assert_eq!(
+        messages(&run_at(&ops_core::job::STALE, yaml, "2026-11-23T11:01:00Z")),
+        ["critical job 'gl' has no delivery on record (last run started at 2026-11-22 07:00 UTC)"]
+    );
+    // No run at all: nothing says it ever worked.
+    assert_eq!(
+        messages(&run_at(
+            &ops_core::job::STALE,
+            "jobs: [{id: gl, schedule: {every: 1d}}]",
+            AT
+        )),
+        ["critical job 'gl' has no delivery on record (and no run)"]
+    );
+}
