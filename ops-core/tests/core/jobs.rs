@@ -506,3 +506,20 @@ job_runs:
         ["critical job 'gl' has no delivery on record (and no run)"]
     );
 }
+
+#[test]
+fn an_offboarding_plan_hands_over_the_persons_jobs() {
+    let inv = load(
+        "
+people: [{id: lee, status: departed, departed_at: 2026-09-30}, {id: maya}]
+jobs:
+  - {id: partner-export, owner: lee, schedule: {every: 1d}}
+  - {id: gl-export, owner: maya, schedule: {every: 1d}}
+",
+    );
+    let access = ops_core::access::EffectiveAccess::new(&inv);
+    let lee = inv.person_by_id("lee").unwrap();
+    let plan = ops_core::access::OffboardingPlan::new(&access, lee, AT.parse().unwrap());
+    let owned: Vec<(&str, &str)> = plan.ownership.iter().map(|o| (o.kind, o.id.as_str())).collect();
+    assert_eq!(owned, [("job", "partner-export")]);
+}
