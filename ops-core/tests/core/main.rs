@@ -17,6 +17,7 @@ mod graph_properties;
 mod import;
 mod incidents;
 mod mef;
+mod model_fidelity;
 mod render_output;
 mod restic_retention;
 mod retention_properties;

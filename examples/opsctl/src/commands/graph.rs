@@ -18,6 +18,10 @@ pub(crate) struct GraphArgs {
     /// Diagram language.
     #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
     pub(crate) format: GraphFormat,
+    /// Derive the person failure domains (who alone administers what) from
+    /// the grants in force at this instant (RFC 3339) instead of now.
+    #[arg(long, value_name = "INSTANT", value_parser = crate::shared::parse_at)]
+    pub(crate) at: Option<ops_core::Timestamp>,
 }
 
 /// Diagram languages of `opsctl graph`.
@@ -32,7 +36,7 @@ pub(crate) enum GraphFormat {
 /// `opsctl graph`: components as nodes, dependencies as edges; entry points
 /// bold, single points of failure red, domains as clusters (dot).
 pub(crate) fn run(args: &GraphArgs) -> Result<u8> {
-    let inv = shared::load(&args.inputs)?;
+    let inv = shared::load_at(&args.inputs, shared::at_or_now(args.at))?;
     let spofs = FailureAnalysis::new(&inv).spofs();
     let spof: BTreeSet<usize> = spofs
         .entries()
