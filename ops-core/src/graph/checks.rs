@@ -146,7 +146,9 @@ pub static SPOF: BuiltinRule = BuiltinRule::new(
 Every component whose failure, on its own, takes at least one entry point down once the
 redundancy rules are applied (`all`, `any`, `at_least`). One finding per component, naming
 every entry it takes down. Severity follows the most critical entry's tier: tier 1 critical,
-tier 2 (or no tier) high, tier 3 medium, tier 4 low.
+tier 2 (or no tier) high, tier 3 medium, tier 4 low. A `logical` component (a cluster, a
+replicated component) never fails on its own and is never reported; what it stands on is.
+Instances of a replicated component are reported as `ID#N` when every instance is needed.
 
 ## Why it matters
 A single point of failure is an outage waiting for its day: a disk, a deploy, an expired
