@@ -439,3 +439,13 @@ replicas = 2
     assert_eq!(from_json, expected);
     assert_eq!(from_toml, expected);
 }
+
+#[test]
+fn the_report_draws_a_logical_component_dashed() {
+    let inv = load(CLUSTER);
+    let report = ops_core::Runner::with_builtin_checks().run(&inv, "2026-11-22T00:00:00Z".parse().unwrap());
+    let html = ops_core::render::to_html(&inv, &report, None);
+    assert!(html.contains("<g class=\"node logical\" data-id=\"pg\">"), "{html}");
+    assert!(html.contains("svg .node.logical rect{stroke-dasharray:5 4}"));
+    assert!(html.contains("<g class=\"node\" data-id=\"pg-primary\">"), "{html}");
+}
