@@ -117,9 +117,9 @@ pub(crate) fn admins_of(
 
 /// For each person who alone administers a system that is a component,
 /// those components (sorted, without repeats), by person: the step of
-/// loading that derives `person` failure domains
-/// ([`Inventory::add_person_domains`]).
-pub(crate) fn sole_admins(inv: &Inventory) -> Vec<(Idx<Person>, Vec<Idx<Component>>)> {
+/// deriving `person` failure domains ([`Inventory::derive_person_domains`]),
+/// at `at` (see [`admins_of`]).
+pub(crate) fn sole_admins(inv: &Inventory, at: Option<Timestamp>) -> Vec<(Idx<Person>, Vec<Idx<Component>>)> {
     let access = EffectiveAccess::new(inv);
     let mut by_person: BTreeMap<Idx<Person>, BTreeSet<Idx<Component>>> = BTreeMap::new();
     for (i, system) in inv.systems().iter().enumerate() {
@@ -127,7 +127,7 @@ pub(crate) fn sole_admins(inv: &Inventory) -> Vec<(Idx<Person>, Vec<Idx<Componen
         if system.components.is_empty() || system.is_workstation() {
             continue;
         }
-        let admins = admins_of(&access, Idx::new(i), None, 2);
+        let admins = admins_of(&access, Idx::new(i), at, 2);
         if admins.len() == 1
             && let Some(&only) = admins.first()
         {

@@ -10,7 +10,7 @@ use crate::check::BuiltinRule;
 use crate::check::{Check, Context};
 use crate::finding::{EntityKind, Finding, Severity, Subject};
 use crate::rule::Rule;
-use crate::{BackupPolicy, Principal, Timestamp, format_duration, format_span};
+use crate::{BackupPolicy, Inventory, Principal, Requirement, Timestamp, format_duration, format_span, listing};
 
 /// The backup rules, in the order of the README's table.
 pub(crate) static RULES: &[&dyn Check] = &[
@@ -76,34 +76,110 @@ or mark the component `stateful: false` if it holds nothing worth restoring.
 
 fn unprotected_data(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
     let inv = ctx.inventory();
-    let mut protected = vec![false; inv.components().len()];
+    let groups = DataGroups::new(inv);
+    let n = inv.components().len();
+    let mut protected = vec![false; n];
     for p in inv.backup_policies() {
-        protected[p.protects.index()] = true;
+        protected[groups.root(p.protects.index())] = true;
         // Where copies are kept holds backups, not data of its own: backing
         // the vault up would back the backups up.
         for c in p.copies.iter().filter_map(|c| c.component) {
-            protected[c.index()] = true;
+            protected[groups.root(c.index())] = true;
         }
     }
-    inv.components()
-        .iter()
-        .zip(&protected)
-        .filter(|(c, p)| c.stateful && !**p)
-        .map(|(c, _)| {
+    // The members holding data, by group root; the group's name: its first
+    // logical component (the cluster), else its only member.
+    let mut holders: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut name: Vec<Option<usize>> = vec![None; n];
+    for (i, c) in inv.components().iter().enumerate() {
+        let root = groups.root(i);
+        if c.stateful {
+            holders[root].push(i);
+        }
+        if c.logical || root == i {
+            let named = &mut name[root];
+            if named.is_none_or(|k| !inv.components()[k].logical) {
+                *named = Some(i);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (root, members) in holders.iter().enumerate() {
+        let Some(named) = name[root] else { continue };
+        if members.is_empty() || protected[root] {
+            continue;
+        }
+        let c = &inv.components()[named];
+        let others: Vec<&str> = (members.iter())
+            .filter(|&&m| m != named && inv.components()[m].instance.is_none())
+            .map(|&m| inv.components()[m].id.as_str())
+            .collect();
+        let mut message = format!(
+            "{} '{}' holds data but no backup policy protects it",
+            c.kind.as_str(),
+            c.id
+        );
+        if let Some(r) = &c.replicas {
+            message.push_str(&format!(" or any of its {} replicas", r.count));
+        }
+        if !others.is_empty() {
+            message.push_str(&format!(", nor any of {}", listing::join(&others, ", ")));
+        }
+        out.push(
             Finding::new(
                 rule.id(),
                 Severity::High,
                 Subject::new(EntityKind::Component, &c.id),
-                format!(
-                    "{} '{}' holds data but no backup policy protects it",
-                    c.kind.as_str(),
-                    c.id
-                ),
+                message,
             )
             .with_remediation(format!("add a backup policy with `protects: {}`", c.id))
-            .at(&c.location)
-        })
-        .collect()
+            .at(&c.location),
+        );
+    }
+    out
+}
+
+/// Components that hold the same data: a logical component with an `any` or
+/// `at_least` rule (a cluster, a replicated component) and its members, which
+/// replicate one another, transitively. A backup of one protects them all.
+struct DataGroups {
+    parent: Vec<u32>,
+}
+
+impl DataGroups {
+    fn new(inv: &Inventory) -> DataGroups {
+        let mut groups = DataGroups {
+            parent: (0..inv.components().len() as u32).collect(),
+        };
+        for (i, c) in inv.components().iter().enumerate() {
+            if c.logical && c.requires != Requirement::All {
+                for d in &c.depends_on {
+                    groups.union(i, d.index());
+                }
+            }
+        }
+        groups
+    }
+
+    fn root(&self, mut x: usize) -> usize {
+        while self.parent[x] as usize != x {
+            x = self.parent[x] as usize;
+        }
+        x
+    }
+
+    /// Joins the groups of `a` and `b`, pointing every node on the way from
+    /// each at the joint root, so that chains stay short.
+    fn union(&mut self, a: usize, b: usize) {
+        let root = self.root(a).min(self.root(b));
+        for mut x in [a, b] {
+            while x != root {
+                let next = self.parent[x] as usize;
+                self.parent[x] = root as u32;
+                x = next;
+            }
+        }
+    }
 }
 
 /// `backup/schedule-exceeds-rpo`: the schedule leaves gaps longer than the RPO.

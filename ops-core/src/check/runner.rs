@@ -99,7 +99,10 @@ impl Runner {
         self.checks.iter().flat_map(|c| c.rules())
     }
 
-    /// Runs every check against `inventory` as of `now`.
+    /// Runs every check against `inventory` as of `now`. The failure
+    /// analysis uses the inventory's `person` failure domains as they are:
+    /// load with [`LoadOptions::at`](crate::LoadOptions::at) set to `now`, or
+    /// call [`Inventory::derive_person_domains`], for the ones in force then.
     pub fn run(&self, inventory: &Inventory, now: Timestamp) -> Report {
         let ctx = Context::new(inventory, now);
         let outcomes = self.checks.iter().map(|check| run_one(check.as_ref(), &ctx)).collect();

@@ -60,7 +60,8 @@ pub struct FailureAnalysis<'a> {
 pub struct EntrySpofs {
     /// The entry point.
     pub entry: Idx<Component>,
-    /// Components other than the entry whose failure alone takes it down, sorted.
+    /// Components other than the entry whose failure alone takes it down,
+    /// sorted; never a logical one, which cannot fail alone.
     pub spofs: Vec<Idx<Component>>,
 }
 
@@ -103,7 +104,7 @@ pub struct DoubleFaults {
     /// The entry point.
     pub entry: Idx<Component>,
     /// Pairs `(x, y)`, `x < y`, neither a single point of failure of the
-    /// entry, whose joint failure takes it down; in index order.
+    /// entry nor logical, whose joint failure takes it down; in index order.
     pub pairs: Vec<(Idx<Component>, Idx<Component>)>,
     /// Whether the list stopped at the limit.
     pub truncated: bool,
@@ -258,6 +259,8 @@ impl<'a> FailureAnalysis<'a> {
         for &e in &cone.g.entries {
             killers.clear();
             cone.killers(e, &mut closure, &mut killers);
+            // A logical component cannot fail alone: it is on the way, not a cause.
+            killers.retain(|&x| cone.g.can_fail(x));
             // Nodes are numbered in inventory order: sorted nodes are sorted components.
             killers.sort_unstable();
             let entry = cone.global(e);
@@ -323,6 +326,7 @@ impl<'a> FailureAnalysis<'a> {
             let mut closure = sized(cone.g.len());
             cone.killers(e, &mut closure, &mut killers);
             put_scratch(&self.closure, Some(closure));
+            killers.retain(|&x| cone.g.can_fail(x));
             killers.sort_unstable();
             return killers.into_iter().map(|x| Idx::new(cone.global(x) as usize)).collect();
         }
@@ -330,6 +334,7 @@ impl<'a> FailureAnalysis<'a> {
         let mut closure = sized(g.len());
         closure.killers(g, self.kill_graph(), entry.index() as u32, &mut killers);
         put_scratch(&self.closure, Some(closure));
+        killers.retain(|&x| g.can_fail(x));
         killers.sort_unstable();
         killers.into_iter().map(|x| Idx::new(x as usize)).collect()
     }
@@ -408,7 +413,7 @@ impl<'a> FailureAnalysis<'a> {
         let mut candidates: Vec<u32> = self
             .cone(e)
             .into_iter()
-            .filter(|c| *c != e && !spofs.contains(c))
+            .filter(|&c| c != e && !spofs.contains(&c) && self.compiled().can_fail(c))
             .collect();
         candidates.sort_unstable();
         let mut pairs = Vec::new();

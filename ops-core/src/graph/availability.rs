@@ -435,6 +435,7 @@ impl Region {
         let deps = Csr::from_pairs(nodes.len(), pairs.iter().copied());
         let dependents = deps.reversed(nodes.len());
         let threshold = nodes.iter().map(|&u| g.threshold[u as usize]).collect();
+        let logical = nodes.iter().map(|&u| g.logical[u as usize]).collect();
         let sub = Compiled {
             deps,
             dependents,
@@ -444,6 +445,7 @@ impl Region {
                 start: vec![0],
                 targets: Vec::new(),
             },
+            logical,
         };
         Region { nodes, g: sub }
     }

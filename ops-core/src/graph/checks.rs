@@ -2,11 +2,13 @@
 //! and domains), redundancy that is only nominal, entries with no redundancy,
 //! and (defined in `availability`) entries estimated below their SLO.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use super::Outage;
 use super::analysis::FailurePath;
+use super::compiled::Compiled;
 use super::cone::PathScratch;
+use super::kill::KillGraph;
 use super::scc::sccs;
 use crate::check::BuiltinRule;
 use crate::check::{Check, Context};
@@ -144,7 +146,9 @@ pub static SPOF: BuiltinRule = BuiltinRule::new(
 Every component whose failure, on its own, takes at least one entry point down once the
 redundancy rules are applied (`all`, `any`, `at_least`). One finding per component, naming
 every entry it takes down. Severity follows the most critical entry's tier: tier 1 critical,
-tier 2 (or no tier) high, tier 3 medium, tier 4 low.
+tier 2 (or no tier) high, tier 3 medium, tier 4 low. A `logical` component (a cluster, a
+replicated component) never fails on its own and is never reported; what it stands on is.
+Instances of a replicated component are reported as `ID#N` when every instance is needed.
 
 ## Why it matters
 A single point of failure is an outage waiting for its day: a disk, a deploy, an expired
@@ -380,14 +384,18 @@ fn nominal_redundancy(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
             continue; // no redundancy to defeat
         }
         let tolerate = n - needed; // losses it survives
-        let shared: Vec<Idx<Component>> = kill
-            .generators(g, i as u32)
-            .iter()
-            .map(|&x| Idx::new(x as usize))
+        let shared: Vec<Idx<Component>> = failable_frontier(g, kill, kill.generators(g, i as u32))
+            .into_iter()
+            .map(|x| Idx::new(x as usize))
             .collect();
+        let what = if c.replicas.is_some() {
+            "replicas"
+        } else {
+            "dependencies"
+        };
         let rule_text = match c.requires {
-            Requirement::AtLeast(k) => format!("at least {k} of {n}"),
-            _ => format!("any of {n}"),
+            Requirement::AtLeast(k) => format!("at least {k} of {n} {what}"),
+            _ => format!("any of {n} {what}"),
         };
         if !shared.is_empty() {
             let names = ids(inv, &shared);
@@ -397,7 +405,7 @@ fn nominal_redundancy(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
                     Severity::Medium,
                     Subject::new(EntityKind::Component, &c.id),
                     format!(
-                        "component '{}' requires {rule_text} dependencies, but a single failure of {} takes enough of them down",
+                        "component '{}' requires {rule_text}, but a single failure of {} takes enough of them down",
                         c.id,
                         listing::join(names.iter().map(|s| format!("'{s}'")), " or ")
                     ),
@@ -435,7 +443,7 @@ fn nominal_redundancy(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
                     Severity::Medium,
                     Subject::new(EntityKind::Component, &c.id),
                     format!(
-                        "component '{}' requires {rule_text} dependencies, but {held} of them are in {} '{}': losing it defeats the redundancy",
+                        "component '{}' requires {rule_text}, but {held} of them are in {} '{}': losing it defeats the redundancy",
                         c.id,
                         domain.kind.as_str(),
                         domain.id
@@ -449,6 +457,28 @@ fn nominal_redundancy(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
             );
         }
     }
+    out
+}
+
+/// The components nearest `start` in the kill graph that can fail on their
+/// own: `start`'s own, and in place of each logical one, the nearest such
+/// components below it (which take it down). Sorted.
+fn failable_frontier(g: &Compiled, kill: &KillGraph, start: &[u32]) -> Vec<u32> {
+    let mut seen: HashSet<u32> = start.iter().copied().collect();
+    let mut stack: Vec<u32> = start.to_vec();
+    let mut out = Vec::new();
+    while let Some(x) = stack.pop() {
+        if g.can_fail(x) {
+            out.push(x);
+            continue;
+        }
+        for &y in kill.generators(g, x) {
+            if seen.insert(y) {
+                stack.push(y);
+            }
+        }
+    }
+    out.sort_unstable();
     out
 }
 
@@ -502,7 +532,8 @@ fn no_redundancy(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
         while let Some(c) = stack.pop() {
             for &d in &inv.component(c).depends_on {
                 if seen.insert(d.index()) {
-                    if !spofs.contains(&d.index()) {
+                    // A logical component cannot fail alone: look through it.
+                    if !spofs.contains(&d.index()) && !inv.component(d).logical {
                         all = false;
                         break;
                     }

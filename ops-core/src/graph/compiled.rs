@@ -23,6 +23,8 @@ pub(crate) struct Compiled {
     pub(crate) entries: Vec<u32>,
     /// `members.row(d)`: every component in domain d or in a domain nested in it, sorted.
     pub(crate) members: Csr,
+    /// The logical components: those that never fail on their own.
+    pub(crate) logical: Vec<bool>,
 }
 
 impl Compiled {
@@ -48,6 +50,7 @@ impl Compiled {
         deps.start.push(0);
         let mut threshold = Vec::with_capacity(n);
         let mut entries = Vec::new();
+        let mut logical = Vec::with_capacity(n);
         // (domain, node) for every direct membership.
         let mut memberships: Vec<(u32, u32)> = Vec::new();
         for i in 0..n {
@@ -56,6 +59,7 @@ impl Compiled {
                 .extend(c.depends_on.iter().map(|d| node_of(d.index() as u32)));
             deps.start.push(deps.targets.len() as u32);
             threshold.push(self::threshold(c));
+            logical.push(c.logical);
             if c.entry {
                 entries.push(i as u32);
             }
@@ -69,11 +73,17 @@ impl Compiled {
             threshold,
             entries,
             members,
+            logical,
         }
     }
 
     pub(crate) fn len(&self) -> usize {
         self.threshold.len()
+    }
+
+    /// Whether node `c` can fail on its own (it is not logical).
+    pub(crate) fn can_fail(&self, c: u32) -> bool {
+        !self.logical[c as usize]
     }
 
     /// Appends the components a failure of `target` fails directly.

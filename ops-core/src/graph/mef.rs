@@ -28,7 +28,8 @@ const PATH_CELL_LIMIT: usize = 4_000_000;
 /// double faults:
 ///
 /// - basic event `fail-<c>`: component `c` fails on its own, with
-///   probability `1 - availability` when `availability` is given;
+///   probability `1 - availability` when `availability` is given (a logical
+///   component has none: its gate is its rule and its domains alone);
 /// - basic event `lost-<d>`: domain `d` is lost (no probability: ops has none
 ///   for domains). A nested domain is a gate `domain-<d>`, the OR of its own
 ///   loss and its parent's, since losing a domain loses every domain inside it;
@@ -116,6 +117,8 @@ enum Formula {
     Or(Vec<Formula>),
     And(Vec<Formula>),
     AtLeast(usize, Vec<Formula>),
+    /// Never true: a logical component that nothing can take down here.
+    False,
 }
 
 /// One unfolded gate: component `node`, not counting on `path` (the members
@@ -199,7 +202,12 @@ impl<'a> Unfolding<'a> {
         let v = self.gates[i].node;
         let path = self.paths[i].clone();
         let component = self.inv.component(Idx::new(v as usize));
-        let mut terms = vec![Formula::Fail(v)];
+        // A logical component has no failure of its own: only its rule and domains.
+        let mut terms = if self.g.can_fail(v) {
+            vec![Formula::Fail(v)]
+        } else {
+            Vec::new()
+        };
         for &d in &component.domains {
             terms.push(self.domain(d.index() as u32));
         }
@@ -312,7 +320,9 @@ impl<'a> Unfolding<'a> {
             out.push_str("    </define-gate>\n");
         }
         out.push_str("  </define-fault-tree>\n  <model-data>\n");
-        let mut components: Vec<u32> = self.gates.iter().map(|g| g.node).collect();
+        let mut components: Vec<u32> = (self.gates.iter().map(|g| g.node))
+            .filter(|&c| self.g.can_fail(c))
+            .collect();
         components.sort_unstable();
         components.dedup();
         for c in components {
@@ -373,6 +383,10 @@ impl<'a> Unfolding<'a> {
                 let _ = writeln!(out, "{pad}<gate name=\"{}\"/>", rule_name(&self.gates[*i].name));
                 return;
             }
+            Formula::False => {
+                let _ = writeln!(out, "{pad}<constant value=\"false\"/>");
+                return;
+            }
             Formula::Or(args) => ("or".to_owned(), args),
             Formula::And(args) => ("and".to_owned(), args),
             Formula::AtLeast(k, args) => (format!("atleast min=\"{k}\""), args),
@@ -410,6 +424,7 @@ fn or(terms: Vec<Formula>) -> Formula {
     }
     match <[Formula; 1]>::try_from(flat) {
         Ok([one]) => one,
+        Err(flat) if flat.is_empty() => Formula::False,
         Err(flat) => Formula::Or(flat),
     }
 }

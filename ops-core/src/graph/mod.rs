@@ -14,7 +14,9 @@ mod propagate;
 mod scc;
 mod structure;
 
-pub use crate::model::components::{Component, ComponentKind, Domain, DomainKind, Requirement};
+pub use crate::model::components::{
+    Component, ComponentKind, Domain, DomainKind, Instance, MAX_INSTANCES, MAX_REPLICAS, Replicas, Requirement,
+};
 pub use analysis::{DoubleFaults, EntryDomainSpofs, EntrySpofs, FailureAnalysis, SpofReport};
 pub use availability::{AvailabilityMethod, AvailabilityOptions, BELOW_SLO, EntryAvailability};
 pub(crate) use checks::RULES;

@@ -42,6 +42,8 @@ const ANNOTATIONS: &[&str] = &[
     "stateful",
     "availability",
     "slo",
+    "logical",
+    "replicas",
 ];
 
 /// The entity kinds ops imports.
@@ -995,6 +997,16 @@ impl Catalog {
         {
             entries.push(("requires", node));
         }
+        if let Some(v) = annotation("logical")
+            && let Some(b) = boolean(v, "logical", sink)
+        {
+            entries.push(("logical", Node::new(Value::Bool(b), v.at.clone())));
+        }
+        if let Some(v) = annotation("replicas")
+            && let Some(node) = replicas(v, sink)
+        {
+            entries.push(("replicas", node));
+        }
         let mut deps: Vec<(String, Location)> = Vec::new();
         for r in parts.depends_on {
             deps.extend(self.resolve_id(e, &DEPENDS_ON, r, sink));
@@ -1128,6 +1140,46 @@ fn requires(v: &Spanned<String>, sink: &Sink) -> Option<Node> {
         format!("{PREFIX}requires: expected 'all', 'any' or 'at_least:K' (e.g. at_least:2), found '{text}'"),
     ));
     None
+}
+
+/// `COUNT`, optionally followed by `; min=K` and `; spread=D1,D2,...`
+/// (`3; min=2; spread=zone-a,zone-b,zone-c`): `replicas:` of an inventory.
+/// The numbers are range-checked, and the domains resolved, with the rest of
+/// the inventory.
+fn replicas(v: &Spanned<String>, sink: &Sink) -> Option<Node> {
+    let mut parts = v.value.split(';').map(str::trim);
+    let bad = |what: String| {
+        sink.push(Diagnostic::at(
+            &v.at,
+            format!(
+                "{PREFIX}replicas: {what}; expected a count, optionally with '; min=K' and \
+                 '; spread=DOMAIN,DOMAIN' (e.g. '3; min=2; spread=zone-a,zone-b,zone-c')"
+            ),
+        ));
+        None
+    };
+    let count = parts.next().unwrap_or_default();
+    let Ok(count) = count.parse::<i64>() else {
+        return bad(format!("'{count}' is not a count"));
+    };
+    let mut entries = vec![("count", Node::new(Value::Int(count), v.at.clone()))];
+    for part in parts {
+        match part.split_once('=').map(|(k, x)| (k.trim(), x.trim())) {
+            Some(("min", k)) => match k.parse::<i64>() {
+                Ok(k) => entries.push(("min", Node::new(Value::Int(k), v.at.clone()))),
+                Err(_) => return bad(format!("min '{k}' is not a count")),
+            },
+            Some(("spread", list)) => {
+                let domains = (list.split(',').map(str::trim))
+                    .filter(|d| !d.is_empty())
+                    .map(|d| str_node(d, &v.at))
+                    .collect();
+                entries.push(("spread", Node::new(Value::Seq(domains), v.at.clone())));
+            }
+            _ => return bad(format!("unknown part '{part}'")),
+        }
+    }
+    Some(map_node(entries, &v.at))
 }
 
 /// How to read a Backstage catalog.

@@ -70,7 +70,8 @@ fn unowned_component(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
     inv.components()
         .iter()
         .zip(&used)
-        .filter(|(c, _)| c.owners.is_empty())
+        // An instance has its component's owners: the component speaks for it.
+        .filter(|(c, _)| c.owners.is_empty() && c.instance.is_none())
         .map(|(c, &used)| {
             let important = c.entry || c.stateful || used;
             let severity = if important { Severity::Medium } else { Severity::Low };
@@ -192,7 +193,7 @@ fn departed_owner(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
                 .at(at),
         );
     };
-    for c in inv.components() {
+    for c in inv.components().iter().filter(|c| c.instance.is_none()) {
         for &o in &c.owners {
             report(EntityKind::Component, &c.id, "component", o, &c.location);
         }
@@ -244,14 +245,16 @@ fn no_entry(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
     if components.is_empty() || components.iter().any(|c| c.entry) {
         return Vec::new();
     }
+    // As written: instances are not counted apart from their component.
+    let written = components.iter().filter(|c| c.instance.is_none()).count();
     vec![
         Finding::new(
             rule.id(),
             Severity::Medium,
             Subject::new(EntityKind::Inventory, "inventory"),
-            format!("none of the {} components is an entry point", components.len()),
+            format!("none of the {written} components is an entry point"),
         )
-        .with_evidence("components", components.len())
+        .with_evidence("components", written)
         .with_remediation("mark user-facing components with `entry: true`")
         .at(&components[0].location),
     ]
@@ -297,7 +300,7 @@ fn unreachable_component(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding>
     components
         .iter()
         .zip(&reached)
-        .filter(|(_, r)| !**r)
+        .filter(|(c, r)| !**r && c.instance.is_none())
         .map(|(c, _)| {
             Finding::new(
                 rule.id(),

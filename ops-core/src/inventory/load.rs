@@ -10,7 +10,6 @@ use super::sections::RawInventory;
 use super::validate;
 use super::{Inventory, LoadOptions};
 use crate::Error;
-use crate::access;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::import::{Backstage, BackstageOptions, Imported, Importer, problem};
 use crate::source::de::Sink;
@@ -76,7 +75,7 @@ impl Inventory {
                     .map(|(name, format, text)| (Arc::from(name.as_str()), *format, text.as_str())),
             )
             .collect();
-        Inventory::build(&sources, imports, &options.limits, diags)
+        Inventory::build(&sources, imports, &options.limits, options.at, diags)
     }
 
     /// Loads an inventory from one in-memory text; `name` is used in locations.
@@ -97,7 +96,7 @@ impl Inventory {
             ));
             return Err(Error::Invalid(diags));
         }
-        Inventory::build(&[(Arc::from(name), format, text)], Vec::new(), &limits, diags)
+        Inventory::build(&[(Arc::from(name), format, text)], Vec::new(), &limits, None, diags)
     }
 
     /// Loads `sources` (inventory files) and `imports` (what importers read
@@ -107,6 +106,7 @@ impl Inventory {
         sources: &[(Arc<str>, Format, &'t str)],
         imports: Vec<Imported>,
         limits: &LoadLimits,
+        at: Option<crate::Timestamp>,
         mut diags: Diagnostics,
     ) -> Result<Inventory, Error> {
         let sink = Sink::default();
@@ -170,8 +170,7 @@ impl Inventory {
         inventory.notes = notes;
         // The one derived step: who alone administers a component becomes a
         // failure domain of kind `person` (see `access/single-admin`).
-        let sole = access::sole_admins(&inventory);
-        inventory.add_person_domains(sole);
+        inventory.derive_person_domains(at);
         Ok(inventory)
     }
 }

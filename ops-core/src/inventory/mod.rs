@@ -79,10 +79,22 @@ pub struct Inventory {
     /// What the loader skipped on purpose (Backstage entities of kinds ops
     /// does not import), with where.
     notes: Vec<Diagnostic>,
+    /// What deriving the `person` failure domains added, so that it can be
+    /// derived again for another instant.
+    derived: DerivedDomains,
     /// Built on the first lookup by id: most runs (`opsctl spof`, the checks)
     /// never look anything up by id, and for a large estate the tables cost
     /// an allocation per id and a table as large as the id set.
     by_id: OnceLock<Lookups>,
+}
+
+/// The `person` failure domains derived from who alone administers what
+/// ([`Inventory::derive_person_domains`]): the domains made for them (from
+/// `first_domain` on) and the memberships added, written ones untouched.
+#[derive(Debug)]
+struct DerivedDomains {
+    first_domain: usize,
+    memberships: Vec<(Idx<Component>, Idx<Domain>)>,
 }
 
 /// Id lookups, built from the entity lists (validation guarantees the ids are unique).
@@ -172,6 +184,9 @@ pub struct LoadOptions {
     /// with the name its locations use and its format, loaded beside the
     /// files. Each is held to `limits.max_file_bytes` like a file.
     pub texts: Vec<(String, crate::Format, String)>,
+    /// The instant the `person` failure domains are derived for (see
+    /// [`Inventory::derive_person_domains`]); `None`: every grant counts.
+    pub at: Option<crate::Timestamp>,
 }
 
 impl Inventory {
@@ -194,6 +209,7 @@ impl Inventory {
         problems: Vec<Problem>,
         changes: Vec<Change>,
     ) -> Inventory {
+        let written_domains = domains.len();
         Inventory {
             components,
             entries,
@@ -214,8 +230,50 @@ impl Inventory {
             problems,
             changes,
             notes: Vec::new(),
+            derived: DerivedDomains {
+                first_domain: written_domains,
+                memberships: Vec::new(),
+            },
             by_id: OnceLock::new(),
         }
+    }
+
+    /// Derives the `person` failure domains again, for the instant `at`:
+    /// each person who alone can administer a system that is a component
+    /// becomes a failure domain of those components, counting only the
+    /// grants in force at `at` and the people who had not left by then
+    /// (`None`: every grant, and the people not recorded as departed, which
+    /// is how loading derives them). What an earlier derivation added is
+    /// taken away first; domains and memberships written in the inventory
+    /// stay. Failure analysis made before the call does not see the change.
+    ///
+    /// ```
+    /// use ops_core::{Format, Inventory};
+    /// let mut inv = Inventory::from_text("inv.yaml", Format::Yaml, "
+    /// components: [{id: db, entry: true}]
+    /// people: [{id: ana}, {id: ben}]
+    /// systems: [{id: db-admin, component: db}]
+    /// grants:
+    ///   - {principal: ana, system: db-admin, level: admin}
+    ///   - {principal: ben, system: db-admin, level: admin, expires_at: 2026-06-01}
+    /// ")?;
+    /// let db = inv.component(inv.component_by_id("db").expect("defined"));
+    /// assert!(db.domains.is_empty()); // two admins
+    /// inv.derive_person_domains(Some("2026-07-01T00:00:00Z".parse()?));
+    /// let db = inv.component(inv.component_by_id("db").expect("defined"));
+    /// assert_eq!(inv.domain(db.domains[0]).id, "ana"); // ben's grant has expired
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn derive_person_domains(&mut self, at: Option<crate::Timestamp>) {
+        for (c, d) in std::mem::take(&mut self.derived.memberships) {
+            self.components[c.index()].domains.retain(|&x| x != d);
+        }
+        if self.domains.len() > self.derived.first_domain {
+            self.domains.truncate(self.derived.first_domain);
+            self.by_id = OnceLock::new();
+        }
+        let sole = crate::access::sole_admins(self, at);
+        self.add_person_domains(sole);
     }
 
     /// Puts the components of each person in `sole` (the systems exactly one
@@ -224,7 +282,7 @@ impl Inventory {
     /// one with the person's id if that is a `person` domain already,
     /// otherwise a new one named after the person (`person:<id>` when the id
     /// is taken by a component or another kind of domain).
-    pub(crate) fn add_person_domains(&mut self, sole: Vec<(Idx<Person>, Vec<Idx<Component>>)>) {
+    fn add_person_domains(&mut self, sole: Vec<(Idx<Person>, Vec<Idx<Component>>)>) {
         for (person, components) in sole {
             let p = &self.people[person.index()];
             let existing = self.target_by_id(&p.id);
@@ -244,6 +302,7 @@ impl Inventory {
                 let domains = &mut self.components[c.index()].domains;
                 if !domains.contains(&domain) {
                     domains.push(domain);
+                    self.derived.memberships.push((c, domain));
                 }
             }
         }

@@ -139,6 +139,11 @@ pub(crate) struct RawComponent<'t> {
     /// Ids of the components this one needs.
     #[serde(default, borrow)]
     pub(crate) depends_on: Vec<RawIdRef<'t>>,
+    /// Never fails on its own, only through its dependencies: a cluster, a
+    /// pool, a pair of providers (never a single point of failure itself).
+    pub(crate) logical: Option<Box<Placed<bool>>>,
+    /// Identical instances: `3`, or `{count: 3, min: 2, spread: [zone-a, zone-b, zone-c]}`.
+    pub(crate) replicas: Option<Box<Placed<RawReplicas>>>,
     /// Criticality: 1 (most critical) to 4.
     #[schemars(range(min = 1, max = 4))]
     pub(crate) tier: Option<Box<Placed<i64>>>,
@@ -159,6 +164,69 @@ pub(crate) struct RawComponent<'t> {
     /// Free-form labels.
     #[serde(default)]
     pub(crate) tags: Vec<String>,
+}
+
+/// `replicas:` as written: a count, or a count with a minimum and a spread.
+#[derive(Debug)]
+pub(crate) enum RawReplicas {
+    /// `replicas: 3`.
+    Count(i64),
+    /// `replicas: {count: 3, min: 2, spread: [...]}`.
+    Spec(RawReplicaSpec),
+}
+
+/// The long form of `replicas:`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawReplicaSpec {
+    /// How many instances (1 to 10000).
+    #[schemars(range(min = 1, max = 10000))]
+    pub(crate) count: Placed<i64>,
+    /// How many must be up for the component to be up (default 1).
+    #[schemars(range(min = 1))]
+    pub(crate) min: Option<Placed<i64>>,
+    /// Failure domains to place the instances in, in turn: instance `i`
+    /// (1-based) in `spread[(i - 1) mod len]`.
+    #[serde(default)]
+    pub(crate) spread: Vec<RawId>,
+}
+
+impl<'de> Deserialize<'de> for RawReplicas {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RawReplicas;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a count of replicas, or {count, min, spread}")
+            }
+            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<RawReplicas, E> {
+                Ok(RawReplicas::Count(n))
+            }
+            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<RawReplicas, E> {
+                Ok(RawReplicas::Count(i64::try_from(n).unwrap_or(i64::MAX)))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<RawReplicas, A::Error> {
+                RawReplicaSpec::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(RawReplicas::Spec)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl JsonSchema for RawReplicas {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Replicas".into()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let spec = generator.subschema_for::<RawReplicaSpec>();
+        schemars::json_schema!({
+            "description": "How many identical instances: a count, or {count, min, spread}.",
+            "oneOf": [
+                {"type": "integer", "minimum": 1, "maximum": 10000},
+                spec
+            ]
+        })
+    }
 }
 
 /// The kinds of component ops knows.

@@ -565,6 +565,8 @@ pub(crate) fn validate(mut raw: RawInventory) -> Result<Inventory, Diagnostics> 
             c
         })
         .collect();
+    let mut components = components;
+    expand_replicas(&mut v, &mut components);
     let domains: Vec<Domain> = raw.domains.iter().map(|(_, d)| domain(&mut v, &ns, d)).collect();
     check_domain_nesting(&mut v, &domains);
     let people: Vec<Person> = raw.people.iter().map(|(_, p)| person(&mut v, p)).collect();
@@ -856,6 +858,39 @@ fn component(
             None
         }
     });
+    let logical = c.logical.as_ref().is_some_and(|l| l.value);
+    if let Some(l) = c.logical.as_deref().filter(|l| l.value) {
+        if n == 0 {
+            v.error(
+                &l.at.in_file(file),
+                format!(
+                    "component '{}' is logical: it fails only through its dependencies, but it has none",
+                    id.value
+                ),
+            );
+        }
+        if let Some(a) = &c.availability {
+            v.error(
+                &a.at.in_file(file),
+                format!(
+                    "component '{}' is logical: it never fails on its own, so it has no availability of its own \
+                     (give its dependencies theirs)",
+                    id.value
+                ),
+            );
+        }
+        if let Some(r) = &c.replicas {
+            v.error(
+                &r.at.in_file(file),
+                format!(
+                    "component '{}' is both logical and replicated: its instances would never fail \
+                     (write `replicas:` alone: a replicated component is already logical)",
+                    id.value
+                ),
+            );
+        }
+    }
+    let replicas = c.replicas.as_deref().and_then(|r| replicas(v, ns, &id.value, r, file));
     Component {
         id: (*id.value).to_owned(),
         name: c.name,
@@ -881,7 +916,151 @@ fn component(
         availability: v.probability("availability", c.availability.as_deref(), file),
         slo: v.probability("slo", c.slo.as_deref(), file),
         tags: c.tags,
+        logical,
+        replicas,
+        instance: None,
         location,
+    }
+}
+
+/// The model of `replicas:` on component `id`, its instances not yet made
+/// (see [`expand_replicas`]).
+fn replicas(
+    v: &mut Validator,
+    ns: &Namespaces,
+    id: &str,
+    r: &Placed<RawReplicas>,
+    file: &Arc<str>,
+) -> Option<Replicas> {
+    let (count, min, spread) = match &r.value {
+        RawReplicas::Count(n) => ((*n, r.at), None, &[][..]),
+        RawReplicas::Spec(spec) => (
+            (spec.count.value, spec.count.at),
+            spec.min.as_ref().map(|m| (m.value, m.at)),
+            &spec.spread[..],
+        ),
+    };
+    let Ok(count_value @ 1..=MAX_REPLICAS) = u32::try_from(count.0) else {
+        v.error(
+            &count.1.in_file(file),
+            format!(
+                "replicas of component '{id}' must be 1 to {MAX_REPLICAS}; found {}",
+                count.0
+            ),
+        );
+        return None;
+    };
+    let min_value = match min {
+        None => 1,
+        Some((m, at)) => match u32::try_from(m) {
+            Ok(k) if (1..=count_value).contains(&k) => k,
+            _ => {
+                v.error(
+                    &at.in_file(file),
+                    format!("min of component '{id}''s replicas must be 1 to its count, {count_value}; found {m}"),
+                );
+                return None;
+            }
+        },
+    };
+    let mut domains = Vec::with_capacity(spread.len());
+    for (j, d) in spread.iter().enumerate() {
+        if let Some(first) = spread[..j].iter().find(|e| e.value == d.value) {
+            v.error(
+                &d.at,
+                format!("'{}' is listed twice in spread (first at {})", d.value, first.at),
+            );
+            continue;
+        }
+        domains.extend(v.resolve(&ns.domains, d));
+    }
+    Some(Replicas {
+        count: count_value,
+        min: min_value,
+        spread: domains,
+        first: Idx::new(0),
+    })
+}
+
+/// Makes the instances of every replicated component, appended after the
+/// written components in order: instance `i` of `web` is `web#i`, with what
+/// `web` was written with (dependencies, rule, domains, availability) and
+/// the `i`-th domain of the spread in turn. `web` itself becomes logical and
+/// needs at least `min` of its instances. Refuses an inventory that would
+/// hold more than [`MAX_INSTANCES`] instances in all, at the component that
+/// crosses the line.
+fn expand_replicas(v: &mut Validator, components: &mut Vec<Component>) {
+    let written = components.len();
+    let mut total = 0usize;
+    for i in 0..written {
+        let Some(replicas) = &components[i].replicas else {
+            continue;
+        };
+        let (count, min) = (replicas.count, replicas.min);
+        total += count as usize;
+        if total > MAX_INSTANCES {
+            let c = &components[i];
+            v.error(
+                &c.location,
+                format!(
+                    "component '{}' brings the inventory's replicas to more than {MAX_INSTANCES} instances in all",
+                    c.id
+                ),
+            );
+            return;
+        }
+        let first = Idx::new(components.len());
+        let spread = replicas.spread.clone();
+        let c = &mut components[i];
+        let depends_on = std::mem::take(&mut c.depends_on);
+        let domains = std::mem::take(&mut c.domains);
+        let requires = std::mem::replace(
+            &mut c.requires,
+            if min == 1 {
+                Requirement::Any
+            } else {
+                Requirement::AtLeast(min)
+            },
+        );
+        let availability = c.availability.take();
+        c.logical = true;
+        c.depends_on = (0..count as usize).map(|k| Idx::new(first.index() + k)).collect();
+        if let Some(r) = &mut c.replicas {
+            r.first = first;
+        }
+        let template = Component {
+            id: String::new(),
+            name: c.name.clone(),
+            kind: c.kind,
+            description: None,
+            entry: false,
+            requires,
+            depends_on,
+            tier: c.tier,
+            owners: c.owners.clone(),
+            domains,
+            stateful: c.stateful,
+            availability,
+            slo: None,
+            tags: c.tags.clone(),
+            logical: false,
+            replicas: None,
+            instance: None,
+            location: c.location.clone(),
+        };
+        let of = Idx::new(i);
+        let id = c.id.clone();
+        for number in 1..=count {
+            let mut instance = template.clone();
+            instance.id = format!("{id}#{number}");
+            if let Some(&zone) = spread.get((number as usize - 1) % spread.len().max(1))
+                && !instance.domains.contains(&zone)
+            {
+                instance.domains.push(zone);
+            }
+            instance.instance = Some(Instance { of, number });
+            components.push(instance);
+        }
     }
 }
 

@@ -35,8 +35,60 @@ pub struct Component {
     pub slo: Option<f64>,
     /// Free-form labels.
     pub tags: Vec<String>,
+    /// Never fails on its own, only through its dependencies: a cluster, a
+    /// pool, a pair of providers. It is never a single point of failure, a
+    /// member of a double fault or a basic event of a fault tree, and it has
+    /// no availability of its own; it still carries failure to what depends
+    /// on it, and its failure domains still take it down.
+    pub logical: bool,
+    /// Written with `replicas:`: the component stands for that many identical
+    /// instances. Its `depends_on` then lists the instances (what was written
+    /// applies to each instance), its `requires` is "at least `min` of them",
+    /// and it is [`logical`](Component::logical).
+    pub replicas: Option<Replicas>,
+    /// One instance of a component written with `replicas:`: its id is the
+    /// component's followed by `#` and the instance's number (`web#2`).
+    pub instance: Option<Instance>,
     /// Where it is defined.
     pub location: Location,
+}
+
+/// The most instances one component may have (`replicas: 10000`).
+pub const MAX_REPLICAS: u32 = 10_000;
+/// The most instances an inventory may hold in all: each is a component.
+pub const MAX_INSTANCES: usize = 1_000_000;
+
+/// How a component written with `replicas:` is replicated.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Replicas {
+    /// How many instances.
+    pub count: u32,
+    /// How many must be up for the component to be up.
+    pub min: u32,
+    /// The domains the instances are spread over: instance `i` (1-based) is
+    /// placed in `spread[(i - 1) % spread.len()]`.
+    pub spread: Vec<Idx<Domain>>,
+    /// The first instance; the others follow it, in order.
+    pub first: Idx<Component>,
+}
+
+impl Replicas {
+    /// The instances, `#1` first.
+    pub fn instances(&self) -> impl ExactSizeIterator<Item = Idx<Component>> + use<> {
+        let first = self.first.index();
+        (first..first + self.count as usize).map(Idx::new)
+    }
+}
+
+/// Which component an instance belongs to, and its number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Instance {
+    /// The component written with `replicas:`.
+    pub of: Idx<Component>,
+    /// 1-based.
+    pub number: u32,
 }
 
 /// The kinds of component.

@@ -165,13 +165,16 @@ pub(crate) fn dependency_svg(
         if spof {
             tip.push_str("; single point of failure");
         }
+        if c.logical {
+            tip.push_str("; logical: fails only through its dependencies");
+        }
         if !c.domains.is_empty() {
             let ds: Vec<&str> = c.domains.iter().map(|&d| inv.domain(d).id.as_str()).collect();
             let _ = write!(tip, "; in {}", ds.join(", "));
         }
         let cx = coord(p.center_x());
         html! {
-            g.node.spof[spof].on-path[highlights.on_path.contains(&i)].entry[c.entry]
+            g.node.spof[spof].on-path[highlights.on_path.contains(&i)].entry[c.entry].logical[c.logical]
                 .selected[selected.is_some_and(|e| e.index() == i)] data-id=(c.id) {
                 title { (tip) }
                 // maud writes no `/>`: empty SVG elements get an end tag,

@@ -394,6 +394,7 @@ svg .node.on-path rect{fill:#fff1e5;stroke:var(--path);stroke-width:2}
 svg .node.spof rect{fill:#ffebe9;stroke:var(--high);stroke-width:2.5}
 svg .node.spof text{fill:#a40e26;font-weight:600}
 svg .node.selected rect{stroke-width:3.5}
+svg .node.logical rect{stroke-dasharray:5 4}
 svg .edge{fill:none;stroke:#8c959f;stroke-width:1.3}
 svg .edge.cycle{stroke-dasharray:5 4}
 svg .edge.on-path{stroke:var(--path);stroke-width:3}

@@ -427,3 +427,60 @@ fn a_catalog_file_that_cannot_be_read_hides_its_ids_too() {
     let list: Vec<String> = problems(err).iter().map(|p| p.replace(&base, "")).collect();
     assert_eq!(list, ["catalog/c.yaml: not valid UTF-8 (at byte 40)"]);
 }
+
+#[test]
+fn logical_and_replicas_annotations_describe_clusters() {
+    let catalog = "\
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: web
+  annotations:
+    ops.dev/entry: 'true'
+    ops.dev/replicas: '3; min=2; spread=zone-a,zone-b'
+spec: {type: website, lifecycle: production, owner: team, dependsOn: [resource:pg]}
+---
+apiVersion: backstage.io/v1alpha1
+kind: Resource
+metadata:
+  name: pg
+  annotations: {ops.dev/logical: 'true', ops.dev/requires: any}
+spec: {type: database, owner: team, dependsOn: [resource:pg-a, resource:pg-b]}
+---
+apiVersion: backstage.io/v1alpha1
+kind: Resource
+metadata: {name: pg-a}
+spec: {type: database, owner: team}
+---
+apiVersion: backstage.io/v1alpha1
+kind: Resource
+metadata: {name: pg-b}
+spec: {type: database, owner: team}
+---
+apiVersion: backstage.io/v1alpha1
+kind: Group
+metadata: {name: team}
+spec: {type: team, children: []}
+";
+    let zones = "domains: [{id: zone-a, kind: zone}, {id: zone-b, kind: zone}]\n";
+    let inv = load("clusters", &[("all.yaml", catalog)], &[("zones.yaml", zones)]).unwrap();
+    let pg = inv.component(inv.component_by_id("pg").unwrap());
+    assert!(pg.logical);
+    let web = inv.component(inv.component_by_id("web").unwrap());
+    assert_eq!(web.requires, Requirement::AtLeast(2));
+    let web3 = inv.component(inv.component_by_id("web#3").unwrap());
+    assert_eq!(inv.domain(web3.domains[0]).id, "zone-a");
+    let spofs = ops_core::graph::FailureAnalysis::new(&inv).spofs();
+    assert_eq!(spofs.entries()[0].spofs, []);
+
+    let bad = catalog.replace("'3; min=2; spread=zone-a,zone-b'", "'3; most=2'");
+    let got = problems(load("clusters-bad", &[("all.yaml", &bad)], &[("zones.yaml", zones)]).unwrap_err());
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(
+        got[0].ends_with(
+            "all.yaml:7:23: ops.dev/replicas: unknown part 'most=2'; expected a count, optionally with '; min=K' and \
+             '; spread=DOMAIN,DOMAIN' (e.g. '3; min=2; spread=zone-a,zone-b,zone-c')"
+        ),
+        "{got:?}"
+    );
+}

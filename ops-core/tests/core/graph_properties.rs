@@ -283,3 +283,162 @@ proptest! {
         }
     }
 }
+
+/// How a random graph uses `logical` and `replicas` on top of [`Spec`]: per
+/// component, logical (applied only to one with dependencies and no
+/// replicas), and replicas as (count, min) with the spread's first domain.
+#[derive(Clone, Debug)]
+struct Fidelity {
+    logical: Vec<bool>,
+    replicas: Vec<Option<(u32, u32, usize)>>,
+}
+
+fn fidelity(n: usize) -> impl Strategy<Value = Fidelity> {
+    let replicas = proptest::option::weighted(0.25, (1u32..4, 0u32..4, 0usize..4));
+    (
+        proptest::collection::vec(proptest::bool::weighted(0.3), n),
+        proptest::collection::vec(replicas, n),
+    )
+        .prop_map(|(logical, replicas)| Fidelity {
+            logical,
+            replicas: replicas
+                .into_iter()
+                .map(|r| r.map(|(count, min, spread)| (count, min % count + 1, spread)))
+                .collect(),
+        })
+}
+
+/// The spec's components as JSON, with `fidelity` either written as
+/// `logical`/`replicas` (`written`), or spelled out by hand: instances
+/// `cK-rI` and a logical `cK` needing `min` of them.
+fn fidelity_json(s: &Spec, f: &Fidelity, written: bool) -> String {
+    let nd = s.domains.len();
+    let mut components = Vec::new();
+    for (i, (deps, rule, entry, domain)) in s.components.iter().enumerate() {
+        let mut c = serde_json::json!({
+            "id": format!("c{i}"),
+            "entry": entry,
+            "depends_on": deps.iter().map(|d| format!("c{d}")).collect::<Vec<_>>(),
+        });
+        match rule {
+            Rule::All => {}
+            Rule::Any => c["requires"] = "any".into(),
+            Rule::AtLeast(k) => c["requires"] = serde_json::json!({"at_least": k}),
+        }
+        let domains: Vec<String> = domain.iter().map(|d| format!("d{d}")).collect();
+        c["domains"] = serde_json::json!(domains);
+        // Spread over two domains from the chosen one on, when there are any.
+        let spread: Vec<String> = match f.replicas[i] {
+            Some((_, _, first)) if nd > 0 => (0..2.min(nd)).map(|k| format!("d{}", (first + k) % nd)).collect(),
+            _ => Vec::new(),
+        };
+        match f.replicas[i] {
+            Some((count, min, _)) if written => {
+                c["replicas"] = serde_json::json!({"count": count, "min": min, "spread": spread});
+                components.push(c);
+            }
+            Some((count, min, _)) => {
+                let instances: Vec<String> = (1..=count).map(|k| format!("c{i}-r{k}")).collect();
+                for (k, id) in instances.iter().enumerate() {
+                    let mut instance = c.clone();
+                    instance["id"] = id.clone().into();
+                    instance["entry"] = false.into();
+                    let mut domains = domains.clone();
+                    if let Some(zone) = spread.get(k % spread.len().max(1))
+                        && !domains.contains(zone)
+                    {
+                        domains.push(zone.clone());
+                    }
+                    instance["domains"] = serde_json::json!(domains);
+                    components.push(instance);
+                }
+                let mut parent = serde_json::json!({
+                    "id": format!("c{i}"), "entry": entry, "logical": true, "depends_on": instances,
+                });
+                parent["requires"] = if min == 1 {
+                    "any".into()
+                } else {
+                    serde_json::json!({"at_least": min})
+                };
+                components.push(parent);
+            }
+            None => {
+                if f.logical[i] && !deps.is_empty() {
+                    c["logical"] = true.into();
+                }
+                components.push(c);
+            }
+        }
+    }
+    let domains: Vec<serde_json::Value> = (s.domains.iter().enumerate())
+        .map(|(i, parent)| match parent {
+            Some(p) => serde_json::json!({"id": format!("d{i}"), "kind": "zone", "parent": format!("d{p}")}),
+            None => serde_json::json!({"id": format!("d{i}"), "kind": "zone"}),
+        })
+        .collect();
+    serde_json::json!({"components": components, "domains": domains}).to_string()
+}
+
+/// A component's id with an instance written by hand (`c3-r2`) named as
+/// `replicas:` names it (`c3#2`).
+fn instance_name(id: &str) -> String {
+    match id.split_once("-r") {
+        Some((c, k)) => format!("{c}#{k}"),
+        None => id.to_owned(),
+    }
+}
+
+proptest! {
+    #![proptest_config(cases(256))]
+
+    /// `logical` and `replicas` against their definitions: the single points
+    /// of failure and double faults of every entry are brute force's, minus
+    /// the logical components (they never fail alone), and `replicas:` gives
+    /// the same answers, instance for instance, as its instances spelled out
+    /// by hand.
+    #[test]
+    fn logical_and_replicas_match_brute_force((s, f) in spec_up_to(12).prop_flat_map(|s| {
+        let n = s.components.len();
+        (Just(s), fidelity(n))
+    })) {
+        let written = Inventory::from_text("written.json", Format::Json, &fidelity_json(&s, &f, true)).unwrap();
+        let by_hand = Inventory::from_text("by-hand.json", Format::Json, &fidelity_json(&s, &f, false)).unwrap();
+        let n = by_hand.components().len();
+        prop_assert_eq!(written.components().len(), n);
+        let name = |inv: &Inventory, i: usize| instance_name(&inv.components()[i].id);
+        let (a, b) = (FailureAnalysis::new(&written), FailureAnalysis::new(&by_hand));
+        let single: Vec<BTreeSet<usize>> = (0..n).map(|x| brute_down(&by_hand, &BTreeSet::from([x]))).collect();
+        let can_fail = |x: usize| !by_hand.components()[x].logical;
+        for (ra, rb) in a.spofs().entries().iter().zip(b.spofs().entries()) {
+            let e = rb.entry.index();
+            prop_assert_eq!(name(&written, ra.entry.index()), name(&by_hand, e));
+            let expected: BTreeSet<String> = (0..n)
+                .filter(|&x| x != e && can_fail(x) && single[x].contains(&e))
+                .map(|x| name(&by_hand, x))
+                .collect();
+            let got_b: BTreeSet<String> = rb.spofs.iter().map(|c| name(&by_hand, c.index())).collect();
+            let got_a: BTreeSet<String> = ra.spofs.iter().map(|c| name(&written, c.index())).collect();
+            prop_assert_eq!(&got_b, &expected, "SPOFs of {} by hand", name(&by_hand, e));
+            prop_assert_eq!(&got_a, &expected, "SPOFs of {} written", name(&by_hand, e));
+            let mut pairs = BTreeSet::new();
+            for x in (0..n).filter(|&x| x != e && can_fail(x) && !single[x].contains(&e)) {
+                for y in (x + 1..n).filter(|&y| y != e && can_fail(y) && !single[y].contains(&e)) {
+                    if brute_down(&by_hand, &BTreeSet::from([x, y])).contains(&e) {
+                        let (p, q) = (name(&by_hand, x), name(&by_hand, y));
+                        pairs.insert(if p < q { (p, q) } else { (q, p) });
+                    }
+                }
+            }
+            let got: BTreeSet<(String, String)> = (a.double_faults(ra.entry, usize::MAX).pairs.iter())
+                .map(|(x, y)| {
+                    let (p, q) = (name(&written, x.index()), name(&written, y.index()));
+                    if p < q { (p, q) } else { (q, p) }
+                })
+                .collect();
+            prop_assert_eq!(&got, &pairs, "double faults of {}", name(&by_hand, e));
+        }
+        for (ra, rb) in a.domain_spofs().iter().zip(b.domain_spofs()) {
+            prop_assert_eq!(&ra.domains, &rb.domains);
+        }
+    }
+}

@@ -209,7 +209,7 @@ fn unknown_field_without_a_close_match_lists_the_fields() {
         yaml("components:\n  - id: web\n    colour: red\n"),
         [
             "inv.yaml:3:5: unknown field 'colour'; expected one of: id, name, kind, description, entry, requires, \
-             depends_on, tier, owners, domains, stateful, availability, slo, tags"
+             depends_on, logical, replicas, tier, owners, domains, stateful, availability, slo, tags"
         ]
     );
 }
@@ -605,7 +605,7 @@ fn every_problem_of_one_entity_is_reported_in_one_go() {
             "inv.yaml:4:16: requires: unknown value 'at_leest' (did you mean 'at_least'?); expected one of: all, \
              any, at_least",
             "inv.yaml:5:5: unknown field 'colour'; expected one of: id, name, kind, description, entry, requires, \
-             depends_on, tier, owners, domains, stateful, availability, slo, tags",
+             depends_on, logical, replicas, tier, owners, domains, stateful, availability, slo, tags",
             "inv.yaml:6:12: entry: expected a boolean, found the integer 1",
         ]
     );
@@ -1255,7 +1255,7 @@ incident:
     assert_eq!(
         err,
         [
-            "inv.yaml:4:15: unknown field 'extra'; expected one of: id, name, kind, description, entry, requires, depends_on, tier, owners, domains, stateful, availability, slo, tags"
+            "inv.yaml:4:15: unknown field 'extra'; expected one of: id, name, kind, description, entry, requires, depends_on, logical, replicas, tier, owners, domains, stateful, availability, slo, tags"
         ]
     );
 }

@@ -65,8 +65,8 @@ pub(crate) fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> Result
     // A plugin that does not load fails alone, reported with the other
     // checks' results; an unreadable configuration is a usage error.
     let loaded = plugins::load(&args.plugins, configs, args.no_plugin_cache)?;
-    let inventory = shared::load(&args.inputs)?;
     let now = shared::at_or_now(args.at);
+    let inventory = shared::load_at(&args.inputs, now)?;
     let mut runner = Runner::with_builtin_checks();
     for plugin in plugins::checks(&args.plugins, loaded) {
         runner.add(plugin);

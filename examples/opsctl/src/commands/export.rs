@@ -34,6 +34,10 @@ pub(crate) struct MefArgs {
     /// Write the XML to FILE (atomically) instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub(crate) output: Option<PathBuf>,
+    /// Derive the person failure domains (who alone administers what) from
+    /// the grants in force at this instant (RFC 3339) instead of now.
+    #[arg(long, value_name = "INSTANT", value_parser = crate::shared::parse_at)]
+    pub(crate) at: Option<ops_core::Timestamp>,
 }
 
 /// Runs an exporter.
@@ -45,7 +49,7 @@ pub(crate) fn run(command: ExportCommand) -> Result<u8> {
 
 /// `opsctl export mef PATH... [--entry ID] [--output FILE]`.
 fn mef(args: &MefArgs) -> Result<u8> {
-    let inv = shared::load(&args.inputs)?;
+    let inv = shared::load_at(&args.inputs, shared::at_or_now(args.at))?;
     let selected = args
         .entry
         .as_deref()

@@ -18,6 +18,10 @@ pub(crate) struct GraphArgs {
     /// Diagram language.
     #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
     pub(crate) format: GraphFormat,
+    /// Derive the person failure domains (who alone administers what) from
+    /// the grants in force at this instant (RFC 3339) instead of now.
+    #[arg(long, value_name = "INSTANT", value_parser = crate::shared::parse_at)]
+    pub(crate) at: Option<ops_core::Timestamp>,
 }
 
 /// Diagram languages of `opsctl graph`.
@@ -30,9 +34,9 @@ pub(crate) enum GraphFormat {
 }
 
 /// `opsctl graph`: components as nodes, dependencies as edges; entry points
-/// bold, single points of failure red, domains as clusters (dot).
+/// bold, single points of failure red, logical components dashed.
 pub(crate) fn run(args: &GraphArgs) -> Result<u8> {
-    let inv = shared::load(&args.inputs)?;
+    let inv = shared::load_at(&args.inputs, shared::at_or_now(args.at))?;
     let spofs = FailureAnalysis::new(&inv).spofs();
     let spof: BTreeSet<usize> = spofs
         .entries()
@@ -57,6 +61,10 @@ pub(crate) fn run(args: &GraphArgs) -> Result<u8> {
                 let mut attrs = vec![format!("label=\"{}\"", escape_dot(&label(c)))];
                 if c.entry {
                     attrs.push("penwidth=2".to_owned());
+                }
+                if c.logical {
+                    // Fails only through what it needs: drawn as a grouping, not a thing.
+                    attrs.push("style=\"rounded,dashed\"".to_owned());
                 }
                 if spof.contains(&i) {
                     attrs.push("color=red, fontcolor=red, style=\"rounded,bold\"".to_owned());
@@ -88,11 +96,14 @@ pub(crate) fn run(args: &GraphArgs) -> Result<u8> {
             }
             out.push_str("  classDef spof stroke:#d00,stroke-width:3px,color:#d00\n");
             out.push_str("  classDef entry stroke-width:3px\n");
+            out.push_str("  classDef logical stroke-dasharray:5 4\n");
             for (i, c) in inv.components().iter().enumerate() {
                 if spof.contains(&i) {
                     let _ = writeln!(out, "  class n{i} spof");
                 } else if c.entry {
                     let _ = writeln!(out, "  class n{i} entry");
+                } else if c.logical {
+                    let _ = writeln!(out, "  class n{i} logical");
                 }
             }
         }

@@ -26,13 +26,13 @@ pub(crate) struct ReportArgs {
 /// Every built-in check at `--at`, written as one self-contained page,
 /// atomically; exit 0 once written.
 pub(crate) fn run(args: &ReportArgs) -> Result<u8> {
-    let inv = shared::load(&args.inputs)?;
+    let now = shared::at_or_now(args.at);
+    let inv = shared::load_at(&args.inputs, now)?;
     let selected = args
         .entry
         .as_deref()
         .map(|id| shared::entry_point(&inv, id))
         .transpose()?;
-    let now = shared::at_or_now(args.at);
     let report = Runner::with_builtin_checks().run(&inv, now);
     atomic_write(&args.html, render::to_html(&inv, &report, selected).as_bytes())?;
     Ok(0)

@@ -5,8 +5,9 @@
 use std::fmt::Write as _;
 
 use anyhow::{Result, bail};
-use ops_core::Inventory;
-use ops_core::graph::{FailureAnalysis, Outage};
+use ops_core::graph::{Component, FailureAnalysis, Outage};
+use ops_core::inventory::FailureTarget;
+use ops_core::{Idx, Inventory};
 use serde_json::{Value, json};
 
 use crate::shared::{self, AnalysisFormat, Inputs};
@@ -22,15 +23,38 @@ pub(crate) struct SimulateArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = AnalysisFormat::Text)]
     pub(crate) format: AnalysisFormat,
+    /// Derive the person failure domains (who alone administers what) from
+    /// the grants in force at this instant (RFC 3339) instead of now.
+    #[arg(long, value_name = "INSTANT", value_parser = crate::shared::parse_at)]
+    pub(crate) at: Option<ops_core::Timestamp>,
+}
+
+/// Why a logical component cannot be failed: it fails only through what
+/// it stands for, which the message names.
+fn logical_refusal(inv: &Inventory, c: Idx<Component>) -> String {
+    let component = inv.component(c);
+    let deps: Vec<&str> = (component.depends_on.iter())
+        .map(|&d| inv.component(d).id.as_str())
+        .collect();
+    let (what, fail) = match &component.replicas {
+        Some(r) => (format!("replicated ({} instances)", r.count), "its instances"),
+        None => ("logical".to_owned(), "its dependencies"),
+    };
+    format!(
+        "component '{}' is {what}: it never fails on its own, only through {fail}; fail some of those instead: {}",
+        component.id,
+        ops_core::listing::join(&deps, ", ")
+    )
 }
 
 /// Exit 1 if an entry point goes down.
 pub(crate) fn run(args: &SimulateArgs) -> Result<u8> {
-    let inv = shared::load(&args.inputs)?;
+    let inv = shared::load_at(&args.inputs, shared::at_or_now(args.at))?;
     let mut targets = Vec::new();
     for id in &args.fail {
         let id = id.trim();
         match inv.target_by_id(id) {
+            Some(FailureTarget::Component(c)) if inv.component(c).logical => bail!(logical_refusal(&inv, c)),
             Some(t) => targets.push(t),
             None => bail!("no component or domain '{id}' in the inventory"),
         }

@@ -27,11 +27,15 @@ pub(crate) struct SpofArgs {
     /// however long (a finding's evidence shows only the ends).
     #[arg(long, value_name = "ID", requires = "explain")]
     pub(crate) spof: Option<String>,
+    /// Derive the person failure domains (who alone administers what) from
+    /// the grants in force at this instant (RFC 3339) instead of now.
+    #[arg(long, value_name = "INSTANT", value_parser = crate::shared::parse_at)]
+    pub(crate) at: Option<ops_core::Timestamp>,
 }
 
 /// Exit 1 if any (selected) entry has a single point of failure.
 pub(crate) fn run(args: &SpofArgs) -> Result<u8> {
-    let inv = shared::load(&args.inputs)?;
+    let inv = shared::load_at(&args.inputs, shared::at_or_now(args.at))?;
     let only = args
         .entry
         .as_deref()

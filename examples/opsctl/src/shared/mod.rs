@@ -99,10 +99,21 @@ impl<'a> From<&'a InputsBeforeId> for Sources<'a> {
 }
 
 /// Loads the inventory named on the command line; notes of what was skipped
-/// (Backstage kinds ops does not import) go to standard error.
+/// (Backstage kinds ops does not import) go to standard error. Its `person`
+/// failure domains count every grant (commands without an instant).
 pub(crate) fn load<'a>(inputs: impl Into<Sources<'a>>) -> Result<Inventory> {
-    let inputs: Sources<'_> = inputs.into();
+    load_options(inputs.into(), LoadOptions::default())
+}
+
+/// Like [`load`], the `person` failure domains derived from the grants in
+/// force at `at` (the `--at` of the commands that take one, or now).
+pub(crate) fn load_at<'a>(inputs: impl Into<Sources<'a>>, at: Timestamp) -> Result<Inventory> {
     let mut options = LoadOptions::default();
+    options.at = Some(at);
+    load_options(inputs.into(), options)
+}
+
+fn load_options(inputs: Sources<'_>, mut options: LoadOptions) -> Result<Inventory> {
     options.backstage = inputs.backstage.to_vec();
     let is_stdin = |p: &PathBuf| p.as_os_str() == "-" || p.as_os_str() == "/dev/stdin";
     let files: Vec<&PathBuf> = inputs.paths.iter().filter(|p| !is_stdin(p)).collect();

@@ -565,3 +565,89 @@ fn every_command_colours_its_errors_by_color_flag_and_non_empty_no_color() {
         );
     }
 }
+
+const CLUSTERED: &str = "
+components:
+  - {id: shop, entry: true, tier: 1, depends_on: [web, pg]}
+  - {id: web, depends_on: [pg], replicas: {count: 3, min: 2}}
+  - {id: pg, kind: database, logical: true, requires: any, depends_on: [pg-a, pg-b]}
+  - {id: pg-a, kind: database}
+  - {id: pg-b, kind: database}
+people: [{id: ana}, {id: ben}]
+systems: [{id: pg-admin, component: pg-a}]
+grants:
+  - {principal: ana, system: pg-admin, level: admin}
+  - {principal: ben, system: pg-admin, level: admin, expires_at: 2026-06-01}
+";
+
+#[test]
+fn analysis_commands_know_clusters_replicas_and_the_instant() {
+    let dir = temp_dir("clustered");
+    let inv = dir.join("inv.yaml");
+    std::fs::write(&inv, CLUSTERED).unwrap();
+    let inv = inv.to_str().unwrap();
+    // Ben's grant is in force in May: pg-a has two admins, nothing is a SPOF.
+    let may = opsctl(&["spof", inv, "--at", "2026-05-01T00:00:00Z", "--format", "json"]);
+    assert_eq!(may.status.code(), Some(0), "{}", stderr(&may));
+    let doc: Value = serde_json::from_str(&stdout(&may)).unwrap();
+    assert_eq!(
+        doc["entries"],
+        serde_json::json!([{"entry": "shop", "tier": 1, "spofs": [], "domain_spofs": []}])
+    );
+    // In July, ana alone administers pg-a: a person domain, but still no SPOF
+    // since pg-b stands in for pg-a.
+    let july = opsctl(&["spof", inv, "--at", "2026-07-01T00:00:00Z", "--format", "json"]);
+    let doc: Value = serde_json::from_str(&stdout(&july)).unwrap();
+    assert_eq!(doc["entries"][0]["domain_spofs"], serde_json::json!([]));
+    let sim = opsctl(&["simulate", inv, "--at", "2026-07-01T00:00:00Z", "--fail", "ana,pg-b"]);
+    assert_eq!(sim.status.code(), Some(1), "{}", stderr(&sim));
+    assert!(stdout(&sim).contains("entry points down: shop"), "{}", stdout(&sim));
+    let before = opsctl(&["simulate", inv, "--at", "2026-05-01T00:00:00Z", "--fail", "ana,pg-b"]);
+    assert_eq!(before.status.code(), Some(2), "ana is no failure domain in May");
+    assert_eq!(
+        stderr(&before),
+        "error: no component or domain 'ana' in the inventory\n"
+    );
+    // Instances are ids; the logical and replicated components cannot fail alone.
+    let one = opsctl(&["simulate", inv, "--fail", "web#2"]);
+    assert_eq!(one.status.code(), Some(0), "{}", stderr(&one));
+    let two = opsctl(&["simulate", inv, "--fail", "web#2,web#3"]);
+    assert_eq!(two.status.code(), Some(1));
+    let logical = opsctl(&["simulate", inv, "--fail", "pg"]);
+    assert_eq!(logical.status.code(), Some(2));
+    assert_eq!(
+        stderr(&logical),
+        "error: component 'pg' is logical: it never fails on its own, only through its dependencies; \
+         fail some of those instead: pg-a, pg-b\n"
+    );
+    let replicated = opsctl(&["simulate", inv, "--fail", "web"]);
+    assert_eq!(
+        stderr(&replicated),
+        "error: component 'web' is replicated (3 instances): it never fails on its own, only through its \
+         instances; fail some of those instead: web#1, web#2, web#3\n"
+    );
+    let mef = opsctl(&["export", "mef", inv, "--at", "2026-07-01T00:00:00Z"]);
+    let xml = stdout(&mef);
+    assert!(xml.contains("<define-basic-event name=\"lost-ana\">"), "{xml}");
+    assert!(!xml.contains("name=\"fail-pg\""), "{xml}");
+    let dot = stdout(&opsctl(&["graph", inv, "--format", "dot"]));
+    assert!(
+        dot.contains("\"pg\" [label=\"pg\\n(any)\", style=\"rounded,dashed\"];"),
+        "{dot}"
+    );
+    assert!(dot.contains("\"web\" -> \"web#3\";"), "{dot}");
+    let mermaid = stdout(&opsctl(&["graph", inv, "--format", "mermaid"]));
+    assert!(mermaid.contains("  class n2 logical\n"), "{mermaid}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_schema_knows_logical_and_replicas() {
+    let out = opsctl(&["schema"]);
+    let schema: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let text = schema.to_string();
+    assert!(text.contains("\"logical\""), "no logical in the schema");
+    let replicas = &schema["$defs"]["Replicas"]["oneOf"];
+    assert_eq!(replicas[0]["type"], "integer");
+    assert_eq!(replicas[0]["maximum"], 10000);
+}
