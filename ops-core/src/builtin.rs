@@ -16,14 +16,15 @@
 //! ```
 
 use crate::check::{Check, Runner};
-use crate::{access, backup, crosscheck, graph, incident, inventory};
+use crate::{access, backup, crosscheck, graph, incident, inventory, job};
 
 /// Each owning module's name and its rules, in the order the README's table
 /// lists them. A rule's id starts with its owner's name and a `/`.
-static OWNERS: [(&str, &[&dyn Check]); 6] = [
+static OWNERS: [(&str, &[&dyn Check]); 7] = [
     ("graph", graph::RULES),
     ("access", access::RULES),
     ("backup", backup::RULES),
+    ("job", job::RULES),
     ("incident", incident::RULES),
     ("inventory", inventory::RULES),
     ("crosscheck", crosscheck::RULES),

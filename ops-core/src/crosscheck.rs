@@ -10,7 +10,7 @@ use crate::check::BuiltinRule;
 use crate::check::{Check, Context};
 use crate::finding::{EntityKind, Finding, Severity, Subject};
 use crate::rule::Rule;
-use crate::{BackupCopy, Deleter, Idx, Level, Principal};
+use crate::{BackupCopy, Component, Deleter, EffectiveAccess, Idx, Level, Principal, Timestamp};
 
 /// The cross-domain rules.
 pub(crate) static RULES: &[&dyn Check] = &[&DELETE_DATA_AND_BACKUPS];
@@ -26,9 +26,11 @@ pub static DELETE_DATA_AND_BACKUPS: BuiltinRule = BuiltinRule::new(
 ## What it checks
 For every component protected by at least one backup policy with at least one copy, the
 people and service accounts who can delete its data (admin or owner, through a grant in
-force at the evaluation instant or a credential, on a system that is the component) and
-who can also delete every copy of every one of its backups (named in each copy's
-`deletable_by`, directly, through a group, or by holding a listed credential). An
+force at the evaluation instant or a credential, on a system that is or spans the
+component) and who can also delete every copy of every one of its backups (named in each
+copy's `deletable_by`, directly, through a group, or by holding a listed credential; or,
+for a copy kept in a `component`, admin or owner of a system that is or spans that
+component). An
 immutable (object-locked) copy cannot be deleted by anyone, so it breaks the chain.
 
 ## Why it matters
@@ -59,7 +61,6 @@ fn delete_data_and_backups(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Findin
     let access = ctx.effective_access();
     let now = ctx.now();
     let inv = access.inventory();
-    let grants = inv.grants();
     let mut out = Vec::new();
     for (ci, component) in inv.components().iter().enumerate() {
         let copies: Vec<(&str, &BackupCopy)> = inv
@@ -72,28 +73,7 @@ fn delete_data_and_backups(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Findin
             continue;
         }
         // Who can delete the data, and how.
-        let mut data: BTreeMap<Principal, String> = BTreeMap::new();
-        for (si, system) in inv.systems().iter().enumerate() {
-            if system.component.map(Idx::index) != Some(ci) {
-                continue;
-            }
-            for e in access.holders_of(Idx::new(si)) {
-                let g = &grants[e.grant.index()];
-                if g.level >= Level::Admin && g.active_at(now) {
-                    let path = describe_path(inv, &access.path(&e));
-                    data.entry(e.principal)
-                        .or_insert_with(|| format!("{} on {}, {path}", g.level.as_str(), system.id));
-                }
-            }
-            for c in access.credentials_on(Idx::new(si)) {
-                let c = &inv.credentials()[c.index()];
-                if c.level >= Some(Level::Admin) {
-                    for h in credential_holders(access, c) {
-                        data.entry(h).or_insert_with(|| format!("credential {}", c.id));
-                    }
-                }
-            }
-        }
+        let data = deleters_of(access, now, Idx::new(ci));
         if data.is_empty() {
             continue;
         }
@@ -101,7 +81,12 @@ fn delete_data_and_backups(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Findin
         let deleters: Vec<BTreeSet<Principal>> = copies
             .iter()
             .map(|(_, copy)| {
-                let mut who = BTreeSet::new();
+                // The admins and owners of the systems that span the
+                // component the copy is kept in can delete it, too.
+                let mut who: BTreeSet<Principal> = copy
+                    .component
+                    .map(|c| deleters_of(access, now, c).into_keys().collect())
+                    .unwrap_or_default();
                 for d in &copy.deletable_by {
                     match *d {
                         Deleter::Principal(Principal::Group(g)) => {
@@ -166,6 +151,37 @@ fn delete_data_and_backups(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Findin
                 )
                 .at(location),
             );
+        }
+    }
+    out
+}
+
+/// Who can delete what `component` holds, and how: the people and service
+/// accounts with admin or owner access (a grant in force at `now`, or a
+/// credential) to a system that is or spans it.
+fn deleters_of(access: &EffectiveAccess<'_>, now: Timestamp, component: Idx<Component>) -> BTreeMap<Principal, String> {
+    let inv = access.inventory();
+    let grants = inv.grants();
+    let mut out: BTreeMap<Principal, String> = BTreeMap::new();
+    for (si, system) in inv.systems().iter().enumerate() {
+        if !system.components.contains(&component) {
+            continue;
+        }
+        for e in access.holders_of(Idx::new(si)) {
+            let g = &grants[e.grant.index()];
+            if g.level >= Level::Admin && g.active_at(now) {
+                let path = describe_path(inv, &access.path(&e));
+                out.entry(e.principal)
+                    .or_insert_with(|| format!("{} on {}, {path}", g.level.as_str(), system.id));
+            }
+        }
+        for c in access.credentials_on(Idx::new(si)) {
+            let c = &inv.credentials()[c.index()];
+            if c.level >= Some(Level::Admin) {
+                for h in credential_holders(access, c) {
+                    out.entry(h).or_insert_with(|| format!("credential {}", c.id));
+                }
+            }
         }
     }
     out

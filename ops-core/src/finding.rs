@@ -107,6 +107,8 @@ pub enum EntityKind {
     BackupRun,
     /// A restore drill.
     RestoreDrill,
+    /// A scheduled job.
+    Job,
     /// An incident.
     Incident,
     /// A problem.

@@ -53,6 +53,8 @@
 //! | [`graph`] | components, failure domains and redundancy; [`graph::FailureAnalysis`] (single points of failure, blast radius, simulated outages, dominators, availability); the `graph/` rules |
 //! | [`access`] | people, groups, systems, grants, credentials; [`access::EffectiveAccess`], offboarding plans, access reviews; the `access/` rules |
 //! | [`backup`] | policies, runs, drills, schedules (cron as cronie runs it), [`backup::BackupStatus`]; restic-exact retention ([`backup::forget`], [`backup::retention`]); storage projection; the `backup/` rules |
+//! | [`job`] | scheduled jobs that must deliver something by a deadline, [`job::JobStatus`]; the `job/` rules |
+//! | [`schedule`] | cron schedules as cronie runs them and intervals, shared by backup policies and jobs |
 //! | [`incident`] | incidents, post-mortems, problems, changes, metrics; the `incident/` rules |
 //! | [`inventory`] | the loader's options, the JSON Schema, the `inventory/` rules |
 //! | [`crosscheck`] | rules that span two domains |
@@ -76,6 +78,7 @@ mod ids;
 pub mod import;
 pub mod incident;
 pub mod inventory;
+pub mod job;
 pub mod listing;
 mod location;
 mod markup;
@@ -83,6 +86,7 @@ mod model;
 pub mod render;
 mod rng;
 mod rule;
+pub mod schedule;
 mod source;
 pub mod suggest;
 #[doc(hidden)]

@@ -16,8 +16,8 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use ops_core::Error;
 
 use commands::{
-    access, backup, blast_radius, check, completions, explain, export, graph, import, incident, man, offboard, plugin,
-    postmortem, report, schema, simulate, spof, validate,
+    access, backup, blast_radius, check, completions, explain, export, graph, import, incident, job, man, offboard,
+    plugin, postmortem, report, schema, simulate, spof, validate,
 };
 use shared::color::{self, ColorChoice};
 
@@ -130,6 +130,10 @@ pub(crate) enum Command {
     /// restic's retention would keep.
     #[command(subcommand)]
     Backup(Box<backup::BackupCommand>),
+    /// Scheduled job commands: whether each job's deliveries arrived, with
+    /// data, by their deadline.
+    #[command(subcommand)]
+    Job(job::JobCommand),
     /// WebAssembly check plugins.
     Plugin {
         #[command(subcommand)]
@@ -233,6 +237,7 @@ fn run(command: Command, matches: &clap::ArgMatches) -> Result<u8> {
         Command::Schema => schema::run(),
         Command::Import(command) => import::run(command),
         Command::Backup(command) => backup::run(*command),
+        Command::Job(command) => job::run(command),
         Command::Plugin { command } => plugin::run(command),
         Command::Report(args) => report::run(&args),
         Command::Export(command) => export::run(command),

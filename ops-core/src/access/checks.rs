@@ -158,7 +158,9 @@ pub static UNROTATED_SHARED_CREDENTIAL: BuiltinRule = BuiltinRule::new(
 Every shared credential with a holder (directly or through a group) who had left by the
 evaluation instant, where the credential was last rotated (or, if never, created) before
 that person left, or when neither date is recorded. Critical when the credential gives
-admin or owner access, high otherwise.
+admin or owner access, high otherwise. Access events that name the credential (`credential:`)
+after the first of those holders left and after its last rotation are counted in the
+finding: every one is a login with a password a leaver knows.
 
 ## Why it matters
 Removing a leaver's account does nothing about the password they know. A shared admin
@@ -187,8 +189,15 @@ fn unrotated_shared_credential(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Fi
     let access = ctx.effective_access();
     let now = ctx.now();
     let inv = access.inventory();
+    // The recorded uses of each credential, looked at per stale credential.
+    let mut uses_of: BTreeMap<usize, Vec<Timestamp>> = BTreeMap::new();
+    for e in inv.access_events().iter().filter(|e| e.at <= now) {
+        if let Some(c) = e.credential {
+            uses_of.entry(c.index()).or_default().push(e.at);
+        }
+    }
     let mut out = Vec::new();
-    for credential in inv.credentials() {
+    for (ci, credential) in inv.credentials().iter().enumerate() {
         if credential.kind != CredentialKind::Shared {
             continue;
         }
@@ -221,24 +230,49 @@ fn unrotated_shared_credential(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Fi
             Some(r) => format!("last rotated {}", day(r)),
             None => "never rotated".to_owned(),
         };
+        // Recorded uses of the credential since the first of them left (and
+        // after its last rotation): logins with a password a leaver knows.
+        let first_left = stale.iter().filter_map(|p| p.departed_at).min();
+        let uses: Vec<Timestamp> = uses_of
+            .get(&ci)
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|&at| first_left.is_none_or(|d| at >= d) && last_rotation.is_none_or(|r| at >= r))
+            .collect();
+        let used = match uses.iter().max() {
+            Some(last) => format!(
+                "; used {} since, the last at {}",
+                if uses.len() == 1 {
+                    "once".to_owned()
+                } else {
+                    format!("{} times", uses.len())
+                },
+                last.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+            ),
+            None => String::new(),
+        };
+        let mut f = Finding::new(
+            rule.id(),
+            severity,
+            Subject::new(EntityKind::Credential, &credential.id),
+            format!(
+                "shared credential '{}' was {rotated}, before these holders left: {}{used}",
+                credential.id,
+                listing::join(&names, ", ")
+            ),
+        )
+        .with_evidence(
+            "departed_holders",
+            stale.iter().map(|p| p.id.clone()).collect::<Vec<_>>(),
+        )
+        .with_evidence("rotated_at", credential.rotated_at.map(|r| r.to_rfc3339()));
+        if !uses.is_empty() {
+            f = f.with_evidence("uses_since_departure", uses.len());
+        }
         out.push(
-            Finding::new(
-                rule.id(),
-                severity,
-                Subject::new(EntityKind::Credential, &credential.id),
-                format!(
-                    "shared credential '{}' was {rotated}, before these holders left: {}",
-                    credential.id,
-                    listing::join(&names, ", ")
-                ),
-            )
-            .with_evidence(
-                "departed_holders",
-                stale.iter().map(|p| p.id.clone()).collect::<Vec<_>>(),
-            )
-            .with_evidence("rotated_at", credential.rotated_at.map(|r| r.to_rfc3339()))
-            .with_remediation("rotate it now, record rotated_at, and remove those people from holders")
-            .at(&credential.location),
+            f.with_remediation("rotate it now, record rotated_at, and remove those people from holders")
+                .at(&credential.location),
         );
     }
     out
@@ -413,9 +447,11 @@ pub static UNUSED_GRANT: BuiltinRule<UnusedGrantOptions> = BuiltinRule::new(
         "A grant unused for more than 90 days (medium for admin)",
         r"
 ## What it checks
-Grants in force at the evaluation instant whose `last_used_at` is longer ago than the
-threshold (90 days unless configured), and grants never used (no `last_used_at`) that were
-granted longer ago than that. Grants with neither date are not judged. Medium for admin
+Grants in force at the evaluation instant whose last use is longer ago than the threshold
+(90 days unless configured), and grants never used that were granted longer ago than that.
+The last use is the later of `last_used_at` and the latest recorded access event (at or
+before the instant) of the grant's principal on its system (for a group's grant, of any
+member). Grants with neither date are not judged. Medium for admin
 and owner grants, low otherwise.
 
 ## Why it matters
@@ -467,12 +503,32 @@ fn unused_grant(rule: &Rule, ctx: &Context<'_>, options: &UnusedGrantOptions) ->
     let access = ctx.effective_access();
     let now = ctx.now();
     let inv = access.inventory();
+    // The latest recorded use of each system by each principal.
+    let mut used: BTreeMap<(Principal, usize), Timestamp> = BTreeMap::new();
+    for e in inv.access_events().iter().filter(|e| e.at <= now) {
+        let latest = used.entry((e.principal, e.system.index())).or_insert(e.at);
+        *latest = (*latest).max(e.at);
+    }
     let mut out = Vec::new();
     for g in inv.grants() {
         if !g.active_at(now) {
             continue;
         }
-        let (since, what) = match (g.last_used_at, g.granted_at) {
+        // A group's grant is used when any of its members uses the system.
+        let mut seen = used.get(&(g.principal, g.system.index())).copied();
+        if let Principal::Group(group) = g.principal {
+            access.visit_members(group, |m| {
+                if let Some(&t) = used.get(&(m, g.system.index())) {
+                    seen = Some(seen.map_or(t, |s| s.max(t)));
+                }
+                true
+            });
+        }
+        let last_used = match (g.last_used_at, seen) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+        let (since, what) = match (last_used, g.granted_at) {
             (Some(used), _) => (used, "last used"),
             (None, Some(granted)) => (granted, "never used since it was granted"),
             (None, None) => continue,
@@ -519,7 +575,10 @@ pub static ACCESS_WHILE_AWAY: BuiltinRule = BuiltinRule::new(
         r"
 ## What it checks
 Access events (up to the evaluation instant) whose principal is a person who, at the
-event's instant, had departed (critical) or was inside one of their leave periods (high).
+event's instant, had departed (critical) or was inside one of their leave periods (high);
+and events that name the personal `credential` of such a person while another principal
+is recorded (a key a leaver kept, used through a service account). A `credential` named
+on the event is in the finding.
 
 ## Why it matters
 A login from someone on holiday is either an account in someone else's hands or a person
@@ -549,13 +608,48 @@ fn access_while_away(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
     let inv = access.inventory();
     let mut out = Vec::new();
     for e in inv.access_events() {
-        let Principal::Person(p) = e.principal else { continue };
         if e.at > now {
             continue;
         }
+        let credential = e.credential.map(|c| &inv.credentials()[c.index()]);
+        // Who the access was: the principal, and the holder of a personal
+        // credential used by another principal (a key a leaver kept).
+        let holder = credential
+            .filter(|c| c.kind == CredentialKind::Personal)
+            .and_then(|c| c.holders.first().copied())
+            .filter(|&h| h != e.principal);
+        for p in [Some(e.principal), holder].into_iter().flatten() {
+            let Principal::Person(p) = p else { continue };
+            out.extend(away_finding(rule, inv, e, p, credential));
+        }
+    }
+    out
+}
+
+/// The finding of an access event by, or with the personal credential of,
+/// the person `p`, if they were away at the time.
+fn away_finding(
+    rule: &Rule,
+    inv: &Inventory,
+    e: &super::AccessEvent,
+    p: Idx<Person>,
+    credential: Option<&super::Credential>,
+) -> Option<Finding> {
+    {
         let person = inv.person(p);
         let system = &inv.systems()[e.system.index()].id;
         let what = e.action.as_deref().map(|a| format!(" ({a})")).unwrap_or_default();
+        let with = match credential {
+            Some(c) if Principal::Person(p) == e.principal => {
+                format!(" with {} credential '{}'", kind_name(c.kind), c.id)
+            }
+            Some(c) => format!(
+                " as '{}' with their personal credential '{}'",
+                inv.principal_id(e.principal),
+                c.id
+            ),
+            None => String::new(),
+        };
         let (severity, why) = if person.departed_by(e.at) {
             let left = person.departed_at.map(day).unwrap_or_default();
             (Severity::Critical, format!("after leaving on {left}"))
@@ -566,29 +660,38 @@ fn access_while_away(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
                 format!("while on leave from {}{until}", day(period.from)),
             )
         } else {
-            continue;
+            return None;
         };
-        out.push(
-            Finding::new(
-                rule.id(),
-                severity,
-                Subject::new(EntityKind::Person, &person.id),
-                format!(
-                    "'{}' accessed {system} at {}{what} {why}",
-                    person.id,
-                    e.at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
-                ),
-            )
-            .with_evidence("system", system.as_str())
-            .with_evidence("at", e.at.to_rfc3339())
-            .with_evidence("source", e.source.clone())
-            .with_remediation(
+        let mut f = Finding::new(
+            rule.id(),
+            severity,
+            Subject::new(EntityKind::Person, &person.id),
+            format!(
+                "'{}' accessed {system} at {}{with}{what} {why}",
+                person.id,
+                e.at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+            ),
+        )
+        .with_evidence("system", system.as_str())
+        .with_evidence("at", e.at.to_rfc3339())
+        .with_evidence("source", e.source.clone());
+        if let Some(c) = credential {
+            f = f.with_evidence("credential", c.id.as_str());
+        }
+        Some(
+            f.with_remediation(
                 "confirm with the person out of band, review the session, suspend the account if it was not them",
             )
             .at(&e.location),
-        );
+        )
     }
-    out
+}
+
+fn kind_name(kind: CredentialKind) -> &'static str {
+    match kind {
+        CredentialKind::Personal => "personal",
+        CredentialKind::Shared => "shared",
+    }
 }
 
 /// `access/orphaned-service-account`: a service account with no owner, or
@@ -678,9 +781,10 @@ pub static SINGLE_ADMIN: BuiltinRule = BuiltinRule::new(
 ## What it checks
 Systems where exactly one person (who has not left) holds admin or owner access, through a
 grant in force at the evaluation instant (directly or through groups) or an admin or owner
-credential. Service accounts do not count: they do not answer pages.
+credential. Service accounts do not count: they do not answer pages. Systems of
+`kind: workstation` (a person's own machine, one administrator by design) are skipped.
 
-When the system is a component, the loader also puts that component in a failure domain of
+When the system is or spans components, the loader also puts them in a failure domain of
 kind `person` named after the admin (see the inventory format), so `graph/domain-spof`
 reports the person as a single point of failure of the entry points that need it.
 
@@ -709,24 +813,34 @@ fn single_admin(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
     let inv = access.inventory();
     let mut out = Vec::new();
     for (i, system) in inv.systems().iter().enumerate() {
+        // A person's own machine has one administrator by design.
+        if system.is_workstation() {
+            continue;
+        }
         let admins = admins_of(access, Idx::new(i), Some(now), 2);
         let mut it = admins.iter();
         let (Some(&only), None) = (it.next(), it.next()) else {
             continue;
         };
         let person = &inv.person(only).id;
-        let component = system.component.map(|c| inv.component(c).id.clone());
+        let component = system.components.first().map(|&c| inv.component(c).id.clone());
+        let mut f = Finding::new(
+            rule.id(),
+            Severity::Medium,
+            Subject::new(EntityKind::System, &system.id),
+            format!("only '{person}' can administer system '{}'", system.id),
+        )
+        .with_evidence("admin", person.as_str())
+        .with_evidence("component", component);
+        if system.components.len() > 1 {
+            f = f.with_evidence_list(
+                "components",
+                system.components.iter().map(|&c| inv.component(c).id.clone()).collect(),
+            );
+        }
         out.push(
-            Finding::new(
-                rule.id(),
-                Severity::Medium,
-                Subject::new(EntityKind::System, &system.id),
-                format!("only '{person}' can administer system '{}'", system.id),
-            )
-            .with_evidence("admin", person.as_str())
-            .with_evidence("component", component)
-            .with_remediation("give a second person admin access, or a tested break-glass procedure")
-            .at(&system.location),
+            f.with_remediation("give a second person admin access, or a tested break-glass procedure")
+                .at(&system.location),
         );
     }
     out

@@ -123,12 +123,18 @@ pub(crate) fn sole_admins(inv: &Inventory, at: Option<Timestamp>) -> Vec<(Idx<Pe
     let access = EffectiveAccess::new(inv);
     let mut by_person: BTreeMap<Idx<Person>, BTreeSet<Idx<Component>>> = BTreeMap::new();
     for (i, system) in inv.systems().iter().enumerate() {
-        let Some(component) = system.component else { continue };
+        // A person's own workstation has one admin by design: no bus factor.
+        if system.components.is_empty() || system.is_workstation() {
+            continue;
+        }
         let admins = admins_of(&access, Idx::new(i), at, 2);
         if admins.len() == 1
             && let Some(&only) = admins.first()
         {
-            by_person.entry(only).or_default().insert(component);
+            by_person
+                .entry(only)
+                .or_default()
+                .extend(system.components.iter().copied());
         }
     }
     by_person

@@ -107,7 +107,7 @@ pub struct PlanCredential {
 #[derive(Clone, Debug, Serialize)]
 #[non_exhaustive]
 pub struct PlanOwnership {
-    /// `component`, `service_account` or `backup_policy`.
+    /// `component`, `service_account`, `backup_policy` or `job`.
     pub kind: &'static str,
     /// Its id.
     pub id: String,
@@ -202,6 +202,14 @@ impl OffboardingPlan {
                 ownership.push(PlanOwnership {
                     kind: "backup_policy",
                     id: b.id.clone(),
+                });
+            }
+        }
+        for j in inv.jobs() {
+            if j.owner == Some(me) {
+                ownership.push(PlanOwnership {
+                    kind: "job",
+                    id: j.id.clone(),
                 });
             }
         }

@@ -53,7 +53,8 @@ pub static UNPROTECTED_DATA: BuiltinRule = BuiltinRule::new(
         r"
 ## What it checks
 Components that hold data (kinds `database`, `queue`, `object_store`, `file_store`, or
-`stateful: true`) that no backup policy `protects`.
+`stateful: true`) that no backup policy `protects`. A component named as the place a
+backup copy is kept (`copies[].component`) is a backup target, not unprotected data.
 
 ## Why it matters
 Replicas copy mistakes and deletions faithfully; only a backup brings back yesterday.
@@ -80,6 +81,11 @@ fn unprotected_data(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
     let mut protected = vec![false; n];
     for p in inv.backup_policies() {
         protected[groups.root(p.protects.index())] = true;
+        // Where copies are kept holds backups, not data of its own: backing
+        // the vault up would back the backups up.
+        for c in p.copies.iter().filter_map(|c| c.component) {
+            protected[groups.root(c.index())] = true;
+        }
     }
     // The members holding data, by group root; the group's name: its first
     // logical component (the cluster), else its only member.

@@ -6,11 +6,14 @@
 mod checks;
 mod projection;
 pub mod retention;
-pub mod schedule;
 mod status;
 
+/// The schedules backup policies share with scheduled jobs, at their old
+/// path: [`crate::schedule`].
+pub use crate::schedule;
+
 pub use crate::model::backup::{
-    BackupCopy, BackupPolicy, BackupRun, Deleter, DrillOutcome, RestoreDrill, Retention, RunStatus, StorageTier,
+    BackupCopy, BackupPolicy, BackupRun, Deleter, DrillOutcome, RestoreDrill, Retention, StorageTier,
 };
 pub(crate) use checks::RULES;
 pub use checks::{
@@ -21,6 +24,6 @@ pub use checks::{
 pub use projection::{ProjectedMonth, ProjectionInput, project_storage};
 // The retention engine's entry points; its result and bucket types are in
 // `backup::retention`.
+pub use crate::schedule::{CronExpr, CronSchedule, RunStatus, Schedule};
 pub use retention::{KeepCount, ResticDuration, ResticVersion, RetentionPolicy, RetentionSnapshot, forget};
-pub use schedule::{CronExpr, CronSchedule, Schedule};
 pub use status::{BackupStatus, RECENT_RUNS, SuspiciousRun};

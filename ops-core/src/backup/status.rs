@@ -70,10 +70,13 @@ impl<'a> BackupStatus<'a> {
     /// order. Linear in policies, runs and drills (plus sorting).
     pub fn all(inventory: &'a Inventory, now: Timestamp) -> Vec<BackupStatus<'a>> {
         let policies = inventory.backup_policies();
-        let mut runs: Vec<Vec<&BackupRun>> = vec![Vec::new(); policies.len()];
-        for r in inventory.backup_runs().iter().filter(|r| r.started_at <= now) {
-            runs[r.policy.index()].push(r);
-        }
+        let runs = crate::schedule::runs_by_owner(
+            policies.len(),
+            inventory.backup_runs(),
+            |r| r.policy.index(),
+            |r| r.started_at,
+            now,
+        );
         let mut drills: Vec<Vec<&RestoreDrill>> = vec![Vec::new(); policies.len()];
         for d in inventory.restore_drills().iter().filter(|d| d.at <= now) {
             drills[d.policy.index()].push(d);
@@ -82,8 +85,7 @@ impl<'a> BackupStatus<'a> {
             .iter()
             .zip(runs)
             .zip(drills)
-            .map(|((policy, mut runs), mut drills)| {
-                runs.sort_by_key(|r| r.started_at);
+            .map(|((policy, runs), mut drills)| {
                 drills.sort_by_key(|d| d.at);
                 BackupStatus::from_parts(policy, &runs, drills, now)
             })

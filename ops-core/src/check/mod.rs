@@ -8,6 +8,7 @@ mod runner;
 use std::fmt;
 use std::sync::OnceLock;
 
+use crate::job::JobStatus;
 use crate::rule::Rule;
 use crate::{BackupStatus, EffectiveAccess, FailureAnalysis, Finding, Inventory, Timestamp};
 
@@ -25,6 +26,8 @@ pub struct Context<'a> {
     access: std::sync::Arc<OnceLock<EffectiveAccess<'a>>>,
     /// Likewise: every backup policy's status at `now`.
     backups: std::sync::Arc<OnceLock<Vec<BackupStatus<'a>>>>,
+    /// Likewise: every scheduled job's status at `now`.
+    jobs: std::sync::Arc<OnceLock<Vec<JobStatus<'a>>>>,
 }
 
 impl<'a> Context<'a> {
@@ -36,6 +39,7 @@ impl<'a> Context<'a> {
             analysis: std::sync::Arc::default(),
             access: std::sync::Arc::default(),
             backups: std::sync::Arc::default(),
+            jobs: std::sync::Arc::default(),
         }
     }
     /// The inventory under check.
@@ -61,6 +65,12 @@ impl<'a> Context<'a> {
     /// [`Context::failure_analysis`].
     pub fn backup_status(&self) -> &[BackupStatus<'a>] {
         self.backups.get_or_init(|| BackupStatus::all(self.inventory, self.now))
+    }
+    /// The status of every scheduled job at [`Context::now`], in definition
+    /// order ([`JobStatus::all`]), built on first use and shared like
+    /// [`Context::failure_analysis`].
+    pub fn job_status(&self) -> &[JobStatus<'a>] {
+        self.jobs.get_or_init(|| JobStatus::all(self.inventory, self.now))
     }
 }
 

@@ -44,6 +44,10 @@ pub enum Section {
     BackupRuns,
     /// `restore_drills`
     RestoreDrills,
+    /// `jobs`
+    Jobs,
+    /// `job_runs`
+    JobRuns,
     /// `incidents`
     Incidents,
     /// `problems`
@@ -54,7 +58,7 @@ pub enum Section {
 
 impl Section {
     /// Every section, in order.
-    pub const ALL: [Section; 15] = [
+    pub const ALL: [Section; 17] = [
         Section::Components,
         Section::Domains,
         Section::People,
@@ -67,6 +71,8 @@ impl Section {
         Section::BackupPolicies,
         Section::BackupRuns,
         Section::RestoreDrills,
+        Section::Jobs,
+        Section::JobRuns,
         Section::Incidents,
         Section::Problems,
         Section::Changes,
@@ -87,6 +93,8 @@ impl Section {
             Section::BackupPolicies => "backup_policies",
             Section::BackupRuns => "backup_runs",
             Section::RestoreDrills => "restore_drills",
+            Section::Jobs => "jobs",
+            Section::JobRuns => "job_runs",
             Section::Incidents => "incidents",
             Section::Problems => "problems",
             Section::Changes => "changes",
@@ -114,6 +122,8 @@ impl Section {
             Section::BackupPolicies => ("backup policy", "backup policies"),
             Section::BackupRuns => ("backup run", "backup runs"),
             Section::RestoreDrills => ("restore drill", "restore drills"),
+            Section::Jobs => ("job", "jobs"),
+            Section::JobRuns => ("job run", "job runs"),
             Section::Incidents => ("incident", "incidents"),
             Section::Problems => ("problem", "problems"),
             Section::Changes => ("change", "changes"),

@@ -95,11 +95,11 @@ pub static DEPARTED_OWNER: BuiltinRule = BuiltinRule::new(
     Rule::from_static(
         "inventory/departed-owner",
         Severity::High,
-        "Components and backup policies owned by someone who has left",
+        "Components, backup policies and scheduled jobs owned by someone who has left",
         r"
 ## What it checks
-Components and backup policies whose owners include a person with `status: departed`, and
-groups that own something while every person in them has departed.
+Components, backup policies and scheduled jobs whose owners include a person with
+`status: departed`, and groups that own something while every person in them has departed.
 
 ## Why it matters
 Ownership that points at a former employee is no ownership at all: alerts go nowhere and
@@ -114,7 +114,7 @@ components:
 ```
 
 ## How to fix
-Hand the component or policy to a current owner and update `owners:`.
+Hand the component, policy or job to a current owner and update `owners:` (`owner:`).
 ",
     ),
     (),
@@ -201,6 +201,11 @@ fn departed_owner(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
     for p in inv.backup_policies() {
         if let Some(o) = p.owner {
             report(EntityKind::BackupPolicy, &p.id, "backup policy", o, &p.location);
+        }
+    }
+    for j in inv.jobs() {
+        if let Some(o) = j.owner {
+            report(EntityKind::Job, &j.id, "job", o, &j.location);
         }
     }
     out

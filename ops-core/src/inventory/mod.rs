@@ -16,6 +16,7 @@ use crate::backup::{BackupPolicy, BackupRun, RestoreDrill};
 use crate::diagnostic::Diagnostic;
 use crate::graph::{Component, Domain, DomainKind};
 use crate::incident::{Change, Incident, Problem};
+use crate::job::{Job, JobRun};
 use crate::source::LoadLimits;
 use crate::{FastMap, Idx};
 
@@ -68,6 +69,10 @@ pub struct Inventory {
     backup_policies: Vec<BackupPolicy>,
     backup_runs: Vec<BackupRun>,
     restore_drills: Vec<RestoreDrill>,
+    /// Set by validation after [`Inventory::assemble`].
+    jobs: Vec<Job>,
+    /// Likewise.
+    job_runs: Vec<JobRun>,
     incidents: Vec<Incident>,
     problems: Vec<Problem>,
     changes: Vec<Change>,
@@ -100,6 +105,7 @@ struct Lookups {
     systems: FastMap<Box<str>, Idx<System>>,
     credentials: FastMap<Box<str>, Idx<Credential>>,
     policies: FastMap<Box<str>, Idx<BackupPolicy>>,
+    jobs: FastMap<Box<str>, Idx<Job>>,
     incidents: FastMap<Box<str>, Idx<Incident>>,
     problems: FastMap<Box<str>, Idx<Problem>>,
 }
@@ -148,6 +154,7 @@ impl Lookups {
                 .iter()
                 .enumerate()
                 .map(|(i, p)| (p.id.as_str(), Idx::new(i)))),
+            jobs: map(inv.jobs.iter().enumerate().map(|(i, j)| (j.id.as_str(), Idx::new(i)))),
             incidents: map(inv
                 .incidents
                 .iter()
@@ -217,6 +224,8 @@ impl Inventory {
             backup_policies,
             backup_runs,
             restore_drills,
+            jobs: Vec::new(),
+            job_runs: Vec::new(),
             incidents,
             problems,
             changes,
@@ -462,6 +471,22 @@ impl Inventory {
     /// All restore drills.
     pub fn restore_drills(&self) -> &[RestoreDrill] {
         &self.restore_drills
+    }
+    /// All scheduled jobs.
+    pub fn jobs(&self) -> &[Job] {
+        &self.jobs
+    }
+    /// The job at `idx`.
+    pub fn job(&self, idx: Idx<Job>) -> &Job {
+        &self.jobs[idx.index()]
+    }
+    /// The scheduled job with this id.
+    pub fn job_by_id(&self, id: &str) -> Option<Idx<Job>> {
+        self.by_id().jobs.get(id).copied()
+    }
+    /// All job runs.
+    pub fn job_runs(&self) -> &[JobRun] {
+        &self.job_runs
     }
     /// All incidents.
     pub fn incidents(&self) -> &[Incident] {

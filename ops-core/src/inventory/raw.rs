@@ -41,6 +41,10 @@ pub(crate) struct RawFile<'t> {
     backup_runs: Option<Vec<RawBackupRun>>,
     /// Records of restore drills.
     restore_drills: Option<Vec<RawRestoreDrill>>,
+    /// Scheduled jobs that must deliver something by a deadline (a nightly file to a partner).
+    jobs: Option<Vec<RawJob>>,
+    /// Records of scheduled job runs and their deliveries.
+    job_runs: Option<Vec<RawJobRun>>,
     /// Incidents, usually one file each.
     incidents: Option<Vec<RawIncident>>,
     /// A single incident, for files that hold exactly one.
@@ -65,6 +69,8 @@ pub(crate) const LIST_SECTIONS: &[&str] = &[
     "backup_policies",
     "backup_runs",
     "restore_drills",
+    "jobs",
+    "job_runs",
     "incidents",
     "problems",
     "changes",
@@ -87,6 +93,8 @@ pub(crate) const SECTIONS: &[&str] = &[
     "backup_policies",
     "backup_runs",
     "restore_drills",
+    "jobs",
+    "job_runs",
     "incidents",
     "incident",
     "problems",
@@ -351,8 +359,13 @@ pub(crate) struct RawSystem {
     pub(crate) id: RawId,
     /// Human-readable name.
     pub(crate) name: Option<String>,
-    /// The component this system is, if it is one.
+    /// The component this system is, if it is one (or use `components`).
     pub(crate) component: Option<RawId>,
+    /// The components this system spans (an account holding the database, the app servers and the backup bucket); not with `component`.
+    #[serde(default)]
+    pub(crate) components: Vec<RawId>,
+    /// What sort of system: free text; `workstation` (a person's own machine) is exempt from `access/single-admin`.
+    pub(crate) kind: Option<Spanned<String>>,
     /// Free text.
     pub(crate) description: Option<String>,
 }
@@ -435,6 +448,8 @@ pub(crate) struct RawAccessEvent {
     pub(crate) system: RawId,
     /// When.
     pub(crate) at: RawInstant,
+    /// The credential used (a shared password, a key), when known.
+    pub(crate) credential: Option<RawId>,
     /// From where (an IP address, a host, a terminal).
     pub(crate) source: Option<String>,
     /// What was done.
@@ -584,6 +599,9 @@ pub(crate) struct RawCopy {
     /// Ids of the principals or credentials that can delete this copy.
     #[serde(default)]
     pub(crate) deletable_by: Vec<RawId>,
+    /// The component the copy is kept in (a vault, a bucket): a backup target, whose
+    /// systems' admins and owners can delete the copy too.
+    pub(crate) component: Option<RawId>,
 }
 
 /// Storage tier.
@@ -654,6 +672,51 @@ pub(crate) enum DrillOutcomeName {
     Success,
     Failed,
     Partial,
+}
+
+/// A scheduled job that must deliver something: every scheduled instant
+/// expects a delivery by its deadline, whatever the run reports.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawJob {
+    /// Unique id.
+    #[schemars(extend("pattern" = "^[A-Za-z0-9][A-Za-z0-9._:/@-]{0,127}$"))]
+    pub(crate) id: RawId,
+    /// The person, group or service account responsible.
+    pub(crate) owner: Option<RawId>,
+    /// When it runs, as for backup policies.
+    pub(crate) schedule: RawSchedule,
+    /// Where it delivers: a component id when it names one, otherwise free text (`sftp://partner.example/in`).
+    pub(crate) delivers_to: Option<Spanned<String>>,
+    /// How long after each scheduled instant the delivery must exist (default: until the next scheduled instant).
+    #[schemars(extend("pattern" = "^([0-9]+w)?([0-9]+d)?([0-9]+h)?([0-9]+m)?([0-9]+s)?$"))]
+    pub(crate) deadline: Option<RawDuration>,
+    /// The monitor that alerts when a delivery does not arrive.
+    pub(crate) monitor: Option<String>,
+    /// Free text.
+    pub(crate) description: Option<String>,
+}
+
+/// One run of a scheduled job.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawJobRun {
+    /// Optional id (the scheduler's run id).
+    pub(crate) id: Option<RawId>,
+    /// The job this run belongs to.
+    pub(crate) job: RawId,
+    /// When it started.
+    pub(crate) started_at: RawInstant,
+    /// When it finished.
+    pub(crate) finished_at: Option<RawInstant>,
+    /// `success`, `failed`, `partial` or `running`, as the job reported it.
+    pub(crate) status: Spanned<RunStatusName>,
+    /// Size of what it delivered, in bytes.
+    pub(crate) size_bytes: Option<Spanned<i64>>,
+    /// When the delivery arrived at its destination; without it, nothing was delivered.
+    pub(crate) delivered_at: Option<RawInstant>,
+    /// Checksum of what it delivered.
+    pub(crate) checksum: Option<String>,
 }
 
 /// An incident.

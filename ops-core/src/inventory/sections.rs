@@ -27,6 +27,8 @@ pub(crate) struct RawInventory<'t> {
     pub(crate) backup_policies: Vec<(Location, RawBackupPolicy)>,
     pub(crate) backup_runs: Vec<(Location, RawBackupRun)>,
     pub(crate) restore_drills: Vec<(Location, RawRestoreDrill)>,
+    pub(crate) jobs: Vec<(Location, RawJob)>,
+    pub(crate) job_runs: Vec<(Location, RawJobRun)>,
     pub(crate) incidents: Vec<(Location, RawIncident)>,
     pub(crate) problems: Vec<(Location, RawProblem)>,
     pub(crate) changes: Vec<(Location, RawChange)>,
@@ -57,6 +59,8 @@ impl<'t> RawInventory<'t> {
             "backup_policies" => streamed(item, sink, broken, &mut self.backup_policies),
             "backup_runs" => streamed(item, sink, broken, &mut self.backup_runs),
             "restore_drills" => streamed(item, sink, broken, &mut self.restore_drills),
+            "jobs" => streamed(item, sink, broken, &mut self.jobs),
+            "job_runs" => streamed(item, sink, broken, &mut self.job_runs),
             "incidents" => streamed(item, sink, broken, &mut self.incidents),
             "problems" => streamed(item, sink, broken, &mut self.problems),
             "changes" => streamed(item, sink, broken, &mut self.changes),
@@ -98,6 +102,8 @@ impl<'t> RawInventory<'t> {
                 "backup_policies" => list(value, sink, &mut self.broken, &mut self.backup_policies),
                 "backup_runs" => list(value, sink, &mut self.broken, &mut self.backup_runs),
                 "restore_drills" => list(value, sink, &mut self.broken, &mut self.restore_drills),
+                "jobs" => list(value, sink, &mut self.broken, &mut self.jobs),
+                "job_runs" => list(value, sink, &mut self.broken, &mut self.job_runs),
                 "incidents" => list(value, sink, &mut self.broken, &mut self.incidents),
                 "incident" => {
                     if value.value != Value::Null {

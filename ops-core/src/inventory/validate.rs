@@ -593,17 +593,7 @@ pub(crate) fn validate(mut raw: RawInventory) -> Result<Inventory, Diagnostics> 
         })
         .collect();
     check_group_nesting(&mut v, &groups);
-    let systems = raw
-        .systems
-        .iter()
-        .map(|(_, s)| System {
-            id: s.id.value.clone(),
-            name: s.name.clone(),
-            component: s.component.as_ref().and_then(|c| v.resolve(&ns.components, c)),
-            description: s.description.clone(),
-            location: s.id.at.clone(),
-        })
-        .collect();
+    let systems = raw.systems.iter().map(|(_, s)| system(&mut v, &ns, s)).collect();
     let grants = raw
         .grants
         .iter()
@@ -620,10 +610,15 @@ pub(crate) fn validate(mut raw: RawInventory) -> Result<Inventory, Diagnostics> 
         .filter_map(|(at, e)| {
             let principal = v.resolve(ns.principals, &e.principal);
             let system = v.resolve(&ns.systems, &e.system);
+            let credential = match &e.credential {
+                None => Some(None),
+                Some(c) => v.resolve(&ns.credentials, c).map(Some),
+            };
             let when = v.instant(&e.at);
             Some(AccessEvent {
                 principal: principal?,
                 system: system?,
+                credential: credential?,
                 at: when?,
                 source: e.source.clone(),
                 action: e.action.clone(),
@@ -685,6 +680,8 @@ pub(crate) fn validate(mut raw: RawInventory) -> Result<Inventory, Diagnostics> 
         })
         .collect();
 
+    let (jobs, job_runs) = jobs(&mut v, &ns, raw);
+
     // Incidents and problems may each name the other: make the link two-way.
     for (ii, incident) in incidents.iter().enumerate() {
         if let Some(p) = incident.problem {
@@ -712,7 +709,7 @@ pub(crate) fn validate(mut raw: RawInventory) -> Result<Inventory, Diagnostics> 
     if !v.diags.is_empty() {
         return Err(v.diags.finish());
     }
-    let inventory = Inventory::assemble(
+    let mut inventory = Inventory::assemble(
         components,
         entries,
         domains,
@@ -730,6 +727,8 @@ pub(crate) fn validate(mut raw: RawInventory) -> Result<Inventory, Diagnostics> 
         problems,
         changes,
     );
+    inventory.jobs = jobs;
+    inventory.job_runs = job_runs;
     Ok(inventory)
 }
 
@@ -1298,7 +1297,7 @@ fn credential(v: &mut Validator, ns: &Namespaces, c: &RawCredential) -> Credenti
 
 fn backup_policy(v: &mut Validator, ns: &Namespaces, p: &RawBackupPolicy) -> Option<BackupPolicy> {
     let protects = v.resolve(&ns.components, &p.protects);
-    let schedule = p.schedule.as_ref().and_then(|s| schedule(v, &p.id, s));
+    let schedule = p.schedule.as_ref().and_then(|s| schedule(v, "backup policy", &p.id, s));
     let retention = p.retention.as_ref().map(|r| Retention {
         keep_last: v.count("keep_last", &r.keep_last),
         keep_hourly: v.count("keep_hourly", &r.keep_hourly),
@@ -1358,6 +1357,7 @@ fn backup_policy(v: &mut Validator, ns: &Namespaces, p: &RawBackupPolicy) -> Opt
                     None
                 })
                 .collect(),
+            component: c.component.as_ref().and_then(|id| v.resolve(&ns.components, id)),
             location: c.location.at.clone(),
         })
         .collect();
@@ -1376,7 +1376,8 @@ fn backup_policy(v: &mut Validator, ns: &Namespaces, p: &RawBackupPolicy) -> Opt
     })
 }
 
-fn schedule(v: &mut Validator, policy: &Spanned<String>, s: &RawSchedule) -> Option<Schedule> {
+/// The schedule of the `kind` (`backup policy`, `job`) whose id is `owner`.
+fn schedule(v: &mut Validator, kind: &str, owner: &Spanned<String>, s: &RawSchedule) -> Option<Schedule> {
     match (&s.cron, &s.every) {
         (Some(cron), None) => {
             let expression = match cron.value.parse::<crate::CronExpr>() {
@@ -1423,8 +1424,8 @@ fn schedule(v: &mut Validator, policy: &Spanned<String>, s: &RawSchedule) -> Opt
         }
         (None, None) => {
             v.error(
-                &policy.at,
-                format!("the schedule of backup policy '{}' needs cron or every", policy.value),
+                &owner.at,
+                format!("the schedule of {kind} '{}' needs cron or every", owner.value),
             );
             None
         }
@@ -1436,24 +1437,13 @@ fn backup_run(v: &mut Validator, ns: &Namespaces, at: &Location, r: &RawBackupRu
     let started_at = v.instant(&r.started_at);
     let finished_at = v.opt_instant(&r.finished_at);
     v.ordered(at, ("started_at", started_at), ("finished_at", finished_at));
-    let size_bytes = r.size_bytes.as_ref().and_then(|s| match u64::try_from(s.value) {
-        Ok(n) => Some(n),
-        Err(_) => {
-            v.error(&s.at, format!("size_bytes must not be negative; found {}", s.value));
-            None
-        }
-    });
+    let size_bytes = size_bytes(v, &r.size_bytes);
     Some(BackupRun {
         id: r.id.as_ref().map(|i| i.value.clone()),
         policy: policy?,
         started_at: started_at?,
         finished_at,
-        status: match r.status.value {
-            RunStatusName::Success => RunStatus::Success,
-            RunStatusName::Failed => RunStatus::Failed,
-            RunStatusName::Partial => RunStatus::Partial,
-            RunStatusName::Running => RunStatus::Running,
-        },
+        status: run_status(r.status.value),
         size_bytes,
         checksum: r.checksum.clone(),
         artifact: r.location.clone(),
@@ -1569,5 +1559,122 @@ fn problem(v: &mut Validator, ns: &Namespaces, p: &RawProblem) -> Problem {
             notify: v.resolve_all(ns.principals, &plan.notify),
         }),
         location: p.id.at.clone(),
+    }
+}
+
+/// A run's reported status.
+fn run_status(s: RunStatusName) -> RunStatus {
+    match s {
+        RunStatusName::Success => RunStatus::Success,
+        RunStatusName::Failed => RunStatus::Failed,
+        RunStatusName::Partial => RunStatus::Partial,
+        RunStatusName::Running => RunStatus::Running,
+    }
+}
+
+/// A run's `size_bytes`, which must not be negative.
+fn size_bytes(v: &mut Validator, s: &Option<Spanned<i64>>) -> Option<u64> {
+    let s = s.as_ref()?;
+    match u64::try_from(s.value) {
+        Ok(n) => Some(n),
+        Err(_) => {
+            v.error(&s.at, format!("size_bytes must not be negative; found {}", s.value));
+            None
+        }
+    }
+}
+
+/// The scheduled jobs and their runs: ids defined, references resolved.
+fn jobs(v: &mut Validator, ns: &Namespaces, raw: &RawInventory) -> (Vec<crate::job::Job>, Vec<crate::job::JobRun>) {
+    use crate::job::{DeliveryTarget, Job, JobRun};
+    let mut ids = Namespace::new("job", raw.jobs.len());
+    for (i, (_, j)) in raw.jobs.iter().enumerate() {
+        v.define(&mut ids, "job", &j.id.value, Idx::<Job>::new(i), |i: Idx<_>| {
+            raw.jobs[i.index()].1.id.at.clone()
+        });
+    }
+    let mut run_ids = Namespace::new("job run", 0);
+    let runs_with_ids: Vec<&RawId> = raw.job_runs.iter().filter_map(|(_, r)| r.id.as_ref()).collect();
+    for (i, id) in runs_with_ids.iter().enumerate() {
+        v.define(&mut run_ids, "job run", &id.value, i, |i| runs_with_ids[i].at.clone());
+    }
+    let jobs = raw
+        .jobs
+        .iter()
+        .filter_map(|(_, j)| {
+            let schedule = schedule(v, "job", &j.id, &j.schedule);
+            let deadline = v.duration(&j.deadline);
+            // A component when it names one; anything else is where the
+            // delivery goes, in words.
+            let delivers_to = j.delivers_to.as_ref().map(|d| match ns.components.lookup(&d.value) {
+                Some(c) => DeliveryTarget::Component(c),
+                None => DeliveryTarget::Other(d.value.clone()),
+            });
+            Some(Job {
+                id: j.id.value.clone(),
+                owner: j.owner.as_ref().and_then(|o| v.resolve(ns.principals, o)),
+                schedule: schedule?,
+                delivers_to,
+                deadline,
+                monitor: j.monitor.clone(),
+                description: j.description.clone(),
+                location: j.id.at.clone(),
+            })
+        })
+        .collect();
+    let runs = raw
+        .job_runs
+        .iter()
+        .filter_map(|(at, r)| {
+            let job = v.resolve(&ids, &r.job);
+            let started_at = v.instant(&r.started_at);
+            let finished_at = v.opt_instant(&r.finished_at);
+            let delivered_at = v.opt_instant(&r.delivered_at);
+            v.ordered(at, ("started_at", started_at), ("finished_at", finished_at));
+            v.ordered(at, ("started_at", started_at), ("delivered_at", delivered_at));
+            Some(JobRun {
+                id: r.id.as_ref().map(|i| i.value.clone()),
+                job: job?,
+                started_at: started_at?,
+                finished_at,
+                status: run_status(r.status.value),
+                size_bytes: size_bytes(v, &r.size_bytes),
+                delivered_at,
+                checksum: r.checksum.clone(),
+                location: at.clone(),
+            })
+        })
+        .collect();
+    (jobs, runs)
+}
+
+/// A system: `component` and `components` are one list, written either way
+/// but not both.
+fn system(v: &mut Validator, ns: &Namespaces, s: &RawSystem) -> System {
+    if let (Some(one), [_, ..]) = (&s.component, s.components.as_slice()) {
+        v.error(
+            &one.at,
+            format!(
+                "system '{}' has both component and components: list every component in components",
+                s.id.value
+            ),
+        );
+    }
+    let mut components: Vec<Idx<Component>> = Vec::with_capacity(s.components.len().max(1));
+    let mut seen = HashSet::new();
+    for c in s.component.iter().chain(&s.components) {
+        if let Some(c) = v.resolve(&ns.components, c)
+            && seen.insert(c)
+        {
+            components.push(c);
+        }
+    }
+    System {
+        id: s.id.value.clone(),
+        name: s.name.clone(),
+        components,
+        kind: s.kind.as_ref().map(|k| k.value.clone()),
+        description: s.description.clone(),
+        location: s.id.at.clone(),
     }
 }

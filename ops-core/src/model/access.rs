@@ -11,12 +11,26 @@ pub struct System {
     pub id: String,
     /// Human-readable name.
     pub name: Option<String>,
-    /// The component it is, if any.
-    pub component: Option<Idx<Component>>,
+    /// The components it is or spans (`component:` or `components:` in the
+    /// inventory), without repeats, in the order written.
+    pub components: Vec<Idx<Component>>,
+    /// What sort of system, as written (free text); see [`System::is_workstation`].
+    pub kind: Option<String>,
     /// Free text.
     pub description: Option<String>,
     /// Where defined.
     pub location: Location,
+}
+
+impl System {
+    /// The kind that marks a person's own machine, which has one
+    /// administrator by design.
+    pub const WORKSTATION: &'static str = "workstation";
+
+    /// Whether this is a person's own machine (`kind: workstation`).
+    pub fn is_workstation(&self) -> bool {
+        self.kind.as_deref() == Some(Self::WORKSTATION)
+    }
 }
 
 /// Access levels, weakest first; they compare in that order.
@@ -121,6 +135,8 @@ pub struct AccessEvent {
     pub principal: Principal,
     /// Where.
     pub system: Idx<System>,
+    /// The credential used, when recorded.
+    pub credential: Option<Idx<Credential>>,
     /// When.
     pub at: Timestamp,
     /// From where.

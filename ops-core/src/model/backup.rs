@@ -4,7 +4,8 @@ use chrono::TimeDelta;
 
 use crate::Error;
 use crate::backup::retention::TagList;
-use crate::backup::{KeepCount, ResticDuration, ResticVersion, RetentionPolicy, Schedule};
+use crate::backup::{KeepCount, ResticDuration, ResticVersion, RetentionPolicy};
+use crate::schedule::{RunStatus, Schedule};
 use crate::{Component, Idx, Location, Principal, Timestamp};
 
 /// A backup policy.
@@ -106,23 +107,14 @@ pub struct BackupCopy {
     pub immutable: bool,
     /// Encrypted at rest.
     pub encrypted: bool,
-    /// Who can delete it.
+    /// Who can delete it (besides the admins and owners of the systems
+    /// that span [`BackupCopy::component`]).
     pub deletable_by: Vec<Deleter>,
+    /// The component the copy is kept in (a vault, a bucket), if named: a
+    /// backup target, not data of its own.
+    pub component: Option<Idx<Component>>,
     /// Where defined.
     pub location: Location,
-}
-
-/// Outcome of a backup run.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum RunStatus {
-    /// Reported success.
-    Success,
-    /// Failed.
-    Failed,
-    /// Partly succeeded.
-    Partial,
-    /// Still running.
-    Running,
 }
 
 /// One run of a backup job.

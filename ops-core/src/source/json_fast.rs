@@ -639,6 +639,8 @@ mod tests {
                     format!("{:?}", inv.backup_policies()),
                     format!("{:?}", inv.backup_runs()),
                     format!("{:?}", inv.restore_drills()),
+                    format!("{:?}", inv.jobs()),
+                    format!("{:?}", inv.job_runs()),
                     format!("{:?}", inv.incidents()),
                     format!("{:?}", inv.problems()),
                     format!("{:?}", inv.changes()),

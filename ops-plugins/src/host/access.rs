@@ -71,7 +71,8 @@ impl access::Host for RunState {
         self.with("system-at", |inv, _| {
             Ok(inv.systems().get(index as usize).map(|s| types::System {
                 id: s.id.clone(),
-                component: s.component.map(|c| to_u32(c.index())),
+                // The WIT's system has one component: the first it spans.
+                component: s.components.first().map(|c| to_u32(c.index())),
             }))
         })
     }

@@ -1,5 +1,5 @@
 //! One module per command: its clap arguments next to its handler, `run`.
-//! Commands with subcommands (`access`, `backup`, `incident`, `export`,
+//! Commands with subcommands (`access`, `backup`, `job`, `incident`, `export`,
 //! `import`, `plugin`) hold their subcommand enum and dispatch to one module
 //! per subcommand.
 
@@ -13,6 +13,7 @@ pub(crate) mod export;
 pub(crate) mod graph;
 pub(crate) mod import;
 pub(crate) mod incident;
+pub(crate) mod job;
 pub(crate) mod man;
 pub(crate) mod offboard;
 pub(crate) mod plugin;

@@ -145,6 +145,18 @@ fn load_options(inputs: Sources<'_>, mut options: LoadOptions) -> Result<Invento
     Ok(inventory)
 }
 
+/// A runner with the built-in rules of one owner (`backup`, `job`), for the
+/// status commands, and its report on `inv` at `now`.
+pub(crate) fn domain_report(inv: &Inventory, owner: &str, now: Timestamp) -> ops_core::Report {
+    let mut runner = ops_core::Runner::new();
+    for (o, check) in ops_core::builtin::rules() {
+        if o == owner {
+            runner.add(Box::new(check));
+        }
+    }
+    runner.run(inv, now)
+}
+
 /// The value parser of `--at`, `--since` and other instants: RFC 3339, or a
 /// date (midnight UTC).
 pub(crate) fn parse_at(s: &str) -> Result<Timestamp, String> {

@@ -12,6 +12,7 @@ mod common;
 mod export_mef;
 mod import;
 mod incident_cli;
+mod job_cli;
 mod json_output;
 mod pipes;
 mod plugin_cli;

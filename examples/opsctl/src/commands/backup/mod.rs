@@ -46,12 +46,12 @@ pub(crate) fn run(command: BackupCommand) -> Result<u8> {
 }
 
 /// An instant to the minute, in UTC, for people.
-fn minute(t: Timestamp) -> String {
+pub(crate) fn minute(t: Timestamp) -> String {
     t.format("%Y-%m-%d %H:%M UTC").to_string()
 }
 
 /// A schedule for people: `cron '30 2 * * *' in Europe/London`, `every 6h`.
-fn schedule_text(s: &Schedule) -> String {
+pub(crate) fn schedule_text(s: &Schedule) -> String {
     match s {
         Schedule::Cron(c) => format!("cron '{}' in {}", c.expression(), c.timezone().name()),
         Schedule::Every(d) => format!("every {}", format_duration(*d)),
@@ -62,7 +62,7 @@ fn schedule_text(s: &Schedule) -> String {
 /// A schedule for programs: `{"kind": "cron", "expression", "timezone"}` or
 /// `{"kind": "interval", "every_seconds"}` (`{"kind": "unknown"}` for kinds
 /// this opsctl does not know).
-fn schedule_json(s: &Schedule) -> Value {
+pub(crate) fn schedule_json(s: &Schedule) -> Value {
     match s {
         Schedule::Cron(c) => json!({
             "kind": "cron",

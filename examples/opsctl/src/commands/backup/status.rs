@@ -4,9 +4,8 @@ use std::fmt::Write as _;
 
 use anyhow::Result;
 use ops_core::backup::BackupStatus;
-use ops_core::builtin::checks;
 use ops_core::time::{format_duration, format_span};
-use ops_core::{Finding, Inventory, Report, Runner, Timestamp};
+use ops_core::{Finding, Inventory, Report, Timestamp};
 use serde_json::{Value, json};
 
 use super::{minute, schedule_json, schedule_text};
@@ -32,13 +31,7 @@ pub(crate) struct BackupStatusArgs {
 pub(crate) fn run(args: &BackupStatusArgs) -> Result<u8> {
     let inv = shared::load(&args.inputs)?;
     let now = shared::at_or_now(args.at);
-    let mut runner = Runner::new();
-    for check in checks() {
-        if check.rules().iter().all(|r| r.id().starts_with("backup/")) {
-            runner.add(check);
-        }
-    }
-    let report = runner.run(&inv, now);
+    let report = shared::domain_report(&inv, "backup", now);
     let statuses = BackupStatus::all(&inv, now);
     match args.format {
         AnalysisFormat::Json => shared::emit_json(None, &to_json(&inv, &report, &statuses, now))?,

@@ -1,6 +1,7 @@
-//! Backup schedules: five-field cron expressions read as cronie (the cron
-//! of most Linux distributions) reads them, in an IANA time zone, and fixed
-//! intervals.
+//! Schedules, shared by backup policies and scheduled jobs: five-field cron
+//! expressions read as cronie (the cron of most Linux distributions) reads
+//! them, in an IANA time zone, and fixed intervals; and what a scheduled run
+//! reports ([`RunStatus`]).
 //!
 //! # The expression
 //!
@@ -95,7 +96,7 @@ const SEARCH_DAYS: i64 = 146_097 + 7;
 /// docs](self)).
 ///
 /// ```
-/// use ops_core::backup::CronExpr;
+/// use ops_core::schedule::CronExpr;
 /// let c: CronExpr = "30 2 * * mon-fri".parse()?;
 /// assert_eq!(c.to_string(), "30 2 * * mon-fri");
 /// assert!("61 * * * *".parse::<CronExpr>().is_err());
@@ -625,7 +626,7 @@ impl CronExpr {
 /// A cron expression read in an IANA time zone.
 ///
 /// ```
-/// use ops_core::backup::CronSchedule;
+/// use ops_core::schedule::CronSchedule;
 /// let s = CronSchedule::new("30 1 * * *".parse()?, "Europe/London".parse()?);
 /// // 01:30 does not exist on 2026-03-29 in London: the job runs when the clocks jump.
 /// let next = s.next_after("2026-03-28T02:00:00Z".parse()?).expect("runs daily");
@@ -721,9 +722,155 @@ impl CronSchedule {
         }
         best
     }
+
+    /// Every run from `from` to `until`, both included, in order, computed
+    /// a local date at a time: O(days + runs) time, O(runs of a day)
+    /// memory, however long the span (a schedule of every minute over a
+    /// year is 525,600 runs and a year of dates, not 525,600 searches).
+    ///
+    /// ```
+    /// use ops_core::schedule::CronSchedule;
+    /// let s = CronSchedule::new("0 */6 * * *".parse()?, chrono_tz::UTC);
+    /// let runs: Vec<String> = s
+    ///     .runs_between("2026-11-20T05:00:00Z".parse()?, "2026-11-21T00:00:00Z".parse()?)
+    ///     .map(|t| t.format("%d %H:%M").to_string())
+    ///     .collect();
+    /// assert_eq!(runs, ["20 06:00", "20 12:00", "20 18:00", "21 00:00"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn runs_between(&self, from: Timestamp, until: Timestamp) -> CronRuns<'_> {
+        let zone = self.expression.date_zone(self.timezone);
+        // A date's runs start at its first minute and may end up to three
+        // hours into the next (a skipped time runs when the clocks jump):
+        // start a day early.
+        let first = from.with_timezone(&zone).date_naive();
+        let date = first.pred_opt().unwrap_or(first);
+        let last_date = until.with_timezone(&zone).date_naive();
+        CronRuns {
+            schedule: self,
+            zone,
+            date,
+            last_date,
+            from,
+            until,
+            pending: Vec::new(),
+            last: None,
+            day: Vec::new(),
+        }
+    }
 }
 
-/// When backups run.
+/// The runs of a cron schedule in a span of time, in order: see
+/// [`CronSchedule::runs_between`].
+#[derive(Debug)]
+pub struct CronRuns<'s> {
+    schedule: &'s CronSchedule,
+    zone: Tz,
+    /// The next local date whose runs are not computed yet.
+    date: NaiveDate,
+    /// The last local date to compute.
+    last_date: NaiveDate,
+    from: Timestamp,
+    until: Timestamp,
+    /// Runs computed but not yet yielded, latest first.
+    pending: Vec<Timestamp>,
+    /// The last run yielded: a date's runs may repeat another's (one instant
+    /// for two skipped times).
+    last: Option<Timestamp>,
+    day: Vec<Timestamp>,
+}
+
+impl Iterator for CronRuns<'_> {
+    type Item = Timestamp;
+
+    fn next(&mut self) -> Option<Timestamp> {
+        loop {
+            // Every run of a later date is at or after that date's first
+            // minute: what is pending before it is final.
+            // (A midnight that a clock change skips: the first hour that exists.)
+            let done = self.date > self.last_date;
+            let horizon = (0..4)
+                .filter_map(|h| self.date.and_hms_opt(h, 0, 0))
+                .find_map(|l| self.zone.from_local_datetime(&l).earliest())
+                .map(|t| t.with_timezone(&Utc));
+            if let Some(&t) = self.pending.last()
+                && (done || horizon.is_some_and(|h| t < h))
+            {
+                self.pending.pop();
+                if self.last.is_some_and(|l| t <= l) {
+                    continue;
+                }
+                self.last = Some(t);
+                return Some(t);
+            }
+            if done {
+                return None;
+            }
+            self.schedule
+                .expression
+                .runs_on_date(self.schedule.timezone, self.date, &mut self.day);
+            let (from, until) = (self.from, self.until);
+            self.pending
+                .extend(self.day.iter().filter(|&&t| from <= t && t <= until));
+            self.pending.sort_unstable_by(|a, b| b.cmp(a));
+            match self.date.checked_add_signed(Duration::days(1)) {
+                Some(next) => self.date = next,
+                None => self.last_date = self.date.pred_opt().unwrap_or(self.date),
+            }
+        }
+    }
+}
+
+/// The runs of each of `owners` schedule owners (backup policies, jobs)
+/// that started at or before `now`, oldest first: what the status of a
+/// backup policy and of a job both start from. `owner` gives a run's
+/// owner's index (below `owners`), `started` its start. Linear in runs
+/// (plus sorting).
+pub(crate) fn runs_by_owner<R>(
+    owners: usize,
+    runs: &[R],
+    owner: impl Fn(&R) -> usize,
+    started: impl Fn(&R) -> Timestamp,
+    now: Timestamp,
+) -> Vec<Vec<&R>> {
+    let mut out: Vec<Vec<&R>> = vec![Vec::new(); owners];
+    for r in runs.iter().filter(|r| started(r) <= now) {
+        if let Some(list) = out.get_mut(owner(r)) {
+            list.push(r);
+        }
+    }
+    for list in &mut out {
+        list.sort_by_key(|r| started(r));
+    }
+    out
+}
+
+/// Outcome of a scheduled run (a backup run, a job run), as the job reported it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RunStatus {
+    /// Reported success.
+    Success,
+    /// Failed.
+    Failed,
+    /// Partly succeeded.
+    Partial,
+    /// Still running.
+    Running,
+}
+
+impl RunStatus {
+    /// The name used in inventory files (`success`, `failed`, `partial`, `running`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunStatus::Success => "success",
+            RunStatus::Failed => "failed",
+            RunStatus::Partial => "partial",
+            RunStatus::Running => "running",
+        }
+    }
+}
+
+/// When something runs: a backup policy, a scheduled job.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Schedule {
@@ -738,7 +885,7 @@ impl Schedule {
     /// `last_run` (the start of the previous run) when given, else from `after`.
     ///
     /// ```
-    /// use ops_core::backup::Schedule;
+    /// use ops_core::schedule::Schedule;
     /// let every = Schedule::Every(chrono::TimeDelta::hours(6));
     /// let runs = every.next_runs("2026-11-22T09:00:00Z".parse()?, Some("2026-11-22T08:00:00Z".parse()?), 2);
     /// assert_eq!(runs[0].to_rfc3339(), "2026-11-22T14:00:00+00:00");
@@ -793,7 +940,7 @@ impl Schedule {
     /// long, and this is where they show.
     ///
     /// ```
-    /// use ops_core::backup::{CronSchedule, Schedule};
+    /// use ops_core::schedule::{CronSchedule, Schedule};
     /// let nightly = Schedule::Cron(CronSchedule::new("30 2 * * *".parse()?, "Europe/London".parse()?));
     /// let (gap, _) = nightly.longest_gap("2026-01-01T00:00:00Z".parse()?).expect("runs");
     /// assert_eq!(gap, chrono::TimeDelta::hours(25)); // the night the clocks go back
