@@ -268,8 +268,9 @@ pub static UNREACHABLE_COMPONENT: BuiltinRule = BuiltinRule::new(
         "Components no entry point needs",
         r"
 ## What it checks
-Components that are not entry points and that no entry point reaches through `depends_on`.
-Only runs when at least one entry point exists.
+Components that are not entry points and that no entry point reaches through `depends_on`,
+other than where backup copies are kept (`copies[].component`) and where jobs deliver
+(`delivers_to`). Only runs when at least one entry point exists.
 
 ## Why it matters
 Either a dependency is missing from the inventory (so failure analysis underestimates what
@@ -296,7 +297,18 @@ fn unreachable_component(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding>
     if !components.iter().any(|c| c.entry) {
         return Vec::new();
     }
-    let reached = reachable_from_entries(ctx.inventory());
+    let mut reached = reachable_from_entries(ctx.inventory());
+    // Where backups are kept and where jobs deliver is needed by the backups
+    // and jobs, not by an entry point.
+    let inv = ctx.inventory();
+    let copies = (inv.backup_policies().iter()).flat_map(|p| p.copies.iter().filter_map(|c| c.component));
+    let deliveries = inv.jobs().iter().filter_map(|j| match &j.delivers_to {
+        Some(crate::job::DeliveryTarget::Component(c)) => Some(*c),
+        _ => None,
+    });
+    for c in copies.chain(deliveries) {
+        reached[c.index()] = true;
+    }
     components
         .iter()
         .zip(&reached)

@@ -449,3 +449,24 @@ fn the_report_draws_a_logical_component_dashed() {
     assert!(html.contains("svg .node.logical rect{stroke-dasharray:5 4}"));
     assert!(html.contains("<g class=\"node\" data-id=\"pg-primary\">"), "{html}");
 }
+
+#[test]
+fn backup_vaults_and_delivery_targets_are_not_unreachable() {
+    let yaml = "
+components:
+  - {id: shop, entry: true, depends_on: [db]}
+  - {id: db, kind: database}
+  - {id: vault, kind: object_store}
+  - {id: warehouse, kind: external}
+  - {id: old-cron}
+backup_policies:
+  - {id: db-nightly, protects: db, copies: [{location: s3://vault, component: vault}]}
+jobs:
+  - {id: export, schedule: {every: 1d}, delivers_to: warehouse}
+";
+    let unreachable: Vec<String> = findings(&ops_core::inventory::UNREACHABLE_COMPONENT, yaml)
+        .into_iter()
+        .map(|(s, _)| s)
+        .collect();
+    assert_eq!(unreachable, ["old-cron"]);
+}
