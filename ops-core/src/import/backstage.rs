@@ -99,6 +99,125 @@ impl fmt::Display for Kind {
     }
 }
 
+/// The fields of `metadata` ops knows (it reads some, accepts the rest).
+const METADATA_FIELDS: &[&str] = &[
+    "name",
+    "namespace",
+    "title",
+    "description",
+    "labels",
+    "annotations",
+    "tags",
+    "links",
+    "uid",
+    "etag",
+];
+
+/// The fields of a User's or Group's `spec.profile` ops knows.
+const PROFILE_FIELDS: &[&str] = &["displayName", "email", "picture"];
+
+/// The fields of `spec` ops knows, by kind: those of the `*Spec` structs.
+fn spec_fields(kind: Kind) -> &'static [&'static str] {
+    match kind {
+        Kind::Component => &[
+            "type",
+            "lifecycle",
+            "owner",
+            "system",
+            "subcomponentOf",
+            "providesApis",
+            "consumesApis",
+            "dependsOn",
+            "dependencyOf",
+        ],
+        Kind::Resource => &["type", "owner", "system", "dependsOn", "dependencyOf"],
+        Kind::System => &["owner", "domain", "type"],
+        Kind::Domain => &["owner", "subdomainOf", "type"],
+        Kind::Group => &["type", "profile", "parent", "children", "members"],
+        Kind::User => &["profile", "memberOf"],
+    }
+}
+
+/// Fields ops does not read, by path (`spec.ancestors`): Backstage loads
+/// them (plugins add their own), so they are ignored, with one note per
+/// path however many entities have them.
+#[derive(Default)]
+struct Ignored(BTreeMap<String, IgnoredField>);
+
+struct IgnoredField {
+    first: Location,
+    count: usize,
+    kinds: Vec<Kind>,
+    hint: Option<String>,
+}
+
+impl Ignored {
+    /// Records the keys of mapping `node` (at `path`, `""` for the entity
+    /// itself) that are not among `known`.
+    fn record(&mut self, node: &Node, path: &str, known: &[&str], kind: Kind) {
+        let Value::Map(entries) = &node.value else {
+            return;
+        };
+        for (k, _) in entries {
+            let Value::Str(name) = &k.value else { continue };
+            if known.contains(&name.as_str()) {
+                continue;
+            }
+            let full = if path.is_empty() {
+                name.clone()
+            } else {
+                format!("{path}.{name}")
+            };
+            let field = self.0.entry(full).or_insert_with(|| IgnoredField {
+                first: k.at.clone(),
+                count: 0,
+                kinds: Vec::new(),
+                hint: did_you_mean(name, known.iter().copied()).map(str::to_owned),
+            });
+            field.count += 1;
+            if !field.kinds.contains(&kind) {
+                field.kinds.push(kind);
+            }
+        }
+    }
+
+    /// `node` without the keys ops does not read (noted by [`Ignored::record`]).
+    fn known(node: &Node, known: &[&str]) -> Node {
+        match &node.value {
+            Value::Map(entries) => Node::new(
+                Value::Map(
+                    entries
+                        .iter()
+                        .filter(|(k, _)| matches!(&k.value, Value::Str(s) if known.contains(&s.as_str())))
+                        .cloned()
+                        .collect(),
+                ),
+                node.at.clone(),
+            ),
+            _ => node.clone(),
+        }
+    }
+
+    /// One note per field, at its first occurrence.
+    fn notes(self) -> impl Iterator<Item = Diagnostic> {
+        self.0.into_iter().map(|(path, f)| {
+            let hint = f.hint.map(|h| format!(" (did you mean '{h}'?)")).unwrap_or_default();
+            let on = match (f.kinds.as_slice(), f.count) {
+                ([kind], 1) => format!("1 {kind}"),
+                ([kind], n) => format!("{n} {kind}s"),
+                (kinds, n) => {
+                    let names: Vec<&str> = kinds.iter().map(|k| k.name()).collect();
+                    format!("{n} entities ({})", names.join(", "))
+                }
+            };
+            Diagnostic::at(
+                &f.first,
+                format!("{path}: not a field ops reads{hint}; ignored on {on}"),
+            )
+        })
+    }
+}
+
 /// `metadata`, as Backstage defines it.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -258,8 +377,9 @@ fn key(kind: Kind, namespace: &str, name: &str) -> Key {
 fn convert(docs: &[Node], sink: &Sink, notes: &mut Vec<Diagnostic>, out: &mut Imported) {
     let mut entities: Vec<Entity> = Vec::new();
     let mut broken = Vec::new();
+    let mut ignored = Ignored::default();
     for doc in docs {
-        match read_entity(doc, sink, notes) {
+        match read_entity(doc, sink, notes, &mut ignored) {
             Ok(e) => entities.push(e),
             Err(Some(b)) => broken.push(b),
             Err(None) => {}
@@ -272,6 +392,8 @@ fn convert(docs: &[Node], sink: &Sink, notes: &mut Vec<Diagnostic>, out: &mut Im
         .map(|(k, ns, name, id)| (key(k, &ns, &name), id))
         .collect();
     catalog.document(sink, out);
+    notes.extend(ignored.notes());
+    notes.extend(catalog.notes.take());
 }
 
 /// An entity that could not be read: kind, namespace, name and inventory id.
@@ -303,10 +425,15 @@ fn map_node(entries: Vec<(&str, Node)>, at: &Location) -> Node {
 /// Reads one document into an entity. `Err` when it is empty, of a kind ops
 /// does not import (noted), or broken (reported; with what it would have
 /// been called, if that is known).
-fn read_entity(doc: &Node, sink: &Sink, notes: &mut Vec<Diagnostic>) -> Result<Entity, Option<Broken>> {
-    let entries = match &doc.value {
+fn read_entity(
+    doc: &Node,
+    sink: &Sink,
+    notes: &mut Vec<Diagnostic>,
+    ignored: &mut Ignored,
+) -> Result<Entity, Option<Broken>> {
+    match &doc.value {
         Value::Null => return Err(None),
-        Value::Map(entries) => entries,
+        Value::Map(_) => {}
         other => {
             sink.push(Diagnostic::at(
                 &doc.at,
@@ -352,15 +479,16 @@ fn read_entity(doc: &Node, sink: &Sink, notes: &mut Vec<Diagnostic>) -> Result<E
         return Err(None);
     };
     const FIELDS: &[&str] = &["apiVersion", "kind", "metadata", "spec", "relations", "status"];
-    for (k, _) in entries {
-        if let Value::Str(name) = &k.value
-            && !FIELDS.contains(&name.as_str())
+    ignored.record(doc, "", FIELDS, kind);
+    if let Some(m) = doc.get("metadata") {
+        ignored.record(m, "metadata", METADATA_FIELDS, kind);
+    }
+    if let Some(spec) = doc.get("spec") {
+        ignored.record(spec, "spec", spec_fields(kind), kind);
+        if let Some(profile) = spec.get("profile")
+            && matches!(kind, Kind::User | Kind::Group)
         {
-            let message = match did_you_mean(name, FIELDS.iter().copied()) {
-                Some(s) => format!("unknown field '{name}' (did you mean '{s}'?)"),
-                None => format!("unknown field '{name}'; expected one of: {}", FIELDS.join(", ")),
-            };
-            sink.push(Diagnostic::at(&k.at, message));
+            ignored.record(profile, "spec.profile", PROFILE_FIELDS, kind);
         }
     }
     let api_version = text("apiVersion");
@@ -390,7 +518,7 @@ fn read_entity(doc: &Node, sink: &Sink, notes: &mut Vec<Diagnostic>) -> Result<E
         sink.push(Diagnostic::at(&doc.at, "missing required field 'metadata'"));
         return Err(None);
     };
-    let metadata = entity::<Metadata>(metadata_node, sink).map(|mut m| {
+    let metadata = entity::<Metadata>(&Ignored::known(metadata_node, METADATA_FIELDS), sink).map(|mut m| {
         m.annotations = annotations(metadata_node, sink);
         m
     });
@@ -402,14 +530,17 @@ fn read_entity(doc: &Node, sink: &Sink, notes: &mut Vec<Diagnostic>) -> Result<E
             ));
             None
         }
-        Some(node) => match kind {
-            Kind::Component => entity(node, sink).map(Spec::Component),
-            Kind::Resource => entity(node, sink).map(Spec::Resource),
-            Kind::System => entity(node, sink).map(Spec::System),
-            Kind::Domain => entity(node, sink).map(Spec::Domain),
-            Kind::Group => entity(node, sink).map(Spec::Group),
-            Kind::User => entity(node, sink).map(Spec::User),
-        },
+        Some(node) => {
+            let node = &spec_node(node, kind);
+            match kind {
+                Kind::Component => entity(node, sink).map(Spec::Component),
+                Kind::Resource => entity(node, sink).map(Spec::Resource),
+                Kind::System => entity(node, sink).map(Spec::System),
+                Kind::Domain => entity(node, sink).map(Spec::Domain),
+                Kind::Group => entity(node, sink).map(Spec::Group),
+                Kind::User => entity(node, sink).map(Spec::User),
+            }
+        }
     };
     let (Some(metadata), Some(spec)) = (metadata, spec) else {
         return Err(broken());
@@ -444,6 +575,19 @@ fn read_entity(doc: &Node, sink: &Sink, notes: &mut Vec<Diagnostic>) -> Result<E
         metadata,
         spec,
     })
+}
+
+/// `spec` without the fields ops does not read, also in `spec.profile`.
+fn spec_node(spec: &Node, kind: Kind) -> Node {
+    let mut node = Ignored::known(spec, spec_fields(kind));
+    if let Value::Map(entries) = &mut node.value {
+        for (k, v) in entries.iter_mut() {
+            if matches!(&k.value, Value::Str(s) if s == "profile") {
+                *v = Ignored::known(v, PROFILE_FIELDS);
+            }
+        }
+    }
+    node
 }
 
 /// `metadata.annotations`: strings by Backstage's rules. Other values are
@@ -594,6 +738,9 @@ struct Catalog {
     /// Entities that could not be read, with their ids: references to them
     /// are not reported again, and still name them.
     broken: HashMap<Key, String>,
+    /// References ops ignores (to entities not in the files, or of kinds it
+    /// cannot use there): Backstage loads them, so they are notes.
+    notes: Sink,
 }
 
 /// A reference, parsed: `[kind:][namespace/]name`.
@@ -738,6 +885,7 @@ impl Catalog {
             entities: kept,
             by_key,
             broken: HashMap::new(),
+            notes: Sink::default(),
         }
     }
 
@@ -764,6 +912,11 @@ impl Catalog {
             sink.push(Diagnostic::at(&r.at, format!("{}: {message}", field.name)));
             None
         };
+        let ignore = |message: String| {
+            self.notes
+                .push(Diagnostic::at(&r.at, format!("{}: {message}; ignored", field.name)));
+            None
+        };
         let Some(p) = parse_ref(&r.value) else {
             return fail(format!(
                 "'{}' is not an entity reference: expected [kind:][namespace/]name",
@@ -775,8 +928,8 @@ impl Catalog {
             (Some(k), _) => match Kind::parse(k) {
                 Some(kind) => kind,
                 None => {
-                    return fail(format!(
-                        "'{}' refers to kind '{k}', which ops does not import; expected {}",
+                    return ignore(format!(
+                        "'{}' refers to kind '{k}', which ops does not import (it reads {} here)",
                         r.value,
                         allowed(field)
                     ));
@@ -806,19 +959,17 @@ impl Catalog {
             if let Some(id) = self.broken.get(&key(kind, namespace, p.name)) {
                 return Some(Found::Broken(id.clone()));
             }
-            let candidates: Vec<String> = self
-                .entities
-                .iter()
-                .filter(|e| field.allowed.contains(&e.kind))
-                .map(Entity::reference)
-                .collect();
-            let hint = did_you_mean(&full, candidates.iter().map(String::as_str))
-                .map(|s| format!(" (did you mean '{s}'?)"))
+            // By name: whole references share their kind and namespace, which
+            // makes any two look alike.
+            let candidates = || self.entities.iter().filter(|e| field.allowed.contains(&e.kind));
+            let hint = did_you_mean(p.name, candidates().map(|e| e.name.as_str()))
+                .and_then(|name| candidates().find(|e| e.name == name))
+                .map(|e| format!(" (did you mean '{}'?)", e.reference()))
                 .unwrap_or_default();
-            return fail(format!("unknown entity '{full}'{hint}"));
+            return ignore(format!("'{full}' is not in the given files{hint}"));
         };
         if !field.allowed.contains(&kind) {
-            return fail(format!("'{full}' is a {kind}; expected {}", allowed(field)));
+            return ignore(format!("'{full}' is a {kind}; ops reads {} here", allowed(field)));
         }
         Some(Found::Entity(target))
     }
