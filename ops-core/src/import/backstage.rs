@@ -5,7 +5,12 @@
 //! come from `spec.dependsOn` and `spec.dependencyOf`, owners from
 //! `spec.owner`, kinds (and so statefulness) from `spec.type`. What Backstage
 //! has no words for (entry points, tiers, redundancy rules, failure domains)
-//! comes from `ops.dev/*` annotations, documented in `docs/backstage.md`.
+//! comes from `ops.dev/*` annotations, documented in `docs/backstage.md`;
+//! without them, entry points are inferred from `spec.type` and dependencies
+//! from `consumesApis` and `subcomponentOf` ([`BackstageInference`]).
+//!
+//! Catalogs are read as Backstage reads them: fields ops does not read and
+//! references to entities not in the files are notes, not problems.
 //!
 //! The entities are built as located document trees, so a problem found
 //! later by inventory validation (an unknown failure domain, an impossible
@@ -20,6 +25,7 @@ use serde::de::IgnoredAny;
 
 use super::{Files, Imported, Importer, ImporterInfo, Input, Section, problem};
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::listing;
 use crate::source::de::{Sink, Spanned, entity};
 use crate::source::node::{Node, Value};
 use crate::suggest::did_you_mean;
@@ -258,10 +264,10 @@ struct ComponentSpec {
     owner: Option<Ref>,
     system: Option<Ref>,
     subcomponent_of: Option<Ref>,
-    #[allow(dead_code)]
-    provides_apis: Option<IgnoredAny>,
-    #[allow(dead_code)]
-    consumes_apis: Option<IgnoredAny>,
+    #[serde(default)]
+    provides_apis: Vec<Ref>,
+    #[serde(default)]
+    consumes_apis: Vec<Ref>,
     #[serde(default)]
     depends_on: Vec<Ref>,
     #[serde(default)]
@@ -374,7 +380,7 @@ fn key(kind: Kind, namespace: &str, name: &str) -> Key {
 /// adds their components, people and groups to `out`. Problems go to
 /// `sink`, notes (kinds ops skips) to `notes`; entities with problems are
 /// left out (their ids go to `out.unreadable`), and the rest is still converted.
-fn convert(docs: &[Node], sink: &Sink, notes: &mut Vec<Diagnostic>, out: &mut Imported) {
+fn convert(docs: &[Node], infer: &BackstageInference, sink: &Sink, notes: &mut Vec<Diagnostic>, out: &mut Imported) {
     let mut entities: Vec<Entity> = Vec::new();
     let mut broken = Vec::new();
     let mut ignored = Ignored::default();
@@ -386,6 +392,7 @@ fn convert(docs: &[Node], sink: &Sink, notes: &mut Vec<Diagnostic>, out: &mut Im
         }
     }
     let mut catalog = Catalog::new(entities, sink);
+    catalog.infer = infer.clone();
     out.unreadable.extend(broken.iter().map(|b| b.3.clone()));
     catalog.broken = broken
         .into_iter()
@@ -393,7 +400,10 @@ fn convert(docs: &[Node], sink: &Sink, notes: &mut Vec<Diagnostic>, out: &mut Im
         .collect();
     catalog.document(sink, out);
     notes.extend(ignored.notes());
-    notes.extend(catalog.notes.take());
+    // In the order of the files, whichever pass found them.
+    let mut ignored_refs = catalog.notes.take();
+    ignored_refs.sort_by(|a, b| a.location.cmp(&b.location));
+    notes.extend(ignored_refs);
 }
 
 /// An entity that could not be read: kind, namespace, name and inventory id.
@@ -712,13 +722,16 @@ fn kind_for_type(kind: Kind, spec_type: &str) -> &'static str {
     let t = spec_type.to_ascii_lowercase().replace('_', "-");
     match t.as_str() {
         "database" | "db" | "postgres" | "postgresql" | "mysql" | "mariadb" | "mongodb" | "dynamodb" | "rds"
-        | "aurora" | "cassandra" | "sql-database" | "elasticsearch" | "opensearch" => "database",
-        "queue" | "message-queue" | "kafka" | "kafka-topic" | "topic" | "rabbitmq" | "sqs" | "pubsub" | "stream" => {
-            "queue"
-        }
+        | "aurora" | "cassandra" | "sql-database" | "elasticsearch" | "opensearch" | "warehouse" | "data-warehouse"
+        | "bigquery" | "redshift" | "snowflake" | "spanner" | "cosmosdb" | "firestore" => "database",
+        "queue" | "message-queue" | "kafka" | "kafka-topic" | "topic" | "rabbitmq" | "sqs" | "pubsub" | "stream"
+        | "kinesis" | "event-hub" | "nats" | "pulsar" => "queue",
         "cache" | "redis" | "memcached" => "cache",
-        "object-store" | "object-storage" | "bucket" | "s3-bucket" | "s3" | "gcs-bucket" | "storage" => "object_store",
-        "file-store" | "filesystem" | "nfs" | "efs" | "volume" => "file_store",
+        "object-store" | "object-storage" | "bucket" | "s3-bucket" | "s3" | "gcs-bucket" | "storage"
+        | "blob-storage" | "blob" | "azure-blob" => "object_store",
+        "file-store" | "filesystem" | "nfs" | "efs" | "volume" | "persistent-volume" | "disk" | "file-share" => {
+            "file_store"
+        }
         "dns" | "dns-zone" => "dns",
         "load-balancer" | "loadbalancer" | "lb" | "ingress" => "load_balancer",
         "cdn" => "cdn",
@@ -741,6 +754,8 @@ struct Catalog {
     /// References ops ignores (to entities not in the files, or of kinds it
     /// cannot use there): Backstage loads them, so they are notes.
     notes: Sink,
+    /// What to infer where the catalog says nothing.
+    infer: BackstageInference,
 }
 
 /// A reference, parsed: `[kind:][namespace/]name`.
@@ -886,6 +901,7 @@ impl Catalog {
             by_key,
             broken: HashMap::new(),
             notes: Sink::default(),
+            infer: BackstageInference::none(),
         }
     }
 
@@ -982,6 +998,9 @@ impl Catalog {
         let mut members_from: Vec<Vec<(String, Location)>> = vec![Vec::new(); n];
         let mut system_of: Vec<Option<usize>> = vec![None; n];
         let mut domain_of: Vec<Option<usize>> = vec![None; n];
+        let mut owner_of: Vec<Option<(String, Location)>> = vec![None; n];
+        // Dependencies inferred where the catalog says nothing (see `infer`).
+        let mut inferred: Vec<Vec<Inferred>> = vec![Vec::new(); n];
         // Pass 1: references that point the other way, and the checks of
         // references that produce nothing (system owners, subcomponents).
         for (i, e) in self.entities.iter().enumerate() {
@@ -992,9 +1011,18 @@ impl Catalog {
                             depended_by[t].push((e.id.clone(), r.at.clone()));
                         }
                     }
-                    if let Some(r) = &s.subcomponent_of {
-                        self.resolve(e, &SUBCOMPONENT_OF, r, sink);
+                    if let Some(r) = &s.subcomponent_of
+                        && let Some(parent) = self.resolve(e, &SUBCOMPONENT_OF, r, sink)
+                        && self.infer.enabled
+                        && parent != i
+                    {
+                        inferred[parent].push(Inferred {
+                            id: e.id.clone(),
+                            at: r.at.clone(),
+                            why: format!("spec.subcomponentOf of {}", e.reference()),
+                        });
                     }
+                    owner_of[i] = s.owner.as_ref().and_then(|r| self.resolve_id(e, &OWNER, r, sink));
                     if let Some(r) = &s.system {
                         system_of[i] = self.resolve(e, &SYSTEM, r, sink);
                     }
@@ -1005,6 +1033,7 @@ impl Catalog {
                             depended_by[t].push((e.id.clone(), r.at.clone()));
                         }
                     }
+                    owner_of[i] = s.owner.as_ref().and_then(|r| self.resolve_id(e, &OWNER, r, sink));
                     if let Some(r) = &s.system {
                         system_of[i] = self.resolve(e, &SYSTEM, r, sink);
                     }
@@ -1037,6 +1066,11 @@ impl Catalog {
                 }
             }
         }
+        // Logical components for APIs that several components provide.
+        let apis = match self.infer.enabled {
+            true => self.infer_from_apis(&owner_of, &mut inferred, sink),
+            false => Vec::new(),
+        };
         let mut components = Vec::new();
         let mut people = Vec::new();
         let mut groups = Vec::new();
@@ -1046,8 +1080,9 @@ impl Catalog {
                     i,
                     ComponentParts {
                         spec_type: &s.kind,
-                        owner: s.owner.as_ref(),
+                        owner: owner_of[i].as_ref(),
                         depends_on: &s.depends_on,
+                        inferred: &inferred[i],
                     },
                     &depended_by[i],
                     system_of[i].map(|sys| (sys, domain_of[sys])),
@@ -1057,8 +1092,9 @@ impl Catalog {
                     i,
                     ComponentParts {
                         spec_type: &s.kind,
-                        owner: s.owner.as_ref(),
+                        owner: owner_of[i].as_ref(),
                         depends_on: &s.depends_on,
+                        inferred: &inferred[i],
                     },
                     &depended_by[i],
                     system_of[i].map(|sys| (sys, domain_of[sys])),
@@ -1105,6 +1141,7 @@ impl Catalog {
                 Spec::System(_) | Spec::Domain(_) => {}
             }
         }
+        components.extend(apis);
         for (section, list) in [
             (Section::Components, components),
             (Section::People, people),
@@ -1114,6 +1151,151 @@ impl Catalog {
                 out.push(section, entity);
             }
         }
+    }
+
+    /// Dependencies from `spec.consumesApis`: a component consuming an API
+    /// needs the component that provides it, or, when several do, any one of
+    /// them, through a logical component `api:NAME` (`api:NAMESPACE/NAME`
+    /// outside the default namespace) that requires any of the providers.
+    /// Returns those logical components; the dependencies go to `inferred`.
+    fn infer_from_apis(
+        &self,
+        owner_of: &[Option<(String, Location)>],
+        inferred: &mut [Vec<Inferred>],
+        sink: &Sink,
+    ) -> Vec<Node> {
+        // Providers by API, in catalog order, with where each says so.
+        let mut providers: BTreeMap<(String, String), Vec<(usize, Location)>> = BTreeMap::new();
+        for (i, e) in self.entities.iter().enumerate() {
+            if let Spec::Component(s) = &e.spec {
+                for r in &s.provides_apis {
+                    if let Some(api) = self.api(e, "spec.providesApis", r, sink) {
+                        providers.entry(api).or_default().push((i, r.at.clone()));
+                    }
+                }
+            }
+        }
+        let taken: HashSet<&str> = (self.entities.iter())
+            .filter(|e| matches!(e.kind, Kind::Component | Kind::Resource))
+            .map(|e| e.id.as_str())
+            .collect();
+        let mut logical: BTreeMap<(String, String), Option<String>> = BTreeMap::new();
+        let mut out = Vec::new();
+        for (i, e) in self.entities.iter().enumerate() {
+            let Spec::Component(s) = &e.spec else { continue };
+            for r in &s.consumes_apis {
+                let Some(api) = self.api(e, "spec.consumesApis", r, sink) else {
+                    continue;
+                };
+                let reference = format!("api:{}/{}", api.0, api.1);
+                let why = format!("spec.consumesApis {reference}");
+                let list = providers.get(&api).map(Vec::as_slice).unwrap_or_default();
+                if list.iter().any(|&(p, _)| p == i) {
+                    continue;
+                }
+                let id = match list {
+                    [] => {
+                        self.notes.push(Diagnostic::at(
+                            &r.at,
+                            format!(
+                                "spec.consumesApis: no component in the given files provides '{reference}'; \
+                                 no dependency inferred"
+                            ),
+                        ));
+                        continue;
+                    }
+                    [(p, _)] => Some(self.entities[*p].id.clone()),
+                    several => logical
+                        .entry(api.clone())
+                        .or_insert_with(|| {
+                            let id = match api.0.as_str() {
+                                "default" => format!("api:{}", api.1),
+                                ns => format!("api:{ns}/{}", api.1),
+                            };
+                            if taken.contains(id.as_str()) {
+                                self.notes.push(Diagnostic::at(
+                                    &r.at,
+                                    format!(
+                                        "spec.consumesApis: '{reference}' is provided by {} components, but the id \
+                                         '{id}' for the logical component over them is taken; no dependency inferred",
+                                        several.len()
+                                    ),
+                                ));
+                                return None;
+                            }
+                            out.push(self.api_component(&id, &reference, several, owner_of));
+                            Some(id)
+                        })
+                        .clone(),
+                };
+                if let Some(id) = id {
+                    inferred[i].push(Inferred {
+                        id,
+                        at: r.at.clone(),
+                        why: why.clone(),
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    /// The logical component over the providers of an API: up while any of
+    /// them is, owned by their owners.
+    fn api_component(
+        &self,
+        id: &str,
+        reference: &str,
+        providers: &[(usize, Location)],
+        owner_of: &[Option<(String, Location)>],
+    ) -> Node {
+        let at = &providers[0].1;
+        let ids: Vec<(String, Location)> = (providers.iter())
+            .map(|(p, at)| (self.entities[*p].id.clone(), at.clone()))
+            .collect();
+        let owners: Vec<(String, Location)> = providers.iter().filter_map(|(p, _)| owner_of[*p].clone()).collect();
+        let names: Vec<&str> = ids.iter().map(|(id, _)| id.as_str()).collect();
+        let mut entries = vec![
+            ("id", str_node(id, at)),
+            ("kind", str_node("service", at)),
+            ("logical", Node::new(Value::Bool(true), at.clone())),
+            ("requires", str_node("any", at)),
+            ("depends_on", Node::new(Value::Seq(id_list(&ids)), at.clone())),
+        ];
+        let owners = id_list(&owners);
+        if !owners.is_empty() {
+            entries.push(("owners", Node::new(Value::Seq(owners), at.clone())));
+        }
+        let tag = format!("inferred:logical {reference}, provided by {}", names.join(", "));
+        entries.push(("tags", Node::new(Value::Seq(vec![str_node(tag, at)]), at.clone())));
+        map_node(entries, at)
+    }
+
+    /// The API an entry of `spec.providesApis` or `spec.consumesApis`
+    /// names, as (namespace, name) in lower case. A malformed reference is a
+    /// problem; one to another kind is noted and ignored.
+    fn api(&self, from: &Entity, field: &str, r: &Ref, sink: &Sink) -> Option<(String, String)> {
+        let Some(p) = parse_ref(&r.value) else {
+            sink.push(Diagnostic::at(
+                &r.at,
+                format!(
+                    "{field}: '{}' is not an entity reference: expected [kind:][namespace/]name",
+                    r.value
+                ),
+            ));
+            return None;
+        };
+        if let Some(kind) = p.kind
+            && !kind.eq_ignore_ascii_case("api")
+        {
+            self.notes.push(Diagnostic::at(
+                &r.at,
+                format!("{field}: '{}' is not an API; ignored", r.value),
+            ));
+            return None;
+        }
+        let namespace = p.namespace.unwrap_or(&from.namespace);
+        Some((namespace.to_ascii_lowercase(), p.name.to_ascii_lowercase()))
     }
 
     fn component(
@@ -1138,10 +1320,19 @@ impl Catalog {
         if let Some(d) = &e.metadata.description {
             entries.push(("description", str_node(d, &e.at)));
         }
-        if let Some(v) = annotation("entry")
-            && let Some(b) = boolean(v, "entry", sink)
-        {
-            entries.push(("entry", Node::new(Value::Bool(b), v.at.clone())));
+        // What ops infers is tagged `inferred:...`, so it shows wherever tags do.
+        let mut inferred_tags: Vec<String> = Vec::new();
+        match annotation("entry") {
+            Some(v) => {
+                if let Some(b) = boolean(v, "entry", sink) {
+                    entries.push(("entry", Node::new(Value::Bool(b), v.at.clone())));
+                }
+            }
+            None if e.kind == Kind::Component && self.infer.is_entry_type(&parts.spec_type.value) => {
+                entries.push(("entry", Node::new(Value::Bool(true), parts.spec_type.at.clone())));
+                inferred_tags.push(format!("inferred:entry from spec.type {}", parts.spec_type.value));
+            }
+            None => {}
         }
         if let Some(v) = annotation("requires")
             && let Some(node) = requires(v, sink)
@@ -1163,6 +1354,29 @@ impl Catalog {
             deps.extend(self.resolve_id(e, &DEPENDS_ON, r, sink));
         }
         deps.extend(depended_by.iter().cloned());
+        if !parts.inferred.is_empty() {
+            // A redundancy rule was written for the dependencies written:
+            // adding others under it would change what it means.
+            match annotation("requires").map(|v| v.value.trim()) {
+                None | Some("all") => {
+                    for d in parts.inferred {
+                        if !deps.iter().any(|(id, _)| *id == d.id) {
+                            deps.push((d.id.clone(), d.at.clone()));
+                            inferred_tags.push(format!("inferred:depends_on {} from {}", d.id, d.why));
+                        }
+                    }
+                }
+                Some(rule) => self.notes.push(Diagnostic::at(
+                    &e.at,
+                    format!(
+                        "{}: {PREFIX}requires '{rule}' is about the dependencies written in dependsOn, so those \
+                         inferred ({}) are not added; write them in dependsOn if they belong under it",
+                        e.reference(),
+                        listing::join(parts.inferred.iter().map(|d| &d.id), ", ")
+                    ),
+                )),
+            }
+        }
         let deps = id_list(&deps);
         if !deps.is_empty() {
             entries.push(("depends_on", Node::new(Value::Seq(deps), e.at.clone())));
@@ -1179,11 +1393,9 @@ impl Catalog {
                 )),
             }
         }
-        if let Some(r) = parts.owner
-            && let Some((owner, at)) = self.resolve_id(e, &OWNER, r, sink)
-        {
-            let owners = vec![str_node(owner, &at)];
-            entries.push(("owners", Node::new(Value::Seq(owners), at)));
+        if let Some((owner, at)) = parts.owner {
+            let owners = vec![str_node(owner, at)];
+            entries.push(("owners", Node::new(Value::Seq(owners), at.clone())));
         }
         if let Some(v) = annotation("domains") {
             let list: Vec<Node> = v
@@ -1228,6 +1440,7 @@ impl Catalog {
                 .iter()
                 .map(|(k, v)| str_node(format!("{k}={v}"), &e.at)),
         );
+        tags.extend(inferred_tags.iter().map(|t| str_node(t, &e.at)));
         if !tags.is_empty() {
             entries.push(("tags", Node::new(Value::Seq(tags), e.at.clone())));
         }
@@ -1246,8 +1459,20 @@ fn id_list(refs: &[(String, Location)]) -> Vec<Node> {
 
 struct ComponentParts<'a> {
     spec_type: &'a Spanned<String>,
-    owner: Option<&'a Ref>,
+    owner: Option<&'a (String, Location)>,
     depends_on: &'a [Ref],
+    inferred: &'a [Inferred],
+}
+
+/// A dependency the catalog implies without writing it in `dependsOn`.
+#[derive(Clone, Debug)]
+struct Inferred {
+    /// The inventory id depended on.
+    id: String,
+    /// Where the catalog implies it.
+    at: Location,
+    /// Why, for the `inferred:` tag: `spec.consumesApis api:default/x`.
+    why: String,
 }
 
 fn allowed(field: &Field) -> String {
@@ -1339,6 +1564,62 @@ fn replicas(v: &Spanned<String>, sink: &Sink) -> Option<Node> {
 pub struct BackstageOptions {
     /// Bounds on the catalog files: size, nesting, YAML alias expansion.
     pub limits: LoadLimits,
+    /// What to infer where the catalog has no `ops.dev/*` annotations.
+    pub infer: BackstageInference,
+}
+
+/// What ops infers from a Backstage catalog without `ops.dev/*`
+/// annotations (see `docs/backstage.md`). Every inferred fact is tagged
+/// `inferred:...` on the component it is about.
+///
+/// - entry points: Components whose `spec.type` is one of
+///   [`entry_types`](Self::entry_types) (`ops.dev/entry` wins either way);
+/// - dependencies: a component needs the components that provide the APIs
+///   it `consumesApis` (any one of them, through a logical component
+///   `api:NAME`, when several do), and a component needs its
+///   subcomponents (`subcomponentOf`).
+///
+/// ```
+/// use ops_core::import::BackstageInference;
+///
+/// let standard = BackstageInference::default();
+/// assert!(standard.enabled);
+/// assert_eq!(standard.entry_types, ["website"]);
+/// assert!(!BackstageInference::none().enabled);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct BackstageInference {
+    /// Whether to infer anything at all (`--backstage-infer none` in opsctl).
+    pub enabled: bool,
+    /// The `spec.type`s of Components that are entry points, compared
+    /// without regard to case (by default `website`).
+    pub entry_types: Vec<String>,
+}
+
+impl BackstageInference {
+    /// Infer nothing: only what the catalog says.
+    pub fn none() -> Self {
+        BackstageInference {
+            enabled: false,
+            entry_types: Vec::new(),
+        }
+    }
+
+    fn is_entry_type(&self, spec_type: &str) -> bool {
+        self.enabled && self.entry_types.iter().any(|t| t.eq_ignore_ascii_case(spec_type))
+    }
+}
+
+impl Default for BackstageInference {
+    /// Entry points from `spec.type: website`, dependencies from
+    /// `consumesApis` and `subcomponentOf`.
+    fn default() -> Self {
+        BackstageInference {
+            enabled: true,
+            entry_types: vec!["website".to_owned()],
+        }
+    }
 }
 
 impl AsRef<LoadLimits> for BackstageOptions {
@@ -1355,9 +1636,12 @@ impl AsRef<LoadLimits> for BackstageOptions {
 /// (API, Location, Template, ...) are skipped with a note. The mapping and
 /// the `ops.dev/*` annotations are documented in `docs/backstage.md`.
 ///
-/// Problems are what the catalog alone shows (a malformed entity, an unknown
-/// field or annotation, a reference to nothing, two entities with one id),
-/// each with its line and column. To analyse a catalog directly, load it with
+/// Problems are what the catalog alone shows and makes the analysis
+/// impossible (a malformed entity or reference, an entity without a name, an
+/// unknown `ops.dev/*` annotation, two entities with one id), each with its
+/// line and column. What Backstage itself loads is noted instead: fields ops
+/// does not read (one note per field name), references to entities that are
+/// not in the files. To analyse a catalog directly, load it with
 /// the rest of the inventory instead
 /// ([`LoadOptions::backstage`](crate::LoadOptions::backstage), which runs
 /// this importer): then problems that only the whole inventory reveals (an
@@ -1446,7 +1730,7 @@ impl Importer for Backstage {
         }
         let sink = Sink::default();
         let mut notes = Vec::new();
-        convert(&docs, &sink, &mut notes, &mut out);
+        convert(&docs, &options.infer, &sink, &mut notes, &mut out);
         diags.extend(sink.take());
         for d in diags.finish().iter() {
             let (place, message) = problem::from_diagnostic(d.clone());
