@@ -756,7 +756,13 @@ struct Catalog {
     notes: Sink,
     /// What to infer where the catalog says nothing.
     infer: BackstageInference,
+    /// How many "did you mean"s are left to look for: references to
+    /// entities elsewhere are normal, and each search scans every entity.
+    hints_left: std::cell::Cell<usize>,
 }
+
+/// How many references not in the files get a "did you mean" search.
+const MAX_HINTS: usize = 100;
 
 /// A reference, parsed: `[kind:][namespace/]name`.
 struct Parsed<'a> {
@@ -902,6 +908,7 @@ impl Catalog {
             broken: HashMap::new(),
             notes: Sink::default(),
             infer: BackstageInference::none(),
+            hints_left: std::cell::Cell::new(MAX_HINTS),
         }
     }
 
@@ -978,7 +985,11 @@ impl Catalog {
             // By name: whole references share their kind and namespace, which
             // makes any two look alike.
             let candidates = || self.entities.iter().filter(|e| field.allowed.contains(&e.kind));
-            let hint = did_you_mean(p.name, candidates().map(|e| e.name.as_str()))
+            let left = self.hints_left.get();
+            self.hints_left.set(left.saturating_sub(1));
+            let hint = (left > 0)
+                .then(|| did_you_mean(p.name, candidates().map(|e| e.name.as_str())))
+                .flatten()
                 .and_then(|name| candidates().find(|e| e.name == name))
                 .map(|e| format!(" (did you mean '{}'?)", e.reference()))
                 .unwrap_or_default();
@@ -1685,7 +1696,8 @@ impl AsRef<LoadLimits> for BackstageOptions {
 ///
 /// # Complexity
 /// Linear in the size of the catalog, plus a did-you-mean search over the
-/// entities of the right kinds for each reference that resolves to nothing.
+/// entities of the right kinds for each of the first 100 references that
+/// resolve to nothing.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Backstage;
 

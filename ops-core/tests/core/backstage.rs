@@ -764,3 +764,28 @@ spec: {}
         ["all.yaml:4:61: spec.providesApis: 'api:' is not an entity reference: expected [kind:][namespace/]name"]
     );
 }
+
+#[test]
+fn references_elsewhere_get_a_did_you_mean_search_only_up_to_a_bound() {
+    let mut catalog = String::from(
+        "apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: {name: team-web}\nspec: {type: team, children: []}\n",
+    );
+    for i in 0..101 {
+        catalog.push_str(&format!(
+            "---\napiVersion: backstage.io/v1alpha1\nkind: Resource\nmetadata: {{name: r{i}}}\n\
+             spec: {{type: cdn, owner: team-wbe}}\n"
+        ));
+    }
+    let catalog = import(&[("all.yaml", &catalog)]).unwrap();
+    let notes: Vec<String> = catalog.notes().iter().map(ToString::to_string).collect();
+    assert_eq!(notes.len(), 101);
+    assert_eq!(
+        notes[99],
+        "all.yaml:504:26: spec.owner: 'group:default/team-wbe' is not in the given files \
+         (did you mean 'group:default/team-web'?); ignored"
+    );
+    assert_eq!(
+        notes[100],
+        "all.yaml:509:26: spec.owner: 'group:default/team-wbe' is not in the given files; ignored"
+    );
+}
