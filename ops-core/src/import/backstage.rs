@@ -1223,6 +1223,18 @@ impl Catalog {
                                 "default" => format!("api:{}", api.1),
                                 ns => format!("api:{ns}/{}", api.1),
                             };
+                            if let Err(why) = crate::ids::check_id(&id) {
+                                self.notes.push(Diagnostic::at(
+                                    &r.at,
+                                    format!(
+                                        "spec.consumesApis: '{reference}' is provided by {} components, but '{id}' \
+                                         cannot be the id of the logical component over them ({why}); no \
+                                         dependency inferred",
+                                        several.len()
+                                    ),
+                                ));
+                                return None;
+                            }
                             if taken.contains(id.as_str()) {
                                 self.notes.push(Diagnostic::at(
                                     &r.at,

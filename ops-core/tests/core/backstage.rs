@@ -789,3 +789,36 @@ fn references_elsewhere_get_a_did_you_mean_search_only_up_to_a_bound() {
         "all.yaml:509:26: spec.owner: 'group:default/team-wbe' is not in the given files; ignored"
     );
 }
+
+#[test]
+fn an_api_name_that_cannot_be_an_id_infers_nothing_and_says_so() {
+    let catalog = "\
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata: {name: web}
+spec: {type: website, lifecycle: production, consumesApis: ['geo maps']}
+---
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata: {name: geo-1}
+spec: {type: service, lifecycle: production, providesApis: ['geo maps']}
+---
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata: {name: geo-2}
+spec: {type: service, lifecycle: production, providesApis: ['geo maps']}
+";
+    let inv = load("infer-bad-id", &[("all.yaml", catalog)], &[]).unwrap();
+    let notes: Vec<String> = inv.notes().iter().map(|n| n.to_string()).collect();
+    let notes: Vec<&str> = notes.iter().map(|n| &n[n.find("all.yaml").unwrap()..]).collect();
+    assert_eq!(
+        notes,
+        [
+            "all.yaml:4:61: spec.consumesApis: 'api:default/geo maps' is provided by 2 components, but 'api:geo maps' \
+             cannot be the id of the logical component over them (' ' is not allowed; use letters, digits and - _ . : / @); \
+             no dependency inferred"
+        ]
+    );
+    assert_eq!(dependencies(&inv, "web"), Vec::<&str>::new());
+    assert_eq!(inv.components().len(), 3);
+}
