@@ -5,7 +5,12 @@
 //! come from `spec.dependsOn` and `spec.dependencyOf`, owners from
 //! `spec.owner`, kinds (and so statefulness) from `spec.type`. What Backstage
 //! has no words for (entry points, tiers, redundancy rules, failure domains)
-//! comes from `ops.dev/*` annotations, documented in `docs/backstage.md`.
+//! comes from `ops.dev/*` annotations, documented in `docs/backstage.md`;
+//! without them, entry points are inferred from `spec.type` and dependencies
+//! from `consumesApis` and `subcomponentOf` ([`BackstageInference`]).
+//!
+//! Catalogs are read as Backstage reads them: fields ops does not read and
+//! references to entities not in the files are notes, not problems.
 //!
 //! The entities are built as located document trees, so a problem found
 //! later by inventory validation (an unknown failure domain, an impossible
@@ -20,6 +25,7 @@ use serde::de::IgnoredAny;
 
 use super::{Files, Imported, Importer, ImporterInfo, Input, Section, problem};
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::listing;
 use crate::source::de::{Sink, Spanned, entity};
 use crate::source::node::{Node, Value};
 use crate::suggest::did_you_mean;
@@ -99,6 +105,125 @@ impl fmt::Display for Kind {
     }
 }
 
+/// The fields of `metadata` ops knows (it reads some, accepts the rest).
+const METADATA_FIELDS: &[&str] = &[
+    "name",
+    "namespace",
+    "title",
+    "description",
+    "labels",
+    "annotations",
+    "tags",
+    "links",
+    "uid",
+    "etag",
+];
+
+/// The fields of a User's or Group's `spec.profile` ops knows.
+const PROFILE_FIELDS: &[&str] = &["displayName", "email", "picture"];
+
+/// The fields of `spec` ops knows, by kind: those of the `*Spec` structs.
+fn spec_fields(kind: Kind) -> &'static [&'static str] {
+    match kind {
+        Kind::Component => &[
+            "type",
+            "lifecycle",
+            "owner",
+            "system",
+            "subcomponentOf",
+            "providesApis",
+            "consumesApis",
+            "dependsOn",
+            "dependencyOf",
+        ],
+        Kind::Resource => &["type", "owner", "system", "dependsOn", "dependencyOf"],
+        Kind::System => &["owner", "domain", "type"],
+        Kind::Domain => &["owner", "subdomainOf", "type"],
+        Kind::Group => &["type", "profile", "parent", "children", "members"],
+        Kind::User => &["profile", "memberOf"],
+    }
+}
+
+/// Fields ops does not read, by path (`spec.ancestors`): Backstage loads
+/// them (plugins add their own), so they are ignored, with one note per
+/// path however many entities have them.
+#[derive(Default)]
+struct Ignored(BTreeMap<String, IgnoredField>);
+
+struct IgnoredField {
+    first: Location,
+    count: usize,
+    kinds: Vec<Kind>,
+    hint: Option<String>,
+}
+
+impl Ignored {
+    /// Records the keys of mapping `node` (at `path`, `""` for the entity
+    /// itself) that are not among `known`.
+    fn record(&mut self, node: &Node, path: &str, known: &[&str], kind: Kind) {
+        let Value::Map(entries) = &node.value else {
+            return;
+        };
+        for (k, _) in entries {
+            let Value::Str(name) = &k.value else { continue };
+            if known.contains(&name.as_str()) {
+                continue;
+            }
+            let full = if path.is_empty() {
+                name.clone()
+            } else {
+                format!("{path}.{name}")
+            };
+            let field = self.0.entry(full).or_insert_with(|| IgnoredField {
+                first: k.at.clone(),
+                count: 0,
+                kinds: Vec::new(),
+                hint: did_you_mean(name, known.iter().copied()).map(str::to_owned),
+            });
+            field.count += 1;
+            if !field.kinds.contains(&kind) {
+                field.kinds.push(kind);
+            }
+        }
+    }
+
+    /// `node` without the keys ops does not read (noted by [`Ignored::record`]).
+    fn known(node: &Node, known: &[&str]) -> Node {
+        match &node.value {
+            Value::Map(entries) => Node::new(
+                Value::Map(
+                    entries
+                        .iter()
+                        .filter(|(k, _)| matches!(&k.value, Value::Str(s) if known.contains(&s.as_str())))
+                        .cloned()
+                        .collect(),
+                ),
+                node.at.clone(),
+            ),
+            _ => node.clone(),
+        }
+    }
+
+    /// One note per field, at its first occurrence.
+    fn notes(self) -> impl Iterator<Item = Diagnostic> {
+        self.0.into_iter().map(|(path, f)| {
+            let hint = f.hint.map(|h| format!(" (did you mean '{h}'?)")).unwrap_or_default();
+            let on = match (f.kinds.as_slice(), f.count) {
+                ([kind], 1) => format!("1 {kind}"),
+                ([kind], n) => format!("{n} {kind}s"),
+                (kinds, n) => {
+                    let names: Vec<&str> = kinds.iter().map(|k| k.name()).collect();
+                    format!("{n} entities ({})", names.join(", "))
+                }
+            };
+            Diagnostic::at(
+                &f.first,
+                format!("{path}: not a field ops reads{hint}; ignored on {on}"),
+            )
+        })
+    }
+}
+
 /// `metadata`, as Backstage defines it.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -139,10 +264,10 @@ struct ComponentSpec {
     owner: Option<Ref>,
     system: Option<Ref>,
     subcomponent_of: Option<Ref>,
-    #[allow(dead_code)]
-    provides_apis: Option<IgnoredAny>,
-    #[allow(dead_code)]
-    consumes_apis: Option<IgnoredAny>,
+    #[serde(default)]
+    provides_apis: Vec<Ref>,
+    #[serde(default)]
+    consumes_apis: Vec<Ref>,
     #[serde(default)]
     depends_on: Vec<Ref>,
     #[serde(default)]
@@ -255,23 +380,30 @@ fn key(kind: Kind, namespace: &str, name: &str) -> Key {
 /// adds their components, people and groups to `out`. Problems go to
 /// `sink`, notes (kinds ops skips) to `notes`; entities with problems are
 /// left out (their ids go to `out.unreadable`), and the rest is still converted.
-fn convert(docs: &[Node], sink: &Sink, notes: &mut Vec<Diagnostic>, out: &mut Imported) {
+fn convert(docs: &[Node], infer: &BackstageInference, sink: &Sink, notes: &mut Vec<Diagnostic>, out: &mut Imported) {
     let mut entities: Vec<Entity> = Vec::new();
     let mut broken = Vec::new();
+    let mut ignored = Ignored::default();
     for doc in docs {
-        match read_entity(doc, sink, notes) {
+        match read_entity(doc, sink, notes, &mut ignored) {
             Ok(e) => entities.push(e),
             Err(Some(b)) => broken.push(b),
             Err(None) => {}
         }
     }
     let mut catalog = Catalog::new(entities, sink);
+    catalog.infer = infer.clone();
     out.unreadable.extend(broken.iter().map(|b| b.3.clone()));
     catalog.broken = broken
         .into_iter()
         .map(|(k, ns, name, id)| (key(k, &ns, &name), id))
         .collect();
     catalog.document(sink, out);
+    notes.extend(ignored.notes());
+    // In the order of the files, whichever pass found them.
+    let mut ignored_refs = catalog.notes.take();
+    ignored_refs.sort_by(|a, b| a.location.cmp(&b.location));
+    notes.extend(ignored_refs);
 }
 
 /// An entity that could not be read: kind, namespace, name and inventory id.
@@ -303,10 +435,15 @@ fn map_node(entries: Vec<(&str, Node)>, at: &Location) -> Node {
 /// Reads one document into an entity. `Err` when it is empty, of a kind ops
 /// does not import (noted), or broken (reported; with what it would have
 /// been called, if that is known).
-fn read_entity(doc: &Node, sink: &Sink, notes: &mut Vec<Diagnostic>) -> Result<Entity, Option<Broken>> {
-    let entries = match &doc.value {
+fn read_entity(
+    doc: &Node,
+    sink: &Sink,
+    notes: &mut Vec<Diagnostic>,
+    ignored: &mut Ignored,
+) -> Result<Entity, Option<Broken>> {
+    match &doc.value {
         Value::Null => return Err(None),
-        Value::Map(entries) => entries,
+        Value::Map(_) => {}
         other => {
             sink.push(Diagnostic::at(
                 &doc.at,
@@ -352,15 +489,16 @@ fn read_entity(doc: &Node, sink: &Sink, notes: &mut Vec<Diagnostic>) -> Result<E
         return Err(None);
     };
     const FIELDS: &[&str] = &["apiVersion", "kind", "metadata", "spec", "relations", "status"];
-    for (k, _) in entries {
-        if let Value::Str(name) = &k.value
-            && !FIELDS.contains(&name.as_str())
+    ignored.record(doc, "", FIELDS, kind);
+    if let Some(m) = doc.get("metadata") {
+        ignored.record(m, "metadata", METADATA_FIELDS, kind);
+    }
+    if let Some(spec) = doc.get("spec") {
+        ignored.record(spec, "spec", spec_fields(kind), kind);
+        if let Some(profile) = spec.get("profile")
+            && matches!(kind, Kind::User | Kind::Group)
         {
-            let message = match did_you_mean(name, FIELDS.iter().copied()) {
-                Some(s) => format!("unknown field '{name}' (did you mean '{s}'?)"),
-                None => format!("unknown field '{name}'; expected one of: {}", FIELDS.join(", ")),
-            };
-            sink.push(Diagnostic::at(&k.at, message));
+            ignored.record(profile, "spec.profile", PROFILE_FIELDS, kind);
         }
     }
     let api_version = text("apiVersion");
@@ -390,7 +528,7 @@ fn read_entity(doc: &Node, sink: &Sink, notes: &mut Vec<Diagnostic>) -> Result<E
         sink.push(Diagnostic::at(&doc.at, "missing required field 'metadata'"));
         return Err(None);
     };
-    let metadata = entity::<Metadata>(metadata_node, sink).map(|mut m| {
+    let metadata = entity::<Metadata>(&Ignored::known(metadata_node, METADATA_FIELDS), sink).map(|mut m| {
         m.annotations = annotations(metadata_node, sink);
         m
     });
@@ -402,14 +540,17 @@ fn read_entity(doc: &Node, sink: &Sink, notes: &mut Vec<Diagnostic>) -> Result<E
             ));
             None
         }
-        Some(node) => match kind {
-            Kind::Component => entity(node, sink).map(Spec::Component),
-            Kind::Resource => entity(node, sink).map(Spec::Resource),
-            Kind::System => entity(node, sink).map(Spec::System),
-            Kind::Domain => entity(node, sink).map(Spec::Domain),
-            Kind::Group => entity(node, sink).map(Spec::Group),
-            Kind::User => entity(node, sink).map(Spec::User),
-        },
+        Some(node) => {
+            let node = &spec_node(node, kind);
+            match kind {
+                Kind::Component => entity(node, sink).map(Spec::Component),
+                Kind::Resource => entity(node, sink).map(Spec::Resource),
+                Kind::System => entity(node, sink).map(Spec::System),
+                Kind::Domain => entity(node, sink).map(Spec::Domain),
+                Kind::Group => entity(node, sink).map(Spec::Group),
+                Kind::User => entity(node, sink).map(Spec::User),
+            }
+        }
     };
     let (Some(metadata), Some(spec)) = (metadata, spec) else {
         return Err(broken());
@@ -444,6 +585,19 @@ fn read_entity(doc: &Node, sink: &Sink, notes: &mut Vec<Diagnostic>) -> Result<E
         metadata,
         spec,
     })
+}
+
+/// `spec` without the fields ops does not read, also in `spec.profile`.
+fn spec_node(spec: &Node, kind: Kind) -> Node {
+    let mut node = Ignored::known(spec, spec_fields(kind));
+    if let Value::Map(entries) = &mut node.value {
+        for (k, v) in entries.iter_mut() {
+            if matches!(&k.value, Value::Str(s) if s == "profile") {
+                *v = Ignored::known(v, PROFILE_FIELDS);
+            }
+        }
+    }
+    node
 }
 
 /// `metadata.annotations`: strings by Backstage's rules. Other values are
@@ -568,13 +722,16 @@ fn kind_for_type(kind: Kind, spec_type: &str) -> &'static str {
     let t = spec_type.to_ascii_lowercase().replace('_', "-");
     match t.as_str() {
         "database" | "db" | "postgres" | "postgresql" | "mysql" | "mariadb" | "mongodb" | "dynamodb" | "rds"
-        | "aurora" | "cassandra" | "sql-database" | "elasticsearch" | "opensearch" => "database",
-        "queue" | "message-queue" | "kafka" | "kafka-topic" | "topic" | "rabbitmq" | "sqs" | "pubsub" | "stream" => {
-            "queue"
-        }
+        | "aurora" | "cassandra" | "sql-database" | "elasticsearch" | "opensearch" | "warehouse" | "data-warehouse"
+        | "bigquery" | "redshift" | "snowflake" | "spanner" | "cosmosdb" | "firestore" => "database",
+        "queue" | "message-queue" | "kafka" | "kafka-topic" | "topic" | "rabbitmq" | "sqs" | "pubsub" | "stream"
+        | "kinesis" | "event-hub" | "nats" | "pulsar" => "queue",
         "cache" | "redis" | "memcached" => "cache",
-        "object-store" | "object-storage" | "bucket" | "s3-bucket" | "s3" | "gcs-bucket" | "storage" => "object_store",
-        "file-store" | "filesystem" | "nfs" | "efs" | "volume" => "file_store",
+        "object-store" | "object-storage" | "bucket" | "s3-bucket" | "s3" | "gcs-bucket" | "storage"
+        | "blob-storage" | "blob" | "azure-blob" => "object_store",
+        "file-store" | "filesystem" | "nfs" | "efs" | "volume" | "persistent-volume" | "disk" | "file-share" => {
+            "file_store"
+        }
         "dns" | "dns-zone" => "dns",
         "load-balancer" | "loadbalancer" | "lb" | "ingress" => "load_balancer",
         "cdn" => "cdn",
@@ -594,7 +751,18 @@ struct Catalog {
     /// Entities that could not be read, with their ids: references to them
     /// are not reported again, and still name them.
     broken: HashMap<Key, String>,
+    /// References ops ignores (to entities not in the files, or of kinds it
+    /// cannot use there): Backstage loads them, so they are notes.
+    notes: Sink,
+    /// What to infer where the catalog says nothing.
+    infer: BackstageInference,
+    /// How many "did you mean"s are left to look for: references to
+    /// entities elsewhere are normal, and each search scans every entity.
+    hints_left: std::cell::Cell<usize>,
 }
+
+/// How many references not in the files get a "did you mean" search.
+const MAX_HINTS: usize = 100;
 
 /// A reference, parsed: `[kind:][namespace/]name`.
 struct Parsed<'a> {
@@ -738,6 +906,9 @@ impl Catalog {
             entities: kept,
             by_key,
             broken: HashMap::new(),
+            notes: Sink::default(),
+            infer: BackstageInference::none(),
+            hints_left: std::cell::Cell::new(MAX_HINTS),
         }
     }
 
@@ -764,6 +935,11 @@ impl Catalog {
             sink.push(Diagnostic::at(&r.at, format!("{}: {message}", field.name)));
             None
         };
+        let ignore = |message: String| {
+            self.notes
+                .push(Diagnostic::at(&r.at, format!("{}: {message}; ignored", field.name)));
+            None
+        };
         let Some(p) = parse_ref(&r.value) else {
             return fail(format!(
                 "'{}' is not an entity reference: expected [kind:][namespace/]name",
@@ -775,8 +951,8 @@ impl Catalog {
             (Some(k), _) => match Kind::parse(k) {
                 Some(kind) => kind,
                 None => {
-                    return fail(format!(
-                        "'{}' refers to kind '{k}', which ops does not import; expected {}",
+                    return ignore(format!(
+                        "'{}' refers to kind '{k}', which ops does not import (it reads {} here)",
                         r.value,
                         allowed(field)
                     ));
@@ -806,19 +982,21 @@ impl Catalog {
             if let Some(id) = self.broken.get(&key(kind, namespace, p.name)) {
                 return Some(Found::Broken(id.clone()));
             }
-            let candidates: Vec<String> = self
-                .entities
-                .iter()
-                .filter(|e| field.allowed.contains(&e.kind))
-                .map(Entity::reference)
-                .collect();
-            let hint = did_you_mean(&full, candidates.iter().map(String::as_str))
-                .map(|s| format!(" (did you mean '{s}'?)"))
+            // By name: whole references share their kind and namespace, which
+            // makes any two look alike.
+            let candidates = || self.entities.iter().filter(|e| field.allowed.contains(&e.kind));
+            let left = self.hints_left.get();
+            self.hints_left.set(left.saturating_sub(1));
+            let hint = (left > 0)
+                .then(|| did_you_mean(p.name, candidates().map(|e| e.name.as_str())))
+                .flatten()
+                .and_then(|name| candidates().find(|e| e.name == name))
+                .map(|e| format!(" (did you mean '{}'?)", e.reference()))
                 .unwrap_or_default();
-            return fail(format!("unknown entity '{full}'{hint}"));
+            return ignore(format!("'{full}' is not in the given files{hint}"));
         };
         if !field.allowed.contains(&kind) {
-            return fail(format!("'{full}' is a {kind}; expected {}", allowed(field)));
+            return ignore(format!("'{full}' is a {kind}; ops reads {} here", allowed(field)));
         }
         Some(Found::Entity(target))
     }
@@ -831,6 +1009,9 @@ impl Catalog {
         let mut members_from: Vec<Vec<(String, Location)>> = vec![Vec::new(); n];
         let mut system_of: Vec<Option<usize>> = vec![None; n];
         let mut domain_of: Vec<Option<usize>> = vec![None; n];
+        let mut owner_of: Vec<Option<(String, Location)>> = vec![None; n];
+        // Dependencies inferred where the catalog says nothing (see `infer`).
+        let mut inferred: Vec<Vec<Inferred>> = vec![Vec::new(); n];
         // Pass 1: references that point the other way, and the checks of
         // references that produce nothing (system owners, subcomponents).
         for (i, e) in self.entities.iter().enumerate() {
@@ -841,9 +1022,18 @@ impl Catalog {
                             depended_by[t].push((e.id.clone(), r.at.clone()));
                         }
                     }
-                    if let Some(r) = &s.subcomponent_of {
-                        self.resolve(e, &SUBCOMPONENT_OF, r, sink);
+                    if let Some(r) = &s.subcomponent_of
+                        && let Some(parent) = self.resolve(e, &SUBCOMPONENT_OF, r, sink)
+                        && self.infer.enabled
+                        && parent != i
+                    {
+                        inferred[parent].push(Inferred {
+                            id: e.id.clone(),
+                            at: r.at.clone(),
+                            why: format!("spec.subcomponentOf of {}", e.reference()),
+                        });
                     }
+                    owner_of[i] = s.owner.as_ref().and_then(|r| self.resolve_id(e, &OWNER, r, sink));
                     if let Some(r) = &s.system {
                         system_of[i] = self.resolve(e, &SYSTEM, r, sink);
                     }
@@ -854,6 +1044,7 @@ impl Catalog {
                             depended_by[t].push((e.id.clone(), r.at.clone()));
                         }
                     }
+                    owner_of[i] = s.owner.as_ref().and_then(|r| self.resolve_id(e, &OWNER, r, sink));
                     if let Some(r) = &s.system {
                         system_of[i] = self.resolve(e, &SYSTEM, r, sink);
                     }
@@ -886,6 +1077,11 @@ impl Catalog {
                 }
             }
         }
+        // Logical components for APIs that several components provide.
+        let apis = match self.infer.enabled {
+            true => self.infer_from_apis(&owner_of, &mut inferred, sink),
+            false => Vec::new(),
+        };
         let mut components = Vec::new();
         let mut people = Vec::new();
         let mut groups = Vec::new();
@@ -895,8 +1091,9 @@ impl Catalog {
                     i,
                     ComponentParts {
                         spec_type: &s.kind,
-                        owner: s.owner.as_ref(),
+                        owner: owner_of[i].as_ref(),
                         depends_on: &s.depends_on,
+                        inferred: &inferred[i],
                     },
                     &depended_by[i],
                     system_of[i].map(|sys| (sys, domain_of[sys])),
@@ -906,8 +1103,9 @@ impl Catalog {
                     i,
                     ComponentParts {
                         spec_type: &s.kind,
-                        owner: s.owner.as_ref(),
+                        owner: owner_of[i].as_ref(),
                         depends_on: &s.depends_on,
+                        inferred: &inferred[i],
                     },
                     &depended_by[i],
                     system_of[i].map(|sys| (sys, domain_of[sys])),
@@ -954,6 +1152,7 @@ impl Catalog {
                 Spec::System(_) | Spec::Domain(_) => {}
             }
         }
+        components.extend(apis);
         for (section, list) in [
             (Section::Components, components),
             (Section::People, people),
@@ -963,6 +1162,163 @@ impl Catalog {
                 out.push(section, entity);
             }
         }
+    }
+
+    /// Dependencies from `spec.consumesApis`: a component consuming an API
+    /// needs the component that provides it, or, when several do, any one of
+    /// them, through a logical component `api:NAME` (`api:NAMESPACE/NAME`
+    /// outside the default namespace) that requires any of the providers.
+    /// Returns those logical components; the dependencies go to `inferred`.
+    fn infer_from_apis(
+        &self,
+        owner_of: &[Option<(String, Location)>],
+        inferred: &mut [Vec<Inferred>],
+        sink: &Sink,
+    ) -> Vec<Node> {
+        // Providers by API, in catalog order, with where each says so.
+        let mut providers: BTreeMap<(String, String), Vec<(usize, Location)>> = BTreeMap::new();
+        for (i, e) in self.entities.iter().enumerate() {
+            if let Spec::Component(s) = &e.spec {
+                for r in &s.provides_apis {
+                    if let Some(api) = self.api(e, "spec.providesApis", r, sink) {
+                        providers.entry(api).or_default().push((i, r.at.clone()));
+                    }
+                }
+            }
+        }
+        let taken: HashSet<&str> = (self.entities.iter())
+            .filter(|e| matches!(e.kind, Kind::Component | Kind::Resource))
+            .map(|e| e.id.as_str())
+            .collect();
+        let mut logical: BTreeMap<(String, String), Option<String>> = BTreeMap::new();
+        let mut out = Vec::new();
+        for (i, e) in self.entities.iter().enumerate() {
+            let Spec::Component(s) = &e.spec else { continue };
+            for r in &s.consumes_apis {
+                let Some(api) = self.api(e, "spec.consumesApis", r, sink) else {
+                    continue;
+                };
+                let reference = format!("api:{}/{}", api.0, api.1);
+                let why = format!("spec.consumesApis {reference}");
+                let list = providers.get(&api).map(Vec::as_slice).unwrap_or_default();
+                if list.iter().any(|&(p, _)| p == i) {
+                    continue;
+                }
+                let id = match list {
+                    [] => {
+                        self.notes.push(Diagnostic::at(
+                            &r.at,
+                            format!(
+                                "spec.consumesApis: no component in the given files provides '{reference}'; \
+                                 no dependency inferred"
+                            ),
+                        ));
+                        continue;
+                    }
+                    [(p, _)] => Some(self.entities[*p].id.clone()),
+                    several => logical
+                        .entry(api.clone())
+                        .or_insert_with(|| {
+                            let id = match api.0.as_str() {
+                                "default" => format!("api:{}", api.1),
+                                ns => format!("api:{ns}/{}", api.1),
+                            };
+                            if let Err(why) = crate::ids::check_id(&id) {
+                                self.notes.push(Diagnostic::at(
+                                    &r.at,
+                                    format!(
+                                        "spec.consumesApis: '{reference}' is provided by {} components, but '{id}' \
+                                         cannot be the id of the logical component over them ({why}); no \
+                                         dependency inferred",
+                                        several.len()
+                                    ),
+                                ));
+                                return None;
+                            }
+                            if taken.contains(id.as_str()) {
+                                self.notes.push(Diagnostic::at(
+                                    &r.at,
+                                    format!(
+                                        "spec.consumesApis: '{reference}' is provided by {} components, but the id \
+                                         '{id}' for the logical component over them is taken; no dependency inferred",
+                                        several.len()
+                                    ),
+                                ));
+                                return None;
+                            }
+                            out.push(self.api_component(&id, &reference, several, owner_of));
+                            Some(id)
+                        })
+                        .clone(),
+                };
+                if let Some(id) = id {
+                    inferred[i].push(Inferred {
+                        id,
+                        at: r.at.clone(),
+                        why: why.clone(),
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    /// The logical component over the providers of an API: up while any of
+    /// them is, owned by their owners.
+    fn api_component(
+        &self,
+        id: &str,
+        reference: &str,
+        providers: &[(usize, Location)],
+        owner_of: &[Option<(String, Location)>],
+    ) -> Node {
+        let at = &providers[0].1;
+        let ids: Vec<(String, Location)> = (providers.iter())
+            .map(|(p, at)| (self.entities[*p].id.clone(), at.clone()))
+            .collect();
+        let owners: Vec<(String, Location)> = providers.iter().filter_map(|(p, _)| owner_of[*p].clone()).collect();
+        let names: Vec<&str> = ids.iter().map(|(id, _)| id.as_str()).collect();
+        let mut entries = vec![
+            ("id", str_node(id, at)),
+            ("kind", str_node("service", at)),
+            ("logical", Node::new(Value::Bool(true), at.clone())),
+            ("requires", str_node("any", at)),
+            ("depends_on", Node::new(Value::Seq(id_list(&ids)), at.clone())),
+        ];
+        let owners = id_list(&owners);
+        if !owners.is_empty() {
+            entries.push(("owners", Node::new(Value::Seq(owners), at.clone())));
+        }
+        let tag = format!("inferred:logical {reference}, provided by {}", names.join(", "));
+        entries.push(("tags", Node::new(Value::Seq(vec![str_node(tag, at)]), at.clone())));
+        map_node(entries, at)
+    }
+
+    /// The API an entry of `spec.providesApis` or `spec.consumesApis`
+    /// names, as (namespace, name) in lower case. A malformed reference is a
+    /// problem; one to another kind is noted and ignored.
+    fn api(&self, from: &Entity, field: &str, r: &Ref, sink: &Sink) -> Option<(String, String)> {
+        let Some(p) = parse_ref(&r.value) else {
+            sink.push(Diagnostic::at(
+                &r.at,
+                format!(
+                    "{field}: '{}' is not an entity reference: expected [kind:][namespace/]name",
+                    r.value
+                ),
+            ));
+            return None;
+        };
+        if let Some(kind) = p.kind
+            && !kind.eq_ignore_ascii_case("api")
+        {
+            self.notes.push(Diagnostic::at(
+                &r.at,
+                format!("{field}: '{}' is not an API; ignored", r.value),
+            ));
+            return None;
+        }
+        let namespace = p.namespace.unwrap_or(&from.namespace);
+        Some((namespace.to_ascii_lowercase(), p.name.to_ascii_lowercase()))
     }
 
     fn component(
@@ -987,10 +1343,19 @@ impl Catalog {
         if let Some(d) = &e.metadata.description {
             entries.push(("description", str_node(d, &e.at)));
         }
-        if let Some(v) = annotation("entry")
-            && let Some(b) = boolean(v, "entry", sink)
-        {
-            entries.push(("entry", Node::new(Value::Bool(b), v.at.clone())));
+        // What ops infers is tagged `inferred:...`, so it shows wherever tags do.
+        let mut inferred_tags: Vec<String> = Vec::new();
+        match annotation("entry") {
+            Some(v) => {
+                if let Some(b) = boolean(v, "entry", sink) {
+                    entries.push(("entry", Node::new(Value::Bool(b), v.at.clone())));
+                }
+            }
+            None if e.kind == Kind::Component && self.infer.is_entry_type(&parts.spec_type.value) => {
+                entries.push(("entry", Node::new(Value::Bool(true), parts.spec_type.at.clone())));
+                inferred_tags.push(format!("inferred:entry from spec.type {}", parts.spec_type.value));
+            }
+            None => {}
         }
         if let Some(v) = annotation("requires")
             && let Some(node) = requires(v, sink)
@@ -1012,6 +1377,29 @@ impl Catalog {
             deps.extend(self.resolve_id(e, &DEPENDS_ON, r, sink));
         }
         deps.extend(depended_by.iter().cloned());
+        if !parts.inferred.is_empty() {
+            // A redundancy rule was written for the dependencies written:
+            // adding others under it would change what it means.
+            match annotation("requires").map(|v| v.value.trim()) {
+                None | Some("all") => {
+                    for d in parts.inferred {
+                        if !deps.iter().any(|(id, _)| *id == d.id) {
+                            deps.push((d.id.clone(), d.at.clone()));
+                            inferred_tags.push(format!("inferred:depends_on {} from {}", d.id, d.why));
+                        }
+                    }
+                }
+                Some(rule) => self.notes.push(Diagnostic::at(
+                    &e.at,
+                    format!(
+                        "{}: {PREFIX}requires '{rule}' is about the dependencies written in dependsOn, so those \
+                         inferred ({}) are not added; write them in dependsOn if they belong under it",
+                        e.reference(),
+                        listing::join(parts.inferred.iter().map(|d| &d.id), ", ")
+                    ),
+                )),
+            }
+        }
         let deps = id_list(&deps);
         if !deps.is_empty() {
             entries.push(("depends_on", Node::new(Value::Seq(deps), e.at.clone())));
@@ -1028,11 +1416,9 @@ impl Catalog {
                 )),
             }
         }
-        if let Some(r) = parts.owner
-            && let Some((owner, at)) = self.resolve_id(e, &OWNER, r, sink)
-        {
-            let owners = vec![str_node(owner, &at)];
-            entries.push(("owners", Node::new(Value::Seq(owners), at)));
+        if let Some((owner, at)) = parts.owner {
+            let owners = vec![str_node(owner, at)];
+            entries.push(("owners", Node::new(Value::Seq(owners), at.clone())));
         }
         if let Some(v) = annotation("domains") {
             let list: Vec<Node> = v
@@ -1077,6 +1463,7 @@ impl Catalog {
                 .iter()
                 .map(|(k, v)| str_node(format!("{k}={v}"), &e.at)),
         );
+        tags.extend(inferred_tags.iter().map(|t| str_node(t, &e.at)));
         if !tags.is_empty() {
             entries.push(("tags", Node::new(Value::Seq(tags), e.at.clone())));
         }
@@ -1095,8 +1482,20 @@ fn id_list(refs: &[(String, Location)]) -> Vec<Node> {
 
 struct ComponentParts<'a> {
     spec_type: &'a Spanned<String>,
-    owner: Option<&'a Ref>,
+    owner: Option<&'a (String, Location)>,
     depends_on: &'a [Ref],
+    inferred: &'a [Inferred],
+}
+
+/// A dependency the catalog implies without writing it in `dependsOn`.
+#[derive(Clone, Debug)]
+struct Inferred {
+    /// The inventory id depended on.
+    id: String,
+    /// Where the catalog implies it.
+    at: Location,
+    /// Why, for the `inferred:` tag: `spec.consumesApis api:default/x`.
+    why: String,
 }
 
 fn allowed(field: &Field) -> String {
@@ -1188,6 +1587,62 @@ fn replicas(v: &Spanned<String>, sink: &Sink) -> Option<Node> {
 pub struct BackstageOptions {
     /// Bounds on the catalog files: size, nesting, YAML alias expansion.
     pub limits: LoadLimits,
+    /// What to infer where the catalog has no `ops.dev/*` annotations.
+    pub infer: BackstageInference,
+}
+
+/// What ops infers from a Backstage catalog without `ops.dev/*`
+/// annotations (see `docs/backstage.md`). Every inferred fact is tagged
+/// `inferred:...` on the component it is about.
+///
+/// - entry points: Components whose `spec.type` is one of
+///   [`entry_types`](Self::entry_types) (`ops.dev/entry` wins either way);
+/// - dependencies: a component needs the components that provide the APIs
+///   it `consumesApis` (any one of them, through a logical component
+///   `api:NAME`, when several do), and a component needs its
+///   subcomponents (`subcomponentOf`).
+///
+/// ```
+/// use ops_core::import::BackstageInference;
+///
+/// let standard = BackstageInference::default();
+/// assert!(standard.enabled);
+/// assert_eq!(standard.entry_types, ["website"]);
+/// assert!(!BackstageInference::none().enabled);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct BackstageInference {
+    /// Whether to infer anything at all (`--backstage-infer none` in opsctl).
+    pub enabled: bool,
+    /// The `spec.type`s of Components that are entry points, compared
+    /// without regard to case (by default `website`).
+    pub entry_types: Vec<String>,
+}
+
+impl BackstageInference {
+    /// Infer nothing: only what the catalog says.
+    pub fn none() -> Self {
+        BackstageInference {
+            enabled: false,
+            entry_types: Vec::new(),
+        }
+    }
+
+    fn is_entry_type(&self, spec_type: &str) -> bool {
+        self.enabled && self.entry_types.iter().any(|t| t.eq_ignore_ascii_case(spec_type))
+    }
+}
+
+impl Default for BackstageInference {
+    /// Entry points from `spec.type: website`, dependencies from
+    /// `consumesApis` and `subcomponentOf`.
+    fn default() -> Self {
+        BackstageInference {
+            enabled: true,
+            entry_types: vec!["website".to_owned()],
+        }
+    }
 }
 
 impl AsRef<LoadLimits> for BackstageOptions {
@@ -1204,9 +1659,12 @@ impl AsRef<LoadLimits> for BackstageOptions {
 /// (API, Location, Template, ...) are skipped with a note. The mapping and
 /// the `ops.dev/*` annotations are documented in `docs/backstage.md`.
 ///
-/// Problems are what the catalog alone shows (a malformed entity, an unknown
-/// field or annotation, a reference to nothing, two entities with one id),
-/// each with its line and column. To analyse a catalog directly, load it with
+/// Problems are what the catalog alone shows and makes the analysis
+/// impossible (a malformed entity or reference, an entity without a name, an
+/// unknown `ops.dev/*` annotation, two entities with one id), each with its
+/// line and column. What Backstage itself loads is noted instead: fields ops
+/// does not read (one note per field name), references to entities that are
+/// not in the files. To analyse a catalog directly, load it with
 /// the rest of the inventory instead
 /// ([`LoadOptions::backstage`](crate::LoadOptions::backstage), which runs
 /// this importer): then problems that only the whole inventory reveals (an
@@ -1250,7 +1708,8 @@ impl AsRef<LoadLimits> for BackstageOptions {
 ///
 /// # Complexity
 /// Linear in the size of the catalog, plus a did-you-mean search over the
-/// entities of the right kinds for each reference that resolves to nothing.
+/// entities of the right kinds for each of the first 100 references that
+/// resolve to nothing.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Backstage;
 
@@ -1295,7 +1754,7 @@ impl Importer for Backstage {
         }
         let sink = Sink::default();
         let mut notes = Vec::new();
-        convert(&docs, &sink, &mut notes, &mut out);
+        convert(&docs, &options.infer, &sink, &mut notes, &mut out);
         diags.extend(sink.take());
         for d in diags.finish().iter() {
             let (place, message) = problem::from_diagnostic(d.clone());
@@ -1351,6 +1810,10 @@ mod tests {
             (Kind::Resource, "kafka_topic", "queue"),
             (Kind::Resource, "s3-bucket", "object_store"),
             (Kind::Resource, "redis", "cache"),
+            (Kind::Resource, "data_warehouse", "database"),
+            (Kind::Resource, "kinesis", "queue"),
+            (Kind::Resource, "Blob-Storage", "object_store"),
+            (Kind::Resource, "persistent-volume", "file_store"),
             (Kind::Resource, "dns-zone", "dns"),
             (Kind::Resource, "kubernetes-cluster", "compute"),
             (Kind::Resource, "feature-flags", "other"),

@@ -60,7 +60,7 @@ use crate::source::files::{self, Wanted};
 use crate::{Error, Format, LoadLimits};
 
 pub use aws_credential_report::{AwsCredentialReport, AwsCredentialReportOptions, ROOT_USER};
-pub use backstage::{Backstage, BackstageOptions};
+pub use backstage::{Backstage, BackstageInference, BackstageOptions};
 pub use grants_csv::{GrantsCsv, GrantsCsvOptions};
 pub(crate) use output::EntityBuilder;
 pub use output::{Imported, Section};

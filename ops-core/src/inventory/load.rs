@@ -41,6 +41,7 @@ impl Inventory {
         if !options.backstage.is_empty() {
             let backstage = BackstageOptions {
                 limits: options.limits.clone(),
+                infer: options.backstage_infer.clone(),
             };
             imports.push(Backstage.read_paths(&options.backstage, &backstage));
         }

@@ -180,6 +180,11 @@ pub struct LoadOptions {
     /// Entities that the inventory files define with the same id as an
     /// imported one are overlays: they add to it (see `docs/backstage.md`).
     pub backstage: Vec<PathBuf>,
+    /// What to infer from those catalogs where they have no `ops.dev/*`
+    /// annotations: entry points from `spec.type`, dependencies from
+    /// `consumesApis` and `subcomponentOf`
+    /// ([`BackstageInference::none`](crate::import::BackstageInference::none) for nothing).
+    pub backstage_infer: crate::import::BackstageInference,
     /// Inventory texts already in memory (such as standard input), each
     /// with the name its locations use and its format, loaded beside the
     /// files. Each is held to `limits.max_file_bytes` like a file.

@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use ops_core::graph::Requirement;
-use ops_core::import::{Backstage, BackstageOptions, Importer, Input, Section};
+use ops_core::import::{Backstage, BackstageInference, BackstageOptions, Importer, Input, Section};
 use ops_core::{Error, Inventory, LoadOptions};
 
 fn fixtures() -> PathBuf {
@@ -255,6 +255,93 @@ spec: {}
 }
 
 #[test]
+fn what_backstage_loads_loads_with_notes() {
+    // Fields written by Backstage's group ingestion and by plugins, and
+    // references to entities another provider ingests: Backstage loads all of it.
+    let catalog = "\
+apiVersion: backstage.io/v1alpha1
+kind: Group
+metadata: {name: infra}
+spec: {type: team, parent: engineering, children: [infra-oncall], ancestors: [engineering], descendants: []}
+---
+apiVersion: backstage.io/v1alpha1
+kind: Group
+metadata: {name: data}
+spec: {type: team, children: [], members: [user:people/ravi], ancestors: [engineering]}
+---
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata: {name: ledger, namespace: money, annotations: {example.com/pagerduty: P123}, owner-email: x@y}
+spec:
+  type: service
+  lifecycle: production
+  owner: group:default/infra
+  system: payments
+  dependsOn: [resource:ledger-db, component:default/fx-rates]
+  dependencyOf: [component:checkout]
+  costCenter: cc-17
+  dependOn: [resource:ledger-db]
+---
+apiVersion: backstage.io/v1alpha1
+kind: Resource
+metadata: {name: ledger-db, namespace: money}
+spec: {type: database, owner: team-dba, costCenter: cc-17}
+---
+apiVersion: backstage.io/v1alpha1
+kind: System
+metadata: {name: billing, namespace: money}
+spec: {owner: finance-eng, domain: default/finance}
+";
+    let inv = load("lenient", &[("all.yaml", catalog)], &[]).unwrap();
+    let notes: Vec<String> = inv.notes().iter().map(|n| n.to_string()).collect();
+    let notes: Vec<&str> = notes.iter().map(|n| &n[n.find("all.yaml").unwrap()..]).collect();
+    assert_eq!(
+        notes,
+        [
+            "all.yaml:13:88: metadata.owner-email: not a field ops reads; ignored on 1 Component",
+            "all.yaml:4:67: spec.ancestors: not a field ops reads; ignored on 2 Groups",
+            "all.yaml:21:3: spec.costCenter: not a field ops reads; ignored on 2 entities (Component, Resource)",
+            "all.yaml:22:3: spec.dependOn: not a field ops reads (did you mean 'dependsOn'?); ignored on 1 Component",
+            "all.yaml:4:93: spec.descendants: not a field ops reads; ignored on 1 Group",
+            "all.yaml:4:28: spec.parent: 'group:default/engineering' is not in the given files; ignored",
+            "all.yaml:4:52: spec.children: 'group:default/infra-oncall' is not in the given files; ignored",
+            "all.yaml:9:44: spec.members: 'user:people/ravi' is not in the given files; ignored",
+            "all.yaml:18:11: spec.system: 'system:money/payments' is not in the given files; ignored",
+            "all.yaml:19:35: spec.dependsOn: 'component:default/fx-rates' is not in the given files; ignored",
+            "all.yaml:20:18: spec.dependencyOf: 'component:money/checkout' is not in the given files; ignored",
+            "all.yaml:27:31: spec.owner: 'group:money/team-dba' is not in the given files; ignored",
+            "all.yaml:32:15: spec.owner: 'group:money/finance-eng' is not in the given files; ignored",
+            "all.yaml:32:36: spec.domain: 'domain:default/finance' is not in the given files; ignored",
+        ]
+    );
+    // The rest is loaded, and checked.
+    let ledger = inv.component(inv.component_by_id("money/ledger").unwrap());
+    let deps: Vec<&str> = ledger
+        .depends_on
+        .iter()
+        .map(|&c| inv.component(c).id.as_str())
+        .collect();
+    assert_eq!(deps, ["money/ledger-db"]);
+    assert_eq!(inv.components().len(), 2);
+    let owners: Vec<&str> = ledger.owners.iter().map(|&p| inv.principal_id(p)).collect();
+    assert_eq!(owners, ["infra"]);
+
+    // What makes the analysis impossible stays a located error.
+    let err = load(
+        "lenient-broken",
+        &[(
+            "all.yaml",
+            "apiVersion: backstage.io/v1alpha1\nkind: Resource\nmetadata: {title: no name}\nspec: {type: database, owner: 'group:'}\n",
+        )],
+        &[],
+    )
+    .unwrap_err();
+    let list = problems(err);
+    let list: Vec<&str> = list.iter().map(|n| &n[n.find("all.yaml").unwrap()..]).collect();
+    assert_eq!(list, ["all.yaml:3:11: missing required field 'name'"]);
+}
+
+#[test]
 fn every_problem_is_reported_at_once_with_its_location() {
     let mut options = LoadOptions::default();
     options.backstage = vec![fixtures().join("broken")];
@@ -266,16 +353,9 @@ fn every_problem_is_reported_at_once_with_its_location() {
             "broken/a.yaml:7:23: unknown annotation 'ops.dev/requries' (did you mean 'ops.dev/requires'?)",
             "broken/a.yaml:8:22: unknown domain 'zone-a'",
             "broken/a.yaml:8:22: unknown domain 'zone-q'",
-            "broken/a.yaml:12:10: spec.owner: unknown entity 'group:default/team-wbe' (did you mean 'group:default/team-web'?)",
             "broken/a.yaml:13:15: spec.dependsOn: 'payment-db' has no kind, and Backstage gives spec.dependsOn none by default; did you mean 'resource:payment-db'?",
-            "broken/a.yaml:13:27: spec.dependsOn: unknown entity 'resource:default/paymnt-db' (did you mean 'resource:default/payment-db'?)",
-            "broken/a.yaml:13:55: spec.dependsOn: 'api:shop-api' refers to kind 'api', which ops does not import; expected a Component or a Resource",
-            "broken/a.yaml:14:18: spec.dependencyOf: unknown entity 'component:default/nothing' (did you mean 'component:default/shop'?)",
-            "broken/a.yaml:15:3: unknown field 'lifecyle' (did you mean 'lifecycle'?)",
             "broken/a.yaml:22:19: ops.dev/tier: expected a tier from 1 (most critical) to 4, found 'high'",
             "broken/a.yaml:32:23: at_least: 3 is impossible: component 'lb' has only 1 dependency",
-            "broken/a.yaml:37:11: spec.system: unknown entity 'system:default/shopp'",
-            "broken/b.yaml:8:18: spec.members: unknown entity 'user:default/bea' (did you mean 'user:default/ann'?)",
             "broken/b.yaml:20:9: duplicate entity 'resource:default/payment-db' (first defined at broken/a.yaml:17:1)",
             "broken/b.yaml:28:9: 'resource:default/shop' and 'component:default/shop' (at broken/a.yaml:1:1) would both be 'shop' in the inventory; give one an 'ops.dev/id' annotation",
             "broken/b.yaml:33:13: unsupported apiVersion 'backstage.io/v1beta9' for kind System; expected backstage.io/v1alpha1 or backstage.io/v1beta1",
@@ -292,7 +372,7 @@ fn the_importer_reports_catalog_problems_and_writes_loadable_json() {
         .unwrap_err();
     // Only what the catalog alone shows: unknown failure domains and the
     // impossible at_least need the rest of the inventory.
-    assert_eq!(problems(err).len(), 16);
+    assert_eq!(problems(err).len(), 9);
 
     let catalog = import(&[("org.yaml", ORG), ("shop.yaml", SHOP)]).unwrap();
     assert_eq!(
@@ -483,4 +563,262 @@ spec: {type: team, children: []}
         ),
         "{got:?}"
     );
+}
+
+/// The ids of the components that match, in inventory order.
+fn component_ids(inv: &Inventory, keep: impl Fn(&ops_core::graph::Component) -> bool) -> Vec<&str> {
+    inv.components()
+        .iter()
+        .filter(|c| keep(c))
+        .map(|c| c.id.as_str())
+        .collect()
+}
+
+fn dependencies<'a>(inv: &'a Inventory, id: &str) -> Vec<&'a str> {
+    let c = inv.component(inv.component_by_id(id).unwrap());
+    c.depends_on.iter().map(|&d| inv.component(d).id.as_str()).collect()
+}
+
+fn load_wild(infer: BackstageInference) -> Inventory {
+    let mut options = LoadOptions::default();
+    options.backstage = vec![fixtures().join("wild")];
+    options.backstage_infer = infer;
+    Inventory::load_with(&Vec::<PathBuf>::new(), &options).unwrap()
+}
+
+#[test]
+fn an_unannotated_catalog_loads_with_notes_and_gives_entry_points_and_dependencies() {
+    let inv = load_wild(BackstageInference::default());
+    let base = format!("{}/", fixtures().display());
+    let notes: Vec<String> = inv.notes().iter().map(|n| n.to_string().replace(&base, "")).collect();
+    assert_eq!(
+        notes,
+        [
+            "wild/booking.yaml:23:7: skipped API 'booking-api': ops imports only Component, Resource, System, Domain, Group and User",
+            "wild/booking.yaml:63:7: skipped API 'fares-api': ops imports only Component, Resource, System, Domain, Group and User",
+            "wild/systems.yaml:46:7: skipped Location 'harbourline-catalog': ops imports only Component, Resource, System, Domain, Group and User",
+            "wild/org.yaml:22:3: spec.ancestors: not a field ops reads; ignored on 3 Groups",
+            "wild/booking.yaml:20:3: spec.costCenter: not a field ops reads; ignored on 2 Components",
+            "wild/org.yaml:23:3: spec.descendants: not a field ops reads; ignored on 1 Group",
+            "wild/fleet.yaml:28:3: spec.pagerdutyService: not a field ops reads; ignored on 1 Component",
+            "wild/booking.yaml:19:37: spec.dependsOn: 'component:marketing/cms' is not in the given files; ignored",
+            "wild/booking.yaml:129:10: spec.owner: 'group:default/payments-team' is not in the given files; ignored",
+            "wild/booking.yaml:138:31: spec.owner: 'group:default/payments-team' is not in the given files; ignored",
+            "wild/org.yaml:62:28: spec.memberOf: 'group:default/oncall' is not in the given files; ignored",
+            "wild/systems.yaml:33:10: spec.owner: 'group:default/payments-team' is not in the given files; ignored",
+            "wild/systems.yaml:34:11: spec.domain: 'domain:default/finance' is not in the given files; ignored",
+        ]
+    );
+
+    // Entry points from spec.type website; ops.dev/entry "false" still wins.
+    let entries: Vec<&str> = inv.entries().iter().map(|&c| inv.component(c).id.as_str()).collect();
+    assert_eq!(entries, ["booking-web", "fleet/tracker-web"]);
+    let web = inv.component(inv.component_by_id("booking-web").unwrap());
+    assert_eq!(
+        web.tags,
+        [
+            "typescript",
+            "system:booking",
+            "business-domain:travel",
+            "inferred:entry from spec.type website",
+            "inferred:depends_on api:booking-api from spec.consumesApis api:default/booking-api",
+            "inferred:depends_on fares from spec.consumesApis api:default/fares-api",
+        ]
+    );
+
+    // consumesApis through the provider, or through a logical component
+    // over several providers; subcomponentOf: the parent needs it.
+    assert_eq!(
+        dependencies(&inv, "booking-web"),
+        ["harbour-dns", "api:booking-api", "fares"]
+    );
+    assert_eq!(
+        dependencies(&inv, "api:booking-api"),
+        ["booking-api-north", "booking-api-south"]
+    );
+    assert_eq!(dependencies(&inv, "fares"), ["fares-cache", "fares-importer"]);
+    assert_eq!(
+        dependencies(&inv, "booking-api-north"),
+        ["bookings-db", "booking-events", "payment-gateway"]
+    );
+    assert_eq!(
+        dependencies(&inv, "fleet/tracker-web"),
+        ["harbour-dns", "api:fleet/positions-api"]
+    );
+    let api = inv.component(inv.component_by_id("api:booking-api").unwrap());
+    assert!(api.logical);
+    assert_eq!(api.requires, Requirement::Any);
+    assert_eq!(
+        api.tags,
+        ["inferred:logical api:default/booking-api, provided by booking-api-north, booking-api-south"]
+    );
+    let owners: Vec<&str> = api.owners.iter().map(|&p| inv.principal_id(p)).collect();
+    assert_eq!(owners, ["team-booking"]);
+    assert_eq!(
+        component_ids(&inv, |c| c.logical),
+        ["api:booking-api", "api:fleet/positions-api"]
+    );
+
+    // Stateful by spec.type: databases, queues, buckets and storage, not caches.
+    assert_eq!(
+        component_ids(&inv, |c| c.stateful),
+        [
+            "bookings-db",
+            "booking-events",
+            "timetables-bucket",
+            "payments-db",
+            "fleet/positions-stream",
+            "fleet/voyage-archive",
+        ]
+    );
+}
+
+#[test]
+fn inference_can_be_turned_off_or_given_other_entry_types() {
+    let inv = load_wild(BackstageInference::none());
+    assert!(inv.entries().is_empty());
+    assert_eq!(dependencies(&inv, "booking-web"), ["harbour-dns"]);
+    assert_eq!(dependencies(&inv, "fares"), ["fares-cache"]);
+    assert!(inv.component_by_id("api:booking-api").is_none());
+    assert!(
+        inv.components()
+            .iter()
+            .all(|c| c.tags.iter().all(|t| !t.starts_with("inferred:")))
+    );
+
+    let mut services = BackstageInference::default();
+    services.entry_types = vec!["Service".to_owned()];
+    let inv = load_wild(services);
+    let entries: Vec<&str> = inv.entries().iter().map(|&c| inv.component(c).id.as_str()).collect();
+    assert_eq!(
+        entries,
+        [
+            "booking-api-north",
+            "booking-api-south",
+            "fares",
+            "fares-importer",
+            "payment-gateway",
+            "fleet/positions-a",
+            "fleet/positions-b",
+        ]
+    );
+}
+
+#[test]
+fn inferred_dependencies_respect_written_rules_and_say_what_they_skip() {
+    let catalog = "\
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: edge
+  annotations: {ops.dev/requires: any}
+spec: {type: website, lifecycle: production, owner: 'user:ann', dependsOn: ['component:a', 'component:b'], consumesApis: [search]}
+---
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata: {name: a}
+spec: {type: service, lifecycle: production, owner: 'user:ann', providesApis: [search], consumesApis: [search, geo]}
+---
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata: {name: b}
+spec: {type: service, lifecycle: production, owner: 'user:ann', subcomponentOf: a, consumesApis: ['component:a']}
+---
+apiVersion: backstage.io/v1alpha1
+kind: User
+metadata: {name: ann}
+spec: {}
+";
+    let inv = load("infer-rules", &[("all.yaml", catalog)], &[]).unwrap();
+    let notes: Vec<String> = inv.notes().iter().map(|n| n.to_string()).collect();
+    let notes: Vec<&str> = notes.iter().map(|n| &n[n.find("all.yaml").unwrap()..]).collect();
+    assert_eq!(
+        notes,
+        [
+            "all.yaml:1:1: component:default/edge: ops.dev/requires 'any' is about the dependencies written in \
+             dependsOn, so those inferred (a) are not added; write them in dependsOn if they belong under it",
+            "all.yaml:11:112: spec.consumesApis: no component in the given files provides 'api:default/geo'; \
+             no dependency inferred",
+            "all.yaml:16:99: spec.consumesApis: 'component:a' is not an API; ignored",
+        ]
+    );
+    // The written rule keeps its meaning; a consumes its own API: nothing.
+    assert_eq!(dependencies(&inv, "edge"), ["a", "b"]);
+    assert_eq!(dependencies(&inv, "a"), ["b"]);
+
+    // A malformed API reference is an error, located.
+    let err = load(
+        "infer-broken",
+        &[(
+            "all.yaml",
+            "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: c}\n\
+             spec: {type: service, lifecycle: production, providesApis: ['api:']}\n",
+        )],
+        &[],
+    )
+    .unwrap_err();
+    let list = problems(err);
+    let list: Vec<&str> = list.iter().map(|n| &n[n.find("all.yaml").unwrap()..]).collect();
+    assert_eq!(
+        list,
+        ["all.yaml:4:61: spec.providesApis: 'api:' is not an entity reference: expected [kind:][namespace/]name"]
+    );
+}
+
+#[test]
+fn references_elsewhere_get_a_did_you_mean_search_only_up_to_a_bound() {
+    let mut catalog = String::from(
+        "apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: {name: team-web}\nspec: {type: team, children: []}\n",
+    );
+    for i in 0..101 {
+        catalog.push_str(&format!(
+            "---\napiVersion: backstage.io/v1alpha1\nkind: Resource\nmetadata: {{name: r{i}}}\n\
+             spec: {{type: cdn, owner: team-wbe}}\n"
+        ));
+    }
+    let catalog = import(&[("all.yaml", &catalog)]).unwrap();
+    let notes: Vec<String> = catalog.notes().iter().map(ToString::to_string).collect();
+    assert_eq!(notes.len(), 101);
+    assert_eq!(
+        notes[99],
+        "all.yaml:504:26: spec.owner: 'group:default/team-wbe' is not in the given files \
+         (did you mean 'group:default/team-web'?); ignored"
+    );
+    assert_eq!(
+        notes[100],
+        "all.yaml:509:26: spec.owner: 'group:default/team-wbe' is not in the given files; ignored"
+    );
+}
+
+#[test]
+fn an_api_name_that_cannot_be_an_id_infers_nothing_and_says_so() {
+    let catalog = "\
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata: {name: web}
+spec: {type: website, lifecycle: production, consumesApis: ['geo maps']}
+---
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata: {name: geo-1}
+spec: {type: service, lifecycle: production, providesApis: ['geo maps']}
+---
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata: {name: geo-2}
+spec: {type: service, lifecycle: production, providesApis: ['geo maps']}
+";
+    let inv = load("infer-bad-id", &[("all.yaml", catalog)], &[]).unwrap();
+    let notes: Vec<String> = inv.notes().iter().map(|n| n.to_string()).collect();
+    let notes: Vec<&str> = notes.iter().map(|n| &n[n.find("all.yaml").unwrap()..]).collect();
+    assert_eq!(
+        notes,
+        [
+            "all.yaml:4:61: spec.consumesApis: 'api:default/geo maps' is provided by 2 components, but 'api:geo maps' \
+             cannot be the id of the logical component over them (' ' is not allowed; use letters, digits and - _ . : / @); \
+             no dependency inferred"
+        ]
+    );
+    assert_eq!(dependencies(&inv, "web"), Vec::<&str>::new());
+    assert_eq!(inv.components().len(), 3);
 }

@@ -168,6 +168,8 @@ pub(crate) struct BackstageImportArgs {
     /// Catalog files or directories (read recursively: .yaml and .yml files).
     #[arg(required = true, value_name = "DIR")]
     pub(crate) paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(crate) infer: crate::shared::BackstageInfer,
     /// Write the inventory file to FILE (atomically) instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub(crate) output: Option<PathBuf>,
@@ -246,8 +248,10 @@ impl ImportArgs for BackstageImportArgs {
     const AFTER_HELP: &'static str = "Components and Resources become components (kind from spec.type, so \
         databases are stateful; dependencies from spec.dependsOn and spec.dependencyOf; owner from spec.owner), \
         Users people, Groups groups (members from spec.members, spec.children, spec.memberOf and spec.parent); \
-        Systems and Domains become tags. ops.dev/* annotations add what Backstage has no words for: \
-        entry, tier, requires, domains, kind, stateful, availability, slo, id. Kinds ops does not import \
+        Systems and Domains become tags. Without annotations, entry points are inferred from spec.type \
+        (website, or --backstage-entry-type) and dependencies from consumesApis and subcomponentOf, each \
+        tagged inferred:... (--backstage-infer none: only what the catalog says). ops.dev/* annotations add \
+        what Backstage has no words for: entry, tier, requires, domains, kind, stateful, availability, slo, id. Kinds ops does not import \
         (API, Location, Template, ...) are skipped with a note on standard error.\n\n\
         To analyse a catalog without converting it, use --backstage DIR with any command that reads an \
         inventory. See docs/backstage.md.\n\n\
@@ -264,7 +268,9 @@ impl ImportArgs for BackstageImportArgs {
     }
 
     fn options(&self) -> BackstageOptions {
-        BackstageOptions::default()
+        let mut options = BackstageOptions::default();
+        options.infer = self.infer.inference();
+        options
     }
 }
 

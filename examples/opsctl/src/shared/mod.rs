@@ -14,6 +14,7 @@ use anyhow::{Context as _, Result, bail};
 use chrono::TimeDelta;
 use clap::ValueEnum;
 use ops_core::graph::Component;
+use ops_core::import::BackstageInference;
 use ops_core::inventory::FailureTarget;
 use ops_core::{Idx, Inventory, LoadOptions, Severity, Timestamp};
 
@@ -34,6 +35,8 @@ pub(crate) struct Inputs {
     /// components, people and groups (repeatable).
     #[arg(long, value_name = "DIR")]
     pub(crate) backstage: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(crate) infer: BackstageInfer,
     /// The format of the inventory read from standard input (PATH `-` or
     /// `/dev/stdin`).
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = StdinFormat::Yaml)]
@@ -54,10 +57,51 @@ pub(crate) struct InputsBeforeId {
     /// components, people and groups (repeatable).
     #[arg(long, value_name = "DIR")]
     pub(crate) backstage: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(crate) infer: BackstageInfer,
     /// The format of the inventory read from standard input (PATH `-` or
     /// `/dev/stdin`).
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = StdinFormat::Yaml)]
     pub(crate) stdin_format: StdinFormat,
+}
+
+/// What to infer from Backstage catalogs without `ops.dev/*` annotations.
+#[derive(Debug, clap::Args)]
+pub(crate) struct BackstageInfer {
+    /// What to infer from --backstage catalogs where they have no ops.dev
+    /// annotations: `all` (entry points from spec.type, dependencies from
+    /// consumesApis and subcomponentOf, each tagged inferred:...) or `none`.
+    #[arg(long = "backstage-infer", value_enum, value_name = "WHAT", default_value_t = Infer::All)]
+    pub(crate) infer: Infer,
+    /// A Component spec.type that makes an entry point (repeatable; default:
+    /// website).
+    #[arg(long = "backstage-entry-type", value_name = "TYPE")]
+    pub(crate) entry_types: Vec<String>,
+}
+
+/// `--backstage-infer`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Infer {
+    /// Entry points from spec.type, dependencies from consumesApis and subcomponentOf.
+    All,
+    /// Only what the catalog says.
+    None,
+}
+
+impl BackstageInfer {
+    /// The library's options for these flags.
+    pub(crate) fn inference(&self) -> BackstageInference {
+        match self.infer {
+            Infer::None => BackstageInference::none(),
+            Infer::All => {
+                let mut infer = BackstageInference::default();
+                if !self.entry_types.is_empty() {
+                    infer.entry_types = self.entry_types.clone();
+                }
+                infer
+            }
+        }
+    }
 }
 
 /// The formats an inventory on standard input can be in.
@@ -75,6 +119,7 @@ pub(crate) enum StdinFormat {
 pub(crate) struct Sources<'a> {
     paths: &'a [PathBuf],
     backstage: &'a [PathBuf],
+    infer: BackstageInference,
     stdin_format: StdinFormat,
 }
 
@@ -83,6 +128,7 @@ impl<'a> From<&'a Inputs> for Sources<'a> {
         Sources {
             paths: &i.paths,
             backstage: &i.backstage,
+            infer: i.infer.inference(),
             stdin_format: i.stdin_format,
         }
     }
@@ -93,6 +139,7 @@ impl<'a> From<&'a InputsBeforeId> for Sources<'a> {
         Sources {
             paths: &i.paths,
             backstage: &i.backstage,
+            infer: i.infer.inference(),
             stdin_format: i.stdin_format,
         }
     }
@@ -115,6 +162,7 @@ pub(crate) fn load_at<'a>(inputs: impl Into<Sources<'a>>, at: Timestamp) -> Resu
 
 fn load_options(inputs: Sources<'_>, mut options: LoadOptions) -> Result<Inventory> {
     options.backstage = inputs.backstage.to_vec();
+    options.backstage_infer = inputs.infer;
     let is_stdin = |p: &PathBuf| p.as_os_str() == "-" || p.as_os_str() == "/dev/stdin";
     let files: Vec<&PathBuf> = inputs.paths.iter().filter(|p| !is_stdin(p)).collect();
     if files.len() < inputs.paths.len() {

@@ -138,7 +138,7 @@ fn a_realistic_multi_file_catalog_loads_and_analyses() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(
         stdout(&out),
-        "valid: 25 components, 5 domains, 12 people, 0 grants, 0 backup policies, 0 incidents\n"
+        "valid: 26 components, 5 domains, 12 people, 0 grants, 0 backup policies, 0 incidents\n"
     );
     let skipped = |line: u32, file: &str, what: &str| {
         format!(
@@ -213,11 +213,11 @@ fn broken_catalogs_exit_2_with_every_problem() {
     let out = opsctl(&["check", "--backstage", "ops-core/tests/fixtures/backstage/broken"]);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
-    assert!(err.ends_with("19 problems found; nothing was checked\n"), "{err}");
+    assert!(err.ends_with("12 problems found; nothing was checked\n"), "{err}");
     assert!(
         err.contains(
-            "error: ops-core/tests/fixtures/backstage/broken/a.yaml:13:27: spec.dependsOn: unknown entity \
-             'resource:default/paymnt-db' (did you mean 'resource:default/payment-db'?)\n"
+            "error: ops-core/tests/fixtures/backstage/broken/a.yaml:13:15: spec.dependsOn: 'payment-db' has no kind, \
+             and Backstage gives spec.dependsOn none by default; did you mean 'resource:payment-db'?\n"
         ),
         "{err}"
     );
@@ -232,7 +232,7 @@ fn broken_catalogs_exit_2_with_every_problem() {
     ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        stderr(&out).ends_with("16 problems found; nothing was imported\n"),
+        stderr(&out).ends_with("9 problems found; nothing was imported\n"),
         "{}",
         stderr(&out)
     );
@@ -321,7 +321,10 @@ fn completions_cover_every_subcommand() {
         String::from_utf8(out.stdout).unwrap()
     };
     assert_eq!(complete("opsctl import ba", 2), "backstage\n");
-    assert_eq!(complete("opsctl spof --back", 2), "--backstage\n");
+    assert_eq!(
+        complete("opsctl spof --back", 2),
+        "--backstage\n--backstage-infer\n--backstage-entry-type\n"
+    );
     let _ = std::fs::remove_dir_all(&dir);
     let out = opsctl(&["completions", "tcsh"]);
     assert_eq!(out.status.code(), Some(2));
@@ -386,4 +389,121 @@ fn the_man_page_is_roff_and_documents_every_subcommand() {
     );
     assert!(check.contains("\\-\\-backstage"));
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A catalog as Backstage's own examples are shaped, without one ops.dev
+/// annotation: everything about it is inferred.
+const WILD: &str = "ops-core/tests/fixtures/backstage/wild";
+
+#[test]
+fn an_unannotated_catalog_gives_the_spofs_of_its_websites() {
+    let out = opsctl(&["spof", "--backstage", WILD]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "booking-web:\n  components: booking-events, bookings-db, fares, fares-cache, fares-importer, harbour-dns, \
+         payment-gateway, payments-db, timetables-bucket\n\
+         fleet/tracker-web:\n  components: fleet/positions-stream, fleet/voyage-archive, harbour-dns\n"
+    );
+    // It loads with notes only: kinds skipped, fields ignored, references outside.
+    let err = stderr(&out);
+    assert!(err.lines().all(|l| l.starts_with("note: ")), "{err}");
+    assert_eq!(err.lines().count(), 13, "{err}");
+    assert!(
+        err.contains(&format!(
+            "note: {WILD}/systems.yaml:34:11: spec.domain: 'domain:default/finance' is not in the given files; ignored\n"
+        )),
+        "{err}"
+    );
+
+    // Stateful by spec.type: backup/unprotected-data without annotations.
+    let out = opsctl(&[
+        "check",
+        "--at",
+        "2026-11-22T09:00:00Z",
+        "--backstage",
+        WILD,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let doc: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let findings: Vec<String> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["check"] != "graph/spof")
+        .map(|f| {
+            format!(
+                "{} {}",
+                f["check"].as_str().unwrap(),
+                f["subject"]["id"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        findings,
+        [
+            "backup/unprotected-data bookings-db",
+            "backup/unprotected-data booking-events",
+            "backup/unprotected-data timetables-bucket",
+            "backup/unprotected-data payments-db",
+            "backup/unprotected-data fleet/positions-stream",
+            "backup/unprotected-data fleet/voyage-archive",
+            "graph/nominal-redundancy api:booking-api",
+            "graph/nominal-redundancy api:fleet/positions-api",
+            "inventory/unowned-component payment-gateway",
+            "inventory/unowned-component payments-db",
+            "inventory/unreachable-component fleet/crew-portal",
+        ]
+    );
+
+    // Each inferred fact is visible as such in the imported file.
+    let out = opsctl(&["import", "backstage", WILD]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let doc: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let web = doc["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "booking-web")
+        .unwrap();
+    assert_eq!(
+        web["tags"],
+        serde_json::json!([
+            "typescript",
+            "system:booking",
+            "business-domain:travel",
+            "inferred:entry from spec.type website",
+            "inferred:depends_on api:booking-api from spec.consumesApis api:default/booking-api",
+            "inferred:depends_on fares from spec.consumesApis api:default/fares-api"
+        ])
+    );
+}
+
+#[test]
+fn backstage_inference_can_be_switched_off_or_given_entry_types() {
+    let out = opsctl(&["spof", "--backstage", WILD, "--backstage-infer", "none"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "");
+    let out = opsctl(&["import", "backstage", WILD, "--backstage-infer", "none"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!stdout(&out).contains("inferred:"));
+
+    let out = opsctl(&["spof", "--backstage", WILD, "--backstage-entry-type", "service"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stdout(&out);
+    let entries: Vec<&str> = text.lines().filter(|l| !l.starts_with(' ')).collect();
+    assert_eq!(
+        entries,
+        [
+            "booking-api-north:",
+            "booking-api-south:",
+            "fares:",
+            "fares-importer:",
+            "payment-gateway:",
+            "fleet/positions-a:",
+            "fleet/positions-b:",
+        ]
+    );
 }
