@@ -582,6 +582,7 @@ fn access_while_away(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
             .with_evidence("system", system.as_str())
             .with_evidence("at", e.at.to_rfc3339())
             .with_evidence("source", e.source.clone())
+            .with_key(format!("{system}@{}", e.at.to_rfc3339()))
             .with_remediation(
                 "confirm with the person out of band, review the session, suspend the account if it was not them",
             )

@@ -33,6 +33,8 @@ pub(crate) static RULES: &[&dyn Check] = &[
     &NO_ENTRY,
     &UNREACHABLE_COMPONENT,
     &EMPTY_DOMAIN,
+    &super::waivers::EXPIRED_WAIVER,
+    &super::waivers::UNUSED_WAIVER,
 ];
 
 /// `inventory/unowned-component`: a component nobody owns.
@@ -188,6 +190,7 @@ fn departed_owner(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
             Finding::new(rule.id(), Severity::High, Subject::new(kind, id), message)
                 .with_evidence("owner", owner_id)
                 .with_evidence_list("departed", departed)
+                .with_key(owner_id)
                 .with_remediation(format!("hand '{id}' to a current owner and update its owners"))
                 .at(at),
         );
@@ -201,6 +204,15 @@ fn departed_owner(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
         if let Some(o) = p.owner {
             report(EntityKind::BackupPolicy, &p.id, "backup policy", o, &p.location);
         }
+    }
+    for w in inv.waivers() {
+        report(
+            EntityKind::Waiver,
+            &w.id(),
+            "waiver",
+            Principal::Person(w.owner),
+            &w.location,
+        );
     }
     out
 }

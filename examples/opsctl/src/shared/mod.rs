@@ -5,6 +5,7 @@
 //! whole seconds).
 
 pub(crate) mod color;
+pub(crate) mod config;
 pub(crate) mod plugins;
 pub(crate) mod write;
 
