@@ -96,11 +96,12 @@ pub static DEPARTED_OWNER: BuiltinRule = BuiltinRule::new(
     Rule::from_static(
         "inventory/departed-owner",
         Severity::High,
-        "Components and backup policies owned by someone who has left",
+        "Components, backup policies and waivers owned by someone who has left",
         r"
 ## What it checks
-Components and backup policies whose owners include a person with `status: departed`, and
-groups that own something while every person in them has departed.
+Components and backup policies whose owners include a person with `status: departed`,
+groups that own something while every person in them has departed, and waivers whose
+`owner` has departed.
 
 ## Why it matters
 Ownership that points at a former employee is no ownership at all: alerts go nowhere and

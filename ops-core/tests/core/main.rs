@@ -25,3 +25,4 @@ mod rules;
 mod runner;
 mod structure;
 mod validation;
+mod waivers;
