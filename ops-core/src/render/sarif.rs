@@ -237,15 +237,25 @@ impl Serialize for Results<'_> {
 /// How many of the findings (most severe first) fit in code scanning's
 /// limits: each result is sized as written, pretty-printed at its depth.
 fn kept(report: &Report, index: &std::collections::HashMap<&str, usize>) -> usize {
+    kept_within(report, index, SARIF_MAX_RESULTS, SARIF_MAX_RESULT_BYTES)
+}
+
+/// How many of the findings fit in `max_results` results of `max_bytes` in all.
+fn kept_within(
+    report: &Report,
+    index: &std::collections::HashMap<&str, usize>,
+    max_results: usize,
+    max_bytes: usize,
+) -> usize {
     let mut bytes = 0usize;
     for (i, f) in report.findings.iter().enumerate() {
-        if i == SARIF_MAX_RESULTS {
+        if i == max_results {
             return i;
         }
         let text = serde_json::to_string_pretty(&result(f, index.get(f.check.as_str()).copied())).unwrap_or_default();
         // Written inside the log, each line is indented 8 more spaces.
         bytes += text.len() + 8 * (text.matches('\n').count() + 1) + 2;
-        if bytes > SARIF_MAX_RESULT_BYTES {
+        if bytes > max_bytes {
             return i;
         }
     }
@@ -357,7 +367,76 @@ fn uri(path: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::uri;
+    use super::{SARIF_MAX_RESULT_BYTES, SARIF_MAX_RESULTS, to_sarif, uri};
+    use crate::{EntityKind, Finding, Format, Inventory, Report, Runner, Severity, Subject};
+
+    fn report(findings: usize, message_bytes: usize) -> Report {
+        let inv = Inventory::from_text("inv.yaml", Format::Yaml, "{}").unwrap();
+        let mut report = Runner::new().run(&inv, "2026-11-22T00:00:00Z".parse().unwrap());
+        let message = "x".repeat(message_bytes);
+        report.findings = (0..findings)
+            .map(|i| {
+                Finding::new(
+                    "test/rule",
+                    Severity::Low,
+                    Subject::new(EntityKind::Component, format!("c{i}")),
+                    &message,
+                )
+            })
+            .collect();
+        report
+    }
+
+    fn notifications(log: &serde_json::Value) -> Vec<String> {
+        log["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["message"]["text"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn results_stop_at_code_scannings_limit_per_run_with_a_notification() {
+        // Small results: the count limit is reached before the size budget.
+        let big = report(SARIF_MAX_RESULTS + 2, 1);
+        let index = std::collections::HashMap::new();
+        assert_eq!(
+            super::kept_within(&big, &index, SARIF_MAX_RESULTS, usize::MAX),
+            SARIF_MAX_RESULTS
+        );
+        assert_eq!(
+            super::kept_within(&big, &index, 30_000, usize::MAX),
+            SARIF_MAX_RESULTS + 2
+        );
+        // As written, the size budget (about 400 bytes a result) binds first.
+        let log = to_sarif(&big);
+        let kept = log["runs"][0]["results"].as_array().unwrap().len();
+        assert!((15_000..SARIF_MAX_RESULTS).contains(&kept), "{kept}");
+        assert_eq!(
+            notifications(&log),
+            [format!(
+                "{} of 25002 results left out (the least severe) to stay within code scanning's limits \
+                 (25000 results per run, 9000000 bytes of results); the JSON output has every finding",
+                25_002 - kept
+            )]
+        );
+        let small = to_sarif(&report(100, 1));
+        assert_eq!(small["runs"][0]["results"].as_array().unwrap().len(), 100);
+        assert!(notifications(&small).is_empty());
+    }
+
+    #[test]
+    fn results_stop_at_the_size_budget() {
+        // 40 results of 500 kB each: 20 MB, so about 18 fit.
+        let mut out = Vec::new();
+        super::write_sarif(&report(40, 500_000), &mut out).unwrap();
+        assert!(out.len() < SARIF_MAX_RESULT_BYTES + 100_000, "{}", out.len());
+        let log: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        let kept = log["runs"][0]["results"].as_array().unwrap().len();
+        assert_eq!(kept, 17);
+        assert!(notifications(&log)[0].starts_with("23 of 40 results left out"));
+    }
 
     #[test]
     fn paths_become_uri_references() {
