@@ -547,3 +547,30 @@ fn validate_writes_sarif_for_an_inventory_that_does_not_load() {
     assert_eq!(sarif["runs"][0]["results"], serde_json::json!([]));
     assert_eq!(sarif["runs"][0]["invocations"][0]["executionSuccessful"], true);
 }
+
+/// The README's `ops.toml` example is a configuration opsctl accepts, and
+/// says what the README says it does.
+#[test]
+fn the_readmes_configuration_example_loads() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let section = readme.split("## Using ops in CI").nth(1).unwrap();
+    let toml = section.split("```toml\n").nth(1).unwrap().split("```").next().unwrap();
+    let dir = temp_dir("readme-config");
+    std::fs::write(dir.join("ops.toml"), toml).unwrap();
+    let out = opsctl_in(&dir, &["config"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("\"inventory/unowned-component\" = \"off\"  # configured\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\"backup/no-offsite-copy\" = \"low\"  # configured\n"),
+        "{text}"
+    );
+    assert!(text.contains("threshold = \"25w5d\"  # configured"), "{text}");
+    assert!(
+        text.contains("[[plugins]]\npath = \"plugins/zone_spof.wasm\"\nconfig = \"plugins/zone-spof.toml\"\n"),
+        "{text}"
+    );
+}
