@@ -171,7 +171,7 @@ pub struct Finding {
     /// The waiver that accepts this finding, if one does: the finding is
     /// still reported but does not count for the exit code.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub waiver: Option<AppliedWaiver>,
+    pub waiver: Option<Box<AppliedWaiver>>,
     /// Whether the finding was in the baseline the report was compared with,
     /// if it was compared with one.
     #[serde(skip_serializing_if = "Option::is_none")]

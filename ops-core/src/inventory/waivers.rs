@@ -247,7 +247,7 @@ pub(crate) fn apply(
     for f in findings.iter_mut() {
         if let Some(&i) = index.get(&(f.check.as_str(), f.subject.id.as_str())) {
             used[i] = true;
-            f.waiver = Some(inv.waivers()[i].applied(inv));
+            f.waiver = Some(Box::new(inv.waivers()[i].applied(inv)));
         }
     }
     if let Some((rule, severity)) = unused_rule {

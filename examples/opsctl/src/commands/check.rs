@@ -119,7 +119,7 @@ pub(crate) fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> Result
 
 /// The fingerprints of the findings of an earlier JSON report.
 fn read_baseline(path: &Path) -> Result<HashSet<String>> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read baseline {}", path.display()))?;
+    let text = shared::read_report(path).context("cannot read the baseline")?;
     render::baseline_fingerprints(&text).map_err(|e| anyhow!("baseline {}: {e}", path.display()))
 }
 

@@ -1,16 +1,13 @@
 //! `opsctl diff OLD.json NEW.json`: what changed between two check reports.
 
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use anyhow::{Context as _, Result, anyhow};
+use anyhow::{Result, anyhow};
 use ops_core::render::{ReportDiff, escape_controls as safe};
 use serde_json::Value;
 
 use crate::shared;
-
-/// The largest report read: a JSON report of a large estate.
-const MAX_REPORT_BYTES: u64 = 1 << 30;
 
 /// Arguments of `opsctl diff`.
 #[derive(Debug, clap::Args)]
@@ -42,8 +39,8 @@ pub(crate) enum DiffFormat {
 
 /// Exit 1 when the new report has findings the old one did not, else 0.
 pub(crate) fn run(args: &DiffArgs) -> Result<u8> {
-    let old = read(&args.old)?;
-    let new = read(&args.new)?;
+    let old = shared::read_report(&args.old)?;
+    let new = shared::read_report(&args.new)?;
     let diff = ReportDiff::between(&old, &new)
         .map_err(|e| anyhow!("{} or {}: {e}", args.old.display(), args.new.display()))?;
     let output = args.output.as_deref();
@@ -56,18 +53,6 @@ pub(crate) fn run(args: &DiffArgs) -> Result<u8> {
         DiffFormat::Markdown => shared::emit_with(output, false, |w| diff.write_markdown(w))?,
     }
     Ok(if diff.new.is_empty() { 0 } else { shared::EXIT_FINDINGS })
-}
-
-/// A report's text, up to [`MAX_REPORT_BYTES`].
-fn read(path: &Path) -> Result<String> {
-    let file = std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let mut text = String::new();
-    io::Read::read_to_string(&mut io::Read::take(file, MAX_REPORT_BYTES + 1), &mut text)
-        .with_context(|| format!("cannot read {} (is it UTF-8 text?)", path.display()))?;
-    if text.len() as u64 > MAX_REPORT_BYTES {
-        return Err(anyhow!("{}: larger than {MAX_REPORT_BYTES} bytes", path.display()));
-    }
-    Ok(text)
 }
 
 fn text(diff: &ReportDiff, out: &mut dyn Write) -> io::Result<()> {

@@ -510,7 +510,7 @@ mod tests {
         );
         assert!(
             e("[thresholds.\"graph/spof\"]\nx = \"1d\"")
-                .starts_with("ops.toml:1:14: rule 'graph/spof' has no thresholds")
+                .starts_with("ops.toml:1:13: rule 'graph/spof' has no thresholds")
         );
     }
 }

@@ -400,8 +400,7 @@ fn the_configuration_file_turns_rules_off_overrides_severities_and_flags_win() {
     assert!(text.contains("\"backup/no-offsite-copy\" = \"low\"  # configured\n"));
     assert!(text.contains("\"graph/spof\" = \"critical\"  # default\n"));
     assert!(
-        text.contains("[thresholds.\"access/unused-grant\"]\nthreshold = \"57w1d\"  # configured")
-            || text.contains("threshold = \"400d\"  # configured"),
+        text.contains("[thresholds.\"access/unused-grant\"]\nthreshold = \"57w1d\"  # configured"),
         "{text}"
     );
     let out = opsctl_in(&dir, &["config", "--fail-on", "low"]);
