@@ -57,7 +57,7 @@ impl Waiver {
         }
     }
 
-    fn subject(&self) -> Subject {
+    fn as_subject(&self) -> Subject {
         Subject::new(EntityKind::Waiver, self.id())
     }
 }
@@ -106,7 +106,7 @@ fn expired_waivers(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
             Finding::new(
                 rule.id(),
                 Severity::Medium,
-                w.subject(),
+                w.as_subject(),
                 format!(
                     "the waiver of '{}' on '{}' expired at {expires}: its findings count again",
                     w.rule, w.subject
@@ -213,7 +213,7 @@ fn unused(
             Finding::new(
                 rule.id(),
                 Severity::Low,
-                w.subject(),
+                w.as_subject(),
                 format!(
                     "the waiver of '{}' on '{}' matches no finding: no finding of that rule has that subject",
                     w.rule, w.subject

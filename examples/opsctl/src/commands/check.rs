@@ -28,7 +28,7 @@ pub(crate) struct CheckArgs {
     /// fail_on, else high].
     #[arg(long, value_enum)]
     pub(crate) fail_on: Option<FailOn>,
-    /// Read the configuration (fail_on, [rules], [thresholds], [[plugins]])
+    /// Read the configuration (fail_on, rules, thresholds, plugins)
     /// from FILE instead of ./ops.toml. Flags win over it.
     #[arg(long, value_name = "FILE")]
     pub(crate) config: Option<PathBuf>,
