@@ -178,11 +178,20 @@ fn text(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         .collect();
     let total = report.findings.len() - waived;
     let at = shared::instant(report.evaluated_at);
+    let and_waived = if waived > 0 {
+        format!(", and {waived} waived")
+    } else {
+        String::new()
+    };
     if total == 0 {
-        writeln!(out, "No findings (evaluated at {at}).")
+        writeln!(out, "No findings{and_waived} (evaluated at {at}).")
     } else {
         let s = if total == 1 { "" } else { "s" };
-        writeln!(out, "{total} finding{s}: {} (evaluated at {at}).", parts.join(", "))
+        writeln!(
+            out,
+            "{total} finding{s}: {}{and_waived} (evaluated at {at}).",
+            parts.join(", ")
+        )
     }
 }
 

@@ -88,6 +88,10 @@ fn waived_expired_and_unused_waivers_through_check() {
     )));
     // Not also listed under its severity.
     assert_eq!(text.matches("[backup/no-offsite-copy]").count(), 1);
+    assert!(
+        text.ends_with("46 findings: 10 critical, 17 high, 14 medium, 3 low, 2 info, and 1 waived (evaluated at 2026-11-22T09:00:00Z).\n"),
+        "{text}"
+    );
     assert!(text.contains(
         "  the waiver of 'graph/spof' on 'dns' expired at 2026-11-01T00:00:00Z: its findings count again \
          [inventory/expired-waiver]\n"
