@@ -109,6 +109,30 @@ fn expired_and_unused_waivers_are_findings_and_an_expired_waiver_waives_nothing(
 }
 
 #[test]
+fn subjects_named_by_description_can_be_waived() {
+    let inv = Inventory::from_text(
+        "inv.yaml",
+        Format::Yaml,
+        "people: [{id: dana}]
+systems: [{id: prod-db}]
+grants:
+  - {principal: dana, system: prod-db, level: read, granted_at: 2025-01-01}
+waivers:
+  - {rule: access/unused-grant, subject: dana->prod-db, reason: quarterly audit, owner: dana, expires: 2027-01-01}
+",
+    )
+    .unwrap();
+    let report = Runner::with_builtin_checks().run(&inv, AT.parse().unwrap());
+    let grant = report
+        .findings
+        .iter()
+        .find(|f| f.check == "access/unused-grant")
+        .unwrap();
+    assert_eq!(grant.subject.id, "dana->prod-db");
+    assert!(grant.waiver.is_some());
+}
+
+#[test]
 fn disabled_rules_and_overrides_reach_the_waiver_rules() {
     let inv = Inventory::from_text(
         "inv.yaml",
@@ -174,6 +198,10 @@ fn bad_waivers_are_located_load_errors() {
              - {rule: graph/spof, subject: db, reason: s, owner: priya, expires: 2027-02-01}\n"
         ),
         ["inv.yaml:10:5: a second waiver of 'graph/spof' on 'db' (first at inv.yaml:9:5)"]
+    );
+    assert_eq!(
+        problems("waivers:\n  - {rule: graph/spof, subject: '', reason: r, owner: priya, expires: 2027-01-01}\n"),
+        ["inv.yaml:9:33: invalid subject '': expected one line of 1 to 512 bytes, the finding's subject id"]
     );
     assert_eq!(
         problems("waivers:\n  - {rule: 'plugin:zones', subject: db, reason: r, owner: priya, expires: 2027-01-01}\n"),
