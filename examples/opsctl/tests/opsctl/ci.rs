@@ -122,6 +122,24 @@ fn waived_expired_and_unused_waivers_through_check() {
     assert_eq!(of("inventory/expired-waiver")[0]["severity"], "medium");
     assert_eq!(of("inventory/unused-waiver")[0]["subject"]["id"], "graph/spof@search");
 
+    // Markdown and the HTML report show the waiver too.
+    let md = stdout(&check(&[&inv, "--format", "markdown"]));
+    assert!(
+        md.contains("  - Waived until 2027-01-31T00:00:00Z by priya: accepted for the test\n"),
+        "{md}"
+    );
+    let page = dir.join("report.html");
+    let out = opsctl(&["report", &inv, "--html", page.to_str().unwrap(), "--at", AT]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(
+        html.contains(&format!(
+            "<p class=\"waiver\"><strong>Waived</strong> until 2027-01-31T00:00:00Z by <code>priya</code> \
+             ({inv}/waivers.yaml:2:5): accepted for the test</p>"
+        )),
+        "the HTML report marks the waived finding"
+    );
+
     let sarif = json(&check(&[&inv, "--format", "sarif"]));
     let results = sarif["runs"][0]["results"].as_array().unwrap();
     let suppressed: Vec<_> = results.iter().filter(|r| r.get("suppressions").is_some()).collect();
