@@ -88,8 +88,13 @@ pub(crate) fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> Result
     let inventory = shared::load(&args.inputs)?;
     let now = shared::at_or_now(args.at);
     let mut runner = config.runner();
+    // A plugin that did not load declares no rules: its rules cannot be checked.
+    let all_loaded = loaded.iter().all(Result::is_ok);
     for plugin in plugins::checks(&plugin_paths, loaded) {
         runner.add(plugin);
+    }
+    if all_loaded {
+        config.check_plugin_rules(&runner)?;
     }
     let fail_on = args.fail_on.or(config.fail_on).unwrap_or(FailOn::High);
     // Checks (plugins included, on one engine) run on every core; the report

@@ -114,6 +114,9 @@ pub(crate) struct Config {
     pub(crate) fail_on: Option<FailOn>,
     /// `[rules]`, in the file's order.
     pub(crate) rules: Vec<(String, RuleSetting)>,
+    /// Where each plugin rule id of `[rules]` is written (`FILE:LINE:COLUMN`),
+    /// to report one that no loaded plugin declares.
+    pub(crate) plugin_rules: Vec<(String, String)>,
     /// `[thresholds."RULE"]`: rule, key and value, in the file's order.
     pub(crate) thresholds: Vec<(String, String, TimeDelta)>,
     /// `[[plugins]]`, paths resolved against the file's directory.
@@ -179,6 +182,9 @@ impl Config {
                                 )
                             })?)
                         };
+                        if id.starts_with("plugin:") {
+                            config.plugin_rules.push((id.clone(), at(rule.span())));
+                        }
                         config.rules.push((id, setting));
                     }
                 }
@@ -256,6 +262,22 @@ impl Config {
             }
         }
         Ok(config)
+    }
+
+    /// Checks that every plugin rule `[rules]` names is a rule of `runner`
+    /// (whose plugins all loaded), with a suggestion when one is close.
+    pub(crate) fn check_plugin_rules(&self, runner: &Runner) -> Result<()> {
+        let known: Vec<&str> = runner.rules().map(ops_core::Rule::id).collect();
+        for (id, at) in &self.plugin_rules {
+            if !known.contains(&id.as_str()) {
+                let plugin: Vec<&str> = known.iter().copied().filter(|k| k.starts_with("plugin:")).collect();
+                return Err(match did_you_mean(id, plugin.iter().copied()) {
+                    Some(s) => anyhow!("{at}: no loaded plugin has the rule '{id}' (did you mean '{s}'?)"),
+                    None => anyhow!("{at}: no loaded plugin has the rule '{id}'"),
+                });
+            }
+        }
+        Ok(())
     }
 
     /// Applies `[rules]` and `[thresholds]` to a runner of every built-in

@@ -526,6 +526,28 @@ fn the_configuration_file_loads_plugins_and_waivers_reach_their_findings() {
             .any(|f| f["check"] == "inventory/unused-waiver"),
         "the plugin's waiver is used"
     );
+    // A plugin rule no loaded plugin declares is refused, at its line.
+    let config = dir.join("ops.toml");
+    let toml = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, toml.replace("zone-spof/zone-loss", "zone-spof/zone-los")).unwrap();
+    let out = opsctl(&[
+        "check",
+        inv.to_str().unwrap(),
+        "--at",
+        AT,
+        "--config",
+        config.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        text(&out.stderr),
+        format!(
+            "error: {}:2:1: no loaded plugin has the rule 'plugin:zone-spof/zone-los' \
+             (did you mean 'plugin:zone-spof/zone-loss'?)\n",
+            config.display()
+        )
+    );
+    std::fs::write(&config, toml).unwrap();
     // The plugin's configuration is the one [[plugins]] names: a bad one fails it.
     std::fs::write(dir.join("zone.toml"), "max_tier = \"three\"\n").unwrap();
     let config = dir.join("ops.toml");
