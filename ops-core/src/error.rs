@@ -46,6 +46,10 @@ pub enum Error {
         /// What is wrong and what was expected.
         message: String,
     },
+    /// A report read back (a baseline, one side of a diff) that is not a
+    /// JSON report with fingerprints.
+    #[error("{0}")]
+    InvalidReport(String),
     /// Writing a fault tree would need more gates than the limit: unfolding
     /// large dependency cycles grows quickly (see [`open_psa_mef`](crate::graph::open_psa_mef)).
     #[error(

@@ -115,6 +115,8 @@ pub enum EntityKind {
     Problem,
     /// A change.
     Change,
+    /// A waiver (its id is `RULE@SUBJECT`).
+    Waiver,
 }
 
 /// What a finding is about: an entity, by kind and id.
@@ -163,7 +165,50 @@ pub struct Finding {
     pub remediation: Option<String>,
     /// Where the subject is defined.
     pub location: Option<Location>,
+    /// What tells this finding apart from other findings of the same rule
+    /// on the same subject (an event's instant, a change's id), if the rule
+    /// can report one subject more than once. Part of the [fingerprint](Finding::fingerprint).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// The waiver that accepts this finding, if one does: the finding is
+    /// still reported but does not count for the exit code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waiver: Option<Box<AppliedWaiver>>,
+    /// Whether the finding was in the baseline the report was compared with,
+    /// if it was compared with one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline_state: Option<BaselineState>,
 }
+
+/// The waiver that accepted a finding, as reported with it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AppliedWaiver {
+    /// Why the risk is accepted.
+    pub reason: String,
+    /// The person who owns the accepted risk.
+    pub owner: String,
+    /// The person who approved the waiver, if named.
+    pub approved_by: Option<String>,
+    /// When the waiver stops waiving (RFC 3339).
+    pub expires: crate::Timestamp,
+    /// Where the waiver is written.
+    pub location: Location,
+}
+
+/// A finding's state against a baseline (a previous report).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BaselineState {
+    /// Not in the baseline: it counts for the exit code.
+    New,
+    /// In the baseline already (same fingerprint): reported, not counted.
+    Unchanged,
+}
+
+/// The version of the fingerprint algorithm, part of the key SARIF files
+/// carry fingerprints under (`ops/v1`). Fingerprints of one version never
+/// change across releases; a new algorithm gets a new version.
+pub const FINGERPRINT_VERSION: u32 = 1;
 
 impl Finding {
     /// A finding with no evidence, remediation or location yet.
@@ -176,7 +221,55 @@ impl Finding {
             evidence: Evidence::new(),
             remediation: None,
             location: None,
+            key: None,
+            waiver: None,
+            baseline_state: None,
         }
+    }
+
+    /// Sets what tells this finding apart from other findings of the same
+    /// rule on the same subject (see [`Finding::key`]).
+    pub fn with_key(mut self, key: impl Into<String>) -> Self {
+        self.key = Some(key.into());
+        self
+    }
+
+    /// A stable identity for the finding: 32 hexadecimal digits, the first
+    /// half of the SHA-256 of the fingerprint version, the rule id, the
+    /// subject's kind and id, and the [key](Finding::key), each followed by a
+    /// zero byte. It never depends on files, lines, order, message, severity
+    /// or evidence, so moving an entity to another file, or a rule's wording
+    /// or severity changing, keeps it.
+    ///
+    /// ```
+    /// use ops_core::{EntityKind, Finding, Severity, Subject};
+    /// let f = |sev| Finding::new("graph/spof", sev, Subject::new(EntityKind::Component, "db"), "db is a spof");
+    /// assert_eq!(f(Severity::High).fingerprint(), f(Severity::Low).fingerprint());
+    /// assert_ne!(f(Severity::High).fingerprint(), f(Severity::High).with_key("2026-11-01").fingerprint());
+    /// assert_eq!(f(Severity::High).fingerprint().len(), 32);
+    /// ```
+    pub fn fingerprint(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        let kind = serde_json::to_value(self.subject.kind).unwrap_or_default();
+        for part in [
+            &FINGERPRINT_VERSION.to_string(),
+            &self.check,
+            kind.as_str().unwrap_or_default(),
+            &self.subject.id,
+            self.key.as_deref().unwrap_or_default(),
+        ] {
+            h.update(part.as_bytes());
+            h.update([0]);
+        }
+        let digest = h.finalize();
+        digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// Whether the finding counts for `--fail-on` and the exit code: it is
+    /// neither waived nor unchanged since the baseline.
+    pub fn counts(&self) -> bool {
+        self.waiver.is_none() && self.baseline_state != Some(BaselineState::Unchanged)
     }
 
     /// Adds one fact of evidence.

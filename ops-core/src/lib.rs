@@ -99,7 +99,7 @@ pub use check::{BuiltinRule, Check, CheckError, CheckFailure, Context, Report, R
 pub use diagnostic::{Diagnostic, Diagnostics};
 pub use error::Error;
 pub use evidence::Evidence;
-pub use finding::{EntityKind, Finding, Severity, Subject};
+pub use finding::{AppliedWaiver, BaselineState, EntityKind, FINGERPRINT_VERSION, Finding, Severity, Subject};
 pub use ids::Idx;
 pub use inventory::{Inventory, LoadOptions};
 pub use location::Location;

@@ -1202,7 +1202,7 @@ fn long_strings_count_against_the_output_budget() {
         message,
         format!(
             "resource limit: {AMPLIFY} exceeded its output budget of 16384 KiB (findings, evidence as parsed \
-             and log messages, as the host holds them), at finding 1983 of 5000"
+             and log messages, as the host holds them), at finding 1976 of 5000"
         )
     );
     assert!(peak < 80 << 20, "the host held {} MiB", peak >> 20);

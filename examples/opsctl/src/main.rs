@@ -16,8 +16,8 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use ops_core::Error;
 
 use commands::{
-    access, backup, blast_radius, check, completions, explain, export, graph, import, incident, job, man, offboard,
-    plugin, postmortem, report, schema, simulate, spof, validate,
+    access, backup, blast_radius, check, completions, config, diff, explain, export, graph, import, incident, job, man,
+    offboard, plugin, postmortem, report, schema, simulate, spof, validate,
 };
 use shared::color::{self, ColorChoice};
 
@@ -38,6 +38,8 @@ Examples:
   opsctl check examples/inventories/startup
   opsctl check inventory/ --format sarif --output ops.sarif
   opsctl check inventory/ --fail-on medium --at 2026-11-22T09:00:00Z
+  opsctl check inventory/ --config ci/ops.toml --baseline main.json --format sarif
+  opsctl diff main.json branch.json --format markdown
   opsctl check inventory/ --plugin zone_spof.wasm --plugin-config zone-spof.toml
   opsctl explain inventory/departed-owner
   opsctl offboard examples/inventories/startup dana
@@ -70,6 +72,16 @@ pub(crate) enum Command {
     /// Run every check and report the findings.
     #[command(after_help = AFTER_HELP)]
     Check(check::CheckArgs),
+    /// Compare two `check --format json` reports: new, fixed and unchanged
+    /// findings, and severity changes (findings matched by fingerprint).
+    #[command(after_help = "Exit codes: 0 nothing new, 1 new findings, 2 input error.\n\n\
+        Examples:\n  opsctl diff main.json branch.json\n  \
+        opsctl diff main.json branch.json --format markdown > comment.md")]
+    Diff(diff::DiffArgs),
+    /// Print the configuration `opsctl check` runs with: the file's settings
+    /// (--config FILE, else ./ops.toml) over the defaults.
+    #[command(after_help = "Example:\n  opsctl config --config ci/ops.toml")]
+    Config(config::ConfigArgs),
     /// Single points of failure: components and failure domains whose failure
     /// alone takes an entry point down.
     #[command(after_help = "Exit codes: 0 no single point of failure, 1 some, 2 input error.\n\n\
@@ -226,6 +238,8 @@ fn run(command: Command, matches: &clap::ArgMatches) -> Result<u8> {
     match command {
         Command::Validate(args) => validate::run(&args),
         Command::Check(args) => check::run(args, matches.subcommand_matches("check")),
+        Command::Diff(args) => diff::run(&args),
+        Command::Config(args) => config::run(&args),
         Command::Spof(args) => spof::run(&args),
         Command::BlastRadius(args) => blast_radius::run(&args),
         Command::Simulate(args) => simulate::run(&args),

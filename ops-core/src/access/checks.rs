@@ -674,7 +674,8 @@ fn away_finding(
         )
         .with_evidence("system", system.as_str())
         .with_evidence("at", e.at.to_rfc3339())
-        .with_evidence("source", e.source.clone());
+        .with_evidence("source", e.source.clone())
+        .with_key(format!("{system}@{}", e.at.to_rfc3339()));
         if let Some(c) = credential {
             f = f.with_evidence("credential", c.id.as_str());
         }

@@ -9,8 +9,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use serde::Serialize;
 
 use super::{Check, CheckError, Context};
+use crate::inventory::waivers;
 use crate::rule::Rule;
-use crate::{Finding, Inventory, Severity, Timestamp};
+use crate::{BaselineState, Finding, Inventory, Severity, Timestamp};
 
 /// A check that could not run, and why.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -32,6 +33,9 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// Checks that could not run; the others still did.
     pub failures: Vec<CheckFailure>,
+    /// After [`Report::apply_baseline`]: the fingerprints of the baseline's
+    /// findings that are no longer found, sorted.
+    pub absent: Vec<String>,
 }
 
 impl Report {
@@ -47,6 +51,45 @@ impl Report {
     /// The most severe finding's severity, if any.
     pub fn worst(&self) -> Option<Severity> {
         self.findings.iter().map(|f| f.severity).max()
+    }
+
+    /// The most severe severity among the findings that
+    /// [count](Finding::counts) (neither waived nor unchanged since the
+    /// baseline), if any: what `--fail-on` is compared with.
+    pub fn worst_counted(&self) -> Option<Severity> {
+        self.findings.iter().filter(|f| f.counts()).map(|f| f.severity).max()
+    }
+
+    /// Compares the findings with a baseline, the fingerprints of an earlier
+    /// report's findings: each finding's [`Finding::baseline_state`] becomes
+    /// `new` or `unchanged`, and [`Report::absent`] lists the baseline's
+    /// fingerprints that no finding has any more.
+    ///
+    /// ```
+    /// use ops_core::{BaselineState, Format, Inventory, Runner};
+    /// let inv = Inventory::from_text("inv.yaml", Format::Yaml, "components: [{id: web, entry: true}]")?;
+    /// let mut report = Runner::with_builtin_checks().run(&inv, "2026-11-22T00:00:00Z".parse()?);
+    /// let old = report.findings[0].fingerprint();
+    /// report.apply_baseline(&[old, "0123".to_owned()].into_iter().collect());
+    /// assert_eq!(report.findings[0].baseline_state, Some(BaselineState::Unchanged));
+    /// assert_eq!(report.absent, ["0123"]);
+    /// assert_eq!(report.worst_counted(), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn apply_baseline(&mut self, baseline: &HashSet<String>) {
+        let mut present = HashSet::with_capacity(self.findings.len());
+        for f in &mut self.findings {
+            let fp = f.fingerprint();
+            f.baseline_state = Some(if baseline.contains(&fp) {
+                BaselineState::Unchanged
+            } else {
+                BaselineState::New
+            });
+            present.insert(fp);
+        }
+        let mut absent: Vec<String> = baseline.iter().filter(|fp| !present.contains(*fp)).cloned().collect();
+        absent.sort();
+        self.absent = absent;
     }
 }
 
@@ -106,7 +149,7 @@ impl Runner {
     pub fn run(&self, inventory: &Inventory, now: Timestamp) -> Report {
         let ctx = Context::new(inventory, now);
         let outcomes = self.checks.iter().map(|check| run_one(check.as_ref(), &ctx)).collect();
-        self.report(outcomes, now)
+        self.report(inventory, outcomes, now)
     }
 
     /// Like [`Runner::run`], with the checks spread over up to `threads`
@@ -165,11 +208,12 @@ impl Runner {
             .into_iter()
             .map(|o| o.unwrap_or_else(|| Err(CheckError::Failed("the check's thread panicked".to_owned()))))
             .collect();
-        self.report(outcomes, now)
+        self.report(inventory, outcomes, now)
     }
 
-    /// The report of `outcomes`, one per check in the order they were added.
-    fn report(&self, outcomes: Vec<Result<Vec<Finding>, CheckError>>, now: Timestamp) -> Report {
+    /// The report of `outcomes`, one per check in the order they were added,
+    /// with the inventory's waivers applied.
+    fn report(&self, inventory: &Inventory, outcomes: Vec<Result<Vec<Finding>, CheckError>>, now: Timestamp) -> Report {
         // Sized once: growing by doubling would hold up to twice the
         // findings while copying them, on estates with millions of findings.
         let total = outcomes.iter().map(|o| o.as_ref().map_or(0, Vec::len)).sum();
@@ -184,6 +228,14 @@ impl Runner {
                 }),
             }
         }
+        // Unused waivers are found against every other check's findings.
+        let unused_id = waivers::UNUSED_WAIVER.rule().id();
+        let unused =
+            (self.checks.iter().any(|c| c.name() == unused_id) && !self.disabled.contains(unused_id)).then(|| {
+                let severity = self.overrides.get(unused_id).copied().unwrap_or(Severity::Low);
+                (waivers::UNUSED_WAIVER.rule(), severity)
+            });
+        waivers::apply(inventory, now, &mut findings, unused, &self.disabled);
         // In place: a stable sort would allocate half the findings again.
         // Findings that compare equal keep no particular order, but the
         // same one on every run, as the input order is the checks' order.
@@ -205,6 +257,7 @@ impl Runner {
             rules,
             findings,
             failures,
+            absent: Vec::new(),
         }
     }
 
@@ -233,6 +286,11 @@ impl Runner {
 
 /// Runs `check`, turning a panic into a failure.
 fn run_one(check: &dyn Check, ctx: &Context<'_>) -> Result<Vec<Finding>, CheckError> {
+    // Found in `report`, from every other check's findings: running it here
+    // would run the built-in checks a second time.
+    if check.name() == waivers::UNUSED_WAIVER.rule().id() {
+        return Ok(Vec::new());
+    }
     catch_unwind(AssertUnwindSafe(|| check.run(ctx)))
         .unwrap_or_else(|_| Err(CheckError::Failed("the check panicked".to_owned())))
 }

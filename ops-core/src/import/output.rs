@@ -54,11 +54,13 @@ pub enum Section {
     Problems,
     /// `changes`
     Changes,
+    /// `waivers` (no importer writes them; listed for completeness)
+    Waivers,
 }
 
 impl Section {
     /// Every section, in order.
-    pub const ALL: [Section; 17] = [
+    pub const ALL: [Section; 18] = [
         Section::Components,
         Section::Domains,
         Section::People,
@@ -76,6 +78,7 @@ impl Section {
         Section::Incidents,
         Section::Problems,
         Section::Changes,
+        Section::Waivers,
     ];
 
     /// The section's key in an inventory file, such as `backup_runs`.
@@ -98,6 +101,7 @@ impl Section {
             Section::Incidents => "incidents",
             Section::Problems => "problems",
             Section::Changes => "changes",
+            Section::Waivers => "waivers",
         }
     }
 
@@ -127,6 +131,7 @@ impl Section {
             Section::Incidents => ("incident", "incidents"),
             Section::Problems => ("problem", "problems"),
             Section::Changes => ("change", "changes"),
+            Section::Waivers => ("waiver", "waivers"),
         };
         format!("{n} {}", if n == 1 { one } else { many })
     }

@@ -245,6 +245,7 @@ fn issue_without_action(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> 
                     ),
                 )
                 .with_evidence("issue", issue.description.clone())
+                .with_key(issue.description.clone())
                 .with_remediation("add an action with one owner, an expected result and a due date")
                 .at(&issue.location),
             );
@@ -276,6 +277,7 @@ impl OpenAction<'_> {
         rule.finding(severity, incident_subject(self.incident), message)
             .with_evidence("action", self.action.description.clone())
             .with_evidence("issue", self.issue.description.clone())
+            .with_key(format!("{}\n{}", self.issue.description, self.action.description))
             .at(&self.action.location)
     }
 }
@@ -712,6 +714,10 @@ fn change_before_incident(rule: &Rule, ctx: &Context<'_>, options: &ChangeBefore
             )
             .with_evidence("component", component.as_str())
             .with_evidence("change_at", ch.at.to_rfc3339())
+            .with_key(match &ch.id {
+                Some(id) => id.clone(),
+                None => format!("{component}@{}", ch.at.to_rfc3339()),
+            })
             .with_remediation("check whether the change caused the incident and record it in the post-mortem")
             .at(&i.location);
             if let Some(id) = &ch.id {

@@ -33,6 +33,8 @@ pub(crate) static RULES: &[&dyn Check] = &[
     &NO_ENTRY,
     &UNREACHABLE_COMPONENT,
     &EMPTY_DOMAIN,
+    &super::waivers::EXPIRED_WAIVER,
+    &super::waivers::UNUSED_WAIVER,
 ];
 
 /// `inventory/unowned-component`: a component nobody owns.
@@ -95,11 +97,12 @@ pub static DEPARTED_OWNER: BuiltinRule = BuiltinRule::new(
     Rule::from_static(
         "inventory/departed-owner",
         Severity::High,
-        "Components, backup policies and scheduled jobs owned by someone who has left",
+        "Components, backup policies, scheduled jobs and waivers owned by someone who has left",
         r"
 ## What it checks
 Components, backup policies and scheduled jobs whose owners include a person with
-`status: departed`, and groups that own something while every person in them has departed.
+`status: departed`, groups that own something while every person in them has departed,
+and waivers whose `owner` has departed.
 
 ## Why it matters
 Ownership that points at a former employee is no ownership at all: alerts go nowhere and
@@ -189,6 +192,7 @@ fn departed_owner(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
             Finding::new(rule.id(), Severity::High, Subject::new(kind, id), message)
                 .with_evidence("owner", owner_id)
                 .with_evidence_list("departed", departed)
+                .with_key(owner_id)
                 .with_remediation(format!("hand '{id}' to a current owner and update its owners"))
                 .at(at),
         );
@@ -207,6 +211,15 @@ fn departed_owner(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
         if let Some(o) = j.owner {
             report(EntityKind::Job, &j.id, "job", o, &j.location);
         }
+    }
+    for w in inv.waivers() {
+        report(
+            EntityKind::Waiver,
+            &w.id(),
+            "waiver",
+            Principal::Person(w.owner),
+            &w.location,
+        );
     }
     out
 }

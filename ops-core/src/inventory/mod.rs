@@ -7,6 +7,7 @@ mod load;
 pub(crate) mod raw;
 mod sections;
 mod validate;
+pub(crate) mod waivers;
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -22,6 +23,7 @@ use crate::{FastMap, Idx};
 
 pub(crate) use checks::RULES;
 pub use checks::{DEPARTED_OWNER, EMPTY_DOMAIN, NO_ENTRY, UNOWNED_COMPONENT, UNREACHABLE_COMPONENT};
+pub use waivers::{EXPIRED_WAIVER, UNUSED_WAIVER, Waiver};
 
 /// Either kind of thing failure analysis can fail: a component or a domain.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -82,6 +84,8 @@ pub struct Inventory {
     /// What deriving the `person` failure domains added, so that it can be
     /// derived again for another instant.
     derived: DerivedDomains,
+    /// Accepted risks (the `waivers:` section).
+    waivers: Vec<Waiver>,
     /// Built on the first lookup by id: most runs (`opsctl spof`, the checks)
     /// never look anything up by id, and for a large estate the tables cost
     /// an allocation per id and a table as large as the id set.
@@ -239,6 +243,7 @@ impl Inventory {
                 first_domain: written_domains,
                 memberships: Vec::new(),
             },
+            waivers: Vec::new(),
             by_id: OnceLock::new(),
         }
     }
@@ -279,6 +284,11 @@ impl Inventory {
         }
         let sole = crate::access::sole_admins(self, at);
         self.add_person_domains(sole);
+    }
+
+    /// Sets the validated waivers.
+    pub(crate) fn set_waivers(&mut self, waivers: Vec<Waiver>) {
+        self.waivers = waivers;
     }
 
     /// Puts the components of each person in `sole` (the systems exactly one
@@ -512,6 +522,11 @@ impl Inventory {
     /// All changes.
     pub fn changes(&self) -> &[Change] {
         &self.changes
+    }
+    /// The accepted risks of the `waivers:` section, in definition order
+    /// (expired ones included: `inventory/expired-waiver` reports them).
+    pub fn waivers(&self) -> &[Waiver] {
+        &self.waivers
     }
     /// What loading skipped on purpose, with where: Backstage entities of
     /// kinds ops does not import (API, Location, Template, ...). Empty

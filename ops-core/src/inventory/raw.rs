@@ -53,6 +53,8 @@ pub(crate) struct RawFile<'t> {
     problems: Option<Vec<RawProblem>>,
     /// Changes and deploys, for correlation with incidents.
     changes: Option<Vec<RawChange>>,
+    /// Accepted risks: findings that are still reported but do not fail a run until the waiver expires.
+    waivers: Option<Vec<RawWaiver>>,
 }
 
 /// The sections that are lists of entities (every section but `incident`).
@@ -74,6 +76,7 @@ pub(crate) const LIST_SECTIONS: &[&str] = &[
     "incidents",
     "problems",
     "changes",
+    "waivers",
 ];
 
 /// Top-level keys starting with this are ignored: room for YAML anchors.
@@ -99,6 +102,7 @@ pub(crate) const SECTIONS: &[&str] = &[
     "incident",
     "problems",
     "changes",
+    "waivers",
 ];
 
 /// An id or a reference to one: letters, digits and `-_.:/@`, starting with a
@@ -888,4 +892,23 @@ pub(crate) struct RawChange {
     pub(crate) author: Option<RawId>,
     /// What changed.
     pub(crate) description: Option<String>,
+}
+
+/// An accepted risk: findings of `rule` on `subject` are reported as waived,
+/// and do not count for `--fail-on` or the exit code, until `expires`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawWaiver {
+    /// The rule id, such as `backup/no-offsite-copy`, or `plugin:NAME/RULE` for a plugin's rule.
+    pub(crate) rule: Spanned<String>,
+    /// The id of the finding's subject (the component, person, policy... the finding is about).
+    pub(crate) subject: Spanned<String>,
+    /// Why the risk is accepted.
+    pub(crate) reason: Spanned<String>,
+    /// The id of the person who owns the accepted risk.
+    pub(crate) owner: RawId,
+    /// The id of the person who approved the waiver.
+    pub(crate) approved_by: Option<RawId>,
+    /// When the waiver stops waiving: an instant, or a date (meaning 00:00 UTC that day).
+    pub(crate) expires: RawInstant,
 }

@@ -32,6 +32,7 @@ pub(crate) struct RawInventory<'t> {
     pub(crate) incidents: Vec<(Location, RawIncident)>,
     pub(crate) problems: Vec<(Location, RawProblem)>,
     pub(crate) changes: Vec<(Location, RawChange)>,
+    pub(crate) waivers: Vec<(Location, RawWaiver)>,
     /// Ids of entities that could not be read, so references to them are not
     /// reported as dangling on top of the real problem.
     pub(crate) broken: HashSet<String>,
@@ -64,6 +65,7 @@ impl<'t> RawInventory<'t> {
             "incidents" => streamed(item, sink, broken, &mut self.incidents),
             "problems" => streamed(item, sink, broken, &mut self.problems),
             "changes" => streamed(item, sink, broken, &mut self.changes),
+            "waivers" => streamed(item, sink, broken, &mut self.waivers),
             _ => {}
         }
     }
@@ -113,6 +115,7 @@ impl<'t> RawInventory<'t> {
                 }
                 "problems" => list(value, sink, &mut self.broken, &mut self.problems),
                 "changes" => list(value, sink, &mut self.broken, &mut self.changes),
+                "waivers" => list(value, sink, &mut self.broken, &mut self.waivers),
                 // Scratch space, e.g. for YAML anchors that sections then alias.
                 other if other.starts_with(SCRATCH_PREFIX) => true,
                 other => {

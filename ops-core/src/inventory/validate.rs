@@ -706,6 +706,7 @@ pub(crate) fn validate(mut raw: RawInventory) -> Result<Inventory, Diagnostics> 
             }
         }
     }
+    let waivers = waivers(&mut v, &ns, &raw.waivers);
     if !v.diags.is_empty() {
         return Err(v.diags.finish());
     }
@@ -729,6 +730,7 @@ pub(crate) fn validate(mut raw: RawInventory) -> Result<Inventory, Diagnostics> 
     );
     inventory.jobs = jobs;
     inventory.job_runs = job_runs;
+    inventory.set_waivers(waivers);
     Ok(inventory)
 }
 
@@ -1677,4 +1679,94 @@ fn system(v: &mut Validator, ns: &Namespaces, s: &RawSystem) -> System {
         description: s.description.clone(),
         location: s.id.at.clone(),
     }
+}
+
+/// The longest subject a waiver may name: ids are at most 128 bytes, and
+/// the descriptions findings use for entities without one join two or three.
+const MAX_WAIVER_SUBJECT: usize = 512;
+
+/// The waivers, checked: a known rule (a built-in's id, or `plugin:NAME/RULE`),
+/// a subject, a reason, people for owner and approver, an expiry, and at most
+/// one waiver per rule and subject.
+fn waivers(v: &mut Validator, ns: &Namespaces, raw: &[(Location, RawWaiver)]) -> Vec<super::Waiver> {
+    let mut seen: HashMap<(&str, &str), &Location> = HashMap::with_capacity(raw.len());
+    let mut out = Vec::with_capacity(raw.len());
+    for (at, w) in raw {
+        let rule = w.rule.value.as_str();
+        let rule_ok = waiver_rule(v, &w.rule);
+        // Not an id's syntax: findings name some subjects by description
+        // (a grant's `dana->prod-db`, a run's `policy@instant`).
+        let subject = &w.subject.value;
+        if subject.is_empty() || subject.len() > MAX_WAIVER_SUBJECT || subject.chars().any(char::is_control) {
+            v.error(
+                &w.subject.at,
+                format!(
+                    "invalid subject '{subject}': expected one line of 1 to {MAX_WAIVER_SUBJECT} bytes, \
+                     the finding's subject id"
+                ),
+            );
+        }
+        if w.reason.value.trim().is_empty() {
+            v.error(&w.reason.at, "a waiver needs a reason");
+        }
+        let owner = v.resolve(&ns.people, &w.owner);
+        let approved_by = w.approved_by.as_ref().map(|a| v.resolve(&ns.people, a));
+        let expires = v.instant(&w.expires);
+        if let Some(first) = seen.insert((rule, w.subject.value.as_str()), at) {
+            v.error(
+                at,
+                format!(
+                    "a second waiver of '{rule}' on '{}' (first at {first})",
+                    w.subject.value
+                ),
+            );
+            continue;
+        }
+        // An approver that did not resolve is reported: loading fails anyway.
+        let approved_by = approved_by.flatten();
+        if let (true, Some(owner), Some(expires)) = (rule_ok, owner, expires) {
+            out.push(super::Waiver {
+                rule: rule.to_owned(),
+                subject: w.subject.value.clone(),
+                reason: w.reason.value.trim().to_owned(),
+                owner,
+                approved_by,
+                expires,
+                location: at.clone(),
+            });
+        }
+    }
+    out
+}
+
+/// Whether a waiver's rule is a built-in rule's id or a plugin rule's
+/// (`plugin:NAME/RULE`); reports it at its location if not.
+fn waiver_rule(v: &mut Validator, rule: &Spanned<String>) -> bool {
+    let id = rule.value.as_str();
+    if let Some(plugin) = id.strip_prefix("plugin:") {
+        return match plugin.split_once('/') {
+            Some((name, r)) if !name.is_empty() && !r.is_empty() => true,
+            _ => {
+                v.error(
+                    &rule.at,
+                    format!("invalid plugin rule id '{id}': expected plugin:NAME/RULE"),
+                );
+                false
+            }
+        };
+    }
+    if crate::builtin::find(id).is_some() {
+        return true;
+    }
+    let message = if let Some((_, new)) = crate::builtin::RENAMED.iter().find(|(old, _)| *old == id) {
+        format!("unknown rule '{id}': it was renamed to '{new}'")
+    } else {
+        let ids: Vec<&str> = crate::builtin::rules().map(|(_, c)| c.name()).collect();
+        match did_you_mean(id, ids.iter().copied()) {
+            Some(s) => format!("unknown rule '{id}' (did you mean '{s}'?)"),
+            None => format!("unknown rule '{id}'; `opsctl explain` lists the rules"),
+        }
+    };
+    v.error(&rule.at, message);
+    false
 }

@@ -178,6 +178,12 @@ fn finding(f: &Finding, rule: Option<&Rule>) -> Markup {
                 @if let Some(at) = &f.location { " · " span.location { (at) } }
             }
             "\n"
+            @if let Some(w) = &f.waiver {
+                p.waiver {
+                    strong { "Waived" } " until " (w.expires.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
+                    " by " code { (w.owner) } " (" (w.location) "): " (w.reason)
+                } "\n"
+            }
             @if let Some(r) = &f.remediation {
                 p.remediation { strong { "Fix:" } " " (inline(r)) } "\n"
             }

@@ -59,7 +59,8 @@ impl Serialize for Document<'_> {
             .rev()
             .map(|(s, n)| (s.as_str().to_owned(), Value::from(*n)))
             .collect();
-        let mut map = s.serialize_map(Some(6))?;
+        let mut map = s.serialize_map(Some(7))?;
+        map.serialize_entry("absent", &report.absent)?;
         map.serialize_entry("errors", &report.failures)?;
         map.serialize_entry(
             "evaluated_at",
@@ -76,15 +77,18 @@ impl Serialize for Document<'_> {
     }
 }
 
-/// Findings, each with its keys sorted: each is made a `Value` (bounded, as
-/// a finding's evidence is) just before it is written.
+/// Findings, each with its keys sorted and its fingerprint added: each is
+/// made a `Value` (bounded, as a finding's evidence is) just before it is written.
 struct Sorted<'a>(&'a [Finding]);
 
 impl Serialize for Sorted<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut seq = s.serialize_seq(Some(self.0.len()))?;
         for f in self.0 {
-            let value = serde_json::to_value(f).map_err(serde::ser::Error::custom)?;
+            let mut value = serde_json::to_value(f).map_err(serde::ser::Error::custom)?;
+            if let Value::Object(map) = &mut value {
+                map.insert("fingerprint".to_owned(), Value::from(f.fingerprint()));
+            }
             seq.serialize_element(&value)?;
         }
         seq.end()

@@ -40,7 +40,21 @@ pub fn write_markdown<W: Write + ?Sized>(report: &Report, out: &mut W) -> io::Re
             if let Some(at) = &f.location {
                 write!(out, " ({})", escape(&at.to_string()))?;
             }
+            match f.baseline_state {
+                Some(crate::BaselineState::New) => write!(out, " *new*")?,
+                Some(crate::BaselineState::Unchanged) => write!(out, " *unchanged*")?,
+                None => {}
+            }
             out.write_all(b"\n")?;
+            if let Some(w) = &f.waiver {
+                let until = w.expires.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
+                writeln!(
+                    out,
+                    "  - Waived until {until} by {}: {}",
+                    escape(&w.owner),
+                    escape(&w.reason)
+                )?;
+            }
             if let Some(r) = &f.remediation {
                 writeln!(out, "  - Fix: {}", escape(r))?;
             }

@@ -6,6 +6,7 @@
 //! other tools and browsers read.
 
 mod controls;
+mod diff;
 mod graph_svg;
 mod html;
 mod html_tables;
@@ -15,8 +16,12 @@ mod markdown;
 mod sarif;
 
 pub use controls::{escape_controls, is_unsafe};
+pub use diff::{ReportDiff, SeverityChange, baseline_fingerprints};
 pub use html::to_html;
 pub use json::{JSON_FORMAT_VERSION, to_json, write_json};
 pub use layout::{Layout, Placed, Routed, Spacing, layered_layout};
 pub use markdown::{to_markdown, write_markdown};
-pub use sarif::{to_sarif, write_sarif};
+pub use sarif::{
+    SARIF_FINGERPRINT_KEY, SARIF_INVALID_RULE, SARIF_MAX_RESULT_BYTES, SARIF_MAX_RESULTS, problems_to_sarif, to_sarif,
+    write_sarif,
+};

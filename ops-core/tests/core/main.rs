@@ -28,3 +28,4 @@ mod runner;
 mod structure;
 mod systems_and_events;
 mod validation;
+mod waivers;

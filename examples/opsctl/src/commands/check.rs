@@ -3,12 +3,16 @@
 use std::io::{self, Write};
 use std::path::PathBuf;
 
-use anyhow::Result;
+use std::collections::HashSet;
+use std::path::Path;
+
+use anyhow::{Context as _, Result, anyhow};
 use clap::ValueEnum;
 use ops_core::render::escape_controls as safe;
-use ops_core::{Report, Runner, Severity, render};
+use ops_core::{BaselineState, Finding, Report, Severity, render};
 
 use crate::shared::color::{self, paint};
+use crate::shared::config::Config;
 use crate::shared::{self, EXIT_ERROR, EXIT_FINDINGS, FailOn, Inputs, parse_at, plugins};
 
 /// Arguments of `opsctl check`.
@@ -19,9 +23,20 @@ pub(crate) struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub(crate) format: OutputFormat,
-    /// Exit with 1 if any finding is at or above this severity.
-    #[arg(long, value_enum, default_value_t = FailOn::High)]
-    pub(crate) fail_on: FailOn,
+    /// Exit with 1 if any finding that counts (not waived, not in the
+    /// baseline) is at or above this severity [default: the configuration's
+    /// fail_on, else high].
+    #[arg(long, value_enum)]
+    pub(crate) fail_on: Option<FailOn>,
+    /// Read the configuration (fail_on, rules, thresholds, plugins)
+    /// from FILE instead of ./ops.toml. Flags win over it.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) config: Option<PathBuf>,
+    /// Compare with FILE, an earlier `check --format json` report: each
+    /// finding is marked new or unchanged, the findings gone are listed, and
+    /// only new findings count for --fail-on.
+    #[arg(long, value_name = "FILE.json")]
+    pub(crate) baseline: Option<PathBuf>,
     /// Evaluate as of this instant (RFC 3339, e.g. 2026-11-22T09:00:00Z) instead of now.
     #[arg(long, value_name = "INSTANT", value_parser = parse_at)]
     pub(crate) at: Option<ops_core::Timestamp>,
@@ -61,20 +76,34 @@ pub(crate) enum OutputFormat {
 /// check could not run. `matches` are the check subcommand's, to pair each
 /// `--plugin-config` with the `--plugin` before it.
 pub(crate) fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> Result<u8> {
-    let configs = plugins::pair_configs(matches, &args.plugins, &args.plugin_configs)?;
+    let config = Config::find(args.config.as_deref())?;
+    let mut plugin_paths: Vec<PathBuf> = config.plugins.iter().map(|p| p.path.clone()).collect();
+    let mut configs: Vec<Option<PathBuf>> = config.plugins.iter().map(|p| p.config.clone()).collect();
+    plugin_paths.extend(args.plugins.iter().cloned());
+    configs.extend(plugins::pair_configs(matches, &args.plugins, &args.plugin_configs)?);
+    let baseline = args.baseline.as_deref().map(read_baseline).transpose()?;
     // A plugin that does not load fails alone, reported with the other
     // checks' results; an unreadable configuration is a usage error.
-    let loaded = plugins::load(&args.plugins, configs, args.no_plugin_cache)?;
+    let loaded = plugins::load(&plugin_paths, configs, args.no_plugin_cache)?;
     let now = shared::at_or_now(args.at);
     let inventory = shared::load_at(&args.inputs, now)?;
-    let mut runner = Runner::with_builtin_checks();
-    for plugin in plugins::checks(&args.plugins, loaded) {
+    let mut runner = config.runner();
+    // A plugin that did not load declares no rules: its rules cannot be checked.
+    let all_loaded = loaded.iter().all(Result::is_ok);
+    for plugin in plugins::checks(&plugin_paths, loaded) {
         runner.add(plugin);
     }
+    if all_loaded {
+        config.check_plugin_rules(&runner)?;
+    }
+    let fail_on = args.fail_on.or(config.fail_on).unwrap_or(FailOn::High);
     // Checks (plugins included, on one engine) run on every core; the report
     // does not depend on which finishes first.
     let threads = std::thread::available_parallelism().unwrap_or(std::num::NonZeroUsize::MIN);
-    let report = runner.run_parallel(&inventory, now, threads);
+    let mut report = runner.run_parallel(&inventory, now, threads);
+    if let Some(baseline) = &baseline {
+        report.apply_baseline(baseline);
+    }
     let output = args.output.as_deref();
     // Every format is written as it is produced, never built whole.
     match args.format {
@@ -86,11 +115,17 @@ pub(crate) fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> Result
     // A check that could not run means the report is incomplete: never "clean".
     Ok(if !report.failures.is_empty() {
         EXIT_ERROR
-    } else if args.fail_on.is_reached_by(report.worst()) {
+    } else if fail_on.is_reached_by(report.worst_counted()) {
         EXIT_FINDINGS
     } else {
         0
     })
+}
+
+/// The fingerprints of the findings of an earlier JSON report.
+fn read_baseline(path: &Path) -> Result<HashSet<String>> {
+    let text = shared::read_report(path).context("cannot read the baseline")?;
+    render::baseline_fingerprints(&text).map_err(|e| anyhow!("baseline {}: {e}", path.display()))
 }
 
 /// The text report: findings grouped by severity, most severe first, with
@@ -98,7 +133,12 @@ pub(crate) fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> Result
 /// time. Text from the inventory or a plugin has its control and
 /// bidirectional characters escaped, so it cannot rewrite the terminal.
 fn text(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    let counts = report.counts();
+    let mut counts = report.counts();
+    for f in report.findings.iter().filter(|f| f.waiver.is_some()) {
+        if let Some(n) = counts.get_mut(&f.severity) {
+            *n -= 1;
+        }
+    }
     for severity in Severity::ALL {
         let n = counts.get(&severity).copied().unwrap_or(0);
         if n == 0 {
@@ -106,21 +146,26 @@ fn text(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         }
         let heading = paint(color::severity(severity), &severity.as_str().to_ascii_uppercase());
         writeln!(out, "{heading} ({n})")?;
-        for f in report.findings.iter().filter(|f| f.severity == severity) {
-            writeln!(
-                out,
-                "  {} {}",
-                paint(color::BOLD, &safe(&f.message)),
-                paint(color::DIM, &format!("[{}]", safe(&f.check)))
-            )?;
-            if let Some(at) = &f.location {
-                writeln!(out, "    at {}", safe(&at.to_string()))?;
-            }
-            if let Some(fix) = &f.remediation {
-                writeln!(out, "    fix: {}", safe(fix))?;
-            }
+        for f in (report.findings.iter()).filter(|f| f.severity == severity && f.waiver.is_none()) {
+            finding(f, out)?;
         }
         writeln!(out)?;
+    }
+    let waived = report.findings.iter().filter(|f| f.waiver.is_some()).count();
+    if waived > 0 {
+        writeln!(out, "{} ({waived})", paint(color::DIM, "WAIVED"))?;
+        for f in report.findings.iter().filter(|f| f.waiver.is_some()) {
+            finding(f, out)?;
+        }
+        writeln!(out)?;
+    }
+    if !report.absent.is_empty() {
+        let n = report.absent.len();
+        writeln!(
+            out,
+            "Gone since the baseline: {n} finding{}.",
+            if n == 1 { "" } else { "s" }
+        )?;
     }
     for e in &report.failures {
         writeln!(
@@ -136,14 +181,54 @@ fn text(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         .filter(|s| counts[s] > 0)
         .map(|s| format!("{} {s}", counts[s]))
         .collect();
-    let total = report.findings.len();
+    let total = report.findings.len() - waived;
     let at = shared::instant(report.evaluated_at);
+    let and_waived = if waived > 0 {
+        format!(", and {waived} waived")
+    } else {
+        String::new()
+    };
     if total == 0 {
-        writeln!(out, "No findings (evaluated at {at}).")
+        writeln!(out, "No findings{and_waived} (evaluated at {at}).")
     } else {
         let s = if total == 1 { "" } else { "s" };
-        writeln!(out, "{total} finding{s}: {} (evaluated at {at}).", parts.join(", "))
+        writeln!(
+            out,
+            "{total} finding{s}: {}{and_waived} (evaluated at {at}).",
+            parts.join(", ")
+        )
     }
+}
+
+/// One finding of the text report, with its waiver and baseline state.
+fn finding(f: &Finding, out: &mut dyn Write) -> io::Result<()> {
+    let state = match f.baseline_state {
+        Some(BaselineState::New) => " (new)",
+        Some(BaselineState::Unchanged) => " (unchanged)",
+        None => "",
+    };
+    writeln!(
+        out,
+        "  {} {}{state}",
+        paint(color::BOLD, &safe(&f.message)),
+        paint(color::DIM, &format!("[{}]", safe(&f.check)))
+    )?;
+    if let Some(at) = &f.location {
+        writeln!(out, "    at {}", safe(&at.to_string()))?;
+    }
+    if let Some(w) = &f.waiver {
+        let expires = shared::instant(w.expires);
+        writeln!(
+            out,
+            "    waived until {expires} by {} ({}): {}",
+            safe(&w.owner),
+            safe(&w.location.to_string()),
+            safe(&w.reason)
+        )?;
+    } else if let Some(fix) = &f.remediation {
+        writeln!(out, "    fix: {}", safe(fix))?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

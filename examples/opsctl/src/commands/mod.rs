@@ -8,6 +8,8 @@ pub(crate) mod backup;
 pub(crate) mod blast_radius;
 pub(crate) mod check;
 pub(crate) mod completions;
+pub(crate) mod config;
+pub(crate) mod diff;
 pub(crate) mod explain;
 pub(crate) mod export;
 pub(crate) mod graph;

@@ -1,27 +1,39 @@
 //! `opsctl validate`: load an inventory and report every problem, or what it holds.
 
 use anyhow::Result;
-use ops_core::{Error, Inventory};
+use ops_core::{Diagnostics, Error, Inventory, render};
 use serde_json::{Value, json};
 
-use crate::shared::{self, AnalysisFormat, Inputs};
+use crate::shared::{self, Inputs};
 
 /// Arguments of `opsctl validate`.
 #[derive(Debug, clap::Args)]
 pub(crate) struct ValidateArgs {
     #[command(flatten)]
     pub(crate) inputs: Inputs,
-    /// Output format. With json, an invalid inventory's problems are also
-    /// written to standard output, as data.
-    #[arg(long, value_enum, default_value_t = AnalysisFormat::Text)]
-    pub(crate) format: AnalysisFormat,
+    /// Output format. With json or sarif, an invalid inventory's problems
+    /// are also written to standard output, as data, each at its location
+    /// (sarif: a log code scanning can show).
+    #[arg(long, value_enum, default_value_t = ValidateFormat::Text)]
+    pub(crate) format: ValidateFormat,
+}
+
+/// Formats of `opsctl validate`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum ValidateFormat {
+    /// For people.
+    Text,
+    /// For programs.
+    Json,
+    /// SARIF 2.1.0, for code scanning: one result per problem.
+    Sarif,
 }
 
 /// Exit 0 when the inventory is valid, 2 when it is not.
 pub(crate) fn run(args: &ValidateArgs) -> Result<u8> {
     let loaded = shared::load(&args.inputs);
     match (args.format, loaded) {
-        (AnalysisFormat::Text, loaded) => {
+        (ValidateFormat::Text, loaded) => {
             let inv = loaded?;
             let c = counts(&inv);
             shared::emit(
@@ -33,11 +45,22 @@ pub(crate) fn run(args: &ValidateArgs) -> Result<u8> {
             )?;
             Ok(0)
         }
-        (AnalysisFormat::Json, Ok(inv)) => {
+        (ValidateFormat::Sarif, Ok(_)) => {
+            shared::emit_json(None, &render::problems_to_sarif(&Diagnostics::default()))?;
+            Ok(0)
+        }
+        (ValidateFormat::Sarif, Err(e)) => {
+            let Some(Error::Invalid(problems)) = e.downcast_ref::<Error>() else {
+                return Err(e);
+            };
+            shared::emit_json(None, &render::problems_to_sarif(problems))?;
+            Err(e)
+        }
+        (ValidateFormat::Json, Ok(inv)) => {
             shared::emit_json(None, &json!({"valid": true, "counts": counts(&inv), "problems": []}))?;
             Ok(0)
         }
-        (AnalysisFormat::Json, Err(e)) => {
+        (ValidateFormat::Json, Err(e)) => {
             let Some(Error::Invalid(problems)) = e.downcast_ref::<Error>() else {
                 return Err(e);
             };

@@ -5,6 +5,7 @@
 //! whole seconds).
 
 pub(crate) mod color;
+pub(crate) mod config;
 pub(crate) mod plugins;
 pub(crate) mod write;
 
@@ -388,6 +389,23 @@ pub(crate) fn sorted_ids(inv: &Inventory, cs: impl IntoIterator<Item = Idx<Compo
     let mut v: Vec<String> = cs.into_iter().map(|c| inv.component(c).id.clone()).collect();
     v.sort();
     v
+}
+
+/// The largest report read back (a baseline, one side of a diff): the JSON
+/// report of a large estate.
+const MAX_REPORT_BYTES: u64 = 1 << 30;
+
+/// The text of a JSON report written by `check --format json`, up to
+/// [`MAX_REPORT_BYTES`].
+pub(crate) fn read_report(path: &Path) -> Result<String> {
+    let file = std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut std::io::Read::take(file, MAX_REPORT_BYTES + 1), &mut text)
+        .with_context(|| format!("cannot read {} (is it UTF-8 text?)", path.display()))?;
+    if text.len() as u64 > MAX_REPORT_BYTES {
+        bail!("{}: larger than {MAX_REPORT_BYTES} bytes", path.display());
+    }
+    Ok(text)
 }
 
 #[cfg(test)]

@@ -218,7 +218,7 @@ fn sarif_output_validates_against_the_sarif_2_1_0_schema() {
 
 /// The SARIF schema ships inside the serde-sarif package (a dev-dependency);
 /// ask cargo where that package is.
-fn sarif_schema_path() -> PathBuf {
+pub(crate) fn sarif_schema_path() -> PathBuf {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     // Only this platform's packages: the others are not downloaded, and --offline must hold.
     let rustc = Command::new("rustc").arg("-vV").output().unwrap();

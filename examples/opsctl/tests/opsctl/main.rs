@@ -7,6 +7,7 @@ mod access_cli;
 mod backstage_cli;
 mod backup_cli;
 mod backup_retention;
+mod ci;
 mod cli;
 mod common;
 mod export_mef;

@@ -445,3 +445,125 @@ fn a_finding_about_nothing_fails_its_plugin_alone() {
         );
     }
 }
+
+/// Issue 20 with a plugin: `[[plugins]]` in the configuration file loads it
+/// with its configuration, `[rules]` overrides its rule's severity, and a
+/// waiver in the inventory waives one of its findings.
+#[test]
+fn the_configuration_file_loads_plugins_and_waivers_reach_their_findings() {
+    let zone_spof = plugins::root().join(wasm("zone-spof"));
+    let dir = std::env::temp_dir().join(format!("opsctl-plugin-ops-toml-{}", std::process::id()));
+    let inv = dir.join("inventory");
+    std::fs::create_dir_all(&inv).unwrap();
+    let startup = plugins::root().join("examples/inventories/startup");
+    for sub in ["", "incidents"] {
+        std::fs::create_dir_all(inv.join(sub)).unwrap();
+        for entry in std::fs::read_dir(startup.join(sub)).unwrap() {
+            let entry = entry.unwrap();
+            if entry.file_type().unwrap().is_file() {
+                std::fs::copy(entry.path(), inv.join(sub).join(entry.file_name())).unwrap();
+            }
+        }
+    }
+    std::fs::write(dir.join("zone.toml"), "max_tier = 3\n").unwrap();
+    std::fs::write(
+        dir.join("ops.toml"),
+        format!(
+            "[rules]\n\"plugin:zone-spof/zone-loss\" = \"low\"\n\n[[plugins]]\npath = {:?}\nconfig = \"zone.toml\"\n",
+            zone_spof.display().to_string()
+        ),
+    )
+    .unwrap();
+    let run = |inv: &std::path::Path| -> Value {
+        let config = dir.join("ops.toml");
+        let out = opsctl(&[
+            "check",
+            inv.to_str().unwrap(),
+            "--at",
+            AT,
+            "--format",
+            "json",
+            "--config",
+            config.to_str().unwrap(),
+        ]);
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let report = run(&inv);
+    let plugin = (report["findings"].as_array().unwrap().iter())
+        .filter(|f| f["check"].as_str().unwrap().starts_with("plugin:zone-spof/"))
+        .count();
+    assert_eq!(plugin, 8, "the plugin ran");
+    let zone: Vec<&Value> = (report["findings"].as_array().unwrap().iter())
+        .filter(|f| f["check"] == "plugin:zone-spof/zone-loss")
+        .collect();
+    assert_eq!(zone.len(), 2);
+    assert!(
+        zone.iter().all(|f| f["severity"] == "low"),
+        "[rules] reached the plugin's rule"
+    );
+    let subject = zone[0]["subject"]["id"].as_str().unwrap().to_owned();
+    std::fs::write(
+        inv.join("waivers.yaml"),
+        format!(
+            "waivers:\n  - {{rule: 'plugin:zone-spof/zone-loss', subject: '{subject}', reason: second zone ordered, \
+             owner: maya, expires: 2027-01-01}}\n"
+        ),
+    )
+    .unwrap();
+    let report = run(&inv);
+    let waived: Vec<&Value> = (report["findings"].as_array().unwrap().iter())
+        .filter(|f| f.get("waiver").is_some())
+        .collect();
+    assert_eq!(waived.len(), 1);
+    assert_eq!(waived[0]["check"], "plugin:zone-spof/zone-loss");
+    assert_eq!(waived[0]["subject"]["id"], subject.as_str());
+    assert!(
+        !report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["check"] == "inventory/unused-waiver"),
+        "the plugin's waiver is used"
+    );
+    // A plugin rule no loaded plugin declares is refused, at its line.
+    let config = dir.join("ops.toml");
+    let toml = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, toml.replace("zone-spof/zone-loss", "zone-spof/zone-los")).unwrap();
+    let out = opsctl(&[
+        "check",
+        inv.to_str().unwrap(),
+        "--at",
+        AT,
+        "--config",
+        config.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        text(&out.stderr),
+        format!(
+            "error: {}:2:1: no loaded plugin has the rule 'plugin:zone-spof/zone-los' \
+             (did you mean 'plugin:zone-spof/zone-loss'?)\n",
+            config.display()
+        )
+    );
+    std::fs::write(&config, toml).unwrap();
+    // The plugin's configuration is the one [[plugins]] names: a bad one fails it.
+    std::fs::write(dir.join("zone.toml"), "max_tier = \"three\"\n").unwrap();
+    let config = dir.join("ops.toml");
+    let out = opsctl(&[
+        "check",
+        inv.to_str().unwrap(),
+        "--at",
+        AT,
+        "--config",
+        config.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stdout).contains("check 'plugin:zone-spof' could not run"),
+        "{}",
+        text(&out.stdout)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
