@@ -412,6 +412,7 @@ fn nominal_redundancy(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
                 )
                 .with_evidence_list("shared", names)
                 .with_evidence("tolerates", tolerate)
+                .with_key("shared")
                 .with_remediation("remove the shared dependency or make it redundant too")
                 .at(&c.location),
             );
@@ -452,6 +453,7 @@ fn nominal_redundancy(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
                 .with_evidence("domain", domain.id.as_str())
                 .with_evidence("replicas_in_domain", held)
                 .with_evidence("tolerates", tolerate)
+                .with_key(format!("domain:{}", domain.id))
                 .with_remediation(format!("place the replicas in different {}s", domain.kind.as_str()))
                 .at(&c.location),
             );

@@ -112,6 +112,7 @@ fn missed_delivery(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
                 )
                 .with_evidence("count", status.earlier_misses)
                 .with_evidence("streaks", status.earlier_streaks)
+                .with_key("earlier")
                 .with_remediation("find out why deliveries keep failing; the latest streaks are listed")
                 .at(&job.location),
             );
@@ -144,7 +145,9 @@ fn missed_delivery(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
                 .with_evidence("count", s.count)
                 .with_evidence("first", s.first.to_rfc3339())
                 .with_evidence("last", s.last.to_rfc3339())
-                .with_evidence_list("scheduled", s.scheduled.iter().map(|t| t.to_rfc3339()).collect());
+                .with_evidence_list("scheduled", s.scheduled.iter().map(|t| t.to_rfc3339()).collect())
+                // One job may miss in several streaks: each is told apart by where it began.
+                .with_key(s.first.to_rfc3339());
             if s.count > s.scheduled.len() {
                 f = f.with_evidence("scheduled_total", s.count);
             }

@@ -225,8 +225,36 @@ fn fingerprints_tell_every_finding_of_a_report_apart() {
             ));
         }
     }
-    let startup = root.join("../examples/inventories/startup");
-    inventories.push(("startup".into(), Inventory::load(&[startup]).unwrap()));
+    for estate in ["startup", "fjordline"] {
+        let path = root.join("../examples/inventories").join(estate);
+        inventories.push((estate.into(), Inventory::load(&[path]).unwrap()));
+    }
+    // Rules that report one subject more than once: a shared dependency and a
+    // crowded zone of one redundant component; two streaks of one job.
+    let several = "
+domains: [{id: zone-a, kind: zone}]
+components:
+  - {id: api, entry: true, requires: any, depends_on: [api-1, api-2]}
+  - {id: api-1, depends_on: [db], domains: [zone-a]}
+  - {id: api-2, depends_on: [db], domains: [zone-a]}
+  - {id: db}
+jobs:
+  - {id: export, schedule: {cron: '0 2 * * *'}, deadline: 1h, monitor: m}
+job_runs:
+  - {job: export, started_at: 2026-11-10T02:00:00Z, status: success, size_bytes: 10, delivered_at: 2026-11-10T02:05:00Z}
+  - {job: export, started_at: 2026-11-12T02:00:00Z, status: success, size_bytes: 10, delivered_at: 2026-11-12T02:05:00Z}
+  - {job: export, started_at: 2026-11-14T02:00:00Z, status: success, size_bytes: 10, delivered_at: 2026-11-14T02:05:00Z}
+";
+    let inv = Inventory::from_text("several.yaml", Format::Yaml, several).unwrap();
+    let report = Runner::with_builtin_checks().run(&inv, AT.parse().unwrap());
+    let per_subject = |rule: &str, subject: &str| {
+        (report.findings.iter())
+            .filter(|f| f.check == rule && f.subject.id == subject)
+            .count()
+    };
+    assert_eq!(per_subject("graph/nominal-redundancy", "api"), 2);
+    assert!(per_subject("job/missed-delivery", "export") >= 2);
+    inventories.push(("several".into(), inv));
     assert!(inventories.len() > 40);
     for (name, inv) in &inventories {
         let report = Runner::with_builtin_checks().run(inv, AT.parse().unwrap());

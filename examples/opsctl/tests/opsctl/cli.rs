@@ -651,3 +651,44 @@ fn the_schema_knows_logical_and_replicas() {
     assert_eq!(replicas[0]["type"], "integer");
     assert_eq!(replicas[0]["maximum"], 10000);
 }
+
+/// The clustered example estate: clusters, replicas and two DNS providers
+/// leave no component a single point of failure, the backups are clean, and
+/// what remains is what it is meant to show: the partner delivery that did
+/// not arrive, and the single region and provider, waived.
+#[test]
+fn the_clustered_example_estate_shows_only_its_story() {
+    let estate = "examples/inventories/fjordline";
+    let out = opsctl(&["check", estate, "--at", AT, "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "");
+    let doc: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let found: Vec<(String, String, bool)> = (doc["findings"].as_array().unwrap().iter())
+        .map(|f| {
+            (
+                f["check"].as_str().unwrap().to_owned(),
+                f["subject"]["id"].as_str().unwrap().to_owned(),
+                f.get("waiver").is_some_and(|w| !w.is_null()),
+            )
+        })
+        .collect();
+    let f = |check: &str, subject: &str, waived: bool| (check.to_owned(), subject.to_owned(), waived);
+    assert_eq!(
+        found,
+        [
+            f("graph/domain-spof", "aws", true),
+            f("graph/domain-spof", "eu-north-1", true),
+            f("job/missed-delivery", "manifest-export", false),
+        ]
+    );
+    let spof = opsctl(&["spof", estate, "--at", AT, "--format", "json"]);
+    let doc: Value = serde_json::from_str(&stdout(&spof)).unwrap();
+    for entry in doc["entries"].as_array().unwrap() {
+        assert_eq!(entry["spofs"], serde_json::json!([]), "{entry}");
+    }
+    // Failing a zone takes nothing down; failing a cluster member neither.
+    let zone = opsctl(&["simulate", estate, "--at", AT, "--fail", "eu-north-1a"]);
+    assert_eq!(zone.status.code(), Some(0), "{}", stdout(&zone));
+    let member = opsctl(&["simulate", estate, "--at", AT, "--fail", "pg-1,web#1,web#2"]);
+    assert_eq!(member.status.code(), Some(0), "{}", stdout(&member));
+}
