@@ -60,7 +60,7 @@ fn status(args: &JobStatusArgs) -> Result<u8> {
         AnalysisFormat::Json => shared::emit_json(None, &to_json(&inv, &report, &statuses, now))?,
         AnalysisFormat::Text => shared::emit(None, &text(&inv, &report, &statuses, now))?,
     }
-    Ok(u8::from(args.fail_on.is_reached_by(report.worst())))
+    Ok(u8::from(args.fail_on.is_reached_by(report.worst_counted())))
 }
 
 fn findings_of<'r>(report: &'r Report, job: &str) -> impl Iterator<Item = &'r Finding> {
@@ -99,7 +99,7 @@ fn to_json(inv: &Inventory, report: &Report, statuses: &[JobStatus<'_>], now: Ti
                 })
                 .collect();
             let findings: Vec<Value> = findings_of(report, &j.id)
-                .map(|f| json!({"check": f.check, "severity": f.severity.as_str(), "message": f.message}))
+                .map(|f| json!({"check": f.check, "severity": f.severity.as_str(), "message": f.message, "waived": f.waiver.is_some()}))
                 .collect();
             json!({
                 "job": j.id,
@@ -168,13 +168,7 @@ fn text(inv: &Inventory, report: &Report, statuses: &[JobStatus<'_>], now: Times
         let _ = writeln!(out, "  judged     {judged}");
         let _ = writeln!(out, "  monitor    {}", j.monitor.as_deref().unwrap_or("none"));
         for f in findings_of(report, &j.id) {
-            let _ = writeln!(
-                out,
-                "  {:<9}  {} [{}]",
-                f.severity.as_str().to_uppercase(),
-                f.message,
-                f.check
-            );
+            let _ = writeln!(out, "  {}", shared::status_line(f));
         }
     }
     if statuses.is_empty() {

@@ -206,6 +206,17 @@ pub(crate) fn domain_report(inv: &Inventory, owner: &str, now: Timestamp) -> ops
     runner.run(inv, now)
 }
 
+/// A finding as a line of a status command (`backup status`, `job status`):
+/// severity, message and rule, and until when it is waived if it is (a
+/// waived finding does not count for `--fail-on`).
+pub(crate) fn status_line(f: &ops_core::Finding) -> String {
+    let mut line = format!("{:<9}  {} [{}]", f.severity.as_str().to_uppercase(), f.message, f.check);
+    if let Some(w) = &f.waiver {
+        line.push_str(&format!(" (waived until {} by {})", instant(w.expires), w.owner));
+    }
+    line
+}
+
 /// The value parser of `--at`, `--since` and other instants: RFC 3339, or a
 /// date (midnight UTC).
 pub(crate) fn parse_at(s: &str) -> Result<Timestamp, String> {

@@ -74,6 +74,7 @@ fn status_json() {
                     "findings": [{
                         "check": "job/missed-delivery",
                         "severity": "high",
+                        "waived": false,
                         "message": "job 'settlement-file': 3 scheduled deliveries in a row were missed, from 2026-11-20 03:00 UTC to 2026-11-22 03:00 UTC (1 ran without delivering, 1 empty, 1 late by up to 1h52m30s)"
                     }]
                 },
@@ -98,6 +99,7 @@ fn status_json() {
                     "findings": [{
                         "check": "job/missed-delivery",
                         "severity": "medium",
+                        "waived": false,
                         "message": "job 'stock-feed': the delivery scheduled at 2026-11-22 07:15 UTC (due by 2026-11-22 07:35 UTC) was missed: the delivery arrived 6m late"
                     }]
                 }
@@ -132,4 +134,61 @@ fn a_job_that_never_delivered_is_critical_and_an_unknown_job_field_is_an_input_e
         stderr(&bad)
     );
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A waived finding is shown but does not fail `job status` or `backup
+/// status`, as it does not fail `check`.
+#[test]
+fn status_commands_do_not_fail_on_waived_findings() {
+    let dir = common::temp_dir("job-waived");
+    let inv = dir.join("inv.yaml");
+    let text = "
+people: [{id: ana}]
+components: [{id: db, kind: database}]
+backup_policies:
+  - {id: db-nightly, protects: db, owner: ana, schedule: {cron: '0 2 * * *'}, monitor: m}
+jobs:
+  - {id: export, owner: ana, schedule: {cron: '0 2 * * *'}, deadline: 1h}
+job_runs:
+  - {job: export, started_at: 2026-11-21T02:00:00Z, status: success, size_bytes: 10, delivered_at: 2026-11-21T02:05:00Z}
+";
+    std::fs::write(&inv, text).unwrap();
+    let path = inv.to_str().unwrap();
+    let job = opsctl(&["job", "status", path, "--at", AT, "--fail-on", "medium"]);
+    assert_eq!(
+        job.status.code(),
+        Some(1),
+        "unmonitored (medium) and a missed night: {}",
+        stdout(&job)
+    );
+    let backup = opsctl(&["backup", "status", path, "--at", AT, "--fail-on", "high"]);
+    assert_eq!(backup.status.code(), Some(1), "{}", stdout(&backup));
+    let waive = |rule: &str, subject: &str| {
+        format!("  - {{rule: {rule}, subject: {subject}, reason: known, owner: ana, expires: 2027-01-01}}\n")
+    };
+    let mut waived = format!("{text}waivers:\n");
+    for (rule, subject) in [
+        ("job/unmonitored", "export"),
+        ("job/missed-delivery", "export"),
+        ("job/stale", "export"),
+        ("backup/stale", "db-nightly"),
+        ("backup/no-recent-drill", "db-nightly"),
+        ("backup/no-offsite-copy", "db-nightly"),
+    ] {
+        waived.push_str(&waive(rule, subject));
+    }
+    std::fs::write(&inv, waived).unwrap();
+    let job = opsctl(&["job", "status", path, "--at", AT, "--fail-on", "medium"]);
+    assert_eq!(job.status.code(), Some(0), "{}{}", stdout(&job), stderr(&job));
+    assert!(
+        stdout(&job).contains(
+            "  MEDIUM     no monitor watches the deliveries of job 'export' [job/unmonitored] \
+             (waived until 2027-01-01T00:00:00Z by ana)\n"
+        ),
+        "{}",
+        stdout(&job)
+    );
+    let backup = opsctl(&["backup", "status", path, "--at", AT, "--fail-on", "high"]);
+    assert_eq!(backup.status.code(), Some(0), "{}{}", stdout(&backup), stderr(&backup));
+    let _ = std::fs::remove_dir_all(&dir);
 }

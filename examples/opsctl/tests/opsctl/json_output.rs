@@ -353,7 +353,8 @@ fn backup_status_numbers_and_instants() {
         .unwrap()
         .iter()
         .map(|f| {
-            assert_eq!(f.as_object().unwrap().len(), 3, "check, severity, message: {f}");
+            assert_eq!(f.as_object().unwrap().len(), 4, "check, severity, message, waived: {f}");
+            assert_eq!(f["waived"], false);
             (f["check"].as_str().unwrap(), f["severity"].as_str().unwrap())
         })
         .collect();

@@ -37,7 +37,7 @@ pub(crate) fn run(args: &BackupStatusArgs) -> Result<u8> {
         AnalysisFormat::Json => shared::emit_json(None, &to_json(&inv, &report, &statuses, now))?,
         AnalysisFormat::Text => shared::emit(None, &text(&inv, &report, &statuses, now))?,
     }
-    Ok(u8::from(args.fail_on.is_reached_by(report.worst())))
+    Ok(u8::from(args.fail_on.is_reached_by(report.worst_counted())))
 }
 
 /// The findings about one policy or one of its runs (`policy@instant`).
@@ -69,7 +69,7 @@ fn to_json(inv: &Inventory, report: &Report, statuses: &[BackupStatus<'_>], now:
                 .collect();
             let findings: Vec<Value> = findings_of(report, &p.id)
                 .iter()
-                .map(|f| json!({"check": f.check, "severity": f.severity.as_str(), "message": f.message}))
+                .map(|f| json!({"check": f.check, "severity": f.severity.as_str(), "message": f.message, "waived": f.waiver.is_some()}))
                 .collect();
             json!({
                 "policy": p.id,
@@ -155,13 +155,7 @@ fn text(inv: &Inventory, report: &Report, statuses: &[BackupStatus<'_>], now: Ti
         );
         let _ = writeln!(out, "  monitor    {}", p.monitor.as_deref().unwrap_or("none"));
         for f in findings_of(report, &p.id) {
-            let _ = writeln!(
-                out,
-                "  {:<9}  {} [{}]",
-                f.severity.as_str().to_uppercase(),
-                f.message,
-                f.check
-            );
+            let _ = writeln!(out, "  {}", shared::status_line(f));
         }
     }
     for f in unprotected(report) {
