@@ -8,6 +8,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::controls::escape_controls;
+use super::markdown;
 use crate::Error;
 
 /// The findings of a JSON report (as [`write_json`](super::write_json)
@@ -154,9 +155,9 @@ impl ReportDiff {
                     out,
                     "| `{}` | {} | {} | {} |",
                     code(&c.check),
-                    cell(&c.message),
-                    cell(&c.old),
-                    cell(&c.new)
+                    markdown::escape(&c.message),
+                    markdown::escape(&c.old),
+                    markdown::escape(&c.new)
                 )?;
             }
             writeln!(out)?;
@@ -196,27 +197,13 @@ fn table<W: Write + ?Sized>(out: &mut W, title: &str, findings: &[Value]) -> io:
         writeln!(
             out,
             "| {} | `{}` | {} | {} |",
-            cell(&str_of(f, "severity")),
+            markdown::escape(&str_of(f, "severity")),
             code(&str_of(f, "check")),
-            cell(&str_of(f, "message")),
-            cell(&at)
+            markdown::escape(&str_of(f, "message")),
+            markdown::escape(&at)
         )?;
     }
     writeln!(out)
-}
-
-/// Text for a table cell: Markdown's inline syntax, pipes and line breaks
-/// escaped, and control and bidirectional characters.
-fn cell(text: &str) -> String {
-    let text = escape_controls(text);
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// Text for inside a code span in a table.

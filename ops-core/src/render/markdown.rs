@@ -69,9 +69,10 @@ pub fn write_markdown<W: Write + ?Sized>(report: &Report, out: &mut W) -> io::Re
     Ok(())
 }
 
-/// Escapes the characters Markdown would otherwise interpret inline, and
-/// control and bidirectional characters.
-fn escape(text: &str) -> String {
+/// Escapes the characters Markdown would otherwise interpret inline (pipes
+/// too, so the text stands in a table cell), and control and bidirectional
+/// characters.
+pub(super) fn escape(text: &str) -> String {
     let text = escape_controls(text);
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {

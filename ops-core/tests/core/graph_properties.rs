@@ -63,41 +63,11 @@ fn spec_up_to(max_n: usize) -> impl Strategy<Value = Spec> {
 }
 
 fn to_inventory(s: &Spec) -> Inventory {
-    let components: Vec<serde_json::Value> = s
-        .components
-        .iter()
-        .enumerate()
-        .map(|(i, (deps, rule, entry, domain))| {
-            let mut c = serde_json::json!({
-                "id": format!("c{i}"),
-                "entry": entry,
-                "depends_on": deps.iter().map(|d| format!("c{d}")).collect::<Vec<_>>(),
-            });
-            match rule {
-                Rule::All => {}
-                Rule::Any => c["requires"] = "any".into(),
-                Rule::AtLeast(k) => c["requires"] = serde_json::json!({"at_least": k}),
-            }
-            if let Some(d) = domain {
-                c["domains"] = serde_json::json!([format!("d{d}")]);
-            }
-            c
-        })
-        .collect();
-    let domains: Vec<serde_json::Value> = s
-        .domains
-        .iter()
-        .enumerate()
-        .map(|(i, parent)| {
-            let mut d = serde_json::json!({"id": format!("d{i}"), "kind": "zone"});
-            if let Some(p) = parent {
-                d["parent"] = format!("d{p}").into();
-            }
-            d
-        })
-        .collect();
-    let text = serde_json::json!({"components": components, "domains": domains}).to_string();
-    Inventory::from_text("random.json", Format::Json, &text).unwrap()
+    let plain = Fidelity {
+        logical: vec![false; s.components.len()],
+        replicas: vec![None; s.components.len()],
+    };
+    Inventory::from_text("random.json", Format::Json, &fidelity_json(s, &plain, true)).unwrap()
 }
 
 use ops_testkit::{domain_members, down_set as brute_down};
