@@ -462,3 +462,98 @@ pub fn extreme_json(shape: Extreme, n: usize) -> String {
     }
     out
 }
+
+/// An estate of product systems on a shared platform, about `n` components
+/// (replica instances included) in YAML, for pictures at scale: each system
+/// has a web entry point (tier 1 for every fourth system, tier 2 otherwise),
+/// an API with three replicas over zones `a`, `b` and `c`, services with two
+/// replicas, a cache, and a database (a single one in a zone, or, in every
+/// third system, a cluster of two in two zones); everything needs `dns`, the APIs `auth` (three replicas)
+/// and `kafka` (three replicas, two needed); `vault`, in zone `a`, backs
+/// `auth`. Every system lists its components (`systems[].components`).
+///
+/// ```
+/// use ops_core::synth::systems_yaml;
+/// use ops_core::{Format, Inventory};
+/// let inv = Inventory::from_text("estate.yaml", Format::Yaml, &systems_yaml(600, 1))?;
+/// assert!((560..=640).contains(&inv.components().len()));
+/// # Ok::<(), ops_core::Error>(())
+/// ```
+pub fn systems_yaml(n: usize, seed: u64) -> String {
+    const SERVICES: usize = 10;
+    // Components per system: web, api (+3 instances), cache, database
+    // (1, or a cluster and its 2 members), services (+2 instances each).
+    let per_system = 1 + 4 + 1 + 2 + 3 * SERVICES;
+    let systems = (n.saturating_sub(12) / per_system).max(1);
+    let mut rng = SplitMix64::new(seed);
+    let zones = ["a", "b", "c"];
+    let mut out = String::with_capacity(n * 120);
+    out.push_str("domains:\n  - {id: eu, kind: region}\n");
+    for z in zones {
+        let _ = writeln!(out, "  - {{id: {z}, kind: zone, parent: eu}}");
+    }
+    out.push_str(
+        "components:\n\
+         \x20 - {id: dns, kind: dns}\n\
+         \x20 - {id: vault, kind: service, domains: [a], depends_on: [dns]}\n\
+         \x20 - {id: auth, replicas: {count: 3, spread: [a, b, c]}, depends_on: [vault, dns]}\n\
+         \x20 - {id: kafka, kind: queue, replicas: {count: 3, min: 2, spread: [a, b, c]}, depends_on: [dns]}\n",
+    );
+    let mut system_lists = Vec::with_capacity(systems);
+    for s in 0..systems {
+        let p = format!("s{s}");
+        let zone = zones[s % 3];
+        let tier = if s % 4 == 0 { 1 } else { 2 };
+        let mut ids = vec![format!("{p}-web"), format!("{p}-api"), format!("{p}-cache"), format!("{p}-db")];
+        let mut api_deps = vec![format!("{p}-db"), format!("{p}-cache"), "auth".to_owned(), "kafka".to_owned()];
+        // Chains of up to five systems, each calling the one before.
+        if s % 5 != 0 {
+            api_deps.push(format!("s{}-api", s - 1));
+        }
+        let _ = writeln!(
+            out,
+            "  - {{id: {p}-web, entry: true, tier: {tier}, depends_on: [{p}-api, dns]}}"
+        );
+        for k in 0..SERVICES {
+            let svc = format!("{p}-svc{k}");
+            let needs_db = rng.next_u64() % 2 == 0;
+            let deps = if needs_db { format!("{p}-db, dns") } else { "dns".to_owned() };
+            let _ = writeln!(
+                out,
+                "  - {{id: {svc}, replicas: {{count: 2, spread: [{}, {}]}}, depends_on: [{deps}]}}",
+                zones[k % 3],
+                zones[(k + 1) % 3]
+            );
+            if rng.next_u64() % 3 == 0 {
+                api_deps.push(svc.clone());
+            }
+            ids.push(svc);
+        }
+        let _ = writeln!(
+            out,
+            "  - {{id: {p}-api, replicas: {{count: 3, spread: [a, b, c]}}, depends_on: [{}]}}",
+            api_deps.join(", ")
+        );
+        let _ = writeln!(out, "  - {{id: {p}-cache, kind: cache, domains: [{zone}], depends_on: [dns]}}");
+        if s % 3 == 2 {
+            let _ = writeln!(
+                out,
+                "  - {{id: {p}-db, kind: database, logical: true, requires: any, depends_on: [{p}-db-1, {p}-db-2]}}\n\
+                 \x20 - {{id: {p}-db-1, kind: database, domains: [{}]}}\n\
+                 \x20 - {{id: {p}-db-2, kind: database, domains: [{}]}}",
+                zones[s % 3],
+                zones[(s + 1) % 3]
+            );
+            ids.push(format!("{p}-db-1"));
+            ids.push(format!("{p}-db-2"));
+        } else {
+            let _ = writeln!(out, "  - {{id: {p}-db, kind: database, domains: [{zone}]}}");
+        }
+        system_lists.push((p, ids));
+    }
+    out.push_str("systems:\n  - {id: platform, components: [dns, vault, auth, kafka]}\n");
+    for (p, ids) in system_lists {
+        let _ = writeln!(out, "  - {{id: {p}, components: [{}]}}", ids.join(", "));
+    }
+    out
+}

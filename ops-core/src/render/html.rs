@@ -5,7 +5,8 @@ use std::collections::HashMap;
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
-use super::graph_svg::{Highlights, MAX_DRAWN_COMPONENTS, dependency_svg};
+use super::graph_svg::view_svg;
+use super::view::{GraphView, GroupBy, NodeKind, ViewContext, ViewOptions};
 use super::html_tables::{self, badge};
 use crate::markup::replace_forbidden;
 use crate::{Component, FailureAnalysis, Finding, Idx, Inventory, Report, Rule, Severity};
@@ -40,8 +41,69 @@ use crate::{Component, FailureAnalysis, Finding, Idx, Inventory, Report, Rule, S
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn to_html(inventory: &Inventory, report: &Report, entry: Option<Idx<Component>>) -> String {
+    let options = HtmlOptions {
+        entry,
+        ..HtmlOptions::default()
+    };
+    to_html_with(inventory, report, &options)
+}
+
+/// What the report's dependency graph section draws.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct HtmlOptions {
+    /// Draw this entry point's picture only: its cone, its single points of
+    /// failure and their failure paths.
+    pub entry: Option<Idx<Component>>,
+    /// With `entry`: how many dependency steps of its cone to draw.
+    pub depth: Option<usize>,
+    /// How components are grouped into boxes.
+    pub group_by: GroupBy,
+    /// Groups drawn expanded even with nothing that matters in them.
+    pub expand: Vec<String>,
+}
+
+impl HtmlOptions {
+    /// Focused on `entry`.
+    pub fn entry(mut self, entry: Option<Idx<Component>>) -> Self {
+        self.entry = entry;
+        self
+    }
+
+    /// Its cone drawn `depth` steps deep.
+    pub fn depth(mut self, depth: Option<usize>) -> Self {
+        self.depth = depth;
+        self
+    }
+
+    /// Grouped by `group_by`.
+    pub fn group_by(mut self, group_by: GroupBy) -> Self {
+        self.group_by = group_by;
+        self
+    }
+
+    /// With the groups named in `expand` expanded.
+    pub fn expand(mut self, expand: Vec<String>) -> Self {
+        self.expand = expand;
+        self
+    }
+}
+
+/// Entry points that get a picture of their own when the estate is too
+/// large for one: the first this many tier-1 entries (or entries, where
+/// none has tier 1). The others are named, for `--entry`.
+pub const MAX_ENTRY_PICTURES: usize = 24;
+
+/// [`to_html`] with the graph section drawn as `options` say: one picture of
+/// the estate when it fits (about 60 nodes, replicas and clusters folded),
+/// otherwise one picture per tier-1 entry point, each in a `<details>`
+/// element, the first open; each picture shows an entry's cone with groups
+/// that hold nothing on its failure paths collapsed into one node each.
+pub fn to_html_with(inventory: &Inventory, report: &Report, options: &HtmlOptions) -> String {
     let analysis = FailureAnalysis::new(inventory);
-    let selected = entry.or_else(|| analysis.spofs().entries().first().map(|e| e.entry));
+    let ctx = ViewContext::new(&analysis);
+    let entry = options.entry;
+    let selected = entry.or_else(|| ctx.spofs().entries().first().map(|e| e.entry));
     let at = report.evaluated_at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
     let backups = html_tables::backups(inventory, report);
     let access = html_tables::access(inventory, report.evaluated_at);
@@ -96,7 +158,7 @@ pub fn to_html(inventory: &Inventory, report: &Report, entry: Option<Idx<Compone
                     "\n"
                     (summary(report))
                     (findings(report))
-                    (graph(inventory, &analysis, selected))
+                    (graph(inventory, &ctx, options, selected))
                     @for section in [backups, access, incidents].into_iter().flatten() { (section) }
                 }
                 "\n"
@@ -207,11 +269,72 @@ fn kind_name(kind: crate::EntityKind) -> String {
     }
 }
 
-fn graph(inv: &Inventory, analysis: &FailureAnalysis<'_>, selected: Option<Idx<Component>>) -> Markup {
-    let highlights = Highlights::new(analysis, selected);
-    let spofs = analysis.spofs();
-    let domains = analysis.domain_spofs();
-    let rows = spofs.entries().iter().zip(&domains).map(|(rec, dom)| {
+/// The pictures of the graph section: one of the whole estate when it
+/// fits, else one per tier-1 entry point.
+fn pictures(ctx: &ViewContext<'_>, options: &HtmlOptions, selected: Option<Idx<Component>>) -> (Vec<GraphView>, usize) {
+    let inv = ctx.inventory();
+    let view_options = |entry: Option<Idx<Component>>| {
+        let mut o = ViewOptions::default();
+        o.entry = entry;
+        o.highlight = selected;
+        o.depth = options.depth;
+        o.group_by = options.group_by;
+        o.expand = options.expand.clone();
+        o
+    };
+    if let Some(entry) = options.entry {
+        return (vec![ctx.view(&view_options(Some(entry)))], 0);
+    }
+    let whole = ctx.view(&view_options(None));
+    let complete = whole
+        .nodes
+        .iter()
+        .all(|v| matches!(v.kind, NodeKind::Component | NodeKind::Cluster));
+    if complete || inv.components().is_empty() {
+        return (vec![whole], 0);
+    }
+    let entries: Vec<Idx<Component>> = ctx.spofs().entries().iter().map(|e| e.entry).collect();
+    let tier1: Vec<Idx<Component>> = entries
+        .iter()
+        .copied()
+        .filter(|&e| inv.component(e).tier == Some(1))
+        .collect();
+    let mut chosen = if tier1.is_empty() { entries } else { tier1 };
+    let more = chosen.len().saturating_sub(MAX_ENTRY_PICTURES);
+    chosen.truncate(MAX_ENTRY_PICTURES);
+    (chosen.into_iter().map(|e| ctx.view(&view_options(Some(e)))).collect(), more)
+}
+
+fn picture(inv: &Inventory, view: &GraphView) -> Markup {
+    let collapsed = view.nodes.iter().filter(|v| matches!(v.kind, NodeKind::Group | NodeKind::More)).count();
+    html! {
+        @if collapsed > 0 || view.untraced_failures > 0 {
+            p.legend {
+                @if collapsed > 0 {
+                    (view.scope) " components, grouped by " (view.group_by.as_str())
+                    "; dashed double boxes stand for several components (groups with nothing on a failure path, \
+                     or the rest of a group). " code { "--group NAME" } " expands a group, "
+                    code { "--entry ID" } " focuses on one entry point."
+                }
+                @if view.untraced_failures > 0 {
+                    " The failure paths of " (view.untraced_failures) " more single points of failure are not traced."
+                }
+            }
+            "\n"
+        }
+        div.graph { "\n" (view_svg(inv, view)) } "\n"
+    }
+}
+
+fn graph(
+    inv: &Inventory,
+    ctx: &ViewContext<'_>,
+    options: &HtmlOptions,
+    selected: Option<Idx<Component>>,
+) -> Markup {
+    let spofs = ctx.spofs();
+    let domains = ctx.domain_spofs();
+    let rows = spofs.entries().iter().zip(domains).map(|(rec, dom)| {
         let mut ids: Vec<&str> = rec.spofs.iter().map(|&c| inv.component(c).id.as_str()).collect();
         ids.sort_unstable();
         let mut ds: Vec<&str> = dom.domains.iter().map(|&d| inv.domain(d).id.as_str()).collect();
@@ -227,28 +350,50 @@ fn graph(inv: &Inventory, analysis: &FailureAnalysis<'_>, selected: Option<Idx<C
             @if more > 0 { " and " (more) " more" }
         }
     };
+    let (views, more) = pictures(ctx, options, selected);
+    let per_entry = views.len() > 1 || views.first().is_some_and(|v| v.entry.is_some());
+    let spof_count = |e: Idx<Component>| spofs.entries().iter().find(|r| r.entry == e).map_or(0, |r| r.spofs.len());
     html! {
         section id="graph" {
             "\n" h2 { "Dependency graph" } "\n"
             p {
                 "Arrows point from a component to what it depends on; bold boxes are entry points, dashed arrows \
-                 close a cycle. " span.key.spof { "Red" } ": a single point of failure of some entry point."
-                @if let Some(e) = selected {
+                 close a cycle, dashed boxes are logical (they fail only through what they depend on), ×N counts \
+                 replicas folded into one node or dependencies bundled into one arrow. "
+                span.key.spof { "Red" } ": a single point of failure."
+                @if let Some(e) = selected.filter(|_| !per_entry) {
                     " " span.key.path { "Orange" } ": how each single point of failure of "
                     strong { (inv.component(e).id) } " takes it down (components and domains)."
                 }
+                @if per_entry {
+                    " " span.key.path { "Orange" } ": how each single point of failure of the entry point takes it down."
+                }
             }
             "\n"
-            @match dependency_svg(inv, &highlights, selected) {
-                Some(svg) => { div.graph { "\n" (svg) } "\n" }
-                None => {
-                    p {
-                        (inv.components().len()) " components are too many to draw here (the limit is "
-                        (MAX_DRAWN_COMPONENTS) "); " code { "opsctl graph" }
-                        " exports the graph for Graphviz or Mermaid."
+            @if per_entry && views.len() > 1 {
+                p { (inv.components().len()) " components are too many for one picture: one per "
+                    @if views.iter().any(|v| v.entry.is_some_and(|e| inv.component(e).tier == Some(1))) { "tier-1 " }
+                    "entry point." }
+                "\n"
+            }
+            @for (k, view) in views.iter().enumerate() {
+                @match view.entry.filter(|_| views.len() > 1) {
+                    Some(e) => {
+                        details.picture open[k == 0] {
+                            summary {
+                                code { (inv.component(e).id) } " — "
+                                (count(spof_count(e), "single point of failure", "single points of failure"))
+                            }
+                            "\n" (picture(inv, view))
+                        }
+                        "\n"
                     }
-                    "\n"
+                    None => { (picture(inv, view)) }
                 }
+            }
+            @if more > 0 {
+                p { (more) " more entry points have no picture here; " code { "opsctl report --entry ID" } " draws one." }
+                "\n"
             }
             table.spofs {
                 "\n"
@@ -401,6 +546,12 @@ svg .node.spof rect{fill:#ffebe9;stroke:var(--high);stroke-width:2.5}
 svg .node.spof text{fill:#a40e26;font-weight:600}
 svg .node.selected rect{stroke-width:3.5}
 svg .node.logical rect{stroke-dasharray:5 4}
+svg .node.group rect,svg .node.more rect{fill:var(--soft);stroke-dasharray:2 3;stroke-width:2}
+svg .node.cluster rect{stroke-width:2}
+svg .group-box rect{fill:none;stroke:#afb8c1;stroke-width:1.2}
+svg .group-box text{font:12px ui-sans-serif,system-ui,sans-serif;fill:var(--muted)}
+svg text.count{font:11px ui-sans-serif,system-ui,sans-serif;fill:var(--muted)}
+details.picture{margin:8px 0}details.picture>summary{cursor:pointer;padding:4px 0}
 svg .edge{fill:none;stroke:#8c959f;stroke-width:1.3}
 svg .edge.cycle{stroke-dasharray:5 4}
 svg .edge.on-path{stroke:var(--path);stroke-width:3}
@@ -647,12 +798,21 @@ mod size_tests {
     }
 
     #[test]
-    fn the_largest_drawn_graph_is_drawn() {
-        let json = generate_json(super::MAX_DRAWN_COMPONENTS, 7, Rules::Mixed);
+    fn a_large_estate_gets_a_bounded_picture_per_entry() {
+        let json = generate_json(600, 7, Rules::Mixed);
         let inv = Inventory::from_text("estate.json", Format::Json, &json).unwrap();
         let report = Runner::with_builtin_checks().run(&inv, "2026-11-22T09:00:00Z".parse().unwrap());
         let html = super::to_html(&inv, &report, None);
-        assert_eq!(html.matches("<svg").count(), 1);
-        assert_eq!(html.matches(" data-id=").count(), super::MAX_DRAWN_COMPONENTS);
+        let entries = inv.components().iter().filter(|c| c.entry).count();
+        let pictures = html.matches("<svg").count();
+        assert_eq!(pictures, entries.min(super::MAX_ENTRY_PICTURES), "{entries} entries");
+        assert_eq!(html.matches("<details class=\"picture\"").count(), pictures);
+        assert_eq!(html.matches("<details class=\"picture\" open>").count(), 1);
+        for svg in html.split("<svg").skip(1) {
+            let svg = &svg[..svg.find("</svg>").unwrap()];
+            let nodes = svg.matches("<g class=\"node").count();
+            assert!(nodes <= crate::render::view::DEFAULT_MAX_NODES, "{nodes} nodes");
+            assert!(svg.contains(" selected"));
+        }
     }
 }

@@ -104,6 +104,33 @@ pub struct Layout {
 /// assert_eq!(layout.edges[2].points.len(), 3); // 0 -> 2 bends once, in layer 1
 /// ```
 pub fn layered_layout(widths: &[f64], edges: &[(usize, usize)], spacing: Spacing) -> Layout {
+    let sizes: Vec<(f64, f64)> = widths.iter().map(|&w| (w, spacing.node_height)).collect();
+    layered_layout_sized(&sizes, edges, spacing, None)
+}
+
+/// Like [`layered_layout`], with a width and a height per node (a node may
+/// be a box drawn around a drawing of its own), and, with `max_row_width`,
+/// layers wider than that wrapped into several rows, so that a graph with
+/// many nodes side by side grows downwards instead of off the screen. A
+/// layer's height is that of its tallest node; boxes are aligned at the top.
+///
+/// ```
+/// use ops_core::render::{Spacing, layered_layout_sized};
+/// // Ten leaves under one root, at most about four per row.
+/// let sizes = vec![(60.0, 36.0); 11];
+/// let edges: Vec<(usize, usize)> = (1..11).map(|i| (0, i)).collect();
+/// let layout = layered_layout_sized(&sizes, &edges, Spacing::default(), Some(340.0));
+/// assert!(layout.width <= 340.0 + 2.0 * Spacing::default().margin);
+/// assert_eq!(layout.nodes.iter().map(|n| n.layer).max(), Some(3));
+/// ```
+pub fn layered_layout_sized(
+    sizes: &[(f64, f64)],
+    edges: &[(usize, usize)],
+    spacing: Spacing,
+    max_row_width: Option<f64>,
+) -> Layout {
+    let widths: Vec<f64> = sizes.iter().map(|s| s.0).collect();
+    let heights: Vec<f64> = sizes.iter().map(|s| s.1).collect();
     let n = widths.len();
     let valid: Vec<(usize, usize, usize)> = edges
         .iter()
@@ -118,11 +145,42 @@ pub fn layered_layout(widths: &[f64], edges: &[(usize, usize)], spacing: Spacing
         .zip(&reversed)
         .map(|(&(i, a, b), &r)| if r { (i, b, a, true) } else { (i, a, b, false) })
         .collect();
-    let layer = layers(n, &dag);
-    let mut graph = Layered::new(widths, &layer, &dag);
+    let mut layer = layers(n, &dag);
+    if let Some(max) = max_row_width {
+        layer = wrap_rows(&layer, &widths, spacing.node_gap, max);
+    }
+    let mut graph = Layered::new(&widths, &heights, &layer, &dag);
     graph.reduce_crossings();
     graph.assign_x(spacing);
     graph.finish(spacing, edges.len())
+}
+
+/// Splits every layer whose boxes, side by side, are wider than `max` into
+/// rows that are not (a box wider than `max` gets a row of its own), in
+/// node order. Edges still point downwards: a layer's rows all come before
+/// the next layer's, and no edge joins two nodes of one layer.
+fn wrap_rows(layer: &[usize], widths: &[f64], gap: f64, max: f64) -> Vec<usize> {
+    let depth = layer.iter().max().map_or(0, |m| m + 1);
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); depth];
+    for (v, &l) in layer.iter().enumerate() {
+        members[l].push(v);
+    }
+    let mut out = vec![0usize; layer.len()];
+    let mut row = 0usize;
+    for nodes in members {
+        let mut used = 0.0;
+        for v in nodes {
+            let w = widths[v] + gap;
+            if used > 0.0 && used + w > max {
+                row += 1;
+                used = 0.0;
+            }
+            out[v] = row;
+            used += w;
+        }
+        row += 1;
+    }
+    out
 }
 
 /// Marks the edges that close a cycle: those leading back to a node on the
@@ -204,6 +262,8 @@ fn layers(n: usize, dag: &[(usize, usize, usize, bool)]) -> Vec<usize> {
 struct Layered {
     /// Width of every vertex (dummies have width 0).
     width: Vec<f64>,
+    /// Height of every vertex (dummies have height 0).
+    height: Vec<f64>,
     layer: Vec<usize>,
     /// Vertices of each layer, in order.
     order: Vec<Vec<usize>>,
@@ -217,8 +277,9 @@ struct Layered {
 }
 
 impl Layered {
-    fn new(widths: &[f64], layer: &[usize], dag: &[(usize, usize, usize, bool)]) -> Layered {
+    fn new(widths: &[f64], heights: &[f64], layer: &[usize], dag: &[(usize, usize, usize, bool)]) -> Layered {
         let mut width = widths.to_vec();
+        let mut height = heights.to_vec();
         let mut layer = layer.to_vec();
         let mut up: Vec<Vec<usize>> = vec![Vec::new(); widths.len()];
         let mut down: Vec<Vec<usize>> = vec![Vec::new(); widths.len()];
@@ -228,6 +289,7 @@ impl Layered {
             for l in layer[a] + 1..layer[b] {
                 let d = width.len();
                 width.push(0.0);
+                height.push(0.0);
                 layer.push(l);
                 up.push(Vec::new());
                 down.push(Vec::new());
@@ -262,6 +324,7 @@ impl Layered {
         Layered {
             real: widths.len(),
             width,
+            height,
             layer,
             order,
             up,
@@ -394,13 +457,32 @@ impl Layered {
             .map(|v| self.x[v] - self.width[v] / 2.0)
             .fold(f64::INFINITY, f64::min);
         let shift = if left.is_finite() { spacing.margin - left } else { 0.0 };
-        let top = |l: usize| spacing.margin + l as f64 * spacing.layer_gap;
+        // Each layer as tall as its tallest box; a layer of routing points
+        // only is half a box high. The gap between layers stays the same.
+        let depth = self.order.len();
+        let mut row_height = vec![0.0f64; depth];
+        for v in 0..self.real {
+            row_height[self.layer[v]] = row_height[self.layer[v]].max(self.height[v]);
+        }
+        for h in &mut row_height {
+            if *h == 0.0 {
+                *h = spacing.node_height / 2.0;
+            }
+        }
+        let gap = (spacing.layer_gap - spacing.node_height).max(0.0);
+        let mut tops = Vec::with_capacity(depth);
+        let mut at = spacing.margin;
+        for h in &row_height {
+            tops.push(at);
+            at += h + gap;
+        }
+        let top = |l: usize| tops[l];
         let nodes: Vec<Placed> = (0..self.real)
             .map(|v| Placed {
                 x: self.x[v] + shift - self.width[v] / 2.0,
                 y: top(self.layer[v]),
                 width: self.width[v],
-                height: spacing.node_height,
+                height: self.height[v],
                 layer: self.layer[v],
             })
             .collect();
@@ -420,11 +502,11 @@ impl Layered {
                 let x = self.x[v] + shift;
                 let y = top(self.layer[v]);
                 if k == 0 {
-                    points.push((x, y + spacing.node_height));
+                    points.push((x, y + self.height[v]));
                 } else if k == chain.len() - 1 {
                     points.push((x, y));
                 } else {
-                    points.push((x, y + spacing.node_height / 2.0));
+                    points.push((x, y + row_height[self.layer[v]] / 2.0));
                 }
             }
             if *reversed {
@@ -436,7 +518,6 @@ impl Layered {
                 reversed: *reversed,
             };
         }
-        let depth = self.order.len();
         Layout {
             nodes,
             edges,
@@ -444,7 +525,7 @@ impl Layered {
             height: if depth == 0 {
                 2.0 * spacing.margin
             } else {
-                top(depth - 1) + spacing.node_height + spacing.margin
+                top(depth - 1) + row_height[depth - 1] + spacing.margin
             },
         }
     }
@@ -537,6 +618,7 @@ mod tests {
         let layout = layered_layout(&[30.0; 6], &edges, Spacing::default());
         let mut g = Layered::new(
             &[30.0; 6],
+            &[36.0; 6],
             &[0, 0, 1, 1, 1, 1],
             &edges
                 .iter()

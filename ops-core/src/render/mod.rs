@@ -14,12 +14,13 @@ mod json;
 mod layout;
 mod markdown;
 mod sarif;
+pub mod view;
 
 pub use controls::{escape_controls, is_unsafe};
 pub use diff::{ReportDiff, SeverityChange, baseline_fingerprints};
-pub use html::to_html;
+pub use html::{HtmlOptions, MAX_ENTRY_PICTURES, to_html, to_html_with};
 pub use json::{JSON_FORMAT_VERSION, to_json, write_json};
-pub use layout::{Layout, Placed, Routed, Spacing, layered_layout};
+pub use layout::{Layout, Placed, Routed, Spacing, layered_layout, layered_layout_sized};
 pub use markdown::{to_markdown, write_markdown};
 pub use sarif::{
     SARIF_FINGERPRINT_KEY, SARIF_INVALID_RULE, SARIF_MAX_RESULT_BYTES, SARIF_MAX_RESULTS, problems_to_sarif, to_sarif,

@@ -18,6 +18,7 @@ mod import;
 mod incidents;
 mod jobs;
 mod mef;
+mod pictures;
 mod model_fidelity;
 mod render_output;
 mod restic_retention;

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 use ops_core::{Runner, render};
 
+use crate::shared::picture::{self, PictureArgs};
 use crate::shared::{self, Inputs, parse_at, write::atomic_write};
 
 /// Arguments of `opsctl report`.
@@ -15,9 +16,13 @@ pub(crate) struct ReportArgs {
     /// Write the HTML page to FILE (atomically).
     #[arg(long, value_name = "FILE", required = true)]
     pub(crate) html: PathBuf,
-    /// Highlight this entry point's failure paths (default: the first entry point).
+    /// Draw only this entry point: what it depends on, its single points
+    /// of failure and their failure paths. Without it: the whole estate when
+    /// it fits one picture, else one picture per tier-1 entry point.
     #[arg(long, value_name = "ID")]
     pub(crate) entry: Option<String>,
+    #[command(flatten)]
+    pub(crate) picture: PictureArgs,
     /// Evaluate as of this instant (RFC 3339) instead of now.
     #[arg(long, value_name = "INSTANT", value_parser = parse_at)]
     pub(crate) at: Option<ops_core::Timestamp>,
@@ -28,12 +33,13 @@ pub(crate) struct ReportArgs {
 pub(crate) fn run(args: &ReportArgs) -> Result<u8> {
     let now = shared::at_or_now(args.at);
     let inv = shared::load_at(&args.inputs, now)?;
-    let selected = args
-        .entry
-        .as_deref()
-        .map(|id| shared::entry_point(&inv, id))
-        .transpose()?;
+    let selected = picture::entry(&inv, args.entry.as_deref())?;
     let report = Runner::with_builtin_checks().run(&inv, now);
-    atomic_write(&args.html, render::to_html(&inv, &report, selected).as_bytes())?;
+    let options = render::HtmlOptions::default()
+        .entry(selected)
+        .depth(args.picture.depth)
+        .group_by(args.picture.group_by.group_by())
+        .expand(args.picture.groups.clone());
+    atomic_write(&args.html, render::to_html_with(&inv, &report, &options).as_bytes())?;
     Ok(0)
 }

@@ -6,6 +6,7 @@
 
 pub(crate) mod color;
 pub(crate) mod config;
+pub(crate) mod picture;
 pub(crate) mod plugins;
 pub(crate) mod write;
 
