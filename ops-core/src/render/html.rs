@@ -211,6 +211,10 @@ fn summary(report: &Report) -> Markup {
 
 fn findings(report: &Report) -> Markup {
     let rules: HashMap<&str, &Rule> = report.rules.iter().map(|r| (r.id(), r)).collect();
+    // Each rule's explanation once, with its first finding (in the order
+    // of the page); later findings link to it, so the page grows by a
+    // line per finding, not by an explanation.
+    let mut explained = std::collections::HashSet::new();
     html! {
         section id="findings" {
             "\n" h2 { "Findings" } "\n"
@@ -222,7 +226,10 @@ fn findings(report: &Report) -> Markup {
                         (badge(severity)) " " (of.len()) " finding" @if of.len() != 1 { "s" }
                     }
                     "\n"
-                    @for f in of { (finding(f, rules.get(f.check.as_str()).copied())) }
+                    @for f in of {
+                        @let rule = rules.get(f.check.as_str()).copied();
+                        (finding(f, rule, rule.is_some_and(|r| explained.insert(r.id()))))
+                    }
                 }
             }
         }
@@ -230,7 +237,8 @@ fn findings(report: &Report) -> Markup {
     }
 }
 
-fn finding(f: &Finding, rule: Option<&Rule>) -> Markup {
+/// One finding; with `explain`, its rule's explanation, else a link to it.
+fn finding(f: &Finding, rule: Option<&Rule>, explain: bool) -> Markup {
     html! {
         article class={ "finding sev-" (f.severity.as_str()) } {
             "\n"
@@ -250,9 +258,13 @@ fn finding(f: &Finding, rule: Option<&Rule>) -> Markup {
                 p.remediation { strong { "Fix:" } " " (inline(r)) } "\n"
             }
             @if let Some(rule) = rule {
-                details.explanation {
-                    summary { "About " code { (rule.id()) } ": " (rule.summary()) } "\n"
-                    (markdown(rule.explanation()))
+                @if explain {
+                    details.explanation id={ "rule-" (rule.id()) } {
+                        summary { "About " code { (rule.id()) } ": " (rule.summary()) } "\n"
+                        (markdown(rule.explanation()))
+                    }
+                } @else {
+                    p.about { "About " a href={ "#rule-" (rule.id()) } { code { (rule.id()) } } ": " (rule.summary()) }
                 }
                 "\n"
             }

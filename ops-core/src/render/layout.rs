@@ -151,7 +151,7 @@ pub fn layered_layout_sized(
     }
     let mut graph = Layered::new(&widths, &heights, &layer, &dag);
     graph.reduce_crossings();
-    graph.assign_x(spacing);
+    graph.assign_x(spacing, max_row_width);
     graph.finish(spacing, edges.len())
 }
 
@@ -412,8 +412,18 @@ impl Layered {
     /// Horizontal centres: pack each layer, then alternately pull every layer
     /// towards the mean of its neighbours above or below, keeping order and
     /// gaps (a least-squares fit solved exactly by pooling adjacent violators).
-    fn assign_x(&mut self, spacing: Spacing) {
-        let gap = |s: &Self, a: usize, b: usize| (s.width[a] + s.width[b]) / 2.0 + spacing.node_gap;
+    fn assign_x(&mut self, spacing: Spacing, bound: Option<f64>) {
+        // Routing points (dummies) of long edges may run close together;
+        // boxes keep the full gap from each other.
+        let gap = |s: &Self, a: usize, b: usize| {
+            let (ra, rb) = (a < s.real, b < s.real);
+            let between = match (ra, rb) {
+                (true, true) => spacing.node_gap,
+                (false, false) => spacing.node_gap / 4.0,
+                _ => spacing.node_gap / 2.0,
+            };
+            (s.width[a] + s.width[b]) / 2.0 + between
+        };
         for row in &self.order {
             let mut at = 0.0;
             for (i, &v) in row.iter().enumerate() {
@@ -448,6 +458,47 @@ impl Layered {
                 for (v, x) in row.iter().zip(fit_in_order(&desired, &gaps)) {
                     self.x[*v] = x;
                 }
+                if let Some(width) = bound {
+                    self.keep_within(l, width, &gap);
+                }
+            }
+        }
+        if let Some(width) = bound {
+            for l in 0..self.order.len() {
+                self.keep_within(l, width, &gap);
+            }
+        }
+    }
+
+    /// Shifts layer `l` into `[0, width]`; a layer spread wider than that is
+    /// packed with the least gaps first, and starts at 0 if still wider:
+    /// pulling rows towards their neighbours must not make the drawing
+    /// wider than its widest packed row.
+    fn keep_within(&mut self, l: usize, width: f64, gap: &dyn Fn(&Self, usize, usize) -> f64) {
+        let row = self.order[l].clone();
+        let (Some(&first), Some(&last)) = (row.first(), row.last()) else {
+            return;
+        };
+        let extent = |s: &Self| (s.x[first] - s.width[first] / 2.0, s.x[last] + s.width[last] / 2.0);
+        if extent(self).1 - extent(self).0 > width {
+            let mut at = self.x[first];
+            for pair in row.windows(2) {
+                at += gap(self, pair[0], pair[1]);
+                self.x[pair[1]] = at;
+            }
+        }
+        let (left, right) = extent(self);
+        let row = &self.order[l];
+        let shift = if right - left > width || left < 0.0 {
+            -left
+        } else if right > width {
+            width - right
+        } else {
+            0.0
+        };
+        if shift != 0.0 {
+            for &v in row {
+                self.x[v] += shift;
             }
         }
     }

@@ -79,20 +79,23 @@ fn assert_self_contained(html: &str) {
 fn example_report_is_complete_and_self_contained() {
     let dir = artifacts();
     let html_path = dir.join("report.html");
-    let html = write_report(
-        Path::new("examples/inventories/startup"),
-        &html_path,
-        &["--entry", "storefront"],
-    );
+    // The whole estate fits one picture: every component is drawn.
+    let html = write_report(Path::new("examples/inventories/startup"), &html_path, &[]);
     assert_self_contained(&html);
 
     let inv = Inventory::load(&[root().join("examples/inventories/startup")]).unwrap();
     let report = Runner::with_builtin_checks().run(&inv, AT.parse().unwrap());
     assert_eq!(html.matches("<article class=\"finding ").count(), report.findings.len());
+    // Each rule's explanation once, with its first finding; the others link to it.
+    let rules: std::collections::BTreeSet<&str> = report.findings.iter().map(|f| f.check.as_str()).collect();
+    assert_eq!(html.matches("<details class=\"explanation\" id=\"rule-").count(), rules.len());
     assert_eq!(
-        html.matches("<details class=\"explanation\">").count(),
-        report.findings.len()
+        html.matches("<p class=\"about\">About <a href=\"#rule-").count(),
+        report.findings.len() - rules.len()
     );
+    for rule in &rules {
+        assert_eq!(html.matches(&format!(" id=\"rule-{rule}\"")).count(), 1, "{rule}");
+    }
     assert_eq!(
         html.matches("<p class=\"remediation\">").count(),
         report.findings.iter().filter(|f| f.remediation.is_some()).count()
@@ -388,10 +391,14 @@ fn renders_in_headless_chromium() {
         "remediations",
         report.findings.iter().filter(|f| f.remediation.is_some()).count() as u64,
     );
-    expect("explanations", n);
+    let rules: std::collections::BTreeSet<&str> = report.findings.iter().map(|f| f.check.as_str()).collect();
+    expect("explanations", rules.len() as u64);
     expect("graph", 1);
-    expect("nodes", inv.components().len() as u64);
-    expect("spof_nodes", 6);
+    // Focused on storefront: its cone of 8 of the 14 components, its 5
+    // single points of failure red (the sixth is the admin site's alone).
+    assert_eq!(inv.components().len(), 14);
+    expect("nodes", 8);
+    expect("spof_nodes", 5);
     expect("spof_table", 1);
     expect("backups", 1);
     expect("access", 1);
@@ -521,12 +528,117 @@ fn hostile_report_strings_are_text_in_chromium() {
             format!("db — {PAYLOAD} (service); single point of failure")
         ])
     );
-    // Every finding is a whole article in the findings section, each with its
-    // explanation: no </details> or </script> in the text closed anything.
+    // Every finding is a whole article in the findings section, the first of
+    // each rule with its explanation: no </details> or </script> in the text
+    // closed anything.
     let n = report.findings.len() as u64;
+    let rules = report.findings.iter().map(|f| f.check.as_str()).collect::<std::collections::BTreeSet<_>>();
     assert_eq!(
         (r["findings"].as_u64(), r["explanations"].as_u64()),
-        (Some(n), Some(n)),
+        (Some(n), Some(rules.len() as u64)),
         "{r}"
     );
+}
+
+/// The largest page each estate size may give (bytes): the pictures are
+/// bounded, and every table cuts its lists.
+const SCALE_PAGE_LIMITS: [(usize, usize); 3] = [(50, 250_000), (600, 1_000_000), (5_000, 4_500_000)];
+
+/// Reports of estates of 50, 600 and 5,000 components (ops_core::synth's
+/// systems estate) in headless Chromium, every picture opened: each picture
+/// renders, is no wider than the window, shows its single points of failure
+/// red, and no two node boxes intersect. A screenshot of each page is kept
+/// (`CARGO_TARGET_TMPDIR/report-html/scale-N.png`).
+#[test]
+fn pictures_at_scale_render_readably_in_chromium() {
+    let Some(browser) = chromium() else { return };
+    let dir = artifacts().join("scale");
+    std::fs::create_dir_all(&dir).unwrap();
+    for (n, limit) in SCALE_PAGE_LIMITS {
+        let estate = dir.join(format!("estate-{n}.yaml"));
+        std::fs::write(&estate, ops_core::synth::systems_yaml(n, 7)).unwrap();
+        let page = dir.join(format!("scale-{n}.html"));
+        let html = write_report(&estate, &page, &[]);
+        assert!(html.len() <= limit, "{n}: {} bytes, over {limit}", html.len());
+        assert_self_contained(&html);
+        let inv = Inventory::load(&[&estate]).unwrap();
+        let tier1 = inv.components().iter().filter(|c| c.entry && c.tier == Some(1)).count();
+        let pictures = html.matches("<svg").count();
+        if n <= 60 {
+            assert_eq!(pictures, 1, "{n}: one picture of the whole estate");
+        } else {
+            assert_eq!(pictures, tier1.min(render::MAX_ENTRY_PICTURES), "{n}: one per tier-1 entry");
+        }
+
+        let probe = dir.join(format!("scale-{n}-probe.html"));
+        with_probe(
+            &html,
+            &probe,
+            r#"
+  for (const d of document.querySelectorAll('details.picture')) d.open = true;
+  const red = getComputedStyle(document.documentElement).getPropertyValue('--high').trim();
+  out.pictures = [];
+  for (const svg of document.querySelectorAll('#graph svg.dependency-graph')) {
+    const boxes = [];
+    let visible = 0, spofs = 0, spofs_red = 0;
+    for (const g of svg.querySelectorAll('.node')) {
+      const rect = g.querySelector('rect');
+      const r = rect.getBoundingClientRect();
+      if (r.width > 0 && r.height > 0) visible++;
+      boxes.push([g.dataset.id, r.left, r.top, r.right, r.bottom]);
+      if (g.classList.contains('spof')) {
+        spofs++;
+        const stroke = getComputedStyle(rect).stroke;
+        const probe = document.createElement('div');
+        probe.style.color = red;
+        document.body.appendChild(probe);
+        if (stroke === getComputedStyle(probe).color) spofs_red++;
+        probe.remove();
+      }
+    }
+    const overlaps = [];
+    for (let i = 0; i < boxes.length; i++)
+      for (let j = i + 1; j < boxes.length; j++) {
+        const a = boxes[i], b = boxes[j];
+        if (a[1] < b[3] && b[1] < a[3] && a[2] < b[4] && b[2] < a[4]) overlaps.push(a[0] + ' / ' + b[0]);
+      }
+    out.pictures.push({nodes: boxes.length, visible, spofs, spofs_red, overlaps,
+      width: svg.getBoundingClientRect().width});
+  }
+  out.height = document.documentElement.scrollHeight;"#,
+        );
+        let dom = run_chromium(
+            &browser,
+            &probe,
+            &["--window-size=1400,1000".to_owned(), "--dump-dom".to_owned()],
+        );
+        let r = probe_results(&dom);
+        let shown = r["pictures"].as_array().unwrap();
+        assert_eq!(shown.len(), pictures, "{n}: {r}");
+        for p in shown {
+            let nodes = p["nodes"].as_u64().unwrap();
+            assert!(nodes > 0 && nodes <= ops_core::render::view::DEFAULT_MAX_NODES as u64, "{n}: {p}");
+            assert_eq!(p["visible"], nodes, "{n}: every node box is drawn: {p}");
+            assert!(p["spofs"].as_u64().unwrap() > 0, "{n}: {p}");
+            assert_eq!(p["spofs_red"], p["spofs"], "{n}: single points of failure are red: {p}");
+            assert_eq!(p["overlaps"], serde_json::json!([]), "{n}: {p}");
+            assert!(p["width"].as_f64().unwrap() <= 1_300.0, "{n}: fits the window: {p}");
+        }
+        assert_eq!(r["scripts"], 1, "only the probe runs");
+
+        let height = r["height"].as_u64().unwrap().clamp(600, 16_000);
+        let shot = dir.join(format!("scale-{n}.png"));
+        let _ = std::fs::remove_file(&shot);
+        run_chromium(
+            &browser,
+            &probe,
+            &[
+                format!("--window-size=1400,{height}"),
+                format!("--screenshot={}", shot.display()),
+            ],
+        );
+        let png = std::fs::read(&shot).expect("a screenshot");
+        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+        eprintln!("{n} components: {} bytes, {pictures} pictures, screenshot {}", html.len(), shot.display());
+    }
 }
