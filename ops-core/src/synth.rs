@@ -504,8 +504,18 @@ pub fn systems_yaml(n: usize, seed: u64) -> String {
         let p = format!("s{s}");
         let zone = zones[s % 3];
         let tier = if s % 4 == 0 { 1 } else { 2 };
-        let mut ids = vec![format!("{p}-web"), format!("{p}-api"), format!("{p}-cache"), format!("{p}-db")];
-        let mut api_deps = vec![format!("{p}-db"), format!("{p}-cache"), "auth".to_owned(), "kafka".to_owned()];
+        let mut ids = vec![
+            format!("{p}-web"),
+            format!("{p}-api"),
+            format!("{p}-cache"),
+            format!("{p}-db"),
+        ];
+        let mut api_deps = vec![
+            format!("{p}-db"),
+            format!("{p}-cache"),
+            "auth".to_owned(),
+            "kafka".to_owned(),
+        ];
         // Chains of up to five systems, each calling the one before.
         if s % 5 != 0 {
             api_deps.push(format!("s{}-api", s - 1));
@@ -516,15 +526,19 @@ pub fn systems_yaml(n: usize, seed: u64) -> String {
         );
         for k in 0..SERVICES {
             let svc = format!("{p}-svc{k}");
-            let needs_db = rng.next_u64() % 2 == 0;
-            let deps = if needs_db { format!("{p}-db, dns") } else { "dns".to_owned() };
+            let needs_db = rng.next_u64().is_multiple_of(2);
+            let deps = if needs_db {
+                format!("{p}-db, dns")
+            } else {
+                "dns".to_owned()
+            };
             let _ = writeln!(
                 out,
                 "  - {{id: {svc}, replicas: {{count: 2, spread: [{}, {}]}}, depends_on: [{deps}]}}",
                 zones[k % 3],
                 zones[(k + 1) % 3]
             );
-            if rng.next_u64() % 3 == 0 {
+            if rng.next_u64().is_multiple_of(3) {
                 api_deps.push(svc.clone());
             }
             ids.push(svc);
@@ -534,7 +548,10 @@ pub fn systems_yaml(n: usize, seed: u64) -> String {
             "  - {{id: {p}-api, replicas: {{count: 3, spread: [a, b, c]}}, depends_on: [{}]}}",
             api_deps.join(", ")
         );
-        let _ = writeln!(out, "  - {{id: {p}-cache, kind: cache, domains: [{zone}], depends_on: [dns]}}");
+        let _ = writeln!(
+            out,
+            "  - {{id: {p}-cache, kind: cache, domains: [{zone}], depends_on: [dns]}}"
+        );
         if s % 3 == 2 {
             let _ = writeln!(
                 out,

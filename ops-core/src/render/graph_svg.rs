@@ -45,15 +45,32 @@ fn spacing() -> Spacing {
     }
 }
 
+/// A drawn edge: its points, whether it is on a failure path, how many
+/// dependencies it bundles, its title, whether it closes a cycle.
+struct DrawnEdge {
+    points: Vec<(f64, f64)>,
+    hot: bool,
+    count: usize,
+    title: String,
+    reversed: bool,
+}
+
+/// The edges between two boxes of the picture: how many dependencies, one
+/// on a failure path, and which view edges.
+#[derive(Default)]
+struct Bundle {
+    count: usize,
+    hot: bool,
+    members: Vec<usize>,
+}
+
 /// Where everything of a view is drawn.
 struct Drawing {
     /// Each view node's box: x, y, width, height.
     nodes: Vec<(f64, f64, f64, f64)>,
     /// Each expanded group's box, by group index.
     groups: HashMap<usize, (f64, f64, f64, f64)>,
-    /// Each drawn edge: its points, whether it is on a failure path, how
-    /// many dependencies it bundles, its title, whether it closes a cycle.
-    edges: Vec<(Vec<(f64, f64)>, bool, usize, String, bool)>,
+    edges: Vec<DrawnEdge>,
     width: f64,
     height: f64,
 }
@@ -108,18 +125,18 @@ fn draw(view: &GraphView) -> Drawing {
         inner.insert(g, (members, layout, edge_ids));
     }
     // The picture: edges between boxes, bundled.
-    let mut bundled: HashMap<(usize, usize), (usize, bool, Vec<usize>)> = HashMap::new();
+    let mut bundled: HashMap<(usize, usize), Bundle> = HashMap::new();
     for (k, e) in view.edges.iter().enumerate() {
         let (a, b) = (outer_of[e.from], outer_of[e.to]);
         if a == b {
             continue;
         }
-        let entry = bundled.entry((a, b)).or_insert((0, false, Vec::new()));
-        entry.0 += e.count;
-        entry.1 |= e.on_path;
-        entry.2.push(k);
+        let bundle = bundled.entry((a, b)).or_default();
+        bundle.count += e.count;
+        bundle.hot |= e.on_path;
+        bundle.members.push(k);
     }
-    let mut outer_edges: Vec<((usize, usize), (usize, bool, Vec<usize>))> = bundled.into_iter().collect();
+    let mut outer_edges: Vec<((usize, usize), Bundle)> = bundled.into_iter().collect();
     outer_edges.sort_by_key(|(pair, _)| *pair);
     let pairs: Vec<(usize, usize)> = outer_edges.iter().map(|(p, _)| *p).collect();
     let layout = layered_layout_sized(&outer_sizes, &pairs, spacing(), Some(MAX_ROW_WIDTH));
@@ -149,13 +166,20 @@ fn draw(view: &GraphView) -> Drawing {
                     }
                     for (r, &k) in inner_layout.edges.iter().zip(edge_ids) {
                         let points = r.points.iter().map(|&(x, y)| (x + dx, y + dy)).collect();
-                        edges.push((points, view.edges[k].on_path, view.edges[k].count, title(k), r.reversed));
+                        edges.push(DrawnEdge {
+                            points,
+                            hot: view.edges[k].on_path,
+                            count: view.edges[k].count,
+                            title: title(k),
+                            reversed: r.reversed,
+                        });
                     }
                 }
             }
         }
     }
-    for (r, (_, (count, on_path, members))) in layout.edges.iter().zip(&outer_edges) {
+    for (r, (_, bundle)) in layout.edges.iter().zip(&outer_edges) {
+        let members = &bundle.members;
         let text = if members.len() == 1 {
             title(members[0])
         } else {
@@ -167,7 +191,13 @@ fn draw(view: &GraphView) -> Drawing {
             }
             t
         };
-        edges.push((r.points.clone(), *on_path, *count, text, r.reversed));
+        edges.push(DrawnEdge {
+            points: r.points.clone(),
+            hot: bundle.hot,
+            count: bundle.count,
+            title: text,
+            reversed: r.reversed,
+        });
     }
     Drawing {
         nodes,
@@ -187,9 +217,15 @@ pub(crate) fn view_svg(inv: &Inventory, view: &GraphView) -> Markup {
     );
     // Edges first, so boxes cover their ends; highlighted ones last, on top.
     let mut order: Vec<usize> = (0..drawing.edges.len()).collect();
-    order.sort_by_key(|&k| (drawing.edges[k].1, k));
+    order.sort_by_key(|&k| (drawing.edges[k].hot, k));
     let edge = |k: usize| {
-        let (points, hot, count, text, reversed) = &drawing.edges[k];
+        let DrawnEdge {
+            points,
+            hot,
+            count,
+            title: text,
+            reversed,
+        } = &drawing.edges[k];
         let &(x0, y0) = points.first()?;
         let mut d = format!("M{x0:.1},{y0:.1}");
         for w in points.windows(2) {
@@ -221,15 +257,10 @@ pub(crate) fn view_svg(inv: &Inventory, view: &GraphView) -> Markup {
         let (x, y, w, h) = drawing.nodes[i];
         let cx = coord(x + w / 2.0);
         let tip = node_tip(inv, v);
-        let kind = match v.kind {
-            NodeKind::Component => None,
-            NodeKind::Cluster => Some("cluster"),
-            NodeKind::Group => Some("group"),
-            NodeKind::More => Some("more"),
-        };
         html! {
             g.node.spof[v.spof].on-path[v.on_path].entry[v.entry].logical[v.logical]
-                .selected[v.selected] class=[kind] data-id=(v.key) {
+                .selected[v.selected].cluster[v.kind == NodeKind::Cluster].group[v.kind == NodeKind::Group]
+                .more[v.kind == NodeKind::More] data-id=(v.key) {
                 title { (tip) }
                 // maud writes no `/>`: empty SVG elements get an end tag,
                 // which HTML parsers read exactly like `<rect .../>`.
@@ -356,8 +387,10 @@ components:
         .unwrap();
         let analysis = FailureAnalysis::new(&inv);
         let ctx = ViewContext::new(&analysis);
-        let mut options = ViewOptions::default();
-        options.highlight = inv.component_by_id("shop");
+        let options = ViewOptions {
+            highlight: inv.component_by_id("shop"),
+            ..ViewOptions::default()
+        };
         let view = ctx.view(&options);
         let ids = |f: fn(&ViewNode) -> bool| -> Vec<&str> {
             view.nodes.iter().filter(|v| f(v)).map(|v| v.label.as_str()).collect()
@@ -373,7 +406,13 @@ components:
             .collect();
         assert_eq!(
             hot,
-            [("shop", "lb"), ("lb", "web-1"), ("lb", "web-2"), ("web-1", "db"), ("web-2", "db")]
+            [
+                ("shop", "lb"),
+                ("lb", "web-1"),
+                ("lb", "web-2"),
+                ("web-1", "db"),
+                ("web-2", "db")
+            ]
         );
         assert_eq!(view.edges.len(), 6);
 

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use super::graph_svg::view_svg;
-use super::view::{GraphView, GroupBy, NodeKind, ViewContext, ViewOptions};
 use super::html_tables::{self, badge};
+use super::view::{GraphView, GroupBy, NodeKind, ViewContext, ViewOptions};
 use crate::markup::replace_forbidden;
 use crate::{Component, FailureAnalysis, Finding, Idx, Inventory, Report, Rule, Severity};
 
@@ -210,7 +210,7 @@ fn summary(report: &Report) -> Markup {
 }
 
 fn findings(report: &Report) -> Markup {
-    let rules: HashMap<&str, &Rule> = report.rules.iter().map(|r| (r.id(), r)).collect();
+    let rules: HashMap<&str, (usize, &Rule)> = report.rules.iter().enumerate().map(|(i, r)| (r.id(), (i, r))).collect();
     // Each rule's explanation once, with its first finding (in the order
     // of the page); later findings link to it, so the page grows by a
     // line per finding, not by an explanation.
@@ -228,7 +228,7 @@ fn findings(report: &Report) -> Markup {
                     "\n"
                     @for f in of {
                         @let rule = rules.get(f.check.as_str()).copied();
-                        (finding(f, rule, rule.is_some_and(|r| explained.insert(r.id()))))
+                        (finding(f, rule, rule.is_some_and(|(i, _)| explained.insert(i))))
                     }
                 }
             }
@@ -237,8 +237,10 @@ fn findings(report: &Report) -> Markup {
     }
 }
 
-/// One finding; with `explain`, its rule's explanation, else a link to it.
-fn finding(f: &Finding, rule: Option<&Rule>, explain: bool) -> Markup {
+/// One finding; with `explain`, its rule's explanation (anchored by the
+/// rule's position in the report: rule ids from plugins may hold anything),
+/// else a link to it.
+fn finding(f: &Finding, rule: Option<(usize, &Rule)>, explain: bool) -> Markup {
     html! {
         article class={ "finding sev-" (f.severity.as_str()) } {
             "\n"
@@ -257,14 +259,14 @@ fn finding(f: &Finding, rule: Option<&Rule>, explain: bool) -> Markup {
             @if let Some(r) = &f.remediation {
                 p.remediation { strong { "Fix:" } " " (inline(r)) } "\n"
             }
-            @if let Some(rule) = rule {
+            @if let Some((position, rule)) = rule {
                 @if explain {
-                    details.explanation id={ "rule-" (rule.id()) } {
+                    details.explanation id={ "rule-" (position) } {
                         summary { "About " code { (rule.id()) } ": " (rule.summary()) } "\n"
                         (markdown(rule.explanation()))
                     }
                 } @else {
-                    p.about { "About " a href={ "#rule-" (rule.id()) } { code { (rule.id()) } } ": " (rule.summary()) }
+                    p.about { "About " a href={ "#rule-" (position) } { code { (rule.id()) } } ": " (rule.summary()) }
                 }
                 "\n"
             }
@@ -285,14 +287,13 @@ fn kind_name(kind: crate::EntityKind) -> String {
 /// fits, else one per tier-1 entry point.
 fn pictures(ctx: &ViewContext<'_>, options: &HtmlOptions, selected: Option<Idx<Component>>) -> (Vec<GraphView>, usize) {
     let inv = ctx.inventory();
-    let view_options = |entry: Option<Idx<Component>>| {
-        let mut o = ViewOptions::default();
-        o.entry = entry;
-        o.highlight = selected;
-        o.depth = options.depth;
-        o.group_by = options.group_by;
-        o.expand = options.expand.clone();
-        o
+    let view_options = |entry: Option<Idx<Component>>| ViewOptions {
+        entry,
+        highlight: selected,
+        depth: options.depth,
+        group_by: options.group_by,
+        expand: options.expand.clone(),
+        ..ViewOptions::default()
     };
     if let Some(entry) = options.entry {
         return (vec![ctx.view(&view_options(Some(entry)))], 0);
@@ -314,11 +315,18 @@ fn pictures(ctx: &ViewContext<'_>, options: &HtmlOptions, selected: Option<Idx<C
     let mut chosen = if tier1.is_empty() { entries } else { tier1 };
     let more = chosen.len().saturating_sub(MAX_ENTRY_PICTURES);
     chosen.truncate(MAX_ENTRY_PICTURES);
-    (chosen.into_iter().map(|e| ctx.view(&view_options(Some(e)))).collect(), more)
+    (
+        chosen.into_iter().map(|e| ctx.view(&view_options(Some(e)))).collect(),
+        more,
+    )
 }
 
 fn picture(inv: &Inventory, view: &GraphView) -> Markup {
-    let collapsed = view.nodes.iter().filter(|v| matches!(v.kind, NodeKind::Group | NodeKind::More)).count();
+    let collapsed = view
+        .nodes
+        .iter()
+        .filter(|v| matches!(v.kind, NodeKind::Group | NodeKind::More))
+        .count();
     html! {
         @if collapsed > 0 || view.untraced_failures > 0 {
             p.legend {
@@ -338,12 +346,7 @@ fn picture(inv: &Inventory, view: &GraphView) -> Markup {
     }
 }
 
-fn graph(
-    inv: &Inventory,
-    ctx: &ViewContext<'_>,
-    options: &HtmlOptions,
-    selected: Option<Idx<Component>>,
-) -> Markup {
+fn graph(inv: &Inventory, ctx: &ViewContext<'_>, options: &HtmlOptions, selected: Option<Idx<Component>>) -> Markup {
     let spofs = ctx.spofs();
     let domains = ctx.domain_spofs();
     let rows = spofs.entries().iter().zip(domains).map(|(rec, dom)| {
@@ -364,7 +367,13 @@ fn graph(
     };
     let (views, more) = pictures(ctx, options, selected);
     let per_entry = views.len() > 1 || views.first().is_some_and(|v| v.entry.is_some());
-    let spof_count = |e: Idx<Component>| spofs.entries().iter().find(|r| r.entry == e).map_or(0, |r| r.spofs.len());
+    let spof_count = |e: Idx<Component>| {
+        spofs
+            .entries()
+            .iter()
+            .find(|r| r.entry == e)
+            .map_or(0, |r| r.spofs.len())
+    };
     html! {
         section id="graph" {
             "\n" h2 { "Dependency graph" } "\n"
@@ -822,7 +831,7 @@ mod size_tests {
         assert_eq!(html.matches("<details class=\"picture\" open>").count(), 1);
         for svg in html.split("<svg").skip(1) {
             let svg = &svg[..svg.find("</svg>").unwrap()];
-            let nodes = svg.matches("<g class=\"node").count();
+            let nodes = svg.matches(" data-id=").count();
             assert!(nodes <= crate::render::view::DEFAULT_MAX_NODES, "{nodes} nodes");
             assert!(svg.contains(" selected"));
         }

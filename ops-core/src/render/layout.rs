@@ -111,17 +111,21 @@ pub fn layered_layout(widths: &[f64], edges: &[(usize, usize)], spacing: Spacing
 /// Like [`layered_layout`], with a width and a height per node (a node may
 /// be a box drawn around a drawing of its own), and, with `max_row_width`,
 /// layers wider than that wrapped into several rows, so that a graph with
-/// many nodes side by side grows downwards instead of off the screen. A
-/// layer's height is that of its tallest node; boxes are aligned at the top.
+/// many nodes side by side grows downwards instead of off the screen (the
+/// routing points of edges to a later row of the same layer pass through
+/// the earlier rows, a few pixels each). A layer's height is that of its
+/// tallest node; boxes are aligned at the top.
 ///
 /// ```
 /// use ops_core::render::{Spacing, layered_layout_sized};
 /// // Ten leaves under one root, at most about four per row.
 /// let sizes = vec![(60.0, 36.0); 11];
 /// let edges: Vec<(usize, usize)> = (1..11).map(|i| (0, i)).collect();
-/// let layout = layered_layout_sized(&sizes, &edges, Spacing::default(), Some(340.0));
-/// assert!(layout.width <= 340.0 + 2.0 * Spacing::default().margin);
-/// assert_eq!(layout.nodes.iter().map(|n| n.layer).max(), Some(3));
+/// let wrapped = layered_layout_sized(&sizes, &edges, Spacing::default(), Some(340.0));
+/// assert_eq!(wrapped.nodes.iter().map(|n| n.layer).max(), Some(3)); // rows of 4, 4 and 2
+/// assert!(wrapped.width < 400.0);
+/// let unwrapped = layered_layout_sized(&sizes, &edges, Spacing::default(), None);
+/// assert!(unwrapped.width > 800.0);
 /// ```
 pub fn layered_layout_sized(
     sizes: &[(f64, f64)],

@@ -278,10 +278,7 @@ impl<'a> ViewContext<'a> {
 
 /// Failure paths of `traced`: the components on them, the dependency edges
 /// on them, and how many failures were not traced.
-fn failure_paths(
-    ctx: &ViewContext<'_>,
-    traced: Idx<Component>,
-) -> (BTreeSet<usize>, BTreeSet<(usize, usize)>, usize) {
+fn failure_paths(ctx: &ViewContext<'_>, traced: Idx<Component>) -> (BTreeSet<usize>, BTreeSet<(usize, usize)>, usize) {
     let inv = ctx.inventory();
     let mut failures: Vec<FailureTarget> = ctx
         .spofs_of(traced)
@@ -509,10 +506,8 @@ impl<'c, 'a> Builder<'c, 'a> {
             .collect();
         groups.sort_by(|a, b| b.expanded.cmp(&a.expanded).then_with(|| a.name.cmp(&b.name)));
         let group_index: HashMap<String, usize> = groups.iter().enumerate().map(|(i, g)| (g.name.clone(), i)).collect();
-        let group_of_unit: Vec<Option<usize>> = units
-            .iter()
-            .map(|u| u.group.as_ref().map(|g| group_index[g]))
-            .collect();
+        let group_of_unit: Vec<Option<usize>> =
+            units.iter().map(|u| u.group.as_ref().map(|g| group_index[g])).collect();
 
         // The budget: the units that matter most are drawn, then as many
         // collapsed groups as fit, largest first; the rest is one "more"

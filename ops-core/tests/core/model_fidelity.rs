@@ -445,9 +445,14 @@ fn the_report_draws_a_logical_component_dashed() {
     let inv = load(CLUSTER);
     let report = ops_core::Runner::with_builtin_checks().run(&inv, "2026-11-22T00:00:00Z".parse().unwrap());
     let html = ops_core::render::to_html(&inv, &report, None);
-    assert!(html.contains("<g class=\"node logical\" data-id=\"pg\">"), "{html}");
+    // The cluster and its two members are one node, dashed, marked ×2.
+    assert!(
+        html.contains("<g class=\"node logical cluster\" data-id=\"pg\">"),
+        "{html}"
+    );
     assert!(html.contains("svg .node.logical rect{stroke-dasharray:5 4}"));
-    assert!(html.contains("<g class=\"node\" data-id=\"pg-primary\">"), "{html}");
+    assert!(html.contains(">×2 · any of 2</text>"), "{html}");
+    assert!(!html.contains("data-id=\"pg-primary\""), "{html}");
 }
 
 #[test]

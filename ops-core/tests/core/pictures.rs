@@ -158,10 +158,19 @@ fn groups_without_spofs_collapse_into_one_node_with_bundled_edges() {
     });
     assert_eq!(
         nodes(&v),
-        ["shop path selected", "cart spof path in carts", "cart-db spof path in carts", "searching [5 components]"]
+        [
+            "shop path selected",
+            "cart spof path in carts",
+            "cart-db spof path in carts",
+            "searching [5 components]"
+        ]
     );
     assert_eq!(edges(&v), ["shop -> cart", "shop -> searching", "cart -> cart-db"]);
-    let groups: Vec<(&str, bool, usize)> = v.groups.iter().map(|g| (g.name.as_str(), g.expanded, g.components)).collect();
+    let groups: Vec<(&str, bool, usize)> = v
+        .groups
+        .iter()
+        .map(|g| (g.name.as_str(), g.expanded, g.components))
+        .collect();
     assert_eq!(groups, [("carts", true, 2), ("searching", false, 5)]);
 
     // Asked for, a group is expanded; the edges inside it are its own.
@@ -183,7 +192,13 @@ fn groups_without_spofs_collapse_into_one_node_with_bundled_edges() {
     );
     assert_eq!(
         edges(&open),
-        ["shop -> cart", "shop -> search", "cart -> cart-db", "search -> index", "search -> index-2"]
+        [
+            "shop -> cart",
+            "shop -> search",
+            "cart -> cart-db",
+            "search -> index",
+            "search -> index-2"
+        ]
     );
     // One step deep: what shop needs directly, and the failure path to
     // cart-db; nothing of the search cluster below it.
@@ -195,7 +210,12 @@ fn groups_without_spofs_collapse_into_one_node_with_bundled_edges() {
     assert_eq!(shallow.scope, 4);
     assert_eq!(
         nodes(&shallow),
-        ["shop path selected", "cart spof path", "cart-db spof path", "search [any of 2]"]
+        [
+            "shop path selected",
+            "cart spof path",
+            "cart-db spof path",
+            "search [any of 2]"
+        ]
     );
     // Not grouped: no groups at all.
     let flat = view(&inv, |o| o.group_by = GroupBy::None);
@@ -221,7 +241,11 @@ components:
     let names: BTreeSet<&str> = by_zone.groups.iter().map(|g| g.name.as_str()).collect();
     assert_eq!(names, BTreeSet::from(["za", "zb"]));
     // Zone zb holds nothing that matters: one node.
-    assert!(nodes(&by_zone).contains(&"zb [1 component]".to_owned()), "{:?}", nodes(&by_zone));
+    assert!(
+        nodes(&by_zone).contains(&"zb [1 component]".to_owned()),
+        "{:?}",
+        nodes(&by_zone)
+    );
 }
 
 /// At every size: at most the budget of nodes, every single point of
@@ -245,19 +269,36 @@ fn focused_views_of_large_estates_stay_within_budget_and_show_every_spof() {
             o.entry = Some(e.entry);
             let v = ctx.view(&o);
             assert!(v.nodes.len() <= DEFAULT_MAX_NODES, "{n}: {} nodes", v.nodes.len());
-            let selected: Vec<&str> = v.nodes.iter().filter(|x| x.selected).map(|x| x.label.as_str()).collect();
+            let selected: Vec<&str> = v
+                .nodes
+                .iter()
+                .filter(|x| x.selected)
+                .map(|x| x.label.as_str())
+                .collect();
             assert_eq!(selected, [inv.component(e.entry).id.as_str()]);
             for &s in &e.spofs {
                 let id = &inv.component(s).id;
                 let shown = v.nodes.iter().any(|x| {
-                    x.spof && (x.component == Some(s) || x.component.is_some_and(|c| inv.component(s).instance.as_ref().is_some_and(|i| i.of == c)))
+                    x.spof
+                        && (x.component == Some(s)
+                            || x.component
+                                .is_some_and(|c| inv.component(s).instance.as_ref().is_some_and(|i| i.of == c)))
                 });
-                assert!(shown, "{n}: SPOF {id} of {} not shown: {:?}", inv.component(e.entry).id, nodes(&v));
+                assert!(
+                    shown,
+                    "{n}: SPOF {id} of {} not shown: {:?}",
+                    inv.component(e.entry).id,
+                    nodes(&v)
+                );
             }
             // Every edge joins two nodes of the view, once.
             let pairs: BTreeSet<(usize, usize)> = v.edges.iter().map(|x| (x.from, x.to)).collect();
             assert_eq!(pairs.len(), v.edges.len());
-            assert!(v.edges.iter().all(|x| x.from < v.nodes.len() && x.to < v.nodes.len() && x.from != x.to));
+            assert!(
+                v.edges
+                    .iter()
+                    .all(|x| x.from < v.nodes.len() && x.to < v.nodes.len() && x.from != x.to)
+            );
         }
     }
 }
@@ -268,6 +309,13 @@ fn the_whole_of_a_large_estate_is_folded_into_the_budget() {
     let v = view(&inv, |o| o.group_by = GroupBy::System);
     assert!(v.nodes.len() <= DEFAULT_MAX_NODES, "{}", v.nodes.len());
     // Nothing is lost: the nodes stand for every component.
-    assert_eq!(v.nodes.iter().map(|n| n.components).sum::<usize>(), inv.components().len());
-    assert!(v.nodes.iter().any(|n| n.kind == NodeKind::Group || n.kind == NodeKind::More));
+    assert_eq!(
+        v.nodes.iter().map(|n| n.components).sum::<usize>(),
+        inv.components().len()
+    );
+    assert!(
+        v.nodes
+            .iter()
+            .any(|n| n.kind == NodeKind::Group || n.kind == NodeKind::More)
+    );
 }

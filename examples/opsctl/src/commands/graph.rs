@@ -164,7 +164,9 @@ fn view_dot(view: &GraphView) -> String {
             attrs.push("penwidth=2".to_owned());
         }
         match v.kind {
-            NodeKind::Group | NodeKind::More => attrs.push("style=\"rounded,dashed,filled\", fillcolor=\"#f6f8fa\"".to_owned()),
+            NodeKind::Group | NodeKind::More => {
+                attrs.push("style=\"rounded,dashed,filled\", fillcolor=\"#f6f8fa\"".to_owned())
+            }
             _ if v.logical => attrs.push("style=\"rounded,dashed\"".to_owned()),
             _ => {}
         }

@@ -3,8 +3,8 @@
 
 use anyhow::Result;
 use clap::ValueEnum;
-use ops_core::render::view::GroupBy;
 use ops_core::graph::Component;
+use ops_core::render::view::GroupBy;
 use ops_core::{Idx, Inventory};
 
 /// `--depth`, `--group-by` and `--group`.

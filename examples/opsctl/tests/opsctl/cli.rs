@@ -461,6 +461,125 @@ fn graph_dot_and_mermaid_highlight_spofs() {
     assert!(mermaid.contains("classDef spof"));
 }
 
+const GROUPED_ESTATE: &str = "\
+components:
+  - {id: shop, entry: true, depends_on: [cart, search]}
+  - {id: cart, replicas: 2, depends_on: [cart-db]}
+  - {id: cart-db, kind: database}
+  - {id: search, logical: true, requires: any, depends_on: [search-1, search-2]}
+  - {id: search-1, depends_on: [index]}
+  - {id: search-2, depends_on: [index]}
+  - {id: index, requires: any, depends_on: [index-a, index-b]}
+  - {id: index-a}
+  - {id: index-b}
+  - {id: audit, entry: true, depends_on: [audit-log]}
+  - {id: audit-log}
+  - {id: reports, logical: true, requires: any, depends_on: [report-1, report-2]}
+  - {id: report-1}
+  - {id: report-2}
+systems:
+  - {id: carts, components: [cart, cart-db]}
+  - {id: searching, components: [search, search-1, search-2, index, index-a, index-b]}
+  - {id: auditing, components: [audit-log]}
+  - {id: reporting, components: [reports, report-1, report-2]}
+";
+
+#[test]
+fn graph_of_one_entry_groups_folds_and_bundles() {
+    let dir = temp_dir("graph-grouped");
+    std::fs::write(dir.join("estate.yaml"), GROUPED_ESTATE).unwrap();
+    let inv = dir.to_str().unwrap();
+    let dot = stdout(&opsctl(&["graph", inv, "--entry", "shop", "--group-by", "system"]));
+    assert_eq!(
+        dot,
+        r#"digraph estate {
+  rankdir=TB;
+  node [shape=box, style=rounded, fontname="Helvetica"];
+  subgraph "cluster_0" {
+    label="carts";
+    style=rounded;
+    color=gray;
+    "cart" [label="cart\n×2 · any of 2", style="rounded,dashed", color=darkorange];
+    "cart-db" [label="cart-db", color=red, fontcolor=red, style="rounded,bold"];
+  }
+  subgraph "cluster_1" {
+    label="searching";
+    style=rounded;
+    color=gray;
+    "search" [label="search\n×2 · any of 2", style="rounded,dashed", color=darkorange];
+    "index" [label="index\nany of 2", color=red, fontcolor=red, style="rounded,bold"];
+    "index-a" [label="index-a"];
+    "index-b" [label="index-b"];
+  }
+  "shop" [label="shop", penwidth=2, color=darkorange];
+  "shop" -> "cart" [color=darkorange, penwidth=2];
+  "shop" -> "search" [color=darkorange, penwidth=2];
+  "cart" -> "cart-db" [label="×2", color=darkorange, penwidth=2];
+  "search" -> "index" [label="×2", color=darkorange, penwidth=2];
+  "index" -> "index-a";
+  "index" -> "index-b";
+}
+"#
+    );
+    // The whole estate, grouped: a group with a single point of failure is
+    // a subgraph; reporting, with none, is one node.
+    let mermaid = stdout(&opsctl(&["graph", inv, "--group-by", "system", "--format", "mermaid"]));
+    let (nodes, _) = mermaid.split_once("  classDef").unwrap();
+    assert_eq!(
+        nodes,
+        r#"flowchart TD
+  subgraph g0["auditing"]
+    n8["audit-log"]
+  end
+  subgraph g1["carts"]
+    n1["cart<br>×2 · any of 2"]
+    n2["cart-db"]
+  end
+  subgraph g2["searching"]
+    n3["search<br>×2 · any of 2"]
+    n4["index<br>any of 2"]
+    n5["index-a"]
+    n6["index-b"]
+  end
+  n0["shop"]
+  n7["audit"]
+  n9["reporting<br>3 components"]
+  n0 --> n1
+  n0 --> n3
+  n1 -->|×2| n2
+  n3 -->|×2| n4
+  n4 --> n5
+  n4 --> n6
+  n7 --> n8
+"#
+    );
+    assert!(
+        mermaid.ends_with("  class n8 spof\n  class n9 collapsed\n"),
+        "{mermaid}"
+    );
+    // One step deep, searching asked for: the cluster and index (a single
+    // point of failure), not index-a and index-b.
+    let shallow = stdout(&opsctl(&[
+        "graph",
+        inv,
+        "--entry",
+        "shop",
+        "--depth",
+        "1",
+        "--group-by",
+        "system",
+        "--group",
+        "searching",
+        "--format",
+        "mermaid",
+    ]));
+    assert!(shallow.contains("    n4[\"index<br>any of 2\"]\n"), "{shallow}");
+    assert!(!shallow.contains("index-a"), "{shallow}");
+    // --depth needs --entry.
+    let usage = opsctl(&["graph", inv, "--depth", "1"]);
+    assert_eq!(usage.status.code(), Some(2));
+}
+
 /// Runs opsctl with `NO_COLOR` and `CLICOLOR_FORCE` as given (unset when
 /// `None`), and `CLICOLOR` unset.
 fn opsctl_with_env(args: &[&str], no_color: Option<&str>, clicolor_force: Option<&str>) -> Output {

@@ -88,13 +88,17 @@ fn example_report_is_complete_and_self_contained() {
     assert_eq!(html.matches("<article class=\"finding ").count(), report.findings.len());
     // Each rule's explanation once, with its first finding; the others link to it.
     let rules: std::collections::BTreeSet<&str> = report.findings.iter().map(|f| f.check.as_str()).collect();
-    assert_eq!(html.matches("<details class=\"explanation\" id=\"rule-").count(), rules.len());
+    assert_eq!(
+        html.matches("<details class=\"explanation\" id=\"rule-").count(),
+        rules.len()
+    );
     assert_eq!(
         html.matches("<p class=\"about\">About <a href=\"#rule-").count(),
         report.findings.len() - rules.len()
     );
     for rule in &rules {
-        assert_eq!(html.matches(&format!(" id=\"rule-{rule}\"")).count(), 1, "{rule}");
+        let position = report.rules.iter().position(|r| r.id() == *rule).unwrap();
+        assert_eq!(html.matches(&format!(" id=\"rule-{position}\"")).count(), 1, "{rule}");
     }
     assert_eq!(
         html.matches("<p class=\"remediation\">").count(),
@@ -532,7 +536,11 @@ fn hostile_report_strings_are_text_in_chromium() {
     // each rule with its explanation: no </details> or </script> in the text
     // closed anything.
     let n = report.findings.len() as u64;
-    let rules = report.findings.iter().map(|f| f.check.as_str()).collect::<std::collections::BTreeSet<_>>();
+    let rules = report
+        .findings
+        .iter()
+        .map(|f| f.check.as_str())
+        .collect::<std::collections::BTreeSet<_>>();
     assert_eq!(
         (r["findings"].as_u64(), r["explanations"].as_u64()),
         (Some(n), Some(rules.len() as u64)),
@@ -567,7 +575,11 @@ fn pictures_at_scale_render_readably_in_chromium() {
         if n <= 60 {
             assert_eq!(pictures, 1, "{n}: one picture of the whole estate");
         } else {
-            assert_eq!(pictures, tier1.min(render::MAX_ENTRY_PICTURES), "{n}: one per tier-1 entry");
+            assert_eq!(
+                pictures,
+                tier1.min(render::MAX_ENTRY_PICTURES),
+                "{n}: one per tier-1 entry"
+            );
         }
 
         let probe = dir.join(format!("scale-{n}-probe.html"));
@@ -617,7 +629,10 @@ fn pictures_at_scale_render_readably_in_chromium() {
         assert_eq!(shown.len(), pictures, "{n}: {r}");
         for p in shown {
             let nodes = p["nodes"].as_u64().unwrap();
-            assert!(nodes > 0 && nodes <= ops_core::render::view::DEFAULT_MAX_NODES as u64, "{n}: {p}");
+            assert!(
+                nodes > 0 && nodes <= ops_core::render::view::DEFAULT_MAX_NODES as u64,
+                "{n}: {p}"
+            );
             assert_eq!(p["visible"], nodes, "{n}: every node box is drawn: {p}");
             assert!(p["spofs"].as_u64().unwrap() > 0, "{n}: {p}");
             assert_eq!(p["spofs_red"], p["spofs"], "{n}: single points of failure are red: {p}");
@@ -639,6 +654,10 @@ fn pictures_at_scale_render_readably_in_chromium() {
         );
         let png = std::fs::read(&shot).expect("a screenshot");
         assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
-        eprintln!("{n} components: {} bytes, {pictures} pictures, screenshot {}", html.len(), shot.display());
+        eprintln!(
+            "{n} components: {} bytes, {pictures} pictures, screenshot {}",
+            html.len(),
+            shot.display()
+        );
     }
 }
