@@ -548,25 +548,32 @@ fn hostile_report_strings_are_text_in_chromium() {
     );
 }
 
-/// The largest page each estate size may give (bytes): the pictures are
-/// bounded, and every table cuts its lists.
-const SCALE_PAGE_LIMITS: [(usize, usize); 3] = [(50, 250_000), (600, 1_000_000), (5_000, 4_500_000)];
+/// The estates, the options, and the largest page each may give (bytes):
+/// the pictures are bounded, every table cuts its lists, and each rule is
+/// explained once.
+const SCALE_CASES: [(usize, &[&str], usize); 4] = [
+    (50, &[], 250_000),
+    (600, &[], 1_000_000),
+    (5_000, &[], 4_500_000),
+    (5_000, &["--group-by", "system"], 4_500_000),
+];
 
 /// Reports of estates of 50, 600 and 5,000 components (ops_core::synth's
 /// systems estate) in headless Chromium, every picture opened: each picture
 /// renders, is no wider than the window, shows its single points of failure
-/// red, and no two node boxes intersect. A screenshot of each page is kept
-/// (`CARGO_TARGET_TMPDIR/report-html/scale-N.png`).
+/// red, and no two node boxes (nor two group boxes) intersect; the last
+/// case grouped by system, with group boxes. A screenshot of each page is
+/// kept (`CARGO_TARGET_TMPDIR/report-html/scale/scale-CASE-N.png`).
 #[test]
 fn pictures_at_scale_render_readably_in_chromium() {
     let Some(browser) = chromium() else { return };
     let dir = artifacts().join("scale");
     std::fs::create_dir_all(&dir).unwrap();
-    for (n, limit) in SCALE_PAGE_LIMITS {
+    for (case, (n, options, limit)) in SCALE_CASES.into_iter().enumerate() {
         let estate = dir.join(format!("estate-{n}.yaml"));
         std::fs::write(&estate, ops_core::synth::systems_yaml(n, 7)).unwrap();
-        let page = dir.join(format!("scale-{n}.html"));
-        let html = write_report(&estate, &page, &[]);
+        let page = dir.join(format!("scale-{case}-{n}.html"));
+        let html = write_report(&estate, &page, options);
         assert!(html.len() <= limit, "{n}: {} bytes, over {limit}", html.len());
         assert_self_contained(&html);
         let inv = Inventory::load(&[&estate]).unwrap();
@@ -582,7 +589,7 @@ fn pictures_at_scale_render_readably_in_chromium() {
             );
         }
 
-        let probe = dir.join(format!("scale-{n}-probe.html"));
+        let probe = dir.join(format!("scale-{case}-{n}-probe.html"));
         with_probe(
             &html,
             &probe,
@@ -614,7 +621,13 @@ fn pictures_at_scale_render_readably_in_chromium() {
         const a = boxes[i], b = boxes[j];
         if (a[1] < b[3] && b[1] < a[3] && a[2] < b[4] && b[2] < a[4]) overlaps.push(a[0] + ' / ' + b[0]);
       }
-    out.pictures.push({nodes: boxes.length, visible, spofs, spofs_red, overlaps,
+    const groups = Array.from(svg.querySelectorAll('.group-box > rect'), (r) => r.getBoundingClientRect());
+    for (let i = 0; i < groups.length; i++)
+      for (let j = i + 1; j < groups.length; j++) {
+        const a = groups[i], b = groups[j];
+        if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) overlaps.push('group ' + i + ' / ' + j);
+      }
+    out.pictures.push({nodes: boxes.length, visible, spofs, spofs_red, overlaps, groups: groups.length,
       width: svg.getBoundingClientRect().width});
   }
   out.height = document.documentElement.scrollHeight;"#,
@@ -640,9 +653,13 @@ fn pictures_at_scale_render_readably_in_chromium() {
             assert!(p["width"].as_f64().unwrap() <= 1_300.0, "{n}: fits the window: {p}");
         }
         assert_eq!(r["scripts"], 1, "only the probe runs");
+        if !options.is_empty() {
+            let boxes: u64 = shown.iter().map(|p| p["groups"].as_u64().unwrap()).sum();
+            assert!(boxes > 0, "grouped by system, some picture has group boxes: {r}");
+        }
 
         let height = r["height"].as_u64().unwrap().clamp(600, 16_000);
-        let shot = dir.join(format!("scale-{n}.png"));
+        let shot = dir.join(format!("scale-{case}-{n}.png"));
         let _ = std::fs::remove_file(&shot);
         run_chromium(
             &browser,
