@@ -270,9 +270,14 @@ impl FailureAnalysis<'_> {
                 if more > 0 {
                     named.push_str(&format!(" and {more} more"));
                 }
+                let (who, verb) = match survivors.as_slice() {
+                    [one] => (format!("'{}'", inv.component(*one).id), "stands"),
+                    _ => ("the survivors".to_owned(), "all stand"),
+                };
                 out.push(format!(
-                    "the survivors share {named}: if one of these failed with them, or '{entry_id}' needs \
-                     something there directly, the inventory is missing that dependency"
+                    "{who} {verb} on {named}: if the failure took one of these down too, the inventory is missing \
+                     that dependency of theirs; otherwise '{entry_id}' needs something that failed which the \
+                     inventory does not list"
                 ));
             }
         }
