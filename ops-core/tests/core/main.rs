@@ -15,6 +15,7 @@ mod fuzz_regressions;
 mod graph_checks;
 mod graph_properties;
 mod import;
+mod experiments;
 mod incidents;
 mod jobs;
 mod mef;
