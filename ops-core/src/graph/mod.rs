@@ -12,6 +12,7 @@ mod drills;
 mod kill;
 mod mef;
 mod outage;
+mod plan;
 mod propagate;
 mod scc;
 mod structure;
@@ -31,3 +32,4 @@ pub use drills::{
 };
 pub use mef::{MEF_GATE_LIMIT, open_psa_mef};
 pub use outage::{Outage, Step};
+pub use plan::{PlanOptions, PlanReason, PlannedExperiment};

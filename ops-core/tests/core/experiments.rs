@@ -181,15 +181,24 @@ fn the_window_of_untested_redundancy_counts_back_from_the_evaluation_instant() {
   - {{id: future, at: 2026-11-23T10:00:00Z, failed: [zone-a]}}
 "
     );
-    assert_eq!(untested(&yaml, UntestedRedundancyOptions::DEFAULT), Vec::<String>::new());
+    assert_eq!(
+        untested(&yaml, UntestedRedundancyOptions::DEFAULT),
+        Vec::<String>::new()
+    );
     // 90 days: the August drill (113 days back) no longer counts; the
     // future zone drill never does.
     assert_eq!(
-        untested(&yaml, UntestedRedundancyOptions::DEFAULT.with_window(TimeDelta::days(90))),
+        untested(
+            &yaml,
+            UntestedRedundancyOptions::DEFAULT.with_window(TimeDelta::days(90))
+        ),
         ["high pg"]
     );
     assert_eq!(
-        untested(&yaml, UntestedRedundancyOptions::DEFAULT.with_window(TimeDelta::days(7))),
+        untested(
+            &yaml,
+            UntestedRedundancyOptions::DEFAULT.with_window(TimeDelta::days(7))
+        ),
         ["high pg", "high web"]
     );
 }
@@ -207,7 +216,13 @@ fn the_check_of_an_experiment_explains_each_disagreement() {
     let got: Vec<(String, bool, Vec<String>)> = check
         .disagreements
         .iter()
-        .map(|d| (inv.component(d.entry).id.clone(), d.predicted_down, d.explanation.clone()))
+        .map(|d| {
+            (
+                inv.component(d.entry).id.clone(),
+                d.predicted_down,
+                d.explanation.clone(),
+            )
+        })
         .collect();
     assert_eq!(
         got,

@@ -10,6 +10,7 @@ pub(crate) mod check;
 pub(crate) mod completions;
 pub(crate) mod config;
 pub(crate) mod diff;
+pub(crate) mod experiment;
 pub(crate) mod explain;
 pub(crate) mod export;
 pub(crate) mod graph;

@@ -286,6 +286,13 @@ impl Config {
         Ok(())
     }
 
+    /// The value `[thresholds."RULE"]` sets for `key` (the last one written), else `default`.
+    pub(crate) fn threshold(&self, rule: &str, key: &str, default: TimeDelta) -> TimeDelta {
+        (self.thresholds.iter().rev())
+            .find(|(r, k, _)| r == rule && k == key)
+            .map_or(default, |(_, _, d)| *d)
+    }
+
     /// Applies `[rules]` and `[thresholds]` to a runner of every built-in
     /// check; the runner gets plugins separately.
     pub(crate) fn runner(&self) -> Runner {

@@ -21,9 +21,13 @@ pub(super) fn experiments(
 ) -> Vec<Experiment> {
     let mut ids = Namespace::new("experiment", raw.len());
     for (i, (_, e)) in raw.iter().enumerate() {
-        v.define(&mut ids, "experiment", &e.id.value, Idx::<Experiment>::new(i), |i: Idx<_>| {
-            raw[i.index()].1.id.at.clone()
-        });
+        v.define(
+            &mut ids,
+            "experiment",
+            &e.id.value,
+            Idx::<Experiment>::new(i),
+            |i: Idx<_>| raw[i.index()].1.id.at.clone(),
+        );
     }
     raw.iter()
         .filter_map(|(at, e)| experiment(v, ns, at, e, components))
@@ -43,7 +47,9 @@ fn experiment(
     if e.failed.is_empty() {
         v.error(
             at,
-            format!("experiment '{id}' fails nothing: list the components, instances (ID#N) or domains it failed in failed"),
+            format!(
+                "experiment '{id}' fails nothing: list the components, instances (ID#N) or domains it failed in failed"
+            ),
         );
     }
     let mut failed = Vec::with_capacity(e.failed.len());
@@ -66,7 +72,10 @@ fn experiment(
         if down.contains(c) {
             v.error(
                 &r.at,
-                format!("experiment '{id}' lists entry '{}' in both stayed_up and went_down", r.value),
+                format!(
+                    "experiment '{id}' lists entry '{}' in both stayed_up and went_down",
+                    r.value
+                ),
             );
             ok = false;
         }
@@ -93,11 +102,19 @@ fn experiment(
 /// component written with `replicas:`, or a domain.
 fn target(v: &mut Validator, ns: &Namespaces, r: &RawId, components: &[Component]) -> Option<FailureTarget> {
     if let Some((base, number)) = r.value.rsplit_once('#') {
-        let c = v.resolved(&ns.components, base, || r.at.clone(), ns.components.all.get(base).and_then(component))?;
+        let c = v.resolved(
+            &ns.components,
+            base,
+            || r.at.clone(),
+            ns.components.all.get(base).and_then(component),
+        )?;
         let Some(replicas) = &components[c.index()].replicas else {
             v.error(
                 &r.at,
-                format!("'{}' names no instance: component '{base}' is not written with replicas", r.value),
+                format!(
+                    "'{}' names no instance: component '{base}' is not written with replicas",
+                    r.value
+                ),
             );
             return None;
         };
@@ -174,7 +191,10 @@ fn entries(
             );
             *ok = false;
         } else if !seen.insert(c) {
-            v.error(&r.at, format!("experiment '{experiment}' lists '{}' twice in {field}", r.value));
+            v.error(
+                &r.at,
+                format!("experiment '{experiment}' lists '{}' twice in {field}", r.value),
+            );
             *ok = false;
         } else {
             out.push(c);
