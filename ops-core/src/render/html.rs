@@ -46,7 +46,9 @@ pub fn to_html(inventory: &Inventory, report: &Report, entry: Option<Idx<Compone
     let backups = html_tables::backups(inventory, report);
     let access = html_tables::access(inventory, report.evaluated_at);
     let incidents = html_tables::incidents(inventory);
+    let drills = super::html_drills::drills(inventory, &analysis, report.evaluated_at);
     let sections = [
+        (drills.is_some(), "drills", "Drills"),
         (backups.is_some(), "backups", "Backups"),
         (access.is_some(), "access", "Access review"),
         (incidents.is_some(), "incidents", "Incidents"),
@@ -97,7 +99,7 @@ pub fn to_html(inventory: &Inventory, report: &Report, entry: Option<Idx<Compone
                     (summary(report))
                     (findings(report))
                     (graph(inventory, &analysis, selected))
-                    @for section in [backups, access, incidents].into_iter().flatten() { (section) }
+                    @for section in [drills, backups, access, incidents].into_iter().flatten() { (section) }
                 }
                 "\n"
                 footer { "Written by ops. This page is self-contained: it loads nothing and runs no script." }

@@ -28,7 +28,7 @@ pub(crate) enum ExperimentCommand {
         after_help = "The model is the inventory with its person failure domains as of the experiment's \
         instant. Only the entry points the experiment lists are compared.\n\n\
         Exit codes: 0 the model agrees, 1 it disagrees on some entry point, 2 usage or input error.\n\n\
-        Examples:\n  opsctl experiment check examples/inventories/fjordline pg-failover-2026-10\n  \
+        Examples:\n  opsctl experiment check examples/inventories/fjordline pg-failover-2026-11\n  \
         opsctl experiment check inventory/ zone-drain --format json"
     )]
     Check(check::ExperimentCheckArgs),
