@@ -56,7 +56,7 @@ fn check_agrees_with_a_drill_that_held_and_exits_0() {
             "experiment": "zone-a-game-day-2026-09",
             "at": "2026-09-17T08:00:00Z",
             "failed": ["eu-north-1a"],
-            "predicted_down": 7,
+            "predicted_down": 8,
             "predicted_entries_down": [],
             "entries": [
                 {"entry": "storefront", "observed": "up", "predicted": "up", "agrees": true},
@@ -258,13 +258,13 @@ fn plan_for_one_entry_only() {
             "window_days": 180,
             "entry": "search",
             "experiments": [{
-                "failed": "os-1",
+                "failed": "os-2",
                 "reason": "untested-redundancy",
                 "redundancy": "search-cluster",
                 "why": "no experiment has ever exercised 'search-cluster'",
                 "predicted_down": 1,
                 "predicted_entries_down": [],
-                "explanation": ["search-cluster holds: it requires any one of its 2 dependencies, and the model keeps os-2 up while os-1 is down"],
+                "explanation": ["search-cluster holds: it requires any one of its 2 dependencies, and the model keeps os-1 up while os-2 is down"],
             }],
         })
     );
