@@ -25,4 +25,5 @@ pub(crate) mod report;
 pub(crate) mod schema;
 pub(crate) mod simulate;
 pub(crate) mod spof;
+pub(crate) mod spof_pairs;
 pub(crate) mod validate;

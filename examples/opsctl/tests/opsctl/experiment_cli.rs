@@ -332,3 +332,63 @@ experiments:
     assert!(Path::new(&file).exists());
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn spof_order_2_lists_each_entrys_pairs_explained_up_to_the_limit() {
+    let dir = temp_dir("pairs");
+    let file = dir.join("inv.yaml");
+    std::fs::write(
+        &file,
+        "components:
+  - {id: shop, entry: true, tier: 1, depends_on: [lb, db]}
+  - {id: lb, requires: any, depends_on: [web-1, web-2]}
+  - {id: web-1}
+  - {id: web-2}
+  - {id: db, requires: any, depends_on: [db-1, db-2]}
+  - {id: db-1}
+  - {id: db-2}
+  - {id: admin, entry: true, depends_on: [admin-app]}
+  - {id: admin-app}
+",
+    )
+    .unwrap();
+    let path = file.to_str().unwrap();
+    let out = opsctl(&["spof", path, "--order", "2"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "shop (tier 1): 2 pairs
+  - db-1 + db-2:
+      db-2 failed
+      db is down: it requires any one of its dependencies, and 2 of 2 are down (db-1, db-2)
+      shop is down: it requires all of its dependencies, and 1 of 2 is down (db)
+  - web-1 + web-2:
+      web-2 failed
+      lb is down: it requires any one of its dependencies, and 2 of 2 are down (web-1, web-2)
+      shop is down: it requires all of its dependencies, and 1 of 2 is down (lb)
+admin: no double fault
+"
+    );
+    let out = opsctl(&["spof", path, "--order", "2", "--limit", "1", "--entry", "shop", "--format", "json"]);
+    let doc: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(
+        doc,
+        json!({"order": 2, "limit": 1, "entries": [{
+            "entry": "shop",
+            "tier": 1,
+            "pairs": [{"pair": ["web-1", "web-2"], "explanation": [
+                "web-2 failed",
+                "lb is down: it requires any one of its dependencies, and 2 of 2 are down (web-1, web-2)",
+                "shop is down: it requires all of its dependencies, and 1 of 2 is down (lb)",
+            ]}],
+            "truncated": true,
+        }]})
+    );
+    let text = opsctl(&["spof", path, "--order", "2", "--limit", "1", "--entry", "shop"]);
+    assert!(
+        stdout(&text).ends_with("  (stopped at the limit of 1 pairs: there are more; see --limit)\n"),
+        "{}",
+        stdout(&text)
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}

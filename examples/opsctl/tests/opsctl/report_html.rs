@@ -566,7 +566,11 @@ fn drills_show_each_entrys_redundancies_and_their_last_experiment() {
     ];
     let api: Vec<String> = storefront
         .iter()
-        .map(|r| r.replace("storefront", "tracking-api").replace("| web |", "| api |").replace("2 of 6", "2 of 4"))
+        .map(|r| {
+            r.replace("storefront", "tracking-api")
+                .replace("| web |", "| api |")
+                .replace("2 of 6", "2 of 4")
+        })
         .collect();
     let expected: Vec<String> = storefront.iter().map(|r| (*r).to_owned()).chain(api).collect();
     assert_eq!(rows, expected);
