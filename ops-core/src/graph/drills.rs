@@ -220,7 +220,9 @@ impl FailureAnalysis<'_> {
         // The entry's cone, nearest first: the redundancies that held.
         let mut seen: HashSet<Idx<Component>> = HashSet::from([entry]);
         let mut queue = std::collections::VecDeque::from([entry]);
-        let mut held: Vec<(Idx<Component>, Vec<Idx<Component>>, Vec<Idx<Component>>)> = Vec::new();
+        // (the redundancy, its members down, its members up)
+        type Held = (Idx<Component>, Vec<Idx<Component>>, Vec<Idx<Component>>);
+        let mut held: Vec<Held> = Vec::new();
         while let Some(c) = queue.pop_front() {
             let comp = inv.component(c);
             if is_redundancy(comp) && held.len() < MAX_EXPLAINED_REDUNDANCIES {

@@ -133,7 +133,7 @@ link = "https://t.example/1"
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("estate.yaml"), ESTATE).unwrap();
         std::fs::write(dir.join(name), rest).unwrap();
-        let inv = Inventory::load(&[dir.clone()]).unwrap_or_else(|e| panic!("{e}"));
+        let inv = Inventory::load(std::slice::from_ref(&dir)).unwrap_or_else(|e| panic!("{e}"));
         std::fs::remove_dir_all(&dir).unwrap();
         assert_eq!(without_locations(&inv), from_yaml, "{name}");
     }

@@ -369,7 +369,9 @@ fn spof_order_2_lists_each_entrys_pairs_explained_up_to_the_limit() {
 admin: no double fault
 "
     );
-    let out = opsctl(&["spof", path, "--order", "2", "--limit", "1", "--entry", "shop", "--format", "json"]);
+    let out = opsctl(&[
+        "spof", path, "--order", "2", "--limit", "1", "--entry", "shop", "--format", "json",
+    ]);
     let doc: Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(
         doc,
