@@ -109,6 +109,8 @@ pub enum EntityKind {
     RestoreDrill,
     /// A scheduled job.
     Job,
+    /// A failover drill or chaos experiment.
+    Experiment,
     /// An incident.
     Incident,
     /// A problem.

@@ -16,8 +16,8 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use ops_core::Error;
 
 use commands::{
-    access, backup, blast_radius, check, completions, config, diff, explain, export, graph, import, incident, job, man,
-    offboard, plugin, postmortem, report, schema, simulate, spof, validate,
+    access, backup, blast_radius, check, completions, config, diff, experiment, explain, export, graph, import,
+    incident, job, man, offboard, plugin, postmortem, report, schema, simulate, spof, validate,
 };
 use shared::color::{self, ColorChoice};
 
@@ -146,6 +146,10 @@ pub(crate) enum Command {
     /// data, by their deadline.
     #[command(subcommand)]
     Job(job::JobCommand),
+    /// Failover drills and chaos experiments: a new record, one record
+    /// checked against the model, a game-day plan.
+    #[command(subcommand)]
+    Experiment(experiment::ExperimentCommand),
     /// WebAssembly check plugins.
     Plugin {
         #[command(subcommand)]
@@ -252,6 +256,7 @@ fn run(command: Command, matches: &clap::ArgMatches) -> Result<u8> {
         Command::Import(command) => import::run(command),
         Command::Backup(command) => backup::run(*command),
         Command::Job(command) => job::run(command),
+        Command::Experiment(command) => experiment::run(command),
         Command::Plugin { command } => plugin::run(command),
         Command::Report(args) => report::run(&args),
         Command::Export(command) => export::run(command),

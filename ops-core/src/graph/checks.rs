@@ -25,6 +25,9 @@ pub(crate) static RULES: &[&dyn Check] = &[
     &NO_REDUNDANCY,
     &super::availability::BELOW_SLO,
     &NOMINAL_REDUNDANCY,
+    &super::drill_checks::UNTESTED_REDUNDANCY,
+    &super::drill_checks::FAILED_FAILOVER,
+    &super::drill_checks::MODEL_CONTRADICTED,
     &DEPENDENCY_CYCLE,
 ];
 

@@ -7,9 +7,12 @@ mod checks;
 mod compiled;
 mod cone;
 mod dominators;
+mod drill_checks;
+mod drills;
 mod kill;
 mod mef;
 mod outage;
+mod plan;
 mod propagate;
 mod scc;
 mod structure;
@@ -22,5 +25,11 @@ pub use availability::{AvailabilityMethod, AvailabilityOptions, BELOW_SLO, Entry
 pub(crate) use checks::RULES;
 pub use checks::{DEPENDENCY_CYCLE, DOMAIN_SPOF, NO_REDUNDANCY, NOMINAL_REDUNDANCY, SPOF};
 pub use dominators::Dominators;
+pub use drill_checks::{FAILED_FAILOVER, MODEL_CONTRADICTED, UNTESTED_REDUNDANCY, UntestedRedundancyOptions};
+pub use drills::{
+    CriticalEntry, Disagreement, Experiment, ExperimentCheck, MAX_COMPARED_SURVIVORS, MAX_EXPLAINED_REDUNDANCIES,
+    MAX_SHARED_NAMED, is_redundancy,
+};
 pub use mef::{MEF_GATE_LIMIT, open_psa_mef};
 pub use outage::{Outage, Step};
+pub use plan::{PlanOptions, PlanReason, PlannedExperiment};

@@ -48,6 +48,8 @@ pub enum Section {
     Jobs,
     /// `job_runs`
     JobRuns,
+    /// `experiments` (failover drills and chaos experiments)
+    Experiments,
     /// `incidents`
     Incidents,
     /// `problems`
@@ -60,7 +62,7 @@ pub enum Section {
 
 impl Section {
     /// Every section, in order.
-    pub const ALL: [Section; 18] = [
+    pub const ALL: [Section; 19] = [
         Section::Components,
         Section::Domains,
         Section::People,
@@ -75,6 +77,7 @@ impl Section {
         Section::RestoreDrills,
         Section::Jobs,
         Section::JobRuns,
+        Section::Experiments,
         Section::Incidents,
         Section::Problems,
         Section::Changes,
@@ -98,6 +101,7 @@ impl Section {
             Section::RestoreDrills => "restore_drills",
             Section::Jobs => "jobs",
             Section::JobRuns => "job_runs",
+            Section::Experiments => "experiments",
             Section::Incidents => "incidents",
             Section::Problems => "problems",
             Section::Changes => "changes",
@@ -128,6 +132,7 @@ impl Section {
             Section::RestoreDrills => ("restore drill", "restore drills"),
             Section::Jobs => ("job", "jobs"),
             Section::JobRuns => ("job run", "job runs"),
+            Section::Experiments => ("experiment", "experiments"),
             Section::Incidents => ("incident", "incidents"),
             Section::Problems => ("problem", "problems"),
             Section::Changes => ("change", "changes"),

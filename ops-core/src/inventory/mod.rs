@@ -15,6 +15,7 @@ use std::sync::OnceLock;
 use crate::access::{AccessEvent, Credential, Grant, Group, Person, Principal, ServiceAccount, System};
 use crate::backup::{BackupPolicy, BackupRun, RestoreDrill};
 use crate::diagnostic::Diagnostic;
+use crate::graph::Experiment;
 use crate::graph::{Component, Domain, DomainKind};
 use crate::incident::{Change, Incident, Problem};
 use crate::job::{Job, JobRun};
@@ -75,6 +76,8 @@ pub struct Inventory {
     jobs: Vec<Job>,
     /// Likewise.
     job_runs: Vec<JobRun>,
+    /// Likewise.
+    experiments: Vec<Experiment>,
     incidents: Vec<Incident>,
     problems: Vec<Problem>,
     changes: Vec<Change>,
@@ -110,6 +113,7 @@ struct Lookups {
     credentials: FastMap<Box<str>, Idx<Credential>>,
     policies: FastMap<Box<str>, Idx<BackupPolicy>>,
     jobs: FastMap<Box<str>, Idx<Job>>,
+    experiments: FastMap<Box<str>, Idx<Experiment>>,
     incidents: FastMap<Box<str>, Idx<Incident>>,
     problems: FastMap<Box<str>, Idx<Problem>>,
 }
@@ -159,6 +163,11 @@ impl Lookups {
                 .enumerate()
                 .map(|(i, p)| (p.id.as_str(), Idx::new(i)))),
             jobs: map(inv.jobs.iter().enumerate().map(|(i, j)| (j.id.as_str(), Idx::new(i)))),
+            experiments: map(inv
+                .experiments
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (e.id.as_str(), Idx::new(i)))),
             incidents: map(inv
                 .incidents
                 .iter()
@@ -235,6 +244,7 @@ impl Inventory {
             restore_drills,
             jobs: Vec::new(),
             job_runs: Vec::new(),
+            experiments: Vec::new(),
             incidents,
             problems,
             changes,
@@ -498,6 +508,18 @@ impl Inventory {
     /// The scheduled job with this id.
     pub fn job_by_id(&self, id: &str) -> Option<Idx<Job>> {
         self.by_id().jobs.get(id).copied()
+    }
+    /// All failover drills and chaos experiments, in definition order.
+    pub fn experiments(&self) -> &[Experiment] {
+        &self.experiments
+    }
+    /// The experiment at `idx`.
+    pub fn experiment(&self, idx: Idx<Experiment>) -> &Experiment {
+        &self.experiments[idx.index()]
+    }
+    /// The experiment with this id.
+    pub fn experiment_by_id(&self, id: &str) -> Option<Idx<Experiment>> {
+        self.by_id().experiments.get(id).copied()
     }
     /// All job runs.
     pub fn job_runs(&self) -> &[JobRun] {

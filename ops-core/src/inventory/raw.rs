@@ -45,6 +45,8 @@ pub(crate) struct RawFile<'t> {
     jobs: Option<Vec<RawJob>>,
     /// Records of scheduled job runs and their deliveries.
     job_runs: Option<Vec<RawJobRun>>,
+    /// Failover drills and chaos experiments: what was failed on purpose and what stayed up.
+    experiments: Option<Vec<RawExperiment>>,
     /// Incidents, usually one file each.
     incidents: Option<Vec<RawIncident>>,
     /// A single incident, for files that hold exactly one.
@@ -73,6 +75,7 @@ pub(crate) const LIST_SECTIONS: &[&str] = &[
     "restore_drills",
     "jobs",
     "job_runs",
+    "experiments",
     "incidents",
     "problems",
     "changes",
@@ -98,6 +101,7 @@ pub(crate) const SECTIONS: &[&str] = &[
     "restore_drills",
     "jobs",
     "job_runs",
+    "experiments",
     "incidents",
     "incident",
     "problems",
@@ -732,6 +736,35 @@ pub(crate) struct RawJobRun {
     pub(crate) delivered_at: Option<RawInstant>,
     /// Checksum of what it delivered.
     pub(crate) checksum: Option<String>,
+}
+
+/// A failover drill or chaos experiment: what was failed on purpose, and
+/// which entry points stayed up or went down.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawExperiment {
+    /// Unique id.
+    #[schemars(extend("pattern" = "^[A-Za-z0-9][A-Za-z0-9._:/@-]{0,127}$"))]
+    pub(crate) id: RawId,
+    /// When the failure was injected.
+    pub(crate) at: RawInstant,
+    /// The person, group or service account who ran it.
+    pub(crate) by: Option<RawId>,
+    /// What was failed: component ids, instance ids (`ID#N`) and domain ids.
+    pub(crate) failed: Vec<RawId>,
+    /// How long the failure lasted.
+    #[schemars(extend("pattern" = "^([0-9]+w)?([0-9]+d)?([0-9]+h)?([0-9]+m)?([0-9]+s)?$"))]
+    pub(crate) duration: Option<RawDuration>,
+    /// Entry points observed to stay up.
+    #[serde(default)]
+    pub(crate) stayed_up: Vec<RawId>,
+    /// Entry points observed to go down.
+    #[serde(default)]
+    pub(crate) went_down: Vec<RawId>,
+    /// Free text.
+    pub(crate) notes: Option<String>,
+    /// A link to the record elsewhere (a ticket, the chaos tool's run).
+    pub(crate) link: Option<String>,
 }
 
 /// An incident.

@@ -29,6 +29,7 @@ pub(crate) struct RawInventory<'t> {
     pub(crate) restore_drills: Vec<(Location, RawRestoreDrill)>,
     pub(crate) jobs: Vec<(Location, RawJob)>,
     pub(crate) job_runs: Vec<(Location, RawJobRun)>,
+    pub(crate) experiments: Vec<(Location, RawExperiment)>,
     pub(crate) incidents: Vec<(Location, RawIncident)>,
     pub(crate) problems: Vec<(Location, RawProblem)>,
     pub(crate) changes: Vec<(Location, RawChange)>,
@@ -62,6 +63,7 @@ impl<'t> RawInventory<'t> {
             "restore_drills" => streamed(item, sink, broken, &mut self.restore_drills),
             "jobs" => streamed(item, sink, broken, &mut self.jobs),
             "job_runs" => streamed(item, sink, broken, &mut self.job_runs),
+            "experiments" => streamed(item, sink, broken, &mut self.experiments),
             "incidents" => streamed(item, sink, broken, &mut self.incidents),
             "problems" => streamed(item, sink, broken, &mut self.problems),
             "changes" => streamed(item, sink, broken, &mut self.changes),
@@ -106,6 +108,7 @@ impl<'t> RawInventory<'t> {
                 "restore_drills" => list(value, sink, &mut self.broken, &mut self.restore_drills),
                 "jobs" => list(value, sink, &mut self.broken, &mut self.jobs),
                 "job_runs" => list(value, sink, &mut self.broken, &mut self.job_runs),
+                "experiments" => list(value, sink, &mut self.broken, &mut self.experiments),
                 "incidents" => list(value, sink, &mut self.broken, &mut self.incidents),
                 "incident" => {
                     if value.value != Value::Null {

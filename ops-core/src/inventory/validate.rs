@@ -2,6 +2,8 @@
 //! indices, instants and durations parsed, rules checked against the graph.
 //! Every problem is reported; nothing stops at the first.
 
+mod experiments;
+
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
@@ -681,6 +683,7 @@ pub(crate) fn validate(mut raw: RawInventory) -> Result<Inventory, Diagnostics> 
         .collect();
 
     let (jobs, job_runs) = jobs(&mut v, &ns, raw);
+    let experiments = experiments::experiments(&mut v, &ns, &raw.experiments, &components);
 
     // Incidents and problems may each name the other: make the link two-way.
     for (ii, incident) in incidents.iter().enumerate() {
@@ -730,6 +733,7 @@ pub(crate) fn validate(mut raw: RawInventory) -> Result<Inventory, Diagnostics> 
     );
     inventory.jobs = jobs;
     inventory.job_runs = job_runs;
+    inventory.experiments = experiments;
     inventory.set_waivers(waivers);
     Ok(inventory)
 }

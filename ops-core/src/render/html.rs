@@ -108,7 +108,9 @@ pub fn to_html_with(inventory: &Inventory, report: &Report, options: &HtmlOption
     let backups = html_tables::backups(inventory, report);
     let access = html_tables::access(inventory, report.evaluated_at);
     let incidents = html_tables::incidents(inventory);
+    let drills = super::html_drills::drills(inventory, &analysis, report.evaluated_at);
     let sections = [
+        (drills.is_some(), "drills", "Drills"),
         (backups.is_some(), "backups", "Backups"),
         (access.is_some(), "access", "Access review"),
         (incidents.is_some(), "incidents", "Incidents"),
@@ -159,7 +161,7 @@ pub fn to_html_with(inventory: &Inventory, report: &Report, options: &HtmlOption
                     (summary(report))
                     (findings(report))
                     (graph(inventory, &ctx, options, selected))
-                    @for section in [backups, access, incidents].into_iter().flatten() { (section) }
+                    @for section in [drills, backups, access, incidents].into_iter().flatten() { (section) }
                 }
                 "\n"
                 footer { "Written by ops. This page is self-contained: it loads nothing and runs no script." }

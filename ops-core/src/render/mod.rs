@@ -9,6 +9,7 @@ mod controls;
 mod diff;
 mod graph_svg;
 mod html;
+mod html_drills;
 mod html_tables;
 mod json;
 mod layout;

@@ -641,6 +641,7 @@ mod tests {
                     format!("{:?}", inv.restore_drills()),
                     format!("{:?}", inv.jobs()),
                     format!("{:?}", inv.job_runs()),
+                    format!("{:?}", inv.experiments()),
                     format!("{:?}", inv.incidents()),
                     format!("{:?}", inv.problems()),
                     format!("{:?}", inv.changes()),
@@ -696,6 +697,9 @@ mod tests {
             r#"{"components": [{"id": "a"}], "components": [{"id": "b"}]}"#,
             r#"{"incident": {"id": "i", "title": "t", "severity": "sev1", "detected_at": "2026-01-01"}}"#,
             r#"{"components": [{"id": "a", "tier": 99999999999999999999}]}"#,
+            r#"{"components": [{"id": "s", "entry": true, "requires": "any", "depends_on": ["a", "b"]}, {"id": "a"}, {"id": "b"}],
+                "experiments": [{"id": "e", "at": "2026-11-01T10:00:00+01:00", "failed": ["a"], "stayed_up": ["s"]},
+                                {"id": "f", "at": "2026-11-02", "failed": ["x"], "went_down": ["a"], "extra": 1}]}"#,
         ];
         for text in cases {
             same_both_ways(text);

@@ -247,7 +247,7 @@ fn unknown_sections() {
         [
             "inv.toml:1:3: unknown section 'servers'; expected one of: components, domains, people, \
              service_accounts, groups, systems, grants, credentials, access_events, backup_policies, backup_runs, \
-             restore_drills, jobs, job_runs, incidents, incident, problems, changes, waivers"
+             restore_drills, jobs, job_runs, experiments, incidents, incident, problems, changes, waivers"
         ]
     );
 }

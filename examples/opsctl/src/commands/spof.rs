@@ -27,6 +27,14 @@ pub(crate) struct SpofArgs {
     /// however long (a finding's evidence shows only the ends).
     #[arg(long, value_name = "ID", requires = "explain")]
     pub(crate) spof: Option<String>,
+    /// 1: single points of failure; 2: double faults, the pairs of
+    /// components that take an entry down together, each explained.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=2))]
+    pub(crate) order: u8,
+    /// With `--order 2`, the most pairs listed per entry (the output says
+    /// when the limit is reached).
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub(crate) limit: u32,
     /// Derive the person failure domains (who alone administers what) from
     /// the grants in force at this instant (RFC 3339) instead of now.
     #[arg(long, value_name = "INSTANT", value_parser = crate::shared::parse_at)]
@@ -43,6 +51,10 @@ pub(crate) fn run(args: &SpofArgs) -> Result<u8> {
         .transpose()?;
     let only_spof = args.spof.as_deref().map(|id| shared::component(&inv, id)).transpose()?;
     let analysis = FailureAnalysis::new(&inv);
+    if args.order == 2 {
+        let any = super::spof_pairs::run(&inv, &analysis, only, args.limit as usize, args.format)?;
+        return Ok(u8::from(any));
+    }
     let spofs = analysis.spofs();
     let domains = analysis.domain_spofs();
     let mut out = String::new();

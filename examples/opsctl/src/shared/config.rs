@@ -68,6 +68,12 @@ const THRESHOLDS: &[Threshold] = &[
         default: ops_core::backup::NoRecentDrillOptions::DEFAULT.default_interval,
     },
     Threshold {
+        rule: "graph/untested-redundancy",
+        key: "window",
+        help: "redundancy no experiment exercised for longer than this is reported",
+        default: ops_core::graph::UntestedRedundancyOptions::DEFAULT.window,
+    },
+    Threshold {
         rule: "incident/missing-postmortem",
         key: "grace",
         help: "time after resolution before a missing post-mortem is reported",
@@ -280,6 +286,13 @@ impl Config {
         Ok(())
     }
 
+    /// The value `[thresholds."RULE"]` sets for `key` (the last one written), else `default`.
+    pub(crate) fn threshold(&self, rule: &str, key: &str, default: TimeDelta) -> TimeDelta {
+        (self.thresholds.iter().rev())
+            .find(|(r, k, _)| r == rule && k == key)
+            .map_or(default, |(_, _, d)| *d)
+    }
+
     /// Applies `[rules]` and `[thresholds]` to a runner of every built-in
     /// check; the runner gets plugins separately.
     pub(crate) fn runner(&self) -> Runner {
@@ -315,6 +328,11 @@ impl Config {
                 let mut o = ops_core::backup::NoRecentDrillOptions::DEFAULT;
                 o.default_interval = get("drill_interval").unwrap_or(o.default_interval);
                 Box::new(ops_core::backup::NO_RECENT_DRILL.with_options(o))
+            }
+            "graph/untested-redundancy" => {
+                let mut o = ops_core::graph::UntestedRedundancyOptions::DEFAULT;
+                o.window = get("window").unwrap_or(o.window);
+                Box::new(ops_core::graph::UNTESTED_REDUNDANCY.with_options(o))
             }
             "incident/missing-postmortem" => {
                 let mut o = ops_core::incident::MissingPostmortemOptions::DEFAULT;

@@ -17,8 +17,9 @@ const STARTUP: &str = "examples/inventories/startup";
 const CATALOG: &str = "examples/inventories/startup-backstage/catalog";
 const OVERLAY: &str = "examples/inventories/startup-backstage/overlay";
 /// The native-only parts of the startup estate, shared by both forms.
-const SHARED: [&str; 4] = [
+const SHARED: [&str; 5] = [
     "examples/inventories/startup/access.yaml",
+    "examples/inventories/startup/experiments.yaml",
     "examples/inventories/startup/backups.yaml",
     "examples/inventories/startup/problems.yaml",
     "examples/inventories/startup/incidents",
@@ -452,6 +453,9 @@ fn an_unannotated_catalog_gives_the_spofs_of_its_websites() {
             "backup/unprotected-data fleet/voyage-archive",
             "graph/nominal-redundancy api:booking-api",
             "graph/nominal-redundancy api:fleet/positions-api",
+            // No experiment recorded: both redundancies are claims.
+            "graph/untested-redundancy api:booking-api",
+            "graph/untested-redundancy api:fleet/positions-api",
             "inventory/unowned-component payment-gateway",
             "inventory/unowned-component payments-db",
             "inventory/unreachable-component fleet/crew-portal",

@@ -795,8 +795,10 @@ fn the_clustered_example_estate_shows_only_its_story() {
     assert_eq!(
         found,
         [
+            f("graph/failed-failover", "pg", false),
             f("graph/domain-spof", "aws", true),
             f("graph/domain-spof", "eu-north-1", true),
+            f("graph/model-contradicted", "pg-failover-2026-11", false),
             f("job/missed-delivery", "manifest-export", false),
         ]
     );

@@ -10,6 +10,7 @@ mod backup_retention;
 mod ci;
 mod cli;
 mod common;
+mod experiment_cli;
 mod export_mef;
 mod import;
 mod incident_cli;

@@ -678,3 +678,49 @@ fn pictures_at_scale_render_readably_in_chromium() {
         );
     }
 }
+
+/// The drills section: per entry, each redundancy it stands on with its
+/// last experiment's date and what that experiment saw of the entry.
+#[test]
+fn drills_show_each_entrys_redundancies_and_their_last_experiment() {
+    let dir = artifacts();
+    let html_path = dir.join("drills.html");
+    let html = write_report(Path::new("examples/inventories/fjordline"), &html_path, &[]);
+    assert_self_contained(&html);
+    let start = html.find("<section id=\"drills\">").expect("a drills section");
+    let end = start + html[start..].find("</section>").unwrap();
+    let rows: Vec<String> = html[start..end]
+        .split("<tr>")
+        .skip(2) // before the table, the header row
+        .map(|row| {
+            let cells: Vec<String> = row
+                .split("<td")
+                .skip(1)
+                .map(|cell| {
+                    let text = &cell[cell.find('>').unwrap() + 1..cell.find("</td>").unwrap()];
+                    text.replace("<code>", "").replace("</code>", "")
+                })
+                .collect();
+            cells.join(" | ")
+        })
+        .collect();
+    let storefront = [
+        "storefront | dns | any of 2 | 2026-10-08 | dns-route53-withdrawn-2026-10 | the entry stayed up",
+        "storefront | edge-lb | any of 3 | 2026-09-17 | zone-a-game-day-2026-09 | the entry stayed up",
+        "storefront | web | at least 2 of 6 | 2026-09-17 | zone-a-game-day-2026-09 | the entry stayed up",
+        "storefront | pg | any of 2 | 2026-11-10 | pg-failover-2026-11 | the entry went down",
+        "storefront | redis | any of 3 | 2026-09-17 | zone-a-game-day-2026-09 | the entry stayed up",
+        "storefront | etcd | at least 2 of 3 | 2026-09-17 | zone-a-game-day-2026-09 | the entry stayed up",
+    ];
+    let api: Vec<String> = storefront
+        .iter()
+        .map(|r| {
+            r.replace("storefront", "tracking-api")
+                .replace("| web |", "| api |")
+                .replace("2 of 6", "2 of 4")
+        })
+        .collect();
+    let expected: Vec<String> = storefront.iter().map(|r| (*r).to_owned()).chain(api).collect();
+    assert_eq!(rows, expected);
+    assert!(html.contains("<a href=\"#drills\">Drills</a>"));
+}

@@ -1,0 +1,396 @@
+//! `opsctl experiment new`, `check` and `plan`, end to end on the example
+//! estate fjordline (a Postgres failover drill that contradicts the model)
+//! and on the rule fixtures.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail by panicking
+
+use std::path::Path;
+
+use serde_json::{Value, json};
+
+use crate::common;
+use common::{opsctl, root, stderr, stdout, temp_dir};
+
+const AT: &str = "2026-11-22T09:00:00Z";
+const ESTATE: &str = "examples/inventories/fjordline";
+const UNTESTED: &str = "ops-core/tests/fixtures/rules/graph/untested-redundancy/positive.yaml";
+
+#[test]
+fn check_explains_why_the_failover_drill_contradicts_the_model() {
+    let out = opsctl(&["experiment", "check", ESTATE, "pg-failover-2026-11"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "experiment 'pg-failover-2026-11' at 2026-11-10T08:30:00Z failed pg-1
+the model: 1 component down; entry points down: none
+  entry         observed  model
+  storefront    down      up     disagrees
+  tracking-api  down      up     disagrees
+
+storefront went down, but the model keeps it up:
+  pg requires any one of its 2 dependencies; the failure took down pg-1 and the model keeps pg-2 up
+  'pg-2' stands on dependency 'etcd#1', dependency 'etcd#2', dependency 'etcd#3', dependency 'etcd', provider 'aws', region 'eu-north-1', zone 'eu-north-1b': if the failure took one of these down too, the inventory is missing that dependency of theirs; otherwise 'storefront' needs something that failed which the inventory does not list
+
+tracking-api went down, but the model keeps it up:
+  pg requires any one of its 2 dependencies; the failure took down pg-1 and the model keeps pg-2 up
+  'pg-2' stands on dependency 'etcd#1', dependency 'etcd#2', dependency 'etcd#3', dependency 'etcd', provider 'aws', region 'eu-north-1', zone 'eu-north-1b': if the failure took one of these down too, the inventory is missing that dependency of theirs; otherwise 'tracking-api' needs something that failed which the inventory does not list
+"
+    );
+}
+
+#[test]
+fn check_agrees_with_a_drill_that_held_and_exits_0() {
+    let out = opsctl(&[
+        "experiment",
+        "check",
+        ESTATE,
+        "zone-a-game-day-2026-09",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let doc: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(
+        doc,
+        json!({
+            "experiment": "zone-a-game-day-2026-09",
+            "at": "2026-09-17T08:00:00Z",
+            "failed": ["eu-north-1a"],
+            "predicted_down": 8,
+            "predicted_entries_down": [],
+            "entries": [
+                {"entry": "storefront", "observed": "up", "predicted": "up", "agrees": true},
+                {"entry": "tracking-api", "observed": "up", "predicted": "up", "agrees": true},
+            ],
+            "disagreements": [],
+        })
+    );
+}
+
+#[test]
+fn check_names_an_unknown_experiment() {
+    let out = opsctl(&["experiment", "check", ESTATE, "pg-failover-2026-12"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "error: unknown experiment 'pg-failover-2026-12' (did you mean 'pg-failover-2026-11'?)\n"
+    );
+}
+
+#[test]
+fn the_estate_reports_the_failed_failover_and_the_contradiction() {
+    let out = opsctl(&["check", ESTATE, "--at", AT, "--format", "json"]);
+    let doc: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let found: Vec<(String, String, String)> = (doc["findings"].as_array().unwrap().iter())
+        .filter(|f| f["check"].as_str().unwrap().starts_with("graph/") && f["waiver"].is_null())
+        .map(|f| {
+            (
+                f["check"].as_str().unwrap().to_owned(),
+                f["severity"].as_str().unwrap().to_owned(),
+                f["message"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let f = |a: &str, b: &str, c: &str| (a.to_owned(), b.to_owned(), c.to_owned());
+    assert_eq!(
+        found,
+        [
+            f(
+                "graph/failed-failover",
+                "critical",
+                "component 'pg' requires any of 2 dependencies, but its last experiment, 'pg-failover-2026-11' at 2026-11-10, took down storefront, tracking-api"
+            ),
+            f(
+                "graph/model-contradicted",
+                "high",
+                "experiment 'pg-failover-2026-11' saw storefront, tracking-api go down, but the model says what it failed leaves them up"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn the_window_of_untested_redundancy_comes_from_ops_toml() {
+    let dir = temp_dir("window");
+    let config = dir.join("ops.toml");
+    std::fs::write(
+        &config,
+        "[thresholds.\"graph/untested-redundancy\"]\nwindow = \"30d\"\n",
+    )
+    .unwrap();
+    let out = opsctl(&[
+        "check",
+        ESTATE,
+        "--at",
+        AT,
+        "--format",
+        "json",
+        "--config",
+        config.to_str().unwrap(),
+    ]);
+    let doc: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let mut untested: Vec<&str> = (doc["findings"].as_array().unwrap().iter())
+        .filter(|f| f["check"] == "graph/untested-redundancy")
+        .map(|f| f["subject"]["id"].as_str().unwrap())
+        .collect();
+    untested.sort_unstable();
+    // 30 days: the September zone game day and the October DNS drill are
+    // too old; pg's November drill still counts.
+    assert_eq!(untested, ["api", "dns", "edge-lb", "etcd", "redis", "web"]);
+    let plan = opsctl(&[
+        "experiment",
+        "plan",
+        ESTATE,
+        "--at",
+        AT,
+        "--count",
+        "2",
+        "--format",
+        "json",
+        "--config",
+        config.to_str().unwrap(),
+    ]);
+    let doc: Value = serde_json::from_str(&stdout(&plan)).unwrap();
+    assert_eq!(doc["window_days"], 30);
+    let reasons: Vec<(&str, &str)> = (doc["experiments"].as_array().unwrap().iter())
+        .map(|e| (e["redundancy"].as_str().unwrap(), e["reason"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        reasons,
+        [("api", "untested-redundancy"), ("dns", "untested-redundancy")]
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn plan_puts_untested_redundancy_first_and_is_the_same_for_a_seed() {
+    let args = |seed: &str| {
+        opsctl(&[
+            "experiment",
+            "plan",
+            UNTESTED,
+            "--at",
+            AT,
+            "--count",
+            "4",
+            "--seed",
+            seed,
+        ])
+    };
+    let out = args("0");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "# Game-day plan
+
+For the tier-1 and tier-2 entry points, as of 2026-11-22T09:00:00Z; seed 0. Untested redundancy first (no experiment in 180 days), then the largest failures the model says are survivable.
+
+## 1. Fail `pg-standby`
+
+- Why: no experiment has ever exercised 'pg'
+- The model predicts: 1 component down; entry points down: none
+- Because:
+  - pg holds: it requires any one of its 2 dependencies, and the model keeps pg-primary up while pg-standby is down
+- Record it: `opsctl experiment new DIR --failed pg-standby`
+
+## 2. Fail `web#2`
+
+- Why: 'web' was last exercised by 'web-instance-kill-2026-03' at 2026-03-04, more than 180 days ago
+- The model predicts: 1 component down; entry points down: none
+- Because:
+  - web holds: it requires at least 2 of its 3 dependencies, and the model keeps web#1, web#3 up while web#2 is down
+- Record it: `opsctl experiment new DIR --failed web#2`
+
+## 3. Fail `os-1`
+
+- Why: no experiment has ever exercised 'search-cluster'
+- The model predicts: 1 component down; entry points down: none
+- Because:
+  - search-cluster holds: it requires any one of its 2 dependencies, and the model keeps os-2 up while os-1 is down
+- Record it: `opsctl experiment new DIR --failed os-1`
+
+## 4. Fail `eu-west-1a`
+
+- Why: the model says every entry point survives it although it takes 3 components down
+- The model predicts: 3 components down; entry points down: none
+- Because:
+  - web holds: it requires at least 2 of its 3 dependencies, and the model keeps web#2, web#3 up while web#1 is down
+  - pg holds: it requires any one of its 2 dependencies, and the model keeps pg-standby up while pg-primary is down
+  - search-cluster holds: it requires any one of its 2 dependencies, and the model keeps os-2 up while os-1 is down
+- Record it: `opsctl experiment new DIR --failed eu-west-1a`
+
+"
+    );
+    // The same seed, the same plan; another seed draws other members.
+    assert_eq!(stdout(&args("0")), stdout(&out));
+    let failed = |seed: &str| -> Vec<String> {
+        stdout(&args(seed))
+            .lines()
+            .filter_map(|l| l.strip_prefix("## ").map(str::to_owned))
+            .collect()
+    };
+    let all: std::collections::BTreeSet<Vec<String>> = (0..8).map(|s| failed(&s.to_string())).collect();
+    assert!(all.len() > 1, "every seed planned the same: {all:?}");
+}
+
+#[test]
+fn plan_for_one_entry_only() {
+    let out = opsctl(&[
+        "experiment",
+        "plan",
+        UNTESTED,
+        "--at",
+        AT,
+        "--entry",
+        "search",
+        "--count",
+        "1",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let doc: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(
+        doc,
+        json!({
+            "at": AT,
+            "seed": 0,
+            "window_days": 180,
+            "entry": "search",
+            "experiments": [{
+                "failed": "os-2",
+                "reason": "untested-redundancy",
+                "redundancy": "search-cluster",
+                "why": "no experiment has ever exercised 'search-cluster'",
+                "predicted_down": 1,
+                "predicted_entries_down": [],
+                "explanation": ["search-cluster holds: it requires any one of its 2 dependencies, and the model keeps os-1 up while os-2 is down"],
+            }],
+        })
+    );
+    let out = opsctl(&["experiment", "plan", UNTESTED, "--entry", "os-1"]);
+    assert_eq!(stderr(&out), "error: 'os-1' is not an entry point (entry: true)\n");
+}
+
+#[test]
+fn new_writes_a_record_that_loads_and_never_overwrites() {
+    let dir = temp_dir("new");
+    for f in ["components.yaml", "domains.yaml", "people.yaml"] {
+        std::fs::copy(root().join(ESTATE).join(f), dir.join(f)).unwrap();
+    }
+    let args = [
+        "experiment",
+        "new",
+        dir.to_str().unwrap(),
+        "--failed",
+        "eu-north-1b,web#2",
+        "--at",
+        "2026-11-24T10:15:30+01:00",
+        "--by",
+        "ingrid",
+        "--stayed-up",
+        "storefront",
+    ];
+    let out = opsctl(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let file = dir.join("2026-11-24-eu-north-1b-web-2.yaml");
+    assert_eq!(stdout(&out), format!("{}\n", file.display()));
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(
+        text,
+        "# Recorded with `opsctl experiment new`. List every entry point you watched
+# under stayed_up or went_down; `opsctl experiment check PATH EXP-2026-11-24-eu-north-1b-web-2` compares
+# the outcome with the model. Format: docs/inventory-format.md#experiments
+experiments:
+  - id: \"EXP-2026-11-24-eu-north-1b-web-2\"
+    at: 2026-11-24T09:15:30Z
+    by: \"ingrid\"
+    failed: [\"eu-north-1b\", \"web#2\"]
+    # duration: 30m                 # how long the failure lasted
+    stayed_up: [\"storefront\"]            # entry points that stayed up
+    went_down: []            # entry points that went down
+    # notes: ...
+    # link: https://...             # the ticket, the chaos tool's run
+"
+    );
+    // It loads with the estate, and check compares it.
+    let check = opsctl(&[
+        "experiment",
+        "check",
+        dir.to_str().unwrap(),
+        "EXP-2026-11-24-eu-north-1b-web-2",
+    ]);
+    assert_eq!(check.status.code(), Some(0), "{}{}", stdout(&check), stderr(&check));
+    // Never overwritten.
+    let again = opsctl(&args);
+    assert_eq!(again.status.code(), Some(2));
+    assert_eq!(
+        stderr(&again),
+        format!("error: {} already exists; not overwriting it\n", file.display())
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
+    assert!(Path::new(&file).exists());
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn spof_order_2_lists_each_entrys_pairs_explained_up_to_the_limit() {
+    let dir = temp_dir("pairs");
+    let file = dir.join("inv.yaml");
+    std::fs::write(
+        &file,
+        "components:
+  - {id: shop, entry: true, tier: 1, depends_on: [lb, db]}
+  - {id: lb, requires: any, depends_on: [web-1, web-2]}
+  - {id: web-1}
+  - {id: web-2}
+  - {id: db, requires: any, depends_on: [db-1, db-2]}
+  - {id: db-1}
+  - {id: db-2}
+  - {id: admin, entry: true, depends_on: [admin-app]}
+  - {id: admin-app}
+",
+    )
+    .unwrap();
+    let path = file.to_str().unwrap();
+    let out = opsctl(&["spof", path, "--order", "2"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "shop (tier 1): 2 pairs
+  - db-1 + db-2:
+      db-2 failed
+      db is down: it requires any one of its dependencies, and 2 of 2 are down (db-1, db-2)
+      shop is down: it requires all of its dependencies, and 1 of 2 is down (db)
+  - web-1 + web-2:
+      web-2 failed
+      lb is down: it requires any one of its dependencies, and 2 of 2 are down (web-1, web-2)
+      shop is down: it requires all of its dependencies, and 1 of 2 is down (lb)
+admin: no double fault
+"
+    );
+    let out = opsctl(&[
+        "spof", path, "--order", "2", "--limit", "1", "--entry", "shop", "--format", "json",
+    ]);
+    let doc: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(
+        doc,
+        json!({"order": 2, "limit": 1, "entries": [{
+            "entry": "shop",
+            "tier": 1,
+            "pairs": [{"pair": ["web-1", "web-2"], "explanation": [
+                "web-2 failed",
+                "lb is down: it requires any one of its dependencies, and 2 of 2 are down (web-1, web-2)",
+                "shop is down: it requires all of its dependencies, and 1 of 2 is down (lb)",
+            ]}],
+            "truncated": true,
+        }]})
+    );
+    let text = opsctl(&["spof", path, "--order", "2", "--limit", "1", "--entry", "shop"]);
+    assert!(
+        stdout(&text).ends_with("  (stopped at the limit of 1 pairs: there are more; see --limit)\n"),
+        "{}",
+        stdout(&text)
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
