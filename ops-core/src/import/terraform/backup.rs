@@ -100,7 +100,6 @@ pub(super) fn policies(e: &Estate<'_>, out: &mut Imported) {
             );
             continue;
         };
-        let plan_name = str_at(plan.values, "name").unwrap_or("not created yet");
         let owner = tag(plan.values, "ops:owner").map(|(o, _)| o.to_owned());
         for rule in list_at(plan.values, "rule") {
             let rule_name = str_at(rule, "rule_name").unwrap_or("rule");
@@ -126,18 +125,19 @@ pub(super) fn policies(e: &Estate<'_>, out: &mut Imported) {
                     continue;
                 }
                 let mut copies = Vec::new();
-                let target = str_at(rule, "target_vault_name").and_then(|n| by_name.get(n).copied());
                 let target_name = str_at(rule, "target_vault_name").unwrap_or("unknown");
-                copies.push(copy(e, r, &rule.at, target, format!("backup vault {target_name}"), None));
+                let target = by_name.get(target_name).copied();
+                copies.push(copy(e, r, &rule.at, target, vault_location(target_name, target), None));
                 for action in list_at(rule, "copy_action") {
                     let dest = str_at(action, "destination_vault_arn").unwrap_or("unknown");
-                    copies.push(copy(e, r, &action.at, by_arn.get(dest).copied(), format!("backup vault {dest}"), Arn::parse(dest)));
+                    let vault = by_arn.get(dest).copied();
+                    let name = vault.map_or(dest, |v| v.name);
+                    copies.push(copy(e, r, &action.at, vault, vault_location(name, vault), Arn::parse(dest)));
                 }
                 let mut b = EntityBuilder::new(rule.at.clone())
                     .str("id", id)
                     .str("protects", comp.id.clone())
                     .opt_str("owner", owner.clone())
-                    .str("description", format!("AWS Backup plan {plan_name}, rule {rule_name}"))
                     .node("schedule", schedule.clone());
                 if let Some(days) = block_at(rule, "lifecycle").and_then(|l| int_at(l, "delete_after")) {
                     b = b.node("retention", map(vec![("keep_within", str_node(format!("{days}d"), &rule.at))], &rule.at));
@@ -229,6 +229,15 @@ fn glob(pattern: &str, text: &str) -> bool {
     tail.ends_with(last)
 }
 
+/// Where a copy is: `backup vault NAME (ARN)`, or the name or ARN alone
+/// when the vault is not in the given states.
+fn vault_location(name: &str, vault: Option<&Vault<'_>>) -> String {
+    match vault {
+        Some(v) if !v.arn.is_empty() => format!("backup vault {name} ({})", v.arn),
+        _ => format!("backup vault {name}"),
+    }
+}
+
 /// The schedule of a rule: its cron, read as cronie's, in its time zone.
 fn schedule(rule: &Node) -> Result<Node, String> {
     // AWS Backup's default when a rule has no expression.
@@ -282,8 +291,7 @@ fn automated(e: &Estate<'_>, out: &mut Imported) {
         let at = res.at;
         let mut b = EntityBuilder::new(at.clone())
             .str("id", format!("{}/automated-backups", comp.id))
-            .str("protects", comp.id.clone())
-            .str("description", format!("RDS automated backups of {}", res.address));
+            .str("protects", comp.id.clone());
         if let Some((h, m)) = str_at(res.values, "preferred_backup_window").and_then(window_start) {
             b = b.node("schedule", map(vec![("cron", str_node(format!("{m} {h} * * *"), at))], at));
         }

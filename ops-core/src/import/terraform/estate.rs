@@ -322,7 +322,9 @@ impl<'n> Estate<'n> {
             if !c.owners.is_empty() {
                 b = b.strs("owners", c.owners.iter().cloned());
             }
-            b = b.strs("domains", c.domains.iter().cloned());
+            if !c.domains.is_empty() {
+                b = b.strs("domains", c.domains.iter().cloned());
+            }
             out.push(Section::Components, b.build());
         }
     }
