@@ -320,7 +320,13 @@ mod tests {
         let names: Vec<&str> = IMPORTERS.iter().map(|i| i.name).collect();
         assert_eq!(
             names,
-            ["backstage", "aws-credential-report", "grants-csv", "restic-snapshots", "terraform"]
+            [
+                "backstage",
+                "aws-credential-report",
+                "grants-csv",
+                "restic-snapshots",
+                "terraform"
+            ]
         );
         for info in IMPORTERS {
             assert!(

@@ -96,7 +96,10 @@ pub(super) fn policies(e: &Estate<'_>, out: &mut Imported) {
         let Some(targets) = protected.get(&p) else {
             out.note(
                 Place::from(plan.at),
-                format!("{}: no backup selection of the given states uses this plan; it protects nothing", plan.address),
+                format!(
+                    "{}: no backup selection of the given states uses this plan; it protects nothing",
+                    plan.address
+                ),
             );
             continue;
         };
@@ -107,7 +110,10 @@ pub(super) fn policies(e: &Estate<'_>, out: &mut Imported) {
                 Ok(s) => s,
                 Err(message) => {
                     let at = rule.get("schedule").map_or(&rule.at, |n| &n.at);
-                    out.problem(Place::from(at), format!("{}: rule '{rule_name}': {message}", plan.address));
+                    out.problem(
+                        Place::from(at),
+                        format!("{}: rule '{rule_name}': {message}", plan.address),
+                    );
                     continue;
                 }
             };
@@ -117,7 +123,10 @@ pub(super) fn policies(e: &Estate<'_>, out: &mut Imported) {
                 if let Err(reason) = crate::ids::check_id(&id) {
                     out.problem(
                         Place::from(&rule.at),
-                        format!("{}: rule '{rule_name}' protecting '{}': the policy id '{id}' is not valid: {reason}", plan.address, comp.id),
+                        format!(
+                            "{}: rule '{rule_name}' protecting '{}': the policy id '{id}' is not valid: {reason}",
+                            plan.address, comp.id
+                        ),
                     );
                     continue;
                 }
@@ -132,7 +141,14 @@ pub(super) fn policies(e: &Estate<'_>, out: &mut Imported) {
                     let dest = str_at(action, "destination_vault_arn").unwrap_or("unknown");
                     let vault = by_arn.get(dest).copied();
                     let name = vault.map_or(dest, |v| v.name);
-                    copies.push(copy(e, r, &action.at, vault, vault_location(name, vault), Arn::parse(dest)));
+                    copies.push(copy(
+                        e,
+                        r,
+                        &action.at,
+                        vault,
+                        vault_location(name, vault),
+                        Arn::parse(dest),
+                    ));
                 }
                 let mut b = EntityBuilder::new(rule.at.clone())
                     .str("id", id)
@@ -140,7 +156,10 @@ pub(super) fn policies(e: &Estate<'_>, out: &mut Imported) {
                     .opt_str("owner", owner.clone())
                     .node("schedule", schedule.clone());
                 if let Some(days) = block_at(rule, "lifecycle").and_then(|l| int_at(l, "delete_after")) {
-                    b = b.node("retention", map(vec![("keep_within", str_node(format!("{days}d"), &rule.at))], &rule.at));
+                    b = b.node(
+                        "retention",
+                        map(vec![("keep_within", str_node(format!("{days}d"), &rule.at))], &rule.at),
+                    );
                 }
                 b = b.node("copies", Node::new(Value::Seq(copies), rule.at.clone()));
                 out.push(Section::BackupPolicies, b.build());
@@ -153,7 +172,12 @@ pub(super) fn policies(e: &Estate<'_>, out: &mut Imported) {
 /// The resources a selection chooses: by ARN (`*` matching any characters)
 /// and by tag (`selection_tag` of type `STRINGEQUALS`, matched against the
 /// tags the states record), less its `not_resources`.
-fn select(e: &Estate<'_>, sel: &super::state::Resource<'_>, by_tag: &HashMap<(&str, &str), Vec<usize>>, out: &mut Imported) -> Vec<usize> {
+fn select(
+    e: &Estate<'_>,
+    sel: &super::state::Resource<'_>,
+    by_tag: &HashMap<(&str, &str), Vec<usize>>,
+    out: &mut Imported,
+) -> Vec<usize> {
     let mut chosen = Vec::new();
     for arn in strs_at(sel.values, "resources") {
         if arn.contains('*') {
@@ -166,7 +190,10 @@ fn select(e: &Estate<'_>, sel: &super::state::Resource<'_>, by_tag: &HashMap<(&s
                 Some(&i) => chosen.push(i),
                 None => out.note(
                     Place::from(sel.at),
-                    format!("{}: resource {arn} is not in the given states; not checked", sel.address),
+                    format!(
+                        "{}: resource {arn} is not in the given states; not checked",
+                        sel.address
+                    ),
                 ),
             }
         }
@@ -174,16 +201,24 @@ fn select(e: &Estate<'_>, sel: &super::state::Resource<'_>, by_tag: &HashMap<(&s
     for t in list_at(sel.values, "selection_tag") {
         let (kind, key, value) = (str_at(t, "type"), str_at(t, "key"), str_at(t, "value"));
         match (kind, key, value) {
-            (Some("STRINGEQUALS"), Some(k), Some(v)) => chosen.extend(by_tag.get(&(k, v)).into_iter().flatten().copied()),
+            (Some("STRINGEQUALS"), Some(k), Some(v)) => {
+                chosen.extend(by_tag.get(&(k, v)).into_iter().flatten().copied())
+            }
             _ => out.note(
                 Place::from(&t.at),
-                format!("{}: a selection_tag that is not STRINGEQUALS with a key and value; not evaluated", sel.address),
+                format!(
+                    "{}: a selection_tag that is not STRINGEQUALS with a key and value; not evaluated",
+                    sel.address
+                ),
             ),
         }
     }
     if let Some(c) = block_at(sel.values, "condition") {
         if let Value::Map(entries) = &c.value {
-            if entries.iter().any(|(_, v)| matches!(&v.value, Value::Seq(l) if !l.is_empty())) {
+            if entries
+                .iter()
+                .any(|(_, v)| matches!(&v.value, Value::Seq(l) if !l.is_empty()))
+            {
                 out.note(
                     Place::from(&c.at),
                     format!("{}: its conditions are not evaluated; the resources it names and tags it matches are taken as protected", sel.address),
@@ -203,7 +238,10 @@ fn select(e: &Estate<'_>, sel: &super::state::Resource<'_>, by_tag: &HashMap<(&s
             let r = &e.resources[i];
             out.note(
                 Place::from(sel.at),
-                format!("{}: {} is a {}, which ops does not make a component; its backups are not checked", sel.address, r.address, r.kind),
+                format!(
+                    "{}: {} is a {}, which ops does not make a component; its backups are not checked",
+                    sel.address, r.address, r.kind
+                ),
             );
         }
         keep
@@ -218,8 +256,12 @@ fn glob(pattern: &str, text: &str) -> bool {
         Some(p) => p,
         None => return pattern == text,
     };
-    let Some(mut tail) = text.strip_prefix(first) else { return false };
-    let Some((last, middle)) = rest.split_last() else { return tail.is_empty() };
+    let Some(mut tail) = text.strip_prefix(first) else {
+        return false;
+    };
+    let Some((last, middle)) = rest.split_last() else {
+        return tail.is_empty();
+    };
     for part in middle {
         match tail.find(part) {
             Some(at) => tail = &tail[at + part.len()..],
@@ -253,7 +295,14 @@ fn schedule(rule: &Node) -> Result<Node, String> {
 
 /// A copy in `vault` (known from the states, else only its ARN), offsite
 /// when in another region or account than the protected resource.
-fn copy(e: &Estate<'_>, r: usize, at: &Location, vault: Option<&Vault<'_>>, location: String, arn: Option<Arn<'_>>) -> Node {
+fn copy(
+    e: &Estate<'_>,
+    r: usize,
+    at: &Location,
+    vault: Option<&Vault<'_>>,
+    location: String,
+    arn: Option<Arn<'_>>,
+) -> Node {
     let (region, account) = match (vault, arn) {
         (Some(v), _) => (v.region.map(str::to_owned), v.account.map(str::to_owned)),
         (None, Some(a)) => (a.region.map(str::to_owned), a.account.map(str::to_owned)),
@@ -293,18 +342,30 @@ fn automated(e: &Estate<'_>, out: &mut Imported) {
             .str("id", format!("{}/automated-backups", comp.id))
             .str("protects", comp.id.clone());
         if let Some((h, m)) = str_at(res.values, "preferred_backup_window").and_then(window_start) {
-            b = b.node("schedule", map(vec![("cron", str_node(format!("{m} {h} * * *"), at))], at));
+            b = b.node(
+                "schedule",
+                map(vec![("cron", str_node(format!("{m} {h} * * *"), at))], at),
+            );
         }
         let region = e.region_of(r).unwrap_or_else(|| "its region".to_owned());
         b = b
-            .node("retention", map(vec![("keep_within", str_node(format!("{days}d"), at))], at))
+            .node(
+                "retention",
+                map(vec![("keep_within", str_node(format!("{days}d"), at))], at),
+            )
             .node(
                 "copies",
                 Node::new(
                     Value::Seq(vec![map(
                         vec![
                             ("location", str_node(format!("RDS automated backups in {region}"), at)),
-                            ("encrypted", bool_node(super::values::bool_at(res.values, "storage_encrypted") == Some(true), at)),
+                            (
+                                "encrypted",
+                                bool_node(
+                                    super::values::bool_at(res.values, "storage_encrypted") == Some(true),
+                                    at,
+                                ),
+                            ),
                         ],
                         at,
                     )]),
@@ -345,8 +406,14 @@ mod tests {
 
     #[test]
     fn globs_match_arns() {
-        assert!(glob("arn:aws:rds:*:*:db:*", "arn:aws:rds:eu-west-1:123456789012:db:orders"));
-        assert!(!glob("arn:aws:rds:*:*:db:*", "arn:aws:rds:eu-west-1:123456789012:cluster:ledger"));
+        assert!(glob(
+            "arn:aws:rds:*:*:db:*",
+            "arn:aws:rds:eu-west-1:123456789012:db:orders"
+        ));
+        assert!(!glob(
+            "arn:aws:rds:*:*:db:*",
+            "arn:aws:rds:eu-west-1:123456789012:cluster:ledger"
+        ));
         assert!(glob("*", "x"));
         assert!(glob("a*b*c", "aXbYc") && !glob("a*b*c", "aXbY"));
     }

@@ -66,7 +66,12 @@ pub(super) fn autoscaling_groups(e: &mut Estate<'_>) {
         );
         if zones.is_empty() {
             let domains = e.in_region(r);
-            let mut c = e.comp(r, e.resources[r].id.clone(), "compute", format!("{what}; zones unknown"));
+            let mut c = e.comp(
+                r,
+                e.resources[r].id.clone(),
+                "compute",
+                format!("{what}; zones unknown"),
+            );
             c.domains = domains;
             e.add(r, c, true, true);
             continue;
@@ -177,7 +182,12 @@ pub(super) fn load_balancers(e: &mut Estate<'_>, out: &mut Imported) {
         match groups_of_lb.remove(&r) {
             Some(groups) => e.add_any(r, "load_balancer", what, groups, domains),
             None => {
-                let mut c = e.comp(r, e.resources[r].id.clone(), "load_balancer", format!("{what}; no target group with targets"));
+                let mut c = e.comp(
+                    r,
+                    e.resources[r].id.clone(),
+                    "load_balancer",
+                    format!("{what}; no target group with targets"),
+                );
                 c.domains = domains;
                 e.add(r, c, true, true);
             }

@@ -110,7 +110,9 @@ fn value(text: &str, name: &str, min: u32, max: u32, weekday: bool) -> Result<St
         Ok(n) if (min..=max).contains(&n) => Ok(if weekday { (n - 1).to_string() } else { n.to_string() }),
         Ok(n) => Err(format!("{name} field: {n} is out of range {min}-{max}")),
         Err(_) if text.len() == 3 && text.bytes().all(|b| b.is_ascii_alphabetic()) => Ok(text.to_ascii_lowercase()),
-        Err(_) => Err(format!("{name} field: expected a number or a three-letter name, found '{text}'")),
+        Err(_) => Err(format!(
+            "{name} field: expected a number or a three-letter name, found '{text}'"
+        )),
     }
 }
 
@@ -141,13 +143,31 @@ mod tests {
     #[test]
     fn what_cron_cannot_say_is_refused_with_the_reason() {
         let err = |e: &str| to_cronie(e).unwrap_err();
-        assert_eq!(err("cron(0 5 L * ? *)"), "day-of-month field 'L': 'L' (last, weekday, n-th) has no equivalent in cron schedules");
-        assert_eq!(err("cron(0 9 ? * 2#1 *)"), "day-of-week field '2#1': '#' (last, weekday, n-th) has no equivalent in cron schedules");
-        assert_eq!(err("cron(0 5 ? * * 2027)"), "'cron(0 5 ? * * 2027)': year field '2027': backup schedules repeat every year, so only * can be expressed");
-        assert_eq!(err("cron(0 5 1 * 2 *)"), "'cron(0 5 1 * 2 *)': one of day-of-month and day-of-week must be ?, as AWS requires");
+        assert_eq!(
+            err("cron(0 5 L * ? *)"),
+            "day-of-month field 'L': 'L' (last, weekday, n-th) has no equivalent in cron schedules"
+        );
+        assert_eq!(
+            err("cron(0 9 ? * 2#1 *)"),
+            "day-of-week field '2#1': '#' (last, weekday, n-th) has no equivalent in cron schedules"
+        );
+        assert_eq!(
+            err("cron(0 5 ? * * 2027)"),
+            "'cron(0 5 ? * * 2027)': year field '2027': backup schedules repeat every year, so only * can be expressed"
+        );
+        assert_eq!(
+            err("cron(0 5 1 * 2 *)"),
+            "'cron(0 5 1 * 2 *)': one of day-of-month and day-of-week must be ?, as AWS requires"
+        );
         assert_eq!(err("cron(0 5 ? * 0 *)"), "day-of-week field: 0 is out of range 1-7");
-        assert_eq!(err("cron(0 5 * * *)"), "'cron(0 5 * * *)' has 5 fields; AWS cron has six: minutes, hours, day-of-month, month, day-of-week, year");
-        assert_eq!(err("rate(1 day)"), "expected an AWS cron expression such as cron(0 5 ? * * *), found 'rate(1 day)'");
+        assert_eq!(
+            err("cron(0 5 * * *)"),
+            "'cron(0 5 * * *)' has 5 fields; AWS cron has six: minutes, hours, day-of-month, month, day-of-week, year"
+        );
+        assert_eq!(
+            err("rate(1 day)"),
+            "expected an AWS cron expression such as cron(0 5 ? * * *), found 'rate(1 day)'"
+        );
         assert_eq!(err("cron(0 25 ? * * *)"), "hours field: 25 is out of range 0-23");
     }
 }

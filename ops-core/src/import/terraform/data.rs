@@ -64,7 +64,12 @@ fn db_instance(e: &mut Estate<'_>, r: usize) {
     let id = e.resources[r].id.clone();
     if let Some(source) = str_at(values, "replicate_source_db") {
         let domains = placed(e, r, zone);
-        let mut c = e.comp(r, id, "database", format!("RDS read replica {name} ({engine}) of {source}"));
+        let mut c = e.comp(
+            r,
+            id,
+            "database",
+            format!("RDS read replica {name} ({engine}) of {source}"),
+        );
         c.domains = domains;
         e.add(r, c, true, true);
         return;
@@ -96,7 +101,13 @@ fn db_instance(e: &mut Estate<'_>, r: usize) {
     );
     standby.domains = standby_domains;
     let members = vec![e.add(r, primary, false, true), e.add(r, standby, false, true)];
-    e.add_any(r, "database", format!("RDS instance {name} ({engine}), Multi-AZ"), members, Vec::new());
+    e.add_any(
+        r,
+        "database",
+        format!("RDS instance {name} ({engine}), Multi-AZ"),
+        members,
+        Vec::new(),
+    );
 }
 
 fn rds_cluster(e: &mut Estate<'_>, r: usize, instances: &[usize]) {
@@ -109,9 +120,16 @@ fn rds_cluster(e: &mut Estate<'_>, r: usize, instances: &[usize]) {
         let inst = &e.resources[i];
         {
             let zone = str_at(inst.values, "availability_zone");
-            let inst_name = str_at(inst.values, "identifier").unwrap_or("not created yet").to_owned();
+            let inst_name = str_at(inst.values, "identifier")
+                .unwrap_or("not created yet")
+                .to_owned();
             let domains = placed(e, i, zone);
-            let mut c = e.comp(i, e.resources[i].id.clone(), "database", format!("instance {inst_name} of cluster {name}"));
+            let mut c = e.comp(
+                i,
+                e.resources[i].id.clone(),
+                "database",
+                format!("instance {inst_name} of cluster {name}"),
+            );
             c.domains = domains;
             members.push(e.add(i, c, true, true));
         }
@@ -120,7 +138,12 @@ fn rds_cluster(e: &mut Estate<'_>, r: usize, instances: &[usize]) {
         // A Multi-AZ DB cluster: one writer and two readers, one per zone.
         for zone in strs_at(values, "availability_zones") {
             let domains = e.in_zone(r, zone);
-            let mut c = e.comp(r, format!("{id}/{zone}"), "database", format!("the instance of cluster {name} in {zone}"));
+            let mut c = e.comp(
+                r,
+                format!("{id}/{zone}"),
+                "database",
+                format!("the instance of cluster {name} in {zone}"),
+            );
             c.domains = domains;
             members.push(e.add(r, c, false, true));
         }
@@ -143,7 +166,10 @@ fn cache_cluster(e: &mut Estate<'_>, r: usize) {
         return;
     }
     let name = str_at(values, "cluster_id").unwrap_or("not created yet");
-    let description = format!("ElastiCache cluster {name} ({})", str_at(values, "engine").unwrap_or("engine unknown"));
+    let description = format!(
+        "ElastiCache cluster {name} ({})",
+        str_at(values, "engine").unwrap_or("engine unknown")
+    );
     let zone = str_at(values, "availability_zone");
     let domains = placed(e, r, zone);
     let mut c = e.comp(r, e.resources[r].id.clone(), "cache", description);
@@ -183,9 +209,20 @@ fn replication_group(e: &mut Estate<'_>, r: usize) {
     let mut parts = Vec::new();
     for (i, m) in members.iter().enumerate() {
         let domains = placed(e, r, zones[i].as_deref());
-        let mut c = e.comp(r, format!("{id}/{}", super::ids::clean(m)), "cache", format!("member {m} of {what}"));
+        let mut c = e.comp(
+            r,
+            format!("{id}/{}", super::ids::clean(m)),
+            "cache",
+            format!("member {m} of {what}"),
+        );
         c.domains = domains;
         parts.push(e.add(r, c, false, true));
     }
-    e.add_any(r, "cache", format!("{what}, with automatic failover"), parts, Vec::new());
+    e.add_any(
+        r,
+        "cache",
+        format!("{what}, with automatic failover"),
+        parts,
+        Vec::new(),
+    );
 }

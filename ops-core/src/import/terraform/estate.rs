@@ -127,7 +127,11 @@ impl<'n> Estate<'n> {
         self.arn(r)
             .and_then(|a| a.region.map(str::to_owned))
             .or_else(|| str_at(values, "region").map(str::to_owned))
-            .or_else(|| str_at(values, "availability_zone").and_then(zone_region).map(str::to_owned))
+            .or_else(|| {
+                str_at(values, "availability_zone")
+                    .and_then(zone_region)
+                    .map(str::to_owned)
+            })
             .or_else(|| self.region.clone())
     }
 
@@ -196,7 +200,14 @@ impl<'n> Estate<'n> {
     }
 
     /// A logical component for resource `r`, up while any of `members` is.
-    pub(super) fn add_any(&mut self, r: usize, kind: &'static str, description: String, members: Vec<usize>, domains: Vec<String>) {
+    pub(super) fn add_any(
+        &mut self,
+        r: usize,
+        kind: &'static str,
+        description: String,
+        members: Vec<usize>,
+        domains: Vec<String>,
+    ) {
         let mut c = self.comp(r, self.resources[r].id.clone(), kind, description);
         c.logical = true;
         c.any = true;
@@ -223,7 +234,10 @@ impl<'n> Estate<'n> {
                     "false" => self.comps[c].entry = false,
                     _ => out.problem(
                         Place::from(&node.at),
-                        format!("{}: tag ops:entry: expected \"true\" or \"false\", found '{v}'", res.address),
+                        format!(
+                            "{}: tag ops:entry: expected \"true\" or \"false\", found '{v}'",
+                            res.address
+                        ),
                     ),
                 }
             }
@@ -236,11 +250,17 @@ impl<'n> Estate<'n> {
                     ),
                 }
             }
-            if let Some((v, _)) = tag(values, "ops:owner") {
-                self.comps[c].owners = split_list(v).map(str::to_owned).collect();
-            }
-            let Some((v, node)) = tag(values, "ops:depends_on") else { continue };
             let leaves = self.leaves.get(&r).cloned().unwrap_or_else(|| vec![c]);
+            if let Some((v, _)) = tag(values, "ops:owner") {
+                // The parts a resource stands on are owned with it.
+                let owners: Vec<String> = split_list(v).map(str::to_owned).collect();
+                for &i in leaves.iter().chain([&c]) {
+                    self.comps[i].owners.clone_from(&owners);
+                }
+            }
+            let Some((v, node)) = tag(values, "ops:depends_on") else {
+                continue;
+            };
             for address in split_list(v) {
                 let id = ids::from_address(address);
                 let Some(&target) = by_id.get(&id) else {
@@ -267,7 +287,10 @@ impl<'n> Estate<'n> {
 
     /// Writes the domains and components.
     pub(super) fn write(&self, out: &mut Imported) {
-        let at = self.comps.first().map_or_else(|| Location::new("<terraform>", 1, 1), |c| c.at.clone());
+        let at = self
+            .comps
+            .first()
+            .map_or_else(|| Location::new("<terraform>", 1, 1), |c| c.at.clone());
         for account in &self.accounts {
             out.push(
                 Section::Domains,
@@ -333,5 +356,7 @@ impl<'n> Estate<'n> {
 /// The items of a tag value listing several: separated by commas or
 /// whitespace (some AWS services refuse commas in tag values).
 pub(super) fn split_list(value: &str) -> impl Iterator<Item = &str> {
-    value.split(|c: char| c == ',' || c.is_whitespace()).filter(|s| !s.is_empty())
+    value
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|s| !s.is_empty())
 }

@@ -84,7 +84,9 @@ fn action_level(action: &str) -> Level {
         return Level::Admin;
     }
     let name = lower.split_once(':').map_or(lower.as_str(), |(_, n)| n);
-    const READS: &[&str] = &["get", "list", "describe", "head", "view", "search", "lookup", "batchget", "query", "scan", "select"];
+    const READS: &[&str] = &[
+        "get", "list", "describe", "head", "view", "search", "lookup", "batchget", "query", "scan", "select",
+    ];
     if READS.iter().any(|p| name.starts_with(p)) {
         Level::Read
     } else {
@@ -133,13 +135,22 @@ pub(super) fn access(e: &Estate<'_>, out: &mut Imported) {
             _ => continue,
         };
         if let Err(reason) = crate::ids::check_id(&id) {
-            out.problem(Place::from(r.at), format!("{}: IAM name '{name}' gives the id '{id}', which is not valid: {reason}", r.address));
+            out.problem(
+                Place::from(r.at),
+                format!(
+                    "{}: IAM name '{name}' gives the id '{id}', which is not valid: {reason}",
+                    r.address
+                ),
+            );
             continue;
         }
         if let Some(other) = ids_seen.insert(id.clone(), r.address) {
             out.problem(
                 Place::from(r.at),
-                format!("{}: IAM name '{name}' gives the id '{id}', as does {other}: ids replace + = , with -", r.address),
+                format!(
+                    "{}: IAM name '{name}' gives the id '{id}', as does {other}: ids replace + = , with -",
+                    r.address
+                ),
             );
             continue;
         }
@@ -151,10 +162,7 @@ pub(super) fn access(e: &Estate<'_>, out: &mut Imported) {
         }
         let at = r.at.clone();
         match r.kind {
-            "aws_iam_user" => out.push(
-                Section::People,
-                EntityBuilder::new(at).str("id", id.clone()).build(),
-            ),
+            "aws_iam_user" => out.push(Section::People, EntityBuilder::new(at).str("id", id.clone()).build()),
             "aws_iam_group" => {
                 members.entry(id.clone()).or_default();
             }
@@ -163,7 +171,17 @@ pub(super) fn access(e: &Estate<'_>, out: &mut Imported) {
                 let mut b = EntityBuilder::new(at)
                     .str("id", id.clone())
                     .str("name", format!("IAM role {name}"))
-                    .str("description", format!("assumed by {}", if trusted.is_empty() { "nobody the trust policy names".to_owned() } else { trusted.join(", ") }));
+                    .str(
+                        "description",
+                        format!(
+                            "assumed by {}",
+                            if trusted.is_empty() {
+                                "nobody the trust policy names".to_owned()
+                            } else {
+                                trusted.join(", ")
+                            }
+                        ),
+                    );
                 if let Some((owner, _)) = tag(r.values, "ops:owner") {
                     b = b.str("owner", owner);
                 }
@@ -195,7 +213,10 @@ pub(super) fn access(e: &Estate<'_>, out: &mut Imported) {
                 }
                 _ => out.note(
                     Place::from(r.at),
-                    format!("{}: user '{user}' or group '{group}' is not in the given states; membership skipped", r.address),
+                    format!(
+                        "{}: user '{user}' or group '{group}' is not in the given states; membership skipped",
+                        r.address
+                    ),
                 ),
             }
         }
@@ -203,10 +224,16 @@ pub(super) fn access(e: &Estate<'_>, out: &mut Imported) {
     let group_at: HashMap<&str, &Location> = resources
         .iter()
         .filter(|r| r.kind == "aws_iam_group")
-        .filter_map(|r| str_at(r.values, "name").and_then(|n| groups.get(n)).map(|g| (g.id.as_str(), r.at)))
+        .filter_map(|r| {
+            str_at(r.values, "name")
+                .and_then(|n| groups.get(n))
+                .map(|g| (g.id.as_str(), r.at))
+        })
         .collect();
     for (group, list) in &members {
-        let Some(at) = group_at.get(group.as_str()) else { continue };
+        let Some(at) = group_at.get(group.as_str()) else {
+            continue;
+        };
         out.push(
             Section::Groups,
             EntityBuilder::new((*at).clone())
@@ -226,7 +253,10 @@ pub(super) fn access(e: &Estate<'_>, out: &mut Imported) {
     for r in resources {
         // (principals, policy name, level) of each attachment or inline policy.
         let (who, policy): (Vec<(&HashMap<&str, Principal>, &str)>, Option<(String, Option<Level>)>) = match r.kind {
-            "aws_iam_user_policy_attachment" | "aws_iam_group_policy_attachment" | "aws_iam_role_policy_attachment" | "aws_iam_policy_attachment" => {
+            "aws_iam_user_policy_attachment"
+            | "aws_iam_group_policy_attachment"
+            | "aws_iam_role_policy_attachment"
+            | "aws_iam_policy_attachment" => {
                 let who = principals(r, &users, &groups, &roles);
                 let arn = str_at(r.values, "policy_arn").unwrap_or("");
                 let level = attached_level(arn, &policies, r, out);
@@ -249,15 +279,24 @@ pub(super) fn access(e: &Estate<'_>, out: &mut Imported) {
         };
         let Some((policy, level)) = policy else { continue };
         let Some(level) = level else {
-            out.note(Place::from(r.at), format!("{}: policy {policy} allows nothing; no grant", r.address));
+            out.note(
+                Place::from(r.at),
+                format!("{}: policy {policy} allows nothing; no grant", r.address),
+            );
             continue;
         };
         if who.is_empty() {
-            out.note(Place::from(r.at), format!("{}: its principal is not in the given states; no grant", r.address));
+            out.note(
+                Place::from(r.at),
+                format!("{}: its principal is not in the given states; no grant", r.address),
+            );
         }
         for (table, name) in who {
             let Some(p) = table.get(name) else {
-                out.note(Place::from(r.at), format!("{}: '{name}' is not in the given states; no grant", r.address));
+                out.note(
+                    Place::from(r.at),
+                    format!("{}: '{name}' is not in the given states; no grant", r.address),
+                );
                 continue;
             };
             let Some(account) = p.account.clone() else { continue };
@@ -283,11 +322,17 @@ pub(super) fn access(e: &Estate<'_>, out: &mut Imported) {
     for r in resources.iter().filter(|r| r.kind == "aws_iam_access_key") {
         let user = str_at(r.values, "user").unwrap_or("");
         let Some(u) = users.get(user) else {
-            out.note(Place::from(r.at), format!("{}: user '{user}' is not in the given states; key skipped", r.address));
+            out.note(
+                Place::from(r.at),
+                format!("{}: user '{user}' is not in the given states; key skipped", r.address),
+            );
             continue;
         };
         if str_at(r.values, "status") == Some("Inactive") {
-            out.note(Place::from(r.at), format!("{}: the key is inactive; skipped", r.address));
+            out.note(
+                Place::from(r.at),
+                format!("{}: the key is inactive; skipped", r.address),
+            );
             continue;
         }
         let Some(account) = u.account.clone() else { continue };
@@ -306,10 +351,13 @@ pub(super) fn access(e: &Estate<'_>, out: &mut Imported) {
         }
         out.push(
             Section::Credentials,
-            b.str("description", format!("access key {key} of IAM user {user}")).build(),
+            b.str("description", format!("access key {key} of IAM user {user}"))
+                .build(),
         );
     }
-    let at = resources.first().map_or_else(|| Location::new("<terraform>", 1, 1), |r| r.at.clone());
+    let at = resources
+        .first()
+        .map_or_else(|| Location::new("<terraform>", 1, 1), |r| r.at.clone());
     for account in accounts {
         out.push(
             Section::Systems,
@@ -365,7 +413,10 @@ fn attached_level(
         None => {
             out.note(
                 Place::from(r.at),
-                format!("{}: policy {arn} is not one whose actions ops knows or finds in the given states; no grant", r.address),
+                format!(
+                    "{}: policy {arn} is not one whose actions ops knows or finds in the given states; no grant",
+                    r.address
+                ),
             );
             None
         }
@@ -374,8 +425,12 @@ fn attached_level(
 
 /// Who a role's trust policy lets assume it: services and AWS principals.
 fn trusted_by(values: &Node) -> Vec<String> {
-    let Some(doc) = str_at(values, "assume_role_policy") else { return Vec::new() };
-    let Ok(doc) = serde_json::from_str::<serde_json::Value>(doc) else { return Vec::new() };
+    let Some(doc) = str_at(values, "assume_role_policy") else {
+        return Vec::new();
+    };
+    let Ok(doc) = serde_json::from_str::<serde_json::Value>(doc) else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     let statements = match doc.get("Statement") {
         Some(serde_json::Value::Array(l)) => l.iter().collect(),
@@ -390,7 +445,9 @@ fn trusted_by(values: &Node) -> Vec<String> {
                 for v in m.values() {
                     match v {
                         serde_json::Value::String(s) => out.push(s.clone()),
-                        serde_json::Value::Array(l) => out.extend(l.iter().filter_map(|x| x.as_str().map(str::to_owned))),
+                        serde_json::Value::Array(l) => {
+                            out.extend(l.iter().filter_map(|x| x.as_str().map(str::to_owned)))
+                        }
                         _ => {}
                     }
                 }
@@ -407,16 +464,33 @@ mod tests {
 
     #[test]
     fn documents_give_levels_by_their_actions() {
-        let doc = |actions: &str| format!(r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":{actions},"Resource":"*"}}]}}"#);
+        let doc = |actions: &str| {
+            format!(
+                r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":{actions},"Resource":"*"}}]}}"#
+            )
+        };
         assert_eq!(document_level(&doc(r#""*""#)), Ok(Some(Level::Admin)));
-        assert_eq!(document_level(&doc(r#"["s3:GetObject","iam:*"]"#)), Ok(Some(Level::Admin)));
-        assert_eq!(document_level(&doc(r#"["ecr:PutImage","s3:GetObject"]"#)), Ok(Some(Level::Write)));
-        assert_eq!(document_level(&doc(r#"["s3:GetObject","s3:ListBucket","ec2:Describe*"]"#)), Ok(Some(Level::Read)));
+        assert_eq!(
+            document_level(&doc(r#"["s3:GetObject","iam:*"]"#)),
+            Ok(Some(Level::Admin))
+        );
+        assert_eq!(
+            document_level(&doc(r#"["ecr:PutImage","s3:GetObject"]"#)),
+            Ok(Some(Level::Write))
+        );
+        assert_eq!(
+            document_level(&doc(r#"["s3:GetObject","s3:ListBucket","ec2:Describe*"]"#)),
+            Ok(Some(Level::Read))
+        );
         assert_eq!(
             document_level(r#"{"Statement":{"Effect":"Deny","Action":"*","Resource":"*"}}"#),
             Ok(None)
         );
-        assert!(document_level("{").unwrap_err().starts_with("not a JSON policy document"));
+        assert!(
+            document_level("{")
+                .unwrap_err()
+                .starts_with("not a JSON policy document")
+        );
         assert_eq!(managed_level("ReadOnlyAccess"), Some(Level::Read));
         assert_eq!(managed_level("AmazonS3ReadOnlyAccess"), Some(Level::Read));
         assert_eq!(managed_level("AWSBackupServiceRolePolicyForBackup"), None);

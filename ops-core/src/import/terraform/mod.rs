@@ -220,6 +220,8 @@ impl Importer for Terraform {
         estate.write(&mut out);
         backup::policies(&estate, &mut out);
         iam::access(&estate, &mut out);
+        let names: Vec<&str> = inputs.iter().map(|i| i.name).collect();
+        out.sort_by_place(&names);
         out
     }
 }

@@ -38,7 +38,8 @@ pub(super) fn int_at(node: &Node, key: &str) -> Option<i64> {
 pub(super) fn list_at<'n>(node: &'n Node, key: &str) -> &'n [Node] {
     match node.get(key) {
         Some(Node {
-            value: Value::Seq(items), ..
+            value: Value::Seq(items),
+            ..
         }) => items,
         _ => &[],
     }
@@ -100,9 +101,11 @@ impl<'a> Arn<'a> {
 pub(super) fn tags(values: &Node) -> Vec<(&str, &Node)> {
     let mut out = Vec::new();
     let map = match values.get("tags_all") {
-        Some(n @ Node {
-            value: Value::Map(m), ..
-        }) if !m.is_empty() => Some(n),
+        Some(
+            n @ Node {
+                value: Value::Map(m), ..
+            },
+        ) if !m.is_empty() => Some(n),
         _ => values.get("tags"),
     };
     if let Some(Node {
@@ -126,10 +129,13 @@ pub(super) fn tags(values: &Node) -> Vec<(&str, &Node)> {
 
 /// The value of tag `key`, with its node.
 pub(super) fn tag<'n>(values: &'n Node, key: &str) -> Option<(&'n str, &'n Node)> {
-    tags(values).into_iter().find(|(k, _)| *k == key).and_then(|(_, v)| match &v.value {
-        Value::Str(s) => Some((s.as_str(), v)),
-        _ => None,
-    })
+    tags(values)
+        .into_iter()
+        .find(|(k, _)| *k == key)
+        .and_then(|(_, v)| match &v.value {
+            Value::Str(s) => Some((s.as_str(), v)),
+            _ => None,
+        })
 }
 
 /// The region of an availability zone name (`eu-west-1a` is in `eu-west-1`):
@@ -138,7 +144,9 @@ pub(super) fn zone_region(zone: &str) -> Option<&str> {
     let region = zone.strip_suffix(|c: char| c.is_ascii_lowercase())?;
     let looks = region.ends_with(|c: char| c.is_ascii_digit())
         && region.contains('-')
-        && region.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        && region
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
     looks.then_some(region)
 }
 
@@ -149,7 +157,10 @@ mod tests {
     #[test]
     fn arns_give_region_and_account() {
         let rds = Arn::parse("arn:aws:rds:eu-west-1:123456789012:db:orders").unwrap();
-        assert_eq!((rds.service, rds.region, rds.account), ("rds", Some("eu-west-1"), Some("123456789012")));
+        assert_eq!(
+            (rds.service, rds.region, rds.account),
+            ("rds", Some("eu-west-1"), Some("123456789012"))
+        );
         let s3 = Arn::parse("arn:aws:s3:::shop-assets").unwrap();
         assert_eq!((s3.region, s3.account), (None, None));
         let managed = Arn::parse("arn:aws:iam::aws:policy/AdministratorAccess").unwrap();
