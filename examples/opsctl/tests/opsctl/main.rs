@@ -18,3 +18,4 @@ mod json_output;
 mod pipes;
 mod plugin_cli;
 mod report_html;
+mod terraform_cli;
