@@ -69,6 +69,7 @@ pub(super) fn policies(e: &Estate<'_>, out: &mut Imported) {
     }
     // Protected resources by plan, in the order of the state.
     let mut protected: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut protected_seen: HashSet<(usize, usize)> = HashSet::new();
     for r in &e.resources {
         if r.kind != "aws_backup_selection" {
             continue;
@@ -83,7 +84,7 @@ pub(super) fn policies(e: &Estate<'_>, out: &mut Imported) {
         let chosen = select(e, r, &by_tag, out);
         let list = protected.entry(plan).or_default();
         for c in chosen {
-            if !list.contains(&c) {
+            if protected_seen.insert((plan, c)) {
                 list.push(c);
             }
         }

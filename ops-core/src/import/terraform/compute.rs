@@ -97,10 +97,10 @@ pub(super) fn load_balancers(e: &mut Estate<'_>, out: &mut Imported) {
     let is_lb = |k: &str| k == "aws_lb" || k == "aws_alb";
     // Targets of each target group (resource index -> component indices).
     let mut targets: std::collections::HashMap<usize, Vec<usize>> = std::collections::HashMap::new();
-    let add = |targets: &mut std::collections::HashMap<usize, Vec<usize>>, tg: usize, c: usize| {
-        let list = targets.entry(tg).or_default();
-        if !list.contains(&c) {
-            list.push(c);
+    let mut seen: std::collections::HashSet<(usize, usize)> = std::collections::HashSet::new();
+    let mut add = |targets: &mut std::collections::HashMap<usize, Vec<usize>>, tg: usize, c: usize| {
+        if seen.insert((tg, c)) {
+            targets.entry(tg).or_default().push(c);
         }
     };
     for r in 0..e.resources.len() {

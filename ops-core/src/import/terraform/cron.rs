@@ -65,11 +65,6 @@ fn field(text: &str, name: &str, min: u32, max: u32, weekday: bool) -> Result<St
             Err(format!("{name} field: ? is only allowed in the day fields"))
         };
     }
-    if let Some(c) = text.chars().find(|c| matches!(c, 'L' | 'W' | '#')) {
-        return Err(format!(
-            "{name} field '{text}': '{c}' (last, weekday, n-th) has no equivalent in cron schedules"
-        ));
-    }
     let mut items = Vec::new();
     for item in text.split(',') {
         let (base, step) = match item.split_once('/') {
@@ -110,6 +105,13 @@ fn value(text: &str, name: &str, min: u32, max: u32, weekday: bool) -> Result<St
         Ok(n) if (min..=max).contains(&n) => Ok(if weekday { (n - 1).to_string() } else { n.to_string() }),
         Ok(n) => Err(format!("{name} field: {n} is out of range {min}-{max}")),
         Err(_) if text.len() == 3 && text.bytes().all(|b| b.is_ascii_alphabetic()) => Ok(text.to_ascii_lowercase()),
+        // Not a name (JUL and WED hold these letters): AWS's last, weekday and n-th.
+        Err(_) if text.contains(['L', 'W', '#']) => {
+            let c = text.chars().find(|c| matches!(c, 'L' | 'W' | '#')).unwrap_or('#');
+            Err(format!(
+                "{name} field '{text}': '{c}' (last, weekday, n-th) has no equivalent in cron schedules"
+            ))
+        }
         Err(_) => Err(format!(
             "{name} field: expected a number or a three-letter name, found '{text}'"
         )),
@@ -138,6 +140,7 @@ mod tests {
         assert_eq!(to_cronie("cron(0/15 * ? * * *)").unwrap(), "0-59/15 * * * *");
         assert_eq!(to_cronie("cron(0 0/4 1 * ? *)").unwrap(), "0 0-23/4 1 * *");
         assert_eq!(to_cronie(" cron(30 1 ? JAN,JUL * *) ").unwrap(), "30 1 * jan,jul *");
+        assert_eq!(to_cronie("cron(0 2 ? * WED,SAT *)").unwrap(), "0 2 * * wed,sat");
     }
 
     #[test]

@@ -125,7 +125,8 @@ pub(super) fn access(e: &Estate<'_>, out: &mut Imported) {
     let mut roles: HashMap<&str, Principal> = HashMap::new();
     let mut ids_seen: HashMap<String, &str> = HashMap::new();
     let mut members: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let mut accounts: Vec<String> = Vec::new();
+    let mut member_seen: std::collections::HashSet<(String, String)> = std::collections::HashSet::new();
+    let mut accounts: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
     for r in resources {
         let Some(name) = str_at(r.values, "name") else { continue };
         let (id, table) = match r.kind {
@@ -156,9 +157,7 @@ pub(super) fn access(e: &Estate<'_>, out: &mut Imported) {
         }
         let account = account_of(r);
         if let Some(a) = &account {
-            if !accounts.contains(a) {
-                accounts.push(a.clone());
-            }
+            accounts.insert(a.clone());
         }
         let at = r.at.clone();
         match r.kind {
@@ -206,9 +205,8 @@ pub(super) fn access(e: &Estate<'_>, out: &mut Imported) {
         for (group, user) in pairs {
             match (groups.get(group), users.get(user)) {
                 (Some(g), Some(u)) => {
-                    let list = members.entry(g.id.clone()).or_default();
-                    if !list.contains(&u.id) {
-                        list.push(u.id.clone());
+                    if member_seen.insert((g.id.clone(), u.id.clone())) {
+                        members.entry(g.id.clone()).or_default().push(u.id.clone());
                     }
                 }
                 _ => out.note(
