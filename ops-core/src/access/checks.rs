@@ -7,7 +7,7 @@ use chrono::TimeDelta;
 use serde_json::json;
 
 use super::holders::{admins_of, credential_holders, describe_path, grant_label, path_ids};
-use super::{CredentialKind, Level, Person, Principal};
+use super::{CredentialKind, GrantUsage, Level, Person, Principal};
 use crate::check::BuiltinRule;
 use crate::check::{Check, Context};
 use crate::finding::{EntityKind, Finding, Severity, Subject};
@@ -451,7 +451,8 @@ Grants in force at the evaluation instant whose last use is longer ago than the 
 (90 days unless configured), and grants never used that were granted longer ago than that.
 The last use is the later of `last_used_at` and the latest recorded access event (at or
 before the instant) of the grant's principal on its system (for a group's grant, of any
-member). Grants with neither date are not judged. Medium for admin
+member). Grants with neither date are not judged, nor are grants with `usage: unknown`
+(nothing records their uses: Kubernetes RBAC, Terraform state). Medium for admin
 and owner grants, low otherwise.
 
 ## Why it matters
@@ -511,7 +512,8 @@ fn unused_grant(rule: &Rule, ctx: &Context<'_>, options: &UnusedGrantOptions) ->
     }
     let mut out = Vec::new();
     for g in inv.grants() {
-        if !g.active_at(now) {
+        // Where nothing records uses, no recorded use says nothing.
+        if !g.active_at(now) || g.usage == GrantUsage::Unknown {
             continue;
         }
         // A group's grant is used when any of its members uses the system.

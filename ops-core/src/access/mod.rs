@@ -9,7 +9,7 @@ mod holders;
 mod offboard;
 mod review;
 
-pub use crate::model::access::{AccessEvent, Credential, CredentialKind, Grant, Level, System};
+pub use crate::model::access::{AccessEvent, Credential, CredentialKind, Grant, GrantUsage, Level, System};
 pub use crate::model::people::{Group, Period, Person, PersonStatus, Principal, ServiceAccount};
 pub(crate) use checks::RULES;
 pub use checks::{

@@ -110,7 +110,9 @@ impl AccessReview {
                     _ => {}
                 }
                 let idle_since = g.last_used_at.or(g.granted_at);
-                if idle_since.is_some_and(|t| now - t > UnusedGrantOptions::DEFAULT.threshold) {
+                if g.usage == super::GrantUsage::Recorded
+                    && idle_since.is_some_and(|t| now - t > UnusedGrantOptions::DEFAULT.threshold)
+                {
                     flags.push("unused-90d");
                 }
                 if g.level >= super::Level::Admin && mfa_off(e.principal) {

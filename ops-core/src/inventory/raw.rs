@@ -404,6 +404,17 @@ pub(crate) struct RawGrant {
     pub(crate) last_used_at: Option<RawInstant>,
     /// When it lapses.
     pub(crate) expires_at: Option<RawInstant>,
+    /// `recorded` (the default: `last_used_at` and access events record its
+    /// uses) or `unknown` (nothing records them; never called unused).
+    pub(crate) usage: Option<UsageName>,
+}
+
+/// Whether a grant's uses are recorded.
+#[derive(Clone, Copy, Debug, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum UsageName {
+    Recorded,
+    Unknown,
 }
 
 /// A credential: password, key or token.

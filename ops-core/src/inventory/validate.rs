@@ -1263,6 +1263,10 @@ fn grant(v: &mut Validator, ns: &Namespaces, at: &Location, g: &RawGrant) -> Opt
         granted_at,
         last_used_at,
         expires_at,
+        usage: match g.usage {
+            None | Some(UsageName::Recorded) => GrantUsage::Recorded,
+            Some(UsageName::Unknown) => GrantUsage::Unknown,
+        },
         location: at.clone(),
     })
 }

@@ -78,8 +78,34 @@ pub struct Grant {
     pub last_used_at: Option<Timestamp>,
     /// When it lapses.
     pub expires_at: Option<Timestamp>,
+    /// Whether its uses are recorded anywhere ([`GrantUsage`]).
+    pub usage: GrantUsage,
     /// Where defined.
     pub location: Location,
+}
+
+/// Whether a grant's uses are recorded: what `access/unused-grant` may
+/// conclude from the absence of a recorded use.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GrantUsage {
+    /// Uses are recorded (`last_used_at`, access events): no recorded use
+    /// since it was granted means it was not used.
+    #[default]
+    Recorded,
+    /// Nothing records its uses (Kubernetes RBAC, Terraform state): no
+    /// recorded use says nothing, and it is never called unused.
+    Unknown,
+}
+
+impl GrantUsage {
+    /// The name the inventory spells it with: `recorded` or `unknown`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GrantUsage::Recorded => "recorded",
+            GrantUsage::Unknown => "unknown",
+        }
+    }
 }
 
 impl Grant {

@@ -413,6 +413,29 @@ fn access_review_of_the_example_database() {
 }
 
 #[test]
+fn access_review_flags_idle_grants_only_where_uses_are_recorded() {
+    let inv = Inventory::from_text(
+        "inv.yaml",
+        Format::Yaml,
+        "people: [{id: ana}, {id: bo}]\nsystems: [{id: s}]\n\
+         grants:\n\
+         - {principal: ana, system: s, level: admin, granted_at: 2024-01-01}\n\
+         - {principal: bo, system: s, level: admin, granted_at: 2024-01-01, usage: unknown}\n",
+    )
+    .unwrap();
+    assert_eq!(inv.grants()[1].usage, ops_core::access::GrantUsage::Unknown);
+    let access = EffectiveAccess::new(&inv);
+    let review = AccessReview::new(&access, inv.system_by_id("s"), AT.parse().unwrap());
+    let flags: Vec<String> = review
+        .to_csv()
+        .lines()
+        .skip(1)
+        .map(|l| l.rsplit(',').next().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(flags, ["unused-90d", ""]);
+}
+
+#[test]
 fn access_review_csv_escapes_and_defuses_formulas() {
     let inv = Inventory::from_text(
         "inv.yaml",
