@@ -381,8 +381,8 @@ fn backup_plans_become_policies() {
 /// IAM: users verbatim (so the overlay can say Dana left), groups and
 /// roles prefixed, levels from the managed policy names and from custom
 /// and inline policies' actions; the access key as a credential. Terraform
-/// records no use, so no grant has dates and none is called unused, even
-/// years later.
+/// records no use, so grants say `usage: unknown` and none is called
+/// unused, even when granted years ago.
 #[test]
 fn iam_becomes_people_groups_grants_and_credentials() {
     let json = state_json();
@@ -392,6 +392,7 @@ fn iam_becomes_people_groups_grants_and_credentials() {
         .iter()
         .map(|g| {
             assert!(g.get("granted_at").is_none() && g.get("last_used_at").is_none(), "{g}");
+            assert_eq!(g["usage"], "unknown");
             let s = |k: &str| g[k].as_str().unwrap().to_owned();
             (s("principal"), s("role"), s("level"))
         })
@@ -424,10 +425,24 @@ fn iam_becomes_people_groups_grants_and_credentials() {
         "aws:123456789012:deployer:AKIAQ3EGXDGJVRX2N7PA"
     );
     assert_eq!(json["credentials"][0]["created_at"], "2025-02-11T09:14:03Z");
-    let inv = load("state.json");
-    let years_later = ops_core::Context::new(&inv, "2031-01-01T00:00:00Z".parse().unwrap());
-    let unused = ops_core::Check::run(&ops_core::access::UNUSED_GRANT, &years_later).unwrap();
-    assert_eq!(unused.len(), 0);
+    // Nothing records their use: even granted years ago, none is unused;
+    // the same grants with recorded usage would be.
+    let text = std::fs::read_to_string(fixture("state.json")).unwrap();
+    let json = import(&[("state.json", &text)]).to_inventory_json();
+    let dated = json.replace(
+        r#""usage": "unknown""#,
+        r#""usage": "unknown", "granted_at": "2020-01-01T00:00:00Z""#,
+    );
+    assert_eq!(dated.matches("granted_at").count(), 6);
+    let unused = |text: &str| {
+        let inv = Inventory::from_text("terraform.json", Format::Json, text).unwrap();
+        let ctx = ops_core::Context::new(&inv, "2026-11-22T00:00:00Z".parse().unwrap());
+        ops_core::Check::run(&ops_core::access::UNUSED_GRANT, &ctx)
+            .unwrap()
+            .len()
+    };
+    assert_eq!(unused(&dated), 0);
+    assert_eq!(unused(&dated.replace(r#""usage": "unknown", "#, "")), 6);
 }
 
 /// What ops does not read is a note naming address and type; data sources

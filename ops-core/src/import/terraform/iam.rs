@@ -8,8 +8,8 @@
 //! and inline policies by their allowed actions (`*`, `iam:*` or `*:*`
 //! admin, any action that is not a read write, else read). Other AWS
 //! managed policies list actions the state does not hold: skipped with a
-//! note. Terraform records no use of a grant, so grants get no
-//! `granted_at` or `last_used_at` and `access/unused-grant` does not judge them.
+//! note. Terraform records no use of a grant, so grants say `usage:
+//! unknown`, and `access/unused-grant` never calls them unused.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -312,6 +312,8 @@ pub(super) fn access(e: &Estate<'_>, out: &mut Imported) {
                     .str("system", system_id(&account))
                     .str("role", policy.clone())
                     .str("level", level.as_str())
+                    // Terraform records no use of a grant.
+                    .str("usage", "unknown")
                     .build(),
             );
         }

@@ -148,7 +148,7 @@ const COMPONENTS: &[&str] = &[
 /// assert_eq!(imported.count(Section::Components), 1);
 /// assert_eq!(imported.count(Section::Domains), 3); // the account, eu-west-1, eu-west-1a
 /// assert_eq!(imported.notes()[0].to_string(),
-///     "state.json:8:3: aws_sqs_queue.jobs: resource type aws_sqs_queue is not one ops reads; skipped");
+///     "state.json:7:3: aws_sqs_queue.jobs: resource type aws_sqs_queue is not one ops reads; skipped");
 /// # Ok::<(), ops_core::Error>(())
 /// ```
 ///
