@@ -46,8 +46,9 @@ impl Inventory {
             imports.push(Backstage.read_paths(&options.backstage, &backstage));
         }
         if !options.terraform.is_empty() {
-            let mut terraform = TerraformOptions::default();
-            terraform.limits = options.limits.clone();
+            let terraform = TerraformOptions {
+                limits: options.limits.clone(),
+            };
             imports.push(Terraform.read_paths(&options.terraform, &terraform));
         }
         let mut inline: Vec<&(String, Format, String)> = Vec::new();

@@ -214,18 +214,16 @@ fn select(
             ),
         }
     }
-    if let Some(c) = block_at(sel.values, "condition") {
-        if let Value::Map(entries) = &c.value {
-            if entries
-                .iter()
-                .any(|(_, v)| matches!(&v.value, Value::Seq(l) if !l.is_empty()))
-            {
-                out.note(
-                    Place::from(&c.at),
-                    format!("{}: its conditions are not evaluated; the resources it names and tags it matches are taken as protected", sel.address),
-                );
-            }
-        }
+    if let Some(c) = block_at(sel.values, "condition")
+        && let Value::Map(entries) = &c.value
+        && entries
+            .iter()
+            .any(|(_, v)| matches!(&v.value, Value::Seq(l) if !l.is_empty()))
+    {
+        out.note(
+            Place::from(&c.at),
+            format!("{}: its conditions are not evaluated; the resources it names and tags it matches are taken as protected", sel.address),
+        );
     }
     let excluded: HashSet<&str> = strs_at(sel.values, "not_resources").into_iter().collect();
     let mut seen = HashSet::new();

@@ -46,10 +46,10 @@ pub(super) fn autoscaling_groups(e: &mut Estate<'_>) {
         let values = e.resources[r].values;
         let mut zones = BTreeSet::new();
         for subnet in strs_at(values, "vpc_zone_identifier") {
-            if let Some(s) = e.find("aws_subnet", subnet) {
-                if let Some(zone) = str_at(e.resources[s].values, "availability_zone") {
-                    zones.insert(zone);
-                }
+            if let Some(s) = e.find("aws_subnet", subnet)
+                && let Some(zone) = str_at(e.resources[s].values, "availability_zone")
+            {
+                zones.insert(zone);
             }
         }
         if zones.is_empty() {

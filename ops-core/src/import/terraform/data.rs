@@ -20,10 +20,10 @@ pub(super) fn stores(e: &mut Estate<'_>) {
     // cluster, so each cluster finds its own without a scan.
     let mut instances: std::collections::HashMap<String, Vec<usize>> = std::collections::HashMap::new();
     for (i, inst) in e.resources.iter().enumerate() {
-        if inst.kind == "aws_rds_cluster_instance" {
-            if let Some(cluster) = str_at(inst.values, "cluster_identifier") {
-                instances.entry(cluster.to_owned()).or_default().push(i);
-            }
+        if inst.kind == "aws_rds_cluster_instance"
+            && let Some(cluster) = str_at(inst.values, "cluster_identifier")
+        {
+            instances.entry(cluster.to_owned()).or_default().push(i);
         }
     }
     for r in 0..e.resources.len() {

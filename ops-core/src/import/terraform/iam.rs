@@ -104,6 +104,13 @@ fn managed_level(name: &str) -> Option<Level> {
     }
 }
 
+/// Principals by IAM name, of one kind.
+type Principals<'a> = HashMap<&'a str, Principal>;
+
+/// The principals an attachment names (table and name), and the policy's
+/// name and level (`None` when it allows nothing), if it can be known.
+type Attached<'t, 'a> = (Vec<(&'t Principals<'a>, &'a str)>, Option<(String, Option<Level>)>);
+
 /// A principal of the states: its inventory id and account.
 struct Principal {
     id: String,
@@ -250,7 +257,7 @@ pub(super) fn access(e: &Estate<'_>, out: &mut Imported) {
     let mut grant_ids: HashMap<String, ()> = HashMap::new();
     for r in resources {
         // (principals, policy name, level) of each attachment or inline policy.
-        let (who, policy): (Vec<(&HashMap<&str, Principal>, &str)>, Option<(String, Option<Level>)>) = match r.kind {
+        let (who, policy): Attached<'_, '_> = match r.kind {
             "aws_iam_user_policy_attachment"
             | "aws_iam_group_policy_attachment"
             | "aws_iam_role_policy_attachment"
@@ -344,10 +351,10 @@ pub(super) fn access(e: &Estate<'_>, out: &mut Imported) {
             .str("system", system)
             .strs("holders", [u.id.clone()])
             .bool("mfa", false);
-        if let Some(created) = r.values.get("create_date") {
-            if let Value::Str(t) = &created.value {
-                b = b.node("created_at", str_node(t.clone(), &created.at));
-            }
+        if let Some(created) = r.values.get("create_date")
+            && let Value::Str(t) = &created.value
+        {
+            b = b.node("created_at", str_node(t.clone(), &created.at));
         }
         out.push(
             Section::Credentials,
