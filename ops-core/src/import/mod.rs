@@ -18,6 +18,7 @@
 //! | [`AwsCredentialReport`] | `aws-credential-report` | `aws iam get-credential-report` | `credentials` |
 //! | [`GrantsCsv`] | `grants-csv` | a spreadsheet of grants | `grants` |
 //! | [`ResticSnapshots`] | `restic-snapshots` | `restic snapshots --json` | `backup_runs` |
+//! | [`Terraform`] | `terraform` | `terraform show -json` (state or plan) | `components`, `domains`, access, `backup_policies` |
 //!
 //! [`IMPORTERS`] lists them; `docs/importers.md` says how to add one.
 //!
@@ -49,6 +50,7 @@ mod grants_csv;
 mod output;
 pub(crate) mod problem;
 mod restic;
+mod terraform;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -66,6 +68,7 @@ pub(crate) use output::EntityBuilder;
 pub use output::{Imported, Section};
 pub use problem::{Column, ImportNote, ImportProblem, Place};
 pub use restic::{ResticSnapshot, ResticSnapshots, ResticSnapshotsOptions, ResticSummary, parse_restic_snapshots};
+pub use terraform::{Terraform, TerraformOptions};
 
 /// Every importer, in the order `opsctl import` lists them.
 pub const IMPORTERS: &[&ImporterInfo] = &[
@@ -73,6 +76,7 @@ pub const IMPORTERS: &[&ImporterInfo] = &[
     AwsCredentialReport::INFO,
     GrantsCsv::INFO,
     ResticSnapshots::INFO,
+    Terraform::INFO,
 ];
 
 /// What an importer is: the data a command line, a document or a test needs
@@ -316,7 +320,13 @@ mod tests {
         let names: Vec<&str> = IMPORTERS.iter().map(|i| i.name).collect();
         assert_eq!(
             names,
-            ["backstage", "aws-credential-report", "grants-csv", "restic-snapshots"]
+            [
+                "backstage",
+                "aws-credential-report",
+                "grants-csv",
+                "restic-snapshots",
+                "terraform"
+            ]
         );
         for info in IMPORTERS {
             assert!(

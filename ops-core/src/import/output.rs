@@ -219,6 +219,22 @@ impl Imported {
         self.problems = first;
     }
 
+    /// Orders the problems and notes by place: input (in the order of
+    /// `inputs`), line, column; for importers that find problems in
+    /// several passes. Stable, so problems at one place keep their order.
+    pub(crate) fn sort_by_place(&mut self, inputs: &[&str]) {
+        let key = |place: &Place| {
+            let file = place.file.as_deref().and_then(|f| inputs.iter().position(|i| *i == f));
+            let column = match place.column {
+                Some(super::problem::Column::Char(c)) => c,
+                _ => 0,
+            };
+            (file, place.line, column)
+        };
+        self.problems.sort_by_key(|p| key(&p.place));
+        self.notes.sort_by_key(|n| key(&n.place));
+    }
+
     /// How many entities of `section` were imported.
     pub fn count(&self, section: Section) -> usize {
         self.sections.get(&section).map_or(0, Vec::len)

@@ -11,7 +11,7 @@ use super::validate;
 use super::{Inventory, LoadOptions};
 use crate::Error;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::import::{Backstage, BackstageOptions, Imported, Importer, problem};
+use crate::import::{Backstage, BackstageOptions, Imported, Importer, Terraform, TerraformOptions, problem};
 use crate::source::de::Sink;
 use crate::source::files::{self, Wanted};
 use crate::source::{self, Format, LoadLimits};
@@ -44,6 +44,12 @@ impl Inventory {
                 infer: options.backstage_infer.clone(),
             };
             imports.push(Backstage.read_paths(&options.backstage, &backstage));
+        }
+        if !options.terraform.is_empty() {
+            let terraform = TerraformOptions {
+                limits: options.limits.clone(),
+            };
+            imports.push(Terraform.read_paths(&options.terraform, &terraform));
         }
         let mut inline: Vec<&(String, Format, String)> = Vec::new();
         for text in &options.texts {

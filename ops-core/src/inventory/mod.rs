@@ -198,6 +198,12 @@ pub struct LoadOptions {
     /// `consumesApis` and `subcomponentOf`
     /// ([`BackstageInference::none`](crate::import::BackstageInference::none) for nothing).
     pub backstage_infer: crate::import::BackstageInference,
+    /// The JSON of `terraform show -json` (states, or plans) to load as a
+    /// source of components, domains, access and backup policies (see
+    /// `docs/terraform.md`). Inventory files overlay what they define with
+    /// the same ids, as for Backstage: a person entry saying an IAM user has
+    /// left, an owner or a dependency the state cannot know.
+    pub terraform: Vec<PathBuf>,
     /// Inventory texts already in memory (such as standard input), each
     /// with the name its locations use and its format, loaded beside the
     /// files. Each is held to `limits.max_file_bytes` like a file.

@@ -29,5 +29,6 @@ mod rules;
 mod runner;
 mod structure;
 mod systems_and_events;
+mod terraform;
 mod validation;
 mod waivers;

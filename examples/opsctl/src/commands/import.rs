@@ -13,7 +13,7 @@ use clap::{ArgMatches, Command, FromArgMatches, Subcommand, ValueEnum};
 use ops_core::access::CredentialKind;
 use ops_core::import::{
     AwsCredentialReport, AwsCredentialReportOptions, Backstage, BackstageOptions, GrantsCsv, GrantsCsvOptions,
-    Imported, Importer, ImporterInfo, ResticSnapshots, ResticSnapshotsOptions, Section,
+    Imported, Importer, ImporterInfo, ResticSnapshots, ResticSnapshotsOptions, Section, Terraform, TerraformOptions,
 };
 
 use crate::shared;
@@ -43,6 +43,7 @@ const IMPORTERS: &[Entry] = &[
     entry::<AwsImportArgs>(),
     entry::<GrantsImportArgs>(),
     entry::<ResticImportArgs>(),
+    entry::<TerraformImportArgs>(),
 ];
 
 /// An importer's command line: its arguments, its help, and how the
@@ -170,6 +171,19 @@ pub(crate) struct BackstageImportArgs {
     pub(crate) paths: Vec<PathBuf>,
     #[command(flatten)]
     pub(crate) infer: crate::shared::BackstageInfer,
+    /// Write the inventory file to FILE (atomically) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+}
+
+/// Arguments of `opsctl import terraform`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct TerraformImportArgs {
+    /// The JSON of `terraform show -json` (a state) or `terraform show -json
+    /// PLANFILE` (a plan); several files for several stacks, or directories
+    /// of .json files.
+    #[arg(required = true, value_name = "STATE.json")]
+    pub(crate) paths: Vec<PathBuf>,
     /// Write the inventory file to FILE (atomically) instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub(crate) output: Option<PathBuf>,
@@ -344,6 +358,38 @@ impl ImportArgs for ResticImportArgs {
 
     fn options(&self) -> ResticSnapshotsOptions {
         ResticSnapshotsOptions::new(self.policy.clone())
+    }
+}
+
+impl ImportArgs for TerraformImportArgs {
+    type Importer = Terraform;
+    const ABOUT: &'static str = "Terraform state or plan JSON (terraform show -json) as components, zones, regions \
+        and accounts, backup policies and IAM access";
+    const AFTER_HELP: &'static str = "AWS resources become components in their zones (or, over several zones, \
+        their region) and account; load balancers, target groups, auto scaling groups, Multi-AZ databases, \
+        RDS and Aurora clusters and ElastiCache groups with failover become logical components over their \
+        parts. ops:entry, ops:tier, ops:owner and ops:depends_on tags say what state cannot. AWS Backup \
+        plans and selections, and RDS automated backups, become backup policies; IAM users, groups, roles, \
+        policy attachments and access keys become people, groups, service accounts, grants and credentials. \
+        Resource types ops does not read are skipped with a note on standard error. See docs/terraform.md.\n\n\
+        To analyse a state without converting it, use --terraform STATE.json with any command that reads \
+        an inventory.\n\n\
+        Exit codes: 0 imported, 2 a problem in the input (every one printed with file:line:column).\n\n\
+        Examples:\n  terraform show -json > state.json\n  \
+        opsctl import terraform state.json --output inventory/terraform.json\n  \
+        terraform plan -out=tfplan && terraform show -json tfplan > plan.json\n  \
+        opsctl check --terraform plan.json inventory/people.yaml";
+
+    fn paths(&self) -> &[PathBuf] {
+        &self.paths
+    }
+
+    fn output(&self) -> Option<&Path> {
+        self.output.as_deref()
+    }
+
+    fn options(&self) -> TerraformOptions {
+        TerraformOptions::default()
     }
 }
 

@@ -31,12 +31,17 @@ pub(crate) const EXIT_ERROR: u8 = 2;
 pub(crate) struct Inputs {
     /// Inventory files or directories (read recursively). With --backstage,
     /// they may overlay the catalog's entities (docs/backstage.md).
-    #[arg(value_name = "PATH", required_unless_present = "backstage")]
+    #[arg(value_name = "PATH", required_unless_present_any = ["backstage", "terraform"])]
     pub(crate) paths: Vec<PathBuf>,
     /// Also read the Backstage catalog files (.yaml, .yml) under DIR as
     /// components, people and groups (repeatable).
     #[arg(long, value_name = "DIR")]
     pub(crate) backstage: Vec<PathBuf>,
+    /// Also read the JSON of `terraform show -json` (a state or a plan) as
+    /// components, domains, backup policies and access (repeatable;
+    /// docs/terraform.md).
+    #[arg(long, value_name = "STATE.json")]
+    pub(crate) terraform: Vec<PathBuf>,
     #[command(flatten)]
     pub(crate) infer: BackstageInfer,
     /// The format of the inventory read from standard input (PATH `-` or
@@ -59,6 +64,11 @@ pub(crate) struct InputsBeforeId {
     /// components, people and groups (repeatable).
     #[arg(long, value_name = "DIR")]
     pub(crate) backstage: Vec<PathBuf>,
+    /// Also read the JSON of `terraform show -json` (a state or a plan) as
+    /// components, domains, backup policies and access (repeatable;
+    /// docs/terraform.md).
+    #[arg(long, value_name = "STATE.json")]
+    pub(crate) terraform: Vec<PathBuf>,
     #[command(flatten)]
     pub(crate) infer: BackstageInfer,
     /// The format of the inventory read from standard input (PATH `-` or
@@ -121,6 +131,7 @@ pub(crate) enum StdinFormat {
 pub(crate) struct Sources<'a> {
     paths: &'a [PathBuf],
     backstage: &'a [PathBuf],
+    terraform: &'a [PathBuf],
     infer: BackstageInference,
     stdin_format: StdinFormat,
 }
@@ -130,6 +141,7 @@ impl<'a> From<&'a Inputs> for Sources<'a> {
         Sources {
             paths: &i.paths,
             backstage: &i.backstage,
+            terraform: &i.terraform,
             infer: i.infer.inference(),
             stdin_format: i.stdin_format,
         }
@@ -141,6 +153,7 @@ impl<'a> From<&'a InputsBeforeId> for Sources<'a> {
         Sources {
             paths: &i.paths,
             backstage: &i.backstage,
+            terraform: &i.terraform,
             infer: i.infer.inference(),
             stdin_format: i.stdin_format,
         }
@@ -165,6 +178,7 @@ pub(crate) fn load_at<'a>(inputs: impl Into<Sources<'a>>, at: Timestamp) -> Resu
 fn load_options(inputs: Sources<'_>, mut options: LoadOptions) -> Result<Inventory> {
     options.backstage = inputs.backstage.to_vec();
     options.backstage_infer = inputs.infer;
+    options.terraform = inputs.terraform.to_vec();
     let is_stdin = |p: &PathBuf| p.as_os_str() == "-" || p.as_os_str() == "/dev/stdin";
     let files: Vec<&PathBuf> = inputs.paths.iter().filter(|p| !is_stdin(p)).collect();
     if files.len() < inputs.paths.len() {

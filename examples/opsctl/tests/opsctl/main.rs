@@ -19,3 +19,4 @@ mod json_output;
 mod pipes;
 mod plugin_cli;
 mod report_html;
+mod terraform_cli;
