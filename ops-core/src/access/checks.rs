@@ -451,7 +451,8 @@ Grants in force at the evaluation instant whose last use is longer ago than the 
 (90 days unless configured), and grants never used that were granted longer ago than that.
 The last use is the later of `last_used_at` and the latest recorded access event (at or
 before the instant) of the grant's principal on its system (for a group's grant, of any
-member). Grants with neither date are not judged. Medium for admin
+member). Grants with neither date are not judged, nor grants without a recorded use on a
+system that records no use (`records_use: false`, as Kubernetes RBAC). Medium for admin
 and owner grants, low otherwise.
 
 ## Why it matters
@@ -530,6 +531,8 @@ fn unused_grant(rule: &Rule, ctx: &Context<'_>, options: &UnusedGrantOptions) ->
         };
         let (since, what) = match (last_used, g.granted_at) {
             (Some(used), _) => (used, "last used"),
+            // The system keeps no record of use: unknown, not unused.
+            (None, _) if !inv.systems()[g.system.index()].records_use => continue,
             (None, Some(granted)) => (granted, "never used since it was granted"),
             (None, None) => continue,
         };

@@ -109,7 +109,9 @@ impl AccessReview {
                     "on_leave" => flags.push("on-leave"),
                     _ => {}
                 }
-                let idle_since = g.last_used_at.or(g.granted_at);
+                // A system that records no use says nothing about idleness.
+                let records = inv.systems()[s.index()].records_use;
+                let idle_since = g.last_used_at.or(g.granted_at.filter(|_| records));
                 if idle_since.is_some_and(|t| now - t > UnusedGrantOptions::DEFAULT.threshold) {
                     flags.push("unused-90d");
                 }

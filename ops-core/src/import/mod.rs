@@ -18,6 +18,7 @@
 //! | [`AwsCredentialReport`] | `aws-credential-report` | `aws iam get-credential-report` | `credentials` |
 //! | [`GrantsCsv`] | `grants-csv` | a spreadsheet of grants | `grants` |
 //! | [`ResticSnapshots`] | `restic-snapshots` | `restic snapshots --json` | `backup_runs` |
+//! | [`Kubernetes`] | `kubernetes` | `kubectl get ... -A -o json`, manifests | `components`, `domains`, principals, `grants`, `backup_policies`, `jobs` |
 //!
 //! [`IMPORTERS`] lists them; `docs/importers.md` says how to add one.
 //!
@@ -46,6 +47,7 @@ mod aws_credential_report;
 mod backstage;
 mod csv;
 mod grants_csv;
+mod kubernetes;
 mod output;
 pub(crate) mod problem;
 mod restic;
@@ -62,6 +64,7 @@ use crate::{Error, Format, LoadLimits};
 pub use aws_credential_report::{AwsCredentialReport, AwsCredentialReportOptions, ROOT_USER};
 pub use backstage::{Backstage, BackstageInference, BackstageOptions};
 pub use grants_csv::{GrantsCsv, GrantsCsvOptions};
+pub use kubernetes::{Kubernetes, KubernetesOptions};
 pub(crate) use output::EntityBuilder;
 pub use output::{Imported, Section};
 pub use problem::{Column, ImportNote, ImportProblem, Place};
@@ -73,6 +76,7 @@ pub const IMPORTERS: &[&ImporterInfo] = &[
     AwsCredentialReport::INFO,
     GrantsCsv::INFO,
     ResticSnapshots::INFO,
+    Kubernetes::INFO,
 ];
 
 /// What an importer is: the data a command line, a document or a test needs
@@ -316,7 +320,13 @@ mod tests {
         let names: Vec<&str> = IMPORTERS.iter().map(|i| i.name).collect();
         assert_eq!(
             names,
-            ["backstage", "aws-credential-report", "grants-csv", "restic-snapshots"]
+            [
+                "backstage",
+                "aws-credential-report",
+                "grants-csv",
+                "restic-snapshots",
+                "kubernetes"
+            ]
         );
         for info in IMPORTERS {
             assert!(

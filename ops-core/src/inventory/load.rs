@@ -11,7 +11,7 @@ use super::validate;
 use super::{Inventory, LoadOptions};
 use crate::Error;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::import::{Backstage, BackstageOptions, Imported, Importer, problem};
+use crate::import::{Backstage, BackstageOptions, Imported, Importer, Kubernetes, KubernetesOptions, problem};
 use crate::source::de::Sink;
 use crate::source::files::{self, Wanted};
 use crate::source::{self, Format, LoadLimits};
@@ -44,6 +44,14 @@ impl Inventory {
                 infer: options.backstage_infer.clone(),
             };
             imports.push(Backstage.read_paths(&options.backstage, &backstage));
+        }
+        if !options.kubernetes.is_empty() {
+            let mut kubernetes = KubernetesOptions::default();
+            kubernetes.limits = options.limits.clone();
+            if let Some(name) = &options.kubernetes_cluster {
+                kubernetes.cluster = name.clone();
+            }
+            imports.push(Kubernetes.read_paths(&options.kubernetes, &kubernetes));
         }
         let mut inline: Vec<&(String, Format, String)> = Vec::new();
         for text in &options.texts {

@@ -372,6 +372,8 @@ pub(crate) struct RawSystem {
     pub(crate) kind: Option<Spanned<String>>,
     /// Free text.
     pub(crate) description: Option<String>,
+    /// Whether the system records when its grants are used (default true); `false` (Kubernetes RBAC): use unknown, so `access/unused-grant` judges none of its grants without a recorded use.
+    pub(crate) records_use: Option<bool>,
 }
 
 /// Access levels, weakest first.

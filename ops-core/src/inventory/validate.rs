@@ -1677,6 +1677,7 @@ fn system(v: &mut Validator, ns: &Namespaces, s: &RawSystem) -> System {
         components,
         kind: s.kind.as_ref().map(|k| k.value.clone()),
         description: s.description.clone(),
+        records_use: s.records_use.unwrap_or(true),
         location: s.id.at.clone(),
     }
 }

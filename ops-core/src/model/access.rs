@@ -18,6 +18,11 @@ pub struct System {
     pub kind: Option<String>,
     /// Free text.
     pub description: Option<String>,
+    /// Whether the system records when its grants are used (`records_use`,
+    /// default `true`). Where it does not (Kubernetes RBAC), a grant with no
+    /// `last_used_at` and no access event has an unknown use, and
+    /// `access/unused-grant` does not call it unused.
+    pub records_use: bool,
     /// Where defined.
     pub location: Location,
 }
