@@ -17,6 +17,7 @@ mod graph_properties;
 mod import;
 mod incidents;
 mod jobs;
+mod kubernetes;
 mod mef;
 mod model_fidelity;
 mod render_output;

@@ -126,6 +126,7 @@ const INFO: ImporterInfo = ImporterInfo {
         Section::Grants,
         Section::BackupPolicies,
         Section::Jobs,
+        Section::JobRuns,
     ],
 };
 

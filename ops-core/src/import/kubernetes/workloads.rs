@@ -338,7 +338,10 @@ impl<'n> Cluster<'n> {
             if !deps.is_empty() {
                 c = c.node("depends_on", seq(&deps));
             }
-            return Some(c.bool("stateful", w.stateful).strs("tags", tags).build());
+            if w.stateful {
+                c = c.bool("stateful", true);
+            }
+            return Some(c.strs("tags", tags).build());
         }
         if w.pods.is_empty() {
             if w.expected == 0 {
@@ -359,7 +362,10 @@ impl<'n> Cluster<'n> {
             }
             let mut tags = tags;
             tags.push("kubernetes:no-running-pods".to_owned());
-            return Some(c.bool("stateful", w.stateful).strs("tags", tags).build());
+            if w.stateful {
+                c = c.bool("stateful", true);
+            }
+            return Some(c.strs("tags", tags).build());
         }
         let running = w.pods.len() as u64;
         let need = w.need.min(running);
