@@ -7,7 +7,7 @@ cd "$(dirname "$0")"
 root=..
 c=corpus
 
-mkdir -p "$c"/{inventory_load,failure_analysis,effective_access,cron_schedule,duration_instant,import_csv,backstage,retention,plugin_host}
+mkdir -p "$c"/{inventory_load,failure_analysis,effective_access,cron_schedule,duration_instant,import_csv,backstage,kubernetes,retention,plugin_host}
 
 # inventory_load: first byte 0 = YAML, 1 = TOML, 2 = JSON, then the text.
 while IFS= read -r -d '' f; do
@@ -107,6 +107,11 @@ while IFS= read -r -d '' f; do
     cp "$f" "$c/backstage/$(basename "$(dirname "$f")")-$(basename "$f")"
 done < <(find "$root/examples/inventories/startup-backstage/catalog" "$root/examples/inventories/lumenpay/catalog" \
     "$root/ops-core/tests/fixtures/backstage" -name '*.yaml' -print0)
+
+# kubernetes: the dump and the manifests as they are.
+while IFS= read -r -d '' f; do
+    cp "$f" "$c/kubernetes/$(basename "$f")"
+done < <(find "$root/ops-core/tests/fixtures/kubernetes" -type f \( -name '*.json' -o -name '*.yaml' \) -print0)
 
 # retention: the target decodes any bytes into a policy, snapshots and a
 # `now`; patterns give it runs of ties, nearby times and wider spreads.

@@ -62,7 +62,25 @@ impl<'n> Cluster<'n> {
             return;
         }
         let ops = annotations::read(cj, CRONJOB_ANNOTATIONS, out);
-        let schedule = schedule(cron, &schedule_node.at, cj.get(&["spec", "timeZone"]));
+        let schedule = match schedule(cron, &schedule_node.at, cj.get(&["spec", "timeZone"])) {
+            Ok(s) => s,
+            Err(why) => {
+                self.note(&schedule_node.at, format!("skipped {}: {why}", cj.describe()));
+                return;
+            }
+        };
+        let taken = if ops.backup_of.is_some() {
+            &mut self.taken_policies
+        } else {
+            &mut self.taken_jobs
+        };
+        if !taken.insert(id.clone()) {
+            self.note(
+                cj.at(),
+                format!("skipped {}: '{id}' is taken by an object before it", cj.describe()),
+            );
+            return;
+        }
         let owner = self.owner_of(cj, ops.owner);
         if let Some((target, at)) = ops.backup_of {
             let mut p = EntityBuilder::new(cj.at().clone())
@@ -83,7 +101,11 @@ impl<'n> Cluster<'n> {
             .str("description", format!("Kubernetes {}", cj.describe()));
         self.push(Section::Jobs, j.build());
         // The cluster keeps when the last run succeeded: one run, delivered then.
-        if let Some(done) = cj.get(&["status", "lastSuccessfulTime"]).and_then(as_str) {
+        if let Some(done) = cj
+            .get(&["status", "lastSuccessfulTime"])
+            .and_then(as_str)
+            .filter(|t| crate::time::parse_instant(t).is_ok())
+        {
             let run = EntityBuilder::new(cj.at().clone())
                 .str("job", &id)
                 .str("started_at", done)
@@ -130,14 +152,12 @@ impl<'n> Cluster<'n> {
         let cron = v.get(&["spec", "schedule"]);
         for target in targets {
             let id = format!("velero:{}:{target}", v.name);
-            if check_id(&id).is_err() {
-                self.note(
-                    v.at(),
-                    format!(
-                        "{}: policy id '{id}' is not a valid inventory id; left out",
-                        v.describe()
-                    ),
+            if check_id(&id).is_err() || !self.taken_policies.insert(id.clone()) {
+                let message = format!(
+                    "{}: policy id '{id}' is not a valid inventory id or is taken; left out",
+                    v.describe()
                 );
+                self.note(v.at(), message);
                 continue;
             }
             let mut p = EntityBuilder::new(v.at().clone())
@@ -146,7 +166,10 @@ impl<'n> Cluster<'n> {
             if let Some(c) = cron
                 && let Some(text) = as_str(c)
             {
-                p = p.node("schedule", schedule(text, &c.at, None));
+                match schedule(text, &c.at, None) {
+                    Ok(s) => p = p.node("schedule", s),
+                    Err(why) => self.note(&c.at, format!("{}: {why}; its policies have no schedule", v.describe())),
+                }
             }
             self.push(Section::BackupPolicies, p.build());
         }
@@ -154,19 +177,34 @@ impl<'n> Cluster<'n> {
 }
 
 /// A schedule: a cron expression (in `timeZone`, when given), or Velero's
-/// `@every DURATION`.
-fn schedule(cron: &str, at: &Location, zone: Option<&Node>) -> Node {
+/// `@every DURATION`; `Err` with why ops cannot read it.
+fn schedule(cron: &str, at: &Location, zone: Option<&Node>) -> Result<Node, String> {
     let mut s = EntityBuilder::new(at.clone());
     match cron.trim().strip_prefix("@every ") {
-        Some(every) => s = s.str("every", every.trim()),
+        Some(every) => {
+            // Go durations (`6h0m0s`) without their zero parts.
+            let every = every.trim();
+            let short = every.replace("0m0s", "").replace("m0s", "m");
+            let text = if crate::time::parse_duration(every).is_ok() {
+                every
+            } else {
+                short.as_str()
+            };
+            crate::time::parse_duration(text).map_err(|e| format!("schedule '{cron}': {e}"))?;
+            s = s.str("every", text);
+        }
         None => {
+            cron.parse::<crate::schedule::CronExpr>()
+                .map_err(|e| format!("schedule: {e}"))?;
             s = s.node("cron", Node::new(Value::Str(cron.to_owned()), at.clone()));
             if let Some(z) = zone
                 && let Some(text) = as_str(z)
             {
+                text.parse::<chrono_tz::Tz>()
+                    .map_err(|_| format!("timeZone: unknown time zone '{text}'"))?;
                 s = s.node("timezone", Node::new(Value::Str(text.to_owned()), z.at.clone()));
             }
         }
     }
-    s.build()
+    Ok(s.build())
 }

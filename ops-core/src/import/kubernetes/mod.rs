@@ -220,6 +220,11 @@ struct Cluster<'n> {
     pool: workloads::Pool<'n>,
     /// The ids of the Services' components, by namespace and name.
     service_ids: HashMap<(&'n str, &'n str), String>,
+    /// The ids of the node components written.
+    node_ids: std::collections::BTreeSet<String>,
+    /// Ids taken in the namespaces of jobs and of backup policies.
+    taken_jobs: std::collections::HashSet<String>,
+    taken_policies: std::collections::HashSet<String>,
     /// `ops.dev/owner` of each Namespace.
     namespace_owner: HashMap<&'n str, (&'n str, &'n Location)>,
 }
@@ -259,6 +264,9 @@ impl<'n> Cluster<'n> {
             stateful_by_ns: BTreeMap::new(),
             pool: workloads::Pool::default(),
             service_ids: HashMap::new(),
+            node_ids: std::collections::BTreeSet::new(),
+            taken_jobs: std::collections::HashSet::new(),
+            taken_policies: std::collections::HashSet::new(),
             namespace_owner,
         }
     }

@@ -151,6 +151,9 @@ impl<'n> Cluster<'n> {
                 );
                 continue;
             }
+            let granted = b
+                .str(&["metadata", "creationTimestamp"])
+                .filter(|t| crate::time::parse_instant(t).is_ok());
             if !systems.iter().any(|(s, _, _)| *s == system) {
                 let ns = (b.kind == "RoleBinding").then(|| b.ns());
                 systems.push((system.clone(), b.at().clone(), ns));
@@ -235,7 +238,7 @@ impl<'n> Cluster<'n> {
                         .str("system", &system)
                         .str("role", format!("{role_kind}/{role_name}"))
                         .str("level", level.as_str())
-                        .opt_str("granted_at", b.str(&["metadata", "creationTimestamp"]))
+                        .opt_str("granted_at", granted)
                         .build(),
                 );
             }

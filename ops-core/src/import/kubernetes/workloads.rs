@@ -8,7 +8,7 @@
 //! `ops.dev/depends-on` names. Manifests have no pods: there the workload is
 //! `replicas: {count: spec.replicas, min: ...}`.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use super::Cluster;
 use super::annotations::{self, Ops};
@@ -20,6 +20,9 @@ use crate::source::node::{Node, Value};
 
 /// The annotations ops reads on workloads.
 const WORKLOAD_ANNOTATIONS: &[&str] = &["entry", "tier", "owner", "depends-on", "stateful"];
+
+/// The most instances the inventory's `replicas` allows.
+const MAX_REPLICAS: u64 = 10_000;
 
 /// The kinds that are workloads.
 pub(super) const WORKLOAD_KINDS: [&str; 3] = ["Deployment", "StatefulSet", "DaemonSet"];
@@ -112,10 +115,6 @@ impl<'n> Cluster<'n> {
                 if let Some(uid) = o.uid() {
                     by_uid.insert(uid, workloads.len());
                 }
-                self.workload_ids.insert((o.ns(), o.name), id.clone());
-                if stateful {
-                    self.stateful_by_ns.entry(o.ns()).or_default().push(id.clone());
-                }
                 workloads.push(Workload {
                     obj: o,
                     id,
@@ -193,7 +192,7 @@ impl<'n> Cluster<'n> {
                 None => bare.push(*pod),
             }
         }
-        // What Services and budgets select: workloads by their pod template.
+        // What budgets select: workloads by their pod template.
         let mut pool = Pool::default();
         for (i, w) in workloads.iter().enumerate() {
             pool.add(
@@ -205,38 +204,49 @@ impl<'n> Cluster<'n> {
                 },
             );
         }
-        for pod in &bare {
-            pool.add(
-                pod.ns(),
-                Selectable {
-                    labels: pod.labels(),
-                    id: pod_id(pod),
-                    workload: None,
-                },
-            );
-        }
         for pdb in self.of("PodDisruptionBudget") {
             self.budget(&pdb, &pool, &mut workloads);
         }
         let dump = !all_pods.is_empty();
-        let node_ids: BTreeSet<String> = self.of("Node").iter().map(|n| node_id(n.name)).collect();
+        // What Services select: the workloads and bare pods written.
+        let mut written = Pool::default();
         let mut pods = Vec::new();
         for w in &workloads {
-            if let Some(c) = self.workload(w, dump, &node_ids, &mut pods) {
+            if let Some(c) = self.workload(w, dump, &mut pods) {
                 self.push(Section::Components, c);
+                self.workload_ids.insert((w.obj.ns(), w.obj.name), w.id.clone());
+                if w.stateful {
+                    self.stateful_by_ns.entry(w.obj.ns()).or_default().push(w.id.clone());
+                }
+                written.add(
+                    w.obj.ns(),
+                    Selectable {
+                        labels: string_map(w.obj.get(&["spec", "template", "metadata", "labels"])),
+                        id: w.id.clone(),
+                        workload: None,
+                    },
+                );
             }
         }
         for pod in bare {
             let id = pod_id(&pod);
             if self.claim(&id, &pod) {
                 let owner = self.owner_of(&pod, None);
-                pods.push(self.pod(&pod, id, &[], false, owner, &node_ids));
+                pods.push(self.pod(&pod, id.clone(), &[], false, owner));
+                written.add(
+                    pod.ns(),
+                    Selectable {
+                        labels: pod.labels(),
+                        id,
+                        workload: None,
+                    },
+                );
             }
         }
         for p in pods {
             self.push(Section::Components, p);
         }
-        self.pool = pool;
+        self.pool = written;
     }
 
     /// Applies a PodDisruptionBudget to the workloads it selects.
@@ -302,13 +312,7 @@ impl<'n> Cluster<'n> {
 
     /// The component of a workload (and its pods into `pods`), or `None`
     /// with a note when it has nothing to stand for.
-    fn workload(
-        &mut self,
-        w: &Workload<'n>,
-        dump: bool,
-        node_ids: &BTreeSet<String>,
-        pods: &mut Vec<Node>,
-    ) -> Option<Node> {
+    fn workload(&mut self, w: &Workload<'n>, dump: bool, pods: &mut Vec<Node>) -> Option<Node> {
         let at = w.obj.at().clone();
         let owner = self.owner_of(&w.obj, w.ops.owner);
         let deps: Vec<(&str, &Location)> = w.ops.depends_on.clone();
@@ -329,8 +333,21 @@ impl<'n> Cluster<'n> {
                 return None;
             }
             // Manifests: the replicas the controller keeps, without nodes.
-            let min = w.need.clamp(1, w.expected);
-            let mut replicas = EntityBuilder::new(at.clone()).opt_u64("count", Some(w.expected));
+            let count = if w.expected > MAX_REPLICAS {
+                self.note(
+                    &at,
+                    format!(
+                        "{}: {} replicas are more than ops models; modelled as {MAX_REPLICAS}",
+                        w.obj.describe(),
+                        w.expected
+                    ),
+                );
+                MAX_REPLICAS
+            } else {
+                w.expected
+            };
+            let min = w.need.clamp(1, count);
+            let mut replicas = EntityBuilder::new(at.clone()).opt_u64("count", Some(count));
             if min > 1 {
                 replicas = replicas.opt_u64("min", Some(min));
             }
@@ -383,7 +400,7 @@ impl<'n> Cluster<'n> {
         for pod in &w.pods {
             let id = pod_id(pod);
             if self.claim(&id, pod) {
-                pods.push(self.pod(pod, id.clone(), &deps, w.stateful, owner, node_ids));
+                pods.push(self.pod(pod, id.clone(), &deps, w.stateful, owner));
                 pod_ids.push(id);
             }
         }
@@ -410,13 +427,12 @@ impl<'n> Cluster<'n> {
         deps: &[(&str, &Location)],
         stateful: bool,
         owner: Option<(&'n str, &'n Location)>,
-        node_ids: &BTreeSet<String>,
     ) -> Node {
         let at = pod.at().clone();
         let mut needs: Vec<(String, Location)> = Vec::new();
         if let Some(node) = pod.get(&["spec", "nodeName"]) {
             let n = node_id(super::objects::as_str(node).unwrap_or_default());
-            if node_ids.contains(&n) {
+            if self.node_ids.contains(&n) {
                 needs.push((n, node.at.clone()));
             } else {
                 self.note(
