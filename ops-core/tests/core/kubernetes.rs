@@ -385,3 +385,28 @@ fn names_that_are_no_ids_and_broken_references_are_notes() {
         ]
     );
 }
+
+#[test]
+fn a_system_that_records_no_use_has_no_unused_grants_and_one_that_does_has() {
+    let yaml = "
+people: [{id: maya}]
+systems:
+  - {id: k8s, records_use: false}
+  - {id: aws}
+grants:
+  - {principal: maya, system: k8s, level: admin, granted_at: 2026-01-05}
+  - {principal: maya, system: aws, level: admin, granted_at: 2026-01-05}
+";
+    let inv = Inventory::from_text("inv.yaml", Format::Yaml, yaml).unwrap();
+    let report = Runner::with_builtin_checks().run(&inv, AT.parse().unwrap());
+    let unused: Vec<&str> = report
+        .findings
+        .iter()
+        .filter(|f| f.check == "access/unused-grant")
+        .map(|f| f.message.as_str())
+        .collect();
+    assert_eq!(
+        unused,
+        ["admin access to aws for 'maya' was never used since it was granted on 2026-01-05 (332 days ago)"]
+    );
+}
