@@ -46,11 +46,12 @@ impl Inventory {
             imports.push(Backstage.read_paths(&options.backstage, &backstage));
         }
         if !options.kubernetes.is_empty() {
-            let mut kubernetes = KubernetesOptions::default();
-            kubernetes.limits = options.limits.clone();
-            if let Some(name) = &options.kubernetes_cluster {
-                kubernetes.cluster = name.clone();
-            }
+            let cluster =
+                (options.kubernetes_cluster.clone()).unwrap_or_else(|| KubernetesOptions::DEFAULT_CLUSTER.to_owned());
+            let kubernetes = KubernetesOptions {
+                limits: options.limits.clone(),
+                cluster,
+            };
             imports.push(Kubernetes.read_paths(&options.kubernetes, &kubernetes));
         }
         let mut inline: Vec<&(String, Format, String)> = Vec::new();
