@@ -98,7 +98,7 @@ impl AsRef<LoadLimits> for KubernetesOptions {
 /// assert_eq!(imported.count(Section::Components), 3); // node/n1, shop/web, shop/pod/web-1
 /// assert_eq!(imported.count(Section::Domains), 3); // prod, eu-west-1, eu-west-1a
 /// assert_eq!(imported.notes()[0].to_string(),
-///     "dump.json:9:3: skipped ConfigMap shop/cfg: ops does not read ConfigMap objects");
+///     "dump.json:10:3: skipped ConfigMap shop/cfg: ops does not read ConfigMap objects");
 /// # Ok::<(), ops_core::Error>(())
 /// ```
 ///
