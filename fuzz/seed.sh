@@ -7,7 +7,7 @@ cd "$(dirname "$0")"
 root=..
 c=corpus
 
-mkdir -p "$c"/{inventory_load,failure_analysis,effective_access,cron_schedule,duration_instant,import_csv,backstage,terraform,retention,plugin_host}
+mkdir -p "$c"/{inventory_load,failure_analysis,effective_access,cron_schedule,duration_instant,import_csv,backstage,terraform,kubernetes,retention,plugin_host}
 
 # inventory_load: first byte 0 = YAML, 1 = TOML, 2 = JSON, then the text.
 while IFS= read -r -d '' f; do
@@ -111,6 +111,10 @@ done < <(find "$root/examples/inventories/startup-backstage/catalog" "$root/exam
 # terraform: the test state and plan as they are.
 cp "$root/ops-core/tests/fixtures/terraform/state.json" "$c/terraform/state.json"
 cp "$root/ops-core/tests/fixtures/terraform/plan.json" "$c/terraform/plan.json"
+# kubernetes: the dump and the manifests as they are.
+while IFS= read -r -d '' f; do
+    cp "$f" "$c/kubernetes/$(basename "$f")"
+done < <(find "$root/ops-core/tests/fixtures/kubernetes" -type f \( -name '*.json' -o -name '*.yaml' \) -print0)
 
 # retention: the target decodes any bytes into a policy, snapshots and a
 # `now`; patterns give it runs of ties, nearby times and wider spreads.

@@ -119,7 +119,11 @@ fn untested_redundancy(rule: &Rule, ctx: &Context<'_>, options: &UntestedRedunda
         let severity = if tier == 1 { Severity::High } else { Severity::Medium };
         let days = options.window.num_days();
         let history = match previous {
-            Some(e) => format!("its last experiment, '{}', was at {}", e.id, e.at.format("%Y-%m-%d")),
+            Some(e) => format!(
+                "its last experiment, '{}', was at {}, more than {days} days ago",
+                e.id,
+                e.at.format("%Y-%m-%d")
+            ),
             None => "no experiment has ever exercised it".to_owned(),
         };
         let mut f = rule
@@ -127,8 +131,7 @@ fn untested_redundancy(rule: &Rule, ctx: &Context<'_>, options: &UntestedRedunda
                 severity,
                 Subject::new(EntityKind::Component, &c.id),
                 format!(
-                    "component '{}' requires {} and tier-{tier} entry '{entry}' depends on it, but no experiment \
-                     exercised it in the last {days} days: {history}",
+                    "component '{}' requires {} and tier-{tier} entry '{entry}' depends on it, but {history}",
                     c.id,
                     rule_text(c),
                 ),

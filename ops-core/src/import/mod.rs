@@ -19,6 +19,7 @@
 //! | [`GrantsCsv`] | `grants-csv` | a spreadsheet of grants | `grants` |
 //! | [`ResticSnapshots`] | `restic-snapshots` | `restic snapshots --json` | `backup_runs` |
 //! | [`Terraform`] | `terraform` | `terraform show -json` (state or plan) | `components`, `domains`, access, `backup_policies` |
+//! | [`Kubernetes`] | `kubernetes` | `kubectl get ... -A -o json`, manifests | `components`, `domains`, principals, `grants`, `backup_policies`, `jobs` |
 //!
 //! [`IMPORTERS`] lists them; `docs/importers.md` says how to add one.
 //!
@@ -47,6 +48,7 @@ mod aws_credential_report;
 mod backstage;
 mod csv;
 mod grants_csv;
+mod kubernetes;
 mod output;
 pub(crate) mod problem;
 mod restic;
@@ -64,6 +66,7 @@ use crate::{Error, Format, LoadLimits};
 pub use aws_credential_report::{AwsCredentialReport, AwsCredentialReportOptions, ROOT_USER};
 pub use backstage::{Backstage, BackstageInference, BackstageOptions};
 pub use grants_csv::{GrantsCsv, GrantsCsvOptions};
+pub use kubernetes::{Kubernetes, KubernetesOptions};
 pub(crate) use output::EntityBuilder;
 pub use output::{Imported, Section};
 pub use problem::{Column, ImportNote, ImportProblem, Place};
@@ -77,6 +80,7 @@ pub const IMPORTERS: &[&ImporterInfo] = &[
     GrantsCsv::INFO,
     ResticSnapshots::INFO,
     Terraform::INFO,
+    Kubernetes::INFO,
 ];
 
 /// What an importer is: the data a command line, a document or a test needs
@@ -325,7 +329,8 @@ mod tests {
                 "aws-credential-report",
                 "grants-csv",
                 "restic-snapshots",
-                "terraform"
+                "terraform",
+                "kubernetes"
             ]
         );
         for info in IMPORTERS {

@@ -11,7 +11,10 @@ use super::validate;
 use super::{Inventory, LoadOptions};
 use crate::Error;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::import::{Backstage, BackstageOptions, Imported, Importer, Terraform, TerraformOptions, problem};
+use crate::import::{
+    Backstage, BackstageOptions, Imported, Importer, Kubernetes, KubernetesOptions, Terraform, TerraformOptions,
+    problem,
+};
 use crate::source::de::Sink;
 use crate::source::files::{self, Wanted};
 use crate::source::{self, Format, LoadLimits};
@@ -50,6 +53,15 @@ impl Inventory {
                 limits: options.limits.clone(),
             };
             imports.push(Terraform.read_paths(&options.terraform, &terraform));
+        }
+        if !options.kubernetes.is_empty() {
+            let cluster =
+                (options.kubernetes_cluster.clone()).unwrap_or_else(|| KubernetesOptions::DEFAULT_CLUSTER.to_owned());
+            let kubernetes = KubernetesOptions {
+                limits: options.limits.clone(),
+                cluster,
+            };
+            imports.push(Kubernetes.read_paths(&options.kubernetes, &kubernetes));
         }
         let mut inline: Vec<&(String, Format, String)> = Vec::new();
         for text in &options.texts {

@@ -204,6 +204,15 @@ pub struct LoadOptions {
     /// the same ids, as for Backstage: a person entry saying an IAM user has
     /// left, an owner or a dependency the state cannot know.
     pub terraform: Vec<PathBuf>,
+    /// Kubernetes dumps (`kubectl get ... -A -o json`) and manifest files
+    /// or directories (`.json`, `.yaml`, `.yml`) to load as a source of
+    /// components, domains, principals, grants, backup policies and jobs
+    /// (see `docs/kubernetes.md`); inventory files overlay them as they do
+    /// a Backstage catalog.
+    pub kubernetes: Vec<PathBuf>,
+    /// The name of that cluster (its failure domain and RBAC system);
+    /// `None`: [`KubernetesOptions::DEFAULT_CLUSTER`](crate::import::KubernetesOptions::DEFAULT_CLUSTER).
+    pub kubernetes_cluster: Option<String>,
     /// Inventory texts already in memory (such as standard input), each
     /// with the name its locations use and its format, loaded beside the
     /// files. Each is held to `limits.max_file_bytes` like a file.

@@ -18,6 +18,7 @@ mod graph_properties;
 mod import;
 mod incidents;
 mod jobs;
+mod kubernetes;
 mod mef;
 mod model_fidelity;
 mod pictures;

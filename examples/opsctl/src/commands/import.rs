@@ -13,7 +13,8 @@ use clap::{ArgMatches, Command, FromArgMatches, Subcommand, ValueEnum};
 use ops_core::access::CredentialKind;
 use ops_core::import::{
     AwsCredentialReport, AwsCredentialReportOptions, Backstage, BackstageOptions, GrantsCsv, GrantsCsvOptions,
-    Imported, Importer, ImporterInfo, ResticSnapshots, ResticSnapshotsOptions, Section, Terraform, TerraformOptions,
+    Imported, Importer, ImporterInfo, Kubernetes, KubernetesOptions, ResticSnapshots, ResticSnapshotsOptions, Section,
+    Terraform, TerraformOptions,
 };
 
 use crate::shared;
@@ -44,6 +45,7 @@ const IMPORTERS: &[Entry] = &[
     entry::<GrantsImportArgs>(),
     entry::<ResticImportArgs>(),
     entry::<TerraformImportArgs>(),
+    entry::<KubernetesImportArgs>(),
 ];
 
 /// An importer's command line: its arguments, its help, and how the
@@ -189,6 +191,22 @@ pub(crate) struct TerraformImportArgs {
     pub(crate) output: Option<PathBuf>,
 }
 
+/// Arguments of `opsctl import kubernetes`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct KubernetesImportArgs {
+    /// `kubectl get ... -A -o json` output and manifest files or
+    /// directories (read recursively: .json, .yaml and .yml files).
+    #[arg(required = true, value_name = "PATH")]
+    pub(crate) paths: Vec<PathBuf>,
+    /// The cluster's name: its failure domain and the system its
+    /// ClusterRoleBindings grant on.
+    #[arg(long, value_name = "NAME", default_value = KubernetesOptions::DEFAULT_CLUSTER)]
+    pub(crate) cluster: String,
+    /// Write the inventory file to FILE (atomically) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+}
+
 /// Arguments of `opsctl import restic-snapshots`.
 #[derive(Debug, clap::Args)]
 pub(crate) struct ResticImportArgs {
@@ -285,6 +303,41 @@ impl ImportArgs for BackstageImportArgs {
         let mut options = BackstageOptions::default();
         options.infer = self.infer.inference();
         options
+    }
+}
+
+impl ImportArgs for KubernetesImportArgs {
+    type Importer = Kubernetes;
+    const ABOUT: &'static str = "A Kubernetes cluster (kubectl get ... -A -o json) or manifests as components, \
+        failure domains, principals, grants, backup policies and jobs";
+    const AFTER_HELP: &'static str = "Deployments, StatefulSets and DaemonSets become logical components \
+        NAMESPACE/NAME, up while enough of their running pods are (any one, or at_least what a \
+        PodDisruptionBudget keeps); each running pod NAMESPACE/pod/NAME needs its node/NAME, and nodes are in \
+        their zone, region and cluster failure domains. Ingresses and LoadBalancer or NodePort Services \
+        (NAMESPACE/ingress/NAME, NAMESPACE/service/NAME) are entry points. RoleBindings and \
+        ClusterRoleBindings become grants; CronJobs jobs (or backup policies, with ops.dev/backup-of), Velero \
+        Schedules backup policies. ops.dev/* annotations add what the cluster cannot know: entry, tier, owner, \
+        depends-on, stateful. Kinds ops does not read, pods that are not running and system users are skipped \
+        with a note on standard error.\n\n\
+        To analyse a cluster without converting it, use --kubernetes PATH with any command that reads an \
+        inventory. See docs/kubernetes.md.\n\n\
+        Exit codes: 0 imported, 2 a problem in the input (every one printed with file:line:column).\n\n\
+        Examples:\n  kubectl get nodes,pods,replicasets,deployments,statefulsets,daemonsets,poddisruptionbudgets,\\\n    \
+        services,ingresses,ingressclasses,namespaces,serviceaccounts,roles,clusterroles,rolebindings,\\\n    \
+        clusterrolebindings,cronjobs -A -o json > cluster.json\n  \
+        opsctl import kubernetes cluster.json --cluster prod --output inventory/prod.json\n  \
+        opsctl check --kubernetes cluster.json --kubernetes-cluster prod inventory/overlay.yaml";
+
+    fn paths(&self) -> &[PathBuf] {
+        &self.paths
+    }
+
+    fn output(&self) -> Option<&Path> {
+        self.output.as_deref()
+    }
+
+    fn options(&self) -> KubernetesOptions {
+        KubernetesOptions::new(self.cluster.clone())
     }
 }
 

@@ -31,7 +31,7 @@ pub(crate) const EXIT_ERROR: u8 = 2;
 pub(crate) struct Inputs {
     /// Inventory files or directories (read recursively). With --backstage,
     /// they may overlay the catalog's entities (docs/backstage.md).
-    #[arg(value_name = "PATH", required_unless_present_any = ["backstage", "terraform"])]
+    #[arg(value_name = "PATH", required_unless_present_any = ["backstage", "terraform", "kubernetes"])]
     pub(crate) paths: Vec<PathBuf>,
     /// Also read the Backstage catalog files (.yaml, .yml) under DIR as
     /// components, people and groups (repeatable).
@@ -44,6 +44,8 @@ pub(crate) struct Inputs {
     pub(crate) terraform: Vec<PathBuf>,
     #[command(flatten)]
     pub(crate) infer: BackstageInfer,
+    #[command(flatten)]
+    pub(crate) kubernetes: KubernetesInputs,
     /// The format of the inventory read from standard input (PATH `-` or
     /// `/dev/stdin`).
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = StdinFormat::Yaml)]
@@ -71,10 +73,27 @@ pub(crate) struct InputsBeforeId {
     pub(crate) terraform: Vec<PathBuf>,
     #[command(flatten)]
     pub(crate) infer: BackstageInfer,
+    #[command(flatten)]
+    pub(crate) kubernetes: KubernetesInputs,
     /// The format of the inventory read from standard input (PATH `-` or
     /// `/dev/stdin`).
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = StdinFormat::Yaml)]
     pub(crate) stdin_format: StdinFormat,
+}
+
+/// `--kubernetes`: a cluster dump or manifests read with the inventory.
+#[derive(Debug, clap::Args)]
+pub(crate) struct KubernetesInputs {
+    /// Also read a Kubernetes dump (`kubectl get ... -A -o json`) or
+    /// manifests (.json, .yaml, .yml; directories recursively) as
+    /// components, domains, principals and grants (repeatable; see
+    /// docs/kubernetes.md). Inventory PATHs overlay what it gives.
+    #[arg(long, value_name = "PATH")]
+    pub(crate) kubernetes: Vec<PathBuf>,
+    /// The name of the --kubernetes cluster: its failure domain and the
+    /// system its ClusterRoleBindings grant on.
+    #[arg(long = "kubernetes-cluster", value_name = "NAME", default_value = "kubernetes")]
+    pub(crate) cluster: String,
 }
 
 /// What to infer from Backstage catalogs without `ops.dev/*` annotations.
@@ -132,6 +151,7 @@ pub(crate) struct Sources<'a> {
     paths: &'a [PathBuf],
     backstage: &'a [PathBuf],
     terraform: &'a [PathBuf],
+    kubernetes: &'a KubernetesInputs,
     infer: BackstageInference,
     stdin_format: StdinFormat,
 }
@@ -142,6 +162,7 @@ impl<'a> From<&'a Inputs> for Sources<'a> {
             paths: &i.paths,
             backstage: &i.backstage,
             terraform: &i.terraform,
+            kubernetes: &i.kubernetes,
             infer: i.infer.inference(),
             stdin_format: i.stdin_format,
         }
@@ -154,6 +175,7 @@ impl<'a> From<&'a InputsBeforeId> for Sources<'a> {
             paths: &i.paths,
             backstage: &i.backstage,
             terraform: &i.terraform,
+            kubernetes: &i.kubernetes,
             infer: i.infer.inference(),
             stdin_format: i.stdin_format,
         }
@@ -179,6 +201,8 @@ fn load_options(inputs: Sources<'_>, mut options: LoadOptions) -> Result<Invento
     options.backstage = inputs.backstage.to_vec();
     options.backstage_infer = inputs.infer;
     options.terraform = inputs.terraform.to_vec();
+    options.kubernetes = inputs.kubernetes.kubernetes.clone();
+    options.kubernetes_cluster = Some(inputs.kubernetes.cluster.clone());
     let is_stdin = |p: &PathBuf| p.as_os_str() == "-" || p.as_os_str() == "/dev/stdin";
     let files: Vec<&PathBuf> = inputs.paths.iter().filter(|p| !is_stdin(p)).collect();
     if files.len() < inputs.paths.len() {

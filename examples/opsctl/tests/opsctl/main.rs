@@ -16,6 +16,7 @@ mod import;
 mod incident_cli;
 mod job_cli;
 mod json_output;
+mod kubernetes_cli;
 mod pipes;
 mod plugin_cli;
 mod report_html;
