@@ -13,6 +13,7 @@ use std::collections::{BTreeMap, HashMap};
 use super::Cluster;
 use super::objects::{Object, as_str, items};
 use crate::Location;
+use crate::access::Level;
 use crate::import::{EntityBuilder, Section, check_id};
 
 /// Namespaces whose service accounts are the cluster's own.
@@ -21,31 +22,13 @@ const SYSTEM_NAMESPACES: &[&str] = &["kube-system", "kube-public", "kube-node-le
 /// Prefixes of users and groups that are the cluster's or the provider's own.
 const SYSTEM_PREFIXES: &[&str] = &["system:", "eks:", "aks:", "gke:"];
 
-/// Access levels, weakest first.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub(super) enum Level {
-    Read,
-    Write,
-    Admin,
-}
-
-impl Level {
-    fn as_str(self) -> &'static str {
-        match self {
-            Level::Read => "read",
-            Level::Write => "write",
-            Level::Admin => "admin",
-        }
-    }
-
-    /// The level of a built-in role, by name.
-    fn builtin(name: &str) -> Option<Level> {
-        match name {
-            "cluster-admin" | "admin" => Some(Level::Admin),
-            "edit" => Some(Level::Write),
-            "view" => Some(Level::Read),
-            _ => None,
-        }
+/// The level of a built-in role, by name.
+fn builtin_level(name: &str) -> Option<Level> {
+    match name {
+        "cluster-admin" | "admin" => Some(Level::Admin),
+        "edit" => Some(Level::Write),
+        "view" => Some(Level::Read),
+        _ => None,
     }
 }
 
@@ -116,7 +99,7 @@ impl<'n> Cluster<'n> {
                 "Role" => roles.get(&(b.ns(), role_name)),
                 _ => cluster_roles.get(role_name),
             };
-            let level = match (Level::builtin(role_name).filter(|_| role_kind == "ClusterRole"), role) {
+            let level = match (builtin_level(role_name).filter(|_| role_kind == "ClusterRole"), role) {
                 (Some(l), _) => Some(l),
                 (None, Some(r)) => rules_level(r),
                 (None, None) => {

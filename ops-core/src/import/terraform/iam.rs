@@ -19,26 +19,9 @@ use super::ids;
 use super::state::Resource;
 use super::values::{Arn, str_at, strs_at, tag};
 use crate::Location;
+use crate::access::Level;
 use crate::import::{EntityBuilder, Imported, Place, Section};
 use crate::source::node::{Node, Value};
-
-/// An access level, weakest first, as the inventory writes it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub(super) enum Level {
-    Read,
-    Write,
-    Admin,
-}
-
-impl Level {
-    fn as_str(self) -> &'static str {
-        match self {
-            Level::Read => "read",
-            Level::Write => "write",
-            Level::Admin => "admin",
-        }
-    }
-}
 
 /// The system id of AWS account `account`.
 fn system_id(account: &str) -> String {
