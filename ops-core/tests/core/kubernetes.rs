@@ -425,3 +425,68 @@ fn rbac_grants_are_never_called_unused() {
     assert_ne!(recorded, imported);
     assert!(unused(&recorded) > 0);
 }
+
+/// What kubectl 1.32.4 itself printed (`fixtures/kubernetes/real`,
+/// `kubectl create ... --dry-run=client -o yaml`): a Deployment of three
+/// with a budget of two, its Service and Ingress, two bindings and a
+/// CronJob read as kubectl writes them; the one note is the IngressClass
+/// the manifests do not hold.
+#[test]
+fn what_kubectl_itself_writes_is_read() {
+    let path = fixtures().join("real/manifests.yaml");
+    let imported = Kubernetes
+        .import_paths(&[path], &KubernetesOptions::new("prod"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let notes: Vec<String> = imported.notes().iter().map(ToString::to_string).collect();
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(
+        notes[0].ends_with(
+            "manifests.yaml:74:1: Ingress shop/web: its IngressClass 'nginx' is not in the input, so its controller is not known"
+        ),
+        "{notes:?}"
+    );
+    let json = imported.to_inventory_json();
+    let inv = Inventory::from_text("prod.json", Format::Json, &json).unwrap_or_else(|e| panic!("{e}"));
+    let ids: Vec<&str> = inv.components().iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "shop/web",
+            "shop/service/web",
+            "shop/ingress/web",
+            "shop/web#1",
+            "shop/web#2",
+            "shop/web#3"
+        ]
+    );
+    let web = inv.component_by_id("shop/web").unwrap();
+    assert_eq!(inv.component(web).requires, Requirement::AtLeast(2));
+    let entries: Vec<&str> = inv
+        .components()
+        .iter()
+        .filter(|c| c.entry)
+        .map(|c| c.id.as_str())
+        .collect();
+    assert_eq!(entries, ["shop/ingress/web"]);
+    let grants: Vec<(&str, &str, &str)> = inv
+        .grants()
+        .iter()
+        .map(|g| {
+            (
+                inv.principal_id(g.principal),
+                inv.systems()[g.system.index()].id.as_str(),
+                g.level.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        grants,
+        [
+            ("alice", "prod", "admin"),
+            ("oncall", "prod", "admin"),
+            ("shop/ci", "prod/shop", "write")
+        ]
+    );
+    let jobs: Vec<&str> = inv.jobs().iter().map(|j| j.id.as_str()).collect();
+    assert_eq!(jobs, ["shop/sitemap"]);
+}

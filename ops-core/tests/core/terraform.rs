@@ -584,3 +584,40 @@ fn loading_a_broken_state_reports_it() {
         ["state.json:1:68: a resource needs a string 'address' and 'type', as `terraform show -json` writes them"]
     );
 }
+
+/// What Terraform 1.11.4 itself wrote (`fixtures/terraform/real`, built-in
+/// `terraform_data` resources only): the envelope, `count` and `for_each`
+/// addresses, a child module and a plan's `planned_values` are read as
+/// Terraform writes them, and every resource ops does not model is a note
+/// naming its address, never a problem.
+#[test]
+fn what_terraform_itself_writes_is_read() {
+    let notes = |name: &str| -> Vec<String> {
+        let imported = Terraform
+            .import_paths(&[fixture(name)], &TerraformOptions::default())
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(imported.to_inventory_json(), "{}\n");
+        imported
+            .notes()
+            .iter()
+            .map(|n| {
+                let text = n.to_string();
+                text[text.find(": ").unwrap() + 2..].to_owned()
+            })
+            .collect()
+    };
+    let skipped = |address: &str| format!("{address}: resource type terraform_data is not one ops reads; skipped");
+    let state = [
+        r#"terraform_data.subnet["eu-west-1a"]"#,
+        r#"terraform_data.subnet["eu-west-1b"]"#,
+        "terraform_data.web[0]",
+        "terraform_data.web[1]",
+        "module.data.terraform_data.db",
+    ];
+    assert_eq!(notes("real/state.json"), state.map(skipped));
+    let plan: Vec<String> = std::iter::once("terraform_data.extra")
+        .chain(state)
+        .map(skipped)
+        .collect();
+    assert_eq!(notes("real/plan.json"), plan);
+}
