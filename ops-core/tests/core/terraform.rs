@@ -230,9 +230,11 @@ fn aws_redundancy_becomes_logical_components_over_their_parts() {
             none.clone()
         )
     );
-    // Each zone's capacity needs what the group's ops:depends_on tag names
+    // Each zone's capacity needs the NAT gateway its zone's private subnet
+    // routes through, and what the group's ops:depends_on tag names
     // (space-separated); Terraform's depends_on is not read.
     let deps = ids(&[
+        "aws_nat_gateway.private.eu-west-1b",
         "module.data.aws_db_instance.orders",
         "module.data.aws_db_instance.accounts",
         "module.data.aws_rds_cluster.ledger",
@@ -254,6 +256,16 @@ fn aws_redundancy_becomes_logical_components_over_their_parts() {
             false,
             "all".to_owned(),
             deps.clone(),
+            ids(&["eu-west-1b", "aws:123456789012"])
+        )
+    );
+    // The gateway is a component in its zone (that of its public subnet).
+    assert_eq!(
+        brief("aws_nat_gateway.private.eu-west-1b"),
+        (
+            false,
+            "all".to_owned(),
+            serde_json::Value::Null,
             ids(&["eu-west-1b", "aws:123456789012"])
         )
     );
@@ -620,4 +632,46 @@ fn what_terraform_itself_writes_is_read() {
         .map(skipped)
         .collect();
     assert_eq!(notes("real/plan.json"), plan);
+}
+
+/// One NAT gateway for the private subnets of all three zones (every
+/// subnet's route table sending the default route to the gateway in
+/// eu-west-1a): the auto scaling group over three zones and both API
+/// instances all reach the internet through it, so it is a single point of
+/// failure of the load balancer; one gateway per zone (the fixture) is not.
+#[test]
+fn one_nat_gateway_for_three_zones_is_a_single_point_of_failure() {
+    let state = std::fs::read_to_string(fixture("state.json")).unwrap();
+    let single = state
+        .replace(
+            "\"nat_gateway_id\": \"nat-0b8f2da4c6e35a712\"",
+            "\"nat_gateway_id\": \"nat-0a7e1c93b5d24f601\"",
+        )
+        .replace(
+            "\"nat_gateway_id\": \"nat-0c903eb5d7f46b823\"",
+            "\"nat_gateway_id\": \"nat-0a7e1c93b5d24f601\"",
+        );
+    assert_ne!(single, state);
+    let spofs = |text: &str| -> Vec<String> {
+        let json = import(&[("state.json", text)]).to_inventory_json();
+        let inv = Inventory::from_text("state.json", Format::Json, &json).unwrap_or_else(|e| panic!("{e}"));
+        let analysis = ops_core::graph::FailureAnalysis::new(&inv);
+        let mut ids: Vec<String> = analysis
+            .spofs()
+            .entries()
+            .iter()
+            .flat_map(|e| e.spofs.iter().map(|&c| inv.component(c).id.clone()))
+            .collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    };
+    assert_eq!(spofs(&state), ["module.data.aws_db_instance.orders"]);
+    assert_eq!(
+        spofs(&single),
+        [
+            "aws_nat_gateway.private.eu-west-1a",
+            "module.data.aws_db_instance.orders"
+        ]
+    );
 }

@@ -102,7 +102,7 @@ fn import_terraform_output_checks_the_same() {
         format!(
             "note: {STATE}:407:9: aws_cloudwatch_metric_alarm.api_5xx: resource type aws_cloudwatch_metric_alarm is not one ops reads; skipped\n\
              note: {STATE}:615:9: aws_iam_role_policy_attachment.backup: policy arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup is not one whose actions ops knows or finds in the given states; no grant\n\
-             wrote 20 components, 5 domains, 5 people, 1 service account, 2 groups, 1 system, 6 grants, 1 credential and 5 backup policies to {}\n",
+             wrote 23 components, 5 domains, 5 people, 1 service account, 2 groups, 1 system, 6 grants, 1 credential and 5 backup policies to {}\n",
             file.display()
         )
     );

@@ -13,6 +13,7 @@ mod data;
 mod estate;
 mod iam;
 mod ids;
+mod network;
 mod state;
 mod values;
 
@@ -109,6 +110,7 @@ const COMPONENTS: &[&str] = &[
     "aws_elasticache_cluster",
     "aws_s3_bucket",
     "aws_dynamodb_table",
+    "aws_nat_gateway",
 ];
 
 /// The Terraform importer (`terraform`): the JSON of `terraform show -json`
@@ -124,13 +126,15 @@ const COMPONENTS: &[&str] = &[
 ///   (`aws:123456789012`, kind `account`).
 /// - **Redundancy.** Load balancers, target groups, auto scaling groups,
 ///   Multi-AZ databases, clusters and replication groups with failover are
-///   `logical` and `requires: any` over their parts.
+///   `logical` and `requires: any` over their parts. Instances and auto
+///   scaling groups in a private subnet depend on the NAT gateway its route
+///   table sends the default route to.
 /// - **Tags.** `ops:entry`, `ops:tier`, `ops:owner` and `ops:depends_on`
 ///   (addresses, separated by commas or spaces) say what the state cannot:
 ///   Terraform's `depends_on` is creation order, never a runtime dependency.
 ///
-/// Data sources and configuration (security groups, route tables,
-/// listeners) become nothing; resource types it does not know are skipped
+/// Data sources and configuration (security groups, route tables, read
+/// for NAT routing, listeners) become nothing; resource types it does not know are skipped
 /// with a note naming address and type.
 ///
 /// ```
@@ -214,6 +218,7 @@ impl Importer for Terraform {
         let mut estate = estate::Estate::new(resources);
         compute::instances(&mut estate);
         compute::autoscaling_groups(&mut estate);
+        network::nat_gateways(&mut estate, &mut out);
         data::stores(&mut estate);
         compute::load_balancers(&mut estate, &mut out);
         estate.apply_tags(&mut out);
