@@ -91,8 +91,9 @@ impl HtmlOptions {
 
 /// Entry points that get a picture of their own when the estate is too
 /// large for one: the first this many tier-1 entries (or entries, where
-/// none has tier 1). The others are named, for `--entry`.
-pub const MAX_ENTRY_PICTURES: usize = 24;
+/// none has tier 1). The page counts the others and says that
+/// `opsctl report --entry ID` draws one.
+pub const MAX_ENTRY_PICTURES: usize = 100;
 
 /// [`to_html`] with the graph section drawn as `options` say: one picture of
 /// the estate when it fits (about 60 nodes, replicas and clusters folded),
