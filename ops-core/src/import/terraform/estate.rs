@@ -296,7 +296,7 @@ impl<'n> Estate<'n> {
                 Section::Domains,
                 EntityBuilder::new(at.clone())
                     .str("id", account_domain(account))
-                    .str("kind", "account")
+                    .str("kind", "provider")
                     .str("name", format!("AWS account {account}"))
                     .build(),
             );

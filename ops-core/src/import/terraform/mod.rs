@@ -123,7 +123,7 @@ const COMPONENTS: &[&str] = &[
 ///   the parts a resource stands on get `/PART` (`aws_autoscaling_group.web/eu-west-1a`).
 /// - **Domains.** A resource in one zone is in that zone (inside its region),
 ///   one over several zones in the region; every one is in its account
-///   (`aws:123456789012`, kind `account`).
+///   (`aws:123456789012`, kind `provider`: provider-like, as a region).
 /// - **Redundancy.** Load balancers, target groups, auto scaling groups,
 ///   Multi-AZ databases, clusters and replication groups with failover are
 ///   `logical` and `requires: any` over their parts. Instances and auto
