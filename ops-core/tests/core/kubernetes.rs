@@ -194,9 +194,10 @@ fn workloads_are_logical_over_their_running_pods_with_the_budget_rule() {
     let old = component(&node("3-32"));
     let domains: Vec<&str> = old.domains.iter().map(|d| inv.domain(*d).id.as_str()).collect();
     assert_eq!(domains, ["eu-west-1c", "eu-west-1", "prod-eu"]);
+    // The cluster is provider-like: domain-spof rates it as a region.
     assert_eq!(
         inv.domains().iter().find(|d| d.id == "prod-eu").unwrap().kind.as_str(),
-        "cluster"
+        "provider"
     );
 }
 

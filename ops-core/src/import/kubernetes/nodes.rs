@@ -106,7 +106,7 @@ impl Cluster<'_> {
             0,
             EntityBuilder::new(cluster_at.clone())
                 .str("id", cluster_name)
-                .str("kind", "cluster")
+                .str("kind", "provider")
                 .str("name", format!("Kubernetes cluster {cluster_name}"))
                 .build(),
         );
