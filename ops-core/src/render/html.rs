@@ -7,7 +7,7 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use super::graph_svg::view_svg;
 use super::html_tables::{self, badge};
-use super::view::{GraphView, GroupBy, NodeKind, ViewContext, ViewOptions};
+use super::view::{GraphView, GroupBy, NodeKind, ViewContext, ViewOptions, count};
 use crate::markup::replace_forbidden;
 use crate::{Component, FailureAnalysis, Finding, Idx, Inventory, Report, Rule, Severity};
 
@@ -173,10 +173,6 @@ pub fn to_html_with(inventory: &Inventory, report: &Report, options: &HtmlOption
         "\n"
     };
     replace_forbidden(page.into_string())
-}
-
-fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn summary(report: &Report) -> Markup {

@@ -716,6 +716,7 @@ pub(crate) fn rule_label(c: &Component) -> Option<String> {
     }
 }
 
-fn count(n: usize, one: &str, many: &str) -> String {
+/// `n` and the noun for it: `1 component`, `3 components`.
+pub(crate) fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
