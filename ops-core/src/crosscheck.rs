@@ -128,7 +128,7 @@ fn delete_data_and_backups(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Findin
                 .collect();
             out.push(
                 Finding::new(
-                    rule.id(),
+                    rule.shared_id(),
                     Severity::High,
                     Subject::new(kind, id),
                     format!(

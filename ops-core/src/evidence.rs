@@ -1,5 +1,6 @@
 //! The evidence of a finding: a few named facts, stored compactly.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::ops::Index;
 
@@ -17,16 +18,19 @@ use serde_json::Value;
 /// ```
 /// use ops_core::Evidence;
 /// let mut e = Evidence::new();
-/// e.insert("stateful".into(), true.into());
-/// e.insert("entry".into(), false.into());
+/// e.insert("stateful", true.into());
+/// e.insert("entry", false.into());
 /// assert_eq!(e["stateful"], serde_json::json!(true));
 /// assert_eq!(e.keys().collect::<Vec<_>>(), ["entry", "stateful"]);
 /// assert_eq!(serde_json::to_string(&e)?, r#"{"entry":false,"stateful":true}"#);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
+///
+/// Keys are usually the checks' own literals, kept borrowed: a finding's
+/// facts cost no allocation for their names.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Evidence {
-    entries: Vec<(String, Value)>,
+    entries: Vec<(Cow<'static, str>, Value)>,
 }
 
 impl Evidence {
@@ -36,11 +40,12 @@ impl Evidence {
     }
 
     fn position(&self, key: &str) -> Result<usize, usize> {
-        self.entries.binary_search_by(|(k, _)| k.as_str().cmp(key))
+        self.entries.binary_search_by(|(k, _)| (**k).cmp(key))
     }
 
     /// Sets `key` to `value`, returning the value it had, if any.
-    pub fn insert(&mut self, key: String, value: Value) -> Option<Value> {
+    pub fn insert(&mut self, key: impl Into<Cow<'static, str>>, value: Value) -> Option<Value> {
+        let key = key.into();
         match self.position(&key) {
             Ok(i) => Some(std::mem::replace(&mut self.entries[i].1, value)),
             Err(i) => {
@@ -77,12 +82,12 @@ impl Evidence {
 
     /// The facts, in key order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
-        self.entries.iter().map(|(k, v)| (k.as_str(), v))
+        self.entries.iter().map(|(k, v)| (&**k, v))
     }
 
     /// The keys, in order.
     pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.entries.iter().map(|(k, _)| k.as_str())
+        self.entries.iter().map(|(k, _)| &**k)
     }
 }
 
@@ -103,11 +108,13 @@ impl Index<&str> for Evidence {
 
 impl<'a> IntoIterator for &'a Evidence {
     type Item = (&'a str, &'a Value);
-    type IntoIter =
-        std::iter::Map<std::slice::Iter<'a, (String, Value)>, fn(&'a (String, Value)) -> (&'a str, &'a Value)>;
+    type IntoIter = std::iter::Map<
+        std::slice::Iter<'a, (Cow<'static, str>, Value)>,
+        fn(&'a (Cow<'static, str>, Value)) -> (&'a str, &'a Value),
+    >;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.entries.iter().map(|(k, v)| (k.as_str(), v))
+        self.entries.iter().map(|(k, v)| (&**k, v))
     }
 }
 
@@ -125,7 +132,7 @@ impl From<BTreeMap<String, Value>> for Evidence {
     /// Already sorted and unique: taken as is.
     fn from(map: BTreeMap<String, Value>) -> Self {
         Evidence {
-            entries: map.into_iter().collect(),
+            entries: map.into_iter().map(|(k, v)| (Cow::Owned(k), v)).collect(),
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Findings: what checks report.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
@@ -121,6 +122,59 @@ pub enum EntityKind {
     Waiver,
 }
 
+impl EntityKind {
+    /// Every kind, in declaration order.
+    pub const ALL: [EntityKind; 18] = [
+        EntityKind::Inventory,
+        EntityKind::Component,
+        EntityKind::Domain,
+        EntityKind::Person,
+        EntityKind::ServiceAccount,
+        EntityKind::Group,
+        EntityKind::System,
+        EntityKind::Grant,
+        EntityKind::Credential,
+        EntityKind::BackupPolicy,
+        EntityKind::BackupRun,
+        EntityKind::RestoreDrill,
+        EntityKind::Job,
+        EntityKind::Experiment,
+        EntityKind::Incident,
+        EntityKind::Problem,
+        EntityKind::Change,
+        EntityKind::Waiver,
+    ];
+
+    /// The kind's name as findings write it (`component`, `service_account`).
+    ///
+    /// ```
+    /// use ops_core::EntityKind;
+    /// assert_eq!(EntityKind::ServiceAccount.as_str(), "service_account");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityKind::Inventory => "inventory",
+            EntityKind::Component => "component",
+            EntityKind::Domain => "domain",
+            EntityKind::Person => "person",
+            EntityKind::ServiceAccount => "service_account",
+            EntityKind::Group => "group",
+            EntityKind::System => "system",
+            EntityKind::Grant => "grant",
+            EntityKind::Credential => "credential",
+            EntityKind::BackupPolicy => "backup_policy",
+            EntityKind::BackupRun => "backup_run",
+            EntityKind::RestoreDrill => "restore_drill",
+            EntityKind::Job => "job",
+            EntityKind::Experiment => "experiment",
+            EntityKind::Incident => "incident",
+            EntityKind::Problem => "problem",
+            EntityKind::Change => "change",
+            EntityKind::Waiver => "waiver",
+        }
+    }
+}
+
 /// What a finding is about: an entity, by kind and id.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub struct Subject {
@@ -153,8 +207,10 @@ impl Subject {
 /// ```
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Finding {
-    /// The id of the rule that produced it, such as `inventory/departed-owner`.
-    pub check: String,
+    /// The id of the rule that produced it, such as `inventory/departed-owner`
+    /// (borrowed from the rule where it can be: a built-in rule's findings
+    /// share its id instead of each copying it).
+    pub check: Cow<'static, str>,
     /// How bad it is (after any override the runner applied).
     pub severity: Severity,
     /// What it is about.
@@ -163,8 +219,8 @@ pub struct Finding {
     pub message: String,
     /// Structured facts behind the message, for machines and for checking the reasoning.
     pub evidence: Evidence,
-    /// How to fix it.
-    pub remediation: Option<String>,
+    /// How to fix it (borrowed when the hint is a fixed text).
+    pub remediation: Option<Cow<'static, str>>,
     /// Where the subject is defined.
     pub location: Option<Location>,
     /// What tells this finding apart from other findings of the same rule
@@ -212,9 +268,18 @@ pub enum BaselineState {
 /// change across releases; a new algorithm gets a new version.
 pub const FINGERPRINT_VERSION: u32 = 1;
 
+/// [`FINGERPRINT_VERSION`] as the text hashed into each fingerprint (not
+/// formatted anew for each of millions of findings).
+const FINGERPRINT_VERSION_TEXT: &str = "1";
+
 impl Finding {
     /// A finding with no evidence, remediation or location yet.
-    pub fn new(check: impl Into<String>, severity: Severity, subject: Subject, message: impl Into<String>) -> Self {
+    pub fn new(
+        check: impl Into<Cow<'static, str>>,
+        severity: Severity,
+        subject: Subject,
+        message: impl Into<String>,
+    ) -> Self {
         Finding {
             check: check.into(),
             severity,
@@ -253,11 +318,10 @@ impl Finding {
     pub fn fingerprint(&self) -> String {
         use sha2::{Digest, Sha256};
         let mut h = Sha256::new();
-        let kind = serde_json::to_value(self.subject.kind).unwrap_or_default();
         for part in [
-            &FINGERPRINT_VERSION.to_string(),
+            FINGERPRINT_VERSION_TEXT,
             &self.check,
-            kind.as_str().unwrap_or_default(),
+            self.subject.kind.as_str(),
             &self.subject.id,
             self.key.as_deref().unwrap_or_default(),
         ] {
@@ -265,7 +329,13 @@ impl Finding {
             h.update([0]);
         }
         let digest = h.finalize();
-        digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut out = String::with_capacity(32);
+        for b in &digest[..16] {
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 0xf)]));
+        }
+        out
     }
 
     /// Whether the finding counts for `--fail-on` and the exit code: it is
@@ -275,13 +345,13 @@ impl Finding {
     }
 
     /// Adds one fact of evidence.
-    pub fn with_evidence(mut self, key: &str, value: impl Into<serde_json::Value>) -> Self {
-        self.evidence.insert(key.to_owned(), value.into());
+    pub fn with_evidence(mut self, key: impl Into<Cow<'static, str>>, value: impl Into<serde_json::Value>) -> Self {
+        self.evidence.insert(key, value.into());
         self
     }
 
     /// Sets the remediation hint.
-    pub fn with_remediation(mut self, hint: impl Into<String>) -> Self {
+    pub fn with_remediation(mut self, hint: impl Into<Cow<'static, str>>) -> Self {
         self.remediation = Some(hint.into());
         self
     }
@@ -290,5 +360,56 @@ impl Finding {
     pub fn at(mut self, location: &Location) -> Self {
         self.location = Some(location.clone());
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kind_names_are_the_serialized_names() {
+        for kind in EntityKind::ALL {
+            assert_eq!(serde_json::to_value(kind).ok(), Some(serde_json::json!(kind.as_str())));
+        }
+        assert_eq!(FINGERPRINT_VERSION.to_string(), FINGERPRINT_VERSION_TEXT);
+    }
+
+    /// The fingerprint as first defined: SHA-256 over the version, rule,
+    /// kind, id and key, each followed by a zero byte; the first 16 bytes in hex.
+    fn reference_fingerprint(f: &Finding) -> String {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        let kind = serde_json::to_value(f.subject.kind).unwrap_or_default();
+        for part in [
+            &FINGERPRINT_VERSION.to_string(),
+            &*f.check,
+            kind.as_str().unwrap_or_default(),
+            &f.subject.id,
+            f.key.as_deref().unwrap_or_default(),
+        ] {
+            h.update(part.as_bytes());
+            h.update([0]);
+        }
+        h.finalize()[..16].iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    #[test]
+    fn fingerprints_never_change() {
+        for kind in EntityKind::ALL {
+            for key in [None, Some("2026-11-01"), Some("")] {
+                let mut f = Finding::new("graph/spof", Severity::High, Subject::new(kind, "db-ü"), "m");
+                f.key = key.map(str::to_owned);
+                assert_eq!(f.fingerprint(), reference_fingerprint(&f));
+            }
+        }
+        // Pinned: a change here breaks every baseline and SARIF history.
+        let f = Finding::new(
+            "graph/spof",
+            Severity::High,
+            Subject::new(EntityKind::Component, "db"),
+            "m",
+        );
+        assert_eq!(f.fingerprint(), "faf0aeae5a39937c6408f896547afd8d");
     }
 }

@@ -52,13 +52,13 @@ impl Finding {
     /// Adds a list of evidence under `key`, cut to its first
     /// [`EVIDENCE_ITEMS`] items; when cut, `<key>_total` holds how many
     /// there were.
-    pub fn with_evidence_list<T: Into<serde_json::Value>>(mut self, key: &str, items: Vec<T>) -> Self {
+    pub fn with_evidence_list<T: Into<serde_json::Value>>(mut self, key: &'static str, items: Vec<T>) -> Self {
         let total = items.len();
         let kept: Vec<serde_json::Value> = items.into_iter().take(EVIDENCE_ITEMS).map(Into::into).collect();
         if total > kept.len() {
             self.evidence.insert(format!("{key}_total"), total.into());
         }
-        self.evidence.insert(key.to_owned(), kept.into());
+        self.evidence.insert(key, kept.into());
         self
     }
 }

@@ -62,6 +62,12 @@ impl Rule {
         &self.id
     }
 
+    /// The id as a finding holds it: borrowed, at no cost, for a rule made
+    /// with [`Rule::from_static`]; a copy otherwise.
+    pub fn shared_id(&self) -> Cow<'static, str> {
+        self.id.clone()
+    }
+
     /// Severity of its findings unless the check or the runner decides otherwise.
     pub fn default_severity(&self) -> Severity {
         self.default_severity
@@ -80,6 +86,6 @@ impl Rule {
 
     /// A finding of this rule.
     pub fn finding(&self, severity: Severity, subject: Subject, message: impl Into<String>) -> Finding {
-        Finding::new(self.id(), severity, subject, message)
+        Finding::new(self.shared_id(), severity, subject, message)
     }
 }

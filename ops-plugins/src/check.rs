@@ -278,8 +278,8 @@ impl WasmCheck {
             let sev = f.severity.map(severity).unwrap_or(rule.default_severity());
             let kind = entity_kind(f.subject.kind);
             subjects.check(kind, &f.subject.id).map_err(|e| invalid(i, e))?;
-            let mut finding = Finding::new(rule.id(), sev, Subject::new(kind, f.subject.id), f.message);
-            finding.remediation = f.remediation;
+            let mut finding = Finding::new(rule.shared_id(), sev, Subject::new(kind, f.subject.id), f.message);
+            finding.remediation = f.remediation.map(Into::into);
             let over_budget = || {
                 CheckError::ResourceLimit(self.fail(format_args!(
                     "{}, at finding {i} of {count}",
@@ -324,10 +324,11 @@ impl WasmCheck {
 /// What the host holds for `finding` apart from its evidence: the record
 /// (in the run's vector of findings) and its strings.
 fn held(finding: &Finding) -> usize {
-    let strings = [&finding.check, &finding.subject.id, &finding.message]
+    // A plugin's rule id and remediation are always its own copies.
+    let strings = [&*finding.check, &finding.subject.id, &finding.message]
         .into_iter()
-        .chain(finding.remediation.as_ref())
-        .map(|s| s.capacity() + ALLOC_OVERHEAD)
+        .chain(finding.remediation.as_deref())
+        .map(|s| s.len() + ALLOC_OVERHEAD)
         .sum::<usize>();
     size_of::<Finding>() + strings
 }

@@ -85,7 +85,7 @@ fn zone_spof_reports_exactly_the_expected_findings_on_the_startup_estate() {
     let got: Vec<(String, Severity, String, String)> = report
         .findings
         .iter()
-        .map(|f| (f.check.clone(), f.severity, f.subject.id.clone(), f.message.clone()))
+        .map(|f| (f.check.to_string(), f.severity, f.subject.id.clone(), f.message.clone()))
         .collect();
     let want = [
         (
@@ -485,7 +485,7 @@ fn every_hostile_plugin_is_contained_while_the_other_checks_complete() {
     runner.add(Box::new(load("hostile-bad-output").with_config("undeclared-rule")));
     runner.add(Box::new(load("zone-spof")));
     let report = runner.run(startup(), AT.parse().unwrap());
-    let failed: Vec<&str> = report.failures.iter().map(|f| f.check.as_str()).collect();
+    let failed: Vec<&str> = report.failures.iter().map(|f| &*f.check).collect();
     assert_eq!(
         failed,
         [
@@ -565,7 +565,7 @@ fn the_readme_walkthrough_plugin_is_the_one_built_here_and_finds_unowned_dns() {
     let found: Vec<(&str, &str)> = report
         .findings
         .iter()
-        .map(|f| (f.check.as_str(), f.message.as_str()))
+        .map(|f| (&*f.check, f.message.as_str()))
         .collect();
     assert_eq!(found, [("plugin:unowned/no-owner", "dns (dns) has no owner")]);
 }
@@ -718,7 +718,7 @@ fn findings_of(check: WasmCheck) -> Vec<(String, Severity, String, String)> {
     report
         .findings
         .iter()
-        .map(|f| (f.check.clone(), f.severity, f.subject.id.clone(), f.message.clone()))
+        .map(|f| (f.check.to_string(), f.severity, f.subject.id.clone(), f.message.clone()))
         .collect()
 }
 
@@ -1074,7 +1074,7 @@ fn plugins_run_in_parallel_on_one_engine_give_the_sequential_report() {
         assert_eq!(parallel.rules, sequential.rules, "{threads} threads");
     }
     assert_eq!(
-        sequential.failures.iter().map(|f| f.check.as_str()).collect::<Vec<_>>(),
+        sequential.failures.iter().map(|f| &*f.check).collect::<Vec<_>>(),
         ["plugin:hostile-panic"]
     );
     assert_eq!(sequential.findings.len(), builtin_finding_count() + 8 + 2 + 3 + 1);

@@ -125,7 +125,7 @@ fn departed_with_access(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> 
         let departed = person.departed_at.map(day).unwrap_or_default();
         out.push(
             Finding::new(
-                rule.id(),
+                rule.shared_id(),
                 severity,
                 Subject::new(EntityKind::Person, &person.id),
                 format!(
@@ -253,7 +253,7 @@ fn unrotated_shared_credential(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Fi
             None => String::new(),
         };
         let mut f = Finding::new(
-            rule.id(),
+            rule.shared_id(),
             severity,
             Subject::new(EntityKind::Credential, &credential.id),
             format!(
@@ -324,7 +324,7 @@ fn shared_admin_credential(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Findin
                 .unwrap_or_default();
             let level = c.level.map_or("admin", Level::as_str);
             Finding::new(
-                rule.id(),
+                rule.shared_id(),
                 Severity::High,
                 Subject::new(EntityKind::Credential, &c.id),
                 format!(
@@ -397,7 +397,7 @@ fn admin_without_mfa(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
             .unwrap_or_default();
         out.push(
             Finding::new(
-                rule.id(),
+                rule.shared_id(),
                 Severity::High,
                 Subject::new(EntityKind::Credential, &c.id),
                 format!("credential '{}' gives {level} access{on} without MFA", c.id),
@@ -426,7 +426,7 @@ fn admin_without_mfa(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
         let list: Vec<String> = systems.iter().map(|(s, l)| format!("{} on {s}", l.as_str())).collect();
         out.push(
             Finding::new(
-                rule.id(),
+                rule.shared_id(),
                 Severity::High,
                 Subject::new(EntityKind::Person, &person.id),
                 format!("'{}' has no MFA but holds {}", person.id, listing::join(&list, ", ")),
@@ -547,7 +547,7 @@ fn unused_grant(rule: &Rule, ctx: &Context<'_>, options: &UnusedGrantOptions) ->
         let label = grant_label(inv, g);
         out.push(
             Finding::new(
-                rule.id(),
+                rule.shared_id(),
                 severity,
                 Subject::new(EntityKind::Grant, &label),
                 format!(
@@ -665,7 +665,7 @@ fn away_finding(
             return None;
         };
         let mut f = Finding::new(
-            rule.id(),
+            rule.shared_id(),
             severity,
             Subject::new(EntityKind::Person, &person.id),
             format!(
@@ -761,7 +761,7 @@ fn orphaned_service_account(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Findi
         };
         out.push(
             Finding::new(
-                rule.id(),
+                rule.shared_id(),
                 severity,
                 subject_of(inv, principal),
                 format!("service account '{}' {why}", sa.id),
@@ -828,7 +828,7 @@ fn single_admin(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
         let person = &inv.person(only).id;
         let component = system.components.first().map(|&c| inv.component(c).id.clone());
         let mut f = Finding::new(
-            rule.id(),
+            rule.shared_id(),
             Severity::Medium,
             Subject::new(EntityKind::System, &system.id),
             format!("only '{person}' can administer system '{}'", system.id),

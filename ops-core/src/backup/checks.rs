@@ -127,7 +127,7 @@ fn unprotected_data(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
         }
         out.push(
             Finding::new(
-                rule.id(),
+                rule.shared_id(),
                 Severity::High,
                 Subject::new(EntityKind::Component, &c.id),
                 message,
@@ -236,7 +236,7 @@ fn schedule_exceeds_rpo(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> 
             };
             vec![
                 Finding::new(
-                    rule.id(),
+                    rule.shared_id(),
                     Severity::Medium,
                     policy_subject(p),
                     format!(
@@ -325,7 +325,7 @@ fn stale(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
                 _ => return Vec::new(),
             };
             vec![
-                Finding::new(rule.id(), severity, policy_subject(p), message)
+                Finding::new(rule.shared_id(), severity, policy_subject(p), message)
                     .with_evidence("last_good_run", status.last_good_run.map(|r| r.started_at.to_rfc3339()))
                     .with_evidence("rpo", format_duration(rpo))
                     .with_remediation(
@@ -384,7 +384,7 @@ fn suspicious_run(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
                         .clone()
                         .unwrap_or_else(|| format!("{}@{}", p.id, s.run.started_at.format("%Y-%m-%dT%H:%MZ")));
                     Finding::new(
-                        rule.id(),
+                        rule.shared_id(),
                         if s.lost { Severity::High } else { Severity::Low },
                         Subject::new(EntityKind::BackupRun, &label),
                         format!(
@@ -799,7 +799,7 @@ fn unmonitored(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
             }
             vec![
                 Finding::new(
-                    rule.id(),
+                    rule.shared_id(),
                     Severity::High,
                     policy_subject(p),
                     format!("no monitor watches backup policy '{}'", p.id),

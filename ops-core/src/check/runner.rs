@@ -265,7 +265,7 @@ impl Runner {
     /// disabled rules and applies overrides.
     fn accept(&self, check: &dyn Check, found: Vec<Finding>) -> Result<Vec<Finding>, CheckError> {
         let declared: HashSet<&str> = check.rules().iter().map(Rule::id).collect();
-        if let Some(f) = found.iter().find(|f| !declared.contains(f.check.as_str())) {
+        if let Some(f) = found.iter().find(|f| !declared.contains(&*f.check)) {
             return Err(CheckError::InvalidOutput(format!(
                 "finding for undeclared rule '{}'",
                 f.check
@@ -273,9 +273,9 @@ impl Runner {
         }
         Ok(found
             .into_iter()
-            .filter(|f| !self.disabled.contains(&f.check))
+            .filter(|f| !self.disabled.contains(&*f.check))
             .map(|mut f| {
-                if let Some(&s) = self.overrides.get(&f.check) {
+                if let Some(&s) = self.overrides.get(&*f.check) {
                     f.severity = s;
                 }
                 f

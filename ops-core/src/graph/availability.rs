@@ -825,7 +825,7 @@ fn below_slo_finding(
     };
     Some(
         Finding::new(
-            rule.id(),
+            rule.shared_id(),
             severity,
             Subject::new(EntityKind::Component, &c.id),
             format!("entry '{}' {how}, below its SLO of {}", c.id, pct(slo)),

@@ -2,7 +2,7 @@
 //! and domains), redundancy that is only nominal, entries with no redundancy,
 //! and (defined in `availability`) entries estimated below their SLO.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::Outage;
 use super::analysis::FailurePath;
@@ -217,7 +217,7 @@ fn spof(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
         };
         out.push(
             Finding::new(
-                rule.id(),
+                rule.shared_id(),
                 severity,
                 Subject::new(EntityKind::Component, &c.id),
                 format!(
@@ -301,7 +301,7 @@ fn domain_spof(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
         let (chain, steps) = failure_path(&outage, inv, entry);
         out.push(
             Finding::new(
-                rule.id(),
+                rule.shared_id(),
                 severity,
                 Subject::new(EntityKind::Domain, &domain.id),
                 format!(
@@ -376,6 +376,10 @@ fn nominal_redundancy(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
     let g = analysis.compiled();
     let kill = analysis.kill_graph();
     let mut out = Vec::new();
+    // Scratch space shared by every component's searches: each component
+    // costs what its own searches touch, not a fresh set or map.
+    let mut frontier = Frontier::new(g.len());
+    let mut held: Vec<(usize, usize)> = Vec::new();
     for (i, c) in inv.components().iter().enumerate() {
         let needed = match c.requires {
             Requirement::All => continue,
@@ -387,9 +391,10 @@ fn nominal_redundancy(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
             continue; // no redundancy to defeat
         }
         let tolerate = n - needed; // losses it survives
-        let shared: Vec<Idx<Component>> = failable_frontier(g, kill, kill.generators(g, i as u32))
-            .into_iter()
-            .map(|x| Idx::new(x as usize))
+        let shared: Vec<Idx<Component>> = frontier
+            .failable(g, kill, kill.generators(g, i as u32))
+            .iter()
+            .map(|&x| Idx::new(x as usize))
             .collect();
         let what = if c.replicas.is_some() {
             "replicas"
@@ -404,7 +409,7 @@ fn nominal_redundancy(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
             let names = ids(inv, &shared);
             out.push(
                 Finding::new(
-                    rule.id(),
+                    rule.shared_id(),
                     Severity::Medium,
                     Subject::new(EntityKind::Component, &c.id),
                     format!(
@@ -420,30 +425,32 @@ fn nominal_redundancy(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
                 .at(&c.location),
             );
         }
-        // Domains (and their ancestors) holding more replicas than the rule tolerates losing.
-        let mut count: BTreeMap<usize, BTreeSet<usize>> = BTreeMap::new();
+        // Domains (and their ancestors) holding more replicas than the rule
+        // tolerates losing: (domain, member) pairs, each counted once.
+        held.clear();
         for d in &c.depends_on {
             for &dom in &inv.component(*d).domains {
                 let mut cur = Some(dom);
                 while let Some(x) = cur {
-                    count.entry(x.index()).or_default().insert(d.index());
+                    held.push((x.index(), d.index()));
                     cur = inv.domains()[x.index()].parent;
                 }
             }
         }
-        let crowded: Vec<(usize, usize)> = count
-            .iter()
-            .filter(|(d, members)| {
-                members.len() > tolerate
-                    && !matches!(inv.domains()[**d].kind, DomainKind::Region | DomainKind::Provider)
+        held.sort_unstable();
+        held.dedup();
+        let crowded: Vec<(usize, usize)> = held
+            .chunk_by(|a, b| a.0 == b.0)
+            .map(|run| (run[0].0, run.len()))
+            .filter(|&(d, members)| {
+                members > tolerate && !matches!(inv.domains()[d].kind, DomainKind::Region | DomainKind::Provider)
             })
-            .map(|(&d, members)| (d, members.len()))
             .collect();
         for (d, held) in crowded {
             let domain = &inv.domains()[d];
             out.push(
                 Finding::new(
-                    rule.id(),
+                    rule.shared_id(),
                     Severity::Medium,
                     Subject::new(EntityKind::Component, &c.id),
                     format!(
@@ -465,26 +472,60 @@ fn nominal_redundancy(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
     out
 }
 
-/// The components nearest `start` in the kill graph that can fail on their
-/// own: `start`'s own, and in place of each logical one, the nearest such
-/// components below it (which take it down). Sorted.
-fn failable_frontier(g: &Compiled, kill: &KillGraph, start: &[u32]) -> Vec<u32> {
-    let mut seen: HashSet<u32> = start.iter().copied().collect();
-    let mut stack: Vec<u32> = start.to_vec();
-    let mut out = Vec::new();
-    while let Some(x) = stack.pop() {
-        if g.can_fail(x) {
-            out.push(x);
-            continue;
-        }
-        for &y in kill.generators(g, x) {
-            if seen.insert(y) {
-                stack.push(y);
-            }
+/// Scratch space for [`Frontier::failable`], reused across searches: a
+/// search marks what it saw with its own stamp, so nothing is cleared
+/// between searches.
+struct Frontier {
+    stamp: u32,
+    seen: Vec<u32>,
+    stack: Vec<u32>,
+    out: Vec<u32>,
+}
+
+impl Frontier {
+    fn new(nodes: usize) -> Self {
+        Frontier {
+            stamp: 0,
+            seen: vec![0; nodes],
+            stack: Vec::new(),
+            out: Vec::new(),
         }
     }
-    out.sort_unstable();
-    out
+
+    /// The components nearest `start` in the kill graph that can fail on
+    /// their own: `start`'s own, and in place of each logical one, the
+    /// nearest such components below it (which take it down). Sorted.
+    fn failable(&mut self, g: &Compiled, kill: &KillGraph, start: &[u32]) -> &[u32] {
+        self.stamp = self.stamp.wrapping_add(1);
+        if self.stamp == 0 {
+            // Wrapped: old stamps could collide with the new ones.
+            self.seen.fill(0);
+            self.stamp = 1;
+        }
+        let stamp = self.stamp;
+        self.stack.clear();
+        self.out.clear();
+        for &x in start {
+            if self.seen[x as usize] != stamp {
+                self.seen[x as usize] = stamp;
+                self.stack.push(x);
+            }
+        }
+        while let Some(x) = self.stack.pop() {
+            if g.can_fail(x) {
+                self.out.push(x);
+                continue;
+            }
+            for &y in kill.generators(g, x) {
+                if self.seen[y as usize] != stamp {
+                    self.seen[y as usize] = stamp;
+                    self.stack.push(y);
+                }
+            }
+        }
+        self.out.sort_unstable();
+        &self.out
+    }
 }
 
 /// `graph/no-redundancy`: an entry point for which every dependency is a single point of failure.
@@ -554,7 +595,7 @@ fn no_redundancy(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
         }
         out.push(
             Finding::new(
-                rule.id(),
+                rule.shared_id(),
                 tier_severity(entry.tier),
                 Subject::new(EntityKind::Component, &entry.id),
                 format!(

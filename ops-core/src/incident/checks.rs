@@ -167,7 +167,7 @@ fn missing_postmortem(rule: &Rule, ctx: &Context<'_>, options: &MissingPostmorte
         let draft = i.postmortem.is_some();
         out.push(
             Finding::new(
-                rule.id(),
+                rule.shared_id(),
                 severity,
                 incident_subject(i),
                 format!(
@@ -234,7 +234,7 @@ fn issue_without_action(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> 
             }
             out.push(
                 Finding::new(
-                    rule.id(),
+                    rule.shared_id(),
                     Severity::Medium,
                     incident_subject(i),
                     format!(
@@ -535,7 +535,7 @@ fn customer_detected(rule: &Rule, ctx: &Context<'_>, options: &CustomerDetectedO
         if i.impacted.is_empty() {
             out.push(
                 Finding::new(
-                    rule.id(),
+                    rule.shared_id(),
                     Severity::Medium,
                     incident_subject(i),
                     format!(
@@ -564,7 +564,7 @@ fn customer_detected(rule: &Rule, ctx: &Context<'_>, options: &CustomerDetectedO
             .collect();
         out.push(
             Finding::new(
-                rule.id(),
+                rule.shared_id(),
                 Severity::Medium,
                 Subject::new(EntityKind::Component, &c.id),
                 format!(
@@ -702,7 +702,7 @@ fn change_before_incident(rule: &Rule, ctx: &Context<'_>, options: &ChangeBefore
                 .map(|d| format!(" ({})", brief(d)))
                 .unwrap_or_default();
             let mut f = Finding::new(
-                rule.id(),
+                rule.shared_id(),
                 Severity::Low,
                 incident_subject(i),
                 format!(
@@ -872,7 +872,7 @@ fn recurrence(rule: &Rule, ctx: &Context<'_>, options: &RecurrenceOptions) -> Ve
         }
         out.push(
             Finding::new(
-                rule.id(),
+                rule.shared_id(),
                 Severity::Medium,
                 incident_subject(later),
                 format!(
@@ -1008,7 +1008,7 @@ fn spof_incident(rule: &Rule, ctx: &Context<'_>, options: &SpofIncidentOptions) 
         let s = if parts.len() == 1 { "" } else { "s" };
         out.push(
             Finding::new(
-                rule.id(),
+                rule.shared_id(),
                 Severity::High,
                 incident_subject(i),
                 format!(

@@ -78,7 +78,7 @@ fn unowned_component(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
             let important = c.entry || c.stateful || used;
             let severity = if important { Severity::Medium } else { Severity::Low };
             Finding::new(
-                rule.id(),
+                rule.shared_id(),
                 severity,
                 Subject::new(EntityKind::Component, &c.id),
                 format!("component '{}' has no owner", c.id),
@@ -189,7 +189,7 @@ fn departed_owner(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
             )
         };
         out.push(
-            Finding::new(rule.id(), Severity::High, Subject::new(kind, id), message)
+            Finding::new(rule.shared_id(), Severity::High, Subject::new(kind, id), message)
                 .with_evidence("owner", owner_id)
                 .with_evidence_list("departed", departed)
                 .with_key(owner_id)
@@ -262,7 +262,7 @@ fn no_entry(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
     let written = components.iter().filter(|c| c.instance.is_none()).count();
     vec![
         Finding::new(
-            rule.id(),
+            rule.shared_id(),
             Severity::Medium,
             Subject::new(EntityKind::Inventory, "inventory"),
             format!("none of the {written} components is an entry point"),
@@ -328,7 +328,7 @@ fn unreachable_component(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding>
         .filter(|(c, r)| !**r && c.instance.is_none())
         .map(|(c, _)| {
             Finding::new(
-                rule.id(),
+                rule.shared_id(),
                 Severity::Info,
                 Subject::new(EntityKind::Component, &c.id),
                 format!("no entry point depends on component '{}'", c.id),
@@ -386,7 +386,7 @@ fn empty_domain(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
         .filter(|(_, u)| !**u)
         .map(|(d, _)| {
             Finding::new(
-                rule.id(),
+                rule.shared_id(),
                 Severity::Info,
                 Subject::new(EntityKind::Domain, &d.id),
                 format!("{} '{}' contains no component and no domain", d.kind.as_str(), d.id),

@@ -104,7 +104,7 @@ fn expired_waivers(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
         .map(|w| {
             let expires = w.expires.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
             Finding::new(
-                rule.id(),
+                rule.shared_id(),
                 Severity::Medium,
                 w.as_subject(),
                 format!(
@@ -184,7 +184,7 @@ fn matches(inv: &Inventory, now: Timestamp, findings: &[Finding]) -> Vec<bool> {
     let index = active(inv, now);
     let mut used = vec![false; inv.waivers().len()];
     for f in findings {
-        if let Some(&i) = index.get(&(f.check.as_str(), f.subject.id.as_str())) {
+        if let Some(&i) = index.get(&(&*f.check, f.subject.id.as_str())) {
             used[i] = true;
         }
     }
@@ -211,7 +211,7 @@ fn unused(
         .filter(|&(w, &u)| !u && w.is_active(now) && report(w))
         .map(|(w, _)| {
             Finding::new(
-                rule.id(),
+                rule.shared_id(),
                 Severity::Low,
                 w.as_subject(),
                 format!(
@@ -245,7 +245,7 @@ pub(crate) fn apply(
     let index = active(inv, now);
     let mut used = vec![false; inv.waivers().len()];
     for f in findings.iter_mut() {
-        if let Some(&i) = index.get(&(f.check.as_str(), f.subject.id.as_str())) {
+        if let Some(&i) = index.get(&(&*f.check, f.subject.id.as_str())) {
             used[i] = true;
             f.waiver = Some(Box::new(inv.waivers()[i].applied(inv)));
         }

@@ -226,7 +226,7 @@ fn findings(report: &Report) -> Markup {
                     }
                     "\n"
                     @for f in of {
-                        @let rule = rules.get(f.check.as_str()).copied();
+                        @let rule = rules.get(&*f.check).copied();
                         (finding(f, rule, rule.is_some_and(|(i, _)| explained.insert(i))))
                     }
                 }
@@ -661,7 +661,7 @@ mod tests {
         ));
         report.findings.push(
             Finding::new(
-                &rule_id,
+                rule_id.clone(),
                 Severity::High,
                 Subject::new(EntityKind::Component, payload),
                 payload,

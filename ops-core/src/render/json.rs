@@ -77,20 +77,144 @@ impl Serialize for Document<'_> {
     }
 }
 
-/// Findings, each with its keys sorted and its fingerprint added: each is
-/// made a `Value` (bounded, as a finding's evidence is) just before it is written.
+/// Findings, each written with its keys in sorted order and its fingerprint
+/// added, straight from the finding: nothing is copied to be written.
 struct Sorted<'a>(&'a [Finding]);
 
 impl Serialize for Sorted<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut seq = s.serialize_seq(Some(self.0.len()))?;
         for f in self.0 {
-            let mut value = serde_json::to_value(f).map_err(serde::ser::Error::custom)?;
-            if let Value::Object(map) = &mut value {
-                map.insert("fingerprint".to_owned(), Value::from(f.fingerprint()));
-            }
-            seq.serialize_element(&value)?;
+            seq.serialize_element(&SortedFinding(f))?;
         }
         seq.end()
+    }
+}
+
+/// One finding as the document writes it: the keys of the finding, its
+/// subject, location and waiver in sorted order (as a `serde_json::Value`
+/// would order them), plus `fingerprint`.
+struct SortedFinding<'a>(&'a Finding);
+
+impl Serialize for SortedFinding<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let f = self.0;
+        let mut map = s.serialize_map(None)?;
+        if let Some(state) = &f.baseline_state {
+            map.serialize_entry("baseline_state", state)?;
+        }
+        map.serialize_entry("check", &f.check)?;
+        map.serialize_entry("evidence", &f.evidence)?;
+        map.serialize_entry("fingerprint", &f.fingerprint())?;
+        if let Some(key) = &f.key {
+            map.serialize_entry("key", key)?;
+        }
+        map.serialize_entry("location", &f.location.as_ref().map(SortedLocation))?;
+        map.serialize_entry("message", &f.message)?;
+        map.serialize_entry("remediation", &f.remediation)?;
+        map.serialize_entry("severity", &f.severity)?;
+        map.serialize_entry("subject", &SortedSubject(&f.subject))?;
+        if let Some(w) = &f.waiver {
+            map.serialize_entry("waiver", &SortedWaiver(w))?;
+        }
+        map.end()
+    }
+}
+
+/// A subject with its keys in sorted order.
+struct SortedSubject<'a>(&'a crate::Subject);
+
+impl Serialize for SortedSubject<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(2))?;
+        map.serialize_entry("id", &self.0.id)?;
+        map.serialize_entry("kind", &self.0.kind)?;
+        map.end()
+    }
+}
+
+/// A location with its keys in sorted order.
+struct SortedLocation<'a>(&'a crate::Location);
+
+impl Serialize for SortedLocation<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(3))?;
+        map.serialize_entry("column", &self.0.column)?;
+        map.serialize_entry("file", &*self.0.file)?;
+        map.serialize_entry("line", &self.0.line)?;
+        map.end()
+    }
+}
+
+/// A finding's waiver with its keys in sorted order.
+struct SortedWaiver<'a>(&'a crate::AppliedWaiver);
+
+impl Serialize for SortedWaiver<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let w = self.0;
+        let mut map = s.serialize_map(Some(5))?;
+        map.serialize_entry("approved_by", &w.approved_by)?;
+        map.serialize_entry("expires", &w.expires)?;
+        map.serialize_entry("location", &SortedLocation(&w.location))?;
+        map.serialize_entry("owner", &w.owner)?;
+        map.serialize_entry("reason", &w.reason)?;
+        map.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{AppliedWaiver, BaselineState, EntityKind, Location, Severity, Subject};
+
+    /// A finding as the document first wrote it: the derived serialization
+    /// made a `Value` (whose maps sort their keys), plus the fingerprint.
+    fn reference(f: &Finding) -> Value {
+        let mut value = serde_json::to_value(f).unwrap_or_default();
+        if let Value::Object(map) = &mut value {
+            map.insert("fingerprint".to_owned(), Value::from(f.fingerprint()));
+        }
+        value
+    }
+
+    #[test]
+    fn findings_are_written_exactly_as_their_sorted_values() {
+        let at = Location::new("inv/db \"x\".yaml", 3, 7);
+        let plain = Finding::new(
+            "graph/spof",
+            Severity::High,
+            Subject::new(EntityKind::Component, "db"),
+            "m",
+        );
+        let full = Finding::new(
+            "access/unused-grant",
+            Severity::Low,
+            Subject::new(EntityKind::ServiceAccount, "ns/ci-ü\u{1b}"),
+            "line\nbreak \u{202e}",
+        )
+        .with_evidence("zeta", serde_json::json!({"b": [1, 2.5, null], "a": "x"}))
+        .with_evidence("alpha", true)
+        .with_key("2026-11-01")
+        .with_remediation("do \"this\"")
+        .at(&at);
+        let mut waived = full.clone();
+        waived.waiver = Some(Box::new(AppliedWaiver {
+            reason: "accepted".into(),
+            owner: "sam".into(),
+            approved_by: None,
+            expires: "2026-12-31T00:00:00Z".parse().unwrap_or_default(),
+            location: Location::new("ops.toml", 9, 1),
+        }));
+        waived.baseline_state = Some(BaselineState::Unchanged);
+        let mut approved = waived.clone();
+        if let Some(w) = &mut approved.waiver {
+            w.approved_by = Some("kim".into());
+        }
+        approved.baseline_state = Some(BaselineState::New);
+        for f in [plain, full, waived, approved] {
+            let written = serde_json::to_string_pretty(&SortedFinding(&f)).unwrap_or_default();
+            let expected = serde_json::to_string_pretty(&reference(&f)).unwrap_or_default();
+            assert_eq!(written, expected);
+        }
     }
 }

@@ -228,7 +228,7 @@ impl Serialize for Results<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut seq = s.serialize_seq(Some(self.kept))?;
         for f in &self.report.findings[..self.kept] {
-            seq.serialize_element(&result(f, self.index.get(f.check.as_str()).copied()))?;
+            seq.serialize_element(&result(f, self.index.get(&*f.check).copied()))?;
         }
         seq.end()
     }
@@ -252,7 +252,7 @@ fn kept_within(
         if i == max_results {
             return i;
         }
-        let text = serde_json::to_string_pretty(&result(f, index.get(f.check.as_str()).copied())).unwrap_or_default();
+        let text = serde_json::to_string_pretty(&result(f, index.get(&*f.check).copied())).unwrap_or_default();
         // Written inside the log, each line is indented 8 more spaces.
         bytes += text.len() + 8 * (text.matches('\n').count() + 1) + 2;
         if bytes > max_bytes {

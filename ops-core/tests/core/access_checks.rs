@@ -13,7 +13,7 @@ fn run_at(check: &dyn Check, yaml: &str, at: &str) -> Vec<Finding> {
     let ctx = Context::new(&inv, at.parse().unwrap());
     let found = check.run(&ctx).unwrap();
     let declared: Vec<&str> = check.rules().iter().map(|r| r.id()).collect();
-    assert!(found.iter().all(|f| declared.contains(&f.check.as_str())));
+    assert!(found.iter().all(|f| declared.contains(&&*f.check)));
     found
 }
 

@@ -37,7 +37,7 @@ fn summary(findings: &[Finding]) -> Vec<(String, String, String, String)> {
         .iter()
         .map(|f| {
             (
-                f.check.clone(),
+                f.check.to_string(),
                 f.severity.to_string(),
                 f.subject.id.clone(),
                 f.message.clone(),

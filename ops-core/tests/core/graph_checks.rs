@@ -239,6 +239,25 @@ components:
 }
 
 #[test]
+fn a_replica_counts_once_in_a_domain_it_reaches_twice() {
+    // a is in rack-1 and rack-2, both in zone-a: zone-a holds one replica
+    // of two, which the rule survives losing.
+    let found = run(
+        &ops_core::graph::NOMINAL_REDUNDANCY,
+        "domains:
+  - {id: zone-a, kind: zone}
+  - {id: zone-b, kind: zone}
+  - {id: rack-1, kind: rack, parent: zone-a}
+  - {id: rack-2, kind: rack, parent: zone-a}
+components:
+  - {id: lb, requires: any, depends_on: [a, b]}
+  - {id: a, domains: [rack-1, rack-2]}
+  - {id: b, domains: [zone-b]}",
+    );
+    assert!(found.is_empty(), "{found:?}");
+}
+
+#[test]
 fn real_redundancy_is_not_nominal() {
     let found = run(
         &ops_core::graph::NOMINAL_REDUNDANCY,

@@ -54,7 +54,15 @@ fn run_all(checks: Vec<Box<dyn Check>>, extra: &str) -> Vec<(String, EntityKind,
     report
         .findings
         .into_iter()
-        .map(|f| (f.check, f.subject.kind, f.subject.id, f.severity, f.message))
+        .map(|f| {
+            (
+                f.check.into_owned(),
+                f.subject.kind,
+                f.subject.id,
+                f.severity,
+                f.message,
+            )
+        })
         .collect()
 }
 

@@ -39,7 +39,7 @@ fn findings(inv: &Inventory) -> BTreeSet<(String, String)> {
     report
         .findings
         .iter()
-        .map(|f| (f.check.clone(), f.subject.id.clone()))
+        .map(|f| (f.check.to_string(), f.subject.id.clone()))
         .collect()
 }
 

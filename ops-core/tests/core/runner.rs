@@ -48,7 +48,7 @@ impl Check for Scripted {
                 .iter()
                 .map(|c| {
                     Finding::new(
-                        self.rules[0].id(),
+                        self.rules[0].shared_id(),
                         Severity::Low,
                         Subject::new(EntityKind::Component, &c.id),
                         format!("{} saw {}", self.name, c.id),
@@ -79,7 +79,7 @@ fn a_parallel_run_reports_exactly_what_a_sequential_run_does() {
     let failed: Vec<(&str, &str)> = sequential
         .failures
         .iter()
-        .map(|f| (f.check.as_str(), f.message.as_str()))
+        .map(|f| (&*f.check, f.message.as_str()))
         .collect();
     assert_eq!(
         failed,

@@ -44,8 +44,8 @@ fn findings(inv: &Inventory) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = report
         .findings
         .iter()
-        .filter(|f| PINNED.contains(&f.check.as_str()))
-        .map(|f| (f.check.clone(), f.subject.id.clone()))
+        .filter(|f| PINNED.contains(&&*f.check))
+        .map(|f| (f.check.to_string(), f.subject.id.clone()))
         .collect();
     out.sort();
     out

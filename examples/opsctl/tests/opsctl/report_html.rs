@@ -87,7 +87,7 @@ fn example_report_is_complete_and_self_contained() {
     let report = Runner::with_builtin_checks().run(&inv, AT.parse().unwrap());
     assert_eq!(html.matches("<article class=\"finding ").count(), report.findings.len());
     // Each rule's explanation once, with its first finding; the others link to it.
-    let rules: std::collections::BTreeSet<&str> = report.findings.iter().map(|f| f.check.as_str()).collect();
+    let rules: std::collections::BTreeSet<&str> = report.findings.iter().map(|f| &*f.check).collect();
     assert_eq!(
         html.matches("<details class=\"explanation\" id=\"rule-").count(),
         rules.len()
@@ -395,7 +395,7 @@ fn renders_in_headless_chromium() {
         "remediations",
         report.findings.iter().filter(|f| f.remediation.is_some()).count() as u64,
     );
-    let rules: std::collections::BTreeSet<&str> = report.findings.iter().map(|f| f.check.as_str()).collect();
+    let rules: std::collections::BTreeSet<&str> = report.findings.iter().map(|f| &*f.check).collect();
     expect("explanations", rules.len() as u64);
     expect("graph", 1);
     // Focused on storefront: its cone of 8 of the 14 components, its 5
@@ -484,7 +484,7 @@ fn hostile_report_strings_are_text_in_chromium() {
     report.findings.insert(
         0,
         Finding::new(
-            &rule,
+            rule.clone(),
             Severity::Critical,
             Subject::new(EntityKind::Component, PAYLOAD),
             PAYLOAD,
@@ -539,7 +539,7 @@ fn hostile_report_strings_are_text_in_chromium() {
     let rules = report
         .findings
         .iter()
-        .map(|f| f.check.as_str())
+        .map(|f| &*f.check)
         .collect::<std::collections::BTreeSet<_>>();
     assert_eq!(
         (r["findings"].as_u64(), r["explanations"].as_u64()),
