@@ -114,7 +114,7 @@ impl FailureAnalysis<'_> {
     pub fn exercised(&self, experiment: &Experiment) -> (Vec<Idx<Component>>, Outage) {
         let inv = self.inventory();
         let g = self.compiled();
-        let outage = self.simulate(&experiment.failed);
+        let outage = self.experiment_outage(experiment);
         let mut out: BTreeSet<Idx<Component>> = BTreeSet::new();
         for d in outage.down() {
             for &r in g.dependents.row(d.index() as u32) {
@@ -125,6 +125,22 @@ impl FailureAnalysis<'_> {
             }
         }
         (out.into_iter().collect(), outage)
+    }
+
+    /// What the model says `experiment`'s failure took down.
+    pub(crate) fn experiment_outage(&self, experiment: &Experiment) -> Outage {
+        self.simulate(&experiment.failed)
+    }
+
+    /// The model's outage of every experiment at or before `now` and at most
+    /// `window` before it, in definition order.
+    ///
+    /// Complexity: one simulation per such experiment.
+    pub fn recent_outages(&self, now: Timestamp, window: chrono::TimeDelta) -> Vec<Outage> {
+        (self.inventory().experiments().iter())
+            .filter(|e| e.at <= now && now - e.at <= window)
+            .map(|e| self.experiment_outage(e))
+            .collect()
     }
 
     /// For every redundancy some experiment at or before `now` exercised,
@@ -177,7 +193,7 @@ impl FailureAnalysis<'_> {
     pub fn check_experiment(&self, idx: Idx<Experiment>) -> ExperimentCheck {
         let inv = self.inventory();
         let e = inv.experiment(idx);
-        let outage = self.simulate(&e.failed);
+        let outage = self.experiment_outage(e);
         let mut disagreements = Vec::new();
         for &entry in &e.went_down {
             if !outage.is_down(entry) {
