@@ -154,10 +154,13 @@ fn double_fault(rule: &Rule, ctx: &Context<'_>, options: &DoubleFaultOptions) ->
         open.sort_unstable();
         let entry = inv.component(e);
         let tier = entry.tier.map(|t| format!("tier-{t} ")).unwrap_or_default();
-        let count = if exhaustive {
-            format!("{total} pair{}", if total == 1 { "" } else { "s" })
+        let plural = if total == 1 { "" } else { "s" };
+        let count = if faults.truncated {
+            format!("more than {total} pairs")
+        } else if !faults.complete {
+            format!("at least {total} pair{plural}")
         } else {
-            format!("at least {total} pair{}", if total == 1 { "" } else { "s" })
+            format!("{total} pair{plural}")
         };
         let listed: Vec<String> = (open.iter().take(MAX_LISTED_PAIRS))
             .map(|(a, b, _, _)| format!("{a} + {b}"))

@@ -127,9 +127,15 @@ impl FailureAnalysis<'_> {
         (out.into_iter().collect(), outage)
     }
 
-    /// What the model says `experiment`'s failure took down.
+    /// What the model says `experiment`'s failure took down, at the
+    /// experiment's instant: a `person` domain it failed holds what the
+    /// grants then in force put in it ([`Inventory::failure_targets_at`]),
+    /// not what they do at the instant the inventory was loaded for.
     pub(crate) fn experiment_outage(&self, experiment: &Experiment) -> Outage {
-        self.simulate(&experiment.failed)
+        match self.inventory().failure_targets_at(&experiment.failed, experiment.at) {
+            Some(then) => self.simulate(&then),
+            None => self.simulate(&experiment.failed),
+        }
     }
 
     /// The model's outage of every experiment at or before `now` and at most
@@ -169,8 +175,8 @@ impl FailureAnalysis<'_> {
     /// explanation. Entry points the experiment does not list are not
     /// compared.
     ///
-    /// The model is the inventory as loaded: failure domains derived from
-    /// access (person domains) are those of the instant it was loaded at.
+    /// The model is the one at the experiment's instant: a failed `person`
+    /// domain holds what the grants in force then put in it.
     ///
     /// ```
     /// use ops_core::{Format, Inventory};
