@@ -40,7 +40,8 @@ impl Inventory {
     /// who alone administers what (as at load) and a pass over the
     /// components per such target; nothing otherwise.
     pub fn failure_targets_at(&self, targets: &[FailureTarget], at: Timestamp) -> Option<Vec<FailureTarget>> {
-        let is_person = |t: &FailureTarget| matches!(t, FailureTarget::Domain(d) if self.domain(*d).kind == DomainKind::Person);
+        let is_person =
+            |t: &FailureTarget| matches!(t, FailureTarget::Domain(d) if self.domain(*d).kind == DomainKind::Person);
         if !targets.iter().any(is_person) {
             return None;
         }

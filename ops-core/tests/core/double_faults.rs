@@ -6,9 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail by panicking
 
 use chrono::TimeDelta;
-use ops_core::graph::{
-    DOUBLE_FAULT, DoubleFaultOptions, FailureAnalysis, MODEL_CONTRADICTED, PlanOptions, PlanReason,
-};
+use ops_core::graph::{DOUBLE_FAULT, DoubleFaultOptions, FailureAnalysis, MODEL_CONTRADICTED, PlanOptions, PlanReason};
 use ops_core::inventory::FailureTarget;
 use ops_core::{Check, Context, Finding, Format, Inventory};
 
@@ -73,8 +71,10 @@ fn a_recent_experiment_that_failed_both_covers_a_pair_and_an_old_or_one_sided_on
     );
     assert_eq!(
         double_faults(&recent, DoubleFaultOptions::DEFAULT),
-        ["low search: entry 'search' goes down when both components of any one of 3 pairs fail together, \
-          though neither alone takes it down: os-1 + os-2, os-1 + os-3 (1 other tried together by a recent experiment)"]
+        [
+            "low search: entry 'search' goes down when both components of any one of 3 pairs fail together, \
+          though neither alone takes it down: os-1 + os-2, os-1 + os-3 (1 other tried together by a recent experiment)"
+        ]
     );
     // The same pair rehearsal in March, 266 days back: outside the 180-day
     // window, so the shop is reported again; and a 7-day window drops the
@@ -133,7 +133,11 @@ fn the_fingerprint_is_the_entrys_whatever_its_pairs() {
     assert_ne!(shop_after.message, before[0].message);
     assert_eq!(shop_after.fingerprint(), before[0].fingerprint());
     let fingerprints: std::collections::BTreeSet<String> = after.iter().map(Finding::fingerprint).collect();
-    assert_eq!(fingerprints.len(), after.len(), "one finding, one fingerprint per entry");
+    assert_eq!(
+        fingerprints.len(),
+        after.len(),
+        "one finding, one fingerprint per entry"
+    );
 }
 
 #[test]
@@ -177,7 +181,9 @@ fn the_plan_puts_an_untried_double_fault_of_each_entry_first_most_critical_first
         .map(|p| {
             let why = match &p.reason {
                 PlanReason::DoubleFault { entry, pairs } => format!("double {} {pairs}", inv.component(*entry).id),
-                PlanReason::UntestedRedundancy { redundancy, .. } => format!("untested {}", inv.component(*redundancy).id),
+                PlanReason::UntestedRedundancy { redundancy, .. } => {
+                    format!("untested {}", inv.component(*redundancy).id)
+                }
                 PlanReason::Survivable { down } => format!("survivable {down}"),
             };
             (p.failed.iter().map(id).collect(), why)
@@ -188,7 +194,10 @@ fn the_plan_puts_an_untried_double_fault_of_each_entry_first_most_critical_first
     assert_eq!(
         rows[..3],
         [
-            (vec!["pg-primary".to_owned(), "pg-standby".to_owned()], "double shop 1".to_owned()),
+            (
+                vec!["pg-primary".to_owned(), "pg-standby".to_owned()],
+                "double shop 1".to_owned()
+            ),
             (vec!["os-1".to_owned(), "os-3".to_owned()], "double search 3".to_owned()),
             (vec!["pg-standby".to_owned()], "untested pg".to_owned()),
         ]
@@ -250,7 +259,10 @@ fn an_experiment_is_held_against_the_model_at_its_own_instant() {
     let july = yaml.replace("2026-05-04", "2026-07-06");
     let mut inv = load(&july);
     inv.derive_person_domains(Some(AT.parse().unwrap()));
-    let found: Vec<String> = run(&MODEL_CONTRADICTED, &inv).iter().map(|f| f.message.clone()).collect();
+    let found: Vec<String> = run(&MODEL_CONTRADICTED, &inv)
+        .iter()
+        .map(|f| f.message.clone())
+        .collect();
     assert_eq!(
         found,
         ["experiment 'ana-away-2026-05' saw shop stay up, but the model says what it failed takes it down"]
