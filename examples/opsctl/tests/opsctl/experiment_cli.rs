@@ -497,3 +497,19 @@ experiments:
     );
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn explain_tells_what_covers_a_double_fault() {
+    let out = opsctl(&["explain", "graph/double-fault"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.starts_with(
+        "# graph/double-fault\n\nPairs of components that take an entry down together though neither does alone, \
+         untried by a recent experiment (tier 1 medium, tier 2 low, tiers 3-4 info) (default severity: low)\n"
+    ));
+    for heading in ["## What it checks", "## Why it matters", "## Example", "## How to fix"] {
+        assert!(text.contains(heading), "{heading}");
+    }
+    // Why one member is not enough, in the rule's own words.
+    assert!(text.contains("An experiment that failed only one component of a pair does not cover it"));
+}
