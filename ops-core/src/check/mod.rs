@@ -8,9 +8,12 @@ mod runner;
 use std::fmt;
 use std::sync::OnceLock;
 
+use std::collections::HashMap;
+
+use crate::graph::{Component, Experiment};
 use crate::job::JobStatus;
 use crate::rule::Rule;
-use crate::{BackupStatus, EffectiveAccess, FailureAnalysis, Finding, Inventory, Timestamp};
+use crate::{BackupStatus, EffectiveAccess, FailureAnalysis, Finding, Idx, Inventory, Timestamp};
 
 pub use builtin_rule::BuiltinRule;
 pub use runner::{CheckFailure, Report, Runner};
@@ -28,6 +31,8 @@ pub struct Context<'a> {
     backups: std::sync::Arc<OnceLock<Vec<BackupStatus<'a>>>>,
     /// Likewise: every scheduled job's status at `now`.
     jobs: std::sync::Arc<OnceLock<Vec<JobStatus<'a>>>>,
+    /// Likewise: each redundancy's last experiment at `now`.
+    last_experiments: std::sync::Arc<OnceLock<HashMap<Idx<Component>, Idx<Experiment>>>>,
 }
 
 impl<'a> Context<'a> {
@@ -40,6 +45,7 @@ impl<'a> Context<'a> {
             access: std::sync::Arc::default(),
             backups: std::sync::Arc::default(),
             jobs: std::sync::Arc::default(),
+            last_experiments: std::sync::Arc::default(),
         }
     }
     /// The inventory under check.
@@ -71,6 +77,14 @@ impl<'a> Context<'a> {
     /// [`Context::failure_analysis`].
     pub fn job_status(&self) -> &[JobStatus<'a>] {
         self.jobs.get_or_init(|| JobStatus::all(self.inventory, self.now))
+    }
+    /// For every redundancy an experiment at or before [`Context::now`]
+    /// exercised, the last such experiment
+    /// ([`FailureAnalysis::last_experiments`]), computed on first use and
+    /// shared like [`Context::failure_analysis`]: the drill rules all read it.
+    pub fn last_experiments(&self) -> &HashMap<Idx<Component>, Idx<Experiment>> {
+        self.last_experiments
+            .get_or_init(|| self.failure_analysis().last_experiments(self.now))
     }
 }
 

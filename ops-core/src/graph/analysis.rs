@@ -108,6 +108,10 @@ pub struct DoubleFaults {
     pub pairs: Vec<(Idx<Component>, Idx<Component>)>,
     /// Whether the list stopped at the limit.
     pub truncated: bool,
+    /// False when the search stopped at its work bound
+    /// ([`super::DOUBLE_FAULT_WORK`]) before trying every pair it had to:
+    /// there may be pairs after those listed.
+    pub complete: bool,
 }
 
 /// How one single failure takes an entry point down, kept short: a shortest
@@ -400,70 +404,15 @@ impl<'a> FailureAnalysis<'a> {
         Some(all)
     }
 
-    /// Pairs of components, neither a single point of failure of `entry`,
-    /// whose joint failure takes it down (minimal cut sets of order two), up
-    /// to `limit` pairs.
-    ///
-    /// Complexity: candidates are the components `entry` depends on, directly
-    /// or not; each pair costs an incremental propagation on top of the first
-    /// component's outage, so O(k² · p) for k candidates.
-    pub fn double_faults(&self, entry: Idx<Component>, limit: usize) -> DoubleFaults {
-        let e = entry.index() as u32;
-        let spofs: std::collections::HashSet<u32> = self.spofs_of(entry).iter().map(|c| c.index() as u32).collect();
-        let mut candidates: Vec<u32> = self
-            .cone(e)
-            .into_iter()
-            .filter(|&c| c != e && !spofs.contains(&c) && self.compiled().can_fail(c))
-            .collect();
-        candidates.sort_unstable();
-        let mut pairs = Vec::new();
-        let mut truncated = false;
-        let mut p = Propagator::new(self.compiled());
-        'outer: for (i, &x) in candidates.iter().enumerate() {
-            p.reset();
-            p.fail(x);
-            p.run();
-            p.checkpoint();
-            for &y in &candidates[i + 1..] {
-                if p.is_down(y) {
-                    continue; // x alone takes y down: the pair is no worse than x
-                }
-                p.fail(y);
-                p.run();
-                let down = p.is_down(e);
-                p.rollback();
-                if down {
-                    if pairs.len() == limit {
-                        truncated = true;
-                        break 'outer;
-                    }
-                    pairs.push((Idx::new(x as usize), Idx::new(y as usize)));
-                }
-            }
-        }
-        DoubleFaults {
-            entry,
-            pairs,
-            truncated,
-        }
+    /// A propagator over the whole graph, in the kept scratch arrays when
+    /// they are free; give it back with [`Self::give_back`].
+    pub(super) fn propagator(&self) -> Propagator<'_> {
+        Propagator::reusing(self.compiled(), take_scratch(&self.propagation).unwrap_or_default())
     }
 
-    /// Everything `c` depends on, directly or not.
-    fn cone(&self, c: u32) -> Vec<u32> {
-        let g = self.compiled();
-        let mut seen = std::collections::HashSet::new();
-        let mut stack = vec![c];
-        let mut out = Vec::new();
-        seen.insert(c);
-        while let Some(u) = stack.pop() {
-            out.push(u);
-            for &d in g.deps.row(u) {
-                if seen.insert(d) {
-                    stack.push(d);
-                }
-            }
-        }
-        out
+    /// Keeps a propagator's arrays for the next question.
+    pub(super) fn give_back(&self, p: Propagator<'_>) {
+        put_scratch(&self.propagation, p.into_scratch());
     }
 }
 

@@ -28,6 +28,7 @@ pub(crate) static RULES: &[&dyn Check] = &[
     &super::drill_checks::UNTESTED_REDUNDANCY,
     &super::drill_checks::FAILED_FAILOVER,
     &super::drill_checks::MODEL_CONTRADICTED,
+    &super::double_checks::DOUBLE_FAULT,
     &DEPENDENCY_CYCLE,
 ];
 
@@ -63,7 +64,7 @@ const KEEP_LINKS: usize = 3;
 /// How `outage` reaches `entry`, from the first failure to the entry, one
 /// sentence a step (the `explanation` evidence of `graph/domain-spof`), cut
 /// in the middle when long; with the number of steps in the whole chain.
-fn failure_path(outage: &Outage, inv: &Inventory, entry: Idx<Component>) -> (Vec<String>, usize) {
+pub(crate) fn failure_path(outage: &Outage, inv: &Inventory, entry: Idx<Component>) -> (Vec<String>, usize) {
     let Some((near_entry, left_out, near_failure)) = outage.explain_cut(inv, entry, KEEP_LINKS) else {
         return (Vec::new(), 0);
     };

@@ -103,7 +103,7 @@ fn untested_redundancy(rule: &Rule, ctx: &Context<'_>, options: &UntestedRedunda
     let inv = analysis.inventory();
     let now = ctx.now();
     let critical = analysis.critical_entries();
-    let last = analysis.last_experiments(now);
+    let last = ctx.last_experiments();
     let mut out = Vec::new();
     for (i, c) in inv.components().iter().enumerate() {
         let Some(mark) = critical[i] else { continue };
@@ -200,8 +200,8 @@ disagreement with the model), fix it, run the drill again and record it.
 fn failed_failover(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
     let analysis = ctx.failure_analysis();
     let inv = analysis.inventory();
-    let last = analysis.last_experiments(ctx.now());
-    let mut last: Vec<(Idx<Component>, Idx<Experiment>)> = last.into_iter().collect();
+    let mut last: Vec<(Idx<Component>, Idx<Experiment>)> =
+        ctx.last_experiments().iter().map(|(&r, &e)| (r, e)).collect();
     last.sort();
     // The cone of each experiment's downed entries, computed once per
     // experiment: (component index -> the downed entries standing on it).

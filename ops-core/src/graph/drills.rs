@@ -114,7 +114,7 @@ impl FailureAnalysis<'_> {
     pub fn exercised(&self, experiment: &Experiment) -> (Vec<Idx<Component>>, Outage) {
         let inv = self.inventory();
         let g = self.compiled();
-        let outage = self.simulate(&experiment.failed);
+        let outage = self.experiment_outage(experiment);
         let mut out: BTreeSet<Idx<Component>> = BTreeSet::new();
         for d in outage.down() {
             for &r in g.dependents.row(d.index() as u32) {
@@ -125,6 +125,28 @@ impl FailureAnalysis<'_> {
             }
         }
         (out.into_iter().collect(), outage)
+    }
+
+    /// What the model says `experiment`'s failure took down, at the
+    /// experiment's instant: a `person` domain it failed holds what the
+    /// grants then in force put in it ([`Inventory::failure_targets_at`]),
+    /// not what they do at the instant the inventory was loaded for.
+    pub(crate) fn experiment_outage(&self, experiment: &Experiment) -> Outage {
+        match self.inventory().failure_targets_at(&experiment.failed, experiment.at) {
+            Some(then) => self.simulate(&then),
+            None => self.simulate(&experiment.failed),
+        }
+    }
+
+    /// The model's outage of every experiment at or before `now` and at most
+    /// `window` before it, in definition order.
+    ///
+    /// Complexity: one simulation per such experiment.
+    pub fn recent_outages(&self, now: Timestamp, window: chrono::TimeDelta) -> Vec<Outage> {
+        (self.inventory().experiments().iter())
+            .filter(|e| e.at <= now && now - e.at <= window)
+            .map(|e| self.experiment_outage(e))
+            .collect()
     }
 
     /// For every redundancy some experiment at or before `now` exercised,
@@ -153,8 +175,8 @@ impl FailureAnalysis<'_> {
     /// explanation. Entry points the experiment does not list are not
     /// compared.
     ///
-    /// The model is the inventory as loaded: failure domains derived from
-    /// access (person domains) are those of the instant it was loaded at.
+    /// The model is the one at the experiment's instant: a failed `person`
+    /// domain holds what the grants in force then put in it.
     ///
     /// ```
     /// use ops_core::{Format, Inventory};
@@ -177,7 +199,7 @@ impl FailureAnalysis<'_> {
     pub fn check_experiment(&self, idx: Idx<Experiment>) -> ExperimentCheck {
         let inv = self.inventory();
         let e = inv.experiment(idx);
-        let outage = self.simulate(&e.failed);
+        let outage = self.experiment_outage(e);
         let mut disagreements = Vec::new();
         for &entry in &e.went_down {
             if !outage.is_down(entry) {

@@ -7,6 +7,8 @@ mod checks;
 mod compiled;
 mod cone;
 mod dominators;
+mod double;
+mod double_checks;
 mod drill_checks;
 mod drills;
 mod kill;
@@ -25,6 +27,10 @@ pub use availability::{AvailabilityMethod, AvailabilityOptions, BELOW_SLO, Entry
 pub(crate) use checks::RULES;
 pub use checks::{DEPENDENCY_CYCLE, DOMAIN_SPOF, NO_REDUNDANCY, NOMINAL_REDUNDANCY, SPOF};
 pub use dominators::Dominators;
+pub use double::DOUBLE_FAULT_WORK;
+pub use double_checks::{
+    DOUBLE_FAULT, DOUBLE_FAULT_RULE_WORK, DoubleFaultOptions, MAX_COUNTED_PAIRS, MAX_LISTED_PAIRS,
+};
 pub use drill_checks::{FAILED_FAILOVER, MODEL_CONTRADICTED, UNTESTED_REDUNDANCY, UntestedRedundancyOptions};
 pub use drills::{
     CriticalEntry, Disagreement, Experiment, ExperimentCheck, MAX_COMPARED_SURVIVORS, MAX_EXPLAINED_REDUNDANCIES,

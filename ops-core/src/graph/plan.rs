@@ -1,7 +1,9 @@
-//! A game-day plan: the single failures most worth trying next, chosen from
-//! the model. Untested redundancy first (a member of each redundancy no
-//! experiment exercised within the window), then the failures with the
-//! largest blast radius that the model says the entry points survive.
+//! A game-day plan: the failures most worth trying next, chosen from the
+//! model. Double faults first (a pair that takes an entry down together and
+//! that no experiment within the window failed together), then untested
+//! redundancy (a member of each redundancy no experiment exercised within
+//! the window), then the single failures with the largest blast radius that
+//! the model says the entry points survive.
 
 use std::collections::{BTreeSet, HashSet};
 
@@ -56,6 +58,16 @@ impl Default for PlanOptions {
 /// Why an experiment is in the plan.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PlanReason {
+    /// Its two failures take this entry point down together, neither alone
+    /// (see `graph/double-fault`), and no experiment within the window
+    /// failed both.
+    DoubleFault {
+        /// The entry point.
+        entry: Idx<Component>,
+        /// How many such pairs the entry has (those found within the
+        /// search's work bound).
+        pairs: usize,
+    },
     /// It exercises a redundancy no experiment exercised within the window.
     UntestedRedundancy {
         /// The redundancy.
@@ -75,8 +87,8 @@ pub enum PlanReason {
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct PlannedExperiment {
-    /// What to fail.
-    pub failed: FailureTarget,
+    /// What to fail, together: one target, or the two of a double fault.
+    pub failed: Vec<FailureTarget>,
     /// Why.
     pub reason: PlanReason,
     /// The model's prediction.
@@ -87,8 +99,11 @@ pub struct PlannedExperiment {
 }
 
 impl FailureAnalysis<'_> {
-    /// A game-day plan at `now`: up to `options.count` single failures,
-    /// first one member of each untested redundancy the entry points in
+    /// A game-day plan at `now`: up to `options.count` failures, first the
+    /// double faults of the entry points in scope (most critical entry
+    /// first, by id among equals; one pair per entry, the first by ids that
+    /// no experiment within the window failed together, and no pair twice),
+    /// then one member of each untested redundancy the entry points in
     /// scope stand on (those of tier-1 entries first, then by id), then the
     /// failures (failure domains and components in scope) the model says
     /// every entry point in scope survives, the largest outage first.
@@ -96,7 +111,9 @@ impl FailureAnalysis<'_> {
     ///
     /// Complexity: one simulation per experiment ([`Self::last_experiments`]),
     /// per untested redundancy planned, and per candidate up to
-    /// `options.budget`.
+    /// `options.budget`; the double-fault search of each entry in scope
+    /// until the plan is full, within [`super::DOUBLE_FAULT_RULE_WORK`]
+    /// steps for them all.
     ///
     /// ```
     /// use ops_core::{Format, Inventory};
@@ -110,8 +127,11 @@ impl FailureAnalysis<'_> {
     /// ")?;
     /// let analysis = FailureAnalysis::new(&inv);
     /// let plan = analysis.game_day_plan("2026-11-22T09:00:00Z".parse()?, &PlanOptions::DEFAULT);
-    /// assert!(matches!(plan[0].reason, PlanReason::UntestedRedundancy { .. }));
-    /// assert!(plan[0].outage.entries_down().is_empty());
+    /// // db-1 and db-2 together take shop down: the first drill to run
+    /// assert!(matches!(plan[0].reason, PlanReason::DoubleFault { pairs: 1, .. }));
+    /// assert_eq!(plan[0].outage.entries_down(), [inv.component_by_id("shop").expect("defined")]);
+    /// assert!(matches!(plan[1].reason, PlanReason::UntestedRedundancy { .. }));
+    /// assert!(plan[1].outage.entries_down().is_empty());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn game_day_plan(&self, now: Timestamp, options: &PlanOptions) -> Vec<PlannedExperiment> {
@@ -141,6 +161,52 @@ impl FailureAnalysis<'_> {
                 )
             }
         };
+        let mut plan = Vec::new();
+        let mut planned: HashSet<FailureTarget> = HashSet::new();
+        // Double faults, most critical entry first: one untried pair each.
+        let recent = self.recent_outages(now, options.window);
+        let mut by_tier: Vec<(u8, &str, Idx<Component>)> = (scope.iter())
+            .map(|&e| (inv.component(e).tier.unwrap_or(2), inv.component(e).id.as_str(), e))
+            .collect();
+        by_tier.sort();
+        let mut tried: HashSet<(Idx<Component>, Idx<Component>)> = HashSet::new();
+        let mut left = super::DOUBLE_FAULT_RULE_WORK;
+        for (_, _, e) in by_tier {
+            if plan.len() >= options.count || left == 0 {
+                break;
+            }
+            let (faults, spent) =
+                self.double_faults_counted(e, super::MAX_COUNTED_PAIRS, left.min(super::DOUBLE_FAULT_WORK));
+            left = left.saturating_sub(spent);
+            let mut pairs: Vec<(&str, &str, Idx<Component>, Idx<Component>)> = (faults.pairs.iter())
+                .filter(|&&(x, y)| !recent.iter().any(|o| o.is_down(x) && o.is_down(y)))
+                .filter(|&&p| !tried.contains(&p))
+                .map(|&(x, y)| {
+                    let (a, b) = (inv.component(x).id.as_str(), inv.component(y).id.as_str());
+                    if a <= b { (a, b, x, y) } else { (b, a, y, x) }
+                })
+                .collect();
+            pairs.sort_unstable();
+            let Some(&(_, _, x, y)) = pairs.first() else {
+                continue;
+            };
+            tried.insert((x.min(y), x.max(y)));
+            let failed = vec![FailureTarget::Component(x), FailureTarget::Component(y)];
+            let outage = self.simulate(&failed);
+            let explanation = match outage.explain(inv, e) {
+                Some(steps) => steps.iter().rev().map(|s| s.describe(inv)).collect(),
+                None => explain(inv, g, &outage, &scope),
+            };
+            plan.push(PlannedExperiment {
+                failed,
+                reason: PlanReason::DoubleFault {
+                    entry: e,
+                    pairs: faults.pairs.len(),
+                },
+                outage,
+                explanation,
+            });
+        }
         let last = self.last_experiments(now);
         let mut untested: Vec<(bool, &str, usize)> = inv
             .components()
@@ -154,8 +220,6 @@ impl FailureAnalysis<'_> {
             .map(|(i, c)| (!tier1[i], c.id.as_str(), i))
             .collect();
         untested.sort();
-        let mut plan = Vec::new();
-        let mut planned: HashSet<FailureTarget> = HashSet::new();
         for (_, _, r) in untested {
             if plan.len() >= options.count {
                 return plan;
@@ -175,7 +239,7 @@ impl FailureAnalysis<'_> {
             let outage = self.simulate(&[target]);
             let explanation = explain(inv, g, &outage, &scope);
             plan.push(PlannedExperiment {
-                failed: target,
+                failed: vec![target],
                 reason: PlanReason::UntestedRedundancy {
                     redundancy: Idx::new(r),
                     last: last.get(&Idx::new(r)).copied(),
@@ -227,7 +291,7 @@ impl FailureAnalysis<'_> {
             }
             let explanation = explain(inv, g, &outage, &scope);
             plan.push(PlannedExperiment {
-                failed: t,
+                failed: vec![t],
                 reason: PlanReason::Survivable { down },
                 outage,
                 explanation,

@@ -1,6 +1,7 @@
 //! The inventory: everything ops knows about an estate, loaded from files and
 //! validated, with every reference resolved.
 
+mod at_instant;
 mod checks;
 mod id_table;
 mod load;

@@ -77,6 +77,18 @@ fn the_dump_gives_the_single_points_of_failure_a_person_would_find() {
         ["eu-west-1", "eu-west-1a", "eu-west-1b", "prod-eu"]
     );
     assert_eq!(only(&all, "graph/nominal-redundancy"), ["shop/cart"]);
+    // Every entry that stands on two of something (the controller's two
+    // pods on two nodes, payments-api's two pods) loses it to two failures.
+    assert_eq!(
+        only(&all, "graph/double-fault"),
+        [
+            "ingress-nginx/service/ingress-nginx-controller",
+            "payments/service/payments-api",
+            "shop/ingress/admin",
+            "shop/ingress/cart",
+            "shop/ingress/storefront",
+        ]
+    );
     // A single-replica StatefulSet with a claim and no backup; the Velero
     // Schedule covers analytics/warehouse and ledger-dump (ops.dev/backup-of)
     // covers payments/ledger.
@@ -96,6 +108,7 @@ fn the_dump_gives_the_single_points_of_failure_a_person_would_find() {
             "backup/unowned-policy",
             "backup/unprotected-data",
             "graph/domain-spof",
+            "graph/double-fault",
             "graph/nominal-redundancy",
             "graph/spof",
             "graph/untested-redundancy",

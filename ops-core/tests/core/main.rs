@@ -11,6 +11,7 @@ mod backstage;
 mod backup_checks;
 mod backup_schedule;
 mod docs;
+mod double_faults;
 mod experiments;
 mod fuzz_regressions;
 mod graph_checks;

@@ -50,11 +50,15 @@ pub(crate) fn run(
                 "tier": entry.tier,
                 "pairs": pairs.iter().map(|(a, b, why)| json!({"pair": [a, b], "explanation": why})).collect::<Vec<_>>(),
                 "truncated": faults.truncated,
+                "complete": faults.complete,
             })),
             AnalysisFormat::Text => {
                 let tier = entry.tier.map(|t| format!(" (tier {t})")).unwrap_or_default();
                 if pairs.is_empty() {
-                    let _ = writeln!(out, "{}{tier}: no double fault", entry.id);
+                    let _ = match faults.complete {
+                        true => writeln!(out, "{}{tier}: no double fault", entry.id),
+                        false => writeln!(out, "{}{tier}: no double fault found within the work bound", entry.id),
+                    };
                     continue;
                 }
                 let n = pairs.len();
@@ -67,6 +71,8 @@ pub(crate) fn run(
                 }
                 if faults.truncated {
                     let _ = writeln!(out, "  (stopped at the limit of {limit} pairs: there are more; see --limit)");
+                } else if !faults.complete {
+                    let _ = writeln!(out, "  (the search stopped at its work bound: there may be more)");
                 }
             }
         }

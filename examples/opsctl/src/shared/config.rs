@@ -334,6 +334,15 @@ impl Config {
                 o.window = get("window").unwrap_or(o.window);
                 Box::new(ops_core::graph::UNTESTED_REDUNDANCY.with_options(o))
             }
+            // "Recent" is one window for both drill rules: the one of graph/untested-redundancy.
+            "graph/double-fault" => {
+                let window = (self.thresholds.iter().rev())
+                    .find(|(r, k, _)| r == "graph/untested-redundancy" && k == "window")
+                    .map(|(_, _, d)| *d);
+                let mut o = ops_core::graph::DoubleFaultOptions::DEFAULT;
+                o.window = window.unwrap_or(o.window);
+                Box::new(ops_core::graph::DOUBLE_FAULT.with_options(o))
+            }
             "incident/missing-postmortem" => {
                 let mut o = ops_core::incident::MissingPostmortemOptions::DEFAULT;
                 o.grace = get("grace").unwrap_or(o.grace);

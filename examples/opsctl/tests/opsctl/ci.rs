@@ -89,7 +89,7 @@ fn waived_expired_and_unused_waivers_through_check() {
     // Not also listed under its severity.
     assert_eq!(text.matches("[backup/no-offsite-copy]").count(), 1);
     assert!(
-        text.ends_with("46 findings: 10 critical, 17 high, 14 medium, 3 low, 2 info, and 1 waived (evaluated at 2026-11-22T09:00:00Z).\n"),
+        text.ends_with("48 findings: 10 critical, 17 high, 16 medium, 3 low, 2 info, and 1 waived (evaluated at 2026-11-22T09:00:00Z).\n"),
         "{text}"
     );
     assert!(text.contains(
@@ -208,7 +208,7 @@ fn fingerprints_survive_moved_lines_and_renamed_files() {
             .collect()
     };
     let before = prints(&inv);
-    assert_eq!(before.len(), 45, "every finding has its own fingerprint");
+    assert_eq!(before.len(), 47, "every finding has its own fingerprint");
     // Rename two files, move one's entities down and reverse another's.
     let base = dir.join("inventory");
     let components = std::fs::read_to_string(base.join("components.yaml")).unwrap();
@@ -352,7 +352,7 @@ fn diff_lists_new_fixed_and_unchanged_findings() {
         ids("fixed"),
         BTreeSet::from(["access/unused-grant dana->prod-db".to_owned()])
     );
-    assert_eq!(d["unchanged"].as_array().unwrap().len(), 44);
+    assert_eq!(d["unchanged"].as_array().unwrap().len(), 46);
     let changes = d["severity_changes"].as_array().unwrap();
     assert_eq!(changes.len(), 6, "the six critical spofs are high now: {changes:?}");
     assert!(
@@ -369,7 +369,7 @@ fn diff_lists_new_fixed_and_unchanged_findings() {
     let text = stdout(&opsctl(&["diff", o, n]));
     assert!(
         text.ends_with(&format!(
-            "{} new, 1 fixed, 44 unchanged.\n",
+            "{} new, 1 fixed, 46 unchanged.\n",
             d["new"].as_array().unwrap().len()
         )),
         "{text}"

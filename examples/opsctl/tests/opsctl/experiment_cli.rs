@@ -105,6 +105,16 @@ fn the_estate_reports_the_failed_failover_and_the_contradiction() {
                 "high",
                 "experiment 'pg-failover-2026-11' saw storefront, tracking-api go down, but the model says what it failed leaves them up"
             ),
+            f(
+                "graph/double-fault",
+                "medium",
+                "tier-1 entry 'storefront' goes down when both components of any one of 5 pairs fail together, though neither alone takes it down: cloudflare-dns + route53, etcd#1 + etcd#2, etcd#1 + etcd#3, etcd#2 + etcd#3, pg-1 + pg-2"
+            ),
+            f(
+                "graph/double-fault",
+                "medium",
+                "tier-1 entry 'tracking-api' goes down when both components of any one of 5 pairs fail together, though neither alone takes it down: cloudflare-dns + route53, etcd#1 + etcd#2, etcd#1 + etcd#3, etcd#2 + etcd#3, pg-1 + pg-2"
+            ),
         ]
     );
 }
@@ -144,7 +154,7 @@ fn the_window_of_untested_redundancy_comes_from_ops_toml() {
         "--at",
         AT,
         "--count",
-        "2",
+        "4",
         "--format",
         "json",
         "--config",
@@ -152,18 +162,32 @@ fn the_window_of_untested_redundancy_comes_from_ops_toml() {
     ]);
     let doc: Value = serde_json::from_str(&stdout(&plan)).unwrap();
     assert_eq!(doc["window_days"], 30);
-    let reasons: Vec<(&str, &str)> = (doc["experiments"].as_array().unwrap().iter())
-        .map(|e| (e["redundancy"].as_str().unwrap(), e["reason"].as_str().unwrap()))
+    // Double faults first: the two entries share their pairs, so the
+    // second gets the next one by ids.
+    let reasons: Vec<(&str, &str, String)> = (doc["experiments"].as_array().unwrap().iter())
+        .map(|e| {
+            let about = e["redundancy"].as_str().or(e["entry"].as_str()).unwrap();
+            (about, e["reason"].as_str().unwrap(), e["failed"].to_string())
+        })
         .collect();
     assert_eq!(
         reasons,
-        [("api", "untested-redundancy"), ("dns", "untested-redundancy")]
+        [
+            (
+                "storefront",
+                "double-fault",
+                r#"["cloudflare-dns","route53"]"#.to_owned()
+            ),
+            ("tracking-api", "double-fault", r#"["etcd#1","etcd#2"]"#.to_owned()),
+            ("api", "untested-redundancy", r#"["api#4"]"#.to_owned()),
+            ("dns", "untested-redundancy", r#"["route53"]"#.to_owned()),
+        ]
     );
     std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]
-fn plan_puts_untested_redundancy_first_and_is_the_same_for_a_seed() {
+fn plan_puts_double_faults_then_untested_redundancy_first_and_is_the_same_for_a_seed() {
     let args = |seed: &str| {
         opsctl(&[
             "experiment",
@@ -172,7 +196,7 @@ fn plan_puts_untested_redundancy_first_and_is_the_same_for_a_seed() {
             "--at",
             AT,
             "--count",
-            "4",
+            "6",
             "--seed",
             seed,
         ])
@@ -183,9 +207,29 @@ fn plan_puts_untested_redundancy_first_and_is_the_same_for_a_seed() {
         stdout(&out),
         "# Game-day plan
 
-For the tier-1 and tier-2 entry points, as of 2026-11-22T09:00:00Z; seed 0. Untested redundancy first (no experiment in 180 days), then the largest failures the model says are survivable.
+For the tier-1 and tier-2 entry points, as of 2026-11-22T09:00:00Z; seed 0. Double faults first (pairs that take an entry down together, not failed together by an experiment in 180 days), then untested redundancy (no experiment in 180 days), then the largest failures the model says are survivable.
 
-## 1. Fail `pg-standby`
+## 1. Fail `pg-primary` and `pg-standby` together
+
+- Why: together they take 'shop' down though neither alone does, and no experiment in 180 days failed both (it has 3 other such pairs)
+- The model predicts: 4 components down; entry points down: shop
+- Because:
+  - pg-standby failed
+  - pg is down: it requires any one of its dependencies, and 2 of 2 are down (pg-primary, pg-standby)
+  - shop is down: it requires all of its dependencies, and 1 of 2 is down (pg)
+- Record it: `opsctl experiment new DIR --failed pg-primary,pg-standby`
+
+## 2. Fail `os-1` and `os-2` together
+
+- Why: together they take 'search' down though neither alone does, and no experiment in 180 days failed both
+- The model predicts: 4 components down; entry points down: search
+- Because:
+  - os-2 failed
+  - search-cluster is down: it requires any one of its dependencies, and 2 of 2 are down (os-1, os-2)
+  - search is down: it requires all of its dependencies, and 1 of 1 is down (search-cluster)
+- Record it: `opsctl experiment new DIR --failed os-1,os-2`
+
+## 3. Fail `pg-standby`
 
 - Why: no experiment has ever exercised 'pg'
 - The model predicts: 1 component down; entry points down: none
@@ -193,7 +237,7 @@ For the tier-1 and tier-2 entry points, as of 2026-11-22T09:00:00Z; seed 0. Unte
   - pg holds: it requires any one of its 2 dependencies, and the model keeps pg-primary up while pg-standby is down
 - Record it: `opsctl experiment new DIR --failed pg-standby`
 
-## 2. Fail `web#2`
+## 4. Fail `web#2`
 
 - Why: 'web' was last exercised by 'web-instance-kill-2026-03' at 2026-03-04, more than 180 days ago
 - The model predicts: 1 component down; entry points down: none
@@ -201,7 +245,7 @@ For the tier-1 and tier-2 entry points, as of 2026-11-22T09:00:00Z; seed 0. Unte
   - web holds: it requires at least 2 of its 3 dependencies, and the model keeps web#1, web#3 up while web#2 is down
 - Record it: `opsctl experiment new DIR --failed web#2`
 
-## 3. Fail `os-1`
+## 5. Fail `os-1`
 
 - Why: no experiment has ever exercised 'search-cluster'
 - The model predicts: 1 component down; entry points down: none
@@ -209,7 +253,7 @@ For the tier-1 and tier-2 entry points, as of 2026-11-22T09:00:00Z; seed 0. Unte
   - search-cluster holds: it requires any one of its 2 dependencies, and the model keeps os-2 up while os-1 is down
 - Record it: `opsctl experiment new DIR --failed os-1`
 
-## 4. Fail `eu-west-1a`
+## 6. Fail `eu-west-1a`
 
 - Why: the model says every entry point survives it although it takes 3 components down
 - The model predicts: 3 components down; entry points down: none
@@ -244,7 +288,7 @@ fn plan_for_one_entry_only() {
         "--entry",
         "search",
         "--count",
-        "1",
+        "2",
         "--format",
         "json",
     ]);
@@ -258,9 +302,23 @@ fn plan_for_one_entry_only() {
             "window_days": 180,
             "entry": "search",
             "experiments": [{
-                "failed": "os-2",
+                "failed": ["os-1", "os-2"],
+                "reason": "double-fault",
+                "redundancy": null,
+                "entry": "search",
+                "why": "together they take 'search' down though neither alone does, and no experiment in 180 days failed both",
+                "predicted_down": 4,
+                "predicted_entries_down": ["search"],
+                "explanation": [
+                    "os-2 failed",
+                    "search-cluster is down: it requires any one of its dependencies, and 2 of 2 are down (os-1, os-2)",
+                    "search is down: it requires all of its dependencies, and 1 of 1 is down (search-cluster)",
+                ],
+            }, {
+                "failed": ["os-2"],
                 "reason": "untested-redundancy",
                 "redundancy": "search-cluster",
+                "entry": null,
                 "why": "no experiment has ever exercised 'search-cluster'",
                 "predicted_down": 1,
                 "predicted_entries_down": [],
@@ -384,6 +442,7 @@ admin: no double fault
                 "shop is down: it requires all of its dependencies, and 1 of 2 is down (lb)",
             ]}],
             "truncated": true,
+            "complete": true,
         }]})
     );
     let text = opsctl(&["spof", path, "--order", "2", "--limit", "1", "--entry", "shop"]);
@@ -393,4 +452,64 @@ admin: no double fault
         stdout(&text)
     );
     std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// "Recent" is one window for both drill rules: `graph/double-fault` reads
+/// the `window` of `graph/untested-redundancy` from ops.toml.
+#[test]
+fn the_window_of_double_fault_is_the_one_of_untested_redundancy() {
+    let dir = temp_dir("double-window");
+    let inv = dir.join("inventory.yaml");
+    std::fs::write(
+        &inv,
+        "components:
+  - {id: shop, entry: true, tier: 1, depends_on: [pg]}
+  - {id: pg, logical: true, requires: any, depends_on: [pg-1, pg-2]}
+  - {id: pg-1}
+  - {id: pg-2}
+experiments:
+  - {id: pg-pair-2026-09, at: 2026-09-20T22:00:00Z, failed: [pg-1, pg-2], went_down: [shop]}
+",
+    )
+    .unwrap();
+    let double = |config: Option<&Path>| -> Vec<String> {
+        let mut args = vec!["check", inv.to_str().unwrap(), "--at", AT, "--format", "json"];
+        if let Some(c) = config {
+            args.extend(["--config", c.to_str().unwrap()]);
+        }
+        let doc: Value = serde_json::from_str(&stdout(&opsctl(&args))).unwrap();
+        (doc["findings"].as_array().unwrap().iter())
+            .filter(|f| f["check"] == "graph/double-fault")
+            .map(|f| format!("{} {}", f["severity"].as_str().unwrap(), f["message"].as_str().unwrap()))
+            .collect()
+    };
+    // 63 days back: inside the default 180 days, the pair is tried.
+    assert_eq!(double(None), Vec::<String>::new());
+    let config = dir.join("ops.toml");
+    std::fs::write(
+        &config,
+        "[thresholds.\"graph/untested-redundancy\"]\nwindow = \"30d\"\n",
+    )
+    .unwrap();
+    assert_eq!(
+        double(Some(&config)),
+        ["medium tier-1 entry 'shop' goes down when pg-1 and pg-2 fail together, though neither alone takes it down"]
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn explain_tells_what_covers_a_double_fault() {
+    let out = opsctl(&["explain", "graph/double-fault"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.starts_with(
+        "# graph/double-fault\n\nPairs of components that take an entry down together though neither does alone, \
+         untried by a recent experiment (tier 1 medium, tier 2 low, tiers 3-4 info) (default severity: low)\n"
+    ));
+    for heading in ["## What it checks", "## Why it matters", "## Example", "## How to fix"] {
+        assert!(text.contains(heading), "{heading}");
+    }
+    // Why one member is not enough, in the rule's own words.
+    assert!(text.contains("An experiment that failed only one component of a pair does not cover it"));
 }

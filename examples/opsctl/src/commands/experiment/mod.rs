@@ -32,11 +32,15 @@ pub(crate) enum ExperimentCommand {
         opsctl experiment check inventory/ zone-drain --format json"
     )]
     Check(check::ExperimentCheckArgs),
-    /// A game-day plan: the failures most worth trying next, untested
-    /// redundancy first, then the largest failures the model says are
-    /// survivable, each with the model's prediction and its explanation.
+    /// A game-day plan: the failures most worth trying next, double faults
+    /// first, then untested redundancy, then the largest failures the model
+    /// says are survivable, each with the model's prediction and its
+    /// explanation.
     #[command(
-        after_help = "Redundancy is untested when no experiment exercised it within the window \
+        after_help = "A double fault is a pair of components that takes an entry point down together \
+        though neither does alone (graph/double-fault, opsctl spof --order 2); one pair no experiment \
+        failed together within the window is planned per entry, most critical entry first. \
+        Redundancy is untested when no experiment exercised it within the window \
         (graph/untested-redundancy, `window` in ops.toml). Which member of a redundancy to fail, and \
         which candidates to simulate when there are more than the budget, is drawn with --seed: the \
         same seed gives the same plan.\n\n\

@@ -72,6 +72,17 @@ pub(crate) fn run(args: &ExperimentPlanArgs) -> Result<u8> {
 /// Why, in a sentence.
 fn reason(inv: &Inventory, p: &PlannedExperiment, window_days: i64) -> String {
     match &p.reason {
+        PlanReason::DoubleFault { entry, pairs } => {
+            let others = match pairs {
+                1 => String::new(),
+                2 => " (it has 1 other such pair)".to_owned(),
+                n => format!(" (it has {} other such pairs)", n - 1),
+            };
+            format!(
+                "together they take '{}' down though neither alone does, and no experiment in {window_days} days failed both{others}",
+                inv.component(*entry).id
+            )
+        }
         PlanReason::UntestedRedundancy { redundancy, last } => {
             let r = &inv.component(*redundancy).id;
             match last {
@@ -94,6 +105,7 @@ fn reason(inv: &Inventory, p: &PlannedExperiment, window_days: i64) -> String {
 
 fn kind(p: &PlannedExperiment) -> &'static str {
     match p.reason {
+        PlanReason::DoubleFault { .. } => "double-fault",
         PlanReason::UntestedRedundancy { .. } => "untested-redundancy",
         PlanReason::Survivable { .. } => "survivable",
     }
@@ -109,22 +121,25 @@ fn markdown(inv: &Inventory, plan: &[PlannedExperiment], now: Timestamp, options
     let _ = writeln!(out, "# Game-day plan\n");
     let _ = writeln!(
         out,
-        "For {scope}, as of {}; seed {}. Untested redundancy first (no experiment in {days} days), \
-         then the largest failures the model says are survivable.\n",
+        "For {scope}, as of {}; seed {}. Double faults first (pairs that take an entry down together, \
+         not failed together by an experiment in {days} days), then untested redundancy (no experiment \
+         in {days} days), then the largest failures the model says are survivable.\n",
         shared::instant(now),
         options.seed
     );
     if plan.is_empty() {
         let _ = writeln!(
             out,
-            "Nothing to plan: every redundancy was exercised and no single failure is survivable."
+            "Nothing to plan: every double fault was tried, every redundancy was exercised and no single failure is survivable."
         );
         return out;
     }
     for (i, p) in plan.iter().enumerate() {
-        let id = target_id(inv, p.failed);
+        let ids: Vec<&str> = p.failed.iter().map(|&t| target_id(inv, t)).collect();
         let entries = shared::sorted_ids(inv, p.outage.entries_down().iter().copied());
-        let _ = writeln!(out, "## {}. Fail `{id}`\n", i + 1);
+        let what = ids.iter().map(|id| format!("`{id}`")).collect::<Vec<_>>().join(" and ");
+        let together = if ids.len() > 1 { " together" } else { "" };
+        let _ = writeln!(out, "## {}. Fail {what}{together}\n", i + 1);
         let _ = writeln!(out, "- Why: {}", reason(inv, p, days));
         let _ = writeln!(
             out,
@@ -141,7 +156,11 @@ fn markdown(inv: &Inventory, plan: &[PlannedExperiment], now: Timestamp, options
         for line in &p.explanation {
             let _ = writeln!(out, "  - {}", line);
         }
-        let _ = writeln!(out, "- Record it: `opsctl experiment new DIR --failed {id}`\n");
+        let _ = writeln!(
+            out,
+            "- Record it: `opsctl experiment new DIR --failed {}`\n",
+            ids.join(",")
+        );
     }
     out
 }
@@ -153,12 +172,17 @@ fn to_json(inv: &Inventory, plan: &[PlannedExperiment], now: Timestamp, options:
         .map(|p| {
             let redundancy = match &p.reason {
                 PlanReason::UntestedRedundancy { redundancy, .. } => json!(inv.component(*redundancy).id),
-                PlanReason::Survivable { .. } => Value::Null,
+                _ => Value::Null,
+            };
+            let entry = match &p.reason {
+                PlanReason::DoubleFault { entry, .. } => json!(inv.component(*entry).id),
+                _ => Value::Null,
             };
             json!({
-                "failed": target_id(inv, p.failed),
+                "failed": p.failed.iter().map(|&t| target_id(inv, t)).collect::<Vec<_>>(),
                 "reason": kind(p),
                 "redundancy": redundancy,
+                "entry": entry,
                 "why": reason(inv, p, days),
                 "predicted_down": p.outage.len(),
                 "predicted_entries_down": shared::sorted_ids(inv, p.outage.entries_down().iter().copied()),

@@ -1,0 +1,229 @@
+//! Double faults: the pairs of components that take an entry point down
+//! together although neither does alone (minimal cut sets of order two),
+//! searched within a stated amount of work.
+
+use super::analysis::{DoubleFaults, FailureAnalysis};
+use std::collections::{HashMap, HashSet};
+
+use super::compiled::{Compiled, NEVER};
+use crate::{Component, Idx};
+
+/// The work [`FailureAnalysis::double_faults`] spends on one entry point at
+/// most, in steps (a component visited or taken down, a dependent looked at,
+/// a candidate pair considered): about a second in a release build. Past
+/// it the search stops and says so ([`DoubleFaults::complete`]).
+pub const DOUBLE_FAULT_WORK: usize = 20_000_000;
+
+/// Counts the work of one search against its budget.
+struct Budget {
+    left: usize,
+}
+
+impl Budget {
+    /// Spends `n` steps; false once the budget is gone.
+    fn spend(&mut self, n: usize) -> bool {
+        match self.left.checked_sub(n) {
+            Some(left) => {
+                self.left = left;
+                true
+            }
+            None => {
+                self.left = 0;
+                false
+            }
+        }
+    }
+}
+
+impl FailureAnalysis<'_> {
+    /// Pairs of components, neither a single point of failure of `entry`,
+    /// whose joint failure takes it down (minimal cut sets of order two), in
+    /// index order, up to `limit` pairs, within [`DOUBLE_FAULT_WORK`] steps.
+    ///
+    /// A pair can only take the entry down together if both of its
+    /// components, each alone, take down a dependency of one redundancy
+    /// (a rule that tolerates a loss) under the entry that neither alone
+    /// takes down: the first component the pair takes down that neither does
+    /// alone has such a rule. So each candidate (a component the entry
+    /// stands on, that can fail, not a SPOF) is propagated alone once, noting
+    /// the redundancies it wounds, and only candidates that wound a common
+    /// redundancy are tried together.
+    ///
+    /// Complexity: O(k · p + q · p') for k candidates with single outages of
+    /// cost p (what goes down and its dependents) and q pairs that wound a
+    /// common redundancy, each tried by an incremental propagation of cost
+    /// p' on top of the first one's outage; q is k² at worst (every
+    /// candidate wounding one redundancy), hence the work bound.
+    ///
+    /// ```
+    /// use ops_core::{Format, Inventory};
+    /// use ops_core::graph::FailureAnalysis;
+    /// let inv = Inventory::from_text("inv.yaml", Format::Yaml, "
+    /// components:
+    ///   - {id: shop, entry: true, depends_on: [db]}
+    ///   - {id: db, requires: any, depends_on: [db-1, db-2]}
+    ///   - {id: db-1}
+    ///   - {id: db-2}
+    /// ")?;
+    /// let analysis = FailureAnalysis::new(&inv);
+    /// let faults = analysis.double_faults(inv.component_by_id("shop").expect("defined"), 10);
+    /// let ids: Vec<(&str, &str)> = faults.pairs.iter()
+    ///     .map(|&(x, y)| (inv.component(x).id.as_str(), inv.component(y).id.as_str()))
+    ///     .collect();
+    /// assert_eq!(ids, [("db-1", "db-2")]);
+    /// assert!(faults.complete && !faults.truncated);
+    /// # Ok::<(), ops_core::Error>(())
+    /// ```
+    pub fn double_faults(&self, entry: Idx<Component>, limit: usize) -> DoubleFaults {
+        self.double_faults_within(entry, limit, DOUBLE_FAULT_WORK)
+    }
+
+    /// Like [`FailureAnalysis::double_faults`], within `work` steps instead
+    /// of [`DOUBLE_FAULT_WORK`].
+    pub fn double_faults_within(&self, entry: Idx<Component>, limit: usize, work: usize) -> DoubleFaults {
+        self.double_faults_counted(entry, limit, work).0
+    }
+
+    /// [`FailureAnalysis::double_faults_within`], with the work it spent.
+    pub(crate) fn double_faults_counted(
+        &self,
+        entry: Idx<Component>,
+        limit: usize,
+        work: usize,
+    ) -> (DoubleFaults, usize) {
+        let g = self.compiled();
+        let e = entry.index() as u32;
+        let mut budget = Budget { left: work };
+        let mut out = DoubleFaults {
+            entry,
+            pairs: Vec::new(),
+            truncated: false,
+            complete: false,
+        };
+        // The cone, numbered locally so that every array below is its size,
+        // not the graph's.
+        let Some(cone) = cone_of(g, e, &mut budget) else {
+            return (out, work);
+        };
+        let spofs = self.spofs_of(entry);
+        if !budget.spend(spofs.len()) {
+            return (out, work);
+        }
+        let spofs: HashSet<u32> = spofs.iter().map(|s| s.index() as u32).collect();
+        let mut candidates: Vec<u32> = (cone.keys().copied())
+            .filter(|&c| c != e && !spofs.contains(&c) && g.can_fail(c))
+            .collect();
+        candidates.sort_unstable();
+        // The redundancies (cone-local) each candidate wounds, and the inverse.
+        let mut p = self.propagator();
+        let mut seen = vec![u32::MAX; cone.len()];
+        let mut wounded_by: Vec<Vec<u32>> = vec![Vec::new(); cone.len()];
+        let mut wounds: Vec<Vec<u32>> = Vec::with_capacity(candidates.len());
+        for (i, &x) in candidates.iter().enumerate() {
+            p.reset();
+            p.fail(x);
+            p.run();
+            let mut mine = Vec::new();
+            let mut cost = 0;
+            for &u in p.down() {
+                let dependents = g.dependents.row(u);
+                cost += 1 + dependents.len();
+                for &r in dependents {
+                    let t = g.threshold[r as usize];
+                    if t == NEVER || t < 2 || p.is_down(r) {
+                        continue;
+                    }
+                    if let Some(&l) = cone.get(&r)
+                        && seen[l as usize] != i as u32
+                    {
+                        seen[l as usize] = i as u32;
+                        mine.push(l);
+                        wounded_by[l as usize].push(i as u32);
+                    }
+                }
+            }
+            if !budget.spend(cost) {
+                self.give_back(p);
+                return (out, work);
+            }
+            wounds.push(mine);
+        }
+        // Each candidate with the later candidates that wound a redundancy it wounds.
+        let mut seen = vec![u32::MAX; candidates.len()];
+        let mut partners: Vec<u32> = Vec::new();
+        let mut spent = false;
+        'outer: for (i, &x) in candidates.iter().enumerate() {
+            partners.clear();
+            for &r in &wounds[i] {
+                let row = &wounded_by[r as usize];
+                if !budget.spend(row.len()) {
+                    spent = true;
+                    break 'outer;
+                }
+                for &j in row {
+                    if j > i as u32 && seen[j as usize] != i as u32 {
+                        seen[j as usize] = i as u32;
+                        partners.push(j);
+                    }
+                }
+            }
+            if partners.is_empty() {
+                continue;
+            }
+            partners.sort_unstable();
+            p.reset();
+            p.fail(x);
+            p.run();
+            p.checkpoint();
+            for &j in &partners {
+                let y = candidates[j as usize];
+                if p.is_down(y) {
+                    continue; // x alone takes y down: the pair is no worse than x
+                }
+                let before = p.down().len();
+                p.fail(y);
+                p.run();
+                let down = p.is_down(e);
+                let cost: usize = (p.down()[before..].iter())
+                    .map(|&u| 1 + g.dependents.row(u).len())
+                    .sum();
+                p.rollback();
+                if !budget.spend(cost) {
+                    spent = true;
+                    break 'outer;
+                }
+                if down {
+                    if out.pairs.len() == limit {
+                        out.truncated = true;
+                        break 'outer;
+                    }
+                    out.pairs.push((Idx::new(x as usize), Idx::new(y as usize)));
+                }
+            }
+        }
+        out.complete = !spent;
+        self.give_back(p);
+        (out, work - budget.left)
+    }
+}
+
+/// Everything `c` depends on, directly or not, itself included, each with
+/// a number of its own from 0; `None` if the budget runs out first.
+fn cone_of(g: &Compiled, c: u32, budget: &mut Budget) -> Option<HashMap<u32, u32>> {
+    let mut local = HashMap::from([(c, 0)]);
+    let mut stack = vec![c];
+    while let Some(u) = stack.pop() {
+        let deps = g.deps.row(u);
+        if !budget.spend(1 + deps.len()) {
+            return None;
+        }
+        for &d in deps {
+            let next = local.len() as u32;
+            if let std::collections::hash_map::Entry::Vacant(v) = local.entry(d) {
+                v.insert(next);
+                stack.push(d);
+            }
+        }
+    }
+    Some(local)
+}
