@@ -14,6 +14,8 @@ use ops_core::{Error, Format, LoadOptions, Runner, Timestamp, render};
 
 use crate::convert::{instant_or, to_py};
 use crate::errors::to_py_err;
+use crate::retention;
+use ops_core::backup::retention::GroupBy;
 
 /// A loaded and validated inventory.
 #[pyclass(module = "ops", frozen)]
@@ -217,6 +219,29 @@ impl Inventory {
         let now = instant_or(at, self.at)?;
         let plan = OffboardingPlan::new(&EffectiveAccess::new(&self.inner), idx, now);
         to_py(py, &plan)
+    }
+
+    /// What `restic forget` would keep of backup policy `policy`'s successful
+    /// runs under its `retention`, and why: `opsctl backup retention PATH... POLICY --format json`.
+    #[pyo3(signature = (policy, *, restic_version="current", tz=None, at=None))]
+    fn forget<'py>(
+        &self,
+        py: Python<'py>,
+        policy: &str,
+        restic_version: &str,
+        tz: Option<&str>,
+        at: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let idx = self.inner.backup_policy_by_id(policy).ok_or_else(|| {
+            let known = self.inner.backup_policies().iter().map(|p| p.id.as_str());
+            not_found(py, "backup policy", policy, known)
+        })?;
+        let (mut retention, snapshots) =
+            ops_core::backup::policy_retention(&self.inner, idx).map_err(|e| to_py_err(py, e))?;
+        retention.version = retention::version(restic_version)?;
+        retention.zone = retention::zone(tz)?;
+        let now = instant_or(at, None)?;
+        retention::decide(py, &snapshots, &retention, GroupBy::default(), now)
     }
 }
 

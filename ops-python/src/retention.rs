@@ -11,6 +11,7 @@ use ops_core::backup::{
 };
 use ops_core::{Error, render};
 
+
 use crate::convert::{instant_or, to_py};
 use crate::errors::to_py_err;
 
@@ -75,15 +76,7 @@ pub(crate) fn forget<'py>(
     at: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let mut policy = RetentionPolicy::default();
-    policy.version = match restic_version {
-        "current" => ResticVersion::Current,
-        "0.14" => ResticVersion::V0_14,
-        other => {
-            return Err(PyValueError::new_err(format!(
-                "restic_version: unknown version '{other}': expected 'current' or '0.14'"
-            )));
-        }
-    };
+    policy.version = version(restic_version)?;
     let counts = [
         (Bucket::Last, keep_last),
         (Bucket::Hourly, keep_hourly),
@@ -116,17 +109,7 @@ pub(crate) fn forget<'py>(
         policy.set_within(bucket, within);
     }
     policy.tags = keep_tag.iter().map(|t| TagList::parse(t)).collect();
-    policy.zone = match tz {
-        None => None,
-        Some(zone) => Some(zone.parse().map_err(|_| {
-            let hint = ops_core::suggest::did_you_mean(zone, chrono_tz::TZ_VARIANTS.iter().map(|z| z.name()))
-                .map(|s| format!(" (did you mean '{s}'?)"))
-                .unwrap_or_default();
-            PyValueError::new_err(format!(
-                "tz: unknown time zone '{zone}': expected an IANA name such as Europe/London{hint}"
-            ))
-        })?),
-    };
+    policy.zone = zone(tz)?;
     let group_by = GroupBy::parse(group_by).map_err(|e| PyValueError::new_err(format!("group_by: {e}")))?;
     let now = instant_or(at, None)?;
     let parsed = ops_core::import::parse_restic_snapshots(name, snapshots).map_err(|e| to_py_err(py, e))?;
@@ -139,6 +122,41 @@ pub(crate) fn forget<'py>(
         .map(|s| s.to_retention_snapshot())
         .filter(|s| filter.matches(s))
         .collect();
-    let groups = forget_(&snapshots, &policy, group_by, now).map_err(|e| to_py_err(py, e))?;
-    to_py(py, &render::retention_document(&snapshots, &groups))
+    decide(py, &snapshots, &policy, group_by, now)
+}
+
+/// `restic_version` as ops-core's [`ResticVersion`].
+pub(crate) fn version(restic_version: &str) -> PyResult<ResticVersion> {
+    match restic_version {
+        "current" => Ok(ResticVersion::Current),
+        "0.14" => Ok(ResticVersion::V0_14),
+        other => Err(PyValueError::new_err(format!(
+            "restic_version: unknown version '{other}': expected 'current' or '0.14'"
+        ))),
+    }
+}
+
+/// The zone restic runs in, an IANA name, or none (restic under `TZ=UTC`).
+pub(crate) fn zone(tz: Option<&str>) -> PyResult<Option<chrono_tz::Tz>> {
+    let Some(name) = tz else { return Ok(None) };
+    name.parse().map(Some).map_err(|_| {
+        let hint = ops_core::suggest::did_you_mean(name, chrono_tz::TZ_VARIANTS.iter().map(|z| z.name()))
+            .map(|s| format!(" (did you mean '{s}'?)"))
+            .unwrap_or_default();
+        PyValueError::new_err(format!(
+            "tz: unknown time zone '{name}': expected an IANA name such as Europe/London{hint}"
+        ))
+    })
+}
+
+/// `restic forget --dry-run` of `policy` on `snapshots`, as the retention document.
+pub(crate) fn decide<'py>(
+    py: Python<'py>,
+    snapshots: &[RetentionSnapshot],
+    policy: &RetentionPolicy,
+    group_by: GroupBy,
+    now: ops_core::Timestamp,
+) -> PyResult<Bound<'py, PyAny>> {
+    let groups = forget_(snapshots, policy, group_by, now).map_err(|e| to_py_err(py, e))?;
+    to_py(py, &render::retention_document(snapshots, &groups))
 }

@@ -99,3 +99,18 @@ def test_refusals():
         ops.forget(snapshots, keep_last=1, tz="Europe/Londn")
     with pytest.raises(TypeError, match="keep_last: expected an int or 'unlimited', found a bool"):
         ops.forget(snapshots, keep_last=True)
+
+
+def test_a_policy_of_the_inventory(opsctl):
+    inventory = ops.Inventory.load(["examples/inventories/startup"])
+    at = "2026-11-22T09:00:00Z"
+    ours = inventory.forget("postgres-nightly", at=at)
+    assert ours == opsctl(
+        "backup", "retention", "examples/inventories/startup", "postgres-nightly", "--at", at, "--format", "json"
+    )
+    # keep_daily 7, keep_weekly 4, keep_monthly 6 over the successful runs.
+    kept = [(s["id"], s["reasons"]) for s in ours["groups"][0]["keep"]]
+    assert kept == KEPT_NIGHTLY
+    with pytest.raises(ops.NotFoundError) as e:
+        inventory.forget("postgres-nighty")
+    assert str(e.value) == "no backup policy 'postgres-nighty' in the inventory (did you mean 'postgres-nightly'?)"

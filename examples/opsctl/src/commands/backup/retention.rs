@@ -6,7 +6,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use clap::ValueEnum;
 use ops_core::backup::retention::{Bucket, GroupBy, GroupDecision, SnapshotFilter, TagList};
 use ops_core::backup::{
-    KeepCount, ResticDuration, ResticVersion, RetentionPolicy, RetentionSnapshot, RunStatus, forget,
+    KeepCount, ResticDuration, ResticVersion, RetentionPolicy, RetentionSnapshot, forget, policy_retention,
 };
 use ops_core::import::parse_restic_snapshots;
 use ops_core::render::{restic_short_id, retention_document};
@@ -221,21 +221,8 @@ fn from_inventory(
             .unwrap_or_default();
         bail!("no backup policy '{id}' in the inventory{hint}");
     };
-    let backup_policy = &inv.backup_policies()[idx.index()];
-    let mut policy = match &backup_policy.retention {
-        Some(r) => RetentionPolicy::from_retention(r).with_context(|| format!("backup policy '{id}'"))?,
-        None => RetentionPolicy::default(),
-    };
+    let (mut policy, runs) = policy_retention(&inv, idx).with_context(|| format!("backup policy '{id}'"))?;
     policy.version = version;
-    let runs = inv
-        .backup_runs()
-        .iter()
-        .filter(|r| r.policy == idx && r.status == RunStatus::Success)
-        .map(|r| {
-            let id = r.id.clone().unwrap_or_else(|| r.started_at.to_rfc3339());
-            RetentionSnapshot::new(id, r.started_at.fixed_offset())
-        })
-        .collect();
     Ok((policy, Some(runs)))
 }
 
