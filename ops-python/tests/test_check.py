@@ -153,3 +153,15 @@ def test_from_text_in_each_format():
     assert sorted(rows(toml.check(AT))) == expected
     located = {f["location"]["file"] for f in toml.check(AT)["findings"]}
     assert located == {"estate.toml"}
+
+
+def test_backstage_catalog_with_overlay_is_opsctl_check_backstage(opsctl):
+    catalog = "examples/inventories/startup-backstage/catalog"
+    overlay = "examples/inventories/startup-backstage/overlay"
+    inventory = ops.Inventory.load([overlay], backstage=[catalog], at=AT)
+    assert inventory.notes == [
+        f"{catalog}/org.yaml:18:7: skipped API 'public-api': ops imports only Component, Resource, System, Domain, Group and User"
+    ]
+    expected = opsctl("check", "--backstage", catalog, overlay, "--at", AT, "--format", "json", expect=1)
+    assert inventory.check() == expected
+    assert expected["summary"] == {"critical": 7, "high": 7, "medium": 4, "low": 0, "info": 2}

@@ -29,8 +29,8 @@ def test_problems_are_opsctl_validate_problems(opsctl):
     with pytest.raises(ops.InventoryError) as e:
         ops.Inventory.load([BROKEN])
     report = opsctl("validate", BROKEN, "--format", "json", expect=2)
-    assert [str(p) for p in e.value.problems] == [
-        f"{p['file']}:{p['line']}:{p['column']}: {p['message']}" for p in report["problems"]
+    assert [(p.file, p.line, p.column, p.message) for p in e.value.problems] == [
+        (p["location"]["file"], p["location"]["line"], p["location"]["column"], p["message"]) for p in report["problems"]
     ]
 
 

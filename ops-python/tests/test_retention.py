@@ -101,6 +101,16 @@ def test_refusals():
         ops.forget(snapshots, keep_last=True)
 
 
+# postgres-nightly's successful runs that keep_daily 7, keep_weekly 4 and
+# keep_monthly 6 keep: there are only four, so each is kept.
+KEPT_NIGHTLY = [
+    ("2026-11-21T02:30:00+00:00", ["daily snapshot", "weekly snapshot", "monthly snapshot"]),
+    ("2026-11-20T02:30:00+00:00", ["daily snapshot"]),
+    ("2026-11-19T02:30:00+00:00", ["daily snapshot"]),
+    ("2026-11-18T02:30:00+00:00", ["daily snapshot", "oldest weekly snapshot", "oldest monthly snapshot"]),
+]
+
+
 def test_a_policy_of_the_inventory(opsctl):
     inventory = ops.Inventory.load(["examples/inventories/startup"])
     at = "2026-11-22T09:00:00Z"
@@ -108,9 +118,12 @@ def test_a_policy_of_the_inventory(opsctl):
     assert ours == opsctl(
         "backup", "retention", "examples/inventories/startup", "postgres-nightly", "--at", at, "--format", "json"
     )
-    # keep_daily 7, keep_weekly 4, keep_monthly 6 over the successful runs.
     kept = [(s["id"], s["reasons"]) for s in ours["groups"][0]["keep"]]
     assert kept == KEPT_NIGHTLY
+    assert ours["remove"] == []
+    # restic 0.14 has no "oldest" rule.
+    old = inventory.forget("postgres-nightly", restic_version="0.14", at=at)
+    assert [s["reasons"] for s in old["groups"][0]["keep"]][-1] == ["daily snapshot"]
     with pytest.raises(ops.NotFoundError) as e:
         inventory.forget("postgres-nighty")
     assert str(e.value) == "no backup policy 'postgres-nighty' in the inventory (did you mean 'postgres-nightly'?)"
