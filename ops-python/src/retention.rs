@@ -11,7 +11,6 @@ use ops_core::backup::{
 };
 use ops_core::{Error, render};
 
-
 use crate::convert::{instant_or, to_py};
 use crate::errors::to_py_err;
 
