@@ -115,6 +115,19 @@ class Inventory:
         """What ``person`` can reach and the checklist that removes it:
         ``opsctl offboard --format json``. Raises NotFoundError for an unknown person."""
 
+    def forget(
+        self,
+        policy: str,
+        *,
+        restic_version: Literal["current", "0.14"] = "current",
+        tz: Optional[str] = None,
+        at: Optional[Instant] = None,
+    ) -> dict[str, Any]:
+        """What ``restic forget`` would keep of backup policy ``policy``'s
+        successful runs under its ``retention``, and why: ``opsctl backup
+        retention PATH... POLICY --format json``. Raises NotFoundError for an
+        unknown policy, RetentionError for a policy restic refuses."""
+
 def forget(
     snapshots: str,
     *,
