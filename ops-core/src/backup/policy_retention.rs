@@ -22,7 +22,7 @@ use crate::{Error, Idx, Inventory};
 /// let inv = Inventory::from_text("i.yaml", Format::Yaml, r"
 /// components: [{id: db, kind: database}]
 /// backup_policies:
-///   - {id: nightly, protects: [db], schedule: {cron: '0 2 * * *'}, rpo: 1d, retention: {keep_daily: 7}}
+///   - {id: nightly, protects: db, schedule: {cron: '0 2 * * *'}, rpo: 24h, retention: {keep_daily: 7}}
 /// backup_runs:
 ///   - {policy: nightly, started_at: 2026-11-20T02:00:00Z, status: success, size_bytes: 10}
 ///   - {policy: nightly, started_at: 2026-11-21T02:00:00Z, status: failed}
