@@ -46,6 +46,12 @@ pub enum Error {
         /// What is wrong and what was expected.
         message: String,
     },
+    /// An id that names no entity of the kind asked for (a component to
+    /// fail, an entry point, a person), or one that cannot be used so (a
+    /// logical component, which fails only through its members): the message
+    /// names the id and what was expected.
+    #[error("{0}")]
+    Lookup(String),
     /// A report read back (a baseline, one side of a diff) that is not a
     /// JSON report with fingerprints.
     #[error("{0}")]

@@ -4,6 +4,7 @@
 //! is an importer: [`crate::import::ResticSnapshot`].
 
 mod checks;
+mod policy_retention;
 mod projection;
 pub mod retention;
 mod status;
@@ -21,6 +22,7 @@ pub use checks::{
     NoRecentDrillOptions, SCHEDULE_EXCEEDS_RPO, STALE, SUSPICIOUS_RUN, UNENCRYPTED_OFFSITE_COPY, UNMONITORED,
     UNOWNED_POLICY, UNPROTECTED_DATA,
 };
+pub use policy_retention::policy_retention;
 pub use projection::{ProjectedMonth, ProjectionInput, project_storage};
 // The retention engine's entry points; its result and bucket types are in
 // `backup::retention`.

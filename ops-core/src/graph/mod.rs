@@ -18,6 +18,7 @@ mod plan;
 mod propagate;
 mod scc;
 mod structure;
+mod targets;
 
 pub use crate::model::components::{
     Component, ComponentKind, Domain, DomainKind, Instance, MAX_INSTANCES, MAX_REPLICAS, Replicas, Requirement,
@@ -39,3 +40,4 @@ pub use drills::{
 pub use mef::{MEF_GATE_LIMIT, open_psa_mef};
 pub use outage::{Outage, Step};
 pub use plan::{PlanOptions, PlanReason, PlannedExperiment};
+pub use targets::{component_target, entry_target, failure_targets};

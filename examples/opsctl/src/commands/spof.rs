@@ -4,7 +4,6 @@ use std::fmt::Write as _;
 
 use anyhow::Result;
 use ops_core::graph::FailureAnalysis;
-use serde_json::json;
 
 use crate::shared::{self, AnalysisFormat, Inputs};
 
@@ -55,10 +54,22 @@ pub(crate) fn run(args: &SpofArgs) -> Result<u8> {
         let any = super::spof_pairs::run(&inv, &analysis, only, args.limit as usize, args.format)?;
         return Ok(u8::from(any));
     }
+    if args.format == AnalysisFormat::Json {
+        let doc = ops_core::render::spofs_to_json(&inv, &analysis, only);
+        let any = doc["entries"].as_array().is_some_and(|rows| {
+            rows.iter().any(|r| {
+                r["spofs"].as_array().is_some_and(|v| !v.is_empty())
+                    || r["domain_spofs"].as_array().is_some_and(|v| !v.is_empty())
+            })
+        });
+        shared::emit_json(None, &doc)?;
+        std::mem::forget(analysis);
+        std::mem::forget(inv);
+        return Ok(u8::from(any));
+    }
     let spofs = analysis.spofs();
     let domains = analysis.domain_spofs();
     let mut out = String::new();
-    let mut rows = Vec::new();
     let mut any = false;
     for (rec, dom) in spofs.entries().iter().zip(&domains) {
         if only.is_some_and(|e| e != rec.entry) {
@@ -69,14 +80,8 @@ pub(crate) fn run(args: &SpofArgs) -> Result<u8> {
         domain_ids.sort();
         any |= !spof_ids.is_empty() || !domain_ids.is_empty();
         let entry = inv.component(rec.entry);
-        match args.format {
-            AnalysisFormat::Json => rows.push(json!({
-                "entry": entry.id,
-                "tier": entry.tier,
-                "spofs": spof_ids,
-                "domain_spofs": domain_ids,
-            })),
-            AnalysisFormat::Text => {
+        {
+            {
                 let tier = entry.tier.map(|t| format!(" (tier {t})")).unwrap_or_default();
                 if spof_ids.is_empty() && domain_ids.is_empty() {
                     let _ = writeln!(out, "{}{tier}: no single point of failure", entry.id);
@@ -105,10 +110,7 @@ pub(crate) fn run(args: &SpofArgs) -> Result<u8> {
             }
         }
     }
-    match args.format {
-        AnalysisFormat::Json => shared::emit_json(None, &json!({"entries": rows}))?,
-        AnalysisFormat::Text => shared::emit(None, &out)?,
-    }
+    shared::emit(None, &out)?;
     // The process ends here: freeing a million components one by one would
     // only delay the exit the operating system reclaims them at anyway.
     std::mem::forget(analysis);

@@ -17,7 +17,6 @@ use chrono::TimeDelta;
 use clap::ValueEnum;
 use ops_core::graph::Component;
 use ops_core::import::BackstageInference;
-use ops_core::inventory::FailureTarget;
 use ops_core::{Idx, Inventory, LoadOptions, Severity, Timestamp};
 
 /// Exit code for findings at or above the threshold (and, for the analysis
@@ -418,20 +417,12 @@ pub(crate) fn hint<'a>(id: &str, known: impl IntoIterator<Item = &'a str>) -> St
 
 /// The component named `id`, or an error saying why there is none.
 pub(crate) fn component(inv: &Inventory, id: &str) -> Result<Idx<Component>> {
-    match inv.target_by_id(id) {
-        Some(FailureTarget::Component(c)) => Ok(c),
-        Some(FailureTarget::Domain(_)) => bail!("'{id}' is a domain, not a component"),
-        None => bail!("no component '{id}' in the inventory"),
-    }
+    Ok(ops_core::graph::component_target(inv, id)?)
 }
 
 /// The entry point named `id`, or an error saying why it is not one.
 pub(crate) fn entry_point(inv: &Inventory, id: &str) -> Result<Idx<Component>> {
-    let c = component(inv, id)?;
-    if !inv.component(c).entry {
-        bail!("'{id}' is not an entry point (entry: true)");
-    }
-    Ok(c)
+    Ok(ops_core::graph::entry_target(inv, id)?)
 }
 
 /// The ids of components, sorted.

@@ -1,18 +1,17 @@
 //! `opsctl backup retention`: what `restic forget` would keep and remove.
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result, anyhow, bail};
 use clap::ValueEnum;
 use ops_core::backup::retention::{Bucket, GroupBy, GroupDecision, SnapshotFilter, TagList};
 use ops_core::backup::{
-    KeepCount, ResticDuration, ResticVersion, RetentionPolicy, RetentionSnapshot, RunStatus, forget,
+    KeepCount, ResticDuration, ResticVersion, RetentionPolicy, RetentionSnapshot, forget, policy_retention,
 };
 use ops_core::import::parse_restic_snapshots;
+use ops_core::render::{restic_short_id, retention_document};
 use ops_core::suggest::did_you_mean;
 use ops_core::{Inventory, LoadLimits};
-use serde::Serialize;
 
 use crate::shared::{self, parse_at};
 
@@ -183,7 +182,7 @@ pub(crate) fn run(args: &RetentionArgs) -> Result<u8> {
     let groups = forget(&snapshots, &policy, group_by, now)?;
     match args.format {
         RetentionFormat::Text => shared::emit(None, &text(&snapshots, &groups))?,
-        RetentionFormat::Json => shared::emit_json(None, &to_json(&snapshots, &groups))?,
+        RetentionFormat::Json => shared::emit_json(None, &retention_document(&snapshots, &groups))?,
     }
     Ok(0)
 }
@@ -222,21 +221,8 @@ fn from_inventory(
             .unwrap_or_default();
         bail!("no backup policy '{id}' in the inventory{hint}");
     };
-    let backup_policy = &inv.backup_policies()[idx.index()];
-    let mut policy = match &backup_policy.retention {
-        Some(r) => RetentionPolicy::from_retention(r).with_context(|| format!("backup policy '{id}'"))?,
-        None => RetentionPolicy::default(),
-    };
+    let (mut policy, runs) = policy_retention(&inv, idx).with_context(|| format!("backup policy '{id}'"))?;
     policy.version = version;
-    let runs = inv
-        .backup_runs()
-        .iter()
-        .filter(|r| r.policy == idx && r.status == RunStatus::Success)
-        .map(|r| {
-            let id = r.id.clone().unwrap_or_else(|| r.started_at.to_rfc3339());
-            RetentionSnapshot::new(id, r.started_at.fixed_offset())
-        })
-        .collect();
     Ok((policy, Some(runs)))
 }
 
@@ -275,15 +261,6 @@ fn apply_flags(policy: &mut RetentionPolicy, args: &RetentionArgs) -> Result<()>
     Ok(())
 }
 
-/// restic's short id for a restic id (64 hex digits); other ids (backup runs) whole.
-fn short(id: &str) -> &str {
-    if id.len() == 64 && id.bytes().all(|b| b.is_ascii_hexdigit()) {
-        &id[..8]
-    } else {
-        id
-    }
-}
-
 /// A snapshot's time in its own recorded offset, as restic prints it.
 fn time(s: &RetentionSnapshot) -> String {
     s.time.format("%Y-%m-%d %H:%M:%S %:z").to_string()
@@ -306,7 +283,7 @@ fn text(snapshots: &[RetentionSnapshot], groups: &[GroupDecision]) -> String {
                 let s = &snapshots[k.index];
                 let reasons: Vec<String> = k.reasons.iter().map(ToString::to_string).collect();
                 vec![
-                    short(&s.id).to_owned(),
+                    restic_short_id(&s.id).to_owned(),
                     time(s),
                     s.hostname.clone(),
                     s.tags.join(","),
@@ -320,7 +297,12 @@ fn text(snapshots: &[RetentionSnapshot], groups: &[GroupDecision]) -> String {
             .iter()
             .map(|&i| {
                 let s = &snapshots[i];
-                vec![short(&s.id).to_owned(), time(s), s.hostname.clone(), s.tags.join(",")]
+                vec![
+                    restic_short_id(&s.id).to_owned(),
+                    time(s),
+                    s.hostname.clone(),
+                    s.tags.join(","),
+                ]
             })
             .collect();
         if !keep.is_empty() {
@@ -365,91 +347,6 @@ fn table(header: &[&str], rows: &[Vec<String>]) -> String {
     out.push('\n');
     for row in rows {
         out.push_str(&line(row.iter().map(String::as_str).collect()));
-    }
-    out
-}
-
-/// The JSON document: kept and removed ids, and each group's decisions.
-#[derive(Serialize)]
-struct Output<'a> {
-    keep: Vec<&'a str>,
-    remove: Vec<&'a str>,
-    groups: Vec<Group<'a>>,
-}
-
-/// One group of snapshots (same host and paths, by default) and its decisions.
-#[derive(Serialize)]
-struct Group<'a> {
-    host: &'a str,
-    paths: &'a [String],
-    tags: &'a [String],
-    keep: Vec<Snapshot<'a>>,
-    remove: Vec<Snapshot<'a>>,
-}
-
-/// A snapshot in the JSON document; kept ones with their reasons and counters.
-#[derive(Serialize)]
-struct Snapshot<'a> {
-    id: &'a str,
-    short_id: &'a str,
-    time: String,
-    hostname: &'a str,
-    tags: &'a [String],
-    #[serde(skip_serializing_if = "Option::is_none")]
-    reasons: Option<Vec<String>>,
-    /// Counts left after this snapshot, as restic's `counters` (-1: unlimited, 0 left out).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    counters: Option<BTreeMap<&'static str, i64>>,
-}
-
-/// The JSON document of a decision.
-fn to_json<'a>(snapshots: &'a [RetentionSnapshot], groups: &'a [GroupDecision]) -> Output<'a> {
-    let snapshot = |i: usize| {
-        let s = &snapshots[i];
-        Snapshot {
-            id: &s.id,
-            short_id: short(&s.id),
-            time: s.time.to_rfc3339(),
-            hostname: &s.hostname,
-            tags: &s.tags,
-            reasons: None,
-            counters: None,
-        }
-    };
-    let mut out = Output {
-        keep: Vec::new(),
-        remove: Vec::new(),
-        groups: Vec::new(),
-    };
-    for g in groups {
-        let keep = g
-            .decision
-            .keep
-            .iter()
-            .map(|k| Snapshot {
-                reasons: Some(k.reasons.iter().map(ToString::to_string).collect()),
-                counters: Some(
-                    Bucket::ALL
-                        .iter()
-                        .filter(|&&b| k.counters.get(b) != 0)
-                        .map(|&b| (b.name(), k.counters.get(b)))
-                        .collect(),
-                ),
-                ..snapshot(k.index)
-            })
-            .collect();
-        let remove = g.decision.remove.iter().map(|&i| snapshot(i)).collect();
-        out.keep
-            .extend(g.decision.keep.iter().map(|k| snapshots[k.index].id.as_str()));
-        out.remove
-            .extend(g.decision.remove.iter().map(|&i| snapshots[i].id.as_str()));
-        out.groups.push(Group {
-            host: &g.key.hostname,
-            paths: &g.key.paths,
-            tags: &g.key.tags,
-            keep,
-            remove,
-        });
     }
     out
 }
