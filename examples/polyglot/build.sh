@@ -51,6 +51,11 @@ js_plugins() {
     (cd "$here/js" && npx --no-install componentize-js "$name.js" --wit "$wit" --world-name check \
       --disable stdio random clocks http fetch-event --out "$out/js/${name//-/_}.wasm")
   done
+  # The same plugin with randomness left on: it imports wasi:random/random,
+  # which the host refuses (the tests check that `inspect` says so).
+  echo "js: hostile_js_random.wasm"
+  (cd "$here/js" && npx --no-install componentize-js unowned.js --wit "$wit" --world-name check \
+    --disable stdio clocks http fetch-event --out "$out/js/hostile_js_random.wasm")
 }
 
 case "$what" in

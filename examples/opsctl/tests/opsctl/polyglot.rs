@@ -75,6 +75,7 @@ fn inspected() -> &'static Vec<(String, Output)> {
             ("python", "hostile_py_raises"),
             ("js", "unowned"),
             ("js", "zone_spof"),
+            ("js", "hostile_js_random"),
         ] {
             let relative = format!("target/polyglot/{lang}/{name}.wasm");
             if plugins::root().join(&relative).is_file() {
@@ -157,11 +158,15 @@ fn rust_findings() -> &'static Vec<Value> {
 /// The plugin findings on the startup estate, by check and subject.
 fn expected_pairs() -> Vec<(String, String)> {
     [
-        ("plugin:zone-spof/stateful-spof", "postgres-primary"),
-        ("plugin:zone-spof/unzoned-spof", "dns"),
-        ("plugin:zone-spof/unzoned-spof", "stripe-api"),
         ("plugin:unowned/no-owner", "dns"),
-        ("plugin:unowned/no-owner", "stripe-api"),
+        ("plugin:zone-spof/stateful-spof", "postgres-primary"),
+        ("plugin:zone-spof/stateful-spof", "uploads"),
+        ("plugin:zone-spof/unzoned-spof", "api-lb"),
+        ("plugin:zone-spof/unzoned-spof", "dns"),
+        ("plugin:zone-spof/unzoned-spof", "uploads"),
+        ("plugin:zone-spof/unzoned-spof", "web-lb"),
+        ("plugin:zone-spof/zone-loss", "public-api"),
+        ("plugin:zone-spof/zone-loss", "storefront"),
     ]
     .map(|(c, s)| (c.to_owned(), s.to_owned()))
     .to_vec()
@@ -185,10 +190,10 @@ fn ports_match_rust(lang: &str) {
     assert_eq!(got, want);
     assert_eq!(&found, rust_findings());
     // The built-in checks ran beside them.
-    assert!(pairs(&report["findings"].as_array().unwrap().clone()).contains(&(
-        "inventory/departed-owner".to_owned(),
-        "reports".to_owned()
-    )));
+    assert!(
+        pairs(&report["findings"].as_array().unwrap().clone())
+            .contains(&("inventory/departed-owner".to_owned(), "reports".to_owned()))
+    );
 }
 
 #[test]
@@ -232,7 +237,7 @@ fn hostile_python_plugins_fail_alone_with_the_limit_named_and_every_other_check_
             {
                 "check": "plugin:hostile-py-memory-bomb",
                 "message": format!("resource limit: plugin '{bomb}' (calls itself 'hostile-py-memory-bomb') \
-                                    exceeded its memory limit of 65536 KiB (asked for MEMORY KiB)"),
+                                    exceeded its memory limit of 65536 KiB (asked for 65856 KiB)"),
             },
             {
                 // 500 lines of print() did not trap, and the exception's
@@ -245,7 +250,12 @@ fn hostile_python_plugins_fail_alone_with_the_limit_named_and_every_other_check_
     );
     // Every built-in finding, and the well-behaved plugin's, as without them.
     let mut want = builtin_findings();
-    want.extend(rust_findings().iter().filter(|f| f["check"] == "plugin:unowned/no-owner").cloned());
+    want.extend(
+        rust_findings()
+            .iter()
+            .filter(|f| f["check"] == "plugin:unowned/no-owner")
+            .cloned(),
+    );
     let mut got = report["findings"].as_array().unwrap().clone();
     let key = |f: &Value| serde_json::to_string(f).unwrap();
     got.sort_by_key(key);
@@ -255,7 +265,9 @@ fn hostile_python_plugins_fail_alone_with_the_limit_named_and_every_other_check_
 
 #[test]
 fn a_python_plugin_configuration_error_is_its_run_error() {
-    let Some(zone_spof) = component("python", "zone_spof") else { return };
+    let Some(zone_spof) = component("python", "zone_spof") else {
+        return;
+    };
     let dir = std::env::temp_dir().join(format!("opsctl-polyglot-config-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let config = dir.join("zone-spof.toml");
@@ -275,18 +287,26 @@ fn a_python_plugin_configuration_error_is_its_run_error() {
 
 #[test]
 fn inspect_calls_the_python_and_javascript_plugins_sandbox_clean() {
-    let ops = |names: &[&str]| -> Value {
-        names.iter().map(|n| format!("ops:plugin/{n}@0.1.1")).collect()
-    };
+    let ops = |names: &[&str]| -> Value { names.iter().map(|n| format!("ops:plugin/{n}@0.1.1")).collect() };
     for lang in ["python", "js"] {
-        let Some(unowned) = component(lang, "unowned") else { return };
+        let Some(unowned) = component(lang, "unowned") else {
+            return;
+        };
         let out = inspect(&unowned);
         assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
         let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
         // componentize-py and componentize-js import every interface of
         // the world (the Rust linker drops those a plugin never calls), and
         // nothing else.
-        let imports = ops(&["types", "inventory", "analysis", "backups", "access", "incidents", "log"]);
+        let imports = ops(&[
+            "types",
+            "inventory",
+            "analysis",
+            "backups",
+            "access",
+            "incidents",
+            "log",
+        ]);
         // componentize-py also exports the component's own `exports`
         // instance (the interface's types); componentize-js does not.
         let exports = if lang == "python" {
@@ -325,7 +345,9 @@ fn inspect_calls_the_python_and_javascript_plugins_sandbox_clean() {
 /// commands (in its `bash` blocks), continuation lines joined.
 fn readme_commands(section: &str) -> Vec<String> {
     let readme = std::fs::read_to_string(plugins::root().join("README.md")).unwrap();
-    let start = readme.find(section).unwrap_or_else(|| panic!("README has no {section:?}"));
+    let start = readme
+        .find(section)
+        .unwrap_or_else(|| panic!("README has no {section:?}"));
     let body = &readme[start + section.len()..];
     let body = &body[..body.find("\n### ").unwrap_or(body.len())];
     let mut commands = Vec::new();
@@ -350,16 +372,28 @@ fn readme_commands(section: &str) -> Vec<String> {
 fn the_readme_walkthroughs_are_the_examples_and_ci_runs_their_commands() {
     let root = plugins::root();
     let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
-    for source in ["examples/polyglot/python/unowned/unowned.py", "examples/polyglot/js/unowned.js"] {
+    for source in [
+        "examples/polyglot/python/unowned/unowned.py",
+        "examples/polyglot/js/unowned.js",
+    ] {
         let indented: String = std::fs::read_to_string(root.join(source))
             .unwrap()
             .lines()
-            .map(|l| if l.is_empty() { "\n".to_owned() } else { format!("   {l}\n") })
+            .map(|l| {
+                if l.is_empty() {
+                    "\n".to_owned()
+                } else {
+                    format!("   {l}\n")
+                }
+            })
             .collect();
         assert!(readme.contains(&indented), "README's walkthrough differs from {source}");
     }
     let ci = std::fs::read_to_string(root.join(".ci/run")).unwrap();
-    for section in ["### Writing a plugin in Python\n", "### Writing a plugin in JavaScript\n"] {
+    for section in [
+        "### Writing a plugin in Python\n",
+        "### Writing a plugin in JavaScript\n",
+    ] {
         let commands = readme_commands(section);
         assert_eq!(commands.len(), 4, "{section}: {commands:?}");
         // Step 3 (building one's own plugin) passes the flags the script does.
@@ -367,7 +401,7 @@ fn the_readme_walkthroughs_are_the_examples_and_ci_runs_their_commands() {
         let flags = if section.contains("Python") {
             "-w check componentize --stub-wasi"
         } else {
-            "--world-name check --disable stdio random clocks http fetch-event"
+            "--disable stdio random clocks http fetch-event"
         };
         assert!(commands[1].contains(flags), "README: {}", commands[1]);
         assert!(build.contains(flags), "build.sh does not pass {flags}");
@@ -379,4 +413,23 @@ fn the_readme_walkthroughs_are_the_examples_and_ci_runs_their_commands() {
             );
         }
     }
+}
+
+#[test]
+fn inspect_refuses_a_javascript_plugin_built_with_randomness_naming_the_import() {
+    let Some(random) = component("js", "hostile_js_random") else {
+        return;
+    };
+    let out = inspect(&random);
+    assert_eq!(out.status.code(), Some(2));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let why = format!(
+        "{random}: imports `wasi:random/random@0.2.12`, which this host does not provide \
+         (plugins may import only ops:plugin/{{inventory,analysis,backups,access,incidents,log,types}}@0.1; no WASI)"
+    );
+    assert_eq!(doc["refused_imports"], json!(["wasi:random/random@0.2.12"]));
+    assert_eq!(doc["sandbox_clean"], json!(false));
+    assert_eq!(doc["plugin"], Value::Null);
+    assert_eq!(doc["load_error"], json!(why));
+    assert_eq!(text(&out.stderr), format!("error: {why}\n"));
 }

@@ -276,13 +276,20 @@ sys.stdout = _LogStream(log.Level.INFO)
 sys.stderr = _LogStream(log.Level.WARN)
 
 
+def _frames(e: BaseException) -> List[str]:
+    """``file:line in function`` of each frame of ``e``'s traceback. Not
+    ``traceback.format_exception``: it reads the source lines from files,
+    and every file access traps in the sandbox."""
+    return [
+        f"{frame.f_code.co_filename.rsplit('/', 1)[-1]}:{line} in {frame.f_code.co_name}"
+        for frame, line in traceback.walk_tb(e.__traceback__)
+    ]
+
+
 def _describe(e: BaseException) -> str:
-    """``ValueError: message (at app.py:12 in run)``: what the host quotes."""
-    where = ""
-    frames = traceback.extract_tb(e.__traceback__)
-    if frames:
-        last = frames[-1]
-        where = f" (at {last.filename.rsplit('/', 1)[-1]}:{last.lineno} in {last.name})"
+    """``KeyError: 'x' (at app.py:12 in run)``: what the host quotes."""
+    frames = _frames(e)
+    where = f" (at {frames[-1]})" if frames else ""
     text = str(e)
     return f"{type(e).__name__}: {text}{where}" if text else f"{type(e).__name__}{where}"
 
@@ -300,7 +307,7 @@ def _call(f: Any, *args: Any) -> Any:
         sys.stderr.flush()
         # The whole traceback as one message, then the line the host quotes
         # (it reports the last message at `error` with the trap).
-        log.log(log.Level.WARN, "".join(traceback.format_exception(e))[:_MAX_MESSAGE])
+        log.log(log.Level.WARN, ("Traceback: " + ", then ".join(_frames(e)))[:_MAX_MESSAGE])
         log.log(log.Level.ERROR, _describe(e)[:_MAX_MESSAGE])
         raise
     finally:
