@@ -14,8 +14,7 @@ use std::sync::OnceLock;
 use serde_json::{Value, json};
 
 // The plugin builder of ops-plugins' tests: the Rust plugins to compare with.
-#[path = "../../../../ops-plugins/tests/common/mod.rs"]
-mod plugins;
+use crate::plugin_cli::plugins;
 
 const AT: &str = "2026-11-22T09:00:00Z";
 
