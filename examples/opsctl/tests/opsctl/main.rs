@@ -19,5 +19,6 @@ mod json_output;
 mod kubernetes_cli;
 mod pipes;
 mod plugin_cli;
+mod polyglot;
 mod report_html;
 mod terraform_cli;

@@ -5,7 +5,7 @@
 
 // The plugin builder ops-plugins' tests use: one way to build the example plugins.
 #[path = "../../../../ops-plugins/tests/common/mod.rs"]
-mod plugins;
+pub(crate) mod plugins;
 
 use std::process::{Command, Output};
 
