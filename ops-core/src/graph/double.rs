@@ -2,7 +2,8 @@
 //! together although neither does alone (minimal cut sets of order two),
 //! searched within a stated amount of work.
 
-use super::analysis::{DoubleFaults, FailureAnalysis};
+use super::analysis::{DoubleFaults, FailureAnalysis, SpofReport};
+use super::propagate::Propagator;
 use std::collections::{HashMap, HashSet};
 
 use super::compiled::{Compiled, NEVER};
@@ -204,6 +205,240 @@ impl FailureAnalysis<'_> {
         out.complete = !spent;
         self.give_back(p);
         (out, work - budget.left)
+    }
+}
+
+/// At most this many (redundancy, wounding component) records and as many
+/// candidate pairs are kept by [`FailureAnalysis::all_double_faults`]: past
+/// either the search stops, incomplete, so that what it holds stays under
+/// about 100 MB whatever the estate.
+pub const MAX_DOUBLE_FAULT_CANDIDATES: usize = 4_000_000;
+
+/// "Not set" in the arrays of [`FailureAnalysis::all_double_faults`].
+const NONE: u32 = u32::MAX;
+
+/// The wounds one single failure deals: for each redundancy it does not take
+/// down, how many of its dependencies go down (arrays stamped by failure, so
+/// that starting over costs nothing).
+struct Wounds {
+    stamp: Vec<u32>,
+    count: Vec<u32>,
+    /// The redundancies wounded by the last failure dealt.
+    touched: Vec<u32>,
+}
+
+impl Wounds {
+    fn new(n: usize) -> Wounds {
+        Wounds {
+            stamp: vec![NONE; n],
+            count: vec![0; n],
+            touched: Vec::new(),
+        }
+    }
+
+    /// Fails `x` alone and counts its wounds; false once the budget is gone.
+    fn deal(&mut self, g: &Compiled, x: u32, p: &mut Propagator<'_>, budget: &mut Budget) -> bool {
+        p.reset();
+        p.fail(x);
+        p.run();
+        self.touched.clear();
+        let mut cost = 0;
+        for &u in p.down() {
+            let dependents = g.dependents.row(u);
+            cost += 1 + dependents.len();
+            for &r in dependents {
+                let t = g.threshold[r as usize];
+                if t == NEVER || t < 2 || p.is_down(r) {
+                    continue;
+                }
+                if self.stamp[r as usize] == x {
+                    self.count[r as usize] += 1;
+                } else {
+                    self.stamp[r as usize] = x;
+                    self.count[r as usize] = 1;
+                    self.touched.push(r);
+                }
+            }
+        }
+        budget.spend(cost)
+    }
+}
+
+/// The two largest wounds one redundancy receives from single failures, and
+/// who dealt the largest.
+#[derive(Clone, Copy, Default)]
+struct TopTwo {
+    first: u32,
+    first_by: u32,
+    second: u32,
+}
+
+impl TopTwo {
+    fn add(&mut self, by: u32, w: u32) {
+        if w > self.first {
+            self.second = self.first;
+            (self.first, self.first_by) = (w, by);
+        } else if w > self.second {
+            self.second = w;
+        }
+    }
+
+    /// The largest wound dealt by someone other than `by`.
+    fn other_than(&self, by: u32) -> u32 {
+        if self.first_by == by { self.second } else { self.first }
+    }
+}
+
+impl FailureAnalysis<'_> {
+    /// The double faults of every entry point at once, one record per entry
+    /// in definition order, each as [`FailureAnalysis::double_faults`]
+    /// gives it (the same pairs, in index order, up to `limit` each), within
+    /// `work` steps for all of them together; with the work spent.
+    ///
+    /// Where the per-entry search propagates every candidate once per entry
+    /// whose cone holds it, this propagates every component that can fail
+    /// once for the whole graph (twice: once to learn, for every
+    /// redundancy, the two largest wounds single failures deal it, once to
+    /// keep the wounds that could add up with another to break it), then
+    /// tries each candidate pair once, noting every entry the pair takes
+    /// down that neither member does alone. A pair can take anything down
+    /// only if, at the first redundancy it breaks that neither member
+    /// breaks alone, the dependencies each member takes down alone number at
+    /// least the redundancy's threshold together (see
+    /// [`FailureAnalysis::double_faults`]), which is what selects the
+    /// candidates: on a graph of wide `any` rules almost nothing is tried.
+    ///
+    /// Complexity: O(n + Σ p_x + q · p') for single outages of cost p_x, q
+    /// candidate pairs and incremental propagations of cost p', the work
+    /// counted against `work`; memory O(n) plus at most
+    /// [`MAX_DOUBLE_FAULT_CANDIDATES`] candidates and pairs. When either
+    /// bound is reached every record says it is incomplete.
+    pub fn all_double_faults(&self, limit: usize, work: usize) -> (Vec<DoubleFaults>, usize) {
+        let g = self.compiled();
+        let report = self.spofs();
+        let mut out: Vec<DoubleFaults> = (report.entries().iter())
+            .map(|r| DoubleFaults {
+                entry: r.entry,
+                pairs: Vec::new(),
+                truncated: false,
+                complete: false,
+            })
+            .collect();
+        let mut budget = Budget { left: work };
+        let mut p = self.propagator();
+        let complete = self.search_all(g, &report, limit, &mut p, &mut budget, &mut out);
+        self.give_back(p);
+        for record in &mut out {
+            record.complete = complete;
+        }
+        (out, work - budget.left)
+    }
+
+    /// The body of [`FailureAnalysis::all_double_faults`]: true when it
+    /// finished within the budget and the candidate bound.
+    fn search_all(
+        &self,
+        g: &Compiled,
+        report: &SpofReport,
+        limit: usize,
+        p: &mut Propagator<'_>,
+        budget: &mut Budget,
+        out: &mut [DoubleFaults],
+    ) -> bool {
+        let n = g.len();
+        let mut slot = vec![NONE; n];
+        for (i, record) in out.iter().enumerate() {
+            slot[record.entry.index()] = i as u32;
+        }
+        // The wounds x's failure alone deals: for each redundancy it does not
+        // take down, how many of its dependencies go down.
+        let mut w = Wounds::new(n);
+        let mut top = vec![TopTwo::default(); n];
+        for x in (0..n as u32).filter(|&x| g.can_fail(x)) {
+            if !w.deal(g, x, p, budget) {
+                return false;
+            }
+            for &r in &w.touched {
+                top[r as usize].add(x, w.count[r as usize]);
+            }
+        }
+        // (redundancy, wound, component) for the wounds another could complete.
+        let mut candidates: Vec<(u32, std::cmp::Reverse<u32>, u32)> = Vec::new();
+        for x in (0..n as u32).filter(|&x| g.can_fail(x)) {
+            if !w.deal(g, x, p, budget) {
+                return false;
+            }
+            for &r in &w.touched {
+                let wound = w.count[r as usize];
+                if wound + top[r as usize].other_than(x) >= g.threshold[r as usize] {
+                    if candidates.len() == MAX_DOUBLE_FAULT_CANDIDATES {
+                        return false;
+                    }
+                    candidates.push((r, std::cmp::Reverse(wound), x));
+                }
+            }
+        }
+        drop(top);
+        // Within each redundancy, largest wounds first: the partners of a
+        // member are a prefix of those after it.
+        candidates.sort_unstable();
+        let mut pairs: Vec<(u32, u32)> = Vec::new();
+        for group in candidates.chunk_by(|a, b| a.0 == b.0) {
+            let t = g.threshold[group[0].0 as usize];
+            for (i, &(_, std::cmp::Reverse(wi), x)) in group.iter().enumerate() {
+                for &(_, std::cmp::Reverse(wj), y) in &group[i + 1..] {
+                    if wi + wj < t {
+                        break;
+                    }
+                    if pairs.len() == MAX_DOUBLE_FAULT_CANDIDATES || !budget.spend(1) {
+                        return false;
+                    }
+                    pairs.push((x.min(y), x.max(y)));
+                }
+            }
+        }
+        drop(candidates);
+        pairs.sort_unstable();
+        pairs.dedup();
+        // Each pair tried once, on top of its first member's outage.
+        for run in pairs.chunk_by(|a, b| a.0 == b.0) {
+            let x = run[0].0;
+            p.reset();
+            p.fail(x);
+            p.run();
+            p.checkpoint();
+            for &(_, y) in run {
+                if p.is_down(y) {
+                    continue; // x alone takes y down: the pair is no worse than x
+                }
+                let before = p.down().len();
+                p.fail(y);
+                p.run();
+                let mut cost = 0;
+                for &u in &p.down()[before..] {
+                    cost += 1 + g.dependents.row(u).len();
+                    let s = slot[u as usize];
+                    if s == NONE || u == y {
+                        continue;
+                    }
+                    let e = Idx::new(u as usize);
+                    if report.entries_taken_down_by(Idx::new(y as usize)).any(|d| d == e) {
+                        continue; // y alone takes the entry down
+                    }
+                    let record = &mut out[s as usize];
+                    if record.pairs.len() == limit {
+                        record.truncated = true;
+                    } else {
+                        record.pairs.push((Idx::new(x as usize), Idx::new(y as usize)));
+                    }
+                }
+                p.rollback();
+                if !budget.spend(cost) {
+                    return false;
+                }
+            }
+        }
+        true
     }
 }
 

@@ -3,6 +3,7 @@
 
 use chrono::TimeDelta;
 
+use super::analysis::DoubleFaults;
 use super::checks::{failure_path, tier_severity};
 use super::double::DOUBLE_FAULT_WORK;
 use super::outage::Outage;
@@ -18,9 +19,9 @@ pub const MAX_LISTED_PAIRS: usize = 5;
 /// The most pairs of one entry `graph/double-fault` counts; past it the
 /// count reads "more than".
 pub const MAX_COUNTED_PAIRS: usize = 100_000;
-/// The work `graph/double-fault` spends on all entry points together, in the
-/// steps of [`DOUBLE_FAULT_WORK`] (which bounds each entry): entries are
-/// searched most critical first, and those left when it is spent are not.
+/// The work `graph/double-fault` and `opsctl experiment plan` spend on all
+/// entry points together ([`crate::graph::FailureAnalysis::all_double_faults`]),
+/// in the steps of [`DOUBLE_FAULT_WORK`].
 pub const DOUBLE_FAULT_RULE_WORK: usize = 5 * DOUBLE_FAULT_WORK;
 
 /// `graph/double-fault`: pairs of components that take an entry point down
@@ -48,10 +49,10 @@ An experiment that failed only one component of a pair does not cover it: it tes
 the entry survives one loss (what `graph/untested-redundancy` asks for), not what the pair
 does together, which is the model's prediction this rule is about.
 
-The search is bounded: each entry within a fixed amount of work, all entries together
-within five times that, most critical entries first. An entry whose search stopped early
-is reported with the pairs found so far and says so; entries left when the work is spent
-are not searched.
+The search is bounded: one search for all entries together (every component that can
+fail is failed alone once, and each pair that could break a redundancy is tried once,
+whatever entries it takes down), within a fixed amount of work. If it stops early, every
+entry with pairs found so far is reported with them and says so.
 
 ## Why it matters
 Redundancy holds against one failure; two at once (a replica down for maintenance when the
@@ -121,19 +122,19 @@ fn double_fault(rule: &Rule, ctx: &Context<'_>, options: &DoubleFaultOptions) ->
     let inv = analysis.inventory();
     let now = ctx.now();
     let recent = analysis.recent_outages(now, options.window);
-    // Most critical first, so that the work goes to them.
-    let mut entries: Vec<(u8, &str, Idx<Component>)> = (inv.entries().iter())
-        .map(|&e| (inv.component(e).tier.unwrap_or(2), inv.component(e).id.as_str(), e))
+    // One search for every entry at once (each pair tried once, whatever
+    // the entries it takes down); reported most critical entry first.
+    let (all, _) = analysis.all_double_faults(MAX_COUNTED_PAIRS, DOUBLE_FAULT_RULE_WORK);
+    let mut all: Vec<(u8, &str, DoubleFaults)> = (all.into_iter())
+        .map(|f| {
+            let entry = inv.component(f.entry);
+            (entry.tier.unwrap_or(2), entry.id.as_str(), f)
+        })
         .collect();
-    entries.sort();
-    let mut left = DOUBLE_FAULT_RULE_WORK;
+    all.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
     let mut out = Vec::new();
-    for (_, _, e) in entries {
-        if left == 0 {
-            break;
-        }
-        let (faults, spent) = analysis.double_faults_counted(e, MAX_COUNTED_PAIRS, left.min(DOUBLE_FAULT_WORK));
-        left = left.saturating_sub(spent);
+    for (_, _, faults) in all {
+        let e = faults.entry;
         if faults.pairs.is_empty() {
             continue;
         }

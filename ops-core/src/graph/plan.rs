@@ -5,11 +5,11 @@
 //! the window), then the single failures with the largest blast radius that
 //! the model says the entry points survive.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::TimeDelta;
 
-use super::analysis::FailureAnalysis;
+use super::analysis::{DoubleFaults, FailureAnalysis};
 use super::compiled::Compiled;
 use super::drills::{Experiment, is_redundancy};
 use super::outage::Outage;
@@ -170,14 +170,15 @@ impl FailureAnalysis<'_> {
             .collect();
         by_tier.sort();
         let mut tried: HashSet<(Idx<Component>, Idx<Component>)> = HashSet::new();
-        let mut left = super::DOUBLE_FAULT_RULE_WORK;
+        let (all, _) = self.all_double_faults(super::MAX_COUNTED_PAIRS, super::DOUBLE_FAULT_RULE_WORK);
+        let mut of_entry: HashMap<Idx<Component>, DoubleFaults> = all.into_iter().map(|f| (f.entry, f)).collect();
         for (_, _, e) in by_tier {
-            if plan.len() >= options.count || left == 0 {
+            if plan.len() >= options.count {
                 break;
             }
-            let (faults, spent) =
-                self.double_faults_counted(e, super::MAX_COUNTED_PAIRS, left.min(super::DOUBLE_FAULT_WORK));
-            left = left.saturating_sub(spent);
+            let Some(faults) = of_entry.remove(&e) else {
+                continue;
+            };
             let mut pairs: Vec<(&str, &str, Idx<Component>, Idx<Component>)> = (faults.pairs.iter())
                 .filter(|&&(x, y)| !recent.iter().any(|o| o.is_down(x) && o.is_down(y)))
                 .filter(|&&p| !tried.contains(&p))

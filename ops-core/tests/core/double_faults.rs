@@ -268,3 +268,55 @@ fn an_experiment_is_held_against_the_model_at_its_own_instant() {
         ["experiment 'ana-away-2026-05' saw shop stay up, but the model says what it failed takes it down"]
     );
 }
+
+#[test]
+fn the_search_of_every_entry_at_once_stops_at_its_work_bound_with_a_prefix_of_the_pairs() {
+    let workers: Vec<String> = (1..=40).map(|i| format!("w-{i:02}")).collect();
+    let yaml = format!(
+        "components:\n  - {{id: batch, entry: true, requires: {{at_least: 39}}, depends_on: [{}]}}\n{}",
+        workers.join(", "),
+        workers.iter().map(|w| format!("  - {{id: {w}}}\n")).collect::<String>()
+    );
+    let inv = load(&yaml);
+    let a = FailureAnalysis::new(&inv);
+    let (all, spent) = a.all_double_faults(usize::MAX, usize::MAX);
+    assert_eq!(
+        (all.len(), all[0].pairs.len(), all[0].complete, all[0].truncated),
+        (1, 780, true, false)
+    );
+    // Half the work: failing each worker alone twice, then half the pairs.
+    let (cut, cut_spent) = a.all_double_faults(usize::MAX, spent / 2);
+    assert_eq!(cut_spent, spent / 2);
+    assert!(!cut[0].complete && !cut[0].truncated);
+    assert!(
+        !cut[0].pairs.is_empty() && cut[0].pairs.len() < 780,
+        "{}",
+        cut[0].pairs.len()
+    );
+    assert_eq!(cut[0].pairs[..], all[0].pairs[..cut[0].pairs.len()]);
+    // Too little to fail every worker alone once: nothing, and incomplete.
+    let (none, _) = a.all_double_faults(usize::MAX, 40);
+    assert!(none[0].pairs.is_empty() && !none[0].complete);
+}
+
+#[test]
+fn on_wide_any_rules_every_entry_is_searched_in_work_linear_in_the_graph() {
+    // Entries in every tier, every component serving one: the search per
+    // entry would walk the whole graph for each of them.
+    for n in [5_000, 20_000] {
+        let estate = ops_core::synth::generate_served(n, 42, ops_core::synth::Rules::AnyAcyclic);
+        let edges: usize = estate.depends_on.iter().map(Vec::len).sum();
+        let inv = Inventory::from_text("served.json", Format::Json, &ops_core::synth::estate_json(&estate)).unwrap();
+        let a = FailureAnalysis::new(&inv);
+        let (all, spent) = a.all_double_faults(usize::MAX, usize::MAX);
+        let pairs: usize = all.iter().map(|f| f.pairs.len()).sum();
+        println!(
+            "{n} components, {edges} edges, {} entries: {spent} steps, {pairs} pairs",
+            all.len()
+        );
+        assert!(all.len() >= 5 && all.iter().all(|f| f.complete));
+        // Each component failed alone twice, looking at its dependents, and a
+        // few pairs: about twice the graph, whatever the number of entries.
+        assert!(spent <= 3 * (n + edges), "{spent} steps");
+    }
+}

@@ -224,6 +224,9 @@ proptest! {
         let inv = to_inventory(&s);
         let a = FailureAnalysis::new(&inv);
         let n = inv.components().len();
+        // Every entry at once, without a limit and with a limit of one pair.
+        let (together, _) = a.all_double_faults(usize::MAX, usize::MAX);
+        let (first_only, _) = a.all_double_faults(1, usize::MAX);
         for (e, c) in inv.components().iter().enumerate() {
             if !c.entry {
                 continue;
@@ -245,6 +248,14 @@ proptest! {
             let got: Vec<(usize, usize)> = all.pairs.iter().map(|(x, y)| (x.index(), y.index())).collect();
             prop_assert_eq!(&got, &expected, "double faults of c{}", e);
             prop_assert!(!all.truncated);
+            let at_once = together.iter().find(|f| f.entry == entry).unwrap();
+            let got: Vec<(usize, usize)> = at_once.pairs.iter().map(|(x, y)| (x.index(), y.index())).collect();
+            prop_assert_eq!(&got, &expected, "double faults of c{} searched with every entry", e);
+            prop_assert!(at_once.complete && !at_once.truncated);
+            let first = first_only.iter().find(|f| f.entry == entry).unwrap();
+            prop_assert_eq!(first.pairs.len(), expected.len().min(1));
+            prop_assert_eq!(first.pairs.first(), all.pairs.first());
+            prop_assert!(first.truncated == (expected.len() > 1));
             if !expected.is_empty() {
                 let one = a.double_faults(entry, 1);
                 prop_assert_eq!(one.pairs.len(), 1);
