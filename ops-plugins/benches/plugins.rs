@@ -4,7 +4,10 @@
 //!   plugin that returns nothing (with pre-instantiation), with the pooling
 //!   allocator (the default) and allocating on demand;
 //! - `stateful_spof`: a SPOF-style check over a synthetic estate, as a plugin
-//!   (`examples/plugins/bench/stateful-spof`) and written natively;
+//!   (`examples/plugins/bench/stateful-spof`: a host call per entry and per
+//!   SPOF), as a plugin on the batched host queries
+//!   (`examples/plugins/bench/stateful-spof-batched`: four calls), and each
+//!   written natively step for step (`tests/native`);
 //! - `load`: loading a plugin by compiling it, and from the on-disk cache.
 //!
 //! ```text
@@ -17,13 +20,15 @@
 
 #[path = "../tests/common/mod.rs"]
 mod common;
+#[path = "../tests/native/mod.rs"]
+mod native;
 
-use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use divan::Bencher;
 use ops_core::synth::{Rules, generate_json};
-use ops_core::{Check, CheckError, Context, EntityKind, Finding, Format, Inventory, Rule, Severity, Subject};
+use native::{NativeStatefulSpof, NativeStatefulSpofBatched};
+use ops_core::{Check, Context, Format, Inventory};
 use ops_plugins::{HostConfig, PluginHost};
 
 fn main() {
@@ -69,54 +74,6 @@ fn run_empty_check(bencher: Bencher, allocator: &str) {
     bencher.bench_local(|| check.run(&ctx).unwrap());
 }
 
-/// The plugin's logic, natively: stateful components that are a single point
-/// of failure of some entry point.
-#[derive(Debug)]
-struct NativeStatefulSpof {
-    rules: Vec<Rule>,
-}
-
-impl Check for NativeStatefulSpof {
-    fn name(&self) -> &str {
-        "native"
-    }
-    fn rules(&self) -> &[Rule] {
-        &self.rules
-    }
-    fn run(&self, ctx: &Context<'_>) -> Result<Vec<Finding>, CheckError> {
-        let inv = ctx.inventory();
-        let analysis = ctx.failure_analysis();
-        let mut spof_entries: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-        for (e, c) in inv.components().iter().enumerate() {
-            if !c.entry {
-                continue;
-            }
-            let idx = inv.component_by_id(&c.id).unwrap();
-            for s in analysis.spofs_of(idx) {
-                spof_entries.entry(s.index()).or_default().push(e);
-            }
-        }
-        let mut found = Vec::new();
-        for (s, entries) in spof_entries {
-            let c = &inv.components()[s];
-            if c.stateful {
-                let message = format!(
-                    "{} holds data and alone takes down {} entry points",
-                    c.id,
-                    entries.len()
-                );
-                found.push(Finding::new(
-                    "stateful-spof",
-                    Severity::High,
-                    Subject::new(EntityKind::Component, &c.id),
-                    message,
-                ));
-            }
-        }
-        Ok(found)
-    }
-}
-
 #[divan::bench_group(sample_count = 5, sample_size = 1)]
 mod stateful_spof {
     use super::*;
@@ -136,9 +93,7 @@ mod stateful_spof {
 
     #[divan::bench(args = SIZES)]
     fn native(bencher: Bencher, n: usize) {
-        let check = NativeStatefulSpof {
-            rules: vec![Rule::new("stateful-spof", Severity::High, "stateful SPOF", "")],
-        };
+        let check = NativeStatefulSpof::new();
         let inv = estate(n);
         bencher
             .with_inputs(|| Context::new(&inv, AT.parse().unwrap()))
@@ -161,9 +116,33 @@ mod stateful_spof {
 
     #[divan::bench(args = SIZES, sample_count = 40)]
     fn native_analysis_prebuilt(bencher: Bencher, n: usize) {
-        let check = NativeStatefulSpof {
-            rules: vec![Rule::new("stateful-spof", Severity::High, "stateful SPOF", "")],
-        };
+        let check = NativeStatefulSpof::new();
+        let inv = estate(n);
+        let ctx = Context::new(&inv, AT.parse().unwrap());
+        let _ = ctx.failure_analysis().spofs();
+        bencher.bench_local(|| check.run(&ctx).unwrap().len());
+    }
+
+    /// The batched plugin: `spofs-of-each` of every entry, then the flags of
+    /// the SPOFs and the ids of the stateful ones, four host calls in all.
+    #[divan::bench(args = SIZES, sample_count = 40)]
+    fn plugin_batched_analysis_prebuilt(bencher: Bencher, n: usize) {
+        let check = host()
+            .load(
+                "bench-stateful-spof-batched",
+                &common::plugin("bench-stateful-spof-batched"),
+            )
+            .unwrap();
+        let inv = estate(n);
+        let ctx = Context::new(&inv, AT.parse().unwrap());
+        let _ = ctx.failure_analysis().spofs();
+        bencher.bench_local(|| check.run(&ctx).unwrap().len());
+    }
+
+    /// The batched plugin's steps, natively.
+    #[divan::bench(args = SIZES, sample_count = 40)]
+    fn native_batched_analysis_prebuilt(bencher: Bencher, n: usize) {
+        let check = NativeStatefulSpofBatched::new();
         let inv = estate(n);
         let ctx = Context::new(&inv, AT.parse().unwrap());
         let _ = ctx.failure_analysis().spofs();

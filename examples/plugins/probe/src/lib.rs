@@ -3,8 +3,8 @@
 //! ops-core's own answers.
 
 use ops_plugin_sdk::{
-    AccessLevel, EntityKind, Evidence, Finding, Metadata, Plugin, Rule, Severity, access, analysis, backups, incidents,
-    inventory,
+    AccessLevel, ComponentBrief, ComponentFlags, EntityKind, Evidence, Finding, Metadata, Plugin, Rule, Severity,
+    access, analysis, backups, incidents, inventory,
 };
 
 struct Probe;
@@ -25,12 +25,77 @@ fn domain_ids(indices: &[u32]) -> Vec<String> {
 
 fn brief(i: u32) -> String {
     match inventory::component_brief_at(i) {
-        Some(b) => format!(
-            "{} {} entry={} tier={:?} stateful={}",
-            b.id, b.kind, b.entry, b.tier, b.stateful
-        ),
+        Some(b) => show_brief(&b),
         None => String::new(),
     }
+}
+
+fn show_brief(b: &ComponentBrief) -> String {
+    format!(
+        "{} {} entry={} tier={:?} stateful={}",
+        b.id, b.kind, b.entry, b.tier, b.stateful
+    )
+}
+
+/// Every component's brief, fetched with `component-briefs` three at a
+/// time to exercise paging, then asked past the end.
+fn briefs() -> Vec<String> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    loop {
+        let page = inventory::component_briefs(start, 3);
+        if page.is_empty() {
+            break;
+        }
+        start += page.len() as u32;
+        out.extend(page.iter().map(show_brief));
+    }
+    let count = inventory::component_count();
+    for (from, n) in [(count, 5), (0, 0), (u32::MAX, u32::MAX)] {
+        let page = inventory::component_briefs(from, n);
+        if !page.is_empty() {
+            out.push(format!("{} briefs from {from}", page.len()));
+        }
+    }
+    out
+}
+
+/// The flags of each of `indices`, as `entry`, `stateful`, both or `-`.
+fn flags(indices: &[u32]) -> Vec<String> {
+    inventory::flags_of(indices)
+        .into_iter()
+        .map(|f| {
+            let entry = (f & ComponentFlags::ENTRY).bits() != 0;
+            let stateful = (f & ComponentFlags::STATEFUL).bits() != 0;
+            match (entry, stateful) {
+                (true, true) => "entry+stateful",
+                (true, false) => "entry",
+                (false, true) => "stateful",
+                (false, false) => "-",
+            }
+            .to_string()
+        })
+        .collect()
+}
+
+/// The SPOFs of component `i`, then of each entry, in one `spofs-of-each`
+/// call: one `<id>: <spof ids>` line per list.
+fn spofs_of_each(i: u32) -> Vec<String> {
+    let mut asked = vec![i];
+    asked.extend(inventory::entries());
+    let lists = analysis::spofs_of_each(&asked);
+    let mut out: Vec<String> = asked
+        .iter()
+        .zip(lists.iter())
+        .map(|(&c, spofs)| format!("{}: {}", ids(&[c])[0], ids(spofs).join(" ")))
+        .collect();
+    if lists.len() != asked.len() || lists.offsets.first() != Some(&0) {
+        out.push(format!("{} lists for {} components", lists.len(), asked.len()));
+    }
+    if !analysis::spofs_of_each(&[]).is_empty() {
+        out.push("lists for no components".to_string());
+    }
+    out
 }
 
 /// Each policy protecting component `i`, with its copies and every run and
@@ -171,9 +236,21 @@ impl Plugin for Probe {
 
     fn run(config: &str) -> Result<Vec<Finding>, String> {
         let id = config.trim();
-        if id == "simulate-past-end" {
-            // The host must refuse this with an error, not panic.
-            analysis::simulate(&[u32::MAX], &[]);
+        // Each of these the host must refuse with an error, not panic.
+        match id {
+            "simulate-past-end" => {
+                analysis::simulate(&[u32::MAX], &[]);
+            }
+            "flags-past-end" => {
+                inventory::flags_of(&[0, inventory::component_count()]);
+            }
+            "ids-past-end" => {
+                inventory::ids_of(&[0, u32::MAX]);
+            }
+            "spofs-of-each-past-end" => {
+                analysis::spofs_of_each(&[0, inventory::component_count()]);
+            }
+            _ => {}
         }
         let i = inventory::component_index(id).ok_or_else(|| format!("no component '{id}'"))?;
         let c = inventory::component_at(i).ok_or("component-at failed")?;
@@ -192,6 +269,10 @@ impl Plugin for Probe {
             .strings("blast_radius", ids(&analysis::blast_radius(i)))
             .string("now", &inventory::now())
             .string("brief", &brief(i))
+            .strings("briefs", briefs())
+            .strings("flags", flags(&[i, 0, i]))
+            .strings("ids", inventory::ids_of(&[i, 0, i]))
+            .strings("spofs_of_each", spofs_of_each(i))
             .strings("simulate_self", ids(&analysis::simulate(&[i], &[])))
             .strings("simulate_domains", ids(&analysis::simulate(&[], &c.domains)))
             .strings("policies", policies(i))
