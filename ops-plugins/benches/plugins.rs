@@ -26,8 +26,7 @@ mod native;
 use std::sync::OnceLock;
 
 use divan::Bencher;
-use ops_core::synth::{Rules, generate_json};
-use native::{NativeStatefulSpof, NativeStatefulSpofBatched};
+use native::{NativeStatefulSpof, NativeStatefulSpofBatched, estate};
 use ops_core::{Check, Context, Format, Inventory};
 use ops_plugins::{HostConfig, PluginHost};
 
@@ -56,10 +55,6 @@ fn host_on_demand() -> &'static PluginHost {
     })
 }
 
-fn estate(n: usize) -> Inventory {
-    let text = generate_json(n, 42, Rules::Mixed);
-    Inventory::from_text("estate.json", Format::Json, &text).expect("synthetic estates are valid")
-}
 
 #[divan::bench(sample_count = 200, sample_size = 20, args = ["pooling", "on_demand"])]
 fn run_empty_check(bencher: Bencher, allocator: &str) {

@@ -5,7 +5,23 @@
 
 use std::collections::BTreeMap;
 
-use ops_core::{Check, CheckError, Context, EntityKind, Finding, Rule, Severity, Subject};
+use ops_core::synth::{Rules, generate_json};
+use ops_core::{Check, CheckError, Context, EntityKind, Finding, Format, Inventory, Rule, Severity, Subject};
+
+/// A synthetic estate of `n` components (`ops_core::synth`, mixed rules,
+/// seed 42) in which every tenth component, from the fourth, holds data:
+/// the generator marks none stateful, and a check with no findings would
+/// leave out what findings cost a plugin (lifting and checking them).
+pub(crate) fn estate(n: usize) -> Inventory {
+    let text = generate_json(n, 42, Rules::Mixed);
+    let mut doc: serde_json::Value = serde_json::from_str(&text).expect("synthetic estates are JSON");
+    if let Some(components) = doc["components"].as_array_mut() {
+        for c in components.iter_mut().skip(3).step_by(10) {
+            c["stateful"] = serde_json::Value::Bool(true);
+        }
+    }
+    Inventory::from_text("estate.json", Format::Json, &doc.to_string()).expect("synthetic estates are valid")
+}
 
 /// The rule both twins report, as the plugins declare it (without the
 /// `plugin:<name>/` prefix the host adds).
