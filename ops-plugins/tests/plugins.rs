@@ -1562,3 +1562,21 @@ fn spofs_of_each_stops_at_the_cpu_deadline_between_components() {
     assert!(took < Duration::from_millis(1600), "took {took:?}");
 }
 
+#[test]
+fn a_run_never_sees_what_an_earlier_run_of_the_plugin_left_in_its_memory() {
+    // Each run bumps statics in the data segment and .bss and leaks heap;
+    // pooled slots are reused and reset, so every run starts afresh.
+    let check = load("probe").with_config("state");
+    let seen: Vec<String> = (0..4)
+        .map(|_| {
+            let mut runner = Runner::new();
+            runner.add(Box::new(check.clone()));
+            let report = runner.run(startup(), AT.parse().unwrap());
+            assert!(report.failures.is_empty(), "{:#?}", report.failures);
+            report.findings[0].message.clone()
+        })
+        .collect();
+    assert!(seen[0].starts_with("data=8 bss=1 big=1 heap_at="), "{}", seen[0]);
+    assert!(seen.iter().all(|s| *s == seen[0]), "{seen:#?}");
+}
+

@@ -2,12 +2,34 @@
 //! named by its configuration, so the host's tests can compare them with
 //! ops-core's own answers.
 
+use std::sync::atomic::{AtomicU32, Ordering};
+
 use ops_plugin_sdk::{
     AccessLevel, ComponentBrief, ComponentFlags, EntityKind, Evidence, Finding, Metadata, Plugin, Rule, Severity,
     access, analysis, backups, incidents, inventory,
 };
 
 struct Probe;
+
+/// State a run leaves behind, if the host let it: a value in the data
+/// segment, one in `.bss`, 16 KiB of `.bss` over several pages, and the heap.
+static DATA: AtomicU32 = AtomicU32::new(7);
+static BSS: AtomicU32 = AtomicU32::new(0);
+static BIG: [AtomicU32; 4096] = [const { AtomicU32::new(0) }; 4096];
+
+/// Bumps every static above, leaks 256 KiB of heap, and says what it saw:
+/// in a fresh instance, the same every run.
+fn state() -> String {
+    let data = DATA.fetch_add(1, Ordering::Relaxed) + 1;
+    let bss = BSS.fetch_add(1, Ordering::Relaxed) + 1;
+    let big: u32 = BIG.iter().map(|b| b.fetch_add(1, Ordering::Relaxed) + 1).max().unwrap_or(0);
+    let leaked = vec![1u8; 256 << 10].leak();
+    let pages = core::arch::wasm32::memory_size(0);
+    format!(
+        "data={data} bss={bss} big={big} heap_at={} pages={pages}",
+        leaked.as_ptr() as usize
+    )
+}
 
 fn ids(indices: &[u32]) -> Vec<String> {
     indices
@@ -250,6 +272,7 @@ impl Plugin for Probe {
             "spofs-of-each-past-end" => {
                 analysis::spofs_of_each(&[0, inventory::component_count()]);
             }
+            "state" => return Ok(vec![Finding::new("answers", EntityKind::Inventory, "inventory", state())]),
             _ => {}
         }
         let i = inventory::component_index(id).ok_or_else(|| format!("no component '{id}'"))?;
