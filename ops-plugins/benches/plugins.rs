@@ -55,7 +55,6 @@ fn host_on_demand() -> &'static PluginHost {
     })
 }
 
-
 #[divan::bench(sample_count = 200, sample_size = 20, args = ["pooling", "on_demand"])]
 fn run_empty_check(bencher: Bencher, allocator: &str) {
     let host = if allocator == "pooling" {

@@ -1355,8 +1355,11 @@ fn a_long_host_analysis_is_stopped_at_the_cpu_deadline() {
     assert!(took < Duration::from_millis(1600), "took {took:?}");
 }
 
+/// `(subject, severity, message)` of findings.
+type Rows = Vec<(String, Severity, String)>;
+
 /// `(subject, severity, message)` of each finding, in order.
-fn rows(findings: &[ops_core::Finding]) -> Vec<(String, Severity, String)> {
+fn rows(findings: &[ops_core::Finding]) -> Rows {
     findings
         .iter()
         .map(|f| (f.subject.id.clone(), f.severity, f.message.clone()))
@@ -1389,7 +1392,11 @@ fn the_batched_queries_answer_as_ops_core_does() {
     };
     let spofs = |i: usize| -> String {
         let c = inv.component_idx(i).unwrap();
-        let ids: Vec<&str> = analysis.spofs_of(c).into_iter().map(|s| all[s.index()].id.as_str()).collect();
+        let ids: Vec<&str> = analysis
+            .spofs_of(c)
+            .into_iter()
+            .map(|s| all[s.index()].id.as_str())
+            .collect();
         format!("{}: {}", all[i].id, ids.join(" "))
     };
     let entries: Vec<usize> = (0..all.len()).filter(|&i| all[i].entry).collect();
@@ -1446,11 +1453,7 @@ fn an_index_past_the_end_passed_to_a_batched_query_fails_that_plugin_alone() {
 }
 
 /// The findings of plugin `name` and of `native` on `inv`, each run alone.
-fn plugin_and_native(
-    name: &str,
-    native: Box<dyn ops_core::Check>,
-    inv: &Inventory,
-) -> (Vec<(String, Severity, String)>, Vec<(String, Severity, String)>) {
+fn plugin_and_native(name: &str, native: Box<dyn ops_core::Check>, inv: &Inventory) -> (Rows, Rows) {
     let run = |check: Box<dyn ops_core::Check>| {
         let mut runner = Runner::new();
         runner.add(check);
@@ -1469,7 +1472,7 @@ fn plugin_and_native(
 
 #[test]
 fn the_batched_bench_plugin_finds_what_its_native_twin_and_the_per_call_plugin_find() {
-    let startup_rows = |rows: &[(&str, &str)]| -> Vec<(String, Severity, String)> {
+    let startup_rows = |rows: &[(&str, &str)]| -> Rows {
         rows.iter()
             .map(|(id, message)| (id.to_string(), Severity::High, message.to_string()))
             .collect()
@@ -1482,7 +1485,10 @@ fn the_batched_bench_plugin_finds_what_its_native_twin_and_the_per_call_plugin_f
     assert_eq!(
         batched,
         startup_rows(&[
-            ("postgres-primary", "postgres-primary holds data and alone takes down 2 entry points"),
+            (
+                "postgres-primary",
+                "postgres-primary holds data and alone takes down 2 entry points"
+            ),
             ("uploads", "uploads holds data and alone takes down 1 entry points"),
         ])
     );
@@ -1579,4 +1585,3 @@ fn a_run_never_sees_what_an_earlier_run_of_the_plugin_left_in_its_memory() {
     assert!(seen[0].starts_with("data=8 bss=1 big=1 heap_at="), "{}", seen[0]);
     assert!(seen.iter().all(|s| *s == seen[0]), "{seen:#?}");
 }
-

@@ -66,7 +66,7 @@ pub use wit_bindgen as __wit_bindgen;
 
 pub use bindings::ops::plugin::types::{
     AccessLevel, BackupCopy, BackupPolicy, BackupRun, Component, ComponentBrief, ComponentFlags, Credential, Domain,
-    EntityKind, Grant, Group, IncidentAction, Incident, IndexLists, Person, RestoreDrill, ServiceAccount, Severity,
+    EntityKind, Grant, Group, Incident, IncidentAction, IndexLists, Person, RestoreDrill, ServiceAccount, Severity,
     Subject, System,
 };
 pub use bindings::ops::plugin::{access, analysis, backups, incidents, inventory, log};

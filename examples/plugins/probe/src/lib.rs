@@ -22,7 +22,11 @@ static BIG: [AtomicU32; 4096] = [const { AtomicU32::new(0) }; 4096];
 fn state() -> String {
     let data = DATA.fetch_add(1, Ordering::Relaxed) + 1;
     let bss = BSS.fetch_add(1, Ordering::Relaxed) + 1;
-    let big: u32 = BIG.iter().map(|b| b.fetch_add(1, Ordering::Relaxed) + 1).max().unwrap_or(0);
+    let big: u32 = BIG
+        .iter()
+        .map(|b| b.fetch_add(1, Ordering::Relaxed) + 1)
+        .max()
+        .unwrap_or(0);
     let leaked = vec![1u8; 256 << 10].leak();
     let pages = core::arch::wasm32::memory_size(0);
     format!(
@@ -272,7 +276,14 @@ impl Plugin for Probe {
             "spofs-of-each-past-end" => {
                 analysis::spofs_of_each(&[0, inventory::component_count()]);
             }
-            "state" => return Ok(vec![Finding::new("answers", EntityKind::Inventory, "inventory", state())]),
+            "state" => {
+                return Ok(vec![Finding::new(
+                    "answers",
+                    EntityKind::Inventory,
+                    "inventory",
+                    state(),
+                )]);
+            }
             _ => {}
         }
         let i = inventory::component_index(id).ok_or_else(|| format!("no component '{id}'"))?;
