@@ -2,7 +2,8 @@
 //!
 //! - `run_empty_check`: new store, instantiation, one call and drop of a
 //!   plugin that returns nothing (with pre-instantiation), with the pooling
-//!   allocator (the default) and allocating on demand;
+//!   allocator (the default), the pool with `keep_resident = 0` (every page
+//!   a run touched unmapped after it, as before) and allocating on demand;
 //! - `stateful_spof`: a SPOF-style check over a synthetic estate, as a plugin
 //!   (`examples/plugins/bench/stateful-spof`: a host call per entry and per
 //!   SPOF), as a plugin on the batched host queries
@@ -46,6 +47,21 @@ fn host() -> &'static PluginHost {
     })
 }
 
+/// The pool as before `Pooling::keep_resident`: every page a run touched
+/// is unmapped after it, and faulted in again by the next run.
+fn host_unmapped() -> &'static PluginHost {
+    static HOST: OnceLock<PluginHost> = OnceLock::new();
+    HOST.get_or_init(|| {
+        let mut config = HostConfig::default();
+        if let Some(pool) = config.pooling.as_mut() {
+            pool.keep_resident = 0;
+        }
+        let host = PluginHost::with_config(config).unwrap();
+        assert!(host.pooling().is_some(), "the pool could not be reserved");
+        host
+    })
+}
+
 fn host_on_demand() -> &'static PluginHost {
     static HOST: OnceLock<PluginHost> = OnceLock::new();
     HOST.get_or_init(|| {
@@ -55,12 +71,12 @@ fn host_on_demand() -> &'static PluginHost {
     })
 }
 
-#[divan::bench(sample_count = 200, sample_size = 20, args = ["pooling", "on_demand"])]
+#[divan::bench(sample_count = 200, sample_size = 20, args = ["pooling", "pooling_unmapped", "on_demand"])]
 fn run_empty_check(bencher: Bencher, allocator: &str) {
-    let host = if allocator == "pooling" {
-        host()
-    } else {
-        host_on_demand()
+    let host = match allocator {
+        "pooling" => host(),
+        "pooling_unmapped" => host_unmapped(),
+        _ => host_on_demand(),
     };
     let check = host.load("bench-noop", &common::plugin("bench-noop")).unwrap();
     let inv = Inventory::from_text("inv.yaml", Format::Yaml, "components: [{id: web, entry: true}]").unwrap();
@@ -88,6 +104,31 @@ mod stateful_spof {
     #[divan::bench(args = SIZES)]
     fn native(bencher: Bencher, n: usize) {
         let check = NativeStatefulSpof::new();
+        let inv = estate(n);
+        bencher
+            .with_inputs(|| Context::new(&inv, AT.parse().unwrap()))
+            .bench_local_refs(|ctx| check.run(ctx).unwrap().len());
+    }
+
+    /// The batched plugin, failure analysis built inside the run.
+    #[divan::bench(args = SIZES)]
+    fn plugin_batched(bencher: Bencher, n: usize) {
+        let check = host()
+            .load(
+                "bench-stateful-spof-batched",
+                &common::plugin("bench-stateful-spof-batched"),
+            )
+            .unwrap();
+        let inv = estate(n);
+        bencher
+            .with_inputs(|| Context::new(&inv, AT.parse().unwrap()))
+            .bench_local_refs(|ctx| check.run(ctx).unwrap().len());
+    }
+
+    /// Its native twin, failure analysis built inside the run.
+    #[divan::bench(args = SIZES)]
+    fn native_batched(bencher: Bencher, n: usize) {
+        let check = NativeStatefulSpofBatched::new();
         let inv = estate(n);
         bencher
             .with_inputs(|| Context::new(&inv, AT.parse().unwrap()))

@@ -80,10 +80,6 @@ impl HostInner {
     }
 }
 
-/// Bytes of a pooled memory or table the host resets by copying back the
-/// pages a run wrote, rather than unmapping them (see `engine_config`).
-const KEEP_RESIDENT: usize = 1 << 20;
-
 /// wasmtime's settings for a host: the component model, epoch interruption
 /// for CPU budgets, the stack cap and, with `pooling`, a small pool.
 fn engine_config(config: &HostConfig, pooling: Option<&Pooling>) -> wasmtime::Config {
@@ -106,15 +102,15 @@ fn engine_config(config: &HostConfig, pooling: Option<&Pooling>) -> wasmtime::Co
             .max_memory_size(pool.max_memory);
         // Where Linux can say which pages a run wrote (the PAGEMAP_SCAN
         // ioctl, 6.7 and later), reset a slot by copying back only those
-        // pages, up to KEEP_RESIDENT bytes, and keep them mapped: an empty
+        // pages, up to `keep_resident` bytes, and keep them mapped: an empty
         // run then takes no page faults and makes no `madvise` call. Past
         // the limit the rest is decommitted as before. Without the ioctl,
         // keeping memory resident would `memset` that much on every run
         // (BENCHMARKS.md 5.1), so it is left off.
-        if wasmtime::PoolingAllocationConfig::is_pagemap_scan_available() {
+        if pool.keep_resident > 0 && wasmtime::PoolingAllocationConfig::is_pagemap_scan_available() {
             p.pagemap_scan(wasmtime::Enabled::Auto)
-                .linear_memory_keep_resident(KEEP_RESIDENT)
-                .table_keep_resident(KEEP_RESIDENT);
+                .linear_memory_keep_resident(pool.keep_resident)
+                .table_keep_resident(pool.keep_resident);
         }
         c.allocation_strategy(wasmtime::InstanceAllocationStrategy::Pooling(p));
     }

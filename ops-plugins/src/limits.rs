@@ -148,6 +148,12 @@ pub struct Pooling {
     /// [`PluginLimits::memory`] above it is capped to it. Default 64 MiB, the
     /// default memory limit.
     pub max_memory: usize,
+    /// Bytes of a pooled memory (and of a table) that are reset after a run
+    /// by copying back only the pages the run wrote, staying mapped, where
+    /// Linux can say which those are (the `PAGEMAP_SCAN` ioctl, 6.7 and
+    /// later); past it, and on other systems, they are unmapped and the next
+    /// run faults them in again. 0 unmaps every page. Default 1 MiB.
+    pub keep_resident: usize,
 }
 
 impl Default for Pooling {
@@ -155,6 +161,7 @@ impl Default for Pooling {
         Pooling {
             max_concurrent_runs: 32,
             max_memory: 64 << 20,
+            keep_resident: 1 << 20,
         }
     }
 }

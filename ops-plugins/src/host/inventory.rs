@@ -39,14 +39,10 @@ impl inventory::Host for RunState {
     }
 
     fn entries(&mut self) -> wasmtime::Result<Vec<u32>> {
+        // The inventory's own list (inventory order), not a scan of every
+        // component: a quarter of a batched SPOF check at 100k, before.
         self.with("entries", |inv, _| {
-            Ok(inv
-                .components()
-                .iter()
-                .enumerate()
-                .filter(|(_, c)| c.entry)
-                .map(|(i, _)| to_u32(i))
-                .collect())
+            Ok(inv.entries().iter().map(|e| to_u32(e.index())).collect())
         })
     }
 

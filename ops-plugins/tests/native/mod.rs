@@ -70,13 +70,9 @@ impl Check for NativeStatefulSpof {
         let inv = ctx.inventory();
         let analysis = ctx.failure_analysis();
         let mut spof_entries: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-        for (e, c) in inv.components().iter().enumerate() {
-            if !c.entry {
-                continue;
-            }
-            let Some(idx) = inv.component_idx(e) else { continue };
-            for s in analysis.spofs_of(idx) {
-                spof_entries.entry(s.index()).or_default().push(e);
+        for &e in inv.entries() {
+            for s in analysis.spofs_of(e) {
+                spof_entries.entry(s.index()).or_default().push(e.index());
             }
         }
         Ok(spof_entries
@@ -114,12 +110,8 @@ impl Check for NativeStatefulSpofBatched {
         let inv = ctx.inventory();
         let analysis = ctx.failure_analysis();
         let mut spofs: Vec<u32> = Vec::new();
-        for (e, c) in inv.components().iter().enumerate() {
-            if !c.entry {
-                continue;
-            }
-            let Some(idx) = inv.component_idx(e) else { continue };
-            spofs.extend(analysis.spofs_of(idx).into_iter().map(|s| s.index() as u32));
+        for &e in inv.entries() {
+            spofs.extend(analysis.spofs_of(e).into_iter().map(|s| s.index() as u32));
         }
         spofs.sort_unstable();
         let mut found = Vec::new();
