@@ -2,9 +2,13 @@
 //!
 //! - `run_empty_check`: new store, instantiation, one call and drop of a
 //!   plugin that returns nothing (with pre-instantiation), with the pooling
-//!   allocator (the default) and allocating on demand;
+//!   allocator (the default), the pool with `keep_resident = 0` (every page
+//!   a run touched unmapped after it, as before) and allocating on demand;
 //! - `stateful_spof`: a SPOF-style check over a synthetic estate, as a plugin
-//!   (`examples/plugins/bench/stateful-spof`) and written natively;
+//!   (`examples/plugins/bench/stateful-spof`: a host call per entry and per
+//!   SPOF), as a plugin on the batched host queries
+//!   (`examples/plugins/bench/stateful-spof-batched`: four calls), and each
+//!   written natively step for step (`tests/native`);
 //! - `load`: loading a plugin by compiling it, and from the on-disk cache.
 //!
 //! ```text
@@ -17,13 +21,14 @@
 
 #[path = "../tests/common/mod.rs"]
 mod common;
+#[path = "../tests/native/mod.rs"]
+mod native;
 
-use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use divan::Bencher;
-use ops_core::synth::{Rules, generate_json};
-use ops_core::{Check, CheckError, Context, EntityKind, Finding, Format, Inventory, Rule, Severity, Subject};
+use native::{NativeStatefulSpof, NativeStatefulSpofBatched, estate};
+use ops_core::{Check, Context, Format, Inventory};
 use ops_plugins::{HostConfig, PluginHost};
 
 fn main() {
@@ -42,6 +47,21 @@ fn host() -> &'static PluginHost {
     })
 }
 
+/// The pool as before `Pooling::keep_resident`: every page a run touched
+/// is unmapped after it, and faulted in again by the next run.
+fn host_unmapped() -> &'static PluginHost {
+    static HOST: OnceLock<PluginHost> = OnceLock::new();
+    HOST.get_or_init(|| {
+        let mut config = HostConfig::default();
+        if let Some(pool) = config.pooling.as_mut() {
+            pool.keep_resident = 0;
+        }
+        let host = PluginHost::with_config(config).unwrap();
+        assert!(host.pooling().is_some(), "the pool could not be reserved");
+        host
+    })
+}
+
 fn host_on_demand() -> &'static PluginHost {
     static HOST: OnceLock<PluginHost> = OnceLock::new();
     HOST.get_or_init(|| {
@@ -51,70 +71,17 @@ fn host_on_demand() -> &'static PluginHost {
     })
 }
 
-fn estate(n: usize) -> Inventory {
-    let text = generate_json(n, 42, Rules::Mixed);
-    Inventory::from_text("estate.json", Format::Json, &text).expect("synthetic estates are valid")
-}
-
-#[divan::bench(sample_count = 200, sample_size = 20, args = ["pooling", "on_demand"])]
+#[divan::bench(sample_count = 200, sample_size = 20, args = ["pooling", "pooling_unmapped", "on_demand"])]
 fn run_empty_check(bencher: Bencher, allocator: &str) {
-    let host = if allocator == "pooling" {
-        host()
-    } else {
-        host_on_demand()
+    let host = match allocator {
+        "pooling" => host(),
+        "pooling_unmapped" => host_unmapped(),
+        _ => host_on_demand(),
     };
     let check = host.load("bench-noop", &common::plugin("bench-noop")).unwrap();
     let inv = Inventory::from_text("inv.yaml", Format::Yaml, "components: [{id: web, entry: true}]").unwrap();
     let ctx = Context::new(&inv, AT.parse().unwrap());
     bencher.bench_local(|| check.run(&ctx).unwrap());
-}
-
-/// The plugin's logic, natively: stateful components that are a single point
-/// of failure of some entry point.
-#[derive(Debug)]
-struct NativeStatefulSpof {
-    rules: Vec<Rule>,
-}
-
-impl Check for NativeStatefulSpof {
-    fn name(&self) -> &str {
-        "native"
-    }
-    fn rules(&self) -> &[Rule] {
-        &self.rules
-    }
-    fn run(&self, ctx: &Context<'_>) -> Result<Vec<Finding>, CheckError> {
-        let inv = ctx.inventory();
-        let analysis = ctx.failure_analysis();
-        let mut spof_entries: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-        for (e, c) in inv.components().iter().enumerate() {
-            if !c.entry {
-                continue;
-            }
-            let idx = inv.component_by_id(&c.id).unwrap();
-            for s in analysis.spofs_of(idx) {
-                spof_entries.entry(s.index()).or_default().push(e);
-            }
-        }
-        let mut found = Vec::new();
-        for (s, entries) in spof_entries {
-            let c = &inv.components()[s];
-            if c.stateful {
-                let message = format!(
-                    "{} holds data and alone takes down {} entry points",
-                    c.id,
-                    entries.len()
-                );
-                found.push(Finding::new(
-                    "stateful-spof",
-                    Severity::High,
-                    Subject::new(EntityKind::Component, &c.id),
-                    message,
-                ));
-            }
-        }
-        Ok(found)
-    }
 }
 
 #[divan::bench_group(sample_count = 5, sample_size = 1)]
@@ -136,9 +103,32 @@ mod stateful_spof {
 
     #[divan::bench(args = SIZES)]
     fn native(bencher: Bencher, n: usize) {
-        let check = NativeStatefulSpof {
-            rules: vec![Rule::new("stateful-spof", Severity::High, "stateful SPOF", "")],
-        };
+        let check = NativeStatefulSpof::new();
+        let inv = estate(n);
+        bencher
+            .with_inputs(|| Context::new(&inv, AT.parse().unwrap()))
+            .bench_local_refs(|ctx| check.run(ctx).unwrap().len());
+    }
+
+    /// The batched plugin, failure analysis built inside the run.
+    #[divan::bench(args = SIZES)]
+    fn plugin_batched(bencher: Bencher, n: usize) {
+        let check = host()
+            .load(
+                "bench-stateful-spof-batched",
+                &common::plugin("bench-stateful-spof-batched"),
+            )
+            .unwrap();
+        let inv = estate(n);
+        bencher
+            .with_inputs(|| Context::new(&inv, AT.parse().unwrap()))
+            .bench_local_refs(|ctx| check.run(ctx).unwrap().len());
+    }
+
+    /// Its native twin, failure analysis built inside the run.
+    #[divan::bench(args = SIZES)]
+    fn native_batched(bencher: Bencher, n: usize) {
+        let check = NativeStatefulSpofBatched::new();
         let inv = estate(n);
         bencher
             .with_inputs(|| Context::new(&inv, AT.parse().unwrap()))
@@ -161,9 +151,33 @@ mod stateful_spof {
 
     #[divan::bench(args = SIZES, sample_count = 40)]
     fn native_analysis_prebuilt(bencher: Bencher, n: usize) {
-        let check = NativeStatefulSpof {
-            rules: vec![Rule::new("stateful-spof", Severity::High, "stateful SPOF", "")],
-        };
+        let check = NativeStatefulSpof::new();
+        let inv = estate(n);
+        let ctx = Context::new(&inv, AT.parse().unwrap());
+        let _ = ctx.failure_analysis().spofs();
+        bencher.bench_local(|| check.run(&ctx).unwrap().len());
+    }
+
+    /// The batched plugin: `spofs-of-each` of every entry, then the flags of
+    /// the SPOFs and the ids of the stateful ones, four host calls in all.
+    #[divan::bench(args = SIZES, sample_count = 40)]
+    fn plugin_batched_analysis_prebuilt(bencher: Bencher, n: usize) {
+        let check = host()
+            .load(
+                "bench-stateful-spof-batched",
+                &common::plugin("bench-stateful-spof-batched"),
+            )
+            .unwrap();
+        let inv = estate(n);
+        let ctx = Context::new(&inv, AT.parse().unwrap());
+        let _ = ctx.failure_analysis().spofs();
+        bencher.bench_local(|| check.run(&ctx).unwrap().len());
+    }
+
+    /// The batched plugin's steps, natively.
+    #[divan::bench(args = SIZES, sample_count = 40)]
+    fn native_batched_analysis_prebuilt(bencher: Bencher, n: usize) {
+        let check = NativeStatefulSpofBatched::new();
         let inv = estate(n);
         let ctx = Context::new(&inv, AT.parse().unwrap());
         let _ = ctx.failure_analysis().spofs();

@@ -100,6 +100,18 @@ fn engine_config(config: &HostConfig, pooling: Option<&Pooling>) -> wasmtime::Co
             .total_memories(runs)
             .total_tables(runs.saturating_mul(4))
             .max_memory_size(pool.max_memory);
+        // Where Linux can say which pages a run wrote (the PAGEMAP_SCAN
+        // ioctl, 6.7 and later), reset a slot by copying back only those
+        // pages, up to `keep_resident` bytes, and keep them mapped: an empty
+        // run then takes no page faults and makes no `madvise` call. Past
+        // the limit the rest is decommitted as before. Without the ioctl,
+        // keeping memory resident would `memset` that much on every run
+        // (BENCHMARKS.md 5.1), so it is left off.
+        if pool.keep_resident > 0 && wasmtime::PoolingAllocationConfig::is_pagemap_scan_available() {
+            p.pagemap_scan(wasmtime::Enabled::Auto)
+                .linear_memory_keep_resident(pool.keep_resident)
+                .table_keep_resident(pool.keep_resident);
+        }
         c.allocation_strategy(wasmtime::InstanceAllocationStrategy::Pooling(p));
     }
     c

@@ -26,7 +26,8 @@ pub struct PluginLimits {
     /// so it is enforced to within one tick in wasm code. Time in host calls
     /// counts too: each checks the deadline when it starts and when it ends,
     /// and the host's analyses (`simulate`, `blast-radius`, `domain-spofs`)
-    /// stop at it part way, every few thousand components. Default 1 s.
+    /// stop at it part way, every few thousand components (`spofs-of-each`
+    /// between the components it is asked about). Default 1 s.
     pub cpu_time: Duration,
     /// Bytes of linear memory, all memories of the plugin together. Growing
     /// past it traps. Default 64 MiB; a pooling host caps it at
@@ -37,6 +38,11 @@ pub struct PluginLimits {
     /// (wasmtime's hostcall fuel, whose own default is 128 MiB). A plugin
     /// passing one buffer as two arguments, or one string in every finding,
     /// cannot make the host copy more than it can hold itself.
+    ///
+    /// And it caps the answers of the batched queries (`component-briefs`,
+    /// `ids-of`, `spofs-of-each`), counted as the plugin would hold them
+    /// while the host builds them: an index given a million times cannot
+    /// make the host build more than the plugin could receive.
     pub memory: usize,
     /// Elements of all tables together. Default 100,000.
     pub table_elements: usize,
@@ -142,6 +148,12 @@ pub struct Pooling {
     /// [`PluginLimits::memory`] above it is capped to it. Default 64 MiB, the
     /// default memory limit.
     pub max_memory: usize,
+    /// Bytes of a pooled memory (and of a table) that are reset after a run
+    /// by copying back only the pages the run wrote, staying mapped, where
+    /// Linux can say which those are (the `PAGEMAP_SCAN` ioctl, 6.7 and
+    /// later); past it, and on other systems, they are unmapped and the next
+    /// run faults them in again. 0 unmaps every page. Default 1 MiB.
+    pub keep_resident: usize,
 }
 
 impl Default for Pooling {
@@ -149,6 +161,7 @@ impl Default for Pooling {
         Pooling {
             max_concurrent_runs: 32,
             max_memory: 64 << 20,
+            keep_resident: 1 << 20,
         }
     }
 }

@@ -6,6 +6,7 @@
 
 mod common;
 mod heap;
+mod native;
 
 /// Counts what each test thread holds on the heap, for the tests of what a
 /// plugin can make the host hold.
@@ -1352,4 +1353,235 @@ fn a_long_host_analysis_is_stopped_at_the_cpu_deadline() {
     // Instantiation, the analysis's first use (compiling the graph) and
     // scheduling on a loaded machine, generously.
     assert!(took < Duration::from_millis(1600), "took {took:?}");
+}
+
+/// `(subject, severity, message)` of findings.
+type Rows = Vec<(String, Severity, String)>;
+
+/// `(subject, severity, message)` of each finding, in order.
+fn rows(findings: &[ops_core::Finding]) -> Rows {
+    findings
+        .iter()
+        .map(|f| (f.subject.id.clone(), f.severity, f.message.clone()))
+        .collect()
+}
+
+#[test]
+fn the_batched_queries_answer_as_ops_core_does() {
+    let inv = startup();
+    let analysis = ops_core::graph::FailureAnalysis::new(inv);
+    let all = inv.components();
+    let briefs: Vec<String> = all
+        .iter()
+        .map(|c| {
+            format!(
+                "{} {} entry={} tier={:?} stateful={}",
+                c.id,
+                c.kind.as_str(),
+                c.entry,
+                c.tier,
+                c.stateful
+            )
+        })
+        .collect();
+    let flags = |c: &ops_core::graph::Component| match (c.entry, c.stateful) {
+        (true, true) => "entry+stateful",
+        (true, false) => "entry",
+        (false, true) => "stateful",
+        (false, false) => "-",
+    };
+    let spofs = |i: usize| -> String {
+        let c = inv.component_idx(i).unwrap();
+        let ids: Vec<&str> = analysis
+            .spofs_of(c)
+            .into_iter()
+            .map(|s| all[s.index()].id.as_str())
+            .collect();
+        format!("{}: {}", all[i].id, ids.join(" "))
+    };
+    let entries: Vec<usize> = (0..all.len()).filter(|&i| all[i].entry).collect();
+    for id in ["storefront", "postgres-primary", "redis", "ci"] {
+        let got = probe(id);
+        let i = inv.component_by_id(id).unwrap().index();
+        assert_eq!(got["briefs"], serde_json::json!(briefs), "{id}");
+        assert_eq!(
+            got["flags"],
+            serde_json::json!([flags(&all[i]), flags(&all[0]), flags(&all[i])]),
+            "{id}"
+        );
+        assert_eq!(got["ids"], serde_json::json!([id, all[0].id, id]), "{id}");
+        let want: Vec<String> = std::iter::once(i).chain(entries.iter().copied()).map(spofs).collect();
+        assert_eq!(got["spofs_of_each"], serde_json::json!(want), "{id}");
+    }
+    // Pinned, so that a host and an ops-core wrong in the same way cannot pass.
+    assert_eq!(
+        probe("postgres-primary")["spofs_of_each"],
+        serde_json::json!([
+            "postgres-primary: ",
+            "storefront: dns web-lb postgres-primary redis uploads",
+            "public-api: dns api-lb postgres-primary redis",
+            "ci: "
+        ])
+    );
+    assert_eq!(
+        probe("postgres-primary")["flags"],
+        serde_json::json!(["stateful", "entry", "stateful"])
+    );
+}
+
+#[test]
+fn an_index_past_the_end_passed_to_a_batched_query_fails_that_plugin_alone() {
+    let count = startup().components().len();
+    for (config, message) in [
+        ("flags-past-end", format!("flags-of: no component at index {count}")),
+        ("ids-past-end", "ids-of: no component at index 4294967295".to_owned()),
+        (
+            "spofs-of-each-past-end",
+            format!("spofs-of-each: no component at index {count}"),
+        ),
+    ] {
+        let mut runner = Runner::with_builtin_checks();
+        runner.add(Box::new(load("probe").with_config(config)));
+        let report = runner.run(startup(), AT.parse().unwrap());
+        assert_eq!(
+            only_failure(&report, "plugin:probe").message,
+            format!("plugin 'probe.wasm' (calls itself 'probe') trapped: {message}"),
+            "{config}"
+        );
+        assert_eq!(report.findings.len(), builtin_finding_count(), "{config}");
+    }
+}
+
+/// The findings of plugin `name` and of `native` on `inv`, each run alone.
+fn plugin_and_native(name: &str, native: Box<dyn ops_core::Check>, inv: &Inventory) -> (Rows, Rows) {
+    let run = |check: Box<dyn ops_core::Check>| {
+        let mut runner = Runner::new();
+        runner.add(check);
+        let report = runner.run(inv, AT.parse().unwrap());
+        assert!(report.failures.is_empty(), "{:#?}", report.failures);
+        // The runner orders findings by location, and only the host gives
+        // a plugin's findings one: compare them in one order.
+        let mut rows = rows(&report.findings);
+        rows.sort();
+        rows
+    };
+    let mut check = load(name);
+    check.set_limits(no_cpu_limit());
+    (run(Box::new(check)), run(native))
+}
+
+#[test]
+fn the_batched_bench_plugin_finds_what_its_native_twin_and_the_per_call_plugin_find() {
+    let startup_rows = |rows: &[(&str, &str)]| -> Rows {
+        rows.iter()
+            .map(|(id, message)| (id.to_string(), Severity::High, message.to_string()))
+            .collect()
+    };
+    let (batched, native) = plugin_and_native(
+        "bench-stateful-spof-batched",
+        Box::new(native::NativeStatefulSpofBatched::new()),
+        startup(),
+    );
+    assert_eq!(
+        batched,
+        startup_rows(&[
+            (
+                "postgres-primary",
+                "postgres-primary holds data and alone takes down 2 entry points"
+            ),
+            ("uploads", "uploads holds data and alone takes down 1 entry points"),
+        ])
+    );
+    assert_eq!(native, batched);
+    // A synthetic estate with hundreds of stateful SPOFs shared by several
+    // entries, where the counts, the order and the ids all matter.
+    let estate = native::estate(3000);
+    let (batched, native_batched) = plugin_and_native(
+        "bench-stateful-spof-batched",
+        Box::new(native::NativeStatefulSpofBatched::new()),
+        &estate,
+    );
+    let (per_call, native) = plugin_and_native(
+        "bench-stateful-spof",
+        Box::new(native::NativeStatefulSpof::new()),
+        &estate,
+    );
+    assert!(batched.len() > 10, "{batched:?}");
+    assert!(
+        batched.iter().any(|(_, _, m)| !m.ends_with(" 1 entry points")),
+        "no SPOF shared by two entries: {batched:?}"
+    );
+    assert_eq!(batched, native_batched);
+    assert_eq!(batched, per_call);
+    assert_eq!(batched, native);
+}
+
+/// The entry and chain of `long_chain_in_many_domains`, in one domain.
+fn chain(length: usize) -> Inventory {
+    long_chain_in_many_domains(length, 1)
+}
+
+#[test]
+fn a_batched_answer_larger_than_the_plugin_s_memory_is_refused_as_it_is_built() {
+    let mut limits = no_cpu_limit();
+    limits.memory = 8 << 20;
+    // 1M copies of an id of 10 bytes: 18 MB in the plugin's memory.
+    let (outcome, peak, _) = host_calls(startup(), "ids-of 1000000", limits.clone());
+    assert_eq!(
+        outcome,
+        Err(format!(
+            "{HOST_CALLS} trapped: ids-of: the answer is larger than the plugin's memory limit of 8192 KiB \
+             (ask for fewer at a time)"
+        ))
+    );
+    // The list as copied (4 MB) and the ids built before the cap (8 MiB
+    // as the plugin would hold them, about twice that as the host does).
+    assert!(peak < 32 << 20, "the host held {} MiB", peak >> 20);
+    // 2,000 times the 1,999 SPOFs of a chain's entry: 16 MB.
+    let (outcome, peak, _) = host_calls(&chain(2000), "spofs-of-each c0 2000", limits);
+    assert_eq!(
+        outcome,
+        Err(format!(
+            "{HOST_CALLS} trapped: spofs-of-each: the answer is larger than the plugin's memory limit of 8192 KiB \
+             (ask for fewer at a time)"
+        ))
+    );
+    assert!(peak < 16 << 20, "the host held {} MiB", peak >> 20);
+    // Under the cap, the whole answer.
+    let (outcome, _, _) = host_calls(&chain(2000), "spofs-of-each c0 100", no_cpu_limit());
+    assert_eq!(outcome, Ok("spofs: 199900".to_owned()));
+}
+
+#[test]
+fn spofs_of_each_stops_at_the_cpu_deadline_between_components() {
+    // 20,000 searches of a 20,000-component chain: seconds of host work.
+    let inv = chain(20_000);
+    let mut limits = PluginLimits::default();
+    limits.cpu_time = Duration::from_millis(100);
+    let (outcome, _, took) = host_calls(&inv, "spofs-of-each c0 20000", limits);
+    assert_eq!(
+        outcome,
+        Err(format!(
+            "resource limit: {HOST_CALLS} exceeded its CPU time budget of 100 ms (in host call spofs-of-each)"
+        ))
+    );
+    assert!(took < Duration::from_millis(1600), "took {took:?}");
+}
+
+#[test]
+fn a_run_never_sees_what_an_earlier_run_of_the_plugin_left_in_its_memory() {
+    // Each run bumps statics in the data segment and .bss and leaks heap;
+    // pooled slots are reused and reset, so every run starts afresh.
+    let check = load("probe").with_config("state");
+    let seen: Vec<String> = (0..4)
+        .map(|_| {
+            let mut runner = Runner::new();
+            runner.add(Box::new(check.clone()));
+            let report = runner.run(startup(), AT.parse().unwrap());
+            assert!(report.failures.is_empty(), "{:#?}", report.failures);
+            report.findings[0].message.clone()
+        })
+        .collect();
+    assert!(seen[0].starts_with("data=8 bss=1 big=1 heap_at="), "{}", seen[0]);
+    assert!(seen.iter().all(|s| *s == seen[0]), "{seen:#?}");
 }

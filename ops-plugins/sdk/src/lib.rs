@@ -36,6 +36,13 @@
 //! to positions in the inventory and are stable for one run. Nothing is
 //! copied into the plugin until it asks: fetch what the check reads. A panic's message reaches the host (through [`log`])
 //! and is reported with the failure.
+//!
+//! Every host call crosses the component boundary, so a check over many
+//! components is faster with the batched queries, one call for many
+//! answers: [`analysis::spofs_of_each`] (the SPOFs of every entry point at
+//! once, as [`IndexLists`]), [`inventory::flags_of`] and
+//! [`inventory::ids_of`] (for a list of indices) and
+//! [`inventory::component_briefs`] (a page of components).
 
 // The generated code names paths through this crate, as user crates see it.
 extern crate self as ops_plugin_sdk;
@@ -58,12 +65,38 @@ pub mod bindings {
 pub use wit_bindgen as __wit_bindgen;
 
 pub use bindings::ops::plugin::types::{
-    AccessLevel, BackupCopy, BackupPolicy, BackupRun, Component, ComponentBrief, Credential, Domain, EntityKind, Grant,
-    Group, Incident, IncidentAction, Person, RestoreDrill, ServiceAccount, Severity, Subject, System,
+    AccessLevel, BackupCopy, BackupPolicy, BackupRun, Component, ComponentBrief, ComponentFlags, Credential, Domain,
+    EntityKind, Grant, Group, Incident, IncidentAction, IndexLists, Person, RestoreDrill, ServiceAccount, Severity,
+    Subject, System,
 };
 pub use bindings::ops::plugin::{access, analysis, backups, incidents, inventory, log};
 
 use bindings::exports::ops::plugin::plugin::Guest;
+
+impl IndexLists {
+    /// How many lists there are.
+    pub fn len(&self) -> usize {
+        self.offsets.len().saturating_sub(1)
+    }
+
+    /// Whether there are no lists.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// List `i`: empty past the end.
+    pub fn get(&self, i: usize) -> &[u32] {
+        let (Some(&from), Some(&to)) = (self.offsets.get(i), self.offsets.get(i + 1)) else {
+            return &[];
+        };
+        self.items.get(from as usize..to as usize).unwrap_or_default()
+    }
+
+    /// The lists, in order.
+    pub fn iter(&self) -> impl Iterator<Item = &[u32]> + '_ {
+        (0..self.len()).map(|i| self.get(i))
+    }
+}
 use bindings::ops::plugin::types;
 
 /// A check plugin. Implement it on a unit struct and pass that struct to

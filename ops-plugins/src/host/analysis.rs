@@ -8,8 +8,8 @@ use ops_core::inventory::FailureTarget;
 use ops_core::{Idx, Inventory};
 use wasmtime::format_err;
 
-use super::to_u32;
-use crate::bindings::ops::plugin::analysis;
+use super::{AnswerSize, to_u32};
+use crate::bindings::ops::plugin::{analysis, types};
 use crate::state::RunState;
 
 /// Indices `simulate` takes in one list, or as many as the inventory has
@@ -106,6 +106,31 @@ impl analysis::Host for RunState {
                 .simulate_until(&targets, &|| self.stop())
                 .ok_or_else(|| self.out_of_time(WHAT))?;
             Ok(outage.down().into_iter().map(|x| to_u32(x.index())).collect())
+        })
+    }
+
+    fn spofs_of_each(&mut self, components: Vec<u32>) -> wasmtime::Result<types::IndexLists> {
+        const WHAT: &str = "spofs-of-each";
+        let mut size = AnswerSize::new(WHAT, self.limiter.memory_cap());
+        self.with(WHAT, |inv, analysis| {
+            // Every index first: a bad one fails the call before any analysis.
+            let mut asked = Vec::with_capacity(components.len());
+            for &c in &components {
+                asked.push(component_idx(inv, c).ok_or_else(|| no_component(WHAT, c))?);
+            }
+            size.add(4 * (asked.len() + 1))?;
+            let mut offsets = Vec::with_capacity(asked.len() + 1);
+            offsets.push(0);
+            let mut items = Vec::new();
+            for c in asked {
+                // One component's SPOFs are one search: the deadline between them.
+                self.check_deadline(WHAT)?;
+                let spofs = analysis.spofs_of(c);
+                size.add(4 * spofs.len())?;
+                items.extend(spofs.into_iter().map(|x| to_u32(x.index())));
+                offsets.push(to_u32(items.len()));
+            }
+            Ok(types::IndexLists { offsets, items })
         })
     }
 }

@@ -3,7 +3,7 @@
 
 use wasmtime::format_err;
 
-use super::{instant, to_u32};
+use super::{AnswerSize, instant, to_u32};
 use crate::bindings::ops::plugin::{inventory, types};
 use crate::state::RunState;
 
@@ -39,14 +39,10 @@ impl inventory::Host for RunState {
     }
 
     fn entries(&mut self) -> wasmtime::Result<Vec<u32>> {
+        // The inventory's own list (inventory order), not a scan of every
+        // component: a quarter of a batched SPOF check at 100k, before.
         self.with("entries", |inv, _| {
-            Ok(inv
-                .components()
-                .iter()
-                .enumerate()
-                .filter(|(_, c)| c.entry)
-                .map(|(i, _)| to_u32(i))
-                .collect())
+            Ok(inv.entries().iter().map(|e| to_u32(e.index())).collect())
         })
     }
 
@@ -83,4 +79,85 @@ impl inventory::Host for RunState {
             }))
         })
     }
+
+    fn component_briefs(&mut self, start: u32, count: u32) -> wasmtime::Result<Vec<types::ComponentBrief>> {
+        const WHAT: &str = "component-briefs";
+        let mut size = AnswerSize::new(WHAT, self.limiter.memory_cap());
+        self.with(WHAT, |inv, _| {
+            let all = inv.components();
+            let from = (start as usize).min(all.len());
+            let to = from.saturating_add(count as usize).min(all.len());
+            let page = all.get(from..to).unwrap_or_default();
+            let mut out = Vec::with_capacity(page.len());
+            for c in page {
+                let kind = c.kind.as_str();
+                size.add(BRIEF_SIZE + c.id.len() + kind.len())?;
+                out.push(types::ComponentBrief {
+                    id: c.id.clone(),
+                    kind: kind.to_owned(),
+                    entry: c.entry,
+                    tier: c.tier,
+                    stateful: c.stateful,
+                });
+            }
+            Ok(out)
+        })
+    }
+
+    fn flags_of(&mut self, components: Vec<u32>) -> wasmtime::Result<Vec<types::ComponentFlags>> {
+        const WHAT: &str = "flags-of";
+        // One byte per index given: smaller than the list the plugin passed.
+        self.with(WHAT, |inv, _| {
+            let all = inv.components();
+            components
+                .iter()
+                .map(|&i| {
+                    let c = all.get(i as usize).ok_or_else(|| no_component(WHAT, i))?;
+                    let mut flags = types::ComponentFlags::empty();
+                    if c.entry {
+                        flags |= types::ComponentFlags::ENTRY;
+                    }
+                    if c.stateful {
+                        flags |= types::ComponentFlags::STATEFUL;
+                    }
+                    Ok(flags)
+                })
+                .collect()
+        })
+    }
+
+    fn ids_of(&mut self, components: Vec<u32>) -> wasmtime::Result<Vec<String>> {
+        const WHAT: &str = "ids-of";
+        let mut size = AnswerSize::new(WHAT, self.limiter.memory_cap());
+        self.with(WHAT, |inv, _| {
+            let all = inv.components();
+            // Every index first: a bad one fails the call before any copying.
+            if let Some(&bad) = components.iter().find(|&&i| i as usize >= all.len()) {
+                return Err(no_component(WHAT, bad));
+            }
+            let mut out = Vec::with_capacity(components.len());
+            for &i in &components {
+                let Some(c) = all.get(i as usize) else {
+                    return Err(no_component(WHAT, i));
+                };
+                // An id given a million times is a million copies: counted.
+                size.add(STRING_SIZE + c.id.len())?;
+                out.push(c.id.clone());
+            }
+            Ok(out)
+        })
+    }
+}
+
+/// Bytes of a `component-brief` record in the plugin's memory, without its
+/// strings (canonical ABI: two strings, two bools and an `option<u8>`,
+/// aligned to 4).
+const BRIEF_SIZE: usize = 20;
+
+/// Bytes of a string's pointer and length in a list, without its text.
+const STRING_SIZE: usize = 8;
+
+/// The error for a component index with no component.
+fn no_component(what: &str, index: u32) -> wasmtime::Error {
+    format_err!("{what}: no component at index {index}")
 }

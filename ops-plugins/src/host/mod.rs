@@ -26,3 +26,37 @@ fn to_u32(i: usize) -> u32 {
 pub(crate) fn instant(t: Timestamp) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
+
+/// The size of an answer in the plugin's memory, counted as it is built,
+/// against the plugin's memory limit: the batched queries' answers are
+/// lists the plugin must hold, so one it could not hold is refused before
+/// the host builds the rest of it. What the host holds while building is
+/// bounded by the same count.
+struct AnswerSize {
+    /// The host call, for the error.
+    what: &'static str,
+    /// Bytes the answer may take: the plugin's memory limit.
+    cap: usize,
+    /// Bytes counted so far.
+    used: usize,
+}
+
+impl AnswerSize {
+    /// An empty answer to host call `what`, within `cap` bytes.
+    fn new(what: &'static str, cap: usize) -> Self {
+        AnswerSize { what, cap, used: 0 }
+    }
+
+    /// Counts `bytes` more, or fails the call if the answer would pass the cap.
+    fn add(&mut self, bytes: usize) -> wasmtime::Result<()> {
+        self.used = self.used.saturating_add(bytes);
+        if self.used > self.cap {
+            return Err(wasmtime::format_err!(
+                "{}: the answer is larger than the plugin's memory limit of {} KiB (ask for fewer at a time)",
+                self.what,
+                self.cap >> 10
+            ));
+        }
+        Ok(())
+    }
+}

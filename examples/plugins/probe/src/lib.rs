@@ -2,12 +2,38 @@
 //! named by its configuration, so the host's tests can compare them with
 //! ops-core's own answers.
 
+use std::sync::atomic::{AtomicU32, Ordering};
+
 use ops_plugin_sdk::{
-    AccessLevel, EntityKind, Evidence, Finding, Metadata, Plugin, Rule, Severity, access, analysis, backups, incidents,
-    inventory,
+    AccessLevel, ComponentBrief, ComponentFlags, EntityKind, Evidence, Finding, Metadata, Plugin, Rule, Severity,
+    access, analysis, backups, incidents, inventory,
 };
 
 struct Probe;
+
+/// State a run leaves behind, if the host let it: a value in the data
+/// segment, one in `.bss`, 16 KiB of `.bss` over several pages, and the heap.
+static DATA: AtomicU32 = AtomicU32::new(7);
+static BSS: AtomicU32 = AtomicU32::new(0);
+static BIG: [AtomicU32; 4096] = [const { AtomicU32::new(0) }; 4096];
+
+/// Bumps every static above, leaks 256 KiB of heap, and says what it saw:
+/// in a fresh instance, the same every run.
+fn state() -> String {
+    let data = DATA.fetch_add(1, Ordering::Relaxed) + 1;
+    let bss = BSS.fetch_add(1, Ordering::Relaxed) + 1;
+    let big: u32 = BIG
+        .iter()
+        .map(|b| b.fetch_add(1, Ordering::Relaxed) + 1)
+        .max()
+        .unwrap_or(0);
+    let leaked = vec![1u8; 256 << 10].leak();
+    let pages = core::arch::wasm32::memory_size(0);
+    format!(
+        "data={data} bss={bss} big={big} heap_at={} pages={pages}",
+        leaked.as_ptr() as usize
+    )
+}
 
 fn ids(indices: &[u32]) -> Vec<String> {
     indices
@@ -25,12 +51,77 @@ fn domain_ids(indices: &[u32]) -> Vec<String> {
 
 fn brief(i: u32) -> String {
     match inventory::component_brief_at(i) {
-        Some(b) => format!(
-            "{} {} entry={} tier={:?} stateful={}",
-            b.id, b.kind, b.entry, b.tier, b.stateful
-        ),
+        Some(b) => show_brief(&b),
         None => String::new(),
     }
+}
+
+fn show_brief(b: &ComponentBrief) -> String {
+    format!(
+        "{} {} entry={} tier={:?} stateful={}",
+        b.id, b.kind, b.entry, b.tier, b.stateful
+    )
+}
+
+/// Every component's brief, fetched with `component-briefs` three at a
+/// time to exercise paging, then asked past the end.
+fn briefs() -> Vec<String> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    loop {
+        let page = inventory::component_briefs(start, 3);
+        if page.is_empty() {
+            break;
+        }
+        start += page.len() as u32;
+        out.extend(page.iter().map(show_brief));
+    }
+    let count = inventory::component_count();
+    for (from, n) in [(count, 5), (0, 0), (u32::MAX, u32::MAX)] {
+        let page = inventory::component_briefs(from, n);
+        if !page.is_empty() {
+            out.push(format!("{} briefs from {from}", page.len()));
+        }
+    }
+    out
+}
+
+/// The flags of each of `indices`, as `entry`, `stateful`, both or `-`.
+fn flags(indices: &[u32]) -> Vec<String> {
+    inventory::flags_of(indices)
+        .into_iter()
+        .map(|f| {
+            let entry = (f & ComponentFlags::ENTRY).bits() != 0;
+            let stateful = (f & ComponentFlags::STATEFUL).bits() != 0;
+            match (entry, stateful) {
+                (true, true) => "entry+stateful",
+                (true, false) => "entry",
+                (false, true) => "stateful",
+                (false, false) => "-",
+            }
+            .to_string()
+        })
+        .collect()
+}
+
+/// The SPOFs of component `i`, then of each entry, in one `spofs-of-each`
+/// call: one `<id>: <spof ids>` line per list.
+fn spofs_of_each(i: u32) -> Vec<String> {
+    let mut asked = vec![i];
+    asked.extend(inventory::entries());
+    let lists = analysis::spofs_of_each(&asked);
+    let mut out: Vec<String> = asked
+        .iter()
+        .zip(lists.iter())
+        .map(|(&c, spofs)| format!("{}: {}", ids(&[c])[0], ids(spofs).join(" ")))
+        .collect();
+    if lists.len() != asked.len() || lists.offsets.first() != Some(&0) {
+        out.push(format!("{} lists for {} components", lists.len(), asked.len()));
+    }
+    if !analysis::spofs_of_each(&[]).is_empty() {
+        out.push("lists for no components".to_string());
+    }
+    out
 }
 
 /// Each policy protecting component `i`, with its copies and every run and
@@ -171,9 +262,29 @@ impl Plugin for Probe {
 
     fn run(config: &str) -> Result<Vec<Finding>, String> {
         let id = config.trim();
-        if id == "simulate-past-end" {
-            // The host must refuse this with an error, not panic.
-            analysis::simulate(&[u32::MAX], &[]);
+        // Each of these the host must refuse with an error, not panic.
+        match id {
+            "simulate-past-end" => {
+                analysis::simulate(&[u32::MAX], &[]);
+            }
+            "flags-past-end" => {
+                inventory::flags_of(&[0, inventory::component_count()]);
+            }
+            "ids-past-end" => {
+                inventory::ids_of(&[0, u32::MAX]);
+            }
+            "spofs-of-each-past-end" => {
+                analysis::spofs_of_each(&[0, inventory::component_count()]);
+            }
+            "state" => {
+                return Ok(vec![Finding::new(
+                    "answers",
+                    EntityKind::Inventory,
+                    "inventory",
+                    state(),
+                )]);
+            }
+            _ => {}
         }
         let i = inventory::component_index(id).ok_or_else(|| format!("no component '{id}'"))?;
         let c = inventory::component_at(i).ok_or("component-at failed")?;
@@ -192,6 +303,10 @@ impl Plugin for Probe {
             .strings("blast_radius", ids(&analysis::blast_radius(i)))
             .string("now", &inventory::now())
             .string("brief", &brief(i))
+            .strings("briefs", briefs())
+            .strings("flags", flags(&[i, 0, i]))
+            .strings("ids", inventory::ids_of(&[i, 0, i]))
+            .strings("spofs_of_each", spofs_of_each(i))
             .strings("simulate_self", ids(&analysis::simulate(&[i], &[])))
             .strings("simulate_domains", ids(&analysis::simulate(&[], &c.domains)))
             .strings("policies", policies(i))

@@ -7,6 +7,8 @@
 //! | `simulate-domains <n>` | `simulate` with domain 0 given `n` times (each time expanded to all its members, before) |
 //! | `simulate-aliased <n>` | `simulate` with one list of `n` zeros passed as both arguments: the host copies it twice |
 //! | `domain-spofs <component id>` | `domain-spofs` of that component, once: one propagation per domain of the estate |
+//! | `ids-of <n>` | `ids-of` with component 0 given `n` times: `n` copies of its id |
+//! | `spofs-of-each <component id> <n>` | `spofs-of-each` with that component given `n` times: `n` searches and copies of its SPOFs |
 //!
 //! It reports what came back as one finding about the inventory.
 
@@ -32,7 +34,8 @@ impl Plugin for HostCalls {
         Metadata::new("hostile-host-calls", env!("CARGO_PKG_VERSION"))
             .rule(Rule::new("answered", Severity::Info, "What a host call answered"))
             .config_schema(
-                "simulate-components <n>, simulate-domains <n>, simulate-aliased <n> or domain-spofs <component id>",
+                "simulate-components <n>, simulate-domains <n>, simulate-aliased <n>, domain-spofs <component id>, \
+                 ids-of <n> or spofs-of-each <component id> <n>",
             )
     }
 
@@ -48,6 +51,11 @@ impl Plugin for HostCalls {
             ["domain-spofs", id] => {
                 let index = inventory::component_index(id).ok_or_else(|| format!("no component {id}"))?;
                 answer("domains", analysis::domain_spofs(index).len())
+            }
+            ["ids-of", n] => answer("ids", inventory::ids_of(&vec![0; number(n)?]).len()),
+            ["spofs-of-each", id, n] => {
+                let index = inventory::component_index(id).ok_or_else(|| format!("no component {id}"))?;
+                answer("spofs", analysis::spofs_of_each(&vec![index; number(n)?]).items.len())
             }
             _ => Err(format!("unknown call '{config}'")),
         }
