@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use anyhow::Result;
-use ops_core::graph::{Component, FailureAnalysis};
+use ops_core::graph::{Component, DOUBLE_FAULT_RULE_WORK, DoubleFaults, FailureAnalysis};
 use ops_core::inventory::FailureTarget;
 use ops_core::{Idx, Inventory};
 use serde_json::{Value, json};
@@ -24,11 +24,22 @@ pub(crate) fn run(
     let mut out = String::new();
     let mut rows: Vec<Value> = Vec::new();
     let mut any = false;
+    // Every entry: one search for all of them (each pair tried once); one
+    // entry: its own search, within its own work bound.
+    let mut together: std::collections::HashMap<Idx<Component>, DoubleFaults> = match only {
+        Some(_) => Default::default(),
+        None => (analysis.all_double_faults(limit, DOUBLE_FAULT_RULE_WORK).0.into_iter())
+            .map(|f| (f.entry, f))
+            .collect(),
+    };
     for &e in inv.entries() {
         if only.is_some_and(|o| o != e) {
             continue;
         }
-        let faults = analysis.double_faults(e, limit);
+        let faults = match together.remove(&e) {
+            Some(faults) => faults,
+            None => analysis.double_faults(e, limit),
+        };
         any |= !faults.pairs.is_empty();
         let entry = inv.component(e);
         let mut pairs: Vec<(String, String, Vec<String>)> = faults
