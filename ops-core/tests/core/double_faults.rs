@@ -140,15 +140,19 @@ fn the_fingerprint_is_the_entrys_whatever_its_pairs() {
     );
 }
 
-#[test]
-fn the_search_stops_at_its_work_bound_with_a_prefix_of_the_pairs() {
+/// An entry needing 39 of 40 workers: every two of them take it down (780 pairs).
+fn batch_of_forty() -> String {
     let workers: Vec<String> = (1..=40).map(|i| format!("w-{i:02}")).collect();
-    let yaml = format!(
+    format!(
         "components:\n  - {{id: batch, entry: true, requires: {{at_least: 39}}, depends_on: [{}]}}\n{}",
         workers.join(", "),
         workers.iter().map(|w| format!("  - {{id: {w}}}\n")).collect::<String>()
-    );
-    let inv = load(&yaml);
+    )
+}
+
+#[test]
+fn the_search_stops_at_its_work_bound_with_a_prefix_of_the_pairs() {
+    let inv = load(&batch_of_forty());
     let a = FailureAnalysis::new(&inv);
     let batch = inv.component_by_id("batch").unwrap();
     let all = a.double_faults(batch, usize::MAX);
@@ -271,13 +275,7 @@ fn an_experiment_is_held_against_the_model_at_its_own_instant() {
 
 #[test]
 fn the_search_of_every_entry_at_once_stops_at_its_work_bound_with_a_prefix_of_the_pairs() {
-    let workers: Vec<String> = (1..=40).map(|i| format!("w-{i:02}")).collect();
-    let yaml = format!(
-        "components:\n  - {{id: batch, entry: true, requires: {{at_least: 39}}, depends_on: [{}]}}\n{}",
-        workers.join(", "),
-        workers.iter().map(|w| format!("  - {{id: {w}}}\n")).collect::<String>()
-    );
-    let inv = load(&yaml);
+    let inv = load(&batch_of_forty());
     let a = FailureAnalysis::new(&inv);
     let (all, spent) = a.all_double_faults(usize::MAX, usize::MAX);
     assert_eq!(
