@@ -52,7 +52,10 @@ does together, which is the model's prediction this rule is about.
 The search is bounded: one search for all entries together (every component that can
 fail is failed alone once, and each pair that could break a redundancy is tried once,
 whatever entries it takes down), within a fixed amount of work. If it stops early, every
-entry with pairs found so far is reported with them and says so.
+entry with pairs found so far is reported with them and says so, and one info finding on
+the inventory says that the search is incomplete, so that an entry with no finding is not
+read as one without double faults (the search can stop before it has tried any pair).
+`opsctl spof --order 2 --entry ID` searches one entry at a time.
 
 ## Why it matters
 Redundancy holds against one failure; two at once (a replica down for maintenance when the
@@ -86,17 +89,28 @@ pub struct DoubleFaultOptions {
     /// How far back an experiment still covers a pair (`opsctl` reads the
     /// window of `graph/untested-redundancy`).
     pub window: TimeDelta,
+    /// The work the search may spend on all entries together, in the steps
+    /// of [`crate::graph::FailureAnalysis::all_double_faults`].
+    pub work: usize,
 }
 
 impl DoubleFaultOptions {
-    /// The defaults: 180 days, as for `graph/untested-redundancy`.
+    /// The defaults: 180 days, as for `graph/untested-redundancy`, and
+    /// [`DOUBLE_FAULT_RULE_WORK`] steps.
     pub const DEFAULT: DoubleFaultOptions = DoubleFaultOptions {
         window: TimeDelta::days(180),
+        work: DOUBLE_FAULT_RULE_WORK,
     };
 
     /// Counts experiments up to `window` before the evaluation instant.
     pub fn with_window(mut self, window: TimeDelta) -> Self {
         self.window = window;
+        self
+    }
+
+    /// Searches within `work` steps instead of [`DOUBLE_FAULT_RULE_WORK`].
+    pub fn with_work(mut self, work: usize) -> Self {
+        self.work = work;
         self
     }
 }
@@ -124,7 +138,8 @@ fn double_fault(rule: &Rule, ctx: &Context<'_>, options: &DoubleFaultOptions) ->
     let recent = analysis.recent_outages(now, options.window);
     // One search for every entry at once (each pair tried once, whatever
     // the entries it takes down); reported most critical entry first.
-    let (all, _) = analysis.all_double_faults(MAX_COUNTED_PAIRS, DOUBLE_FAULT_RULE_WORK);
+    let (all, _) = analysis.all_double_faults(MAX_COUNTED_PAIRS, options.work);
+    let incomplete = all.iter().any(|f| !f.complete);
     let mut all: Vec<(u8, &str, DoubleFaults)> = (all.into_iter())
         .map(|f| {
             let entry = inv.component(f.entry);
@@ -220,5 +235,22 @@ fn double_fault(rule: &Rule, ctx: &Context<'_>, options: &DoubleFaultOptions) ->
             .at(&entry.location),
         );
     }
+    if incomplete && let Some(first) = inv.components().first() {
+        out.push(incomplete_search(rule, inv.components().len(), options.work).at(&first.location));
+    }
     out
+}
+
+/// The note that the search stopped before it had tried every pair.
+fn incomplete_search(rule: &Rule, components: usize, work: usize) -> Finding {
+    rule.finding(
+        Severity::Info,
+        Subject::new(EntityKind::Inventory, "inventory"),
+        format!(
+            "the double-fault search of the {components} components stopped at its bound of {work} steps \
+             before it had tried every pair: entries not reported may still have double faults"
+        ),
+    )
+    .with_evidence("work", work)
+    .with_remediation("search one entry at a time with `opsctl spof --order 2 --entry ID`")
 }

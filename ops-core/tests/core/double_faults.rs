@@ -166,6 +166,42 @@ fn the_search_stops_at_its_work_bound_with_a_prefix_of_the_pairs() {
     assert!(none.pairs.is_empty() && !none.complete);
 }
 
+/// A search that stops early says so: the entry's finding counts "at least",
+/// and one info finding on the inventory says the search is incomplete, also
+/// when it stopped before it had found any pair (no entry finding at all).
+#[test]
+fn a_search_stopped_at_its_work_bound_says_so_even_with_no_pair_found() {
+    let yaml = batch_of_forty();
+    let note = |work: usize| {
+        format!(
+            "info inventory: the double-fault search of the 41 components stopped at its bound of {work} steps \
+             before it had tried every pair: entries not reported may still have double faults"
+        )
+    };
+    let complete = double_faults(&yaml, DoubleFaultOptions::DEFAULT);
+    assert_eq!(complete.len(), 1, "{complete:?}");
+    assert!(complete[0].starts_with("low batch: entry 'batch' goes down when both components of any one of 780 pairs"));
+    let inv = load(&yaml);
+    let (_, spent) = FailureAnalysis::new(&inv).all_double_faults(usize::MAX, usize::MAX);
+    let cut = double_faults(&yaml, DoubleFaultOptions::DEFAULT.with_work(spent / 2));
+    assert_eq!(cut.len(), 2, "{cut:?}");
+    assert!(
+        cut[0].starts_with("low batch: entry 'batch' goes down when both components of any one of at least "),
+        "{}",
+        cut[0]
+    );
+    assert!(
+        cut[0].ends_with(" (the search stopped at its work bound: there may be more)"),
+        "{}",
+        cut[0]
+    );
+    assert_eq!(cut[1], note(spent / 2));
+    assert_eq!(
+        double_faults(&yaml, DoubleFaultOptions::DEFAULT.with_work(40)),
+        [note(40)]
+    );
+}
+
 #[test]
 fn the_plan_puts_an_untried_double_fault_of_each_entry_first_most_critical_first() {
     let yaml = format!(

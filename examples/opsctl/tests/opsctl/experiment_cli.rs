@@ -454,6 +454,51 @@ admin: no double fault
     std::fs::remove_dir_all(dir).unwrap();
 }
 
+/// On the example estate: the pairs behind both entry points are the two
+/// DNS providers, the two Postgres members, and any two of the three etcd
+/// members (Patroni's quorum, which both Postgres members stand on); the
+/// three-node load balancer and Redis need three failures, and the six web
+/// and four API pods with `min: 2` need more.
+#[test]
+fn spof_order_2_on_the_example_estate_names_the_dns_postgres_and_etcd_pairs() {
+    let out = opsctl(&["spof", ESTATE, "--order", "2", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let doc: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let pairs = json!([
+        ["cloudflare-dns", "route53"],
+        ["etcd#1", "etcd#2"],
+        ["etcd#1", "etcd#3"],
+        ["etcd#2", "etcd#3"],
+        ["pg-1", "pg-2"]
+    ]);
+    let entries: Vec<Value> = (doc["entries"].as_array().unwrap().iter())
+        .map(|e| {
+            let found: Vec<&Value> = e["pairs"].as_array().unwrap().iter().map(|p| &p["pair"]).collect();
+            json!([e["entry"], e["tier"], found, e["truncated"], e["complete"]])
+        })
+        .collect();
+    assert_eq!(
+        entries,
+        [
+            json!(["storefront", 1, pairs, false, true]),
+            json!(["tracking-api", 1, pairs, false, true]),
+        ]
+    );
+    // Each pair comes with the chain that takes the entry down; the Postgres
+    // pair's goes through the replicas of `web`.
+    let text = stdout(&opsctl(&["spof", ESTATE, "--order", "2", "--entry", "storefront"]));
+    assert!(
+        text.contains(
+            "  - pg-1 + pg-2:
+      pg-2 failed
+      pg is down: it requires any one of its dependencies, and 2 of 2 are down (pg-1, pg-2)
+"
+        ),
+        "{text}"
+    );
+    assert!(text.starts_with("storefront (tier 1): 5 pairs\n"), "{text}");
+}
+
 /// "Recent" is one window for both drill rules: `graph/double-fault` reads
 /// the `window` of `graph/untested-redundancy` from ops.toml.
 #[test]
