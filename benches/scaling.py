@@ -51,15 +51,59 @@ def build() -> tuple[Path, Path]:
     return target / "release" / "opsctl", target / "release" / "examples" / "gen_estate"
 
 
+# A file over opsctl's default limit (128 MiB per file, 512 MiB per load) is
+# refused, so a larger estate is written as a directory of parts, as a user
+# would split it.
+MAX_PART_BYTES = 100 * 1024 * 1024
+
+
 def estate(gen: Path, out_dir: Path, size: int) -> Path:
-    """The served estate of `size` components, written once."""
+    """The served estate of `size` components, written once: one file, or a
+    directory of parts when the file would be over opsctl's limit."""
     path = out_dir / f"served-{size}.json"
+    parts = out_dir / f"served-{size}"
+    if parts.is_dir():
+        return parts
     if not path.exists():
         tmp = path.with_suffix(".tmp")
         with open(tmp, "wb") as f:
             subprocess.run([str(gen), str(size), "42", "mixed", "served"], stdout=f, check=True)
         tmp.rename(path)
+    if path.stat().st_size > MAX_PART_BYTES:
+        split(path, parts)
+        path.unlink()
+        return parts
     return path
+
+
+def input_bytes(path: Path) -> int:
+    """The size of an estate's file, or of all its parts."""
+    return sum(p.stat().st_size for p in path.iterdir()) if path.is_dir() else path.stat().st_size
+
+
+def split(path: Path, parts: Path) -> None:
+    """Splits gen_estate's JSON (one component per line after the line
+    `"components": [`) into files of at most MAX_PART_BYTES under `parts`."""
+    tmp = parts.with_suffix(".tmp")
+    tmp.mkdir()
+    with open(path) as f:
+        lines = f.read().split("\n")
+    start = lines.index('"components": [') + 1
+    head, body = lines[:start], [line.rstrip(",") for line in lines[start:] if line not in ("]}", "")]
+    chunk, size, k = [], 0, 0
+
+    def flush(first: bool) -> None:
+        text = ("\n".join(head) if first else '{"components": [') + "\n" + ",\n".join(chunk) + "\n]}\n"
+        (tmp / f"part-{k:02}.json").write_text(text)
+
+    for line in body:
+        if chunk and size + len(line) > MAX_PART_BYTES - 4096:
+            flush(k == 0)
+            chunk, size, k = [], 0, k + 1
+        chunk.append(line)
+        size += len(line) + 2
+    flush(k == 0)
+    tmp.rename(parts)
 
 
 def argv(command: str, opsctl: Path, path: Path, out_dir: Path) -> list[str]:
@@ -69,7 +113,7 @@ def argv(command: str, opsctl: Path, path: Path, out_dir: Path) -> list[str]:
         return [str(opsctl), "spof", str(path), "--format", "json"]
     if command == "check":
         return [str(opsctl), "check", str(path), "--at", AT, "--format", "json", "--fail-on", "critical"]
-    return [str(opsctl), "report", str(path), "--at", AT, "-o", str(out_dir / f"{path.stem}.html")]
+    return [str(opsctl), "report", str(path), "--at", AT, "--html", str(out_dir / f"{path.stem}.html")]
 
 
 def run_once(cmd: list[str], stdout_path: str) -> tuple[float, int]:
@@ -186,7 +230,7 @@ def main() -> None:
         results = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
                    "machine": f"{cpu}, {subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()}"
                               " cores",
-                   "bytes": {str(s): paths[s].stat().st_size for s in sizes},
+                   "bytes": {str(s): input_bytes(paths[s]) for s in sizes},
                    "load": [], "runs": {str(s): {c: [] for c in COMMANDS} for s in sizes}}
         for r in range(args.rounds):
             for s in sizes:
