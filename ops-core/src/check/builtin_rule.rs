@@ -34,12 +34,29 @@ pub struct BuiltinRule<O: 'static = ()> {
     rule: Rule,
     options: O,
     find: FindFn<O>,
+    heavy: bool,
 }
 
 impl<O> BuiltinRule<O> {
     /// The rule `rule`, found by `find` with `options`.
     pub(crate) const fn new(rule: Rule, options: O, find: FindFn<O>) -> Self {
-        BuiltinRule { rule, options, find }
+        BuiltinRule {
+            rule,
+            options,
+            find,
+            heavy: false,
+        }
+    }
+
+    /// Like [`BuiltinRule::new`], for one of the long rules on a large
+    /// estate, which a parallel run starts first ([`Check::heavy`]).
+    pub(crate) const fn heavy(rule: Rule, options: O, find: FindFn<O>) -> Self {
+        BuiltinRule {
+            rule,
+            options,
+            find,
+            heavy: true,
+        }
     }
 
     /// The rule's definition.
@@ -58,6 +75,7 @@ impl<O> BuiltinRule<O> {
             rule: self.rule.clone(),
             options,
             find: self.find,
+            heavy: self.heavy,
         }
     }
 }
@@ -80,5 +98,8 @@ impl<O: fmt::Debug + Send + Sync> Check for BuiltinRule<O> {
     }
     fn run(&self, ctx: &Context<'_>) -> Result<Vec<Finding>, CheckError> {
         Ok((self.find)(&self.rule, ctx, &self.options))
+    }
+    fn heavy(&self) -> bool {
+        self.heavy
     }
 }

@@ -136,6 +136,14 @@ pub trait Check: Send + Sync + fmt::Debug {
     /// # Errors
     /// [`CheckError`] when the check cannot produce a result at all.
     fn run(&self, ctx: &Context<'_>) -> Result<Vec<Finding>, CheckError>;
+    /// Whether the check is one of the long ones on a large estate (a
+    /// search over the whole graph, say): [`Runner::run_parallel`] starts
+    /// those first, so that none is left running alone at the end while
+    /// the other threads idle. A hint for scheduling only: it changes no
+    /// result. False unless a check says otherwise.
+    fn heavy(&self) -> bool {
+        false
+    }
 }
 
 /// A reference to a check is a check: the registry's `static` rules are
@@ -149,5 +157,8 @@ impl<C: Check + ?Sized> Check for &C {
     }
     fn run(&self, ctx: &Context<'_>) -> Result<Vec<Finding>, CheckError> {
         (**self).run(ctx)
+    }
+    fn heavy(&self) -> bool {
+        (**self).heavy()
     }
 }

@@ -176,7 +176,11 @@ impl Runner {
             return self.run(inventory, now);
         }
         // Checks take the next index from a shared counter, so a slow check
-        // (a plugin near its CPU budget) does not hold up a fixed share of others.
+        // (a plugin near its CPU budget) does not hold up a fixed share of
+        // others; heavy checks come first, so that none starts last and
+        // runs alone while the other threads idle.
+        let mut order: Vec<usize> = (0..self.checks.len()).collect();
+        order.sort_by_key(|&i| !self.checks[i].heavy());
         let next = AtomicUsize::new(0);
         let mut outcomes: Vec<Option<Result<Vec<Finding>, CheckError>>> =
             (0..self.checks.len()).map(|_| None).collect();
@@ -185,10 +189,8 @@ impl Runner {
                 .map(|_| {
                     scope.spawn(|| {
                         let mut done = Vec::new();
-                        loop {
-                            let i = next.fetch_add(1, Ordering::Relaxed);
-                            let Some(check) = self.checks.get(i) else { break };
-                            done.push((i, run_one(check.as_ref(), &ctx)));
+                        while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+                            done.push((i, run_one(self.checks[i].as_ref(), &ctx)));
                         }
                         done
                     })

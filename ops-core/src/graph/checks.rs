@@ -243,7 +243,7 @@ fn spof(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
 }
 
 /// `graph/domain-spof`: a failure domain whose loss alone takes an entry point down.
-pub static DOMAIN_SPOF: BuiltinRule = BuiltinRule::new(
+pub static DOMAIN_SPOF: BuiltinRule = BuiltinRule::heavy(
     Rule::from_static(
         "graph/domain-spof",
         Severity::Critical,
@@ -333,7 +333,7 @@ fn domain_spof(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
 }
 
 /// `graph/nominal-redundancy`: redundancy defeated by one shared dependency or one domain.
-pub static NOMINAL_REDUNDANCY: BuiltinRule = BuiltinRule::new(
+pub static NOMINAL_REDUNDANCY: BuiltinRule = BuiltinRule::heavy(
     Rule::from_static(
         "graph/nominal-redundancy",
         Severity::Medium,

@@ -125,25 +125,20 @@ impl FailureAnalysis<'_> {
             p.fail(x);
             p.run();
             let mut mine = Vec::new();
-            let mut cost = 0;
-            for &u in p.down() {
-                let dependents = g.dependents.row(u);
-                cost += 1 + dependents.len();
-                for &r in dependents {
-                    let t = g.threshold[r as usize];
-                    if t == NEVER || t < 2 || p.is_down(r) {
-                        continue;
-                    }
-                    if let Some(&l) = cone.get(&r)
-                        && seen[l as usize] != i as u32
-                    {
-                        seen[l as usize] = i as u32;
-                        mine.push(l);
-                        wounded_by[l as usize].push(i as u32);
-                    }
+            for &r in p.touched() {
+                let t = g.threshold[r as usize];
+                if t == NEVER || t < 2 || p.is_down(r) {
+                    continue;
+                }
+                if let Some(&l) = cone.get(&r)
+                    && seen[l as usize] != i as u32
+                {
+                    seen[l as usize] = i as u32;
+                    mine.push(l);
+                    wounded_by[l as usize].push(i as u32);
                 }
             }
-            if !budget.spend(cost) {
+            if !budget.spend(p.steps()) {
                 self.give_back(p);
                 return (out, work);
             }
@@ -181,13 +176,11 @@ impl FailureAnalysis<'_> {
                 if p.is_down(y) {
                     continue; // x alone takes y down: the pair is no worse than x
                 }
-                let before = p.down().len();
+                let before = p.steps();
                 p.fail(y);
                 p.run();
                 let down = p.is_down(e);
-                let cost: usize = (p.down()[before..].iter())
-                    .map(|&u| 1 + g.dependents.row(u).len())
-                    .sum();
+                let cost = p.steps() - before;
                 p.rollback();
                 if !budget.spend(cost) {
                     spent = true;
@@ -217,50 +210,35 @@ pub const MAX_DOUBLE_FAULT_CANDIDATES: usize = 4_000_000;
 /// "Not set" in the arrays of [`FailureAnalysis::all_double_faults`].
 const NONE: u32 = u32::MAX;
 
-/// The wounds one single failure deals: for each redundancy it does not take
-/// down, how many of its dependencies go down (arrays stamped by failure, so
-/// that starting over costs nothing).
+/// The wounds one single failure deals: each redundancy it does not take
+/// down, with how many of its dependencies go down.
 struct Wounds {
-    stamp: Vec<u32>,
-    count: Vec<u32>,
-    /// The redundancies wounded by the last failure dealt.
-    touched: Vec<u32>,
+    /// (redundancy, dependencies down) for the last failure dealt.
+    touched: Vec<(u32, u32)>,
 }
 
 impl Wounds {
-    fn new(n: usize) -> Wounds {
-        Wounds {
-            stamp: vec![NONE; n],
-            count: vec![0; n],
-            touched: Vec::new(),
-        }
+    fn new() -> Wounds {
+        Wounds { touched: Vec::new() }
     }
 
-    /// Fails `x` alone and counts its wounds; false once the budget is gone.
+    /// Fails `x` alone and lists its wounds; false once the budget is gone.
+    /// The propagation counts each redundancy's dependencies down and lists
+    /// what it touched, so the wounds are read off it without walking the
+    /// outage's dependents a second time.
     fn deal(&mut self, g: &Compiled, x: u32, p: &mut Propagator<'_>, budget: &mut Budget) -> bool {
         p.reset();
         p.fail(x);
         p.run();
         self.touched.clear();
-        let mut cost = 0;
-        for &u in p.down() {
-            let dependents = g.dependents.row(u);
-            cost += 1 + dependents.len();
-            for &r in dependents {
-                let t = g.threshold[r as usize];
-                if t == NEVER || t < 2 || p.is_down(r) {
-                    continue;
-                }
-                if self.stamp[r as usize] == x {
-                    self.count[r as usize] += 1;
-                } else {
-                    self.stamp[r as usize] = x;
-                    self.count[r as usize] = 1;
-                    self.touched.push(r);
-                }
+        for &r in p.touched() {
+            let t = g.threshold[r as usize];
+            if t == NEVER || t < 2 || p.is_down(r) {
+                continue;
             }
+            self.touched.push((r, p.count(r)));
         }
-        budget.spend(cost)
+        budget.spend(p.steps())
     }
 }
 
@@ -352,14 +330,14 @@ impl FailureAnalysis<'_> {
         }
         // The wounds x's failure alone deals: for each redundancy it does not
         // take down, how many of its dependencies go down.
-        let mut w = Wounds::new(n);
+        let mut w = Wounds::new();
         let mut top = vec![TopTwo::default(); n];
         for x in (0..n as u32).filter(|&x| g.can_fail(x)) {
             if !w.deal(g, x, p, budget) {
                 return false;
             }
-            for &r in &w.touched {
-                top[r as usize].add(x, w.count[r as usize]);
+            for &(r, wound) in &w.touched {
+                top[r as usize].add(x, wound);
             }
         }
         // (redundancy, wound, component) for the wounds another could complete.
@@ -368,8 +346,7 @@ impl FailureAnalysis<'_> {
             if !w.deal(g, x, p, budget) {
                 return false;
             }
-            for &r in &w.touched {
-                let wound = w.count[r as usize];
+            for &(r, wound) in &w.touched {
                 if wound + top[r as usize].other_than(x) >= g.threshold[r as usize] {
                     if candidates.len() == MAX_DOUBLE_FAULT_CANDIDATES {
                         return false;
@@ -411,12 +388,11 @@ impl FailureAnalysis<'_> {
                 if p.is_down(y) {
                     continue; // x alone takes y down: the pair is no worse than x
                 }
-                let before = p.down().len();
+                let (before, steps) = (p.down().len(), p.steps());
                 p.fail(y);
                 p.run();
-                let mut cost = 0;
+                let cost = p.steps() - steps;
                 for &u in &p.down()[before..] {
-                    cost += 1 + g.dependents.row(u).len();
                     let s = slot[u as usize];
                     if s == NONE || u == y {
                         continue;

@@ -26,7 +26,7 @@ pub const DOUBLE_FAULT_RULE_WORK: usize = 5 * DOUBLE_FAULT_WORK;
 
 /// `graph/double-fault`: pairs of components that take an entry point down
 /// together, neither of which does alone.
-pub static DOUBLE_FAULT: BuiltinRule<DoubleFaultOptions> = BuiltinRule::new(
+pub static DOUBLE_FAULT: BuiltinRule<DoubleFaultOptions> = BuiltinRule::heavy(
     Rule::from_static(
         "graph/double-fault",
         Severity::Low,

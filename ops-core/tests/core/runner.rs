@@ -93,3 +93,83 @@ fn a_parallel_run_reports_exactly_what_a_sequential_run_does() {
         assert_eq!(parallel.rules, sequential.rules, "{threads} threads");
     }
 }
+
+/// A check that notes when it starts; a light one then waits (a few seconds
+/// at most) for every heavy check to have started, and notes whether they had.
+#[derive(Debug)]
+struct Timed {
+    name: &'static str,
+    heavy: bool,
+    started: std::sync::Arc<std::sync::Mutex<Vec<&'static str>>>,
+    light_saw_heavy: std::sync::Arc<std::sync::Mutex<Vec<bool>>>,
+    rules: Vec<Rule>,
+}
+
+impl Check for Timed {
+    fn name(&self) -> &str {
+        self.name
+    }
+    fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+    fn heavy(&self) -> bool {
+        self.heavy
+    }
+    fn run(&self, _: &Context<'_>) -> Result<Vec<Finding>, CheckError> {
+        self.started.lock().unwrap().push(self.name);
+        if !self.heavy {
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(3);
+            let saw = loop {
+                let heavy_started = self
+                    .started
+                    .lock()
+                    .unwrap()
+                    .iter()
+                    .filter(|n| n.starts_with('h'))
+                    .count();
+                if heavy_started == 2 {
+                    break true;
+                }
+                if std::time::Instant::now() > deadline {
+                    break false;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(1));
+            };
+            self.light_saw_heavy.lock().unwrap().push(saw);
+        }
+        Ok(Vec::new())
+    }
+}
+
+#[test]
+fn a_parallel_run_starts_heavy_checks_first_whatever_order_they_were_added_in() {
+    let inv = Inventory::from_text("inv.yaml", Format::Yaml, "components: [{id: web, entry: true}]").unwrap();
+    let started = std::sync::Arc::default();
+    let light_saw_heavy = std::sync::Arc::default();
+    let mut runner = Runner::new();
+    for (name, heavy) in [
+        ("l1", false),
+        ("l2", false),
+        ("l3", false),
+        ("h1", true),
+        ("l4", false),
+        ("h2", true),
+    ] {
+        runner.add(Box::new(Timed {
+            name,
+            heavy,
+            started: std::sync::Arc::clone(&started),
+            light_saw_heavy: std::sync::Arc::clone(&light_saw_heavy),
+            rules: vec![Rule::new(&format!("test/{name}"), Severity::Low, "timed", "")],
+        }));
+    }
+    let at = "2026-11-22T00:00:00Z".parse().unwrap();
+    let report = runner.run_parallel(&inv, at, NonZeroUsize::new(2).unwrap());
+    assert!(report.failures.is_empty());
+    // Two threads: had a light check been started before both heavy ones,
+    // it would have waited in vain while holding one of the two threads.
+    assert_eq!(*light_saw_heavy.lock().unwrap(), [true; 4]);
+    let mut all = started.lock().unwrap().clone();
+    all.sort_unstable();
+    assert_eq!(all, ["h1", "h2", "l1", "l2", "l3", "l4"]);
+}
