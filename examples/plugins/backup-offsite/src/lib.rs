@@ -73,7 +73,7 @@ impl Plugin for BackupOffsite {
             let Some(c) = inventory::component_brief_at(i) else {
                 continue;
             };
-            if !c.stateful || config.exempt.iter().any(|e| *e == c.id) {
+            if !c.stateful || config.exempt.contains(&c.id) {
                 continue;
             }
             let policies: Vec<_> = backups::policies_protecting(i)
