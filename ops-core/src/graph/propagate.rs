@@ -30,7 +30,7 @@ pub(crate) struct Propagator<'g> {
 /// What a propagation knows of one component. The four fields a step reads
 /// and writes sit side by side, so that visiting a dependent touches one
 /// cache line instead of four (on estates of millions of components every
-/// visit is a cache miss: this halved the cost of a step, BENCHMARKS.md §13).
+/// visit is a cache miss; BENCHMARKS.md §13).
 #[derive(Debug, Clone, Copy, Default)]
 struct Slot {
     /// The epoch in which `count` was last set.
@@ -193,13 +193,12 @@ impl<'g> Propagator<'g> {
                 }
                 slot.count += 1;
                 let t = self.g.threshold[p as usize];
-                if t != NEVER && slot.count >= t && slot.down_at != epoch {
-                    slot.down_at = epoch;
-                    slot.trigger = u;
-                    self.s.down.push(p);
-                }
+                let tipped = t != NEVER && slot.count >= t;
                 if logging {
                     self.s.raised.push(p);
+                }
+                if tipped {
+                    self.mark_down(p, u);
                 }
             }
         }
@@ -287,7 +286,8 @@ mod tests {
                 fresh.fail(x);
                 fresh.fail(y);
                 fresh.run();
-                let extra = fresh.steps() - if p.is_down(y) { fresh.steps() } else { alone };
+                // Failing y costs nothing when x already took it down.
+                let extra = if p.is_down(y) { 0 } else { fresh.steps() - alone };
                 prop_assert_eq!(tried.0, state(&fresh, n));
                 prop_assert_eq!(tried.1, extra);
             }

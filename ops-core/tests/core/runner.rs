@@ -4,6 +4,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail by panicking
 
 use std::num::NonZeroUsize;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use ops_core::{Check, CheckError, Context, EntityKind, Finding, Format, Inventory, Rule, Runner, Severity, Subject};
 
@@ -100,8 +102,8 @@ fn a_parallel_run_reports_exactly_what_a_sequential_run_does() {
 struct Timed {
     name: &'static str,
     heavy: bool,
-    started: std::sync::Arc<std::sync::Mutex<Vec<&'static str>>>,
-    light_saw_heavy: std::sync::Arc<std::sync::Mutex<Vec<bool>>>,
+    started: Arc<Mutex<Vec<&'static str>>>,
+    light_saw_heavy: Arc<Mutex<Vec<bool>>>,
     rules: Vec<Rule>,
 }
 
@@ -118,7 +120,7 @@ impl Check for Timed {
     fn run(&self, _: &Context<'_>) -> Result<Vec<Finding>, CheckError> {
         self.started.lock().unwrap().push(self.name);
         if !self.heavy {
-            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(3);
+            let deadline = Instant::now() + Duration::from_secs(3);
             let saw = loop {
                 let heavy_started = self
                     .started
@@ -130,10 +132,10 @@ impl Check for Timed {
                 if heavy_started == 2 {
                     break true;
                 }
-                if std::time::Instant::now() > deadline {
+                if Instant::now() > deadline {
                     break false;
                 }
-                std::thread::sleep(std::time::Duration::from_millis(1));
+                std::thread::sleep(Duration::from_millis(1));
             };
             self.light_saw_heavy.lock().unwrap().push(saw);
         }
@@ -144,8 +146,8 @@ impl Check for Timed {
 #[test]
 fn a_parallel_run_starts_heavy_checks_first_whatever_order_they_were_added_in() {
     let inv = Inventory::from_text("inv.yaml", Format::Yaml, "components: [{id: web, entry: true}]").unwrap();
-    let started = std::sync::Arc::default();
-    let light_saw_heavy = std::sync::Arc::default();
+    let started = Arc::default();
+    let light_saw_heavy = Arc::default();
     let mut runner = Runner::new();
     for (name, heavy) in [
         ("l1", false),
@@ -158,8 +160,8 @@ fn a_parallel_run_starts_heavy_checks_first_whatever_order_they_were_added_in() 
         runner.add(Box::new(Timed {
             name,
             heavy,
-            started: std::sync::Arc::clone(&started),
-            light_saw_heavy: std::sync::Arc::clone(&light_saw_heavy),
+            started: Arc::clone(&started),
+            light_saw_heavy: Arc::clone(&light_saw_heavy),
             rules: vec![Rule::new(&format!("test/{name}"), Severity::Low, "timed", "")],
         }));
     }
