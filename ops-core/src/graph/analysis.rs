@@ -110,7 +110,7 @@ pub struct DoubleFaults {
     pub truncated: bool,
     /// False when the search stopped at its work bound
     /// ([`super::DOUBLE_FAULT_WORK`]) before trying every pair it had to:
-    /// there may be pairs after those listed.
+    /// there may be pairs other than those listed.
     pub complete: bool,
 }
 
