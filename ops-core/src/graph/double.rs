@@ -516,8 +516,8 @@ impl<'a, 'r> Trials<'a, 'r> {
 
 /// Adds `pair` to `record`, which keeps the first `limit` of the pairs it
 /// is given in index order whatever order they come in: it lets its list
-/// grow to twice the limit, then sorts it and keeps the first half, so
-/// each pair costs O(log limit) amortised. [`finish`] puts it in order.
+/// grow past twice the limit, then sorts it and keeps the first `limit`,
+/// so each pair costs O(log limit) amortised. [`finish`] puts it in order.
 fn keep(record: &mut DoubleFaults, (x, y): (u32, u32), limit: usize) {
     record.pairs.push((Idx::new(x as usize), Idx::new(y as usize)));
     if record.pairs.len() > limit.saturating_mul(2) {
