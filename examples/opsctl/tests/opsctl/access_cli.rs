@@ -24,8 +24,7 @@ fn offboard_prints_the_checklist_for_the_departed_developer() {
 
 #[test]
 fn offboard_json_and_output_file() {
-    let dir = std::env::temp_dir().join(format!("opsctl-offboard-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = crate::common::temp_dir("offboard");
     let target = dir.join("dana.json");
     let out = opsctl(&[
         "offboard",
@@ -52,7 +51,6 @@ fn offboard_json_and_output_file() {
         plan["ownership"][1],
         serde_json::json!({"kind": "service_account", "id": "reports-bot"})
     );
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]

@@ -118,7 +118,6 @@ fn the_imported_file_loads_to_the_same_spofs() {
     let imported = opsctl(&args);
     let native = opsctl(&["spof", STARTUP, "--format", "json"]);
     assert_eq!(stdout(&imported), stdout(&native), "{}", stderr(&imported));
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 const LUMENPAY: [&str; 4] = [
@@ -238,7 +237,6 @@ fn broken_catalogs_exit_2_with_every_problem() {
         stderr(&out)
     );
     assert!(!file.exists());
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -326,7 +324,6 @@ fn completions_cover_every_subcommand() {
         complete("opsctl spof --back", 2),
         "--backstage\n--backstage-infer\n--backstage-entry-type\n"
     );
-    let _ = std::fs::remove_dir_all(&dir);
     let out = opsctl(&["completions", "tcsh"]);
     assert_eq!(out.status.code(), Some(2));
 }
@@ -389,7 +386,6 @@ fn the_man_page_is_roff_and_documents_every_subcommand() {
         "{check}"
     );
     assert!(check.contains("\\-\\-backstage"));
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// A catalog as Backstage's own examples are shaped, without one ops.dev

@@ -192,8 +192,7 @@ fn the_policy_and_runs_of_an_inventory() {
 
 #[test]
 fn unreadable_snapshots_say_where() {
-    let dir = std::env::temp_dir().join(format!("opsctl-retention-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = crate::common::temp_dir("retention");
     let file = dir.join("snapshots.json");
     std::fs::write(&file, "[\n  {\"id\": \"ab\", \"time\": \"yesterday\"}\n]\n").unwrap();
     let out = opsctl(&[
@@ -213,14 +212,11 @@ fn unreadable_snapshots_say_where() {
     let out = opsctl(&["backup", "retention", "-l", "1"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("no snapshots: give --snapshots FILE"));
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn restic_snapshots_import_as_backup_runs_that_validate() {
-    let dir = std::env::temp_dir().join(format!("opsctl-restic-import-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = crate::common::temp_dir("restic-import");
     std::fs::write(
         dir.join("policy.yaml"),
         "components:\n  - {id: srv, kind: database}\nbackup_policies:\n  - {id: srv-nightly, protects: srv}\n",
@@ -255,7 +251,6 @@ fn restic_snapshots_import_as_backup_runs_that_validate() {
     let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(v["keep"].as_array().unwrap().len(), 2);
     assert_eq!(v["remove"].as_array().unwrap().len(), 34);
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 /// `--keep-within` in the machine's zone (`--tz`, else `TZ`), as restic

@@ -5,17 +5,17 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail by panicking
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 use serde_json::Value;
 
-use crate::common::{opsctl, root, stderr, stdout, temp_dir};
+use crate::common::{Scratch, opsctl, root, stderr, stdout, temp_dir};
 
 const AT: &str = "2026-11-22T09:00:00Z";
 
 /// A copy of the startup estate in a fresh directory, and that directory.
-fn estate(name: &str) -> (PathBuf, String) {
+fn estate(name: &str) -> (Scratch, String) {
     let dir = temp_dir(name);
     let inv = dir.join("inventory");
     copy_dir(&root().join("examples/inventories/startup"), &inv);

@@ -7,6 +7,8 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
+use crate::common::temp_dir;
+
 const AT: &str = "2026-11-22T09:00:00Z";
 
 fn root() -> PathBuf {
@@ -32,13 +34,6 @@ fn stdout(o: &Output) -> String {
 
 fn stderr(o: &Output) -> String {
     String::from_utf8(o.stderr.clone()).unwrap()
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("opsctl-test-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 #[test]
@@ -284,7 +279,6 @@ fn output_file_is_written_whole() {
     let written: Value = serde_json::from_str(&std::fs::read_to_string(&target).unwrap()).unwrap();
     assert_eq!(written["version"], "2.1.0");
     assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1, "no temporary file left");
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -308,7 +302,6 @@ fn validate_reports_every_problem_and_exits_2() {
              3 problems found; nothing was checked\n"
         )
     );
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -760,7 +753,6 @@ fn analysis_commands_know_clusters_replicas_and_the_instant() {
     assert!(dot.contains("\"web\" -> \"web#3\";"), "{dot}");
     let mermaid = stdout(&opsctl(&["graph", inv, "--format", "mermaid"]));
     assert!(mermaid.contains("  class n2 logical\n"), "{mermaid}");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

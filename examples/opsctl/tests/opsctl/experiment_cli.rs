@@ -183,7 +183,6 @@ fn the_window_of_untested_redundancy_comes_from_ops_toml() {
             ("dns", "untested-redundancy", r#"["route53"]"#.to_owned()),
         ]
     );
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]
@@ -388,7 +387,6 @@ experiments:
     );
     assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
     assert!(Path::new(&file).exists());
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]
@@ -451,7 +449,6 @@ admin: no double fault
         "{}",
         stdout(&text)
     );
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 /// On the example estate: the pairs behind both entry points are the two
@@ -540,7 +537,6 @@ experiments:
         double(Some(&config)),
         ["medium tier-1 entry 'shop' goes down when pg-1 and pg-2 fail together, though neither alone takes it down"]
     );
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]

@@ -82,7 +82,6 @@ fn aws_report_to_stdout_then_to_a_file_that_validates() {
     let out = opsctl(&["validate", dir.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(stdout(&out).contains("12 grants"), "{}", stdout(&out));
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -130,7 +129,6 @@ fn bad_input_exits_2_with_every_problem_and_writes_nothing() {
             f = csv.display()
         )
     );
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -179,5 +177,4 @@ fn restic_problems_are_reported_like_every_importers() {
             file.display()
         )
     );
-    std::fs::remove_dir_all(&dir).unwrap();
 }

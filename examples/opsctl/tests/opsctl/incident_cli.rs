@@ -136,7 +136,6 @@ fn postmortem_to_a_file_and_unknown_incidents() {
             .unwrap()
             .starts_with("# Post-mortem: INC-2026-019 ")
     );
-    std::fs::remove_dir_all(&dir).unwrap();
 
     let out = opsctl(&["postmortem", EXAMPLE, "INC-9"]);
     assert_eq!(out.status.code(), Some(2));
@@ -207,7 +206,6 @@ fn new_incident_loads_with_the_inventory_and_is_never_overwritten() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     assert_eq!(names.len(), 3, "no temporary file is left: {names:?}");
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -221,7 +219,6 @@ fn new_incident_with_defaults_loads_on_its_own() {
     let out = opsctl(&["validate", dir.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(std::fs::read_to_string(&path).unwrap().contains("  severity: sev3\n"));
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]

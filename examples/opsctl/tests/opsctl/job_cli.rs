@@ -133,7 +133,6 @@ fn a_job_that_never_delivered_is_critical_and_an_unknown_job_field_is_an_input_e
         "{}",
         stderr(&bad)
     );
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 /// A waived finding is shown but does not fail `job status` or `backup
@@ -190,5 +189,4 @@ job_runs:
     );
     let backup = opsctl(&["backup", "status", path, "--at", AT, "--fail-on", "high"]);
     assert_eq!(backup.status.code(), Some(0), "{}{}", stdout(&backup), stderr(&backup));
-    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -55,7 +55,6 @@ fn validate_counts_or_problems() {
         "{}",
         stderr(&out)
     );
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -292,7 +291,6 @@ fn incident_report_durations_in_seconds() {
             "by_month": [b("2026-06")],
         })
     );
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -449,7 +447,6 @@ fn backup_schedule_runs_with_local_time() {
             "runs": [run("2026-11-22T10:30:00Z"), run("2026-11-22T12:00:00Z")],
         })
     );
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -497,7 +494,6 @@ fn backup_retention_decision() {
             }],
         })
     );
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]

@@ -7,6 +7,7 @@
 #[path = "../../../../ops-plugins/tests/common/mod.rs"]
 pub(crate) mod plugins;
 
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use serde_json::Value;
@@ -22,17 +23,25 @@ fn wasm(name: &str) -> String {
     )
 }
 
-/// The plugin cache of these tests, away from the user's.
-fn cache() -> std::path::PathBuf {
-    std::env::temp_dir().join(format!("opsctl-plugin-cache-{}", std::process::id()))
+/// The compiled-plugin cache of these tests, away from the user's and kept
+/// in target/ across test runs, as polyglot's: it is keyed by the
+/// component's hash (and checksummed), so a rebuilt plugin is compiled
+/// afresh and a stale entry is never used.
+fn cache() -> PathBuf {
+    plugins::root().join("target/plugin-cli-cache")
 }
 
 fn opsctl(args: &[&str]) -> Output {
+    opsctl_caching_in(args, &cache())
+}
+
+/// [`opsctl`] with the compiled-plugin cache in `cache`.
+fn opsctl_caching_in(args: &[&str], cache: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_opsctl"))
         .args(args)
         .current_dir(plugins::root())
         .env_remove("NO_COLOR")
-        .env("OPS_PLUGIN_CACHE", cache())
+        .env("OPS_PLUGIN_CACHE", cache)
         .output()
         .expect("opsctl runs")
 }
@@ -44,11 +53,11 @@ fn text(bytes: &[u8]) -> String {
 #[test]
 fn check_runs_a_plugin_with_its_configuration_next_to_the_builtin_checks() {
     let zone_spof = wasm("zone-spof");
-    let dir = std::env::temp_dir().join(format!("opsctl-plugin-config-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = crate::common::temp_dir("plugin-config");
     let config = dir.join("zone-spof.toml");
     std::fs::write(&config, "max_tier = 3\n").unwrap();
-    let out = opsctl(&[
+    let cache = crate::common::temp_dir("plugin-cache");
+    let args = [
         "check",
         "examples/inventories/startup",
         "--at",
@@ -59,7 +68,8 @@ fn check_runs_a_plugin_with_its_configuration_next_to_the_builtin_checks() {
         &zone_spof,
         "--plugin-config",
         config.to_str().unwrap(),
-    ]);
+    ];
+    let out = opsctl_caching_in(&args, &cache);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     let checks: Vec<&str> = report["findings"]
@@ -70,9 +80,8 @@ fn check_runs_a_plugin_with_its_configuration_next_to_the_builtin_checks() {
         .collect();
     assert_eq!(checks.iter().filter(|c| c.starts_with("plugin:zone-spof/")).count(), 8);
     assert!(checks.contains(&"inventory/departed-owner"));
-    let _ = std::fs::remove_dir_all(&dir);
-    // The compiled plugin is cached for the next run.
-    let cached = std::fs::read_dir(cache()).unwrap().filter_map(Result::ok);
+    // The compiled plugin is cached, in a cache that was empty, for the next run.
+    let cached = std::fs::read_dir(&cache).unwrap().filter_map(Result::ok);
     assert!(
         cached
             .into_iter()
@@ -140,11 +149,7 @@ fn a_plugin_config_before_any_plugin_is_a_usage_error() {
 /// a file, or `FILE=CONFIG`: the plugin with that configuration text): its
 /// exit code, report and standard error.
 fn check_json(plugins: &[&str]) -> (Option<i32>, Value, String) {
-    // One directory per call: tests run in parallel threads of one process.
-    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let dir = std::env::temp_dir().join(format!("opsctl-plugin-configs-{}-{call}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = crate::common::temp_dir("plugin-configs");
     let mut args: Vec<String> = ["check", "examples/inventories/startup", "--at", AT, "--format", "json"]
         .map(str::to_owned)
         .to_vec();
@@ -159,7 +164,6 @@ fn check_json(plugins: &[&str]) -> (Option<i32>, Value, String) {
     }
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let out = opsctl(&args);
-    let _ = std::fs::remove_dir_all(&dir);
     let report = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&out.stdout)));
     (out.status.code(), report, text(&out.stderr))
 }
@@ -452,7 +456,7 @@ fn a_finding_about_nothing_fails_its_plugin_alone() {
 #[test]
 fn the_configuration_file_loads_plugins_and_waivers_reach_their_findings() {
     let zone_spof = plugins::root().join(wasm("zone-spof"));
-    let dir = std::env::temp_dir().join(format!("opsctl-plugin-ops-toml-{}", std::process::id()));
+    let dir = crate::common::temp_dir("plugin-ops-toml");
     let inv = dir.join("inventory");
     std::fs::create_dir_all(&inv).unwrap();
     let startup = plugins::root().join("examples/inventories/startup");
@@ -565,5 +569,4 @@ fn the_configuration_file_loads_plugins_and_waivers_reach_their_findings() {
         "{}",
         text(&out.stdout)
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -267,12 +267,10 @@ fn a_python_plugin_configuration_error_is_its_run_error() {
     let Some(zone_spof) = component("python", "zone_spof") else {
         return;
     };
-    let dir = std::env::temp_dir().join(format!("opsctl-polyglot-config-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = crate::common::temp_dir("polyglot-config");
     let config = dir.join("zone-spof.toml");
     std::fs::write(&config, "# tiers\nmax_tier = 2\nmin_tier = 1\n").unwrap();
     let (code, report, stderr) = check(&[(&zone_spof, Some(config.to_str().unwrap()))]);
-    let _ = std::fs::remove_dir_all(&dir);
     assert_eq!(code, Some(2), "{stderr}");
     assert_eq!(
         report["errors"],

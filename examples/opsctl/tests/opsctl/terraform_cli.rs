@@ -127,7 +127,6 @@ fn import_terraform_output_checks_the_same() {
         v
     };
     assert_eq!(ids(&all_from_file), ids(&all_direct));
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// A broken state stops the command with its place, exit code 2.
@@ -146,5 +145,4 @@ fn a_broken_state_is_an_error_with_its_place() {
         "{}",
         stderr(&out)
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }

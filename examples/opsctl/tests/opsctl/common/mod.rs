@@ -33,14 +33,27 @@ pub(crate) fn stderr(o: &Output) -> String {
     String::from_utf8(o.stderr.clone()).unwrap()
 }
 
-/// An empty scratch directory named after the test file, `name` and the process.
-pub(crate) fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "opsctl-{}-{name}-{}",
-        env!("CARGO_CRATE_NAME"),
-        std::process::id()
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A fresh scratch directory, removed with everything in it when dropped
+/// (also when the test fails), so that test runs leave nothing in the
+/// system's temporary directory. It reads as a [`Path`].
+pub(crate) struct Scratch(tempfile::TempDir);
+
+impl std::ops::Deref for Scratch {
+    type Target = Path;
+
+    fn deref(&self) -> &Path {
+        self.0.path()
+    }
+}
+
+impl AsRef<Path> for Scratch {
+    fn as_ref(&self) -> &Path {
+        self.0.path()
+    }
+}
+
+/// An empty scratch directory named after the test file and `name`.
+pub(crate) fn temp_dir(name: &str) -> Scratch {
+    let prefix = format!("opsctl-{}-{name}-", env!("CARGO_CRATE_NAME"));
+    Scratch(tempfile::Builder::new().prefix(&prefix).tempdir().unwrap())
 }
