@@ -1,17 +1,21 @@
-//! Writes a synthetic estate as a JSON inventory, for scale tests and benchmarks.
+//! Writes a synthetic estate as a JSON (or YAML) inventory, for scale tests
+//! and benchmarks.
 //!
 //! ```text
 //! cargo run --release -p ops-core --example gen_estate -- 1000000 42 mixed > estate.json
+//! cargo run --release -p ops-core --example gen_estate -- 300000 42 mixed served yaml > estate.yaml
 //! ```
 //!
 //! Arguments: number of components, seed, `mixed`, `any` (acyclic, every
-//! component `any`) or `all` (acyclic, every component `all`), and
-//! optionally `served`: every component serves an entry point, directly or
-//! not (see `ops_core::synth::generate_served`).
+//! component `any`) or `all` (acyclic, every component `all`), optionally
+//! `served` (every component serves an entry point, directly or not: see
+//! `ops_core::synth::generate_served`) or `plain` (not), and optionally
+//! `json` (the default) or `yaml` (block style, the same inventory: see
+//! `ops_core::synth::estate_yaml`).
 
 use std::io::Write;
 
-use ops_core::synth::{Rules, estate_json, generate, generate_served};
+use ops_core::synth::{Rules, estate_json, estate_yaml, generate, generate_served};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -24,10 +28,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         other => return Err(format!("unknown rules '{other}': expected mixed, any or all").into()),
     };
     let estate = match args.get(3).map(String::as_str) {
-        None => generate(n, seed, rules),
+        None | Some("plain") => generate(n, seed, rules),
         Some("served") => generate_served(n, seed, rules),
-        Some(other) => return Err(format!("unknown shape '{other}': expected served or nothing").into()),
+        Some(other) => return Err(format!("unknown shape '{other}': expected served, plain or nothing").into()),
     };
-    std::io::stdout().lock().write_all(estate_json(&estate).as_bytes())?;
+    let text = match args.get(4).map_or("json", String::as_str) {
+        "json" => estate_json(&estate),
+        "yaml" => estate_yaml(&estate),
+        other => return Err(format!("unknown format '{other}': expected json or yaml").into()),
+    };
+    std::io::stdout().lock().write_all(text.as_bytes())?;
     Ok(())
 }

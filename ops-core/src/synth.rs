@@ -237,6 +237,54 @@ pub fn estate_json(estate: &Estate) -> String {
     out
 }
 
+/// An estate as an inventory in block-style YAML, the way people and
+/// YAML emitters write one: the same inventory as [`estate_json`], one key
+/// per line and one dependency per line, for comparing the two loaders on
+/// the same estate.
+///
+/// ```
+/// use ops_core::synth::{Rules, estate_json, estate_yaml, generate};
+/// use ops_core::{Format, Inventory};
+/// let estate = generate(500, 3, Rules::Mixed);
+/// let yaml = Inventory::from_text("estate.yaml", Format::Yaml, &estate_yaml(&estate))?;
+/// let json = Inventory::from_text("estate.json", Format::Json, &estate_json(&estate))?;
+/// assert_eq!(yaml.components().len(), 500);
+/// for (y, j) in yaml.components().iter().zip(json.components()) {
+///     assert_eq!((&y.id, &y.depends_on, &y.requires, y.entry), (&j.id, &j.depends_on, &j.requires, j.entry));
+/// }
+/// # Ok::<(), ops_core::Error>(())
+/// ```
+pub fn estate_yaml(estate: &Estate) -> String {
+    let mut out = String::with_capacity(estate.depends_on.len() * 100);
+    out.push_str("domains:\n  - id: region\n    kind: region\n");
+    for z in ["a", "b", "c"] {
+        let _ = write!(out, "  - id: zone-{z}\n    kind: zone\n    parent: region\n");
+    }
+    out.push_str("components:\n");
+    for (i, deps) in estate.depends_on.iter().enumerate() {
+        let _ = writeln!(out, "  - id: c{i}");
+        if estate.entry[i] {
+            out.push_str("    entry: true\n");
+        }
+        match estate.rule[i] {
+            0 => {}
+            1 => out.push_str("    requires: any\n"),
+            k => {
+                let _ = write!(out, "    requires:\n      at_least: {k}\n");
+            }
+        }
+        if !deps.is_empty() {
+            out.push_str("    depends_on:\n");
+            for d in deps {
+                let _ = writeln!(out, "      - c{d}");
+            }
+        }
+        let zone = ["a", "b", "c"][estate.zone[i] as usize];
+        let _ = write!(out, "    domains:\n      - zone-{zone}\n");
+    }
+    out
+}
+
 /// The shape of a generated organisation, for access benchmarks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct OrgShape {

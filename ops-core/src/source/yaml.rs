@@ -1,5 +1,6 @@
 //! YAML 1.2 into [`Node`] trees, with depth and alias-expansion budgets.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -78,10 +79,16 @@ enum Open {
         at: Location,
         entries: Vec<(Node, Node)>,
         key: Option<Node>,
-        /// Keys seen so far, for duplicate detection without a quadratic scan.
-        seen: HashMap<String, Location>,
+        /// Where each key is in `entries`, once they are more than
+        /// [`SCAN_KEYS`]: duplicate detection without a quadratic scan.
+        index: Option<HashMap<String, usize>>,
     },
 }
+
+/// Up to this many entries, a mapping's keys are checked for duplicates by
+/// a scan of its entries: most mappings are small, and an index would
+/// cost an allocation per mapping and a copy of every key.
+const SCAN_KEYS: usize = 16;
 
 struct Builder<'a, 'f, 't> {
     file: &'a Arc<str>,
@@ -136,36 +143,34 @@ impl Builder<'_, '_, '_> {
         None
     }
 
+    /// Takes one parser event. Only the events that make a node, or fail,
+    /// locate themselves: a location holds a reference to the file's name.
     fn event(&mut self, event: Event<'_>, start: &Marker) -> Result<(), Diagnostic> {
-        let at = self.loc(start);
         match event {
             Event::Scalar(text, style, anchor, tag) => {
-                let value = scalar(&text, style, tag.as_deref(), &at)?;
+                let at = self.loc(start);
+                let value = scalar(text, style, tag.as_deref(), &at)?;
                 self.complete(Node::new(value, at), anchor)
             }
             Event::SequenceStart(anchor, tag) => {
+                let at = self.loc(start);
                 check_collection_tag(tag.as_deref(), "seq", &at)?;
-                self.open(
-                    Open::Seq {
-                        anchor,
-                        at: at.clone(),
-                        items: Vec::new(),
-                    },
-                    &at,
-                )
+                self.open(Open::Seq {
+                    anchor,
+                    at,
+                    items: Vec::new(),
+                })
             }
             Event::MappingStart(anchor, tag) => {
+                let at = self.loc(start);
                 check_collection_tag(tag.as_deref(), "map", &at)?;
-                self.open(
-                    Open::Map {
-                        anchor,
-                        at: at.clone(),
-                        entries: Vec::new(),
-                        key: None,
-                        seen: HashMap::new(),
-                    },
-                    &at,
-                )
+                self.open(Open::Map {
+                    anchor,
+                    at,
+                    entries: Vec::new(),
+                    key: None,
+                    index: None,
+                })
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 let (node, anchor) = match self.stack.pop() {
@@ -173,11 +178,15 @@ impl Builder<'_, '_, '_> {
                     Some(Open::Map {
                         anchor, at, entries, ..
                     }) => (Node::new(Value::Map(entries), at), anchor),
-                    None => return Err(Diagnostic::at(&at, "invalid YAML: unbalanced collection end")),
+                    None => {
+                        let at = self.loc(start);
+                        return Err(Diagnostic::at(&at, "invalid YAML: unbalanced collection end"));
+                    }
                 };
                 self.complete(node, anchor)
             }
             Event::Alias(id) => {
+                let at = self.loc(start);
                 let Some(target) = self.anchors.get(&id) else {
                     return Err(Diagnostic::at(&at, "invalid YAML: alias to an unknown anchor"));
                 };
@@ -202,8 +211,9 @@ impl Builder<'_, '_, '_> {
         }
     }
 
-    fn open(&mut self, open: Open, at: &Location) -> Result<(), Diagnostic> {
+    fn open(&mut self, open: Open) -> Result<(), Diagnostic> {
         if self.stack.len() >= self.limits.max_depth {
+            let (Open::Seq { at, .. } | Open::Map { at, .. }) = &open;
             return Err(Diagnostic::at(
                 at,
                 format!("nesting deeper than {} levels", self.limits.max_depth),
@@ -231,7 +241,9 @@ impl Builder<'_, '_, '_> {
         match self.stack.last_mut() {
             None => self.docs.push(node),
             Some(Open::Seq { items, .. }) => items.push(node),
-            Some(Open::Map { entries, key, seen, .. }) => match key.take() {
+            Some(Open::Map {
+                entries, key, index, ..
+            }) => match key.take() {
                 None => {
                     let Value::Str(name) = &node.value else {
                         return Err(Diagnostic::at(
@@ -239,20 +251,48 @@ impl Builder<'_, '_, '_> {
                             format!("mapping keys must be strings, found {}", node.value.kind_name()),
                         ));
                     };
-                    if let Some(first) = seen.get(name) {
+                    if let Some(first) = earlier_key(entries, index, name) {
                         return Err(Diagnostic::at(
                             &node.at,
                             format!("duplicate key '{name}' (first given at {first})"),
                         ));
                     }
-                    seen.insert(name.clone(), node.at.clone());
                     *key = Some(node);
                 }
-                Some(k) => entries.push((k, node)),
+                Some(k) => {
+                    if let (Some(index), Value::Str(name)) = (index.as_mut(), &k.value) {
+                        index.insert(name.clone(), entries.len());
+                    }
+                    entries.push((k, node));
+                }
             },
         }
         Ok(())
     }
+}
+
+/// Where `name` was first given as a key of `entries`, if it was: a scan
+/// of a small mapping, a look-up in `index` (made on first need) past
+/// [`SCAN_KEYS`] entries.
+fn earlier_key<'e>(
+    entries: &'e [(Node, Node)],
+    index: &mut Option<HashMap<String, usize>>,
+    name: &str,
+) -> Option<&'e Location> {
+    let is_name = |k: &Node| matches!(&k.value, Value::Str(s) if s == name);
+    if entries.len() <= SCAN_KEYS {
+        return entries.iter().map(|(k, _)| k).find(|k| is_name(k)).map(|k| &k.at);
+    }
+    let index = index.get_or_insert_with(|| {
+        let mut index = HashMap::with_capacity(entries.len() * 2);
+        for (i, (k, _)) in entries.iter().enumerate() {
+            if let Value::Str(s) = &k.value {
+                index.entry(s.clone()).or_insert(i);
+            }
+        }
+        index
+    });
+    index.get(name).map(|&i| &entries[i].0.at)
 }
 
 fn count_nodes(node: &Node) -> usize {
@@ -276,14 +316,15 @@ fn check_collection_tag(tag: Option<&Tag>, expected: &str, at: &Location) -> Res
 
 /// Resolves a scalar by the YAML 1.2 core schema. Quoted and block scalars are
 /// always strings; plain ones may be null, booleans or numbers.
-fn scalar(text: &str, style: ScalarStyle, tag: Option<&Tag>, at: &Location) -> Result<Value, Diagnostic> {
+fn scalar(text: Cow<'_, str>, style: ScalarStyle, tag: Option<&Tag>, at: &Location) -> Result<Value, Diagnostic> {
     if let Some(t) = tag {
         let core = t.handle == "tag:yaml.org,2002:";
         return match (core, t.suffix.as_str()) {
-            (true, "str") => Ok(Value::Str(text.to_owned())),
+            (true, "str") => Ok(Value::Str(text.into_owned())),
             (true, "null" | "bool" | "int" | "float") => match plain(text) {
-                v @ (Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_)) => Ok(v),
-                _ => Err(Diagnostic::at(at, format!("'{text}' is not a valid !!{}", t.suffix))),
+                // Plain scalars resolve to null, booleans, numbers or strings.
+                Value::Str(text) => Err(Diagnostic::at(at, format!("'{text}' is not a valid !!{}", t.suffix))),
+                v => Ok(v),
             },
             _ => Err(Diagnostic::at(
                 at,
@@ -293,12 +334,14 @@ fn scalar(text: &str, style: ScalarStyle, tag: Option<&Tag>, at: &Location) -> R
     }
     Ok(match style {
         ScalarStyle::Plain => plain(text),
-        _ => Value::Str(text.to_owned()),
+        _ => Value::Str(text.into_owned()),
     })
 }
 
-fn plain(text: &str) -> Value {
-    match text {
+/// A plain scalar by the core schema; the text is moved, not copied, when
+/// it is a string the parser already owns.
+fn plain(text: Cow<'_, str>) -> Value {
+    match &*text {
         "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
         "true" | "True" | "TRUE" => return Value::Bool(true),
         "false" | "False" | "FALSE" => return Value::Bool(false),
@@ -307,15 +350,15 @@ fn plain(text: &str) -> Value {
         ".nan" | ".NaN" | ".NAN" => return Value::Float(f64::NAN),
         _ => {}
     }
-    if let Some(v) = int(text) {
+    if let Some(v) = int(&text) {
         return Value::Int(v);
     }
-    if is_core_float(text)
+    if is_core_float(&text)
         && let Ok(f) = text.parse::<f64>()
     {
         return Value::Float(f);
     }
-    Value::Str(text.to_owned())
+    Value::Str(text.into_owned())
 }
 
 fn int(text: &str) -> Option<i64> {
@@ -397,6 +440,22 @@ mod tests {
             e.to_string(),
             "t.yaml:3:1: duplicate key 'a' (first given at t.yaml:1:1)"
         );
+    }
+
+    #[test]
+    fn duplicate_keys_of_large_mappings_are_errors_at_their_first_place() {
+        // Past the scan bound the keys are indexed: a key given before the
+        // index was made, and one given after, are both found.
+        let keys: String = (0..30).map(|i| format!("k{i}: {i}\n")).collect();
+        for (dup, first_line) in [(3, 4), (25, 26)] {
+            let e = one(&format!("{keys}k{dup}: again\n")).unwrap_err();
+            assert_eq!(
+                e.to_string(),
+                format!("t.yaml:31:1: duplicate key 'k{dup}' (first given at t.yaml:{first_line}:1)")
+            );
+        }
+        let n = one(&keys).unwrap();
+        assert_eq!(n.get("k29").unwrap().value, Value::Int(29));
     }
 
     #[test]
