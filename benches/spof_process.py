@@ -65,12 +65,15 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--venv", default=str(REPO / "target" / "peer-venv"))
     ap.add_argument("--no-igraph", action="store_true")
+    ap.add_argument("--opsctl", type=Path, default=None, help="a release opsctl to use instead of building one")
     args = ap.parse_args()
 
-    subprocess.check_call(["cargo", "build", "--release", "-q", "-p", "opsctl"], cwd=REPO)
-    meta = json.loads(subprocess.run(["cargo", "metadata", "--format-version", "1", "--no-deps"], cwd=REPO,
-                                     capture_output=True, text=True, check=True).stdout)
-    opsctl = Path(meta["target_directory"]) / "release" / "opsctl"
+    opsctl = args.opsctl
+    if opsctl is None:
+        subprocess.check_call(["cargo", "build", "--release", "-q", "-p", "opsctl"], cwd=REPO)
+        meta = json.loads(subprocess.run(["cargo", "metadata", "--format-version", "1", "--no-deps"], cwd=REPO,
+                                         capture_output=True, text=True, check=True).stdout)
+        opsctl = Path(meta["target_directory"]) / "release" / "opsctl"
 
     workers = {}
     if not args.no_igraph:

@@ -44,8 +44,10 @@ pub struct Component {
     /// Written with `replicas:`: the component stands for that many identical
     /// instances. Its `depends_on` then lists the instances (what was written
     /// applies to each instance), its `requires` is "at least `min` of them",
-    /// and it is [`logical`](Component::logical).
-    pub replicas: Option<Replicas>,
+    /// and it is [`logical`](Component::logical). Boxed: few components
+    /// have it, and a component's size decides whether validation can build
+    /// the model in the memory of what it read (see `validate`).
+    pub replicas: Option<Box<Replicas>>,
     /// One instance of a component written with `replicas:`: its id is the
     /// component's followed by `#` and the instance's number (`web#2`).
     pub instance: Option<Instance>,
