@@ -250,8 +250,13 @@ pub fn estate_json(estate: &Estate) -> String {
 /// let json = Inventory::from_text("estate.json", Format::Json, &estate_json(&estate))?;
 /// assert_eq!(yaml.components().len(), 500);
 /// for (y, j) in yaml.components().iter().zip(json.components()) {
-///     assert_eq!((&y.id, &y.depends_on, &y.requires, y.entry), (&j.id, &j.depends_on, &j.requires, j.entry));
+///     assert_eq!(
+///         (&y.id, &y.depends_on, &y.requires, y.entry, &y.domains),
+///         (&j.id, &j.depends_on, &j.requires, j.entry, &j.domains)
+///     );
 /// }
+/// let ids = |inv: &Inventory| inv.domains().iter().map(|d| d.id.clone()).collect::<Vec<_>>();
+/// assert_eq!(ids(&yaml), ids(&json));
 /// # Ok::<(), ops_core::Error>(())
 /// ```
 pub fn estate_yaml(estate: &Estate) -> String {
