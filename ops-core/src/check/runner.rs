@@ -131,7 +131,9 @@ impl Runner {
         self
     }
 
-    /// Drops findings of rule `id`.
+    /// Turns rule `id` off: its findings are dropped, and a check whose
+    /// every rule is off does not run at all (nor builds the analyses it
+    /// would have asked for).
     pub fn disable(&mut self, id: &str) -> &mut Self {
         self.disabled.insert(id.to_owned());
         self
@@ -148,7 +150,17 @@ impl Runner {
     /// call [`Inventory::derive_person_domains`], for the ones in force then.
     pub fn run(&self, inventory: &Inventory, now: Timestamp) -> Report {
         let ctx = Context::new(inventory, now);
-        let outcomes = self.checks.iter().map(|check| run_one(check.as_ref(), &ctx)).collect();
+        let outcomes = self
+            .checks
+            .iter()
+            .map(|check| {
+                if self.is_off(check.as_ref()) {
+                    Ok(Vec::new())
+                } else {
+                    run_one(check.as_ref(), &ctx)
+                }
+            })
+            .collect();
         self.report(inventory, outcomes, now)
     }
 
@@ -170,16 +182,18 @@ impl Runner {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn run_parallel(&self, inventory: &Inventory, now: Timestamp, threads: NonZeroUsize) -> Report {
-        let ctx = Context::new(inventory, now);
-        let threads = threads.get().min(self.checks.len());
-        if threads <= 1 {
-            return self.run(inventory, now);
-        }
         // Checks take the next index from a shared counter, so a slow check
         // (a plugin near its CPU budget) does not hold up a fixed share of
         // others; heavy checks come first, so that none starts last and
         // runs alone while the other threads idle.
-        let mut order: Vec<usize> = (0..self.checks.len()).collect();
+        let mut order: Vec<usize> = (0..self.checks.len())
+            .filter(|&i| !self.is_off(self.checks[i].as_ref()))
+            .collect();
+        let threads = threads.get().min(order.len());
+        if threads <= 1 {
+            return self.run(inventory, now);
+        }
+        let ctx = Context::new(inventory, now);
         order.sort_by_key(|&i| !self.checks[i].heavy());
         let next = AtomicUsize::new(0);
         let mut outcomes: Vec<Option<Result<Vec<Finding>, CheckError>>> =
@@ -208,9 +222,22 @@ impl Runner {
         });
         let outcomes = outcomes
             .into_iter()
-            .map(|o| o.unwrap_or_else(|| Err(CheckError::Failed("the check's thread panicked".to_owned()))))
+            .zip(&self.checks)
+            .map(|(outcome, check)| match outcome {
+                Some(outcome) => outcome,
+                None if self.is_off(check.as_ref()) => Ok(Vec::new()),
+                None => Err(CheckError::Failed("the check's thread panicked".to_owned())),
+            })
             .collect();
         self.report(inventory, outcomes, now)
+    }
+
+    /// Whether every rule of `check` is disabled, so running it could only
+    /// make findings to drop. A check that declares no rule still runs: it
+    /// can only fail, and that is reported.
+    fn is_off(&self, check: &dyn Check) -> bool {
+        let rules = check.rules();
+        !rules.is_empty() && rules.iter().all(|r| self.disabled.contains(r.id()))
     }
 
     /// The report of `outcomes`, one per check in the order they were added,

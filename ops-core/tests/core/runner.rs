@@ -26,12 +26,17 @@ enum Behaviour {
 
 impl Scripted {
     fn boxed(name: &'static str, behaviour: Behaviour) -> Box<dyn Check> {
-        let rule = Rule::new(&format!("test/{name}"), Severity::Low, "scripted", "");
-        Box::new(Scripted {
-            name,
-            behaviour,
-            rules: vec![rule],
-        })
+        Scripted::with_rules(name, behaviour, &[name])
+    }
+
+    /// A check declaring rules `test/RULE` for each of `rules` (it finds
+    /// under the first).
+    fn with_rules(name: &'static str, behaviour: Behaviour, rules: &[&str]) -> Box<dyn Check> {
+        let rules = rules
+            .iter()
+            .map(|r| Rule::new(&format!("test/{r}"), Severity::Low, "scripted", ""))
+            .collect();
+        Box::new(Scripted { name, behaviour, rules })
     }
 }
 
@@ -50,7 +55,8 @@ impl Check for Scripted {
                 .iter()
                 .map(|c| {
                     Finding::new(
-                        self.rules[0].shared_id(),
+                        // A check that declares no rule finds under one it did not declare.
+                        self.rules.first().map_or("test/undeclared".into(), Rule::shared_id),
                         Severity::Low,
                         Subject::new(EntityKind::Component, &c.id),
                         format!("{} saw {}", self.name, c.id),
@@ -174,4 +180,68 @@ fn a_parallel_run_starts_heavy_checks_first_whatever_order_they_were_added_in() 
     let mut all = started.lock().unwrap().clone();
     all.sort_unstable();
     assert_eq!(all, ["h1", "h2", "l1", "l2", "l3", "l4"]);
+}
+
+#[test]
+fn a_check_whose_every_rule_is_off_does_not_run() {
+    let inv = Inventory::from_text("inv.yaml", Format::Yaml, "components: [{id: web, entry: true}]").unwrap();
+    let mut runner = Runner::new();
+    // Would panic, or fail, if run: every rule of each is off.
+    runner.add(Scripted::with_rules("off-panicky", Behaviour::Panics, &["p1", "p2"]));
+    runner.add(Scripted::boxed("off-broken", Behaviour::Fails));
+    // One of two rules off: it runs, so its failure is reported.
+    runner.add(Scripted::with_rules("half-broken", Behaviour::Fails, &["h1", "h2"]));
+    // One of two rules off, the one it finds under on: it runs, its findings are dropped.
+    runner.add(Scripted::with_rules("half-finder", Behaviour::Finds, &["f1", "f2"]));
+    runner.add(Scripted::boxed("finder", Behaviour::Finds));
+    for off in ["test/p1", "test/p2", "test/off-broken", "test/h2", "test/f1"] {
+        runner.disable(off);
+    }
+    let at = "2026-11-22T00:00:00Z".parse().unwrap();
+    for threads in [None, Some(1), Some(2), Some(8)] {
+        let report = match threads {
+            None => runner.run(&inv, at),
+            Some(n) => runner.run_parallel(&inv, at, NonZeroUsize::new(n).unwrap()),
+        };
+        let failed: Vec<(&str, &str)> = report
+            .failures
+            .iter()
+            .map(|f| (&*f.check, f.message.as_str()))
+            .collect();
+        assert_eq!(
+            failed,
+            [("half-broken", "half-broken could not run")],
+            "{threads:?} threads"
+        );
+        let found: Vec<(&str, &str)> = report
+            .findings
+            .iter()
+            .map(|f| (&*f.check, f.message.as_str()))
+            .collect();
+        assert_eq!(found, [("test/finder", "finder saw web")], "{threads:?} threads");
+        let rules: Vec<&str> = report.rules.iter().map(Rule::id).collect();
+        assert_eq!(rules, ["test/h1", "test/f2", "test/finder"], "{threads:?} threads");
+    }
+}
+
+#[test]
+fn a_check_that_declares_no_rule_still_runs_and_its_findings_are_refused() {
+    let inv = Inventory::from_text("inv.yaml", Format::Yaml, "components: [{id: web, entry: true}]").unwrap();
+    let mut runner = Runner::new();
+    runner.add(Scripted::with_rules("ruleless", Behaviour::Finds, &[]));
+    runner.disable("test/ruleless");
+    let report = runner.run(&inv, "2026-11-22T00:00:00Z".parse().unwrap());
+    assert!(report.findings.is_empty());
+    let failed: Vec<(&str, &str)> = report
+        .failures
+        .iter()
+        .map(|f| (&*f.check, f.message.as_str()))
+        .collect();
+    assert_eq!(
+        failed,
+        [(
+            "ruleless",
+            "invalid output: finding for undeclared rule 'test/undeclared'"
+        )]
+    );
 }
