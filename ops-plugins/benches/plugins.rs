@@ -9,6 +9,10 @@
 //!   SPOF), as a plugin on the batched host queries
 //!   (`examples/plugins/bench/stateful-spof-batched`: four calls), and each
 //!   written natively step for step (`tests/native`);
+//! - `backup_history`: a plugin reading every backup policy's runs and
+//!   drills through the paged queries (`examples/plugins/bench/backup-history`),
+//!   and its native twin, at 500 and 2,000 policies of 100 runs: time that
+//!   grows 4x with 4x the history, not 16x;
 //! - `load`: loading a plugin by compiling it, and from the on-disk cache.
 //!
 //! ```text
@@ -27,7 +31,7 @@ mod native;
 use std::sync::OnceLock;
 
 use divan::Bencher;
-use native::{NativeStatefulSpof, NativeStatefulSpofBatched, estate};
+use native::{NativeBackupHistory, NativeStatefulSpof, NativeStatefulSpofBatched, backup_estate, estate};
 use ops_core::{Check, Context, Format, Inventory};
 use ops_plugins::{HostConfig, PluginHost};
 
@@ -181,6 +185,37 @@ mod stateful_spof {
         let inv = estate(n);
         let ctx = Context::new(&inv, AT.parse().unwrap());
         let _ = ctx.failure_analysis().spofs();
+        bencher.bench_local(|| check.run(&ctx).unwrap().len());
+    }
+}
+
+/// Backup policies in the `backup_history` estates, each with 100 runs.
+const POLICIES: &[usize] = &[500, 2_000];
+
+#[divan::bench_group(sample_count = 10, sample_size = 1)]
+mod backup_history {
+    use super::*;
+
+    /// Without the default CPU budget of a second, so that a slow host
+    /// is measured rather than stopped.
+    #[divan::bench(args = POLICIES)]
+    fn plugin(bencher: Bencher, policies: usize) {
+        let mut check = host()
+            .load("bench-backup-history", &common::plugin("bench-backup-history"))
+            .unwrap();
+        let mut limits = ops_plugins::PluginLimits::default();
+        limits.cpu_time = std::time::Duration::from_secs(600);
+        check.set_limits(limits);
+        let inv = backup_estate(policies, 100);
+        let ctx = Context::new(&inv, AT.parse().unwrap());
+        bencher.bench_local(|| check.run(&ctx).unwrap().len());
+    }
+
+    #[divan::bench(args = POLICIES)]
+    fn native(bencher: Bencher, policies: usize) {
+        let check = NativeBackupHistory::new();
+        let inv = backup_estate(policies, 100);
+        let ctx = Context::new(&inv, AT.parse().unwrap());
         bencher.bench_local(|| check.run(&ctx).unwrap().len());
     }
 }

@@ -8,7 +8,7 @@
 //! when it starts and ends ([`RunState::with`]), and long analyses are asked
 //! to stop at it ([`RunState::stop`]): time in host calls is the plugin's.
 
-use std::cell::Cell;
+use std::cell::{Cell, OnceCell};
 use std::collections::HashMap;
 use std::time::Instant;
 
@@ -18,6 +18,7 @@ use wasmtime::format_err;
 
 use crate::bindings::ops::plugin::log;
 use crate::budget::OutputBudget;
+use crate::host::backup_index::BackupIndex;
 use crate::lend::Lent;
 use crate::limiter::Limiter;
 use crate::{PluginLimits, Pooling};
@@ -47,6 +48,9 @@ pub(crate) struct RunState {
     /// Domain SPOFs by component: every entry's, computed on first use, and
     /// other components' as they are asked for.
     pub(crate) domain_spofs: Option<HashMap<u32, Vec<u32>>>,
+    /// Each policy's runs and drills and each component's policies, built
+    /// on the call's first backup query that needs them.
+    pub(crate) backup_index: OnceCell<BackupIndex>,
     /// When the call's CPU budget runs out.
     deadline: Instant,
     /// The host call that found the budget spent, so the trap it raises is
@@ -72,6 +76,7 @@ impl RunState {
             budget: OutputBudget::new(limits.max_output_bytes),
             over_budget: false,
             domain_spofs: None,
+            backup_index: OnceCell::new(),
             deadline: Instant::now() + limits.cpu_time,
             out_of_time_in: Cell::new(None),
         }

@@ -649,9 +649,14 @@ fn compiled_plugins_are_cached_on_disk_and_damaged_entries_are_recompiled() {
 
 /// What the probe plugin reports for component `id`.
 fn probe(id: &str) -> ops_core::Evidence {
+    probe_in(startup(), id)
+}
+
+/// What the probe plugin reports for component `id` of `inv`.
+fn probe_in(inv: &Inventory, id: &str) -> ops_core::Evidence {
     let mut runner = Runner::new();
     runner.add(Box::new(load("probe").with_config(id)));
-    let report = runner.run(startup(), AT.parse().unwrap());
+    let report = runner.run(inv, AT.parse().unwrap());
     assert!(report.failures.is_empty(), "{:#?}", report.failures);
     report.findings[0].evidence.clone()
 }
@@ -979,6 +984,55 @@ fn simulate_answers_as_ops_core_does() {
             "redis",
             "reports"
         ])
+    );
+}
+
+/// Runs and drills of two policies, interleaved and out of order in the
+/// file, with runs at the same instant: each policy's are paged oldest
+/// first, ties in the order they are written.
+#[test]
+fn backup_history_is_paged_per_policy_oldest_first_whatever_the_file_order() {
+    let inv = Inventory::from_text(
+        "backups.yaml",
+        ops_core::Format::Yaml,
+        "components: [{id: db, kind: database, entry: true}, {id: cache, entry: true}]
+backup_policies:
+  - {id: other, protects: cache}
+  - {id: nightly, protects: db}
+  - {id: weekly, protects: db}
+backup_runs:
+  - {policy: weekly, started_at: 2026-11-15T03:00:00Z, status: success, size_bytes: 30}
+  - {policy: nightly, started_at: 2026-11-20T02:00:00Z, status: success, size_bytes: 3}
+  - {policy: nightly, started_at: 2026-11-18T02:00:00Z, status: failed, size_bytes: 1}
+  - {policy: weekly, started_at: 2026-11-08T03:00:00Z, status: partial, size_bytes: 20}
+  - {policy: nightly, started_at: 2026-11-19T02:00:00Z, status: success, size_bytes: 2}
+  - {policy: nightly, started_at: 2026-11-18T02:00:00Z, status: success, size_bytes: 4}
+  - {policy: other, started_at: 2026-11-01T00:00:00Z, status: success, size_bytes: 9}
+restore_drills:
+  - {policy: nightly, at: 2026-10-02T10:00:00Z, outcome: failed}
+  - {policy: weekly, at: 2026-09-01T10:00:00Z, outcome: success}
+  - {policy: nightly, at: 2026-06-01T10:00:00Z, outcome: success}
+",
+    )
+    .unwrap();
+    let policies = probe_in(&inv, "db")["policies"].clone();
+    let policies: Vec<&str> = policies
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        policies,
+        [
+            "nightly index=Some(1) owner=None schedule=None rpo=None rto=None drill=None monitor=None runs=4 \
+             [2026-11-18T02:00:00Z:failed:Some(1), 2026-11-18T02:00:00Z:success:Some(4), \
+             2026-11-19T02:00:00Z:success:Some(2), 2026-11-20T02:00:00Z:success:Some(3)] drills=2 \
+             [2026-06-01T10:00:00Z:success:None:None, 2026-10-02T10:00:00Z:failed:None:None] copies []",
+            "weekly index=Some(2) owner=None schedule=None rpo=None rto=None drill=None monitor=None runs=2 \
+             [2026-11-08T03:00:00Z:partial:Some(20), 2026-11-15T03:00:00Z:success:Some(30)] drills=1 \
+             [2026-09-01T10:00:00Z:success:None:None] copies []",
+        ]
     );
 }
 
@@ -1514,6 +1568,42 @@ fn the_batched_bench_plugin_finds_what_its_native_twin_and_the_per_call_plugin_f
     assert_eq!(batched, native_batched);
     assert_eq!(batched, per_call);
     assert_eq!(batched, native);
+}
+
+#[test]
+fn the_backup_history_bench_plugin_finds_what_its_native_twin_finds() {
+    let (plugin, native) = plugin_and_native(
+        "bench-backup-history",
+        Box::new(native::NativeBackupHistory::new()),
+        startup(),
+    );
+    // The example's policy last ran successfully (with an empty file).
+    assert_eq!(plugin, []);
+    assert_eq!(native, plugin);
+    // 120 runs a policy: more than two pages of 50, the last one partial.
+    let estate = native::backup_estate(30, 120);
+    let (plugin, native) = plugin_and_native(
+        "bench-backup-history",
+        Box::new(native::NativeBackupHistory::new()),
+        &estate,
+    );
+    let policies: Vec<&str> = plugin.iter().map(|(id, _, _)| id.as_str()).collect();
+    // The last round of runs is numbered 119 * 30 + p; every seventh failed.
+    let failed: Vec<String> = (0..30)
+        .filter(|p| (119 * 30 + p) % 7 == 6)
+        .map(|p| format!("p{p}"))
+        .collect();
+    let mut failed: Vec<&str> = failed.iter().map(String::as_str).collect();
+    failed.sort_unstable();
+    assert_eq!(policies, failed);
+    assert_eq!(
+        plugin[0].2,
+        format!(
+            "{}: the latest of 120 runs, at 2026-01-05T23:00:00Z, ended failed (3 restore drills)",
+            failed[0]
+        )
+    );
+    assert_eq!(native, plugin);
 }
 
 /// The entry and chain of `long_chain_in_many_domains`, in one domain.

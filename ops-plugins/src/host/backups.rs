@@ -3,6 +3,7 @@
 use chrono::TimeDelta;
 use ops_core::backup::{Deleter, DrillOutcome, RunStatus, Schedule, StorageTier};
 
+use super::backup_index::BackupIndex;
 use super::{instant, to_u32};
 use crate::bindings::ops::plugin::{backups, types};
 use crate::state::RunState;
@@ -13,20 +14,14 @@ impl backups::Host for RunState {
     }
 
     fn policy_at(&mut self, index: u32) -> wasmtime::Result<Option<types::BackupPolicy>> {
+        let backups = &self.backup_index;
         self.with("policy-at", |inv, _| {
             let Some(p) = inv.backup_policies().get(index as usize) else {
                 return Ok(None);
             };
-            let runs = inv
-                .backup_runs()
-                .iter()
-                .filter(|r| r.policy.index() == index as usize)
-                .count();
-            let drills = inv
-                .restore_drills()
-                .iter()
-                .filter(|d| d.policy.index() == index as usize)
-                .count();
+            let backups = backups.get_or_init(|| BackupIndex::new(inv));
+            let runs = backups.runs(index).len();
+            let drills = backups.drills(index).len();
             Ok(Some(types::BackupPolicy {
                 id: p.id.clone(),
                 protects: to_u32(p.protects.index()),
@@ -68,27 +63,22 @@ impl backups::Host for RunState {
     }
 
     fn policies_protecting(&mut self, component: u32) -> wasmtime::Result<Vec<u32>> {
+        let backups = &self.backup_index;
         self.with("policies-protecting", |inv, _| {
-            Ok(inv
-                .backup_policies()
-                .iter()
-                .enumerate()
-                .filter(|(_, p)| p.protects.index() == component as usize)
-                .map(|(i, _)| to_u32(i))
-                .collect())
+            Ok(backups
+                .get_or_init(|| BackupIndex::new(inv))
+                .protecting(component)
+                .to_vec())
         })
     }
 
     fn runs(&mut self, policy: u32, start: u32, count: u32) -> wasmtime::Result<Vec<types::BackupRun>> {
+        let backups = &self.backup_index;
         self.with("runs", |inv, _| {
-            let mut runs: Vec<&ops_core::backup::BackupRun> = inv
-                .backup_runs()
+            let runs = backups.get_or_init(|| BackupIndex::new(inv)).runs(policy);
+            Ok(page(runs, start, count)
                 .iter()
-                .filter(|r| r.policy.index() == policy as usize)
-                .collect();
-            runs.sort_by_key(|r| r.started_at);
-            Ok(page(&runs, start, count)
-                .iter()
+                .filter_map(|&r| inv.backup_runs().get(r as usize))
                 .map(|r| types::BackupRun {
                     started_at: instant(r.started_at),
                     finished_at: r.finished_at.map(instant),
@@ -101,15 +91,12 @@ impl backups::Host for RunState {
     }
 
     fn drills(&mut self, policy: u32, start: u32, count: u32) -> wasmtime::Result<Vec<types::RestoreDrill>> {
+        let backups = &self.backup_index;
         self.with("drills", |inv, _| {
-            let mut drills: Vec<&ops_core::backup::RestoreDrill> = inv
-                .restore_drills()
+            let drills = backups.get_or_init(|| BackupIndex::new(inv)).drills(policy);
+            Ok(page(drills, start, count)
                 .iter()
-                .filter(|d| d.policy.index() == policy as usize)
-                .collect();
-            drills.sort_by_key(|d| d.at);
-            Ok(page(&drills, start, count)
-                .iter()
+                .filter_map(|&d| inv.restore_drills().get(d as usize))
                 .map(|d| types::RestoreDrill {
                     at: instant(d.at),
                     by: d.by.map(|p| inv.person(p).id.clone()),

@@ -8,6 +8,7 @@
 
 mod access;
 mod analysis;
+pub(crate) mod backup_index;
 mod backups;
 mod incidents;
 mod inventory;

@@ -128,3 +128,128 @@ impl Check for NativeStatefulSpofBatched {
         Ok(found)
     }
 }
+
+/// An estate with `policies` backup policies of `runs_each` runs and 3
+/// restore drills each, written interleaved (the first run of every policy,
+/// then the second, ...), as a history exported by time would be; every
+/// seventh run failed.
+pub(crate) fn backup_estate(policies: usize, runs_each: usize) -> Inventory {
+    use std::fmt::Write as _;
+    let components = policies.div_ceil(4).max(1);
+    let mut text = String::from("{\"components\": [");
+    for c in 0..components {
+        let sep = if c == 0 { "" } else { "," };
+        let _ = write!(
+            text,
+            "{sep}{{\"id\": \"db{c}\", \"kind\": \"database\", \"entry\": true}}"
+        );
+    }
+    text.push_str("], \"backup_policies\": [");
+    for p in 0..policies {
+        let sep = if p == 0 { "" } else { "," };
+        let _ = write!(
+            text,
+            "{sep}{{\"id\": \"p{p}\", \"protects\": \"db{}\"}}",
+            p % components
+        );
+    }
+    text.push_str("], \"backup_runs\": [");
+    let start = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z").expect("a valid instant");
+    let mut n = 0usize;
+    for r in 0..runs_each {
+        for p in 0..policies {
+            let at = (start + chrono::TimeDelta::hours(r as i64)).to_rfc3339();
+            let status = if n % 7 == 6 { "failed" } else { "success" };
+            let sep = if n == 0 { "" } else { "," };
+            let _ = write!(
+                text,
+                "{sep}{{\"policy\": \"p{p}\", \"started_at\": \"{at}\", \"status\": \"{status}\"}}"
+            );
+            n += 1;
+        }
+    }
+    text.push_str("], \"restore_drills\": [");
+    for d in 0..3 * policies {
+        let at = (start + chrono::TimeDelta::days(d as i64 / policies as i64)).to_rfc3339();
+        let sep = if d == 0 { "" } else { "," };
+        let _ = write!(
+            text,
+            "{sep}{{\"policy\": \"p{}\", \"at\": \"{at}\", \"outcome\": \"success\"}}",
+            d % policies
+        );
+    }
+    text.push_str("]}");
+    Inventory::from_text("backups.json", Format::Json, &text).expect("synthetic estates are valid")
+}
+
+/// `bench-backup-history`, natively: each policy's latest run (the last
+/// of the ones that started latest, as the host orders them) and its
+/// counts of runs and drills, reported when that run did not succeed.
+#[derive(Debug)]
+pub(crate) struct NativeBackupHistory {
+    rules: Vec<Rule>,
+}
+
+impl NativeBackupHistory {
+    /// The check.
+    pub(crate) fn new() -> Self {
+        NativeBackupHistory {
+            rules: vec![Rule::new(
+                "last-run-failed",
+                Severity::High,
+                "A backup policy's latest run did not succeed",
+                "",
+            )],
+        }
+    }
+}
+
+impl Check for NativeBackupHistory {
+    fn name(&self) -> &str {
+        "native-backup-history"
+    }
+    fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+    fn run(&self, ctx: &Context<'_>) -> Result<Vec<Finding>, CheckError> {
+        let inv = ctx.inventory();
+        let policies = inv.backup_policies();
+        let mut latest: Vec<Option<&ops_core::backup::BackupRun>> = vec![None; policies.len()];
+        let mut runs = vec![0usize; policies.len()];
+        for r in inv.backup_runs() {
+            let p = r.policy.index();
+            runs[p] += 1;
+            if latest[p].is_none_or(|l| r.started_at >= l.started_at) {
+                latest[p] = Some(r);
+            }
+        }
+        let mut drills = vec![0usize; policies.len()];
+        for d in inv.restore_drills() {
+            drills[d.policy.index()] += 1;
+        }
+        Ok(policies
+            .iter()
+            .enumerate()
+            .filter_map(|(p, policy)| {
+                let run = latest[p].filter(|r| r.status != ops_core::backup::RunStatus::Success)?;
+                let status = match run.status {
+                    ops_core::backup::RunStatus::Failed => "failed",
+                    ops_core::backup::RunStatus::Partial => "partial",
+                    ops_core::backup::RunStatus::Running => "running",
+                    _ => "success",
+                };
+                let at = run.started_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+                let message = format!(
+                    "{}: the latest of {} runs, at {at}, ended {status} ({} restore drills)",
+                    policy.id, runs[p], drills[p]
+                );
+                Some(Finding::new(
+                    "last-run-failed",
+                    Severity::High,
+                    Subject::new(EntityKind::BackupPolicy, &policy.id),
+                    message,
+                ))
+            })
+            .collect())
+    }
+}
