@@ -108,6 +108,12 @@ pub struct HostConfig {
     /// version and the engine settings). Must be private to the user: its
     /// files become native code. Default none: compile on every load.
     pub cache_dir: Option<PathBuf>,
+    /// The most the entries of [`cache_dir`](HostConfig::cache_dir) may
+    /// take on disk. After storing an entry, the host removes the least
+    /// recently used ones (loading an entry counts as a use) until the rest
+    /// fit; the entry just stored is kept even if it alone is larger.
+    /// Default 1 GiB: about 30 Python plugins, or thousands of Rust ones.
+    pub cache_max_bytes: u64,
     /// Take each run's instance and memory from a pool reserved once per
     /// host instead of mapping fresh memory per run (wasmtime's pooling
     /// allocator): cheaper runs, a fixed reservation of virtual address
@@ -123,6 +129,7 @@ impl Default for HostConfig {
             max_wasm_stack: 512 << 10,
             epoch_tick: Duration::from_millis(10),
             cache_dir: None,
+            cache_max_bytes: 1 << 30,
             pooling: Some(Pooling::default()),
         }
     }

@@ -209,7 +209,7 @@ impl PluginHost {
     fn compile(&self, label: &str, wasm: &[u8]) -> Result<(Component, cache::Outcome), PluginError> {
         let engine = &self.inner.engine;
         match &self.inner.config.cache_dir {
-            Some(dir) => cache::load_or_compile(engine, dir, wasm),
+            Some(dir) => cache::load_or_compile(engine, dir, self.inner.config.cache_max_bytes, wasm),
             None => Component::new(engine, wasm).map(|c| (c, cache::Outcome::Compiled)),
         }
         .map_err(|e| PluginError::InvalidComponent {

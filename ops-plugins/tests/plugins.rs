@@ -571,6 +571,77 @@ fn the_readme_walkthrough_plugin_is_the_one_built_here_and_finds_unowned_dns() {
     assert_eq!(found, [("plugin:unowned/no-owner", "dns (dns) has no owner")]);
 }
 
+/// The `.cwasm` entries of cache directory `dir`, with their modification times.
+fn cache_entries(dir: &std::path::Path) -> BTreeMap<String, std::time::SystemTime> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".cwasm"))
+        .map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            (name, e.metadata().unwrap().modified().unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn the_plugin_cache_keeps_the_most_recently_used_entries_within_its_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let mut config = ops_plugins::HostConfig::default();
+    config.cache_dir = Some(cache.clone());
+    let (zone_spof, unowned, noop) = (
+        common::plugin("zone-spof"),
+        common::plugin("unowned"),
+        common::plugin("bench-noop"),
+    );
+    // Unbounded: one entry per plugin, their sizes learnt.
+    config.cache_max_bytes = u64::MAX;
+    let host = PluginHost::with_config(config.clone()).unwrap();
+    host.load("zone-spof", &zone_spof).unwrap();
+    let first = cache_entries(&cache);
+    host.load("unowned", &unowned).unwrap();
+    let both = cache_entries(&cache);
+    let name = |all: &BTreeMap<String, std::time::SystemTime>, not: &BTreeMap<String, std::time::SystemTime>| {
+        all.keys().find(|k| !not.contains_key(*k)).unwrap().clone()
+    };
+    let zone_entry = name(&first, &BTreeMap::new());
+    let unowned_entry = name(&both, &first);
+    let size = |entry: &str| std::fs::metadata(cache.join(entry)).unwrap().len();
+    let (zone_size, unowned_size) = (size(&zone_entry), size(&unowned_entry));
+    // Both made old, zone-spof the older; then loading it is a use, which
+    // makes it the more recent.
+    let ago = |secs| std::time::SystemTime::now() - Duration::from_secs(secs);
+    for (entry, when) in [(&zone_entry, ago(200)), (&unowned_entry, ago(100))] {
+        std::fs::File::options()
+            .write(true)
+            .open(cache.join(entry))
+            .unwrap()
+            .set_modified(when)
+            .unwrap();
+    }
+    assert!(host.load("zone-spof", &zone_spof).unwrap().loaded_from_cache());
+    assert!(cache_entries(&cache)[&zone_entry] > ago(50));
+    // One byte short of both old entries: storing the (smaller) noop entry
+    // must make room, and removing the least recently used entry (unowned,
+    // though stored after zone-spof) makes enough.
+    config.cache_max_bytes = zone_size + unowned_size - 1;
+    let bounded = PluginHost::with_config(config.clone()).unwrap();
+    assert!(!bounded.load("bench-noop", &noop).unwrap().loaded_from_cache());
+    let now = cache_entries(&cache);
+    let noop_entry = name(&now, &both);
+    assert!(size(&noop_entry) < unowned_size);
+    let kept: Vec<&String> = now.keys().collect();
+    let mut expected = vec![&zone_entry, &noop_entry];
+    expected.sort();
+    assert_eq!(kept, expected);
+    // A bound smaller than any entry keeps only the one just stored.
+    config.cache_max_bytes = 1;
+    let tiny = PluginHost::with_config(config).unwrap();
+    assert!(!tiny.load("unowned", &unowned).unwrap().loaded_from_cache());
+    assert_eq!(cache_entries(&cache).into_keys().collect::<Vec<_>>(), [unowned_entry]);
+}
+
 #[test]
 fn compiled_plugins_are_cached_on_disk_and_damaged_entries_are_recompiled() {
     let dir = std::env::temp_dir().join(format!("ops-plugins-cache-test-{}", std::process::id()));
