@@ -3,7 +3,8 @@
 //! A plugin pages through each policy's runs a few at a time. Answering a
 //! page by filtering every run of the inventory and sorting the policy's
 //! would make reading a whole history quadratic: 2,000 policies with 100
-//! runs each, read 50 at a time, would scan 200,000 runs 4,000 times. The
+//! runs each, read 50 at a time, would scan all 200,000 runs for each of
+//! some 6,000 pages (the last one empty). The
 //! index is built on a call's first backup query, in one pass over the runs
 //! and drills plus a sort of each policy's, and every later question is a
 //! slice of it.
