@@ -69,6 +69,15 @@ impl Check for Scripted {
     }
 }
 
+/// `(check, message)` of each failure of `report`, in order.
+fn failures(report: &ops_core::Report) -> Vec<(&str, &str)> {
+    report
+        .failures
+        .iter()
+        .map(|f| (&*f.check, f.message.as_str()))
+        .collect()
+}
+
 #[test]
 fn a_parallel_run_reports_exactly_what_a_sequential_run_does() {
     let inv = Inventory::from_text(
@@ -84,13 +93,8 @@ fn a_parallel_run_reports_exactly_what_a_sequential_run_does() {
     runner.add(Scripted::boxed("last", Behaviour::Finds));
     let at = "2026-11-22T00:00:00Z".parse().unwrap();
     let sequential = runner.run(&inv, at);
-    let failed: Vec<(&str, &str)> = sequential
-        .failures
-        .iter()
-        .map(|f| (&*f.check, f.message.as_str()))
-        .collect();
     assert_eq!(
-        failed,
+        failures(&sequential),
         [("broken", "broken could not run"), ("panicky", "the check panicked")]
     );
     assert!(sequential.findings.iter().any(|f| f.message == "last saw db"));
@@ -203,13 +207,8 @@ fn a_check_whose_every_rule_is_off_does_not_run() {
             None => runner.run(&inv, at),
             Some(n) => runner.run_parallel(&inv, at, NonZeroUsize::new(n).unwrap()),
         };
-        let failed: Vec<(&str, &str)> = report
-            .failures
-            .iter()
-            .map(|f| (&*f.check, f.message.as_str()))
-            .collect();
         assert_eq!(
-            failed,
+            failures(&report),
             [("half-broken", "half-broken could not run")],
             "{threads:?} threads"
         );
@@ -232,13 +231,8 @@ fn a_check_that_declares_no_rule_still_runs_and_its_findings_are_refused() {
     runner.disable("test/ruleless");
     let report = runner.run(&inv, "2026-11-22T00:00:00Z".parse().unwrap());
     assert!(report.findings.is_empty());
-    let failed: Vec<(&str, &str)> = report
-        .failures
-        .iter()
-        .map(|f| (&*f.check, f.message.as_str()))
-        .collect();
     assert_eq!(
-        failed,
+        failures(&report),
         [(
             "ruleless",
             "invalid output: finding for undeclared rule 'test/undeclared'"
