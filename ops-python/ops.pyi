@@ -88,10 +88,12 @@ class Inventory:
     def notes(self) -> list[str]:
         """What the loaders skipped (fields and kinds of other tools' formats)."""
 
-    def check(self, at: Optional[Instant] = None) -> dict[str, Any]:
+    def check(self, at: Optional[Instant] = None, *, disable: Sequence[str] = ()) -> dict[str, Any]:
         """Runs every built-in check: the report of ``opsctl check --format json``
         (``findings``, ``summary``, ``errors``, ``absent``, ``evaluated_at``,
-        ``tool``, ``version``)."""
+        ``tool``, ``version``). The rules in ``disable`` are off and their
+        checks do not run, as ``"off"`` in ``ops.toml``; a rule that is not
+        built in raises NotFoundError."""
 
     def spofs(self, entry: Optional[str] = None) -> list[dict[str, Any]]:
         """Per entry point (or only ``entry``): ``{"entry", "tier", "spofs",

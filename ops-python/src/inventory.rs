@@ -141,11 +141,30 @@ impl Inventory {
     }
 
     /// Runs every built-in check at `at` (default: the load's `at`, else
-    /// now): the report document of `opsctl check --format json`.
-    #[pyo3(signature = (at=None))]
-    fn check<'py>(&self, py: Python<'py>, at: Option<&Bound<'py, PyAny>>) -> PyResult<Bound<'py, PyAny>> {
+    /// now): the report document of `opsctl check --format json`. The rules
+    /// in `disable` are off: their checks do not run (`ops.toml`'s `"off"`);
+    /// a rule that is not built in is `ops.NotFoundError`.
+    #[pyo3(signature = (at=None, *, disable=Vec::new()))]
+    fn check<'py>(
+        &self,
+        py: Python<'py>,
+        at: Option<&Bound<'py, PyAny>>,
+        disable: Vec<String>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let now = instant_or(at, self.at)?;
-        let report = py.detach(|| Runner::with_builtin_checks().run(&self.inner, now));
+        let mut runner = Runner::with_builtin_checks();
+        for id in &disable {
+            if !runner.rules().any(|r| r.id() == id) {
+                let hint = ops_core::suggest::did_you_mean(id, runner.rules().map(|r| r.id()))
+                    .map(|m| format!(" (did you mean '{m}'?)"))
+                    .unwrap_or_default();
+                return Err(to_py_err(py, Error::Lookup(format!("no built-in rule '{id}'{hint}"))));
+            }
+        }
+        for id in &disable {
+            runner.disable(id);
+        }
+        let report = py.detach(|| runner.run(&self.inner, now));
         to_py(py, &render::to_json(&report))
     }
 

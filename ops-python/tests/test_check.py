@@ -1,6 +1,8 @@
 """Inventory.check: the findings of the example estates, the same document as
 `opsctl check --format json`."""
 
+import pytest
+
 import ops
 from conftest import AT, STARTUP
 
@@ -167,3 +169,16 @@ def test_backstage_catalog_with_overlay_is_opsctl_check_backstage(opsctl):
     expected = opsctl("check", "--backstage", catalog, overlay, "--at", AT, "--format", "json", expect=1)
     assert inventory.check() == expected
     assert expected["summary"] == {"critical": 7, "high": 7, "medium": 6, "low": 0, "info": 2}
+
+
+def test_disabled_rules_do_not_run_and_unknown_ones_are_refused():
+    inventory = ops.Inventory.load([STARTUP], at=AT)
+    off = ["graph/spof", "access/access-while-away"]
+    report = inventory.check(disable=off)
+    assert set(rows(report)) == {row for row in STARTUP_FINDINGS if row[0] not in off}
+    assert {row[0] for row in STARTUP_FINDINGS} & set(off) == set(off)
+    with pytest.raises(ops.NotFoundError) as e:
+        inventory.check(disable=["graph/spofs"])
+    assert str(e.value) == "no built-in rule 'graph/spofs' (did you mean 'graph/spof'?)"
+    with pytest.raises(TypeError):
+        inventory.check(disable="graph/spof")
