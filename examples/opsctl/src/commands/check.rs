@@ -54,7 +54,8 @@ pub(crate) struct CheckArgs {
     #[arg(long = "plugin-config", value_name = "FILE")]
     pub(crate) plugin_configs: Vec<PathBuf>,
     /// Compile plugins afresh instead of using the cache of compiled plugins
-    /// ($OPS_PLUGIN_CACHE, else $XDG_CACHE_HOME/ops/plugins, else ~/.cache/ops/plugins).
+    /// ($OPS_PLUGIN_CACHE, else $XDG_CACHE_HOME/ops/plugins, else ~/.cache/ops/plugins;
+    /// at most $OPS_PLUGIN_CACHE_MAX_MB MiB, default 1024, least recently used out first).
     #[arg(long)]
     pub(crate) no_plugin_cache: bool,
 }

@@ -52,10 +52,28 @@ fn cache_dir() -> Option<PathBuf> {
         .or_else(|| var("HOME").map(|d| d.join(".cache/ops/plugins")))
 }
 
-/// A plugin host, caching compiled plugins unless `no_cache`.
+/// The most the plugin cache may hold: $OPS_PLUGIN_CACHE_MAX_MB MiB, if set.
+fn cache_max_bytes() -> Result<Option<u64>> {
+    const VAR: &str = "OPS_PLUGIN_CACHE_MAX_MB";
+    let Some(value) = std::env::var_os(VAR).filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    value
+        .to_str()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .and_then(|mib| mib.checked_mul(1 << 20))
+        .map(Some)
+        .with_context(|| format!("{VAR}={}: expected a whole number of MiB", value.to_string_lossy()))
+}
+
+/// A plugin host, caching compiled plugins unless `no_cache`, the cache
+/// bounded by $OPS_PLUGIN_CACHE_MAX_MB (default: the host's, 1 GiB).
 pub(crate) fn host(no_cache: bool) -> Result<PluginHost> {
     let mut config = HostConfig::default();
     config.cache_dir = if no_cache { None } else { cache_dir() };
+    if let Some(max) = cache_max_bytes()? {
+        config.cache_max_bytes = max;
+    }
     Ok(PluginHost::with_config(config)?)
 }
 

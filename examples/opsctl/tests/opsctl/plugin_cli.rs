@@ -90,6 +90,60 @@ fn check_runs_a_plugin_with_its_configuration_next_to_the_builtin_checks() {
 }
 
 #[test]
+fn the_plugin_cache_is_bounded_by_ops_plugin_cache_max_mb() {
+    let (zone_spof, unowned) = (wasm("zone-spof"), wasm("unowned"));
+    let cache = crate::common::temp_dir("plugin-cache-bound");
+    let run = |bound: &str| {
+        Command::new(env!("CARGO_BIN_EXE_opsctl"))
+            .args([
+                "check",
+                "examples/inventories/startup",
+                "--at",
+                AT,
+                "--format",
+                "json",
+                "--plugin",
+                &zone_spof,
+                "--plugin",
+                &unowned,
+            ])
+            .current_dir(plugins::root())
+            .env("OPS_PLUGIN_CACHE", &*cache)
+            .env("OPS_PLUGIN_CACHE_MAX_MB", bound)
+            .output()
+            .expect("opsctl runs")
+    };
+    let entries = || {
+        std::fs::read_dir(&*cache)
+            .unwrap()
+            .filter_map(Result::ok)
+            .filter(|e| e.path().extension().is_some_and(|x| x == "cwasm"))
+            .count()
+    };
+    let out = run("100");
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert_eq!(entries(), 2);
+    // Smaller than any entry: each store keeps only itself. The two are
+    // already cached, so nothing is stored and nothing evicted...
+    let out = run("0");
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert_eq!(entries(), 2);
+    // ...until a plugin is compiled again: then only it is kept.
+    for e in std::fs::read_dir(&*cache).unwrap().filter_map(Result::ok) {
+        std::fs::remove_file(e.path()).unwrap();
+    }
+    let out = run("0");
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert_eq!(entries(), 1);
+    let out = run("1G");
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stderr).trim_end(),
+        "error: OPS_PLUGIN_CACHE_MAX_MB=1G: expected a whole number of MiB"
+    );
+}
+
+#[test]
 fn a_plugin_configuration_error_fails_the_run() {
     let zone_spof = wasm("zone-spof");
     let out = opsctl(&[
