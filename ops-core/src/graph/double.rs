@@ -8,6 +8,7 @@ use std::cmp::Reverse;
 use std::collections::{HashMap, HashSet};
 
 use super::compiled::{Compiled, NEVER};
+use super::kill::{Closure, KillGraph};
 use crate::{Component, Idx};
 
 /// The work [`FailureAnalysis::double_faults`] spends on one entry point at
@@ -202,92 +203,109 @@ impl FailureAnalysis<'_> {
     }
 }
 
-/// At most this many (redundancy, wounding component) records and as many
-/// candidate pairs are kept by [`FailureAnalysis::all_double_faults`] at a
-/// time, so that what it holds stays under about 100 MB whatever the
-/// estate: past it, wounds are found again by a second pass (and the search
-/// stops, incomplete, if those that could add up are still more), and pairs
-/// are tried in batches.
+/// At most this many candidate pairs are held by
+/// [`FailureAnalysis::all_double_faults`] at a time, so that what it holds
+/// stays under about 100 MB whatever the estate: past it, the pairs found
+/// so far are tried and the search goes on with an empty list.
 pub const MAX_DOUBLE_FAULT_CANDIDATES: usize = 4_000_000;
-
-/// What [`FailureAnalysis::all_double_faults`] holds at a time, at most.
-#[derive(Clone, Copy, Debug)]
-struct Holding {
-    /// Wounds kept from the first pass; past it, a second pass finds those
-    /// that could add up with another.
-    first_pass: usize,
-    /// Wounds that could add up with another; past it, the search stops.
-    wounds: usize,
-    /// Pairs tried in one batch.
-    pairs: usize,
-}
-
-impl Holding {
-    /// [`MAX_DOUBLE_FAULT_CANDIDATES`] of each.
-    const MAX: Holding = Holding {
-        first_pass: MAX_DOUBLE_FAULT_CANDIDATES,
-        wounds: MAX_DOUBLE_FAULT_CANDIDATES,
-        pairs: MAX_DOUBLE_FAULT_CANDIDATES,
-    };
-}
 
 /// "Not set" in the arrays of [`FailureAnalysis::all_double_faults`].
 const NONE: u32 = u32::MAX;
 
-/// The wounds one single failure deals: each redundancy it does not take
-/// down, with how many of its dependencies go down.
+/// A redundancy with more dependencies than this has its wounds counted
+/// rather than told apart by a bit per dependency.
+const MASK_BITS: usize = u64::BITS as usize;
+
+/// What one component's failure alone takes down among one redundancy's
+/// dependencies, when it does not take the redundancy down.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
+struct Wound {
+    /// One bit per dependency down (the first [`MASK_BITS`]), or 0 for a
+    /// redundancy with more dependencies than that.
+    mask: u64,
+    /// The dependencies down.
+    count: u32,
+}
+
+impl Wound {
+    /// Whether this wound and `other`, dealt together, certainly (narrow
+    /// redundancy) or possibly (wide one, whose dependencies down may be
+    /// the same) take down the `threshold` dependencies that break it.
+    fn completes(self, other: Wound, threshold: u32, narrow: bool) -> bool {
+        if narrow {
+            (self.mask | other.mask).count_ones() >= threshold
+        } else {
+            self.count + other.count >= threshold
+        }
+    }
+}
+
+/// The wounds every single failure deals one redundancy, read off the kill
+/// graph: a failure takes a dependency down exactly when it is the
+/// dependency or one of its killers (its single points of failure).
 struct Wounds {
-    /// (redundancy, dependencies down) for the last failure dealt.
-    touched: Vec<(u32, u32)>,
+    /// Per component: the redundancy it was last counted for, or [`NONE`].
+    stamp: Vec<u32>,
+    /// Per component: its wound to that redundancy.
+    wound: Vec<Wound>,
+    /// The components counted for the redundancy, in the order first met.
+    met: Vec<u32>,
+    /// The killers of one dependency (scratch).
+    killers: Vec<u32>,
+    closure: Closure,
+    /// (wound, component) for every component that can fail, other than
+    /// the redundancy, which wounds it without taking it down: largest
+    /// wounds first, equal wounds side by side.
+    dealt: Vec<(Wound, u32)>,
 }
 
 impl Wounds {
-    fn new() -> Wounds {
-        Wounds { touched: Vec::new() }
+    fn new(n: usize) -> Wounds {
+        Wounds {
+            stamp: vec![NONE; n],
+            wound: vec![Wound { mask: 0, count: 0 }; n],
+            met: Vec::new(),
+            killers: Vec::new(),
+            closure: Closure::new(n),
+            dealt: Vec::new(),
+        }
     }
 
-    /// Fails `x` alone and lists its wounds; false once the budget is gone.
-    /// The propagation counts each redundancy's dependencies down and lists
-    /// what it touched, so the wounds are read off it without walking the
-    /// outage's dependents a second time.
-    fn deal(&mut self, g: &Compiled, x: u32, p: &mut Propagator<'_>, budget: &mut Budget) -> bool {
-        p.reset();
-        p.fail(x);
-        p.run();
-        self.touched.clear();
-        for &r in p.touched() {
-            let t = g.threshold[r as usize];
-            if t == NEVER || t < 2 || p.is_down(r) {
-                continue;
+    /// Lists in `dealt` the wounds single failures deal redundancy `r`,
+    /// grouped by wound; false once the budget is gone. Costs the killers
+    /// of each of `r`'s dependencies, not a propagation per failure.
+    fn deal(&mut self, g: &Compiled, k: &KillGraph, r: u32, budget: &mut Budget) -> bool {
+        let deps = g.deps.row(r);
+        let narrow = deps.len() <= MASK_BITS;
+        self.met.clear();
+        for (i, &d) in deps.iter().enumerate() {
+            self.killers.clear();
+            self.closure.killers(g, k, d, &mut self.killers);
+            self.killers.push(d);
+            if !budget.spend(self.killers.len()) {
+                return false;
             }
-            self.touched.push((r, p.count(r)));
+            let bit = if narrow { 1u64 << i } else { 0 };
+            for &x in &self.killers {
+                let x = x as usize;
+                if self.stamp[x] != r {
+                    self.stamp[x] = r;
+                    self.wound[x] = Wound { mask: 0, count: 0 };
+                    self.met.push(x as u32);
+                }
+                self.wound[x].mask |= bit;
+                self.wound[x].count += 1;
+            }
         }
-        budget.spend(p.steps())
-    }
-}
-
-/// The two largest wounds one redundancy receives from single failures, and
-/// who dealt the largest.
-#[derive(Clone, Copy, Default)]
-struct TopTwo {
-    first: u32,
-    first_by: u32,
-    second: u32,
-}
-
-impl TopTwo {
-    fn add(&mut self, by: u32, w: u32) {
-        if w > self.first {
-            self.second = self.first;
-            (self.first, self.first_by) = (w, by);
-        } else if w > self.second {
-            self.second = w;
-        }
-    }
-
-    /// The largest wound dealt by someone other than `by`.
-    fn other_than(&self, by: u32) -> u32 {
-        if self.first_by == by { self.second } else { self.first }
+        let t = g.threshold[r as usize];
+        self.dealt.clear();
+        self.dealt.extend(
+            (self.met.iter())
+                .map(|&x| (self.wound[x as usize], x))
+                .filter(|&(w, x)| x != r && w.count < t && g.can_fail(x)),
+        );
+        self.dealt.sort_unstable_by_key(|&(w, x)| (Reverse(w.count), w.mask, x));
+        true
     }
 }
 
@@ -297,40 +315,44 @@ impl FailureAnalysis<'_> {
     /// gives it (the same pairs, in index order, up to `limit` each), within
     /// `work` steps for all of them together; with the work spent.
     ///
-    /// Where the per-entry search propagates every candidate once per entry
-    /// whose cone holds it, this propagates every component that can fail
-    /// once for the whole graph, learning for every redundancy the two
-    /// largest wounds single failures deal it and keeping the wounds that
-    /// could add up with another to break it (when there are more wounds
-    /// than [`MAX_DOUBLE_FAULT_CANDIDATES`], a second time to find those
-    /// that could), then
-    /// tries each candidate pair once, noting every entry the pair takes
-    /// down that neither member does alone. A pair can take anything down
-    /// only if, at the first redundancy it breaks that neither member
-    /// breaks alone, the dependencies each member takes down alone number at
-    /// least the redundancy's threshold together (see
-    /// [`FailureAnalysis::double_faults`]), which is what selects the
-    /// candidates: on a graph of wide `any` rules almost nothing is tried.
-    /// Each pair is tried on top of the outage of the member whose failure
-    /// alone costs more, so a trial repeats the cheaper single failure only.
+    /// A pair can take anything down that neither member does alone only by
+    /// breaking a redundancy (a rule that tolerates a loss) that neither
+    /// breaks alone: the first component the pair takes down that neither
+    /// does alone is one (see [`FailureAnalysis::double_faults`]). So for
+    /// each redundancy, the search reads off the kill graph which of its
+    /// dependencies each single failure takes down (a failure takes a
+    /// dependency down exactly when it is one of its single points of
+    /// failure), without propagating any failure; groups the failures by
+    /// the dependencies they take down; and keeps the pairs of groups that
+    /// together take down enough of them to break it. Members that both
+    /// take down the same dependency (a host and its rack under one
+    /// replica) are never paired for it. Only those pairs are tried, each
+    /// once, by propagation, noting every entry the pair takes down that
+    /// neither member does alone; on a graph of wide `any` rules almost
+    /// nothing is tried. Each pair is tried on top of the outage of the
+    /// member whose failure alone costs more, so a trial repeats the
+    /// cheaper failure only.
     ///
     /// When the search stops at `work`, what it found is a subset of the
     /// pairs, not necessarily the first in index order.
     ///
-    /// Complexity: O(n + Σ p_x + q · p') for single outages of cost p_x, q
+    /// Complexity: O(n + Σ_r Σ_d |S(d)| + Σ_x p_x + q · p'), for the
+    /// killers S(d) of each dependency d of each redundancy r, single
+    /// outages of cost p_x for the components in a candidate pair, q
     /// candidate pairs and incremental propagations of cost p' (the cheaper
-    /// member's outage and what the pair breaks together), the work
-    /// counted against `work`; memory O(n) plus at most
-    /// [`MAX_DOUBLE_FAULT_CANDIDATES`] wounds and as many pairs at a time
-    /// (pairs are tried in batches), plus twice `limit` pairs per entry.
-    /// When the work bound is reached, or the wounds that could add up are
-    /// more than the bound, every record says it is incomplete.
+    /// member's outage and what the pair breaks together), the work counted
+    /// against `work`;
+    /// memory O(n) plus at most [`MAX_DOUBLE_FAULT_CANDIDATES`] pairs at a
+    /// time (pairs are tried in batches), plus twice `limit` pairs per
+    /// entry. When the work bound is reached, every record says it is
+    /// incomplete.
     pub fn all_double_faults(&self, limit: usize, work: usize) -> (Vec<DoubleFaults>, usize) {
-        self.all_double_faults_holding(limit, work, Holding::MAX)
+        self.all_double_faults_batched(limit, work, MAX_DOUBLE_FAULT_CANDIDATES)
     }
 
-    /// [`FailureAnalysis::all_double_faults`], holding what `held` says.
-    fn all_double_faults_holding(&self, limit: usize, work: usize, held: Holding) -> (Vec<DoubleFaults>, usize) {
+    /// [`FailureAnalysis::all_double_faults`], trying pairs in batches of
+    /// `batch`.
+    fn all_double_faults_batched(&self, limit: usize, work: usize, batch: usize) -> (Vec<DoubleFaults>, usize) {
         let g = self.compiled();
         let report = self.spofs();
         let mut out: Vec<DoubleFaults> = (report.entries().iter())
@@ -343,7 +365,7 @@ impl FailureAnalysis<'_> {
             .collect();
         let mut budget = Budget { left: work };
         let mut p = self.propagator();
-        let complete = self.search_all(g, &report, (limit, held), &mut p, &mut budget, &mut out);
+        let complete = self.search_all(g, &report, (limit, batch), &mut p, &mut budget, &mut out);
         self.give_back(p);
         for record in &mut out {
             finish(record, limit);
@@ -358,88 +380,50 @@ impl FailureAnalysis<'_> {
         &self,
         g: &Compiled,
         report: &SpofReport,
-        (limit, held): (usize, Holding),
+        (limit, batch): (usize, usize),
         p: &mut Propagator<'_>,
         budget: &mut Budget,
         out: &mut [DoubleFaults],
     ) -> bool {
         let n = g.len();
-        // The wounds x's failure alone deals: for each redundancy it does not
-        // take down, how many of its dependencies go down; kept as
-        // (redundancy, wound, component) while they fit, to be filtered once
-        // the two largest wounds of every redundancy are known.
-        let mut w = Wounds::new();
-        let mut top = vec![TopTwo::default(); n];
-        // What each failure alone costs to propagate, in steps.
-        let mut alone = vec![0u32; n];
-        let mut candidates: Vec<(u32, Reverse<u32>, u32)> = Vec::new();
-        let mut kept = true;
-        for x in (0..n as u32).filter(|&x| g.can_fail(x)) {
-            if !w.deal(g, x, p, budget) {
-                return false;
-            }
-            alone[x as usize] = u32::try_from(p.steps()).unwrap_or(u32::MAX);
-            for &(r, wound) in &w.touched {
-                top[r as usize].add(x, wound);
-            }
-            if kept && candidates.len() + w.touched.len() <= held.first_pass {
-                candidates.extend(w.touched.iter().map(|&(r, wound)| (r, Reverse(wound), x)));
-            } else if kept {
-                kept = false;
-                candidates = Vec::new();
-            }
-        }
-        // Keep the wounds another could complete: from the list if it held
-        // them all, else by failing every component alone a second time.
-        let completes = |r: u32, wound: u32, x: u32| wound + top[r as usize].other_than(x) >= g.threshold[r as usize];
-        if kept {
-            candidates.retain(|&(r, Reverse(wound), x)| completes(r, wound, x));
-        } else {
-            for x in (0..n as u32).filter(|&x| g.can_fail(x)) {
-                if !w.deal(g, x, p, budget) {
-                    return false;
-                }
-                for &(r, wound) in &w.touched {
-                    if completes(r, wound, x) {
-                        if candidates.len() >= held.wounds {
-                            return false;
-                        }
-                        candidates.push((r, Reverse(wound), x));
-                    }
-                }
-            }
-        }
-        drop(top);
-        // Within each redundancy, largest wounds first: the partners of a
-        // member are a prefix of those after it.
-        candidates.sort_unstable();
-        // Each pair as (base, other): the base is the member whose failure
-        // alone costs more, propagated once for all its pairs, and the other
-        // is propagated on top of it. A pair's trial then costs the cheaper
-        // failure and what the two break together, not the dearer failure
-        // again: on served estates, a twentieth of the work.
-        let ordered = |x: u32, y: u32| {
-            let dearer = |a: u32, b: u32| (Reverse(alone[a as usize]), a) < (Reverse(alone[b as usize]), b);
-            if dearer(x, y) { (x, y) } else { (y, x) }
-        };
+        let k = self.kill_graph();
+        let mut wounds = Wounds::new(n);
         let mut trials = Trials::new(n, report, limit, out);
         let mut pairs: Vec<(u32, u32)> = Vec::new();
-        for group in candidates.chunk_by(|a, b| a.0 == b.0) {
-            let t = g.threshold[group[0].0 as usize];
-            for (i, &(_, Reverse(wi), x)) in group.iter().enumerate() {
-                for &(_, Reverse(wj), y) in &group[i + 1..] {
-                    if wi + wj < t {
-                        break;
+        for r in 0..n as u32 {
+            let t = g.threshold[r as usize];
+            if t == NEVER || t < 2 {
+                continue;
+            }
+            if !wounds.deal(g, k, r, budget) {
+                return false;
+            }
+            let narrow = g.deps.row(r).len() <= MASK_BITS;
+            let groups: Vec<&[(Wound, u32)]> = wounds.dealt.chunk_by(|a, b| a.0 == b.0).collect();
+            for (i, &a) in groups.iter().enumerate() {
+                for &b in &groups[i..] {
+                    if a[0].0.count + b[0].0.count < t {
+                        break; // and so would every later, smaller wound
                     }
                     if !budget.spend(1) {
                         return false;
                     }
-                    pairs.push(ordered(x, y));
-                    // Tried in batches, so that the list stays bounded; a
-                    // pair that wounds two redundancies in two batches is
-                    // tried twice, and listed once.
-                    if pairs.len() >= held.pairs && !trials.run(&mut pairs, p, budget) {
-                        return false;
+                    if !a[0].0.completes(b[0].0, t, narrow) {
+                        continue;
+                    }
+                    let same = std::ptr::eq(a, b);
+                    for (ia, &(_, x)) in a.iter().enumerate() {
+                        let partners = if same { &b[ia + 1..] } else { b };
+                        if !budget.spend(partners.len()) {
+                            return false;
+                        }
+                        pairs.extend(partners.iter().map(|&(_, y)| (x, y)));
+                        // Tried in batches, so that the list stays bounded; a
+                        // pair that breaks two redundancies in two batches is
+                        // tried twice, and listed once.
+                        if pairs.len() >= batch && !trials.run(&mut pairs, p, budget) {
+                            return false;
+                        }
                     }
                 }
             }
@@ -456,6 +440,9 @@ struct Trials<'a, 'r> {
     report: &'a SpofReport,
     limit: usize,
     out: &'r mut [DoubleFaults],
+    /// What each failure alone costs to propagate, in steps, or [`NONE`]
+    /// until it is first in a pair.
+    cost: Vec<u32>,
 }
 
 impl<'a, 'r> Trials<'a, 'r> {
@@ -469,13 +456,36 @@ impl<'a, 'r> Trials<'a, 'r> {
             report,
             limit,
             out,
+            cost: vec![NONE; n],
         }
     }
 
-    /// Tries each (base, other) pair of `pairs` once, on top of its base's
-    /// outage, noting every entry it takes down that neither member does
-    /// alone; empties `pairs`. False once the budget is gone.
+    /// Tries each pair of `pairs` once, on top of the outage of the member
+    /// whose failure alone costs more (propagated once for all its pairs),
+    /// noting every entry it takes down that neither member does alone;
+    /// empties `pairs`. A trial then costs the cheaper failure and what the
+    /// two break together, not the dearer failure again: on served estates,
+    /// a twentieth of the work. What each failure alone costs is learnt by
+    /// failing it alone, the first time it is in a pair. False once the
+    /// budget is gone.
     fn run(&mut self, pairs: &mut Vec<(u32, u32)>, p: &mut Propagator<'_>, budget: &mut Budget) -> bool {
+        for pair in pairs.iter_mut() {
+            for c in [pair.0, pair.1] {
+                if self.cost[c as usize] == NONE {
+                    p.reset();
+                    p.fail(c);
+                    p.run();
+                    self.cost[c as usize] = u32::try_from(p.steps()).unwrap_or(NONE - 1);
+                    if !budget.spend(p.steps()) {
+                        return false;
+                    }
+                }
+            }
+            let (x, y) = *pair;
+            if (Reverse(self.cost[y as usize]), y) < (Reverse(self.cost[x as usize]), x) {
+                *pair = (y, x);
+            }
+        }
         pairs.sort_unstable();
         pairs.dedup();
         for run in pairs.chunk_by(|a, b| a.0 == b.0) {
@@ -565,38 +575,39 @@ mod tests {
     use crate::synth::{Rules, estate_json, generate_served};
     use crate::{Format, Inventory};
 
-    /// A second pass instead of the first pass's wounds, and pairs tried in
-    /// small batches (some of them twice, as they wound two redundancies)
-    /// find the same pairs as holding everything at once, with more work.
+    /// Pairs tried in small batches (some of them twice, as they break two
+    /// redundancies) are the pairs found holding them all at once.
     #[test]
-    fn holding_little_at_a_time_finds_the_same_pairs_with_more_work() {
+    fn trying_pairs_in_small_batches_finds_the_same_pairs() {
         for (n, seed) in [(400, 1), (700, 7), (1000, 42)] {
             let json = estate_json(&generate_served(n, seed, Rules::Mixed));
             let inv = Inventory::from_text("served.json", Format::Json, &json).unwrap();
             let a = FailureAnalysis::new(&inv);
-            let (all, spent) = a.all_double_faults_holding(usize::MAX, usize::MAX, Holding::MAX);
+            let (all, _) = a.all_double_faults_batched(usize::MAX, usize::MAX, MAX_DOUBLE_FAULT_CANDIDATES);
             let found: usize = all.iter().map(|f| f.pairs.len()).sum();
             assert!(found > 0 && all.iter().all(|f| f.complete), "{n}: {found} pairs");
-            let replayed = Holding {
-                first_pass: 0,
-                ..Holding::MAX
-            };
-            let (again, again_spent) = a.all_double_faults_holding(usize::MAX, usize::MAX, replayed);
-            assert_eq!(again, all, "{n}: second pass");
-            assert!(again_spent > spent, "{n}: {again_spent} steps, {spent} with one pass");
-            for pairs in [1, 2, 5] {
-                let batched = Holding { pairs, ..Holding::MAX };
-                let (again, _) = a.all_double_faults_holding(usize::MAX, usize::MAX, batched);
-                assert_eq!(again, all, "{n}: batches of {pairs}");
+            for batch in [1, 2, 5] {
+                let (again, _) = a.all_double_faults_batched(usize::MAX, usize::MAX, batch);
+                assert_eq!(again, all, "{n}: batches of {batch}");
             }
-            // Too few wounds held to search: incomplete, with nothing found.
-            let starved = Holding {
-                first_pass: 0,
-                wounds: 1,
-                ..Holding::MAX
-            };
-            let (none, _) = a.all_double_faults_holding(usize::MAX, usize::MAX, starved);
-            assert!(none.iter().all(|f| f.pairs.is_empty() && !f.complete));
         }
+    }
+
+    /// Wounds to a narrow redundancy complete each other only if they take
+    /// down enough different dependencies; to a wide one, if their counts
+    /// could.
+    #[test]
+    fn wounds_complete_each_other_by_the_dependencies_they_take_down() {
+        let w = |mask: u64| Wound {
+            mask,
+            count: mask.count_ones(),
+        };
+        assert!(w(0b01).completes(w(0b10), 2, true));
+        assert!(!w(0b01).completes(w(0b01), 2, true));
+        assert!(!w(0b011).completes(w(0b110), 4, true));
+        assert!(w(0b011).completes(w(0b1100), 4, true));
+        let c = |count: u32| Wound { mask: 0, count };
+        assert!(c(1).completes(c(1), 2, false));
+        assert!(!c(1).completes(c(1), 3, false));
     }
 }

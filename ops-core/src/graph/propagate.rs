@@ -129,6 +129,7 @@ impl<'g> Propagator<'g> {
     }
 
     /// How many of `c`'s dependencies are down.
+    #[cfg(test)]
     pub(crate) fn count(&self, c: u32) -> u32 {
         let slot = &self.s.slots[c as usize];
         if slot.stamp == self.s.epoch { slot.count } else { 0 }
