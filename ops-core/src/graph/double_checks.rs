@@ -49,8 +49,9 @@ An experiment that failed only one component of a pair does not cover it: it tes
 the entry survives one loss (what `graph/untested-redundancy` asks for), not what the pair
 does together, which is the model's prediction this rule is about.
 
-The search is bounded: one search for all entries together (every component that can
-fail is failed alone once, and each pair that could break a redundancy is tried once,
+The search is bounded: one search for all entries together (for each redundancy, which of
+its dependencies every single failure takes down is read off the single points of failure,
+and each pair whose failures together take down enough of them to break it is tried once,
 whatever entries it takes down), within a fixed amount of work. If it stops early, every
 entry with pairs found so far is reported with them and says so, and one info finding on
 the inventory says that the search is incomplete, so that an entry with no finding is not
