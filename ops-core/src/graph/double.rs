@@ -47,16 +47,21 @@ impl FailureAnalysis<'_> {
     /// components, each alone, take down a dependency of one redundancy
     /// (a rule that tolerates a loss) under the entry that neither alone
     /// takes down: the first component the pair takes down that neither does
-    /// alone has such a rule. So each candidate (a component the entry
-    /// stands on, that can fail, not a SPOF) is propagated alone once, noting
-    /// the redundancies it wounds, and only candidates that wound a common
-    /// redundancy are tried together.
+    /// alone has such a rule. So for each redundancy under the entry, which
+    /// of its dependencies each candidate (a component the entry stands on,
+    /// that can fail, not a SPOF) takes down alone is read off the kill
+    /// graph, as in [`FailureAnalysis::all_double_faults`], and only pairs
+    /// that together take down enough of them to break it are tried, in
+    /// index order, each on top of its first member's outage.
     ///
-    /// Complexity: O(k · p + q · p') for k candidates with single outages of
-    /// cost p (what goes down and its dependents) and q pairs that wound a
-    /// common redundancy, each tried by an incremental propagation of cost
-    /// p' on top of the first one's outage; q is k² at worst (every
-    /// candidate wounding one redundancy), hence the work bound.
+    /// Complexity: O(c + Σ_r Σ_d |S(d)| + q log q + q · p') for a cone of c
+    /// components, the killers S(d) of each dependency d of each redundancy
+    /// r in it, and q candidate pairs, each tried by an incremental
+    /// propagation of cost p' on top of the first one's outage; q is c² at
+    /// worst (every candidate wounding one redundancy), hence the work
+    /// bound. Memory O(n) for the kill graph's scratch, plus the q pairs,
+    /// at most [`MAX_DOUBLE_FAULT_CANDIDATES`] of them: past that, the
+    /// search stops, incomplete.
     ///
     /// ```
     /// use ops_core::{Format, Inventory};
@@ -113,68 +118,51 @@ impl FailureAnalysis<'_> {
             return (out, work);
         }
         let spofs: HashSet<u32> = spofs.iter().map(|s| s.index() as u32).collect();
-        let mut candidates: Vec<u32> = (cone.keys().copied())
-            .filter(|&c| c != e && !spofs.contains(&c) && g.can_fail(c))
+        // Every pair of candidates that could break a redundancy in the cone.
+        let mut redundancies: Vec<u32> = (cone.keys().copied())
+            .filter(|&r| g.threshold[r as usize] != NEVER && g.threshold[r as usize] >= 2)
             .collect();
-        candidates.sort_unstable();
-        // The redundancies (cone-local) each candidate wounds, and the inverse.
-        let mut p = self.propagator();
-        let mut seen = vec![u32::MAX; cone.len()];
-        let mut wounded_by: Vec<Vec<u32>> = vec![Vec::new(); cone.len()];
-        let mut wounds: Vec<Vec<u32>> = Vec::with_capacity(candidates.len());
-        for (i, &x) in candidates.iter().enumerate() {
-            p.reset();
-            p.fail(x);
-            p.run();
-            let mut mine = Vec::new();
-            for &r in p.touched() {
-                let t = g.threshold[r as usize];
-                if t == NEVER || t < 2 || p.is_down(r) {
-                    continue;
-                }
-                if let Some(&l) = cone.get(&r)
-                    && seen[l as usize] != i as u32
-                {
-                    seen[l as usize] = i as u32;
-                    mine.push(l);
-                    wounded_by[l as usize].push(i as u32);
-                }
-            }
-            if !budget.spend(p.steps()) {
-                self.give_back(p);
+        redundancies.sort_unstable();
+        let k = self.kill_graph();
+        let mut wounds = Wounds::new(g.len());
+        let mut pairs: Vec<(u32, u32)> = Vec::new();
+        for r in redundancies {
+            if !wounds.deal(g, k, r, &mut budget) {
                 return (out, work);
             }
-            wounds.push(mine);
+            wounds.dealt.retain(|&(_, x)| x != e && !spofs.contains(&x));
+            let (t, narrow) = (g.threshold[r as usize], g.deps.row(r).len() <= MASK_BITS);
+            let paired = wounds.pair(t, narrow, &mut budget, |x, y, _| {
+                pairs.push((x.min(y), x.max(y)));
+                true
+            });
+            if !paired {
+                return (out, work);
+            }
+            if pairs.len() > MAX_DOUBLE_FAULT_CANDIDATES {
+                pairs.sort_unstable();
+                pairs.dedup();
+                if pairs.len() > MAX_DOUBLE_FAULT_CANDIDATES {
+                    return (out, work - budget.left);
+                }
+            }
         }
-        // Each candidate with the later candidates that wound a redundancy it wounds.
-        let mut seen = vec![u32::MAX; candidates.len()];
-        let mut partners: Vec<u32> = Vec::new();
+        pairs.sort_unstable();
+        pairs.dedup();
+        // Tried in index order, so that a search cut short has found a prefix.
+        let mut p = self.propagator();
         let mut spent = false;
-        'outer: for (i, &x) in candidates.iter().enumerate() {
-            partners.clear();
-            for &r in &wounds[i] {
-                let row = &wounded_by[r as usize];
-                if !budget.spend(row.len()) {
-                    spent = true;
-                    break 'outer;
-                }
-                for &j in row {
-                    if j > i as u32 && seen[j as usize] != i as u32 {
-                        seen[j as usize] = i as u32;
-                        partners.push(j);
-                    }
-                }
-            }
-            if partners.is_empty() {
-                continue;
-            }
-            partners.sort_unstable();
+        'outer: for run in pairs.chunk_by(|a, b| a.0 == b.0) {
+            let x = run[0].0;
             p.reset();
             p.fail(x);
             p.run();
             p.checkpoint();
-            for &j in &partners {
-                let y = candidates[j as usize];
+            if !budget.spend(p.steps()) {
+                spent = true;
+                break;
+            }
+            for &(_, y) in run {
                 if p.is_down(y) {
                     continue; // x alone takes y down: the pair is no worse than x
                 }
@@ -309,6 +297,46 @@ impl Wounds {
     }
 }
 
+impl Wounds {
+    /// Calls `each` with every pair of the failures in `dealt` whose wounds
+    /// together break the redundancy (threshold `t`, `narrow` if its wounds
+    /// are masks), certainly for a narrow one, possibly for a wide one, and
+    /// the budget; false once the budget is gone or `each` says so.
+    fn pair(
+        &self,
+        t: u32,
+        narrow: bool,
+        budget: &mut Budget,
+        mut each: impl FnMut(u32, u32, &mut Budget) -> bool,
+    ) -> bool {
+        let groups: Vec<&[(Wound, u32)]> = self.dealt.chunk_by(|a, b| a.0 == b.0).collect();
+        for (i, &a) in groups.iter().enumerate() {
+            for &b in &groups[i..] {
+                if a[0].0.count + b[0].0.count < t {
+                    break; // and so would every later, smaller wound
+                }
+                if !budget.spend(1) {
+                    return false;
+                }
+                if !a[0].0.completes(b[0].0, t, narrow) {
+                    continue;
+                }
+                let same = std::ptr::eq(a, b);
+                for (ia, &(_, x)) in a.iter().enumerate() {
+                    let partners = if same { &b[ia + 1..] } else { b };
+                    if !budget.spend(partners.len()) {
+                        return false;
+                    }
+                    if partners.iter().any(|&(_, y)| !each(x, y, budget)) {
+                        return false;
+                    }
+                }
+            }
+        }
+        true
+    }
+}
+
 impl FailureAnalysis<'_> {
     /// The double faults of every entry point at once, one record per entry
     /// in definition order, each as [`FailureAnalysis::double_faults`]
@@ -398,34 +426,16 @@ impl FailureAnalysis<'_> {
             if !wounds.deal(g, k, r, budget) {
                 return false;
             }
-            let narrow = g.deps.row(r).len() <= MASK_BITS;
-            let groups: Vec<&[(Wound, u32)]> = wounds.dealt.chunk_by(|a, b| a.0 == b.0).collect();
-            for (i, &a) in groups.iter().enumerate() {
-                for &b in &groups[i..] {
-                    if a[0].0.count + b[0].0.count < t {
-                        break; // and so would every later, smaller wound
-                    }
-                    if !budget.spend(1) {
-                        return false;
-                    }
-                    if !a[0].0.completes(b[0].0, t, narrow) {
-                        continue;
-                    }
-                    let same = std::ptr::eq(a, b);
-                    for (ia, &(_, x)) in a.iter().enumerate() {
-                        let partners = if same { &b[ia + 1..] } else { b };
-                        if !budget.spend(partners.len()) {
-                            return false;
-                        }
-                        pairs.extend(partners.iter().map(|&(_, y)| (x, y)));
-                        // Tried in batches, so that the list stays bounded; a
-                        // pair that breaks two redundancies in two batches is
-                        // tried twice, and listed once.
-                        if pairs.len() >= batch && !trials.run(&mut pairs, p, budget) {
-                            return false;
-                        }
-                    }
-                }
+            let (t, narrow) = (g.threshold[r as usize], g.deps.row(r).len() <= MASK_BITS);
+            let paired = wounds.pair(t, narrow, budget, |x, y, budget| {
+                pairs.push((x, y));
+                // Tried in batches, so that the list stays bounded; a pair
+                // that breaks two redundancies in two batches is tried
+                // twice, and listed once.
+                pairs.len() < batch || trials.run(&mut pairs, p, budget)
+            });
+            if !paired {
+                return false;
             }
         }
         trials.run(&mut pairs, p, budget)

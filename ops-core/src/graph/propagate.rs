@@ -137,6 +137,7 @@ impl<'g> Propagator<'g> {
 
     /// Every component with a dependency down (whether it went down or
     /// not), each once, in the order its first dependency went down.
+    #[cfg(test)]
     pub(crate) fn touched(&self) -> &[u32] {
         &self.s.touched
     }
