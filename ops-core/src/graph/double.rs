@@ -295,9 +295,7 @@ impl Wounds {
         self.dealt.sort_unstable_by_key(|&(w, x)| (Reverse(w.count), w.mask, x));
         true
     }
-}
 
-impl Wounds {
     /// Calls `each` with every pair of the failures in `dealt` whose wounds
     /// together break the redundancy (threshold `t`, `narrow` if its wounds
     /// are masks), certainly for a narrow one, possibly for a wide one, and
@@ -369,10 +367,9 @@ impl FailureAnalysis<'_> {
     /// outages of cost p_x for the components in a candidate pair, q
     /// candidate pairs and incremental propagations of cost p' (the cheaper
     /// member's outage and what the pair breaks together), the work counted
-    /// against `work`;
-    /// memory O(n) plus at most [`MAX_DOUBLE_FAULT_CANDIDATES`] pairs at a
-    /// time (pairs are tried in batches), plus twice `limit` pairs per
-    /// entry. When the work bound is reached, every record says it is
+    /// against `work`; memory O(n) plus at most
+    /// [`MAX_DOUBLE_FAULT_CANDIDATES`] pairs at a time (pairs are tried in
+    /// batches), plus twice `limit` pairs per entry. When the work bound is reached, every record says it is
     /// incomplete.
     pub fn all_double_faults(&self, limit: usize, work: usize) -> (Vec<DoubleFaults>, usize) {
         self.all_double_faults_batched(limit, work, MAX_DOUBLE_FAULT_CANDIDATES)
@@ -426,7 +423,7 @@ impl FailureAnalysis<'_> {
             if !wounds.deal(g, k, r, budget) {
                 return false;
             }
-            let (t, narrow) = (g.threshold[r as usize], g.deps.row(r).len() <= MASK_BITS);
+            let narrow = g.deps.row(r).len() <= MASK_BITS;
             let paired = wounds.pair(t, narrow, budget, |x, y, budget| {
                 pairs.push((x, y));
                 // Tried in batches, so that the list stays bounded; a pair
