@@ -197,6 +197,11 @@ impl FailureAnalysis<'_> {
 /// so far are tried and the search goes on with an empty list.
 pub const MAX_DOUBLE_FAULT_CANDIDATES: usize = 4_000_000;
 
+/// The pairs [`FailureAnalysis::all_double_faults`] tries in its first
+/// batch; each batch after holds twice as many as the one before, up to
+/// [`MAX_DOUBLE_FAULT_CANDIDATES`].
+const FIRST_BATCH: usize = 1 << 17;
+
 /// "Not set" in the arrays of [`FailureAnalysis::all_double_faults`].
 const NONE: u32 = u32::MAX;
 
@@ -372,12 +377,17 @@ impl FailureAnalysis<'_> {
     /// batches), plus twice `limit` pairs per entry. When the work bound is reached, every record says it is
     /// incomplete.
     pub fn all_double_faults(&self, limit: usize, work: usize) -> (Vec<DoubleFaults>, usize) {
-        self.all_double_faults_batched(limit, work, MAX_DOUBLE_FAULT_CANDIDATES)
+        self.all_double_faults_batched(limit, work, (FIRST_BATCH, MAX_DOUBLE_FAULT_CANDIDATES))
     }
 
     /// [`FailureAnalysis::all_double_faults`], trying pairs in batches of
-    /// `batch`.
-    fn all_double_faults_batched(&self, limit: usize, work: usize, batch: usize) -> (Vec<DoubleFaults>, usize) {
+    /// `first` pairs, then twice as many each time, up to `most`.
+    fn all_double_faults_batched(
+        &self,
+        limit: usize,
+        work: usize,
+        batches: (usize, usize),
+    ) -> (Vec<DoubleFaults>, usize) {
         let g = self.compiled();
         let report = self.spofs();
         let mut out: Vec<DoubleFaults> = (report.entries().iter())
@@ -390,7 +400,7 @@ impl FailureAnalysis<'_> {
             .collect();
         let mut budget = Budget { left: work };
         let mut p = self.propagator();
-        let complete = self.search_all(g, &report, (limit, batch), &mut p, &mut budget, &mut out);
+        let complete = self.search_all(g, &report, (limit, batches), &mut p, &mut budget, &mut out);
         self.give_back(p);
         for record in &mut out {
             finish(record, limit);
@@ -405,7 +415,7 @@ impl FailureAnalysis<'_> {
         &self,
         g: &Compiled,
         report: &SpofReport,
-        (limit, batch): (usize, usize),
+        (limit, (first, most)): (usize, (usize, usize)),
         p: &mut Propagator<'_>,
         budget: &mut Budget,
         out: &mut [DoubleFaults],
@@ -415,6 +425,7 @@ impl FailureAnalysis<'_> {
         let mut wounds = Wounds::new(n);
         let mut trials = Trials::new(n, report, limit, out);
         let mut pairs: Vec<(u32, u32)> = Vec::new();
+        let mut cap = first.clamp(1, most.max(1));
         for r in 0..n as u32 {
             let t = g.threshold[r as usize];
             if t == NEVER || t < 2 {
@@ -428,8 +439,15 @@ impl FailureAnalysis<'_> {
                 pairs.push((x, y));
                 // Tried in batches, so that the list stays bounded; a pair
                 // that breaks two redundancies in two batches is tried
-                // twice, and listed once.
-                pairs.len() < batch || trials.run(&mut pairs, p, budget)
+                // twice, and listed once. The first batches are smaller, so
+                // that where candidate pairs are millions the trials begin
+                // before the bound is spent learning what each member of one
+                // huge batch costs alone.
+                if pairs.len() < cap {
+                    return true;
+                }
+                cap = cap.saturating_mul(2).min(most.max(1));
+                trials.run(&mut pairs, p, budget)
             });
             if !paired {
                 return false;
@@ -583,19 +601,21 @@ mod tests {
     use crate::{Format, Inventory};
 
     /// Pairs tried in small batches (some of them twice, as they break two
-    /// redundancies) are the pairs found holding them all at once.
+    /// redundancies), or in batches growing from one pair, are the pairs
+    /// found holding them all at once.
     #[test]
     fn trying_pairs_in_small_batches_finds_the_same_pairs() {
         for (n, seed) in [(400, 1), (700, 7), (1000, 42)] {
             let json = estate_json(&generate_served(n, seed, Rules::Mixed));
             let inv = Inventory::from_text("served.json", Format::Json, &json).unwrap();
             let a = FailureAnalysis::new(&inv);
-            let (all, _) = a.all_double_faults_batched(usize::MAX, usize::MAX, MAX_DOUBLE_FAULT_CANDIDATES);
+            let all_at_once = (MAX_DOUBLE_FAULT_CANDIDATES, MAX_DOUBLE_FAULT_CANDIDATES);
+            let (all, _) = a.all_double_faults_batched(usize::MAX, usize::MAX, all_at_once);
             let found: usize = all.iter().map(|f| f.pairs.len()).sum();
             assert!(found > 0 && all.iter().all(|f| f.complete), "{n}: {found} pairs");
-            for batch in [1, 2, 5] {
-                let (again, _) = a.all_double_faults_batched(usize::MAX, usize::MAX, batch);
-                assert_eq!(again, all, "{n}: batches of {batch}");
+            for batches in [(1, 1), (2, 2), (5, 5), (1, 64), (0, 0)] {
+                let (again, _) = a.all_double_faults_batched(usize::MAX, usize::MAX, batches);
+                assert_eq!(again, all, "{n}: batches of {batches:?}");
             }
         }
     }
