@@ -160,8 +160,6 @@ impl Inventory {
                     .unwrap_or_default();
                 return Err(to_py_err(py, Error::Lookup(format!("no built-in rule '{id}'{hint}"))));
             }
-        }
-        for id in &disable {
             runner.disable(id);
         }
         let report = py.detach(|| runner.run(&self.inner, now));

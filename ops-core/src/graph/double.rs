@@ -5,7 +5,7 @@
 use super::analysis::{DoubleFaults, FailureAnalysis, SpofReport};
 use super::propagate::Propagator;
 use std::cmp::Reverse;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use super::compiled::{Compiled, NEVER};
 use super::kill::{Closure, KillGraph};
@@ -59,9 +59,10 @@ impl FailureAnalysis<'_> {
     /// r in it, and q candidate pairs, each tried by an incremental
     /// propagation of cost p' on top of the first one's outage; q is c² at
     /// worst (every candidate wounding one redundancy), hence the work
-    /// bound. Memory O(n) for the kill graph's scratch, plus the q pairs,
-    /// at most [`MAX_DOUBLE_FAULT_CANDIDATES`] of them: past that, the
-    /// search stops, incomplete.
+    /// bound. Memory O(n) for the kill graph's scratch, plus the q pairs:
+    /// past [`MAX_DOUBLE_FAULT_CANDIDATES`] different pairs (the list holds
+    /// at most twice as many, repeats included), the search stops,
+    /// incomplete.
     ///
     /// ```
     /// use ops_core::{Format, Inventory};
@@ -108,8 +109,7 @@ impl FailureAnalysis<'_> {
             truncated: false,
             complete: false,
         };
-        // The cone, numbered locally so that every array below is its size,
-        // not the graph's.
+        // The cone: a pair that takes the entry down breaks a redundancy in it.
         let Some(cone) = cone_of(g, e, &mut budget) else {
             return (out, work);
         };
@@ -119,13 +119,17 @@ impl FailureAnalysis<'_> {
         }
         let spofs: HashSet<u32> = spofs.iter().map(|s| s.index() as u32).collect();
         // Every pair of candidates that could break a redundancy in the cone.
-        let mut redundancies: Vec<u32> = (cone.keys().copied())
+        let mut redundancies: Vec<u32> = (cone.into_iter())
             .filter(|&r| g.threshold[r as usize] != NEVER && g.threshold[r as usize] >= 2)
             .collect();
         redundancies.sort_unstable();
         let k = self.kill_graph();
         let mut wounds = Wounds::new(g.len());
         let mut pairs: Vec<(u32, u32)> = Vec::new();
+        // Repeats (a pair breaking several redundancies) are dropped whenever
+        // the list doubles past the bound, so each sort is paid for by as
+        // many new pairs.
+        let mut dedup_at = MAX_DOUBLE_FAULT_CANDIDATES;
         for r in redundancies {
             if !wounds.deal(g, k, r, &mut budget) {
                 return (out, work);
@@ -139,12 +143,13 @@ impl FailureAnalysis<'_> {
             if !paired {
                 return (out, work);
             }
-            if pairs.len() > MAX_DOUBLE_FAULT_CANDIDATES {
+            if pairs.len() > dedup_at {
                 pairs.sort_unstable();
                 pairs.dedup();
                 if pairs.len() > MAX_DOUBLE_FAULT_CANDIDATES {
                     return (out, work - budget.left);
                 }
+                dedup_at = pairs.len() + MAX_DOUBLE_FAULT_CANDIDATES;
             }
         }
         pairs.sort_unstable();
@@ -571,25 +576,19 @@ fn finish(record: &mut DoubleFaults, limit: usize) {
     }
 }
 
-/// Everything `c` depends on, directly or not, itself included, each with
-/// a number of its own from 0; `None` if the budget runs out first.
-fn cone_of(g: &Compiled, c: u32, budget: &mut Budget) -> Option<HashMap<u32, u32>> {
-    let mut local = HashMap::from([(c, 0)]);
+/// Everything `c` depends on, directly or not, itself included; `None` if
+/// the budget runs out first.
+fn cone_of(g: &Compiled, c: u32, budget: &mut Budget) -> Option<HashSet<u32>> {
+    let mut cone = HashSet::from([c]);
     let mut stack = vec![c];
     while let Some(u) = stack.pop() {
         let deps = g.deps.row(u);
         if !budget.spend(1 + deps.len()) {
             return None;
         }
-        for &d in deps {
-            let next = local.len() as u32;
-            if let std::collections::hash_map::Entry::Vacant(v) = local.entry(d) {
-                v.insert(next);
-                stack.push(d);
-            }
-        }
+        stack.extend(deps.iter().copied().filter(|&d| cone.insert(d)));
     }
-    Some(local)
+    Some(cone)
 }
 
 #[cfg(test)]
