@@ -252,6 +252,8 @@ pub(crate) fn apply(
     }
     if let Some((rule, severity)) = unused_rule {
         let found = unused(rule, inv, now, &used, |w| !disabled.contains(&w.rule));
+        // Exactly: doubling an array of every finding for a few more.
+        findings.reserve_exact(found.len());
         findings.extend(found.into_iter().map(|mut f| {
             f.severity = severity;
             f
