@@ -50,7 +50,43 @@ struct Threshold {
     rule: &'static str,
     key: &'static str,
     help: &'static str,
-    default: TimeDelta,
+    default: Limit,
+}
+
+/// A threshold's value: a duration (`"90d"`), or the steps a search may
+/// spend (an integer), whichever its default is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Limit {
+    /// A duration longer than zero.
+    Duration(TimeDelta),
+    /// A number of steps, more than zero.
+    Steps(u64),
+}
+
+impl Limit {
+    /// The duration, if this is one.
+    fn duration(self) -> Option<TimeDelta> {
+        match self {
+            Limit::Duration(d) => Some(d),
+            Limit::Steps(_) => None,
+        }
+    }
+
+    /// The number of steps, if this is one.
+    fn steps(self) -> Option<u64> {
+        match self {
+            Limit::Steps(n) => Some(n),
+            Limit::Duration(_) => None,
+        }
+    }
+
+    /// As written in `ops.toml`.
+    fn to_toml(self) -> String {
+        match self {
+            Limit::Duration(d) => format!("\"{}\"", ops_core::time::format_duration(d)),
+            Limit::Steps(n) => n.to_string(),
+        }
+    }
 }
 
 /// Every threshold the configuration can set, by rule.
@@ -59,55 +95,61 @@ const THRESHOLDS: &[Threshold] = &[
         rule: "access/unused-grant",
         key: "threshold",
         help: "grants unused for longer than this are reported",
-        default: ops_core::access::UnusedGrantOptions::DEFAULT.threshold,
+        default: Limit::Duration(ops_core::access::UnusedGrantOptions::DEFAULT.threshold),
     },
     Threshold {
         rule: "backup/no-recent-drill",
         key: "drill_interval",
         help: "drill interval of policies that set no drill_interval",
-        default: ops_core::backup::NoRecentDrillOptions::DEFAULT.default_interval,
+        default: Limit::Duration(ops_core::backup::NoRecentDrillOptions::DEFAULT.default_interval),
+    },
+    Threshold {
+        rule: "graph/double-fault",
+        key: "work",
+        help: "steps the search may spend on the whole estate before it stops and says so",
+        default: Limit::Steps(ops_core::graph::DOUBLE_FAULT_RULE_WORK as u64),
     },
     Threshold {
         rule: "graph/untested-redundancy",
         key: "window",
         help: "redundancy no experiment exercised for longer than this is reported",
-        default: ops_core::graph::UntestedRedundancyOptions::DEFAULT.window,
+        default: Limit::Duration(ops_core::graph::UntestedRedundancyOptions::DEFAULT.window),
     },
     Threshold {
         rule: "incident/missing-postmortem",
         key: "grace",
         help: "time after resolution before a missing post-mortem is reported",
-        default: ops_core::incident::MissingPostmortemOptions::DEFAULT.grace,
+        default: Limit::Duration(ops_core::incident::MissingPostmortemOptions::DEFAULT.grace),
     },
     Threshold {
         rule: "incident/customer-detected",
         key: "lookback",
         help: "incidents detected longer ago than this are not looked at",
-        default: ops_core::incident::CustomerDetectedOptions::DEFAULT.lookback,
+        default: Limit::Duration(ops_core::incident::CustomerDetectedOptions::DEFAULT.lookback),
     },
     Threshold {
         rule: "incident/change-before-incident",
         key: "window",
         help: "changes up to this long before an incident are reported",
-        default: ops_core::incident::ChangeBeforeIncidentOptions::DEFAULT.window,
+        default: Limit::Duration(ops_core::incident::ChangeBeforeIncidentOptions::DEFAULT.window),
     },
     Threshold {
         rule: "incident/change-before-incident",
         key: "lookback",
         help: "incidents detected longer ago than this are not looked at",
-        default: ops_core::incident::ChangeBeforeIncidentOptions::DEFAULT.lookback,
+        default: Limit::Duration(ops_core::incident::ChangeBeforeIncidentOptions::DEFAULT.lookback),
     },
     Threshold {
         rule: "incident/recurrence",
         key: "window",
         help: "incidents detected at most this far apart count as recurring",
-        default: ops_core::incident::RecurrenceOptions::DEFAULT.window,
+        default: Limit::Duration(ops_core::incident::RecurrenceOptions::DEFAULT.window),
     },
     Threshold {
         rule: "incident/recurrence",
         key: "lookback",
         help: "incidents detected longer ago than this are not looked at",
-        default: ops_core::incident::RecurrenceOptions::DEFAULT.lookback,
+        default: Limit::Duration(ops_core::incident::RecurrenceOptions::DEFAULT.lookback),
     },
 ];
 
@@ -124,7 +166,7 @@ pub(crate) struct Config {
     /// to report one that no loaded plugin declares.
     pub(crate) plugin_rules: Vec<(String, String)>,
     /// `[thresholds."RULE"]`: rule, key and value, in the file's order.
-    pub(crate) thresholds: Vec<(String, String, TimeDelta)>,
+    pub(crate) thresholds: Vec<(String, String, Limit)>,
     /// `[[plugins]]`, paths resolved against the file's directory.
     pub(crate) plugins: Vec<PluginEntry>,
 }
@@ -212,17 +254,23 @@ impl Config {
                                 let keys: Vec<&str> = known.iter().map(|t| t.key).collect();
                                 return Err(unknown(&at(key.span()), &format!("threshold of '{id}'"), k, &keys));
                             };
-                            let s = string(value, &format!("thresholds.\"{id}\".{k}"), &at)?;
-                            let d = ops_core::time::parse_duration(&s)
-                                .ok()
-                                .filter(|d| *d > TimeDelta::zero())
-                                .ok_or_else(|| {
-                                    anyhow!(
-                                        "{}: {k} = '{s}': expected a duration longer than zero, such as 90d, 12h or 2w",
-                                        at(value.span())
-                                    )
-                                })?;
-                            config.thresholds.push((id.clone(), t.key.to_owned(), d));
+                            let limit = match t.default {
+                                Limit::Duration(_) => {
+                                    let s = string(value, &format!("thresholds.\"{id}\".{k}"), &at)?;
+                                    let d = ops_core::time::parse_duration(&s)
+                                        .ok()
+                                        .filter(|d| *d > TimeDelta::zero())
+                                        .ok_or_else(|| {
+                                            anyhow!(
+                                                "{}: {k} = '{s}': expected a duration longer than zero, such as 90d, 12h or 2w",
+                                                at(value.span())
+                                            )
+                                        })?;
+                                    Limit::Duration(d)
+                                }
+                                Limit::Steps(default) => Limit::Steps(steps(value, k, default, &at)?),
+                            };
+                            config.thresholds.push((id.clone(), t.key.to_owned(), limit));
                         }
                     }
                 }
@@ -290,7 +338,8 @@ impl Config {
     pub(crate) fn threshold(&self, rule: &str, key: &str, default: TimeDelta) -> TimeDelta {
         (self.thresholds.iter().rev())
             .find(|(r, k, _)| r == rule && k == key)
-            .map_or(default, |(_, _, d)| *d)
+            .and_then(|(_, _, limit)| limit.duration())
+            .unwrap_or(default)
     }
 
     /// Applies `[rules]` and `[thresholds]` to a runner of every built-in
@@ -311,13 +360,14 @@ impl Config {
 
     /// The built-in check, with the thresholds the configuration sets for it.
     fn builtin(&self, check: &'static dyn Check) -> Box<dyn Check> {
-        let get = |key: &str| {
+        let setting = |key: &str| {
             self.thresholds
                 .iter()
                 .rev()
                 .find(|(r, k, _)| r == check.name() && k == key)
-                .map(|(_, _, d)| *d)
+                .map(|(_, _, limit)| *limit)
         };
+        let get = |key: &str| setting(key).and_then(Limit::duration);
         match check.name() {
             "access/unused-grant" => {
                 let mut o = ops_core::access::UnusedGrantOptions::DEFAULT;
@@ -338,9 +388,12 @@ impl Config {
             "graph/double-fault" => {
                 let window = (self.thresholds.iter().rev())
                     .find(|(r, k, _)| r == "graph/untested-redundancy" && k == "window")
-                    .map(|(_, _, d)| *d);
+                    .and_then(|(_, _, limit)| limit.duration());
                 let mut o = ops_core::graph::DoubleFaultOptions::DEFAULT;
                 o.window = window.unwrap_or(o.window);
+                if let Some(work) = setting("work").and_then(Limit::steps) {
+                    o = o.with_work(usize::try_from(work).unwrap_or(usize::MAX));
+                }
                 Box::new(ops_core::graph::DOUBLE_FAULT.with_options(o))
             }
             "incident/missing-postmortem" => {
@@ -411,16 +464,10 @@ impl Config {
                 last = t.rule;
             }
             let (value, from) = match self.thresholds.iter().rev().find(|(r, k, _)| r == t.rule && k == t.key) {
-                Some((_, _, d)) => (*d, "configured"),
+                Some((_, _, limit)) => (*limit, "configured"),
                 None => (t.default, "default"),
             };
-            let _ = writeln!(
-                out,
-                "{} = \"{}\"  # {from}: {}",
-                t.key,
-                ops_core::time::format_duration(value),
-                t.help
-            );
+            let _ = writeln!(out, "{} = {}  # {from}: {}", t.key, value.to_toml(), t.help);
         }
         for p in &self.plugins {
             let _ = writeln!(out, "\n[[plugins]]\npath = {:?}", p.path.display().to_string());
@@ -430,6 +477,20 @@ impl Config {
         }
         out
     }
+}
+
+/// A number of steps: an integer greater than zero (TOML's `1_000_000` too).
+fn steps(value: &Spanned<DeValue<'_>>, key: &str, default: u64, at: &impl Fn(Range<usize>) -> String) -> Result<u64> {
+    let n = match value.get_ref() {
+        DeValue::Integer(i) => u64::from_str_radix(i.as_str(), i.radix()).ok(),
+        _ => None,
+    };
+    n.filter(|&n| n > 0).ok_or_else(|| {
+        anyhow!(
+            "{}: {key}: expected a whole number of steps greater than zero, such as {default}",
+            at(value.span())
+        )
+    })
 }
 
 /// `FILE:LINE:COLUMN` of byte `offset` in `text`, the column in characters.
@@ -533,9 +594,34 @@ mod tests {
         );
         assert_eq!(
             c.thresholds,
-            [("access/unused-grant".into(), "threshold".into(), TimeDelta::days(30))]
+            [(
+                "access/unused-grant".into(),
+                "threshold".into(),
+                Limit::Duration(TimeDelta::days(30))
+            )]
         );
         assert_eq!(c.plugins[0].path, Path::new("p/zone.wasm"));
+    }
+
+    #[test]
+    fn the_double_fault_search_takes_a_number_of_steps() {
+        let c = parse("[thresholds.\"graph/double-fault\"]\nwork = 2_000_000\n").unwrap();
+        assert_eq!(
+            c.thresholds,
+            [("graph/double-fault".into(), "work".into(), Limit::Steps(2_000_000))]
+        );
+        let effective = c.effective(FailOn::High, "default");
+        assert!(
+            effective.contains("[thresholds.\"graph/double-fault\"]\nwork = 2000000  # configured: steps"),
+            "{effective}"
+        );
+        let effective = Config::default().effective(FailOn::High, "default");
+        assert!(effective.contains("work = 100000000  # default: steps"), "{effective}");
+        // A duration's threshold never reads a number of steps, nor the reverse.
+        assert_eq!(
+            c.threshold("graph/double-fault", "work", TimeDelta::days(1)),
+            TimeDelta::days(1)
+        );
     }
 
     #[test]
@@ -556,6 +642,17 @@ mod tests {
         assert_eq!(
             e("[thresholds.\"access/unused-grant\"]\nthreshhold = \"3d\""),
             "ops.toml:2:1: unknown threshold of 'access/unused-grant' 'threshhold' (did you mean 'threshold'?)"
+        );
+        let steps = "expected a whole number of steps greater than zero, such as 100000000";
+        for bad in ["\"1000\"", "0", "-5", "1.5", "18446744073709551616"] {
+            assert_eq!(
+                e(&format!("[thresholds.\"graph/double-fault\"]\nwork = {bad}")),
+                format!("ops.toml:2:8: work: {steps}")
+            );
+        }
+        assert_eq!(
+            e("[thresholds.\"graph/untested-redundancy\"]\nwindow = 30"),
+            "ops.toml:2:10: thresholds.\"graph/untested-redundancy\".window: expected a string"
         );
         assert!(
             e("[thresholds.\"graph/spof\"]\nx = \"1d\"")

@@ -387,7 +387,8 @@ fn the_configuration_file_turns_rules_off_overrides_severities_and_flags_win() {
     std::fs::write(
         dir.join("ops.toml"),
         "fail_on = \"critical\"\n\n[rules]\n\"inventory/unowned-component\" = \"off\"\n\
-         \"backup/no-offsite-copy\" = \"low\"\n\n[thresholds.\"access/unused-grant\"]\nthreshold = \"400d\"\n",
+         \"backup/no-offsite-copy\" = \"low\"\n\n[thresholds.\"access/unused-grant\"]\nthreshold = \"400d\"\n\
+         \n[thresholds.\"graph/double-fault\"]\nwork = 1\n",
     )
     .unwrap();
     let inv_path = Path::new(&inv);
@@ -405,6 +406,13 @@ fn the_configuration_file_turns_rules_off_overrides_severities_and_flags_win() {
         .find(|f| f["check"] == "backup/no-offsite-copy")
         .unwrap();
     assert_eq!(offsite["severity"], "low");
+    // The double-fault search stops at the configured bound, and says so.
+    let stopped: Vec<&Value> = findings(&doc)
+        .iter()
+        .filter(|f| f["check"] == "graph/double-fault" && f["subject"]["kind"] == "inventory")
+        .collect();
+    assert_eq!(stopped.len(), 1, "{stopped:?}");
+    assert_eq!(stopped[0]["evidence"]["work"], 1);
     // fail_on = critical: the critical findings fail the run.
     assert_eq!(out.status.code(), Some(1));
     // Flags win: --fail-on never.
@@ -423,6 +431,10 @@ fn the_configuration_file_turns_rules_off_overrides_severities_and_flags_win() {
     assert!(text.contains("\"graph/spof\" = \"critical\"  # default\n"));
     assert!(
         text.contains("[thresholds.\"access/unused-grant\"]\nthreshold = \"57w1d\"  # configured"),
+        "{text}"
+    );
+    assert!(
+        text.contains("[thresholds.\"graph/double-fault\"]\nwork = 1  # configured"),
         "{text}"
     );
     let out = opsctl_in(&dir, &["config", "--fail-on", "low"]);
@@ -590,6 +602,7 @@ fn the_readmes_configuration_example_loads() {
         "{text}"
     );
     assert!(text.contains("threshold = \"25w5d\"  # configured"), "{text}");
+    assert!(text.contains("work = 100000000  # configured"), "{text}");
     assert!(
         text.contains("[[plugins]]\npath = \"plugins/zone_spof.wasm\"\nconfig = \"plugins/zone-spof.toml\"\n"),
         "{text}"
