@@ -42,8 +42,7 @@ pub fn to_json(report: &Report) -> Value {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn write_json<W: io::Write + ?Sized>(report: &Report, out: &mut W) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &Document(report))?;
-    out.write_all(b"\n")
+    super::write_pretty(&Document(report), out)
 }
 
 /// The document, serialized with its keys in sorted order (as a

@@ -118,8 +118,7 @@ pub fn to_sarif(report: &Report) -> Value {
 /// with a line break, to `out` as it goes: memory stays bounded by the
 /// largest result. Wrap a file or standard output in a [`std::io::BufWriter`].
 pub fn write_sarif<W: io::Write + ?Sized>(report: &Report, out: &mut W) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &Log(report))?;
-    out.write_all(b"\n")
+    super::write_pretty(&Log(report), out)
 }
 
 /// The log: the small parts as values, the results streamed.
