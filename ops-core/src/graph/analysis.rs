@@ -41,9 +41,11 @@ use crate::{Component, Domain, Idx, Inventory};
 #[derive(Debug)]
 pub struct FailureAnalysis<'a> {
     inv: &'a Inventory,
-    /// The whole graph, compiled on first use.
+    /// The whole graph, compiled on first use, where the entries' cone is
+    /// not the whole graph (where it is, the cone's graph is this one).
     g: OnceLock<Compiled>,
-    /// The whole graph's kill graph, built on first use.
+    /// The whole graph's kill graph, built on first use, where the cone's
+    /// cannot serve (as for `g`).
     kill: OnceLock<KillGraph>,
     /// What the entry points stand on, compiled on its own on first use:
     /// the SPOFs of entries need nothing else.
@@ -152,6 +154,12 @@ impl<'a> FailureAnalysis<'a> {
 
     /// The compiled dependency graph (adjacency arrays in both directions).
     pub(crate) fn compiled(&self) -> &Compiled {
+        // Where every component serves an entry, the entries' cone is the
+        // whole graph: compiled once, not twice (BENCHMARKS.md section 18.2).
+        let cone = self.entry_cone();
+        if cone.is_whole() {
+            return &cone.g;
+        }
         self.g.get_or_init(|| Compiled::new(self.inv))
     }
 
@@ -240,6 +248,14 @@ impl<'a> FailureAnalysis<'a> {
 
     /// The kill graph of the whole graph (every component's generators).
     pub(crate) fn kill_graph(&self) -> &KillGraph {
+        // The cone's, where the cone is the whole graph and single points of
+        // failure need a kill graph too: the one they build.
+        let cone = self.entry_cone();
+        if cone.is_whole()
+            && let Some(kill) = cone.kill_graph()
+        {
+            return kill;
+        }
         self.kill.get_or_init(|| KillGraph::build(self.compiled()))
     }
 
@@ -426,5 +442,47 @@ fn take_scratch<T: Default>(slot: &Mutex<T>) -> Option<T> {
 fn put_scratch<T>(slot: &Mutex<T>, scratch: T) {
     if let Ok(mut kept) = slot.try_lock() {
         *kept = scratch;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Format;
+
+    fn analysis_of(yaml: &str) -> Inventory {
+        Inventory::from_text("inv.yaml", Format::Yaml, yaml).unwrap()
+    }
+
+    const SERVED: &str = "components:
+  - {id: web, entry: true, requires: {at_least: 2}, depends_on: [a, b, c]}
+  - {id: a, depends_on: [db]}
+  - {id: b, depends_on: [db]}
+  - {id: c}
+  - {id: db}
+";
+
+    #[test]
+    fn a_cone_that_is_the_whole_graph_is_compiled_once() {
+        let inv = analysis_of(SERVED);
+        let analysis = FailureAnalysis::new(&inv);
+        assert!(std::ptr::eq(analysis.compiled(), &analysis.entry_cone().g));
+        let cone_kill = analysis.entry_cone().kill_graph().unwrap();
+        assert!(std::ptr::eq(analysis.kill_graph(), cone_kill));
+        assert!(analysis.g.get().is_none() && analysis.kill.get().is_none());
+        let db = inv.component_by_id("db").unwrap();
+        assert_eq!(analysis.spofs().entries()[0].spofs, [db]);
+    }
+
+    #[test]
+    fn a_component_outside_the_cone_makes_the_whole_graph_its_own() {
+        let inv = analysis_of(&format!("{SERVED}  - {{id: batch, depends_on: [db]}}\n"));
+        let analysis = FailureAnalysis::new(&inv);
+        assert!(!analysis.entry_cone().is_whole());
+        assert_eq!(analysis.compiled().len(), 6);
+        assert_eq!(analysis.entry_cone().g.len(), 5);
+        assert!(analysis.g.get().is_some());
+        analysis.kill_graph();
+        assert!(analysis.kill.get().is_some());
     }
 }

@@ -113,6 +113,23 @@ impl Cone {
         }
     }
 
+    /// Whether every component is in the cone (every one serves an entry).
+    /// Its nodes are then numbered as the inventory is, so its graph is the
+    /// whole graph, compiled identically, and its kill graph the whole
+    /// graph's.
+    pub(crate) fn is_whole(&self) -> bool {
+        self.global.len() == self.node.len()
+    }
+
+    /// The cone's kill graph, built on first use (as single points of
+    /// failure need it); `None` where they are read off dominators instead.
+    pub(crate) fn kill_graph(&self) -> Option<&KillGraph> {
+        match self.killers.get_or_init(|| self.prepare()) {
+            Killers::Kill(kill) => Some(kill),
+            Killers::Dominators(_) => None,
+        }
+    }
+
     /// The inventory index of node `i`.
     pub(crate) fn global(&self, i: u32) -> u32 {
         self.global[i as usize]
