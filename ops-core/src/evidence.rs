@@ -125,7 +125,10 @@ impl<'a> IntoIterator for &'a Evidence {
 
 impl FromIterator<(String, Value)> for Evidence {
     fn from_iter<I: IntoIterator<Item = (String, Value)>>(iter: I) -> Self {
+        let iter = iter.into_iter();
         let mut e = Evidence::new();
+        // Room for them all at once: `insert` grows one place at a time.
+        e.entries.reserve(iter.size_hint().0);
         for (k, v) in iter {
             e.insert(k, v);
         }

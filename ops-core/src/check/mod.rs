@@ -59,7 +59,14 @@ impl<'a> Context<'a> {
     /// The failure analysis of the inventory, built on first use and shared
     /// by every check that runs with this context (and its clones).
     pub fn failure_analysis(&self) -> &FailureAnalysis<'a> {
-        self.analysis.get_or_init(|| FailureAnalysis::new(self.inventory))
+        self.analysis.get_or_init(|| {
+            let analysis = FailureAnalysis::new(self.inventory);
+            // Built first, before checks on other threads ask for the whole
+            // graph: where every component serves an entry, the cone is the
+            // whole graph, and it is then compiled once, not twice.
+            analysis.entry_cone();
+            analysis
+        })
     }
     /// The inventory's effective access (nested groups resolved), built on
     /// first use and shared like [`Context::failure_analysis`].

@@ -267,8 +267,10 @@ impl Runner {
             });
         waivers::apply(inventory, now, &mut findings, unused, &self.disabled);
         // In place: a stable sort would allocate half the findings again.
-        // Findings that compare equal keep no particular order, but the
-        // same one on every run, as the input order is the checks' order.
+        // Findings that compare equal have the same message and fingerprint
+        // (rule, subject, key); they keep no particular order, but the same
+        // one for the same input, which `gather` makes from the checks'
+        // findings in their order and with their arrays' capacities.
         findings.sort_unstable_by(|a, b| {
             b.severity
                 .cmp(&a.severity)
@@ -276,6 +278,7 @@ impl Runner {
                 .then_with(|| a.location.cmp(&b.location))
                 .then_with(|| a.subject.cmp(&b.subject))
                 .then_with(|| a.message.cmp(&b.message))
+                .then_with(|| a.key.cmp(&b.key))
         });
         let rules = self
             .rules()
@@ -318,9 +321,10 @@ impl Runner {
 /// them already, grown once for the others. A fresh array the size of them
 /// all would hold every finding twice while they were moved (88 MiB more at
 /// 300k components, BENCHMARKS.md section 18); a check's array, grown by
-/// doubling as it found, often has room for the rest already. The order is
-/// that array's findings, then the others' in the checks' order: the same
-/// on every run, which is what the report's sort needs of its input.
+/// doubling as it found, often has room for the rest already. Where it has
+/// not, growing it copies it while the others are still held, as much as
+/// a fresh array would. The order is that array's findings, then the
+/// others' in the checks' order.
 fn gather(mut accepted: Vec<Vec<Finding>>) -> Vec<Finding> {
     let total: usize = accepted.iter().map(Vec::len).sum();
     let roomiest = (accepted.iter().enumerate())

@@ -52,12 +52,12 @@ does together, which is the model's prediction this rule is about.
 The search is bounded: one search for all entries together (for each redundancy, which of
 its dependencies every single failure takes down is read off the single points of failure,
 and each pair whose failures together take down enough of them to break it is tried once,
-whatever entries it takes down), within a bound of work (100 million steps by default, 1.7
-seconds of one core at 300,000 components; key `work` under the rule's table in `ops.toml`). If it
-stops early, every
-entry with pairs found so far is reported with them and says so, and one info finding on
-the inventory says that the search is incomplete, so that an entry with no finding is not
-read as one without double faults (the search can stop before it has tried any pair).
+whatever entries it takes down), within a bound of work: 100 million steps by default,
+about 1.7 seconds of one core at 300,000 components (key `work` under the rule's table in
+`ops.toml`). If it stops early, every entry with pairs found so far is reported with them
+and says so, and one info finding on the inventory says that the search is incomplete, so
+that an entry with no finding is not read as one without double faults (the search can
+stop before it has tried any pair).
 `opsctl spof --order 2 --entry ID` searches one entry at a time.
 
 ## Why it matters

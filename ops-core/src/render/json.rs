@@ -28,8 +28,9 @@ pub fn to_json(report: &Report) -> Value {
 
 /// Writes the report's JSON document (the one [`to_json`] returns,
 /// pretty-printed, ending with a line break) to `out` as it goes: memory
-/// stays bounded by the largest finding, however many there are. Wrap a
-/// file or standard output in a [`std::io::BufWriter`].
+/// stays bounded by the largest finding, however many there are. The
+/// writer gets the text in large pieces (it is buffered here), and is not
+/// flushed.
 ///
 /// ```
 /// use ops_core::{Format, Inventory, Runner, render};

@@ -33,9 +33,10 @@ pub use sarif::{
 };
 
 /// Writes `value` as pretty JSON and a newline to `out`, through a buffer of
-/// its own. serde_json writes a document a few bytes at a time, and `out` is
-/// often a `dyn Write` (opsctl's output): every one of those writes was a
-/// call through the trait object, 4% of `opsctl check`'s CPU at 1M
+/// its own, which is emptied into `out` at the end (`out` itself is not
+/// flushed). serde_json writes a document a few bytes at a time, and `out`
+/// is often a `dyn Write` (opsctl's output): every one of those writes was
+/// a call through the trait object, 4% of `opsctl check`'s CPU at 1M
 /// components (BENCHMARKS.md section 18.1). Through a `BufWriter` of a known
 /// type they are copies into its buffer, and `out` gets 64 KiB at a time.
 fn write_pretty<W: std::io::Write + ?Sized, T: serde::Serialize + ?Sized>(
@@ -46,5 +47,6 @@ fn write_pretty<W: std::io::Write + ?Sized, T: serde::Serialize + ?Sized>(
     let mut buffered = std::io::BufWriter::with_capacity(1 << 16, out);
     serde_json::to_writer_pretty(&mut buffered, value)?;
     buffered.write_all(b"\n")?;
-    buffered.flush()
+    buffered.into_inner().map_err(std::io::IntoInnerError::into_error)?;
+    Ok(())
 }

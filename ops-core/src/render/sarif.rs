@@ -116,7 +116,8 @@ pub fn to_sarif(report: &Report) -> Value {
 
 /// Writes the SARIF log [`to_sarif`] returns, pretty-printed and ending
 /// with a line break, to `out` as it goes: memory stays bounded by the
-/// largest result. Wrap a file or standard output in a [`std::io::BufWriter`].
+/// largest result. The writer gets the text in large pieces (it is buffered
+/// here), and is not flushed.
 pub fn write_sarif<W: io::Write + ?Sized>(report: &Report, out: &mut W) -> io::Result<()> {
     super::write_pretty(&Log(report), out)
 }
