@@ -124,7 +124,7 @@ impl Cone {
     /// The cone's kill graph, built on first use (as single points of
     /// failure need it); `None` where they are read off dominators instead.
     pub(crate) fn kill_graph(&self) -> Option<&KillGraph> {
-        match self.killers.get_or_init(|| self.prepare()) {
+        match self.prepared() {
             Killers::Kill(kill) => Some(kill),
             Killers::Dominators(_) => None,
         }
@@ -144,7 +144,7 @@ impl Cone {
     /// appended to `out` unsorted. `closure` is scratch for the kill-graph
     /// search (sized for the cone).
     pub(crate) fn killers(&self, c: u32, closure: &mut Closure, out: &mut Vec<u32>) {
-        match self.killers.get_or_init(|| self.prepare()) {
+        match self.prepared() {
             Killers::Dominators(idom) => {
                 let mut x = idom[c as usize];
                 // Every node is reachable from the root in an acyclic graph:
@@ -156,6 +156,11 @@ impl Cone {
             }
             Killers::Kill(kill) => closure.killers(&self.g, kill, c, out),
         }
+    }
+
+    /// How the cone answers single-failure questions, prepared on first use.
+    fn prepared(&self) -> &Killers {
+        self.killers.get_or_init(|| self.prepare())
     }
 
     fn prepare(&self) -> Killers {
@@ -229,7 +234,7 @@ impl Cone {
             s.stamp.fill(0);
             s.epoch = 1;
         }
-        let killers = self.killers.get_or_init(|| self.prepare());
+        let killers = self.prepared();
         let keep_depth = keep as u32;
         s.queue.clear();
         s.queue.push(e);
