@@ -350,6 +350,16 @@ impl Finding {
         self
     }
 
+    /// Keeps the evidence as one compact line of JSON
+    /// ([`Evidence::compact`]), the last step of making a finding. The
+    /// [`Runner`](crate::Runner) compacts every finding a check returns; a
+    /// check that makes a finding per component compacts each as it makes
+    /// it, so that it never holds all of them as values.
+    pub fn compacted(mut self) -> Self {
+        self.evidence.compact();
+        self
+    }
+
     /// Sets the remediation hint.
     pub fn with_remediation(mut self, hint: impl Into<Cow<'static, str>>) -> Self {
         self.remediation = Some(hint.into());

@@ -236,7 +236,8 @@ fn spof(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
                  or change what depends on it",
                 c.id
             ))
-            .at(&c.location),
+            .at(&c.location)
+            .compacted(),
         );
     }
     out
@@ -423,7 +424,8 @@ fn nominal_redundancy(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
                 .with_evidence("tolerates", tolerate)
                 .with_key("shared")
                 .with_remediation("remove the shared dependency or make it redundant too")
-                .at(&c.location),
+                .at(&c.location)
+                .compacted(),
             );
         }
         // Domains (and their ancestors) holding more replicas than the rule

@@ -147,7 +147,7 @@ fn untested_redundancy(rule: &Rule, ctx: &Context<'_>, options: &UntestedRedunda
         if let Some(e) = previous {
             f = f.with_evidence("last_experiment", e.id.as_str());
         }
-        out.push(f);
+        out.push(f.compacted());
     }
     out
 }

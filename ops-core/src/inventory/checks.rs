@@ -88,6 +88,7 @@ fn unowned_component(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
             .with_evidence("entries_depend_on_it", used && !c.entry)
             .with_remediation("add an `owners:` list naming a person, group or service account")
             .at(&c.location)
+            .compacted()
         })
         .collect()
 }

@@ -465,7 +465,7 @@ fn amplified_output_fails_alone_with_its_cause() {
     for (config, message) in [
         (
             "evidence-wide",
-            format!("resource limit: {named} {budget}, at finding 130 of 880"),
+            format!("resource limit: {named} {budget}, at finding 129 of 880"),
         ),
         (
             "evidence-objects",
