@@ -350,13 +350,29 @@ impl Finding {
         self
     }
 
-    /// Keeps the evidence as one compact line of JSON
-    /// ([`Evidence::compact`]), the last step of making a finding. The
-    /// [`Runner`](crate::Runner) compacts every finding a check returns; a
-    /// check that makes a finding per component compacts each as it makes
-    /// it, so that it never holds all of them as values.
-    pub fn compacted(mut self) -> Self {
+    /// Keeps the finding in as little memory as it can be, the last step
+    /// of making it: its evidence as one compact line of JSON
+    /// ([`Evidence::compact`]), and its texts without the spare room that
+    /// `format!` leaves (a message of 32 characters is made with room for
+    /// 50, a longer one grows by doubling). The [`Runner`](crate::Runner)
+    /// compacts every finding a check returns.
+    pub fn compact(&mut self) {
         self.evidence.compact();
+        tighten(&mut self.message);
+        if let Some(Cow::Owned(hint)) = &mut self.remediation {
+            tighten(hint);
+        }
+        if let Some(key) = &mut self.key {
+            tighten(key);
+        }
+        tighten(&mut self.subject.id);
+    }
+
+    /// [`Finding::compact`], as a builder: a check that makes a finding per
+    /// component compacts each as it makes it, so that it never holds all
+    /// of them at their full size.
+    pub fn compacted(mut self) -> Self {
+        self.compact();
         self
     }
 
@@ -373,9 +389,57 @@ impl Finding {
     }
 }
 
+/// Copies `text` into an allocation of its own length if it has room to
+/// spare. (`shrink_to_fit` would not do: an allocator may keep a block that
+/// is more than half used where it is, as mimalloc does.)
+fn tighten(text: &mut String) {
+    if text.capacity() > text.len() {
+        *text = text.as_str().to_owned();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_compact_finding_is_the_same_finding_without_room_to_spare() {
+        let id = "c12345";
+        let make = || {
+            Finding::new(
+                "t/rule",
+                Severity::Low,
+                Subject::new(EntityKind::Component, {
+                    let mut roomy = String::with_capacity(64);
+                    roomy.push_str(id);
+                    roomy
+                }),
+                format!("component '{id}' has no owner"),
+            )
+            .with_evidence("entry", true)
+            .with_remediation(format!("give '{id}' an owner"))
+            .with_key(format!("k{id}"))
+        };
+        let made = make();
+        assert!(made.message.capacity() > made.message.len(), "format! leaves room");
+        // Not a clone: a clone of a text has no room to spare.
+        let compact = make().compacted();
+        assert_eq!(compact, made);
+        assert!(compact.evidence.is_compact());
+        let texts = [
+            &compact.message,
+            &compact.subject.id,
+            compact.key.as_ref().unwrap(),
+            match compact.remediation.as_ref().unwrap() {
+                Cow::Owned(hint) => hint,
+                Cow::Borrowed(_) => panic!("an owned hint stays owned"),
+            },
+        ];
+        for text in texts {
+            assert_eq!(text.capacity(), text.len(), "{text}");
+        }
+        assert_eq!(compact.fingerprint(), made.fingerprint());
+    }
 
     #[test]
     fn kind_names_are_the_serialized_names() {

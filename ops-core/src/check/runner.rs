@@ -338,10 +338,10 @@ fn gather(mut accepted: Vec<Vec<Finding>>) -> Vec<Finding> {
     findings
 }
 
-/// Runs `check`, turning a panic into a failure, and compacts the evidence
-/// of what it found (on the check's own thread): findings are held until
-/// the report is written, and a list of ids as one line of JSON takes a
-/// fraction of the memory of its values.
+/// Runs `check`, turning a panic into a failure, and compacts what it
+/// found (on the check's own thread): findings are held until the report
+/// is written, and a list of ids as one line of JSON takes a fraction of
+/// the memory of its values.
 fn run_one(check: &dyn Check, ctx: &Context<'_>) -> Result<Vec<Finding>, CheckError> {
     // Found in `report`, from every other check's findings: running it here
     // would run the built-in checks a second time.
@@ -351,7 +351,7 @@ fn run_one(check: &dyn Check, ctx: &Context<'_>) -> Result<Vec<Finding>, CheckEr
     let mut found = catch_unwind(AssertUnwindSafe(|| check.run(ctx)))
         .unwrap_or_else(|_| Err(CheckError::Failed("the check panicked".to_owned())))?;
     for f in &mut found {
-        f.evidence.compact();
+        f.compact();
     }
     Ok(found)
 }

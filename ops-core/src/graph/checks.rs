@@ -231,11 +231,12 @@ fn spof(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
             .with_evidence("explained_entry", inv.component(entry).id.as_str())
             .with_evidence("explanation", chain)
             .with_evidence("explanation_steps", steps)
-            .with_remediation(format!(
-                "give '{}' a peer in another failure domain behind `requires: any` (or `at_least`), \
+            // A fixed text, shared: the message names the component, and
+            // an estate can have a SPOF for every component it has.
+            .with_remediation(
+                "give it a peer in another failure domain behind `requires: any` (or `at_least`), \
                  or change what depends on it",
-                c.id
-            ))
+            )
             .at(&c.location)
             .compacted(),
         );
