@@ -143,7 +143,7 @@ impl Evidence {
 
     /// Whether there are none.
     pub fn is_empty(&self) -> bool {
-        // Compact evidence always holds a fact: `compact` leaves none as values.
+        // `compact` never compacts evidence without facts.
         matches!(&self.repr, Repr::Facts(facts) if facts.is_empty())
     }
 
@@ -162,11 +162,13 @@ impl Evidence {
     /// fraction of the memory of the values (a list of ids costs its
     /// characters instead of a 32-byte value and an allocation per id).
     /// Reading a fact afterwards reads them all back once, and changing one
-    /// turns them back into values; what is read, compared and serialized
-    /// is the same either way.
+    /// turns them back into values; what is read and compared is the same
+    /// either way, and so is what a serializer writes (serde_json and other
+    /// human-readable formats get the text transcoded, binary formats the
+    /// values read back).
     ///
-    /// Evidence without facts, or nested deeper than serde_json reads back,
-    /// is left as it is.
+    /// Evidence without facts, or nested more than
+    /// 100 levels deep (serde_json reads back at most 128), is left as it is.
     ///
     /// ```
     /// use ops_core::Evidence;
@@ -192,8 +194,11 @@ impl Evidence {
         if nesting_depth(&text) > MAX_COMPACT_DEPTH {
             return;
         }
+        // A copy of its own length: the string grew by doubling, and
+        // `into_boxed_str` may leave it in its block (mimalloc keeps a block
+        // more than half used where it is).
         self.repr = Repr::Json {
-            text: text.into_boxed_str(),
+            text: Box::from(text.as_str()),
             facts: OnceLock::new(),
         };
     }
@@ -212,7 +217,9 @@ fn read_back(text: &str) -> Vec<Fact> {
     // `compact` wrote the text from values and checked its depth, so it
     // reads back; were it not to, the evidence would read as empty rather
     // than fail a caller that only asked for a fact.
-    let map: serde_json::Map<String, Value> = serde_json::from_str(text).unwrap_or_default();
+    let read = serde_json::from_str::<serde_json::Map<String, Value>>(text);
+    debug_assert!(read.is_ok(), "compact evidence reads back: {read:?}");
+    let map = read.unwrap_or_default();
     let mut facts = Vec::with_capacity(map.len());
     facts.extend(map.into_iter().map(|(k, v)| (Cow::Owned(k), v)));
     facts
@@ -260,17 +267,25 @@ impl Serialize for Object<'_> {
 
 impl Serialize for Evidence {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match &self.repr {
-            Repr::Facts(facts) => Object(facts).serialize(s),
-            Repr::Json { facts, .. } if facts.get().is_some() => Object(self.facts()).serialize(s),
-            // Straight from the text to the serializer, with no values built.
-            Repr::Json { text, .. } => {
-                let mut de = serde_json::Deserializer::from_str(text);
-                serde_transcode::Transcoder::new(&mut de)
-                    .serialize(s)
-                    .map_err(|e| S::Error::custom(format!("compact evidence: {e}")))
-            }
+        let text = match &self.repr {
+            Repr::Facts(facts) => return Object(facts).serialize(s),
+            Repr::Json { text, facts } => match facts.get() {
+                Some(read) => return Object(&read.0).serialize(s),
+                None => text,
+            },
+        };
+        if !s.is_human_readable() {
+            // A binary format may need the length of every list and map
+            // first, which a transcoder does not know.
+            return Object(&read_back(text)).serialize(s);
         }
+        // Straight from the text to the serializer, with no values built.
+        // The transcoder passes errors on as text: an I/O error of the
+        // writer underneath loses its kind (`render`'s writers keep it).
+        let mut de = serde_json::Deserializer::from_str(text);
+        serde_transcode::Transcoder::new(&mut de)
+            .serialize(s)
+            .map_err(|e| S::Error::custom(format!("compact evidence: {e}")))
     }
 }
 
@@ -380,7 +395,10 @@ mod tests {
     }
 
     #[test]
-    fn evidence_is_four_words() {
+    fn evidence_is_four_words_and_shared_between_threads() {
+        fn shared<T: Send + Sync>() {}
+        shared::<Evidence>();
+        shared::<crate::Finding>();
         assert_eq!(size_of::<Evidence>(), 32);
     }
 
@@ -448,20 +466,30 @@ mod tests {
         assert_eq!(e.len(), 6);
     }
 
+    /// `levels` arrays, one in another.
+    fn nested(levels: usize) -> Value {
+        let mut deep = json!(0);
+        for _ in 0..levels {
+            deep = json!([deep]);
+        }
+        deep
+    }
+
     #[test]
     fn empty_and_deep_evidence_is_left_as_values() {
         let mut e = Evidence::new();
         e.compact();
         assert!(!e.is_compact() && e.is_empty());
-        // 120 levels: more than serde_json reads back.
-        let mut deep = json!(0);
-        for _ in 0..120 {
-            deep = json!([deep]);
+        // The evidence's object is one level: 99 arrays in it make 100.
+        for (levels, compact) in [(99, true), (100, false), (130, false)] {
+            let mut e = Evidence::new();
+            e.insert("deep", nested(levels));
+            let text = serde_json::to_string(&e).unwrap();
+            e.compact();
+            assert_eq!(e.is_compact(), compact, "{levels} levels");
+            assert_eq!(e["deep"], nested(levels));
+            assert_eq!(serde_json::to_string(&e).unwrap(), text);
         }
-        e.insert("deep", deep.clone());
-        e.compact();
-        assert!(!e.is_compact());
-        assert_eq!(e["deep"], deep);
         assert_eq!(nesting_depth(r#"{"a":["[{\"]",{"b":[]}]}"#), 4);
         assert_eq!(nesting_depth(r#""\\""#), 0);
     }

@@ -353,9 +353,10 @@ impl Finding {
     /// Keeps the finding in as little memory as it can be, the last step
     /// of making it: its evidence as one compact line of JSON
     /// ([`Evidence::compact`]), and its texts without the spare room that
-    /// `format!` leaves (a message of 32 characters is made with room for
-    /// 50, a longer one grows by doubling). The [`Runner`](crate::Runner)
-    /// compacts every finding a check returns.
+    /// `format!` leaves (it starts with room for twice its literal text and
+    /// grows by doubling: `component '{id}' has no owner` holds 32
+    /// characters in room for 50). The [`Runner`](crate::Runner) compacts
+    /// every finding a check returns.
     pub fn compact(&mut self) {
         self.evidence.compact();
         tighten(&mut self.message);

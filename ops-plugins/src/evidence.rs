@@ -1,5 +1,6 @@
-//! Plugin evidence: JSON text parsed into the `serde_json::Value` tree ops
-//! findings hold, under a cap on its values and the run's output budget.
+//! Plugin evidence: JSON text parsed into the `serde_json::Value` tree a
+//! finding is built with (the runner keeps it compact once the plugin's
+//! check returns), under a cap on its values and the run's output budget.
 //!
 //! The text is capped ([`PluginLimits::max_evidence_len`](crate::PluginLimits::max_evidence_len)),
 //! but a tree is much larger than its text: each `0,` of an array is a

@@ -378,12 +378,19 @@ mod tests {
         found.iter().map(|f| format!("{}:{}", f.check, f.subject.id)).collect()
     }
 
+    /// A check of one rule, `id`, that lists every component's id.
     #[derive(Debug)]
     struct Listing(Vec<Rule>);
 
+    impl Listing {
+        fn boxed(id: &str) -> Box<dyn Check> {
+            Box::new(Listing(vec![Rule::new(id, Severity::Low, "lists", "")]))
+        }
+    }
+
     impl Check for Listing {
         fn name(&self) -> &str {
-            "listing"
+            self.0[0].id()
         }
         fn rules(&self) -> &[Rule] {
             &self.0
@@ -392,7 +399,7 @@ mod tests {
             let ids: Vec<&str> = ctx.inventory().components().iter().map(|c| c.id.as_str()).collect();
             Ok(vec![
                 Finding::new(
-                    "t/listing",
+                    self.0[0].id().to_owned(),
                     Severity::Low,
                     Subject::new(EntityKind::Component, "web"),
                     "m",
@@ -412,25 +419,18 @@ mod tests {
         )
         .unwrap();
         let mut runner = Runner::new();
-        runner.add(Box::new(Listing(vec![Rule::new(
-            "t/listing",
-            Severity::Low,
-            "lists",
-            "",
-        )])));
+        runner.add(Listing::boxed("t/a")).add(Listing::boxed("t/b"));
         let at = "2026-11-22T00:00:00Z".parse().unwrap();
-        for report in [
-            runner.run(&inv, at),
-            runner.run_parallel(&inv, at, NonZeroUsize::MIN.saturating_add(1)),
-        ] {
-            let [found] = &report.findings[..] else {
-                panic!("{:?}", report.findings);
-            };
-            assert!(found.evidence.is_compact());
-            assert_eq!(
-                serde_json::to_string(&found.evidence).unwrap(),
-                r#"{"count":2,"ids":["web","db"]}"#
-            );
+        let two = NonZeroUsize::MIN.saturating_add(1);
+        for report in [runner.run(&inv, at), runner.run_parallel(&inv, at, two)] {
+            assert_eq!(report.findings.len(), 2);
+            for found in &report.findings {
+                assert!(found.evidence.is_compact(), "{}", found.check);
+                assert_eq!(
+                    serde_json::to_string(&found.evidence).unwrap(),
+                    r#"{"count":2,"ids":["web","db"]}"#
+                );
+            }
         }
     }
 

@@ -165,7 +165,7 @@ impl Serialize for SortedWaiver<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{AppliedWaiver, BaselineState, EntityKind, Location, Severity, Subject};
+    use crate::{AppliedWaiver, BaselineState, EntityKind, Location, Report, Severity, Subject};
 
     /// A finding as the document first wrote it: the derived serialization
     /// made a `Value` (whose maps sort their keys), plus the fingerprint.
@@ -175,6 +175,56 @@ mod tests {
             map.insert("fingerprint".to_owned(), Value::from(f.fingerprint()));
         }
         value
+    }
+
+    /// A writer that takes `room` bytes, then fails with a broken pipe.
+    struct Pipe {
+        room: usize,
+    }
+
+    impl io::Write for Pipe {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            if self.room == 0 {
+                return Err(io::Error::new(io::ErrorKind::BrokenPipe, "reader gone"));
+            }
+            let n = buf.len().min(self.room);
+            self.room -= n;
+            Ok(n)
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_broken_pipe_inside_compact_evidence_is_reported_as_a_broken_pipe() {
+        // 200k ids: the writer fails while the evidence is being written,
+        // where the transcoder passes errors on as text.
+        let ids: Vec<String> = (0..200_000).map(|i| format!("c{i}")).collect();
+        let finding = Finding::new(
+            "graph/spof",
+            Severity::High,
+            Subject::new(EntityKind::Component, "db"),
+            "m",
+        )
+        .with_evidence("entries", ids)
+        .compacted();
+        let report = Report {
+            evaluated_at: "2026-11-22T00:00:00Z".parse().unwrap_or_default(),
+            rules: Vec::new(),
+            findings: vec![finding],
+            failures: Vec::new(),
+            absent: Vec::new(),
+        };
+        let mut whole = Vec::new();
+        write_json(&report, &mut whole).unwrap();
+        let at_evidence = String::from_utf8_lossy(&whole).find("\"c100\"").unwrap();
+        for room in [0, at_evidence, whole.len() / 2] {
+            let err = write_json(&report, &mut Pipe { room }).unwrap_err();
+            assert_eq!(err.kind(), io::ErrorKind::BrokenPipe, "after {room} bytes: {err}");
+            assert_eq!(err.to_string(), "reader gone");
+        }
+        write_json(&report, &mut Pipe { room: whole.len() }).unwrap();
     }
 
     #[test]

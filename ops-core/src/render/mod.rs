@@ -39,14 +39,53 @@ pub use sarif::{
 /// a call through the trait object, 4% of `opsctl check`'s CPU at 1M
 /// components (BENCHMARKS.md section 18.1). Through a `BufWriter` of a known
 /// type they are copies into its buffer, and `out` gets 64 KiB at a time.
+///
+/// An error of `out` is returned as `out` gave it, even where it stopped
+/// the writing inside a finding's compact evidence, which the serializer
+/// reports as its own error (opsctl stays quiet on a broken pipe).
 fn write_pretty<W: std::io::Write + ?Sized, T: serde::Serialize + ?Sized>(
     value: &T,
     out: &mut W,
 ) -> std::io::Result<()> {
     use std::io::Write as _;
-    let mut buffered = std::io::BufWriter::with_capacity(1 << 16, out);
-    serde_json::to_writer_pretty(&mut buffered, value)?;
-    buffered.write_all(b"\n")?;
-    buffered.into_inner().map_err(std::io::IntoInnerError::into_error)?;
-    Ok(())
+    let mut buffered = std::io::BufWriter::with_capacity(
+        1 << 16,
+        KeepError {
+            inner: out,
+            error: None,
+        },
+    );
+    let written = serde_json::to_writer_pretty(&mut buffered, value)
+        .map_err(std::io::Error::from)
+        .and_then(|()| buffered.write_all(b"\n"))
+        .and_then(|()| buffered.flush());
+    written.map_err(|e| buffered.get_mut().error.take().unwrap_or(e))
+}
+
+/// A writer that keeps the first error of `inner` as it was, and passes on
+/// only its kind.
+struct KeepError<'a, W: ?Sized> {
+    inner: &'a mut W,
+    error: Option<std::io::Error>,
+}
+
+impl<W: std::io::Write + ?Sized> KeepError<'_, W> {
+    fn keep(&mut self, e: std::io::Error) -> std::io::Error {
+        let kind = e.kind();
+        if kind != std::io::ErrorKind::Interrupted {
+            self.error.get_or_insert(e);
+        }
+        std::io::Error::from(kind)
+    }
+}
+
+impl<W: std::io::Write + ?Sized> std::io::Write for KeepError<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.inner.write(buf).map_err(|e| self.keep(e))
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        // `out` itself is not flushed: the caller does that.
+        Ok(())
+    }
 }
