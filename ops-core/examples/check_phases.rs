@@ -107,7 +107,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         |r| format!("{} findings", r.findings.len()),
     );
     let mut out = CountingSink(0);
-    phase("json", || render::write_json(&report, &mut out), |_| String::new())?;
+    phase(
+        "json (1 thread)",
+        || render::write_json(&report, &mut out),
+        |_| String::new(),
+    )?;
+    println!("{} bytes of JSON", out.0);
+    let mut out = CountingSink(0);
+    phase(
+        "json (2 threads, as opsctl)",
+        || render::write_json_parallel(&report, &mut out, threads),
+        |_| String::new(),
+    )?;
     println!("{} bytes of JSON", out.0);
     Ok(())
 }

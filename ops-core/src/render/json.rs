@@ -1,4 +1,5 @@
 use std::io;
+use std::num::NonZeroUsize;
 
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::Value;
@@ -23,7 +24,7 @@ pub const JSON_FORMAT_VERSION: u32 = 1;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn to_json(report: &Report) -> Value {
-    serde_json::to_value(Document(report)).unwrap_or(Value::Null)
+    serde_json::to_value(Document::of(report)).unwrap_or(Value::Null)
 }
 
 /// Writes the report's JSON document (the one [`to_json`] returns,
@@ -43,16 +44,140 @@ pub fn to_json(report: &Report) -> Value {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn write_json<W: io::Write + ?Sized>(report: &Report, out: &mut W) -> io::Result<()> {
-    super::write_pretty(&Document(report), out)
+    super::write_pretty(&Document::of(report), out)
+}
+
+/// The findings each thread of [`write_json_parallel`] renders at a time:
+/// about 1.5 MB of text on served estates (some 700 bytes a finding), so
+/// that a round holds a few MB whatever the size of the report.
+const CHUNK: usize = 2048;
+
+/// Writes the same bytes as [`write_json`], rendering the findings on up to
+/// `threads` threads (the calling thread among them): rendering is most of
+/// the time of writing a large report (BENCHMARKS.md section 20). The
+/// findings are rendered in rounds of 2,048 per thread, each into a
+/// buffer of its own, and written in order once the round is done, so
+/// memory stays bounded by a round's text. `out` gets the text in large
+/// pieces and is not flushed; its errors are returned as it gave them.
+///
+/// ```
+/// use std::num::NonZeroUsize;
+/// use ops_core::{Format, Inventory, Runner, render};
+/// let inv = Inventory::from_text("inv.yaml", Format::Yaml, "components: [{id: web, entry: true}]")?;
+/// let report = Runner::with_builtin_checks().run(&inv, "2026-11-22T00:00:00Z".parse()?);
+/// let (mut one, mut two) = (Vec::new(), Vec::new());
+/// render::write_json(&report, &mut one)?;
+/// render::write_json_parallel(&report, &mut two, NonZeroUsize::new(2).unwrap_or(NonZeroUsize::MIN))?;
+/// assert_eq!(one, two);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn write_json_parallel<W: io::Write + ?Sized>(
+    report: &Report,
+    out: &mut W,
+    threads: NonZeroUsize,
+) -> io::Result<()> {
+    write_json_chunked(report, out, threads.get(), CHUNK)
+}
+
+/// [`write_json_parallel`] with `chunk` findings per thread and round.
+fn write_json_chunked<W: io::Write + ?Sized>(
+    report: &Report,
+    out: &mut W,
+    threads: usize,
+    chunk: usize,
+) -> io::Result<()> {
+    let chunk = chunk.max(1);
+    if threads <= 1 || report.findings.len() <= chunk {
+        return write_json(report, out);
+    }
+    // The document around the findings: written with none, and cut where
+    // they go. Only the summary and the tool follow them, so the last
+    // empty list of findings is theirs.
+    let mut frame = Vec::new();
+    serde_json::to_writer_pretty(&mut frame, &Document { report, findings: &[] })?;
+    const NONE: &[u8] = b"\"findings\": []";
+    let cut = (frame.windows(NONE.len()).rposition(|w| w == NONE))
+        .ok_or_else(|| io::Error::other("the report's frame has no list of findings"))?
+        + NONE.len()
+        - 1;
+    let (head, tail) = frame.split_at(cut);
+    out.write_all(head)?;
+    let mut buffers: Vec<Vec<u8>> = (0..threads).map(|_| Vec::new()).collect();
+    for (round, findings) in report.findings.chunks(chunk * threads).enumerate() {
+        let parts: Vec<&[Finding]> = findings.chunks(chunk).collect();
+        let used = &mut buffers[..parts.len()];
+        std::thread::scope(|scope| {
+            let (mine, theirs) = used.split_at_mut(1);
+            let spawned: Vec<_> = (parts[1..].iter().zip(theirs))
+                .map(|(&part, buffer)| scope.spawn(move || render_findings(part, buffer, false)))
+                .collect();
+            let mut rendered = render_findings(parts[0], &mut mine[0], round == 0);
+            for thread in spawned {
+                let theirs =
+                    (thread.join()).unwrap_or_else(|_| Err(io::Error::other("a thread rendering findings panicked")));
+                rendered = rendered.and(theirs);
+            }
+            rendered
+        })?;
+        for buffer in used.iter() {
+            out.write_all(buffer)?;
+        }
+    }
+    out.write_all(b"\n  ")?;
+    out.write_all(tail)?;
+    out.write_all(b"\n")
+}
+
+/// Renders `findings` into `buffer` (emptied first) as the document has
+/// them, each after a comma (unless it is the `first` of all) and a line
+/// break, and indented to its depth.
+fn render_findings(findings: &[Finding], buffer: &mut Vec<u8>, first: bool) -> io::Result<()> {
+    buffer.clear();
+    let mut alone = Vec::new();
+    for (i, f) in findings.iter().enumerate() {
+        buffer.extend_from_slice(if first && i == 0 { b"\n    " } else { b",\n    " });
+        alone.clear();
+        serde_json::to_writer_pretty(&mut alone, &SortedFinding(f))?;
+        indent(&alone, buffer);
+    }
+    Ok(())
+}
+
+/// Appends `text`, a finding serialized alone (so at depth 0), to `out`
+/// with every line after the first indented by the finding's depth in the
+/// document (two levels). A JSON text's only line breaks are its layout's:
+/// in strings they are escaped.
+fn indent(text: &[u8], out: &mut Vec<u8>) {
+    let mut from = 0;
+    for at in memchr::memchr_iter(b'\n', text) {
+        out.extend_from_slice(&text[from..=at]);
+        out.extend_from_slice(b"    ");
+        from = at + 1;
+    }
+    out.extend_from_slice(&text[from..]);
 }
 
 /// The document, serialized with its keys in sorted order (as a
-/// `serde_json::Value` would be), one finding at a time.
-struct Document<'a>(&'a Report);
+/// `serde_json::Value` would be), one finding at a time: the report's
+/// findings, or none, for [`write_json_parallel`] to cut the frame around.
+struct Document<'a> {
+    report: &'a Report,
+    findings: &'a [Finding],
+}
+
+impl<'a> Document<'a> {
+    /// The whole report.
+    fn of(report: &'a Report) -> Self {
+        Document {
+            report,
+            findings: &report.findings,
+        }
+    }
+}
 
 impl Serialize for Document<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let report = self.0;
+        let report = self.report;
         let summary: serde_json::Map<String, Value> = report
             .counts()
             .iter()
@@ -66,7 +191,7 @@ impl Serialize for Document<'_> {
             "evaluated_at",
             &report.evaluated_at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
         )?;
-        map.serialize_entry("findings", &Sorted(&report.findings))?;
+        map.serialize_entry("findings", &Sorted(self.findings))?;
         map.serialize_entry("summary", &summary)?;
         map.serialize_entry(
             "tool",
@@ -225,6 +350,66 @@ mod tests {
             assert_eq!(err.to_string(), "reader gone");
         }
         write_json(&report, &mut Pipe { room: whole.len() }).unwrap();
+    }
+
+    /// A report of every built-in rule on a generated estate, with a
+    /// waived finding whose message and evidence hold line breaks.
+    fn busy_report() -> Report {
+        use crate::synth::{Rules, estate_json, generate_served};
+        let json = estate_json(&generate_served(300, 7, Rules::Mixed));
+        let inv = crate::Inventory::from_text("served.json", crate::Format::Json, &json).unwrap();
+        let mut report = crate::Runner::with_builtin_checks().run(&inv, "2026-11-22T09:00:00Z".parse().unwrap());
+        let mut odd = Finding::new(
+            "graph/spof",
+            Severity::High,
+            Subject::new(EntityKind::Component, "a\nb"),
+            "line\nbreak \"quoted\"",
+        )
+        .with_evidence("nested", serde_json::json!({"b": [1, [2, {"c": "\n"}], null], "a": {}}))
+        .with_evidence("empty", serde_json::json!([]))
+        .compacted();
+        odd.waiver = Some(Box::new(AppliedWaiver {
+            reason: "accepted\nfor now".into(),
+            owner: "sam".into(),
+            approved_by: None,
+            expires: "2026-12-31T00:00:00Z".parse().unwrap(),
+            location: Location::new("ops.toml", 9, 1),
+        }));
+        report.findings.insert(report.findings.len() / 2, odd);
+        report
+    }
+
+    #[test]
+    fn findings_rendered_on_several_threads_are_the_bytes_rendered_on_one() {
+        let report = busy_report();
+        let n = report.findings.len();
+        assert!(n > 300, "{n} findings");
+        let mut one = Vec::new();
+        write_json(&report, &mut one).unwrap();
+        for (threads, chunk) in [(2, 1), (2, 7), (3, 5), (4, 64), (2, n - 1), (2, n), (8, n / 8 + 1)] {
+            let mut many = Vec::new();
+            write_json_chunked(&report, &mut many, threads, chunk).unwrap();
+            assert!(many == one, "{threads} threads, {chunk} findings each");
+        }
+        let mut empty = report;
+        empty.findings.clear();
+        let (mut one, mut many) = (Vec::new(), Vec::new());
+        write_json(&empty, &mut one).unwrap();
+        write_json_chunked(&empty, &mut many, 2, 1).unwrap();
+        assert_eq!(String::from_utf8(many).unwrap(), String::from_utf8(one).unwrap());
+    }
+
+    #[test]
+    fn a_broken_pipe_while_findings_are_rendered_on_several_threads_is_reported_as_it_was() {
+        let report = busy_report();
+        let mut whole = Vec::new();
+        write_json_chunked(&report, &mut whole, 2, 3).unwrap();
+        for room in [0, 10, whole.len() / 2, whole.len() - 1] {
+            let err = write_json_chunked(&report, &mut Pipe { room }, 2, 3).unwrap_err();
+            assert_eq!(err.kind(), io::ErrorKind::BrokenPipe, "after {room} bytes: {err}");
+            assert_eq!(err.to_string(), "reader gone");
+        }
+        write_json_chunked(&report, &mut Pipe { room: whole.len() }, 2, 3).unwrap();
     }
 
     #[test]

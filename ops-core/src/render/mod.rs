@@ -23,7 +23,7 @@ pub use analysis::{outage_to_json, spofs_to_json};
 pub use controls::{escape_controls, is_unsafe};
 pub use diff::{ReportDiff, SeverityChange, baseline_fingerprints};
 pub use html::{HtmlOptions, MAX_ENTRY_PICTURES, to_html, to_html_with};
-pub use json::{JSON_FORMAT_VERSION, to_json, write_json};
+pub use json::{JSON_FORMAT_VERSION, to_json, write_json, write_json_parallel};
 pub use layout::{Layout, Placed, Routed, Spacing, layered_layout, layered_layout_sized};
 pub use markdown::{to_markdown, write_markdown};
 pub use retention::{RetentionDocument, restic_short_id, retention_document};

@@ -109,7 +109,7 @@ pub(crate) fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> Result
     // Every format is written as it is produced, never built whole.
     match args.format {
         OutputFormat::Text => shared::emit_with(output, true, |w| text(&report, w))?,
-        OutputFormat::Json => shared::emit_with(output, false, |w| render::write_json(&report, w))?,
+        OutputFormat::Json => shared::emit_with(output, false, |w| render::write_json_parallel(&report, w, threads))?,
         OutputFormat::Sarif => shared::emit_with(output, false, |w| render::write_sarif(&report, w))?,
         OutputFormat::Markdown => shared::emit_with(output, false, |w| render::write_markdown(&report, w))?,
     }
