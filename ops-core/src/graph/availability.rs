@@ -446,6 +446,7 @@ impl Region {
                 targets: Vec::new(),
             },
             logical,
+            id: super::compiled::new_id(),
         };
         Region { nodes, g: sub }
     }

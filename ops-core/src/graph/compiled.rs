@@ -25,6 +25,17 @@ pub(crate) struct Compiled {
     pub(crate) members: Csr,
     /// The logical components: those that never fail on their own.
     pub(crate) logical: Vec<bool>,
+    /// This graph among every graph built in the process, so that arrays
+    /// made for it are not taken for another's.
+    pub(crate) id: u64,
+}
+
+/// The next [`Compiled::id`].
+static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+/// An id no graph has yet, for [`Compiled::id`].
+pub(crate) fn new_id() -> u64 {
+    NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 impl Compiled {
@@ -74,6 +85,7 @@ impl Compiled {
             entries,
             members,
             logical,
+            id: new_id(),
         }
     }
 

@@ -15,24 +15,34 @@ pub(crate) const DIRECT: u32 = u32::MAX;
 const STOP_EVERY: usize = 4096;
 
 /// Reusable propagation state. Counters are stamped with an epoch so that
-/// starting over costs nothing; an undo log allows trying one more failure
-/// on top of a state and taking it back.
+/// starting over costs nothing. A failure tried on top of a state
+/// ([`Propagator::checkpoint`]) is counted in a layer of its own, stamped
+/// with a try number, so that taking it back ([`Propagator::rollback`])
+/// costs nothing either: the base state is never written while a try runs.
 #[derive(Debug)]
 pub(crate) struct Propagator<'g> {
     g: &'g Compiled,
     s: Scratch,
     /// `s.down[head..]` is still to propagate.
     head: usize,
-    /// While checkpointed: the lengths of `s.down` and `s.touched` at the checkpoint.
-    checkpoint: Option<(usize, usize)>,
+    /// While checkpointed: the length of `s.down` at the checkpoint.
+    checkpoint: Option<usize>,
 }
 
-/// What a propagation knows of one component. The four fields a step reads
-/// and writes sit side by side, so that visiting a dependent touches one
-/// cache line instead of four (on estates of millions of components every
-/// visit is a cache miss; BENCHMARKS.md §13).
+/// In [`Slot::extra`]: the component went down in the try.
+const DOWN_IN_TRY: u32 = 1 << 31;
+
+/// What a propagation knows of one component, and its threshold. The
+/// fields a step reads and writes sit side by side, aligned so that none
+/// straddles two cache lines: visiting a dependent touches one line instead
+/// of several (on estates of millions of components every visit is a cache
+/// miss; BENCHMARKS.md §13 and §20).
 #[derive(Debug, Clone, Copy, Default)]
+#[repr(align(32))]
 struct Slot {
+    /// How many of its dependencies must be down for it to go down
+    /// ([`NEVER`]: never), copied from the graph.
+    threshold: u32,
     /// The epoch in which `count` was last set.
     stamp: u32,
     /// Dependencies down, valid while `stamp` is the current epoch.
@@ -41,6 +51,11 @@ struct Slot {
     down_at: u32,
     /// The dependency whose failure tipped it ([`DIRECT`] if it failed itself).
     trigger: u32,
+    /// The try in which `extra` was last set.
+    layer: u32,
+    /// Dependencies down in the try, on top of `count`, valid while
+    /// `layer` is the current try; [`DOWN_IN_TRY`] set if it went down in it.
+    extra: u32,
 }
 
 /// A propagator's arrays, kept for the next propagation over the same graph
@@ -49,29 +64,46 @@ struct Slot {
 /// costs what it takes down instead of the size of the graph.
 #[derive(Debug, Default)]
 pub(crate) struct Scratch {
+    /// The [`Compiled::id`] of the graph the slots were made for.
+    graph: u64,
     epoch: u32,
+    /// The current try (see [`Slot::layer`]).
+    layer: u32,
     slots: Vec<Slot>,
     /// Down components in the order they went down.
     down: Vec<u32>,
-    /// Components with a dependency down, in the order their first one went down.
-    touched: Vec<u32>,
     /// The work done since the last reset: one step per component
     /// propagated and one per dependent it visited.
     steps: usize,
-    /// While checkpointed: components whose counter was raised, to lower them on rollback.
-    raised: Vec<u32>,
 }
 
 impl Scratch {
-    /// Fresh arrays for `n` components.
-    fn sized(n: usize) -> Self {
+    /// Fresh arrays for `g`.
+    fn made_for(g: &Compiled) -> Self {
         Scratch {
+            graph: g.id,
             epoch: 0,
-            slots: vec![Slot::default(); n],
+            layer: 0,
+            slots: (g.threshold.iter())
+                .map(|&threshold| Slot {
+                    threshold,
+                    ..Slot::default()
+                })
+                .collect(),
             down: Vec::new(),
-            touched: Vec::new(),
             steps: 0,
-            raised: Vec::new(),
+        }
+    }
+
+    /// Starts a new try, whose layer no slot holds yet.
+    fn next_layer(&mut self) {
+        self.layer = self.layer.wrapping_add(1);
+        if self.layer == 0 {
+            for slot in &mut self.slots {
+                slot.layer = 0;
+                slot.extra = 0;
+            }
+            self.layer = 1;
         }
     }
 }
@@ -82,13 +114,12 @@ impl<'g> Propagator<'g> {
     }
 
     /// A propagator with nothing down, in `scratch`'s arrays if they were
-    /// made for a graph of `g`'s size (by a propagator over `g`), in new
-    /// ones otherwise.
+    /// made for `g` (by a propagator over it), in new ones otherwise.
     pub(crate) fn reusing(g: &'g Compiled, scratch: Scratch) -> Self {
-        let s = if scratch.slots.len() == g.len() {
+        let s = if scratch.graph == g.id && scratch.slots.len() == g.len() {
             scratch
         } else {
-            Scratch::sized(g.len())
+            Scratch::made_for(g)
         };
         let mut p = Propagator {
             g,
@@ -109,19 +140,24 @@ impl<'g> Propagator<'g> {
     pub(crate) fn reset(&mut self) {
         self.s.epoch = self.s.epoch.wrapping_add(1);
         if self.s.epoch == 0 {
-            self.s.slots.fill(Slot::default());
+            for slot in &mut self.s.slots {
+                *slot = Slot {
+                    threshold: slot.threshold,
+                    ..Slot::default()
+                };
+            }
             self.s.epoch = 1;
         }
         self.s.down.clear();
-        self.s.touched.clear();
         self.s.steps = 0;
         self.head = 0;
-        self.s.raised.clear();
         self.checkpoint = None;
     }
 
     pub(crate) fn is_down(&self, c: u32) -> bool {
-        self.s.slots[c as usize].down_at == self.s.epoch
+        let slot = &self.s.slots[c as usize];
+        slot.down_at == self.s.epoch
+            || (self.checkpoint.is_some() && slot.layer == self.s.layer && slot.extra & DOWN_IN_TRY != 0)
     }
 
     pub(crate) fn trigger(&self, c: u32) -> u32 {
@@ -132,14 +168,9 @@ impl<'g> Propagator<'g> {
     #[cfg(test)]
     pub(crate) fn count(&self, c: u32) -> u32 {
         let slot = &self.s.slots[c as usize];
-        if slot.stamp == self.s.epoch { slot.count } else { 0 }
-    }
-
-    /// Every component with a dependency down (whether it went down or
-    /// not), each once, in the order its first dependency went down.
-    #[cfg(test)]
-    pub(crate) fn touched(&self) -> &[u32] {
-        &self.s.touched
+        let base = if slot.stamp == self.s.epoch { slot.count } else { 0 };
+        let tried = self.checkpoint.is_some() && slot.layer == self.s.layer;
+        base + if tried { slot.extra & !DOWN_IN_TRY } else { 0 }
     }
 
     /// The work done since the last reset: one step per component
@@ -156,13 +187,30 @@ impl<'g> Propagator<'g> {
 
     /// Fails `c` directly (no effect if it is already down). Call [`Self::run`] to propagate.
     pub(crate) fn fail(&mut self, c: u32) {
-        self.mark_down(c, DIRECT);
+        if self.checkpoint.is_some() {
+            self.mark_down_in_try(c, DIRECT);
+        } else {
+            self.mark_down(c, DIRECT);
+        }
     }
 
     fn mark_down(&mut self, c: u32, trigger: u32) {
         let slot = &mut self.s.slots[c as usize];
         if slot.down_at != self.s.epoch {
             slot.down_at = self.s.epoch;
+            slot.trigger = trigger;
+            self.s.down.push(c);
+        }
+    }
+
+    fn mark_down_in_try(&mut self, c: u32, trigger: u32) {
+        let slot = &mut self.s.slots[c as usize];
+        if slot.layer != self.s.layer {
+            slot.layer = self.s.layer;
+            slot.extra = 0;
+        }
+        if slot.down_at != self.s.epoch && slot.extra & DOWN_IN_TRY == 0 {
+            slot.extra |= DOWN_IN_TRY;
             slot.trigger = trigger;
             self.s.down.push(c);
         }
@@ -177,8 +225,16 @@ impl<'g> Propagator<'g> {
     /// every [`STOP_EVERY`] components): whether the fixed point was reached.
     /// A stopped propagation is incomplete: reset it before using it again.
     pub(crate) fn run_until(&mut self, stop: &dyn Fn() -> bool) -> bool {
-        let epoch = self.s.epoch;
-        let logging = self.checkpoint.is_some();
+        if self.checkpoint.is_some() {
+            self.propagate::<true>(stop)
+        } else {
+            self.propagate::<false>(stop)
+        }
+    }
+
+    /// [`Self::run_until`], counting in the try's layer if `IN_TRY`.
+    fn propagate<const IN_TRY: bool>(&mut self, stop: &dyn Fn() -> bool) -> bool {
+        let (epoch, layer) = (self.s.epoch, self.s.layer);
         while let Some(&u) = self.s.down.get(self.head) {
             if self.head % STOP_EVERY == STOP_EVERY - 1 && stop() {
                 return false;
@@ -188,51 +244,62 @@ impl<'g> Propagator<'g> {
             self.s.steps += 1 + dependents.len();
             for &p in dependents {
                 let slot = &mut self.s.slots[p as usize];
-                if slot.stamp != epoch {
+                let base = if slot.stamp == epoch {
+                    slot.count
+                } else if IN_TRY {
+                    0
+                } else {
                     slot.stamp = epoch;
                     slot.count = 0;
-                    self.s.touched.push(p);
+                    0
+                };
+                let count = if IN_TRY {
+                    if slot.layer != layer {
+                        slot.layer = layer;
+                        slot.extra = 0;
+                    }
+                    slot.extra += 1;
+                    base + (slot.extra & !DOWN_IN_TRY)
+                } else {
+                    slot.count += 1;
+                    slot.count
+                };
+                if slot.threshold == NEVER || count < slot.threshold || slot.down_at == epoch {
+                    continue;
                 }
-                slot.count += 1;
-                let t = self.g.threshold[p as usize];
-                let tipped = t != NEVER && slot.count >= t;
-                if logging {
-                    self.s.raised.push(p);
-                }
-                if tipped {
-                    self.mark_down(p, u);
+                if IN_TRY {
+                    if slot.extra & DOWN_IN_TRY == 0 {
+                        slot.extra |= DOWN_IN_TRY;
+                        slot.trigger = u;
+                        self.s.down.push(p);
+                    }
+                } else {
+                    slot.down_at = epoch;
+                    slot.trigger = u;
+                    self.s.down.push(p);
                 }
             }
         }
         true
     }
 
-    /// Remembers the current state; [`Self::rollback`] returns to it.
+    /// Remembers the current state; [`Self::rollback`] returns to it, and
+    /// failures until then are tried on top of it.
     pub(crate) fn checkpoint(&mut self) {
         debug_assert!(self.head == self.s.down.len(), "propagate before checkpointing");
-        self.checkpoint = Some((self.s.down.len(), self.s.touched.len()));
-        self.s.raised.clear();
+        self.checkpoint = Some(self.s.down.len());
+        self.s.next_layer();
     }
 
-    /// Undoes every failure since [`Self::checkpoint`].
+    /// Undoes every failure since [`Self::checkpoint`], in constant time:
+    /// the try's layer is dropped by starting another.
     pub(crate) fn rollback(&mut self) {
-        let Some((mark, touched_mark)) = self.checkpoint else {
+        let Some(mark) = self.checkpoint else {
             return;
         };
-        for &c in &self.s.down[mark..] {
-            self.s.slots[c as usize].down_at = 0;
-        }
         self.s.down.truncate(mark);
         self.head = mark;
-        for &p in &self.s.raised {
-            self.s.slots[p as usize].count -= 1;
-        }
-        self.s.raised.clear();
-        // Untouched again: the next raise starts their count afresh and lists them.
-        for &p in &self.s.touched[touched_mark..] {
-            self.s.slots[p as usize].stamp = 0;
-        }
-        self.s.touched.truncate(touched_mark);
+        self.s.next_layer();
     }
 }
 
@@ -243,21 +310,47 @@ mod tests {
     use crate::{Format, Inventory};
     use proptest::prelude::*;
 
-    /// What a propagation knows, in a form that compares whatever the order.
+    /// What a propagation knows, in a form that compares whatever the
+    /// order: what is down (by its list and by asking each component) and
+    /// how many dependencies of each are down.
     fn state(p: &Propagator<'_>, n: usize) -> (Vec<u32>, Vec<u32>, Vec<u32>) {
         let mut down = p.down().to_vec();
         down.sort_unstable();
-        let mut touched = p.touched().to_vec();
-        touched.sort_unstable();
+        let asked = (0..n as u32).filter(|&c| p.is_down(c)).collect();
         let counts = (0..n as u32).map(|c| p.count(c)).collect();
-        (down, touched, counts)
+        (down, asked, counts)
+    }
+
+    /// Arrays made for one graph are not reused for another of the same
+    /// size: they hold the thresholds of the first.
+    #[test]
+    fn arrays_made_for_one_graph_are_not_taken_for_another() {
+        let load = |seed| {
+            let text = generate_json(200, seed, Rules::Mixed);
+            Inventory::from_text("estate.json", Format::Json, &text).expect("a generated estate loads")
+        };
+        let (a, b) = (load(1), load(2));
+        let (ga, gb) = (Compiled::new(&a), Compiled::new(&b));
+        assert_eq!(ga.len(), gb.len());
+        assert_ne!(ga.threshold, gb.threshold);
+        let mut scratch = Propagator::new(&ga).into_scratch();
+        for c in 0..gb.len() as u32 {
+            let mut reused = Propagator::reusing(&gb, scratch);
+            reused.fail(c);
+            reused.run();
+            let mut fresh = Propagator::new(&gb);
+            fresh.fail(c);
+            fresh.run();
+            assert_eq!(reused.down(), fresh.down(), "failing {c}");
+            scratch = Propagator::new(&ga).into_scratch();
+        }
     }
 
     proptest! {
         /// Trying failures on top of a checkpoint and rolling each back
         /// leaves what a fresh propagation of the same failures finds:
-        /// the same outage, the same components touched (each listed once),
-        /// the same counts, and the same work.
+        /// the same outage (each component listed once), the same counts,
+        /// and the same work.
         #[test]
         fn a_rolled_back_try_equals_a_fresh_propagation(
             n in 10usize..60,
@@ -281,8 +374,6 @@ mod tests {
                 p.fail(y);
                 p.run();
                 let tried = (state(&p, n), p.steps() - before);
-                let unique: std::collections::HashSet<u32> = p.touched().iter().copied().collect();
-                prop_assert_eq!(unique.len(), p.touched().len());
                 p.rollback();
                 fresh.reset();
                 fresh.fail(x);
