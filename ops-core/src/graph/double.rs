@@ -372,6 +372,13 @@ impl FailureAnalysis<'_> {
     /// When the search stops at `work`, what it found is a subset of the
     /// pairs, not necessarily the first in index order.
     ///
+    /// Costs are learnt, and pairs tried, on up to [`MAX_SEARCH_THREADS`]
+    /// threads (as many as the machine has cores), in rounds whose results
+    /// are counted against `work` in the order one thread would meet them:
+    /// the pairs found and the work spent are the same whatever the number
+    /// of threads. A round of trials is expected to take no more than the
+    /// work left, so past the bound little is wasted.
+    ///
     /// Complexity: O(n + Σ_r Σ_d |S(d)| + Σ_x p_x + q · p'), for the
     /// killers S(d) of each dependency d of each redundancy r, single
     /// outages of cost p_x for the components in a candidate pair, q
@@ -382,16 +389,24 @@ impl FailureAnalysis<'_> {
     /// batches), plus twice `limit` pairs per entry. When the work bound is reached, every record says it is
     /// incomplete.
     pub fn all_double_faults(&self, limit: usize, work: usize) -> (Vec<DoubleFaults>, usize) {
-        self.all_double_faults_batched(limit, work, (FIRST_BATCH, MAX_DOUBLE_FAULT_CANDIDATES))
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+        let batches = (FIRST_BATCH, MAX_DOUBLE_FAULT_CANDIDATES);
+        let split = Split {
+            threads: cores.min(MAX_SEARCH_THREADS),
+            ..Split::ONE
+        };
+        self.all_double_faults_batched(limit, work, batches, split)
     }
 
     /// [`FailureAnalysis::all_double_faults`], trying pairs in batches of
-    /// `first` pairs, then twice as many each time, up to `most`.
+    /// `first` pairs, then twice as many each time, up to `most`, split
+    /// over threads as `split` says.
     fn all_double_faults_batched(
         &self,
         limit: usize,
         work: usize,
         batches: (usize, usize),
+        split: Split,
     ) -> (Vec<DoubleFaults>, usize) {
         let g = self.compiled();
         let report = self.spofs();
@@ -405,7 +420,9 @@ impl FailureAnalysis<'_> {
             .collect();
         let mut budget = Budget { left: work };
         let mut p = self.propagator();
-        let complete = self.search_all(g, &report, (limit, batches), &mut p, &mut budget, &mut out);
+        let mut trials = Trials::new(g, &report, limit, &mut out, split);
+        let complete = self.search_all(g, batches, &mut trials, &mut p, &mut budget);
+        drop(trials);
         self.give_back(p);
         for record in &mut out {
             finish(record, limit);
@@ -416,19 +433,17 @@ impl FailureAnalysis<'_> {
 
     /// The body of [`FailureAnalysis::all_double_faults`]: true when it
     /// finished within the budget.
-    fn search_all(
+    fn search_all<'g>(
         &self,
-        g: &Compiled,
-        report: &SpofReport,
-        (limit, (first, most)): (usize, (usize, usize)),
-        p: &mut Propagator<'_>,
+        g: &'g Compiled,
+        (first, most): (usize, usize),
+        trials: &mut Trials<'_, '_, 'g>,
+        p: &mut Propagator<'g>,
         budget: &mut Budget,
-        out: &mut [DoubleFaults],
     ) -> bool {
         let n = g.len();
         let k = self.kill_graph();
         let mut wounds = Wounds::new(n);
-        let mut trials = Trials::new(n, report, limit, out);
         let mut pairs: Vec<(u32, u32)> = Vec::new();
         let mut cap = first.clamp(1, most.max(1));
         for r in 0..n as u32 {
@@ -462,9 +477,52 @@ impl FailureAnalysis<'_> {
     }
 }
 
+/// At most this many threads try pairs in [`FailureAnalysis::all_double_faults`].
+pub const MAX_SEARCH_THREADS: usize = 8;
+
+/// How [`Trials::run`] spreads its work over threads.
+#[derive(Clone, Copy, Debug)]
+struct Split {
+    /// The threads, the caller's included.
+    threads: usize,
+    /// The single failures whose cost one round learns on each thread,
+    /// before they are counted against the budget.
+    learn_each: usize,
+    /// The most pairs one trial unit tries on top of one outage of their
+    /// first member.
+    unit: usize,
+    /// A unit ends once its trials are expected to take this many steps,
+    /// or eight times its first member's outage if that is more (a unit
+    /// propagates that outage again, uncounted), or at `unit` pairs. A
+    /// pair's trial is expected to cost what its cheaper member costs
+    /// alone: about what it costs at most.
+    unit_steps: usize,
+    /// The steps each thread is expected to take in one round, at most:
+    /// a round's results are counted against the budget once it is done,
+    /// so a round is also expected to take no more than the budget left,
+    /// and past the bound little is wasted.
+    round_steps: usize,
+}
+
+impl Split {
+    /// One thread, and the rounds [`FailureAnalysis::all_double_faults`]
+    /// uses whatever the threads.
+    const ONE: Split = Split {
+        threads: 1,
+        learn_each: 256,
+        unit: 1024,
+        unit_steps: 1 << 20,
+        round_steps: 1 << 23,
+    };
+}
+
+/// A cost not learnt yet but asked for, in [`Trials::cost`].
+const PENDING: u32 = NONE - 1;
+
 /// The pair trials of [`FailureAnalysis::all_double_faults`] and where
 /// they note what they find.
-struct Trials<'a, 'r> {
+struct Trials<'a, 'r, 'g> {
+    g: &'g Compiled,
     /// Each entry's record in `out`, or [`NONE`].
     slot: Vec<u32>,
     report: &'a SpofReport,
@@ -473,44 +531,87 @@ struct Trials<'a, 'r> {
     /// What each failure alone costs to propagate, in steps, or [`NONE`]
     /// until it is first in a pair.
     cost: Vec<u32>,
+    split: Split,
+    /// The propagators of the other threads, made when first needed.
+    helpers: Vec<Propagator<'g>>,
 }
 
-impl<'a, 'r> Trials<'a, 'r> {
-    fn new(n: usize, report: &'a SpofReport, limit: usize, out: &'r mut [DoubleFaults]) -> Self {
+/// One pair tried: what it cost and the records of the entries it takes
+/// down that neither member does alone.
+struct Tried {
+    pair: (u32, u32),
+    cost: usize,
+    entries: Vec<u32>,
+}
+
+impl<'a, 'r, 'g> Trials<'a, 'r, 'g> {
+    fn new(g: &'g Compiled, report: &'a SpofReport, limit: usize, out: &'r mut [DoubleFaults], split: Split) -> Self {
+        let n = g.len();
         let mut slot = vec![NONE; n];
         for (i, record) in out.iter().enumerate() {
             slot[record.entry.index()] = i as u32;
         }
         Trials {
+            g,
             slot,
             report,
             limit,
             out,
             cost: vec![NONE; n],
+            split: Split {
+                threads: split.threads.max(1),
+                learn_each: split.learn_each.max(1),
+                unit: split.unit.max(1),
+                unit_steps: split.unit_steps,
+                round_steps: split.round_steps.max(1),
+            },
+            helpers: Vec::new(),
         }
     }
 
     /// Tries each pair of `pairs` once, on top of the outage of the member
-    /// whose failure alone costs more (propagated once for all its pairs),
-    /// noting every entry it takes down that neither member does alone;
-    /// empties `pairs`. A trial then costs the cheaper failure and what the
-    /// two break together, not the dearer failure again: on served estates,
-    /// a twentieth of the work. What each failure alone costs is learnt by
-    /// failing it alone, the first time it is in a pair. False once the
-    /// budget is gone.
-    fn run(&mut self, pairs: &mut Vec<(u32, u32)>, p: &mut Propagator<'_>, budget: &mut Budget) -> bool {
-        for pair in pairs.iter_mut() {
-            for c in [pair.0, pair.1] {
+    /// whose failure alone costs more (propagated once for all its pairs in
+    /// a unit), noting every entry it takes down that neither member does
+    /// alone; empties `pairs`. A trial then costs the cheaper failure and
+    /// what the two break together, not the dearer failure again: on served
+    /// estates, a twentieth of the work. What each failure alone costs is
+    /// learnt by failing it alone, the first time it is in a pair. False
+    /// once the budget is gone.
+    ///
+    /// Costs are learnt, and pairs tried, in rounds spread over the
+    /// threads; each round's results are counted against the budget in the
+    /// order a single thread would meet them, so that the pairs found and
+    /// the work spent do not depend on the threads.
+    fn run(&mut self, pairs: &mut Vec<(u32, u32)>, p: &mut Propagator<'g>, budget: &mut Budget) -> bool {
+        let mut learn = Vec::new();
+        for &(x, y) in pairs.iter() {
+            for c in [x, y] {
                 if self.cost[c as usize] == NONE {
-                    p.reset();
-                    p.fail(c);
-                    p.run();
-                    self.cost[c as usize] = u32::try_from(p.steps()).unwrap_or(NONE - 1);
-                    if !budget.spend(p.steps()) {
-                        return false;
-                    }
+                    self.cost[c as usize] = PENDING;
+                    learn.push(c);
                 }
             }
+        }
+        let split = self.split;
+        if self.helpers.len() + 1 < split.threads {
+            let g = self.g;
+            self.helpers.resize_with(split.threads - 1, || Propagator::new(g));
+        }
+        for round in learn.chunks(split.learn_each * split.threads) {
+            let costs = on_threads(p, &mut self.helpers, round, |p, &c| {
+                p.reset();
+                p.fail(c);
+                p.run();
+                p.steps()
+            });
+            for (&c, steps) in round.iter().zip(costs) {
+                self.cost[c as usize] = u32::try_from(steps).unwrap_or(PENDING).min(PENDING - 1);
+                if !budget.spend(steps) {
+                    return false;
+                }
+            }
+        }
+        for pair in pairs.iter_mut() {
             let (x, y) = *pair;
             if (Reverse(self.cost[y as usize]), y) < (Reverse(self.cost[x as usize]), x) {
                 *pair = (y, x);
@@ -518,33 +619,25 @@ impl<'a, 'r> Trials<'a, 'r> {
         }
         pairs.sort_unstable();
         pairs.dedup();
-        for run in pairs.chunk_by(|a, b| a.0 == b.0) {
-            let x = run[0].0;
-            p.reset();
-            p.fail(x);
-            p.run();
-            p.checkpoint();
-            for &(_, y) in run {
-                if p.is_down(y) {
-                    continue; // x alone takes y down: the pair is no worse than x
-                }
-                let (before, steps) = (p.down().len(), p.steps());
-                p.fail(y);
-                p.run();
-                let cost = p.steps() - steps;
-                for &u in &p.down()[before..] {
-                    let s = self.slot[u as usize];
-                    if s == NONE || u == y {
-                        continue;
-                    }
-                    let e = Idx::new(u as usize);
-                    if self.report.entries_taken_down_by(Idx::new(y as usize)).any(|d| d == e) {
-                        continue; // y alone takes the entry down
-                    }
+        let units = units(pairs, &self.cost, split);
+        let (slot, report) = (&self.slot, self.report);
+        let mut next = 0;
+        while next < units.len() {
+            let most = budget.left.min(split.round_steps.saturating_mul(split.threads));
+            let (mut end, mut expected) = (next, 0);
+            while end < units.len() && (end == next || expected < most) {
+                expected += units[end].1;
+                end += 1;
+            }
+            let round: Vec<&[(u32, u32)]> = units[next..end].iter().map(|&(unit, _)| unit).collect();
+            next = end;
+            let tried = on_threads(p, &mut self.helpers, &round, |p, unit| try_unit(p, unit, slot, report));
+            for t in tried.into_iter().flatten() {
+                let (x, y) = t.pair;
+                for &s in &t.entries {
                     keep(&mut self.out[s as usize], (x.min(y), x.max(y)), self.limit);
                 }
-                p.rollback();
-                if !budget.spend(cost) {
+                if !budget.spend(t.cost) {
                     return false;
                 }
             }
@@ -552,6 +645,115 @@ impl<'a, 'r> Trials<'a, 'r> {
         pairs.clear();
         true
     }
+}
+
+/// `pairs` (sorted) cut into trial units as `split` says, each with the
+/// steps its trials are expected to take: pieces of the runs of pairs with
+/// the same first member.
+fn units<'p>(pairs: &'p [(u32, u32)], cost: &[u32], split: Split) -> Vec<(&'p [(u32, u32)], usize)> {
+    let mut units = Vec::new();
+    for run in pairs.chunk_by(|a, b| a.0 == b.0) {
+        let base = cost[run[0].0 as usize] as usize;
+        let enough = split.unit_steps.max(base.saturating_mul(8));
+        let mut rest = run;
+        while !rest.is_empty() {
+            let (mut len, mut expected) = (0, 0);
+            while len < rest.len() && len < split.unit && (len == 0 || expected < enough) {
+                expected += cost[rest[len].1 as usize] as usize;
+                len += 1;
+            }
+            let (unit, after) = rest.split_at(len);
+            units.push((unit, expected));
+            rest = after;
+        }
+    }
+    units
+}
+
+/// Tries every pair of `unit` (pairs with the same first member) on top of
+/// that member's outage, in order: what each cost and the records (in
+/// `slot`) of the entries it takes down that neither member does alone.
+/// A pair whose first member alone takes down the second is not tried.
+fn try_unit(p: &mut Propagator<'_>, unit: &[(u32, u32)], slot: &[u32], report: &SpofReport) -> Vec<Tried> {
+    let mut tried = Vec::new();
+    let Some(&(x, _)) = unit.first() else {
+        return tried;
+    };
+    p.reset();
+    p.fail(x);
+    p.run();
+    p.checkpoint();
+    for &(_, y) in unit {
+        if p.is_down(y) {
+            continue; // x alone takes y down: the pair is no worse than x
+        }
+        let (before, steps) = (p.down().len(), p.steps());
+        p.fail(y);
+        p.run();
+        let mut entries = Vec::new();
+        for &u in &p.down()[before..] {
+            let s = slot[u as usize];
+            if s == NONE || u == y {
+                continue;
+            }
+            let e = Idx::new(u as usize);
+            if report.entries_taken_down_by(Idx::new(y as usize)).any(|d| d == e) {
+                continue; // y alone takes the entry down
+            }
+            entries.push(s);
+        }
+        tried.push(Tried {
+            pair: (x, y),
+            cost: p.steps() - steps,
+            entries,
+        });
+        p.rollback();
+    }
+    tried
+}
+
+/// `each` of `items`, on the calling thread with `p` and on one more thread
+/// per helper propagator (as many as there are items at most), the items
+/// taken in turn from a shared counter: the results in the order of the
+/// items.
+fn on_threads<'g, T: Sync, R: Send>(
+    p: &mut Propagator<'g>,
+    helpers: &mut [Propagator<'g>],
+    items: &[T],
+    each: impl Fn(&mut Propagator<'g>, &T) -> R + Sync,
+) -> Vec<R> {
+    let spare = helpers.len().min(items.len().saturating_sub(1));
+    if spare == 0 {
+        return items.iter().map(|item| each(p, item)).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = |p: &mut Propagator<'g>| {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(item) = items.get(i) else {
+                return done;
+            };
+            done.push((i, each(p, item)));
+        }
+    };
+    let work = &work;
+    let mut results: Vec<Option<R>> = items.iter().map(|_| None).collect();
+    std::thread::scope(|scope| {
+        let spawned: Vec<_> = (helpers[..spare].iter_mut())
+            .map(|helper| scope.spawn(move || work(helper)))
+            .collect();
+        let mine = work(p);
+        let theirs = spawned.into_iter().flat_map(|thread| match thread.join() {
+            Ok(done) => done,
+            // The work only panics on a bug; the caller's thread panics with it.
+            Err(panic) => std::panic::resume_unwind(panic),
+        });
+        for (i, r) in mine.into_iter().chain(theirs) {
+            results[i] = Some(r);
+        }
+    });
+    results.into_iter().flatten().collect()
 }
 
 /// Adds `pair` to `record`, which keeps the first `limit` of the pairs it
@@ -609,13 +811,60 @@ mod tests {
             let inv = Inventory::from_text("served.json", Format::Json, &json).unwrap();
             let a = FailureAnalysis::new(&inv);
             let all_at_once = (MAX_DOUBLE_FAULT_CANDIDATES, MAX_DOUBLE_FAULT_CANDIDATES);
-            let (all, _) = a.all_double_faults_batched(usize::MAX, usize::MAX, all_at_once);
+            let (all, _) = a.all_double_faults_batched(usize::MAX, usize::MAX, all_at_once, Split::ONE);
             let found: usize = all.iter().map(|f| f.pairs.len()).sum();
             assert!(found > 0 && all.iter().all(|f| f.complete), "{n}: {found} pairs");
             for batches in [(1, 1), (2, 2), (5, 5), (1, 64), (0, 0)] {
-                let (again, _) = a.all_double_faults_batched(usize::MAX, usize::MAX, batches);
+                let (again, _) = a.all_double_faults_batched(usize::MAX, usize::MAX, batches, Split::ONE);
                 assert_eq!(again, all, "{n}: batches of {batches:?}");
             }
+        }
+    }
+
+    /// On any number of threads the search finds the same pairs and spends
+    /// the same work as on one, whether it finishes or stops at its bound
+    /// (anywhere: while learning what failures cost or while trying pairs).
+    #[test]
+    fn the_search_on_several_threads_finds_what_it_finds_on_one() {
+        for (n, seed) in [(700, 7), (1000, 42)] {
+            let json = estate_json(&generate_served(n, seed, Rules::Mixed));
+            let inv = Inventory::from_text("served.json", Format::Json, &json).unwrap();
+            let a = FailureAnalysis::new(&inv);
+            let batches = (FIRST_BATCH, MAX_DOUBLE_FAULT_CANDIDATES);
+            let (whole, needed) = a.all_double_faults_batched(usize::MAX, usize::MAX, batches, Split::ONE);
+            assert!(whole.iter().any(|f| !f.pairs.is_empty()), "{n}: no pairs");
+            let mut cut_short = 0;
+            for work in [
+                needed,
+                needed - 1,
+                needed / 2,
+                needed / 3,
+                needed / 10,
+                needed / 100,
+                1000,
+            ] {
+                let one = a.all_double_faults_batched(3, work, batches, Split::ONE);
+                cut_short += usize::from(one.0.iter().any(|f| !f.complete));
+                // The rounds of the search itself, and rounds of a few
+                // failures and pairs, so that every round has several.
+                let tiny = Split {
+                    threads: 1,
+                    learn_each: 2,
+                    unit: 3,
+                    unit_steps: 1,
+                    round_steps: 1,
+                };
+                for split in [Split::ONE, tiny] {
+                    for threads in [1, 2, 3, 5] {
+                        let many = a.all_double_faults_batched(3, work, batches, Split { threads, ..split });
+                        assert_eq!(many, one, "{n} components, {work} steps, {threads} threads, {split:?}");
+                    }
+                }
+            }
+            assert_eq!(
+                cut_short, 6,
+                "{n}: every bound under what the search needs cuts it short"
+            );
         }
     }
 

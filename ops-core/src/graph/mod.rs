@@ -28,7 +28,7 @@ pub use availability::{AvailabilityMethod, AvailabilityOptions, BELOW_SLO, Entry
 pub(crate) use checks::RULES;
 pub use checks::{DEPENDENCY_CYCLE, DOMAIN_SPOF, NO_REDUNDANCY, NOMINAL_REDUNDANCY, SPOF};
 pub use dominators::Dominators;
-pub use double::{DOUBLE_FAULT_WORK, MAX_DOUBLE_FAULT_CANDIDATES};
+pub use double::{DOUBLE_FAULT_WORK, MAX_DOUBLE_FAULT_CANDIDATES, MAX_SEARCH_THREADS};
 pub use double_checks::{
     DOUBLE_FAULT, DOUBLE_FAULT_RULE_WORK, DoubleFaultOptions, MAX_COUNTED_PAIRS, MAX_LISTED_PAIRS,
 };
