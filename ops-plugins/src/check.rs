@@ -342,6 +342,11 @@ impl Check for WasmCheck {
         &self.metadata.rules
     }
 
+    /// A plugin is lent the failure analysis whatever it asks the host.
+    fn uses_failure_analysis(&self) -> bool {
+        true
+    }
+
     fn run(&self, ctx: &Context<'_>) -> Result<Vec<Finding>, CheckError> {
         let outcome = crate::lend::lend(ctx, |lent| {
             engine::call(&self.host, &self.pre, &self.limits, Some(lent), |check, store| {

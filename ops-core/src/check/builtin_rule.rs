@@ -35,6 +35,7 @@ pub struct BuiltinRule<O: 'static = ()> {
     options: O,
     find: FindFn<O>,
     heavy: bool,
+    analysis: bool,
 }
 
 impl<O> BuiltinRule<O> {
@@ -45,6 +46,7 @@ impl<O> BuiltinRule<O> {
             options,
             find,
             heavy: false,
+            analysis: false,
         }
     }
 
@@ -56,7 +58,15 @@ impl<O> BuiltinRule<O> {
             options,
             find,
             heavy: true,
+            analysis: false,
         }
+    }
+
+    /// The same rule, declared to ask for the failure analysis
+    /// ([`Check::uses_failure_analysis`]).
+    pub(crate) const fn using_failure_analysis(mut self) -> Self {
+        self.analysis = true;
+        self
     }
 
     /// The rule's definition.
@@ -76,6 +86,7 @@ impl<O> BuiltinRule<O> {
             options,
             find: self.find,
             heavy: self.heavy,
+            analysis: self.analysis,
         }
     }
 }
@@ -101,5 +112,8 @@ impl<O: fmt::Debug + Send + Sync> Check for BuiltinRule<O> {
     }
     fn heavy(&self) -> bool {
         self.heavy
+    }
+    fn uses_failure_analysis(&self) -> bool {
+        self.analysis
     }
 }

@@ -68,6 +68,11 @@ impl<'a> Context<'a> {
             analysis
         })
     }
+    /// Whether the failure analysis has been built.
+    #[cfg(test)]
+    pub(crate) fn failure_analysis_built(&self) -> bool {
+        self.analysis.get().is_some()
+    }
     /// The inventory's effective access (nested groups resolved), built on
     /// first use and shared like [`Context::failure_analysis`].
     pub fn effective_access(&self) -> &EffectiveAccess<'a> {
@@ -151,6 +156,14 @@ pub trait Check: Send + Sync + fmt::Debug {
     fn heavy(&self) -> bool {
         false
     }
+    /// Whether the check asks for [`Context::failure_analysis`] (or what is
+    /// built on it): [`Runner::run_parallel`] starts the checks that do not
+    /// first, so that while one thread builds the analysis the others have
+    /// work instead of waiting for it. A hint for scheduling only: it
+    /// changes no result. False unless a check says otherwise.
+    fn uses_failure_analysis(&self) -> bool {
+        false
+    }
 }
 
 /// A reference to a check is a check: the registry's `static` rules are
@@ -167,5 +180,8 @@ impl<C: Check + ?Sized> Check for &C {
     }
     fn heavy(&self) -> bool {
         (**self).heavy()
+    }
+    fn uses_failure_analysis(&self) -> bool {
+        (**self).uses_failure_analysis()
     }
 }

@@ -186,8 +186,11 @@ impl Runner {
     pub fn run_parallel(&self, inventory: &Inventory, now: Timestamp, threads: NonZeroUsize) -> Report {
         // Checks take the next index from a shared counter, so a slow check
         // (a plugin near its CPU budget) does not hold up a fixed share of
-        // others; heavy checks come first, so that none starts last and
-        // runs alone while the other threads idle.
+        // others. Those that do not use the failure analysis come first, so
+        // that while the first check to ask for it builds it, the other
+        // threads run them instead of waiting; within each part heavy
+        // checks come first, so that none starts last and runs alone while
+        // the other threads idle.
         let mut order: Vec<usize> = (0..self.checks.len())
             .filter(|&i| !self.is_off(self.checks[i].as_ref()))
             .collect();
@@ -196,7 +199,7 @@ impl Runner {
             return self.run(inventory, now);
         }
         let ctx = Context::new(inventory, now);
-        order.sort_by_key(|&i| !self.checks[i].heavy());
+        order.sort_by_key(|&i| (self.checks[i].uses_failure_analysis(), !self.checks[i].heavy()));
         let next = AtomicUsize::new(0);
         let mut outcomes: Vec<Option<Result<Vec<Finding>, CheckError>>> =
             (0..self.checks.len()).map(|_| None).collect();
@@ -408,6 +411,36 @@ mod tests {
                 .with_evidence("count", 2),
             ])
         }
+    }
+
+    /// A built-in rule that does not say it uses the failure analysis
+    /// never builds it, and each that says so builds it on some bundled
+    /// estate: the hint `run_parallel` schedules by is true.
+    #[test]
+    fn built_in_rules_say_truly_whether_they_use_the_failure_analysis() {
+        let at = "2026-11-22T09:00:00Z".parse().unwrap();
+        let mut used = HashSet::new();
+        for estate in ["startup", "fjordline"] {
+            let dir = format!("{}/../examples/inventories/{estate}", env!("CARGO_MANIFEST_DIR"));
+            let inv = Inventory::load(&[dir]).unwrap();
+            for (_, check) in crate::builtin::rules() {
+                let id = check.name();
+                let ctx = Context::new(&inv, at);
+                check.run(&ctx).unwrap();
+                if ctx.failure_analysis_built() {
+                    assert!(
+                        check.uses_failure_analysis(),
+                        "{id} builds the failure analysis on {estate}"
+                    );
+                    used.insert(id);
+                }
+            }
+        }
+        let said: HashSet<&str> = (crate::builtin::rules())
+            .filter(|(_, check)| check.uses_failure_analysis())
+            .map(|(_, check)| check.name())
+            .collect();
+        assert_eq!(said, used);
     }
 
     #[test]

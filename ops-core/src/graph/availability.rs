@@ -760,7 +760,8 @@ agree on an SLO the design can meet.
     ),
     AvailabilityOptions::DEFAULT,
     below_slo,
-);
+)
+.using_failure_analysis();
 
 fn below_slo(rule: &Rule, ctx: &Context<'_>, options: &AvailabilityOptions) -> Vec<Finding> {
     let inv = ctx.inventory();

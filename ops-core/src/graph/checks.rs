@@ -174,7 +174,8 @@ finding's evidence shows the chain of rules from the failure to the entry.
     ),
     (),
     spof,
-);
+)
+.using_failure_analysis();
 
 fn spof(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
     let analysis = ctx.failure_analysis();
@@ -278,7 +279,8 @@ leaves enough of every redundant group standing.
     ),
     (),
     domain_spof,
-);
+)
+.using_failure_analysis();
 
 fn domain_spof(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
     let analysis = ctx.failure_analysis();
@@ -371,7 +373,8 @@ redundant), and place replicas in different domains.
     ),
     (),
     nominal_redundancy,
-);
+)
+.using_failure_analysis();
 
 fn nominal_redundancy(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
     let analysis = ctx.failure_analysis();
@@ -562,7 +565,8 @@ redundant.
     ),
     (),
     no_redundancy,
-);
+)
+.using_failure_analysis();
 
 fn no_redundancy(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
     let analysis = ctx.failure_analysis();

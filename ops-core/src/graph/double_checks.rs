@@ -83,7 +83,8 @@ in a drill (`opsctl experiment plan` lists them first) to confirm the model and 
     ),
     DoubleFaultOptions::DEFAULT,
     double_fault,
-);
+)
+.using_failure_analysis();
 
 /// The options of [`DOUBLE_FAULT`].
 #[derive(Clone, Debug, PartialEq, Eq)]

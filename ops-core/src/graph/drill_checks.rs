@@ -55,7 +55,8 @@ experiment plan` lists the drills most worth running next.
     ),
     UntestedRedundancyOptions::DEFAULT,
     untested_redundancy,
-);
+)
+.using_failure_analysis();
 
 /// The options of [`UNTESTED_REDUNDANCY`].
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -194,7 +195,8 @@ disagreement with the model), fix it, run the drill again and record it.
     ),
     (),
     failed_failover,
-);
+)
+.using_failure_analysis();
 
 fn failed_failover(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
     let analysis = ctx.failure_analysis();
@@ -313,7 +315,8 @@ relax the rule or dependency that is stricter than reality.
     ),
     (),
     model_contradicted,
-);
+)
+.using_failure_analysis();
 
 fn model_contradicted(rule: &Rule, ctx: &Context<'_>, _: &()) -> Vec<Finding> {
     let analysis = ctx.failure_analysis();

@@ -942,7 +942,8 @@ behind `requires: any`), and track that work as an action of the incident's post
     ),
     SpofIncidentOptions::DEFAULT,
     spof_incident,
-);
+)
+.using_failure_analysis();
 
 /// The options of [`SPOF_INCIDENT`].
 #[derive(Clone, Debug, PartialEq, Eq)]

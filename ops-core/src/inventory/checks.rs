@@ -38,7 +38,7 @@ pub(crate) static RULES: &[&dyn Check] = &[
 ];
 
 /// `inventory/unowned-component`: a component nobody owns.
-pub static UNOWNED_COMPONENT: BuiltinRule = BuiltinRule::new(
+pub static UNOWNED_COMPONENT: BuiltinRule = BuiltinRule::heavy(
     Rule::from_static(
         "inventory/unowned-component",
         Severity::Medium,

@@ -158,7 +158,9 @@ Delete the waiver, or correct its `rule` or `subject` to name the finding it was
     ),
     (),
     unused_waivers_alone,
-);
+)
+// Run alone, it runs the rules the waivers name, the graph rules among them.
+.using_failure_analysis();
 
 /// The unused waivers when the rule runs alone: against the findings of the
 /// other built-in rules.
