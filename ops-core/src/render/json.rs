@@ -352,6 +352,17 @@ mod tests {
         write_json(&report, &mut Pipe { room: whole.len() }).unwrap();
     }
 
+    /// A waiver by sam until the end of 2026, for `reason`.
+    fn waiver(reason: &str) -> Box<AppliedWaiver> {
+        Box::new(AppliedWaiver {
+            reason: reason.into(),
+            owner: "sam".into(),
+            approved_by: None,
+            expires: "2026-12-31T00:00:00Z".parse().unwrap_or_default(),
+            location: Location::new("ops.toml", 9, 1),
+        })
+    }
+
     /// A report of every built-in rule on a generated estate, with a
     /// waived finding whose message and evidence hold line breaks.
     fn busy_report() -> Report {
@@ -368,13 +379,7 @@ mod tests {
         .with_evidence("nested", serde_json::json!({"b": [1, [2, {"c": "\n"}], null], "a": {}}))
         .with_evidence("empty", serde_json::json!([]))
         .compacted();
-        odd.waiver = Some(Box::new(AppliedWaiver {
-            reason: "accepted\nfor now".into(),
-            owner: "sam".into(),
-            approved_by: None,
-            expires: "2026-12-31T00:00:00Z".parse().unwrap(),
-            location: Location::new("ops.toml", 9, 1),
-        }));
+        odd.waiver = Some(waiver("accepted\nfor now"));
         report.findings.insert(report.findings.len() / 2, odd);
         report
     }
@@ -433,13 +438,7 @@ mod tests {
         .with_remediation("do \"this\"")
         .at(&at);
         let mut waived = full.clone();
-        waived.waiver = Some(Box::new(AppliedWaiver {
-            reason: "accepted".into(),
-            owner: "sam".into(),
-            approved_by: None,
-            expires: "2026-12-31T00:00:00Z".parse().unwrap_or_default(),
-            location: Location::new("ops.toml", 9, 1),
-        }));
+        waived.waiver = Some(waiver("accepted"));
         waived.baseline_state = Some(BaselineState::Unchanged);
         let mut approved = waived.clone();
         if let Some(w) = &mut approved.waiver {
