@@ -373,21 +373,26 @@ impl FailureAnalysis<'_> {
     /// pairs, not necessarily the first in index order.
     ///
     /// Costs are learnt, and pairs tried, on up to [`MAX_SEARCH_THREADS`]
-    /// threads (as many as the machine has cores), in rounds whose results
-    /// are counted against `work` in the order one thread would meet them:
-    /// the pairs found and the work spent are the same whatever the number
-    /// of threads. A round of trials is expected to take no more than the
-    /// work left, so past the bound little is wasted.
+    /// threads (as many as the machine has cores, whatever the caller runs
+    /// on), in rounds whose results are counted against `work` in the
+    /// order one thread would meet them: the pairs found and the work spent
+    /// are the same whatever the number of threads. No thread starts a
+    /// propagation once the round's finished ones add up to the work left,
+    /// so past the bound at most one propagation per thread is wasted.
     ///
     /// Complexity: O(n + Σ_r Σ_d |S(d)| + Σ_x p_x + q · p'), for the
     /// killers S(d) of each dependency d of each redundancy r, single
     /// outages of cost p_x for the components in a candidate pair, q
     /// candidate pairs and incremental propagations of cost p' (the cheaper
     /// member's outage and what the pair breaks together), the work counted
-    /// against `work`; memory O(n) plus at most
-    /// [`MAX_DOUBLE_FAULT_CANDIDATES`] pairs at a time (pairs are tried in
-    /// batches), plus twice `limit` pairs per entry. When the work bound is reached, every record says it is
-    /// incomplete.
+    /// against `work` (uncounted: each trial unit's propagation of its
+    /// first member's outage, at most an eighth of the unit's expected
+    /// trials but in the last unit of each first member); memory O(n) per thread (a
+    /// propagator's 32 bytes per component, and the caller's thread's
+    /// arrays), plus at most [`MAX_DOUBLE_FAULT_CANDIDATES`] pairs at a
+    /// time (pairs are tried in batches), plus twice `limit` pairs per
+    /// entry, plus what a round's pairs find before it is counted. When the
+    /// work bound is reached, every record says it is incomplete.
     pub fn all_double_faults(&self, limit: usize, work: usize) -> (Vec<DoubleFaults>, usize) {
         let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
         let batches = (FIRST_BATCH, MAX_DOUBLE_FAULT_CANDIDATES);
@@ -536,12 +541,23 @@ struct Trials<'a, 'r, 'g> {
     helpers: Vec<Propagator<'g>>,
 }
 
-/// One pair tried: what it cost and the records of the entries it takes
-/// down that neither member does alone.
+/// One pair tried that takes down an entry neither member does alone: the
+/// records of those entries, what its trial cost, and what the trials of
+/// its unit before it that found nothing cost. Those are counted together:
+/// counted one by one or at once against the budget, they run it out
+/// before this pair's records are kept either way.
 struct Tried {
     pair: (u32, u32),
+    before: usize,
     cost: usize,
     entries: Vec<u32>,
+}
+
+/// The trials of one unit: those that found something, and what the
+/// trials after the last of them cost.
+struct UnitTried {
+    found: Vec<Tried>,
+    rest: usize,
 }
 
 impl<'a, 'r, 'g> Trials<'a, 'r, 'g> {
@@ -598,17 +614,21 @@ impl<'a, 'r, 'g> Trials<'a, 'r, 'g> {
             self.helpers.resize_with(split.threads - 1, || Propagator::new(g));
         }
         for round in learn.chunks(split.learn_each * split.threads) {
-            let costs = on_threads(p, &mut self.helpers, round, |p, &c| {
+            let costs = on_threads(p, &mut self.helpers, round, budget.left, |p, &c| {
                 p.reset();
                 p.fail(c);
                 p.run();
-                p.steps()
+                ((), p.steps())
             });
-            for (&c, steps) in round.iter().zip(costs) {
+            let learnt = costs.len();
+            for (&c, ((), steps)) in round.iter().zip(costs) {
                 self.cost[c as usize] = u32::try_from(steps).unwrap_or(PENDING).min(PENDING - 1);
                 if !budget.spend(steps) {
                     return false;
                 }
+            }
+            if learnt < round.len() {
+                return false; // stopped past the budget (see on_threads)
             }
         }
         for pair in pairs.iter_mut() {
@@ -631,15 +651,29 @@ impl<'a, 'r, 'g> Trials<'a, 'r, 'g> {
             }
             let round: Vec<&[(u32, u32)]> = units[next..end].iter().map(|&(unit, _)| unit).collect();
             next = end;
-            let tried = on_threads(p, &mut self.helpers, &round, |p, unit| try_unit(p, unit, slot, report));
-            for t in tried.into_iter().flatten() {
-                let (x, y) = t.pair;
-                for &s in &t.entries {
-                    keep(&mut self.out[s as usize], (x.min(y), x.max(y)), self.limit);
+            let tried = on_threads(p, &mut self.helpers, &round, budget.left, |p, unit| {
+                try_unit(p, unit, slot, report)
+            });
+            let done = tried.len();
+            for (unit, _) in tried {
+                for t in unit.found {
+                    if !budget.spend(t.before) {
+                        return false;
+                    }
+                    let (x, y) = t.pair;
+                    for &s in &t.entries {
+                        keep(&mut self.out[s as usize], (x.min(y), x.max(y)), self.limit);
+                    }
+                    if !budget.spend(t.cost) {
+                        return false;
+                    }
                 }
-                if !budget.spend(t.cost) {
+                if !budget.spend(unit.rest) {
                     return false;
                 }
+            }
+            if done < round.len() {
+                return false; // stopped past the budget (see on_threads)
             }
         }
         pairs.clear();
@@ -654,16 +688,19 @@ fn units<'p>(pairs: &'p [(u32, u32)], cost: &[u32], split: Split) -> Vec<(&'p [(
     let mut units = Vec::new();
     for run in pairs.chunk_by(|a, b| a.0 == b.0) {
         let base = cost[run[0].0 as usize] as usize;
-        let enough = split.unit_steps.max(base.saturating_mul(8));
+        let repeated = base.saturating_mul(8);
+        let enough = split.unit_steps.max(repeated);
         let mut rest = run;
         while !rest.is_empty() {
             let (mut len, mut expected) = (0, 0);
-            while len < rest.len() && len < split.unit && (len == 0 || expected < enough) {
+            // Past `unit` pairs only while the trials are still cheap next
+            // to the outage the unit propagates again.
+            while len < rest.len() && (len == 0 || (expected < enough && (len < split.unit || expected < repeated))) {
                 expected += cost[rest[len].1 as usize] as usize;
                 len += 1;
             }
             let (unit, after) = rest.split_at(len);
-            units.push((unit, expected));
+            units.push((unit, base + expected));
             rest = after;
         }
     }
@@ -671,13 +708,18 @@ fn units<'p>(pairs: &'p [(u32, u32)], cost: &[u32], split: Split) -> Vec<(&'p [(
 }
 
 /// Tries every pair of `unit` (pairs with the same first member) on top of
-/// that member's outage, in order: what each cost and the records (in
-/// `slot`) of the entries it takes down that neither member does alone.
+/// that member's outage, in order: the pairs that take down an entry that
+/// neither member does alone, with the records (in `slot`) of those
+/// entries and what the trials cost, and the steps all the trials took.
 /// A pair whose first member alone takes down the second is not tried.
-fn try_unit(p: &mut Propagator<'_>, unit: &[(u32, u32)], slot: &[u32], report: &SpofReport) -> Vec<Tried> {
-    let mut tried = Vec::new();
+fn try_unit(p: &mut Propagator<'_>, unit: &[(u32, u32)], slot: &[u32], report: &SpofReport) -> (UnitTried, usize) {
+    let mut tried = UnitTried {
+        found: Vec::new(),
+        rest: 0,
+    };
+    let mut all = 0;
     let Some(&(x, _)) = unit.first() else {
-        return tried;
+        return (tried, all);
     };
     p.reset();
     p.fail(x);
@@ -702,46 +744,66 @@ fn try_unit(p: &mut Propagator<'_>, unit: &[(u32, u32)], slot: &[u32], report: &
             }
             entries.push(s);
         }
-        tried.push(Tried {
-            pair: (x, y),
-            cost: p.steps() - steps,
-            entries,
-        });
+        let cost = p.steps() - steps;
+        all += cost;
+        if entries.is_empty() {
+            tried.rest += cost;
+        } else {
+            tried.found.push(Tried {
+                pair: (x, y),
+                before: std::mem::take(&mut tried.rest),
+                cost,
+                entries,
+            });
+        }
         p.rollback();
     }
-    tried
+    (tried, all)
 }
 
 /// `each` of `items`, on the calling thread with `p` and on one more thread
 /// per helper propagator (as many as there are items at most), the items
-/// taken in turn from a shared counter: the results in the order of the
-/// items.
+/// taken in turn from a shared counter: the results, each with the steps
+/// it took, in the order of the items, as far as they go. Once the results
+/// made add up to more than `left` steps, no item is started: the items
+/// started are a prefix, and those the results leave out come after every
+/// item started, whose steps already add up to more than `left`. A helper
+/// thread the system refuses to start leaves its share to the others.
 fn on_threads<'g, T: Sync, R: Send>(
     p: &mut Propagator<'g>,
     helpers: &mut [Propagator<'g>],
     items: &[T],
-    each: impl Fn(&mut Propagator<'g>, &T) -> R + Sync,
-) -> Vec<R> {
-    let spare = helpers.len().min(items.len().saturating_sub(1));
-    if spare == 0 {
-        return items.iter().map(|item| each(p, item)).collect();
-    }
-    let next = std::sync::atomic::AtomicUsize::new(0);
+    left: usize,
+    each: impl Fn(&mut Propagator<'g>, &T) -> (R, usize) + Sync,
+) -> Vec<(R, usize)> {
+    use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+    let (next, spent) = (AtomicUsize::new(0), AtomicUsize::new(0));
     let work = |p: &mut Propagator<'g>| {
         let mut done = Vec::new();
-        loop {
-            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        while spent.load(Relaxed) <= left {
+            let i = next.fetch_add(1, Relaxed);
             let Some(item) = items.get(i) else {
-                return done;
+                break;
             };
-            done.push((i, each(p, item)));
+            let (r, steps) = each(p, item);
+            spent.fetch_add(steps, Relaxed);
+            done.push((i, (r, steps)));
         }
+        done
     };
+    let spare = helpers.len().min(items.len().saturating_sub(1));
+    if spare == 0 {
+        return work(p).into_iter().map(|(_, r)| r).collect();
+    }
     let work = &work;
-    let mut results: Vec<Option<R>> = items.iter().map(|_| None).collect();
+    let mut results: Vec<Option<(R, usize)>> = items.iter().map(|_| None).collect();
     std::thread::scope(|scope| {
         let spawned: Vec<_> = (helpers[..spare].iter_mut())
-            .map(|helper| scope.spawn(move || work(helper)))
+            .filter_map(|helper| {
+                std::thread::Builder::new()
+                    .spawn_scoped(scope, move || work(helper))
+                    .ok()
+            })
             .collect();
         let mine = work(p);
         let theirs = spawned.into_iter().flat_map(|thread| match thread.join() {
@@ -753,7 +815,7 @@ fn on_threads<'g, T: Sync, R: Send>(
             results[i] = Some(r);
         }
     });
-    results.into_iter().flatten().collect()
+    results.into_iter().map_while(|r| r).collect()
 }
 
 /// Adds `pair` to `record`, which keeps the first `limit` of the pairs it
@@ -865,6 +927,33 @@ mod tests {
                 cut_short, 6,
                 "{n}: every bound under what the search needs cuts it short"
             );
+        }
+    }
+
+    /// `on_threads` gives every item's result, in order, as far as counting
+    /// them one by one against the steps left could need: when it stops
+    /// early, what it gives already runs past them.
+    #[test]
+    fn work_on_threads_stops_only_past_the_steps_left() {
+        let json = estate_json(&generate_served(50, 3, Rules::Mixed));
+        let inv = Inventory::from_text("served.json", Format::Json, &json).unwrap();
+        let a = FailureAnalysis::new(&inv);
+        let g = a.compiled();
+        let costs: Vec<usize> = (0..40).map(|i| (i * 7919 + 13) % 50).collect();
+        let total: usize = costs.iter().sum();
+        for threads in 1..=4 {
+            let mut p = Propagator::new(g);
+            let mut helpers: Vec<Propagator<'_>> = (1..threads).map(|_| Propagator::new(g)).collect();
+            for left in [0, 1, 49, 50, 300, total - 1, total, usize::MAX] {
+                let done = on_threads(&mut p, &mut helpers, &costs, left, |_, &c| (c * 2, c));
+                let expected: Vec<(usize, usize)> = costs.iter().take(done.len()).map(|&c| (c * 2, c)).collect();
+                assert_eq!(done, expected, "{threads} threads, {left} left");
+                let given: usize = done.iter().map(|&(_, c)| c).sum();
+                assert!(
+                    done.len() == costs.len() || given > left,
+                    "{threads} threads, {left} left"
+                );
+            }
         }
     }
 

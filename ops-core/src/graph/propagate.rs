@@ -18,7 +18,9 @@ const STOP_EVERY: usize = 4096;
 /// starting over costs nothing. A failure tried on top of a state
 /// ([`Propagator::checkpoint`]) is counted in a layer of its own, stamped
 /// with a try number, so that taking it back ([`Propagator::rollback`])
-/// costs nothing either: the base state is never written while a try runs.
+/// costs nothing either: while a try runs, the base state's counts and
+/// marks are never written (only the trigger of what the try takes down,
+/// which means nothing once it is not down).
 #[derive(Debug)]
 pub(crate) struct Propagator<'g> {
     g: &'g Compiled,
@@ -160,6 +162,7 @@ impl<'g> Propagator<'g> {
             || (self.checkpoint.is_some() && slot.layer == self.s.layer && slot.extra & DOWN_IN_TRY != 0)
     }
 
+    /// The dependency whose failure tipped `c`, while `c` is down.
     pub(crate) fn trigger(&self, c: u32) -> u32 {
         self.s.slots[c as usize].trigger
     }
@@ -285,8 +288,13 @@ impl<'g> Propagator<'g> {
 
     /// Remembers the current state; [`Self::rollback`] returns to it, and
     /// failures until then are tried on top of it.
+    /// Not to be called during a try: reset first.
     pub(crate) fn checkpoint(&mut self) {
         debug_assert!(self.head == self.s.down.len(), "propagate before checkpointing");
+        debug_assert!(
+            self.checkpoint.is_none(),
+            "a checkpoint during a try would drop the try's failures"
+        );
         self.checkpoint = Some(self.s.down.len());
         self.s.next_layer();
     }

@@ -47,17 +47,22 @@ pub fn write_json<W: io::Write + ?Sized>(report: &Report, out: &mut W) -> io::Re
     super::write_pretty(&Document::of(report), out)
 }
 
+/// At most this many threads render findings in [`write_json_parallel`].
+const MAX_RENDER_THREADS: usize = 8;
+
 /// The findings each thread of [`write_json_parallel`] renders at a time:
 /// about 1.5 MB of text on served estates (some 700 bytes a finding), so
-/// that a round holds a few MB whatever the size of the report.
+/// that a round holds a few MB per thread whatever the size of the report.
 const CHUNK: usize = 2048;
 
 /// Writes the same bytes as [`write_json`], rendering the findings on up to
 /// `threads` threads (the calling thread among them): rendering is most of
 /// the time of writing a large report (BENCHMARKS.md section 20). The
-/// findings are rendered in rounds of 2,048 per thread, each into a
-/// buffer of its own, and written in order once the round is done, so
-/// memory stays bounded by a round's text. `out` gets the text in large
+/// findings are rendered in rounds of 2,048 per thread (8 threads at
+/// most), each into a buffer of its own, and written in order once the
+/// round is done, so memory stays bounded by a round's text: a few MB per
+/// thread. A thread the system refuses to start leaves its part to the
+/// calling thread. `out` gets the text in large
 /// pieces and is not flushed; its errors are returned as it gave them.
 ///
 /// ```
@@ -102,16 +107,30 @@ fn write_json_chunked<W: io::Write + ?Sized>(
         - 1;
     let (head, tail) = frame.split_at(cut);
     out.write_all(head)?;
+    let threads = threads.min(MAX_RENDER_THREADS);
     let mut buffers: Vec<Vec<u8>> = (0..threads).map(|_| Vec::new()).collect();
     for (round, findings) in report.findings.chunks(chunk * threads).enumerate() {
         let parts: Vec<&[Finding]> = findings.chunks(chunk).collect();
         let used = &mut buffers[..parts.len()];
+        // Parts rendered here because the system refused to start a thread.
+        let mut here: Vec<Option<Vec<u8>>> = parts.iter().map(|_| None).collect();
         std::thread::scope(|scope| {
             let (mine, theirs) = used.split_at_mut(1);
-            let spawned: Vec<_> = (parts[1..].iter().zip(theirs))
-                .map(|(&part, buffer)| scope.spawn(move || render_findings(part, buffer, false)))
-                .collect();
+            let mut spawned = Vec::new();
+            for (i, (&part, buffer)) in (1..).zip(parts[1..].iter().zip(theirs)) {
+                let thread =
+                    std::thread::Builder::new().spawn_scoped(scope, move || render_findings(part, buffer, false));
+                match thread {
+                    Ok(thread) => spawned.push(thread),
+                    Err(_) => here[i] = Some(Vec::new()),
+                }
+            }
             let mut rendered = render_findings(parts[0], &mut mine[0], round == 0);
+            for (i, buffer) in here.iter_mut().enumerate() {
+                if let Some(buffer) = buffer {
+                    rendered = rendered.and(render_findings(parts[i], buffer, false));
+                }
+            }
             for thread in spawned {
                 let theirs =
                     (thread.join()).unwrap_or_else(|_| Err(io::Error::other("a thread rendering findings panicked")));
@@ -119,8 +138,8 @@ fn write_json_chunked<W: io::Write + ?Sized>(
             }
             rendered
         })?;
-        for buffer in used.iter() {
-            out.write_all(buffer)?;
+        for (buffer, here) in used.iter().zip(&here) {
+            out.write_all(here.as_deref().unwrap_or(buffer))?;
         }
     }
     out.write_all(b"\n  ")?;
