@@ -2,8 +2,10 @@
 """Issue 26, goal 3: `opsctl check` against `opsctl spof` on the same estate.
 
 Runs whole processes, `opsctl spof|check ESTATE --format json --at INSTANT`,
-under GNU time, alternating every build given and both commands in each
-round, so that a slow minute of the machine falls on all of them. Prints,
+under GNU time: each round runs every build given with both commands, in an
+order rotated from round to round, so that a slow minute of the machine
+falls on all of them. A run that fails (an exit code other than 0 or 1, or
+no report) stops the script. Prints,
 per estate and build, the medians of wall time, user and system CPU and
 peak resident memory, the ratios check / spof (wall and peak), and whether
 every build wrote the same bytes (MD5) for each command.
@@ -33,10 +35,15 @@ def run(opsctl, command, estate, out):
     os.close(fd)
     try:
         with open(out, "wb") as f:
-            subprocess.run(
+            done = subprocess.run(
                 ["/usr/bin/time", "-o", stats, "-f", "%e %U %S %M",
                  opsctl, command, estate, "--format", "json", "--at", AT],
                 stdout=f, check=False)
+        # 0: nothing found, 1: findings; anything else is a failed run, not a
+        # measurement.
+        if done.returncode not in (0, 1) or os.path.getsize(out) == 0:
+            sys.exit(f"{opsctl} {command} {estate}: exit code {done.returncode}, "
+                     f"{os.path.getsize(out)} bytes of report")
         with open(stats) as f:
             # GNU time writes "Command exited with non-zero status N" first
             # when the command finds something (exit code 1).
@@ -56,16 +63,29 @@ def main():
     ap.add_argument("--rounds", type=int, default=5)
     args = ap.parse_args()
     builds = [b.split("=", 1) for b in args.opsctl]
-    out = tempfile.mktemp(suffix=".json")
+    fd, out = tempfile.mkstemp(suffix=".json")
+    os.close(fd)
+    try:
+        measure(builds, args, out)
+    finally:
+        os.unlink(out)
+    return 0
+
+
+def measure(builds, args, out):
+    """Every round runs each build's spof and check once, in an order
+    rotated from round to round, so that no build or command always runs
+    first; then the tables."""
     print("| estate | build | command | wall median (s) | user (s) | sys (s) | peak (MiB) | walls (s) |")
     print("|---|---|---|---|---|---|---|---|")
     summary = []
+    order = [(label, path, c) for label, path in builds for c in COMMANDS]
     for estate in args.estates:
         runs = {(label, c): [] for label, _ in builds for c in COMMANDS}
-        for _ in range(args.rounds):
-            for label, path in builds:
-                for c in COMMANDS:
-                    runs[(label, c)].append(run(path, c, estate, out))
+        for r in range(args.rounds):
+            turn = r % len(order)
+            for label, path, c in order[turn:] + order[:turn]:
+                runs[(label, c)].append(run(path, c, estate, out))
         name = os.path.basename(estate)
         med = {}
         for (label, c), rs in runs.items():
@@ -80,11 +100,8 @@ def main():
         for c in COMMANDS:
             digests = {r[4] for label, _ in builds for r in runs[(label, c)]}
             summary.append(f"{name} {c}: {'the same bytes from every build and round' if len(digests) == 1 else 'REPORTS DIFFER'}")
-    if os.path.exists(out):
-        os.unlink(out)
     print()
     print("\n".join(summary))
-    return 0
 
 
 if __name__ == "__main__":

@@ -14,11 +14,12 @@ pub(crate) const DIRECT: u32 = u32::MAX;
 /// on any estate, rarely enough to cost nothing measurable.
 const STOP_EVERY: usize = 4096;
 
-/// How many components of the queue, the one propagated included, have
-/// their dependents' slots read ahead of their turn (see
-/// [`Propagator::propagate`]). Measured in BENCHMARKS.md §21: 4 to 8 take
-/// a tenth to a sixth off a propagation that misses the cache at every
-/// step; 16 gained nothing more.
+/// The components of the queue whose dependents' slots are read ahead of
+/// their turn: those up to this many places from the one propagated, that
+/// one counted (see [`Propagator::propagate`]). Measured in BENCHMARKS.md
+/// §21: reading 4 or 8 ahead takes about a sixth off a search that misses
+/// the cache at every step, pinned to one core; on two threads, and for
+/// 16, the gain was smaller than the noise.
 const LOOKAHEAD: usize = 8;
 
 /// Reusable propagation state. Counters are stamped with an epoch so that
@@ -258,7 +259,10 @@ impl<'g> Propagator<'g> {
             // before any is needed. On a large estate each slot is a cache
             // miss; these reads depend on nothing loaded before them, so the
             // processor has them all in flight at once, where the loop below
-            // waits for each slot before it knows which way to branch.
+            // waits for each slot before it knows which way to branch. The
+            // first time round, that includes the component propagated now:
+            // its misses are then met together too (leaving it out measured
+            // no faster, BENCHMARKS.md §21).
             let until = (self.head - 1 + LOOKAHEAD).min(self.s.down.len());
             let mut touched = 0u32;
             while ahead < until {
