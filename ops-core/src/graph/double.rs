@@ -560,6 +560,13 @@ struct UnitTried {
     rest: usize,
 }
 
+impl UnitTried {
+    /// The steps all the unit's trials took.
+    fn steps(&self) -> usize {
+        self.found.iter().map(|t| t.before + t.cost).sum::<usize>() + self.rest
+    }
+}
+
 impl<'a, 'r, 'g> Trials<'a, 'r, 'g> {
     fn new(g: &'g Compiled, report: &'a SpofReport, limit: usize, out: &'r mut [DoubleFaults], split: Split) -> Self {
         let n = g.len();
@@ -652,7 +659,9 @@ impl<'a, 'r, 'g> Trials<'a, 'r, 'g> {
             let round: Vec<&[(u32, u32)]> = units[next..end].iter().map(|&(unit, _)| unit).collect();
             next = end;
             let tried = on_threads(p, &mut self.helpers, &round, budget.left, |p, unit| {
-                try_unit(p, unit, slot, report)
+                let tried = try_unit(p, unit, slot, report);
+                let steps = tried.steps();
+                (tried, steps)
             });
             let done = tried.len();
             for (unit, _) in tried {
@@ -710,16 +719,15 @@ fn units<'p>(pairs: &'p [(u32, u32)], cost: &[u32], split: Split) -> Vec<(&'p [(
 /// Tries every pair of `unit` (pairs with the same first member) on top of
 /// that member's outage, in order: the pairs that take down an entry that
 /// neither member does alone, with the records (in `slot`) of those
-/// entries and what the trials cost, and the steps all the trials took.
+/// entries and what the trials cost.
 /// A pair whose first member alone takes down the second is not tried.
-fn try_unit(p: &mut Propagator<'_>, unit: &[(u32, u32)], slot: &[u32], report: &SpofReport) -> (UnitTried, usize) {
+fn try_unit(p: &mut Propagator<'_>, unit: &[(u32, u32)], slot: &[u32], report: &SpofReport) -> UnitTried {
     let mut tried = UnitTried {
         found: Vec::new(),
         rest: 0,
     };
-    let mut all = 0;
     let Some(&(x, _)) = unit.first() else {
-        return (tried, all);
+        return tried;
     };
     p.reset();
     p.fail(x);
@@ -745,7 +753,6 @@ fn try_unit(p: &mut Propagator<'_>, unit: &[(u32, u32)], slot: &[u32], report: &
             entries.push(s);
         }
         let cost = p.steps() - steps;
-        all += cost;
         if entries.is_empty() {
             tried.rest += cost;
         } else {
@@ -758,7 +765,7 @@ fn try_unit(p: &mut Propagator<'_>, unit: &[(u32, u32)], slot: &[u32], report: &
         }
         p.rollback();
     }
-    (tried, all)
+    tried
 }
 
 /// `each` of `items`, on the calling thread with `p` and on one more thread
@@ -881,6 +888,32 @@ mod tests {
                 assert_eq!(again, all, "{n}: batches of {batches:?}");
             }
         }
+    }
+
+    /// What a unit's trials say they took is what the propagator counted
+    /// for them: the work `on_threads` stops on.
+    #[test]
+    fn a_unit_counts_the_steps_its_trials_took() {
+        let json = estate_json(&generate_served(400, 1, Rules::Mixed));
+        let inv = Inventory::from_text("served.json", Format::Json, &json).unwrap();
+        let a = FailureAnalysis::new(&inv);
+        let (g, report) = (a.compiled(), a.spofs());
+        let mut slot = vec![NONE; g.len()];
+        for (i, r) in report.entries().iter().enumerate() {
+            slot[r.entry.index()] = i as u32;
+        }
+        let mut p = Propagator::new(g);
+        let mut found = 0;
+        for x in (0..g.len() as u32).step_by(7) {
+            let unit: Vec<(u32, u32)> = (0..g.len() as u32).filter(|&y| y != x).map(|y| (x, y)).collect();
+            let mut alone = Propagator::new(g);
+            alone.fail(x);
+            alone.run();
+            let tried = try_unit(&mut p, &unit, &slot, &report);
+            assert_eq!(tried.steps(), p.steps() - alone.steps(), "first member {x}");
+            found += tried.found.len();
+        }
+        assert!(found > 0, "some pairs take an entry down");
     }
 
     /// On any number of threads the search finds the same pairs and spends
